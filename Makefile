@@ -1,0 +1,90 @@
+# honeydue-gitops. The two commands: `make synth` and `make test`.
+# Every tool lands inside the project (.venv/, node_modules/, .tools/) at a pinned
+# version; each install step is skipped once its stamp file is newer than its inputs.
+
+PYTHON            ?= python3
+PIPENV_VERSION    := 2026.10.3
+KUBECONFORM_VERSION := v0.7.0
+
+TOOLS      := .tools
+PIPENV     := $(TOOLS)/pipenv/bin/pipenv
+PY         := .venv/bin/python
+KUBECONFORM := $(TOOLS)/bin/kubeconform
+SCHEMAS    := $(TOOLS)/schemas
+
+VENV_STAMP    := .venv/.installed
+NODE_STAMP    := node_modules/.installed
+KUBECONFORM_STAMP := $(TOOLS)/bin/.kubeconform-$(KUBECONFORM_VERSION)
+SCHEMA_STAMP  := $(SCHEMAS)/.built
+
+export PIPENV_VENV_IN_PROJECT := 1
+export PIPENV_SKIP_LOCK := 1
+export PIPENV_VERBOSITY := -1
+export PIPENV_IGNORE_VIRTUALENVS := 1
+export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
+
+GENERATED := dist config/schema.json
+
+.PHONY: setup synth test freshness validate pytest cdk8s-synth clean
+
+setup: $(VENV_STAMP) $(NODE_STAMP) $(KUBECONFORM_STAMP) $(SCHEMA_STAMP)
+
+$(PIPENV):
+	$(PYTHON) -m venv $(TOOLS)/pipenv
+	$(TOOLS)/pipenv/bin/pip install --quiet --disable-pip-version-check pipenv==$(PIPENV_VERSION)
+
+$(VENV_STAMP): Pipfile | $(PIPENV)
+	$(PIPENV) install --dev
+	@touch $@
+
+$(NODE_STAMP): package.json .npmrc
+	npm install --no-audit --no-fund
+	@touch $@
+
+$(KUBECONFORM_STAMP):
+	GOBIN=$(CURDIR)/$(TOOLS)/bin go install github.com/yannh/kubeconform/cmd/kubeconform@$(KUBECONFORM_VERSION)
+	@touch $@
+
+$(SCHEMA_STAMP): $(VENV_STAMP) gitops/kubeschemas.py $(wildcard gitops/schemas/*/*.json) $(wildcard config/*.yaml)
+	$(PY) -m gitops.kubeschemas $(SCHEMAS)
+	@touch $@
+
+synth: setup
+	$(PY) main.py synth
+
+# Same output through Node's cdk8s CLI (cdk8s.yaml).
+cdk8s-synth: setup
+	npx cdk8s synth --no-check-upgrade
+
+test: setup
+	$(PY) main.py synth
+	@$(MAKE) --no-print-directory freshness
+	$(PY) main.py validate
+	$(PY) -m pytest -q
+
+# dist/ and config/schema.json must be exactly what synth produces and be in git
+# (committed, or staged for the commit being tested): Flux and Argo CD deploy what
+# git holds, not what is on a laptop.
+freshness:
+	@if ! git diff --quiet -- $(GENERATED); then \
+	  echo "Generated files differ from git (stale or uncommitted):" >&2; \
+	  git --no-pager diff --stat -- $(GENERATED) >&2; \
+	  echo "Commit them with the change that caused them: git add $(GENERATED)" >&2; \
+	  exit 1; \
+	fi
+	@untracked=$$(git ls-files --others -- $(GENERATED)); \
+	if [ -n "$$untracked" ]; then \
+	  echo "Generated files that git does not track (untracked or ignored):" >&2; \
+	  echo "$$untracked" >&2; \
+	  echo "Add them (and check .gitignore does not hide them): git add $(GENERATED)" >&2; \
+	  exit 1; \
+	fi
+
+validate: setup
+	$(PY) main.py validate
+
+pytest: setup
+	$(PY) -m pytest -q
+
+clean:
+	rm -rf .venv node_modules $(TOOLS) .cdk8s.out .pytest_cache

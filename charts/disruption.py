@@ -1,0 +1,52 @@
+"""PodDisruptionBudgets that protect availability without ever blocking a drain.
+
+A budget that allows zero evictions (minAvailable equal to replicas, e.g. the
+worker's old minAvailable: 1 of 1) makes `kubectl drain` and k3s upgrades hang
+forever. Allowing one pod of a service to be down at a time keeps N-1 replicas
+serving during a drain and lets a singleton move.
+"""
+
+from __future__ import annotations
+
+from constructs import Construct
+
+from charts.context import StackContext
+from charts.plus import kplus
+from gitops.config.model import Service
+
+k8s = kplus.k8s
+
+
+def max_unavailable(replicas: int) -> int:
+    """Pods of a service a voluntary disruption may take down at once.
+
+    One, whatever the replica count: never zero (a drain would hang), and never
+    more, so a multi-replica service keeps replicas - 1 serving.
+    """
+    return 1
+
+
+def allowed_evictions(replicas: int) -> int:
+    """How many healthy pods a drain may evict right now under the budget."""
+    return min(replicas, max_unavailable(replicas))
+
+
+class DisruptionBudget(Construct):
+    def __init__(self, scope: Construct, id: str, *, ctx: StackContext, name: str, service: Service):
+        super().__init__(scope, id)
+        naming = ctx.naming
+        k8s.KubePodDisruptionBudget(
+            self,
+            "pdb",
+            metadata=k8s.ObjectMeta(
+                name=naming.disruption_budget(name),
+                namespace=naming.namespace,
+                labels=naming.labels(name, service.component),
+            ),
+            spec=k8s.PodDisruptionBudgetSpec(
+                max_unavailable=k8s.IntOrString.from_number(max_unavailable(service.replicas)),
+                selector=k8s.LabelSelector(match_labels=naming.selector(name)),
+                # A pod that is not Ready protects nothing; let a drain evict it.
+                unhealthy_pod_eviction_policy="AlwaysAllow",
+            ),
+        )

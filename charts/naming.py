@@ -1,0 +1,100 @@
+"""The one place that decides object names, labels and selectors.
+
+Deployment selectors are immutable: if a selector ever changed, the next sync
+would fail until someone deleted the Deployment by hand. So selectors are
+built only from the service name and the application instance, never from a
+construct path, a hash or anything a refactor could move (no cdk8s name
+hashes, no cdk8s.io/metadata.addr labels).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+MANAGED_BY = "honeydue-gitops"
+ANNOTATION_PREFIX = "gitops.myhoneydue.com"
+SETTINGS_HASH = f"{ANNOTATION_PREFIX}/settings-hash"
+
+NAME = "app.kubernetes.io/name"
+INSTANCE = "app.kubernetes.io/instance"
+COMPONENT = "app.kubernetes.io/component"
+PART_OF = "app.kubernetes.io/part-of"
+VERSION = "app.kubernetes.io/version"
+MANAGED_BY_LABEL = "app.kubernetes.io/managed-by"
+
+HOSTNAME_LABEL = "kubernetes.io/hostname"
+ARCH_LABEL = "kubernetes.io/arch"
+
+
+@dataclass(frozen=True)
+class Naming:
+    """Names for one environment's objects."""
+
+    environment: str
+    namespace: str
+    part_of: str
+
+    @property
+    def instance(self) -> str:
+        return f"{self.part_of}-{self.environment}"
+
+    # Object names. A service's objects share its name; only kinds that can
+    # exist more than once per service get a suffix.
+    def workload(self, service: str) -> str:
+        return service
+
+    def service(self, service: str) -> str:
+        return service
+
+    def disruption_budget(self, service: str) -> str:
+        return service
+
+    def ingress(self, service: str) -> str:
+        return service
+
+    def claim(self, service: str) -> str:
+        return f"{service}-data"
+
+    def settings(self) -> str:
+        return f"{self.part_of}-settings"
+
+    def internal_host(self, service: str) -> str:
+        return f"{self.service(service)}.{self.namespace}.svc.cluster.local"
+
+    @staticmethod
+    def volume(mount_path: str) -> str:
+        """'/app/.next/cache' -> 'app-next-cache'; '/' -> 'root'."""
+        name = re.sub(r"[^a-z0-9]+", "-", mount_path.lower()).strip("-")
+        return name[:63].rstrip("-") or "root"
+
+    @staticmethod
+    def port(service: str, speaks_http: bool) -> str:
+        """Name of the service's port (IANA service name: at most 15 characters)."""
+        return "http" if speaks_http else service[:15].rstrip("-")
+
+    # Labels.
+    def selector(self, service: str) -> dict[str, str]:
+        """Immutable once deployed: never add to or change these."""
+        return {NAME: service, INSTANCE: self.instance}
+
+    def labels(self, service: str, component: str, version: str | None = None) -> dict[str, str]:
+        labels = {
+            **self.selector(service),
+            COMPONENT: component,
+            PART_OF: self.part_of,
+            MANAGED_BY_LABEL: MANAGED_BY,
+        }
+        if version is not None:
+            labels[VERSION] = version
+        return labels
+
+    def shared_labels(self, component: str) -> dict[str, str]:
+        """Labels of objects that belong to the application rather than to one service."""
+        return {
+            NAME: self.part_of,
+            INSTANCE: self.instance,
+            COMPONENT: component,
+            PART_OF: self.part_of,
+            MANAGED_BY_LABEL: MANAGED_BY,
+        }

@@ -1,0 +1,58 @@
+"""The settings ConfigMap's contents, and the hash that rolls pods when they change.
+
+Environment variables read from a ConfigMap are fixed when a pod starts, so a
+changed setting would otherwise reach the pods only at their next restart.
+Each pod template carries a hash of exactly the settings it reads: changing
+one changes the template, and Kubernetes rolls just those pods.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import TYPE_CHECKING
+
+import cdk8s
+from constructs import Construct
+
+from charts.naming import Naming
+from charts.plus import kplus
+from gitops.config.model import Environment
+
+if TYPE_CHECKING:
+    from charts.context import StackContext
+
+
+def resolve_settings(config: Environment, naming: Naming) -> dict[str, str]:
+    """Literal settings plus the URLs derived from services, in config order."""
+    values = dict(config.settings)
+    for key, url in config.service_urls.items():
+        target = config.services[url.service]
+        if url.public:
+            values[key] = f"{config.edge.public_scheme}://{target.hosts[0]}{url.path}"
+        else:
+            values[key] = f"{url.scheme}://{naming.internal_host(url.service)}:{target.port}{url.path}"
+    return values
+
+
+def settings_hash(settings: dict[str, str], keys: list[str]) -> str:
+    """Stable digest of the named settings (order of keys does not matter)."""
+    payload = json.dumps({key: settings[key] for key in sorted(keys)}, sort_keys=True)
+    return hashlib.sha256(payload.encode()).hexdigest()[:16]
+
+
+class SettingsMap(Construct):
+    """The ConfigMap every service reads its settings from."""
+
+    def __init__(self, scope: Construct, id: str, *, ctx: StackContext):
+        super().__init__(scope, id)
+        kplus.ConfigMap(
+            self,
+            "configmap",
+            metadata=cdk8s.ApiObjectMetadata(
+                name=ctx.naming.settings(),
+                namespace=ctx.naming.namespace,
+                labels=ctx.naming.shared_labels("settings"),
+            ),
+            data=ctx.settings,
+        )

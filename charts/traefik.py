@@ -1,0 +1,98 @@
+"""Reconfigures the Traefik that k3s bundles, through a HelmChartConfig.
+
+k3s installs Traefik from its own HelmChart `kube-system/traefik`; a
+HelmChartConfig of the same name and namespace is merged over that chart's
+values. The values below carry their reasons as comments, so the reviewer and
+`kubectl get helmchartconfig traefik -o yaml` both show why.
+"""
+
+from __future__ import annotations
+
+import cdk8s
+from constructs import Construct
+from ruamel.yaml.comments import CommentedMap
+
+from charts.context import StackContext
+from gitops import yamlio
+
+NAME = "traefik"
+NAMESPACE = "kube-system"
+
+
+def _map(*entries: tuple) -> CommentedMap:
+    """A mapping from (key, value) or (key, value, comment) entries, in order."""
+    mapping = CommentedMap()
+    for entry in entries:
+        key, value = entry[0], entry[1]
+        mapping[key] = value
+        if len(entry) == 3:
+            mapping.yaml_add_eol_comment(entry[2], key, column=0)
+    return mapping
+
+
+def values(ctx: StackContext) -> CommentedMap:
+    """Chart values making the bundled Traefik a host-network DaemonSet on :80."""
+    traefik = ctx.config.traefik
+    port = traefik.http_port
+    web = _map(
+        ("port", port, "on the host network the chart requires port == hostPort"),
+        ("hostPort", port),
+    )
+    if traefik.trusted_proxies:
+        web["forwardedHeaders"] = _map(("trustedIPs", list(traefik.trusted_proxies)))
+        web.yaml_add_eol_comment("only the CDN may set X-Forwarded-For", "forwardedHeaders", column=0)
+    res = traefik.resources
+    return _map(
+        ("deployment", _map(
+            ("kind", "DaemonSet", "one Traefik on every node: DNS round-robins over all node addresses"),
+            ("dnsPolicy", "ClusterFirstWithHostNet", "keep cluster DNS while on the host network"),
+        )),
+        ("hostNetwork", True, "listen on each node's own address, no ServiceLB or kube-proxy hop"),
+        ("ports", _map(("web", web))),
+        ("updateStrategy", _map(
+            ("type", "RollingUpdate"),
+            ("rollingUpdate", _map(
+                ("maxUnavailable", 1, "two pods cannot hold one host port: replace, never surge"),
+                ("maxSurge", 0),
+            )),
+        )),
+        ("service", _map(
+            ("type", "ClusterIP", "a LoadBalancer Service would make ServiceLB claim the host ports too"),
+        )),
+        ("podSecurityContext", _map(
+            ("runAsNonRoot", False, "without ambient capabilities only root can use NET_BIND_SERVICE"),
+            ("runAsUser", 0),
+            ("runAsGroup", 0),
+        )),
+        ("securityContext", _map(
+            ("allowPrivilegeEscalation", False),
+            ("capabilities", _map(
+                ("drop", ["ALL"]),
+                ("add", ["NET_BIND_SERVICE"], f"bind :{port}, nothing else"),
+            )),
+            ("readOnlyRootFilesystem", True),
+            ("seccompProfile", _map(("type", "RuntimeDefault"))),
+        )),
+        ("resources", _map(
+            ("requests", _map(("cpu", res.cpu), ("memory", res.memory))),
+            ("limits", _map(("memory", res.memory_limit))),
+        )),
+    )
+
+
+class TraefikConfig(Construct):
+    def __init__(self, scope: Construct, id: str, *, ctx: StackContext):
+        super().__init__(scope, id)
+        config = cdk8s.ApiObject(
+            self,
+            "helmchartconfig",
+            api_version="helm.cattle.io/v1",
+            kind="HelmChartConfig",
+            metadata=cdk8s.ApiObjectMetadata(
+                # Must equal the bundled HelmChart's name and namespace, or k3s ignores it.
+                name=NAME,
+                namespace=NAMESPACE,
+                labels=ctx.naming.labels(NAME, "ingress-controller"),
+            ),
+        )
+        config.add_json_patch(cdk8s.JsonPatch.add("/spec", {"valuesContent": yamlio.dumps(values(ctx))}))

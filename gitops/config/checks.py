@@ -1,0 +1,169 @@
+"""Rules that relate one part of an environment's config to another.
+
+Each rule returns (path, problem, fix); the loader turns the path into a line.
+These are the mistakes that produce manifests which validate one by one and
+still fail together, e.g. a secret reference that never resolves.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from gitops.config.errors import Path
+from gitops.config.model import Environment
+
+Finding = tuple[Path, str, str]
+
+DOCKER_CONFIG = "kubernetes.io/dockerconfigjson"
+
+
+def check(env: Environment) -> list[Finding]:
+    return [
+        *_singletons(env),
+        *_storage(env),
+        *_ports(env),
+        *_secret_references(env),
+        *_setting_references(env),
+        *_service_urls(env),
+        *_registry(env),
+        *_hosts(env),
+    ]
+
+
+def _singletons(env: Environment) -> Iterator[Finding]:
+    for name, svc in env.services.items():
+        if svc.singleton and svc.replicas != 1:
+            yield (
+                ("services", name, "replicas"),
+                f"singleton: true allows exactly 1 replica, got {svc.replicas}",
+                "set replicas: 1, or remove singleton if two copies may run at the same time",
+            )
+
+
+def _storage(env: Environment) -> Iterator[Finding]:
+    for name, svc in env.services.items():
+        if svc.storage is None:
+            continue
+        if not svc.singleton:
+            yield (
+                ("services", name, "storage"),
+                "a service with storage must be a singleton: its one volume cannot be shared by two pods",
+                "add singleton: true (and keep replicas: 1)",
+            )
+        if svc.storage.node not in env.cluster.node_names:
+            yield (
+                ("services", name, "storage", "node"),
+                f"node '{svc.storage.node}' is not one of cluster.nodes",
+                f"use one of: {', '.join(env.cluster.node_names)}",
+            )
+
+
+def _ports(env: Environment) -> Iterator[Finding]:
+    for name, svc in env.services.items():
+        if svc.port is None and svc.health.kind in ("http", "tcp"):
+            yield (
+                ("services", name, "health", "kind"),
+                f"a {svc.health.kind} health check needs the service's port",
+                "add port: to the service, or use health kind: none with a reason",
+            )
+        if svc.port is None and svc.hosts:
+            yield (
+                ("services", name, "hosts"),
+                "public hosts need a port to route to",
+                "add port: to the service, or remove hosts",
+            )
+
+
+def _secret_references(env: Environment) -> Iterator[Finding]:
+    for name, svc in env.services.items():
+        for variable, ref in svc.secret_env.items():
+            declared = env.secrets.get(ref.secret)
+            if declared is None:
+                known = ", ".join(sorted(env.secrets)) or "none declared"
+                yield (
+                    ("services", name, "secretEnv", variable, "secret"),
+                    f"secret '{ref.secret}' is not declared under secrets",
+                    f"declare it under secrets with its keys, or use one of: {known}",
+                )
+            elif ref.key not in declared.keys:
+                yield (
+                    ("services", name, "secretEnv", variable, "key"),
+                    f"secret '{ref.secret}' declares no key '{ref.key}'",
+                    f"add '{ref.key}' to secrets.{ref.secret}.keys, or use one of: {', '.join(declared.keys)}",
+                )
+
+
+def _setting_references(env: Environment) -> Iterator[Finding]:
+    known = set(env.settings) | set(env.service_urls)
+    for variable in sorted(set(env.settings) & set(env.service_urls)):
+        yield (
+            ("serviceUrls", variable),
+            f"'{variable}' is defined both under settings and under serviceUrls",
+            "keep one of the two",
+        )
+    for name, svc in env.services.items():
+        for index, key in enumerate(svc.settings):
+            if key not in known:
+                yield (
+                    ("services", name, "settings", index),
+                    f"setting '{key}' is defined neither under settings nor under serviceUrls",
+                    f"define {key} under settings, or use one of: {', '.join(sorted(known)) or 'none defined'}",
+                )
+            if key in svc.secret_env:
+                yield (
+                    ("services", name, "settings", index),
+                    f"'{key}' is read both from settings and from secretEnv",
+                    "keep one of the two",
+                )
+
+
+def _service_urls(env: Environment) -> Iterator[Finding]:
+    for variable, url in env.service_urls.items():
+        target = env.services.get(url.service)
+        if target is None:
+            yield (
+                ("serviceUrls", variable, "service"),
+                f"service '{url.service}' is not defined under services",
+                f"use one of: {', '.join(sorted(env.services))}",
+            )
+        elif url.public and not target.hosts:
+            yield (
+                ("serviceUrls", variable, "public"),
+                f"service '{url.service}' has no public hosts",
+                "add hosts: to that service, or set public: false",
+            )
+        elif not url.public and target.port is None:
+            yield (
+                ("serviceUrls", variable, "service"),
+                f"service '{url.service}' has no port to connect to",
+                "add port: to that service",
+            )
+
+
+def _registry(env: Environment) -> Iterator[Finding]:
+    declared = env.secrets.get(env.registry.pull_secret)
+    if declared is None:
+        yield (
+            ("registry", "pullSecret"),
+            f"secret '{env.registry.pull_secret}' is not declared under secrets",
+            f"declare it under secrets with type: {DOCKER_CONFIG} and keys: [.dockerconfigjson]",
+        )
+    elif declared.type != DOCKER_CONFIG or ".dockerconfigjson" not in declared.keys:
+        yield (
+            ("secrets", env.registry.pull_secret),
+            "the registry pull secret must be a docker config secret",
+            f"set type: {DOCKER_CONFIG} and keys: [.dockerconfigjson]",
+        )
+
+
+def _hosts(env: Environment) -> Iterator[Finding]:
+    owner: dict[str, str] = {}
+    for name, svc in env.services.items():
+        for index, host in enumerate(svc.hosts):
+            if host in owner:
+                yield (
+                    ("services", name, "hosts", index),
+                    f"host '{host}' is already routed to service '{owner[host]}'",
+                    "route each public host to one service",
+                )
+            owner.setdefault(host, name)

@@ -1,0 +1,262 @@
+"""The typed shape of config/<env>.yaml.
+
+Every option is a field with its default (where one makes sense) and a
+one-line description; unknown keys are errors. Config states intent (how long
+a service may take to start, that it is a singleton, which node holds its
+data); charts/ derives probe thresholds, rollout strategy, disruption budgets
+and scheduling from it. Rules that relate one part of the file to another
+(a secret key a service reads must be declared, ...) live in checks.py.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic.alias_generators import to_camel
+
+from gitops.config.quantities import (
+    Cpu,
+    EnvName,
+    Hostname,
+    Image,
+    Invalid,
+    Memory,
+    Name,
+    SecretKey,
+    VolumeSize,
+    cpu_millis,
+    memory_mebibytes,
+)
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        alias_generator=to_camel,
+        validate_by_alias=True,
+        validate_by_name=False,
+        frozen=True,
+    )
+
+
+def _setting_text(value: object) -> object:
+    # ConfigMap data is text; a bare YAML number (SMTP_PORT: 587) is meant as text.
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    if not isinstance(value, str):
+        raise Invalid(
+            f"settings values are text, got {type(value).__name__} {value!r}",
+            "write the value as a string, quoted if YAML would read it otherwise, e.g. \"true\"",
+        )
+    return value
+
+
+SettingText = Annotated[str, BeforeValidator(_setting_text)]
+Port = Annotated[int, Field(ge=1, le=65535)]
+
+
+class Node(Model):
+    name: Name = Field(description="Node name as Kubernetes knows it (kubectl get nodes)")
+    cpu: Cpu = Field(description="Allocatable CPU of the machine, e.g. 4 for a Hetzner CX33")
+    memory: Memory = Field(description="Memory of the machine, e.g. 8Gi for a Hetzner CX33")
+
+
+class Reserve(Model):
+    cpu: Cpu = Field(default="500m", description="CPU each node keeps for k3s, etcd and the OS")
+    memory: Memory = Field(default="1Gi", description="Memory each node keeps for k3s, etcd and the OS")
+
+
+class Cluster(Model):
+    kubernetes_version: Literal["1.34"] = Field(
+        description="Kubernetes minor version of the cluster; manifests are validated against it"
+    )
+    architecture: Literal["amd64", "arm64"] = Field(
+        default="amd64", description="CPU architecture of every node; pods are scheduled only there"
+    )
+    nodes: list[Node] = Field(min_length=1, description="The machines of the cluster")
+    system_reserved: Reserve = Field(default_factory=Reserve, description="What each node keeps for itself")
+
+    @property
+    def kubernetes_patch_version(self) -> str:
+        """The version as schema tooling names it, e.g. '1.34.0'."""
+        return f"{self.kubernetes_version}.0"
+
+    @property
+    def node_names(self) -> list[str]:
+        return [node.name for node in self.nodes]
+
+
+class Registry(Model):
+    host: Hostname = Field(description="Registry host that needs credentials to pull, e.g. gitea.treytartt.com")
+    pull_secret: Name = Field(
+        description="Secret (declared under secrets, type kubernetes.io/dockerconfigjson) with the registry login"
+    )
+
+
+class Edge(Model):
+    class_name: str = Field(default="traefik", description="IngressClass that serves the Ingresses")
+    entry_point: str = Field(default="web", description="Traefik entry point the Ingresses bind to")
+    public_scheme: Literal["https", "http"] = Field(
+        default="https",
+        description="Scheme clients use for public URLs (Cloudflare terminates TLS in front of the cluster)",
+    )
+
+
+class Resources(Model):
+    cpu: Cpu = Field(description="CPU request: what the scheduler reserves for one pod")
+    memory: Memory = Field(description="Memory request: what the scheduler reserves for one pod")
+    memory_limit: Memory = Field(description="Memory limit: the pod is killed above this")
+
+    @model_validator(mode="after")
+    def _limit_covers_request(self) -> Resources:
+        if memory_mebibytes(self.memory_limit) < memory_mebibytes(self.memory):
+            raise Invalid(
+                f"memoryLimit {self.memory_limit} is below the memory request {self.memory}",
+                "raise memoryLimit to at least the request",
+            )
+        return self
+
+    @property
+    def cpu_millis(self) -> int:
+        return cpu_millis(self.cpu)
+
+    @property
+    def memory_mebibytes(self) -> int:
+        return memory_mebibytes(self.memory)
+
+    @property
+    def memory_limit_mebibytes(self) -> int:
+        return memory_mebibytes(self.memory_limit)
+
+
+class Traefik(Model):
+    http_port: Port = Field(default=80, description="Port Traefik listens on, on every node's own address")
+    trusted_proxies: list[str] = Field(
+        default_factory=list,
+        description="CIDRs whose X-Forwarded-* headers Traefik trusts (the CDN in front), for real client IPs",
+    )
+    resources: Resources = Field(description="Requests and limit of one Traefik pod (one per node)")
+
+
+class ProbePolicy(Model):
+    readiness_period_seconds: int = Field(default=10, ge=1, description="How often readiness is checked")
+    readiness_failures: int = Field(default=3, ge=1, description="Failed checks before a pod stops taking traffic")
+    liveness_period_seconds: int = Field(default=20, ge=1, description="How often liveness is checked")
+    liveness_failures: int = Field(default=3, ge=1, description="Failed checks before a pod is restarted")
+    startup_period_seconds: int = Field(default=5, ge=1, description="How often a starting pod is checked")
+    timeout_seconds: int = Field(default=3, ge=1, description="How long one check may take")
+
+
+class SecretDeclaration(Model):
+    description: str = Field(default="", description="What the secret holds and who provides it")
+    type: Literal["Opaque", "kubernetes.io/dockerconfigjson"] = Field(
+        default="Opaque", description="Kubernetes Secret type"
+    )
+    keys: list[SecretKey] = Field(min_length=1, description="Keys the Secret must contain (never their values)")
+
+
+class ServiceUrl(Model):
+    service: Name = Field(description="Service (under services) the URL points at")
+    public: bool = Field(
+        default=False, description="Use the service's first public host instead of its in-cluster address"
+    )
+    scheme: str = Field(default="http", description="URL scheme of an in-cluster URL, e.g. redis")
+    path: str = Field(default="", description="Path appended to the URL, e.g. /0")
+
+
+class SecretRef(Model):
+    secret: Name = Field(description="Secret (declared under secrets) to read")
+    key: SecretKey = Field(description="Key inside that Secret")
+
+
+class Health(Model):
+    kind: Literal["http", "tcp", "none"] = Field(
+        description="How Kubernetes checks the service: an HTTP GET, a TCP connect, or not at all"
+    )
+    path: str | None = Field(default=None, description="HTTP path that answers 200 when healthy (kind: http)")
+    reason: str | None = Field(default=None, description="Why the service cannot be probed (kind: none)")
+
+    @model_validator(mode="after")
+    def _fields_match_kind(self) -> Health:
+        if self.kind == "http" and not (self.path or "").startswith("/"):
+            raise Invalid("an http health check needs a path", "add path: with the URL path, e.g. path: /")
+        if self.kind != "http" and self.path is not None:
+            raise Invalid(f"path is only used by kind: http, not kind: {self.kind}", "remove path")
+        if self.kind == "none" and not self.reason:
+            raise Invalid(
+                "a service without health checks must say why",
+                "add reason: explaining why it cannot be probed",
+            )
+        if self.kind != "none" and self.reason is not None:
+            raise Invalid(f"reason is only used by kind: none, not kind: {self.kind}", "remove reason")
+        return self
+
+
+class Storage(Model):
+    size: VolumeSize = Field(description="Size of the volume in whole Gi, e.g. 2Gi")
+    mount_path: str = Field(description="Where the container sees the volume, e.g. /data")
+    storage_class: str = Field(default="local-path", description="StorageClass of the claim (k3s: local-path)")
+    node: Name = Field(
+        description="Node that holds the data: a local-path volume lives on the node that first mounted it"
+    )
+
+
+class Service(Model):
+    component: Literal["backend", "frontend", "worker", "cache"] = Field(
+        description="Role of the service (the app.kubernetes.io/component label)"
+    )
+    unit: Literal["infrastructure", "apps"] = Field(
+        default="apps", description="Delivery unit: infrastructure is applied before apps"
+    )
+    image: Image = Field(description="Container image with a pinned tag")
+    args: list[str] = Field(default_factory=list, description="Arguments passed to the image's entrypoint")
+    replicas: int = Field(default=1, ge=1, description="Number of pods")
+    singleton: bool = Field(
+        default=False, description="At most one pod may ever run, even during a rollout (e.g. a scheduler)"
+    )
+    port: Port | None = Field(default=None, description="Port the container serves on; omit if it serves nothing")
+    health: Health = Field(description="How Kubernetes tells whether a pod is healthy")
+    startup_seconds: int = Field(
+        default=30, ge=1, le=3600, description="Worst-case seconds from start to healthy, first boot included"
+    )
+    spread_across_nodes: bool = Field(
+        default=True, description="Keep the pods of a multi-replica service on different nodes"
+    )
+    hosts: list[Hostname] = Field(default_factory=list, description="Public hostnames routed to this service")
+    settings: list[EnvName] = Field(
+        default_factory=list, description="Keys of settings/serviceUrls the service reads as environment variables"
+    )
+    secret_env: dict[EnvName, SecretRef] = Field(
+        default_factory=dict, description="Environment variables read from declared secrets"
+    )
+    resources: Resources = Field(description="Requests and memory limit of one pod")
+    writable_paths: list[str] = Field(
+        default_factory=lambda: ["/tmp"],
+        description="Directories the app writes to; everything else is a read-only filesystem",
+    )
+    run_as_user: int = Field(default=10001, ge=1, description="Non-root user id the container runs as")
+    storage: Storage | None = Field(default=None, description="A persistent volume for the service's data")
+    service_account_token: bool = Field(
+        default=False, description="Mount a Kubernetes API token (only for services that call the API)"
+    )
+
+
+class Environment(Model):
+    namespace: Name = Field(default="honeydue", description="Namespace of the application")
+    part_of: Name = Field(default="honeydue", description="Application name (the app.kubernetes.io/part-of label)")
+    cluster: Cluster = Field(description="The cluster the environment runs on")
+    registry: Registry = Field(description="The private image registry")
+    edge: Edge = Field(default_factory=Edge, description="How public traffic reaches the services")
+    traefik: Traefik = Field(description="The k3s-bundled Traefik ingress controller")
+    probes: ProbePolicy = Field(default_factory=ProbePolicy, description="Timing shared by all health checks")
+    secrets: dict[Name, SecretDeclaration] = Field(
+        default_factory=dict, description="Secrets the environment expects to exist, by name and keys"
+    )
+    settings: dict[EnvName, SettingText] = Field(
+        default_factory=dict, description="Non-secret settings, published as a ConfigMap"
+    )
+    service_urls: dict[EnvName, ServiceUrl] = Field(
+        default_factory=dict, description="Settings whose value is the URL of a service, derived from it"
+    )
+    services: dict[Name, Service] = Field(min_length=1, description="The workloads of the application")

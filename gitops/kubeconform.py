@@ -1,0 +1,47 @@
+"""Schema validation of rendered manifests with kubeconform, fully offline.
+
+Schemas come from .tools/schemas (built by `make setup` from the
+kubernetes-validate package and gitops/schemas/); kubeconform never reaches
+the network, and a kind without a schema is an error, never skipped.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+from gitops.kubeschemas import builtin_dir, crd_dir
+
+PROJECT = Path(__file__).resolve().parents[1]
+BINARY = PROJECT / ".tools" / "bin" / "kubeconform"
+SCHEMAS = PROJECT / ".tools" / "schemas"
+
+
+@dataclass(frozen=True)
+class Result:
+    ok: bool
+    output: str
+
+
+def command(paths: list[Path], kubernetes_version: str, schemas: Path = SCHEMAS) -> list[str]:
+    builtin = builtin_dir(schemas, kubernetes_version)
+    crds = crd_dir(schemas, kubernetes_version)
+    return [
+        str(BINARY),
+        "-strict",
+        "-summary",
+        "-kubernetes-version", kubernetes_version,
+        "-schema-location", f"{builtin}/{{{{ .ResourceKind }}}}{{{{ .KindSuffix }}}}.json",
+        "-schema-location", f"{crds}/{{{{ .Group }}}}/{{{{ .ResourceKind }}}}_{{{{ .ResourceAPIVersion }}}}.json",
+        *(str(p) for p in paths),
+    ]
+
+
+def validate(paths: list[Path], kubernetes_version: str, schemas: Path = SCHEMAS) -> Result:
+    if not BINARY.exists():
+        return Result(False, f"kubeconform is not installed at {BINARY}: run `make setup`")
+    if not (builtin_dir(schemas, kubernetes_version) / ".complete").exists():
+        return Result(False, f"no schemas for Kubernetes {kubernetes_version} under {schemas}: run `make setup`")
+    done = subprocess.run(command(paths, kubernetes_version, schemas), capture_output=True, text=True)
+    return Result(done.returncode == 0, (done.stdout + done.stderr).strip())

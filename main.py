@@ -1,0 +1,93 @@
+"""honeydue-gitops command line.
+
+  python main.py synth [--env ENV ...]     config/<env>.yaml -> dist/<env>/
+  python main.py validate [--env ENV ...]  kubeconform on dist/<env>/
+
+Exit codes: 0 ok, 1 a check failed, 2 bad input or usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+PROJECT = Path(__file__).resolve().parent
+# jsii prints a screen-long banner on every run under Node 20 without this.
+os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="main.py", description="honeyDue manifests: config in, dist/ out.")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    synth = commands.add_parser("synth", help="synthesize config/<env>.yaml into dist/<env>/")
+    synth.add_argument("--env", action="append", dest="envs", metavar="ENV",
+                       help="only this environment (repeatable); default: every config/*.yaml")
+    synth.add_argument("--config-dir", type=Path, default=PROJECT / "config", help=argparse.SUPPRESS)
+    synth.add_argument("--out", type=Path, default=PROJECT / "dist", help="output directory (default: dist/)")
+
+    validate = commands.add_parser("validate", help="validate dist/<env>/ with kubeconform")
+    validate.add_argument("--env", action="append", dest="envs", metavar="ENV",
+                          help="only this environment (repeatable); default: every config/*.yaml")
+    validate.add_argument("--config-dir", type=Path, default=PROJECT / "config", help=argparse.SUPPRESS)
+    validate.add_argument("--dist", type=Path, default=PROJECT / "dist", help="rendered manifests (default: dist/)")
+    return parser
+
+
+def _config_error(err: Exception) -> int:
+    print(str(err), file=sys.stderr)
+    print(f"{len(err.problems)} problem(s) in config; nothing was written.", file=sys.stderr)
+    return EXIT_USAGE
+
+
+def cmd_synth(args: argparse.Namespace) -> int:
+    from gitops.config import ConfigError
+    from gitops.synth import mirror, synth
+
+    try:
+        result = synth(args.config_dir, args.out, args.envs)
+    except ConfigError as err:
+        return _config_error(err)
+    # Under `cdk8s synth` the CLI lists (and may validate) the files in its own
+    # output directory, which it empties first; dist/ stays ours to swap atomically.
+    cli_outdir = os.environ.get("CDK8S_OUTDIR")
+    if cli_outdir and Path(cli_outdir).resolve() != args.out.resolve():
+        mirror(args.out, Path(cli_outdir))
+    print(f"synthesized {', '.join(result.environments)}: {result.files} objects in {args.out}")
+    return EXIT_OK
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from gitops import kubeconform
+    from gitops.config import ConfigError
+    from gitops.synth import load_environments
+
+    try:
+        environments = load_environments(args.config_dir, args.envs)
+    except ConfigError as err:
+        return _config_error(err)
+    failed = False
+    for env in environments:
+        target = args.dist / env.name
+        if not target.is_dir():
+            print(f"{target}: not synthesized; run `make synth`", file=sys.stderr)
+            failed = True
+            continue
+        result = kubeconform.validate([target], env.config.cluster.kubernetes_patch_version)
+        print(f"{env.name}: {result.output}", file=sys.stdout if result.ok else sys.stderr)
+        failed = failed or not result.ok
+    return EXIT_FAILED if failed else EXIT_OK
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    handlers = {"synth": cmd_synth, "validate": cmd_validate}
+    return handlers[args.command](args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

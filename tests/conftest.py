@@ -1,0 +1,39 @@
+"""Shared fixtures: the project's environments synthesized once per session."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.manifests import Manifests
+
+os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
+
+PROJECT = Path(__file__).resolve().parents[1]
+CONFIG = PROJECT / "config"
+
+
+@pytest.fixture(scope="session")
+def synthesized(tmp_path_factory) -> Path:
+    """dist/ as synthesized from the project's config, in a temporary directory."""
+    from gitops.synth import synth
+
+    out = tmp_path_factory.mktemp("synth") / "dist"
+    synth(CONFIG, out, write_schema=False)
+    return out
+
+
+@pytest.fixture(scope="session")
+def prod(synthesized) -> Manifests:
+    return Manifests.load(synthesized / "prod")
+
+
+@pytest.fixture
+def config_copy(tmp_path) -> Path:
+    """A writable copy of config/ for tests that break it on purpose."""
+    target = tmp_path / "config"
+    shutil.copytree(CONFIG, target)
+    return target

@@ -1,0 +1,160 @@
+"""The config models: every default, every description, the exported JSON Schema."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from pydantic import BaseModel, ValidationError
+
+from gitops.config import model
+from gitops.config.model import Environment
+from gitops.config.schema import schema_text
+from tests.conftest import CONFIG
+
+MINIMAL = {
+    "cluster": {"kubernetesVersion": "1.34", "nodes": [{"name": "node-1", "cpu": "4", "memory": "8Gi"}]},
+    "registry": {"host": "registry.example.com", "pullSecret": "registry"},
+    "traefik": {"resources": {"cpu": "100m", "memory": "128Mi", "memoryLimit": "256Mi"}},
+    "services": {
+        "web": {
+            "component": "frontend",
+            "image": "registry.example.com/team/web:1.0.0",
+            "health": {"kind": "tcp"},
+            "port": 8080,
+            "resources": {"cpu": "100m", "memory": "64Mi", "memoryLimit": "128Mi"},
+        }
+    },
+}
+
+
+def _models() -> list[type[BaseModel]]:
+    return [
+        obj for obj in vars(model).values()
+        if isinstance(obj, type) and issubclass(obj, BaseModel) and obj not in (BaseModel, model.Model)
+    ]
+
+
+@pytest.fixture
+def env() -> Environment:
+    return Environment.model_validate(MINIMAL)
+
+
+def test_environment_defaults(env: Environment):
+    assert env.namespace == "honeydue"
+    assert env.part_of == "honeydue"
+    assert env.secrets == {}
+    assert env.settings == {}
+    assert env.service_urls == {}
+
+
+def test_cluster_defaults(env: Environment):
+    assert env.cluster.architecture == "amd64"
+    assert env.cluster.system_reserved == model.Reserve(cpu="500m", memory="1Gi")
+    assert env.cluster.kubernetes_patch_version == "1.34.0"
+
+
+def test_edge_defaults(env: Environment):
+    assert env.edge == model.Edge(className="traefik", entryPoint="web", publicScheme="https")
+
+
+def test_traefik_defaults(env: Environment):
+    assert env.traefik.http_port == 80
+    assert env.traefik.trusted_proxies == []
+
+
+def test_probe_policy_defaults(env: Environment):
+    assert env.probes.model_dump() == {
+        "readiness_period_seconds": 10,
+        "readiness_failures": 3,
+        "liveness_period_seconds": 20,
+        "liveness_failures": 3,
+        "startup_period_seconds": 5,
+        "timeout_seconds": 3,
+    }
+
+
+def test_service_defaults(env: Environment):
+    web = env.services["web"]
+    assert web.unit == "apps"
+    assert web.args == []
+    assert web.replicas == 1
+    assert web.singleton is False
+    assert web.startup_seconds == 30
+    assert web.spread_across_nodes is True
+    assert web.hosts == []
+    assert web.settings == []
+    assert web.secret_env == {}
+    assert web.writable_paths == ["/tmp"]
+    assert web.run_as_user == 10001
+    assert web.storage is None
+    assert web.service_account_token is False
+
+
+def test_secret_declaration_defaults():
+    declared = model.SecretDeclaration(keys=["TOKEN"])
+    assert declared.type == "Opaque"
+    assert declared.description == ""
+
+
+def test_service_url_defaults():
+    url = model.ServiceUrl(service="redis")
+    assert (url.public, url.scheme, url.path) == (False, "http", "")
+
+
+def test_storage_defaults():
+    storage = model.Storage(size="1Gi", mountPath="/data", node="node-1")
+    assert storage.storage_class == "local-path"
+
+
+def test_health_defaults():
+    assert model.Health(kind="tcp").path is None
+    assert model.Health(kind="tcp").reason is None
+
+
+def test_settings_accept_bare_numbers_as_text():
+    env = Environment.model_validate({**MINIMAL, "settings": {"SMTP_PORT": 587}})
+    assert env.settings == {"SMTP_PORT": "587"}
+
+
+def test_settings_reject_booleans():
+    with pytest.raises(ValidationError, match="settings values are text, got bool True"):
+        Environment.model_validate({**MINIMAL, "settings": {"FLAG": True}})
+
+
+def test_memory_limit_below_request_is_rejected():
+    with pytest.raises(ValidationError, match="memoryLimit 64Mi is below the memory request 128Mi"):
+        model.Resources(cpu="1", memory="128Mi", memoryLimit="64Mi")
+
+
+def test_python_field_names_are_not_accepted_in_yaml():
+    with pytest.raises(ValidationError, match="memory_limit"):
+        model.Resources(cpu="1", memory="128Mi", memory_limit="256Mi")
+
+
+@pytest.mark.parametrize("cls", _models(), ids=lambda cls: cls.__name__)
+def test_every_field_has_a_description(cls: type[BaseModel]):
+    missing = [name for name, field in cls.model_fields.items() if not field.description]
+    assert missing == []
+
+
+@pytest.mark.parametrize("cls", _models(), ids=lambda cls: cls.__name__)
+def test_unknown_keys_are_forbidden(cls: type[BaseModel]):
+    assert cls.model_config["extra"] == "forbid"
+
+
+def test_exported_schema_is_current():
+    assert (CONFIG / "schema.json").read_text() == schema_text()
+
+
+def test_exported_schema_describes_every_yaml_key():
+    schema = json.loads(schema_text())
+    service = schema["$defs"]["Service"]
+    assert service["additionalProperties"] is False
+    assert "startupSeconds" in service["properties"]
+    assert service["properties"]["startupSeconds"]["description"].startswith("Worst-case seconds")
+
+
+def test_config_files_point_editors_at_the_schema():
+    for path in CONFIG.glob("*.yaml"):
+        assert path.read_text().splitlines()[0] == "# yaml-language-server: $schema=./schema.json"

@@ -1,0 +1,198 @@
+"""dist/ layout, determinism and atomic replacement."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from gitops import output, yamlio
+from gitops.synth import synth
+from tests.conftest import CONFIG, PROJECT
+from tests.manifests import Manifests
+
+
+def _tree(root: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def test_one_file_per_object_with_readable_names(synthesized: Path):
+    files = sorted(str(p.relative_to(synthesized / "prod")) for p in (synthesized / "prod").rglob("*.yaml"))
+    assert files == [
+        "apps/deployment-admin.yaml",
+        "apps/deployment-api.yaml",
+        "apps/deployment-worker.yaml",
+        "apps/ingress-admin.yaml",
+        "apps/ingress-api.yaml",
+        "apps/poddisruptionbudget-admin.yaml",
+        "apps/poddisruptionbudget-api.yaml",
+        "apps/poddisruptionbudget-worker.yaml",
+        "apps/service-admin.yaml",
+        "apps/service-api.yaml",
+        "infrastructure/configmap-honeydue-settings.yaml",
+        "infrastructure/deployment-redis.yaml",
+        "infrastructure/helmchartconfig-kube-system-traefik.yaml",
+        "infrastructure/namespace-honeydue.yaml",
+        "infrastructure/persistentvolumeclaim-redis-data.yaml",
+        "infrastructure/poddisruptionbudget-redis.yaml",
+        "infrastructure/service-redis.yaml",
+    ]
+
+
+def test_every_file_holds_exactly_one_object_under_a_generated_header(synthesized: Path):
+    for path in (synthesized / "prod").rglob("*.yaml"):
+        text = path.read_text()
+        assert text.startswith(output.header("config/prod.yaml")), path
+        assert len(yamlio.loads_all(text)) == 1, path
+
+
+def test_only_kubernetes_objects_are_yaml_in_synced_paths(synthesized: Path):
+    for path in synthesized.rglob("*"):
+        if path.is_file() and path.suffix in (".yaml", ".yml", ".json"):
+            (obj,) = yamlio.loads_all(path.read_text())
+            assert {"apiVersion", "kind", "metadata"} <= set(obj), path
+    assert (synthesized / "prod" / "INVENTORY.md").is_file()
+
+
+def test_no_cdk8s_generated_names_or_labels(prod: Manifests):
+    for obj in prod.objects:
+        text = yamlio.dumps(obj)
+        assert "cdk8s.io/" not in text, obj["metadata"]["name"]
+        assert "-c8" not in obj["metadata"]["name"]
+
+
+def test_standard_labels_on_every_object(prod: Manifests):
+    required = {f"app.kubernetes.io/{k}" for k in ("name", "instance", "component", "part-of", "managed-by")}
+    for obj in prod.objects:
+        assert required <= set(obj["metadata"]["labels"]), obj["metadata"]["name"]
+        assert obj["metadata"]["labels"]["app.kubernetes.io/managed-by"] == "honeydue-gitops"
+
+
+def test_version_label_follows_the_image_tag_but_selectors_do_not(prod: Manifests):
+    api = prod.get("Deployment", "api")
+    assert api["metadata"]["labels"]["app.kubernetes.io/version"] == "6f303dbbaa"
+    assert api["spec"]["selector"]["matchLabels"] == {
+        "app.kubernetes.io/instance": "honeydue-prod",
+        "app.kubernetes.io/name": "api",
+    }
+
+
+def test_keys_are_in_canonical_order():
+    obj = {"spec": {"b": 1, "a": 2}, "metadata": {"labels": {}, "name": "x"}, "kind": "K", "apiVersion": "v1"}
+    assert list(output.canonical(obj)) == ["apiVersion", "kind", "metadata", "spec"]
+    assert list(output.canonical(obj)["metadata"]) == ["name", "labels"]
+    assert list(output.canonical(obj)["spec"]) == ["a", "b"]
+
+
+def test_strings_kubernetes_would_misread_are_quoted():
+    text = yamlio.dumps({"args": ["yes", "no", "on", "off", "0o17", "1.0", "hello"]})
+    assert text == "args:\n  - 'yes'\n  - 'no'\n  - 'on'\n  - 'off'\n  - '0o17'\n  - '1.0'\n  - hello\n"
+
+
+def test_a_cdk8s_address_label_can_never_reach_dist():
+    obj = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "x", "labels": {"cdk8s.io/metadata.addr": "a"}}}
+    with pytest.raises(output.OutputError, match="names and selectors must come from charts/naming.py"):
+        output.render(obj, "config/prod.yaml")
+
+
+def test_two_objects_with_one_file_name_fail(tmp_path: Path):
+    obj = {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "x", "namespace": "honeydue"}}
+    with pytest.raises(output.OutputError, match="two objects map to"):
+        output.write_unit(tmp_path, [obj, obj], "config/prod.yaml", "honeydue")
+
+
+def test_byte_identical_across_runs_and_hash_seeds(tmp_path: Path):
+    trees = []
+    for seed in ("0", "1", "4242"):
+        out = tmp_path / f"dist-{seed}"
+        done = subprocess.run(
+            [sys.executable, str(PROJECT / "main.py"), "synth", "--out", str(out)],
+            cwd=PROJECT, capture_output=True, text=True, env={**os.environ, "PYTHONHASHSEED": seed},
+        )
+        assert done.returncode == 0, done.stderr
+        trees.append(_tree(out))
+    assert trees[0] == trees[1] == trees[2]
+    assert trees[0] == _tree(PROJECT / "dist"), "dist/ is stale: run make synth"
+
+
+def test_no_timestamps_in_output(synthesized: Path):
+    import re
+
+    for path in synthesized.rglob("*"):
+        if path.is_file():
+            assert not re.search(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}", path.read_text()), path
+
+
+def test_failing_synth_leaves_dist_untouched(tmp_path: Path, config_copy: Path):
+    out = tmp_path / "dist"
+    synth(config_copy, out)
+    before = _tree(out)
+    text = (config_copy / "prod.yaml").read_text()
+    (config_copy / "prod.yaml").write_text(text.replace("replicas: 3", "replicas: -1"))
+    from gitops.config import ConfigError
+
+    with pytest.raises(ConfigError):
+        synth(config_copy, out)
+    assert _tree(out) == before
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".dist.")] == []
+
+
+def test_objects_removed_from_config_disappear(tmp_path: Path, config_copy: Path):
+    out = tmp_path / "dist"
+    synth(config_copy, out)
+    assert (out / "prod" / "apps" / "ingress-admin.yaml").exists()
+    text = (config_copy / "prod.yaml").read_text()
+    (config_copy / "prod.yaml").write_text(text.replace("    hosts: [admin.myhoneydue.com]\n", ""))
+    (config_copy / "prod.yaml").write_text(
+        (config_copy / "prod.yaml").read_text().replace("  ADMIN_PUBLIC_URL: {service: admin, public: true}\n", "")
+        .replace(", ADMIN_PUBLIC_URL]", "]")
+    )
+    synth(config_copy, out)
+    assert not (out / "prod" / "apps" / "ingress-admin.yaml").exists()
+
+
+def test_environments_removed_from_config_disappear(tmp_path: Path, config_copy: Path):
+    out = tmp_path / "dist"
+    (out / "retired" / "apps").mkdir(parents=True)
+    (out / "retired" / "apps" / "deployment-old.yaml").write_text("kind: Deployment\n")
+    synth(config_copy, out)
+    assert sorted(p.name for p in out.iterdir()) == ["prod"]
+
+
+def test_one_environment_can_be_synthesized_alone(tmp_path: Path, config_copy: Path):
+    out = tmp_path / "dist"
+    (out / "other").mkdir(parents=True)
+    (out / "other" / "keep.yaml").write_text("kind: ConfigMap\n")
+    synth(config_copy, out, ["prod"])
+    assert (out / "other" / "keep.yaml").exists()
+    assert (out / "prod" / "apps" / "deployment-api.yaml").exists()
+
+
+def test_synth_refreshes_the_config_schema(tmp_path: Path, config_copy: Path):
+    (config_copy / "schema.json").write_text("{}\n")
+    synth(config_copy, tmp_path / "dist")
+    assert (config_copy / "schema.json").read_text() == (CONFIG / "schema.json").read_text()
+
+
+def test_staging_directories_are_ignored_by_git():
+    done = subprocess.run(
+        ["git", "check-ignore", "--no-index", ".dist.abc123/prod/apps/deployment-api.yaml"],
+        cwd=PROJECT, capture_output=True, text=True,
+    )
+    assert done.returncode == 0
+
+
+def test_swap_in_replaces_a_directory(tmp_path: Path):
+    target, new, scratch = tmp_path / "target", tmp_path / "new", tmp_path / "scratch"
+    for d, name in ((target, "old.yaml"), (new, "new.yaml")):
+        d.mkdir()
+        (d / name).write_text(name)
+    scratch.mkdir()
+    output.swap_in(new, target, scratch)
+    assert sorted(p.name for p in target.iterdir()) == ["new.yaml"]
+    assert not new.exists()
+    shutil.rmtree(scratch)
