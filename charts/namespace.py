@@ -10,6 +10,7 @@ from __future__ import annotations
 import cdk8s
 from constructs import Construct
 
+from charts import naming as keys
 from charts.context import StackContext
 from charts.plus import kplus
 
@@ -37,5 +38,7 @@ class AppNamespace(Construct):
                     **ctx.naming.shared_labels("namespace"),
                     **pod_security_labels(ctx.config.cluster.kubernetes_version),
                 },
+                # Pruning the namespace would delete everything in it, volumes included.
+                annotations=dict(keys.PRUNE_PROTECTION),
             ),
         )

@@ -23,6 +23,12 @@ PART_OF = "app.kubernetes.io/part-of"
 VERSION = "app.kubernetes.io/version"
 MANAGED_BY_LABEL = "app.kubernetes.io/managed-by"
 
+# Objects whose deletion destroys data (local-path PVCs, the namespace) opt out of
+# pruning in both engines, whichever one the environment uses.
+FLUX_PRUNE = "kustomize.toolkit.fluxcd.io/prune"
+ARGO_SYNC_OPTIONS = "argocd.argoproj.io/sync-options"
+PRUNE_PROTECTION = {FLUX_PRUNE: "disabled", ARGO_SYNC_OPTIONS: "Prune=false,Delete=false"}
+
 HOSTNAME_LABEL = "kubernetes.io/hostname"
 ARCH_LABEL = "kubernetes.io/arch"
 
@@ -58,6 +64,9 @@ class Naming:
 
     def settings(self) -> str:
         return f"{self.part_of}-settings"
+
+    def declarations(self) -> str:
+        return f"{self.part_of}-declarations"
 
     def internal_host(self, service: str) -> str:
         return f"{self.service(service)}.{self.namespace}.svc.cluster.local"

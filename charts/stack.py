@@ -1,6 +1,7 @@
 """One environment as cdk8s charts, one chart per delivery unit.
 
-`infrastructure` (namespace, settings, ingress controller, stateful services)
+`infrastructure` (namespace, settings, declarations, ingress controller,
+stateful services)
 is applied before `apps`; each unit is a directory under dist/<env>/ that a
 GitOps engine can sync on its own.
 """
@@ -11,6 +12,7 @@ import cdk8s
 
 from charts.app_service import AppService
 from charts.context import StackContext
+from charts.declarations import Declarations
 from charts.namespace import AppNamespace
 from charts.settings import SettingsMap
 from charts.traefik import TraefikConfig
@@ -29,6 +31,7 @@ def build(app: cdk8s.App, loaded: LoadedEnvironment) -> dict[str, cdk8s.Chart]:
     infrastructure = charts["infrastructure"]
     AppNamespace(infrastructure, "namespace", ctx=ctx)
     SettingsMap(infrastructure, "settings", ctx=ctx)
+    Declarations(infrastructure, "declarations", ctx=ctx)
     TraefikConfig(infrastructure, "traefik", ctx=ctx)
     for name, service in ctx.config.services.items():
         AppService(charts[service.unit], name, ctx=ctx, name=name, service=service)

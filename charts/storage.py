@@ -10,6 +10,7 @@ from __future__ import annotations
 import cdk8s
 from constructs import Construct
 
+from charts import naming as keys
 from charts.context import StackContext
 from charts.plus import kplus
 from gitops.config.model import Service
@@ -28,6 +29,8 @@ class DataClaim(Construct):
                 name=naming.claim(name),
                 namespace=naming.namespace,
                 labels=naming.labels(name, service.component),
+                # Deleting a local-path claim deletes the data on the node with it.
+                annotations=dict(keys.PRUNE_PROTECTION),
             ),
             storage=cdk8s.Size.gibibytes(gibibytes(service.storage.size)),
             storage_class_name=service.storage.storage_class,

@@ -1,48 +1,43 @@
-"""Reading rendered manifests back, looked up by kind and name (never by position)."""
+"""Test helpers over gitops.manifests: objects looked up by kind and name, never by position."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
-from gitops import yamlio
+from gitops import manifests
+from gitops.manifests import Resource
 
 
 @dataclass
 class Manifests:
     root: Path
-    objects: list[dict] = field(default_factory=list)
-    files: dict[tuple[str, str, str], Path] = field(default_factory=dict)
+    resources: list[Resource]
 
     @classmethod
     def load(cls, root: Path) -> Manifests:
-        found = cls(root)
-        for path in sorted(root.rglob("*.yaml")):
-            for obj in yamlio.loads_all(path.read_text()):
-                found.objects.append(obj)
-                found.files[cls.key(obj)] = path
-        return found
+        return cls(root, manifests.load([root]))
 
-    @staticmethod
-    def key(obj: dict) -> tuple[str, str, str]:
-        meta = obj["metadata"]
-        return obj["kind"], meta.get("namespace", ""), meta["name"]
+    @property
+    def objects(self) -> list[dict]:
+        return [r.obj for r in self.resources]
 
-    def get(self, kind: str, name: str, namespace: str | None = None) -> dict:
+    def resource(self, kind: str, name: str, namespace: str | None = None) -> Resource:
         matches = [
-            o for o in self.objects
-            if o["kind"] == kind and o["metadata"]["name"] == name
-            and (namespace is None or o["metadata"].get("namespace") == namespace)
+            r for r in self.resources
+            if r.kind == kind and r.name == name and (namespace is None or r.namespace == namespace)
         ]
         assert len(matches) == 1, f"expected one {kind} {name}, found {len(matches)}"
         return matches[0]
 
+    def get(self, kind: str, name: str, namespace: str | None = None) -> dict:
+        return self.resource(kind, name, namespace).obj
+
     def of_kind(self, kind: str) -> list[dict]:
-        return [o for o in self.objects if o["kind"] == kind]
+        return [r.obj for r in self.resources if r.kind == kind]
 
     def unit_of(self, kind: str, name: str) -> str:
-        obj = self.get(kind, name)
-        return self.files[self.key(obj)].relative_to(self.root).parts[0]
+        return self.resource(kind, name).path.relative_to(self.root).parts[0]
 
 
 def pod_spec(workload: dict) -> dict:

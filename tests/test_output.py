@@ -33,6 +33,7 @@ def test_one_file_per_object_with_readable_names(synthesized: Path):
         "apps/poddisruptionbudget-worker.yaml",
         "apps/service-admin.yaml",
         "apps/service-api.yaml",
+        "infrastructure/configmap-honeydue-declarations.yaml",
         "infrastructure/configmap-honeydue-settings.yaml",
         "infrastructure/deployment-redis.yaml",
         "infrastructure/helmchartconfig-kube-system-traefik.yaml",

@@ -321,7 +321,8 @@ def test_service_links_are_off_so_they_cannot_shadow_settings(prod: Manifests):
 def test_units_split_infrastructure_from_apps(prod: Manifests):
     assert {o["kind"] + "/" + o["metadata"]["name"] for o in prod.objects if
             prod.unit_of(o["kind"], o["metadata"]["name"]) == "infrastructure"} == {
-        "Namespace/honeydue", "ConfigMap/honeydue-settings", "HelmChartConfig/traefik",
+        "Namespace/honeydue", "ConfigMap/honeydue-settings", "ConfigMap/honeydue-declarations",
+        "HelmChartConfig/traefik",
         "Deployment/redis", "Service/redis", "PersistentVolumeClaim/redis-data", "PodDisruptionBudget/redis",
     }
     assert prod.unit_of("Deployment", "api") == "apps"
@@ -332,3 +333,21 @@ def test_startup_windows_follow_the_configured_budget(prod: Manifests):
     for name, budget in (("api", 240), ("admin", 120), ("redis", 60)):
         probe = container(prod.get("Deployment", name))["startupProbe"]
         assert probe["failureThreshold"] == math.ceil(budget / probe["periodSeconds"])
+
+
+def test_data_bearing_objects_are_never_pruned(prod: Manifests):
+    for kind, name in (("Namespace", "honeydue"), ("PersistentVolumeClaim", "redis-data")):
+        annotations = prod.get(kind, name)["metadata"]["annotations"]
+        assert annotations["kustomize.toolkit.fluxcd.io/prune"] == "disabled"
+        assert "Prune=false" in annotations["argocd.argoproj.io/sync-options"].split(",")
+
+
+def test_declarations_carry_expected_secrets_and_nodes_without_values(prod: Manifests):
+    import json
+
+    data = prod.get("ConfigMap", "honeydue-declarations")["data"]
+    secrets = json.loads(data["secrets.json"])
+    assert secrets["secrets"]["honeydue-database"] == {"type": "Opaque", "keys": ["DATABASE_URL"]}
+    cluster = json.loads(data["cluster.json"])
+    assert [n["name"] for n in cluster["nodes"]] == ["ubuntu-8gb-nbg1-1", "ubuntu-8gb-nbg1-2", "ubuntu-8gb-nbg1-3"]
+    assert cluster["systemReserved"] == {"cpu": "500m", "memory": "1Gi"}

@@ -1,0 +1,61 @@
+"""What the environment expects but does not create, rendered next to what it does create.
+
+The secrets (names and keys, never values) and the node inventory live in
+config; a reviewer's tooling that only has the rendered directory (a copy of
+dist/<env>/ somewhere else, a CI job) still needs them to check that every
+secret reference resolves and that the requests fit the nodes. A ConfigMap is
+the one form that is a valid Kubernetes object in every synced path and that
+any engine applies without complaint.
+"""
+
+from __future__ import annotations
+
+import json
+
+import cdk8s
+from constructs import Construct
+
+from charts.context import StackContext
+from charts.plus import kplus
+
+SECRETS_KEY = "secrets.json"
+CLUSTER_KEY = "cluster.json"
+
+
+def secrets_document(ctx: StackContext) -> dict:
+    return {
+        "namespace": ctx.naming.namespace,
+        "secrets": {
+            name: {"type": secret.type, "keys": list(secret.keys)}
+            for name, secret in sorted(ctx.config.secrets.items())
+        },
+    }
+
+
+def cluster_document(ctx: StackContext) -> dict:
+    cluster = ctx.config.cluster
+    return {
+        "kubernetesVersion": cluster.kubernetes_version,
+        "architecture": cluster.architecture,
+        "nodes": [node.model_dump(by_alias=True) for node in cluster.nodes],
+        "systemReserved": cluster.system_reserved.model_dump(by_alias=True),
+    }
+
+
+def _json(document: dict) -> str:
+    return json.dumps(document, indent=2) + "\n"
+
+
+class Declarations(Construct):
+    def __init__(self, scope: Construct, id: str, *, ctx: StackContext):
+        super().__init__(scope, id)
+        kplus.ConfigMap(
+            self,
+            "configmap",
+            metadata=cdk8s.ApiObjectMetadata(
+                name=ctx.naming.declarations(),
+                namespace=ctx.naming.namespace,
+                labels=ctx.naming.shared_labels("declarations"),
+            ),
+            data={SECRETS_KEY: _json(secrets_document(ctx)), CLUSTER_KEY: _json(cluster_document(ctx))},
+        )
