@@ -1,7 +1,7 @@
 """What the environment expects but does not create, rendered next to what it does create.
 
 The secrets (names and keys, never values) and the node inventory live in
-config; a reviewer's tooling that only has the rendered directory (a copy of
+config; gitops/declared.py reads them back. A reviewer's tooling that only has the rendered directory (a copy of
 dist/<env>/ somewhere else, a CI job) still needs them to check that every
 secret reference resolves and that the requests fit the nodes. A ConfigMap is
 the one form that is a valid Kubernetes object in every synced path and that
@@ -17,9 +17,7 @@ from constructs import Construct
 
 from charts.context import StackContext
 from charts.plus import kplus
-
-SECRETS_KEY = "secrets.json"
-CLUSTER_KEY = "cluster.json"
+from gitops.declared import CLUSTER_KEY, COMPONENT, SECRETS_KEY
 
 
 def secrets_document(ctx: StackContext) -> dict:
@@ -55,7 +53,7 @@ class Declarations(Construct):
             metadata=cdk8s.ApiObjectMetadata(
                 name=ctx.naming.declarations(),
                 namespace=ctx.naming.namespace,
-                labels=ctx.naming.shared_labels("declarations"),
+                labels=ctx.naming.shared_labels(COMPONENT),
             ),
             data={SECRETS_KEY: _json(secrets_document(ctx)), CLUSTER_KEY: _json(cluster_document(ctx))},
         )

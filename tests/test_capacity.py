@@ -1,0 +1,59 @@
+"""Capacity: requests against the nodes left after losing one, from the rendered objects."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from gitops import capacity, declared, manifests
+from gitops.declared import Cluster, Node
+
+GI = 2**30
+
+
+def _resources(tmp_path: Path, text: str):
+    (tmp_path / "objects.yaml").write_text(text)
+    return manifests.load([tmp_path])
+
+
+def test_prod_fits_on_two_nodes_with_headroom(synthesized: Path):
+    resources = manifests.load([synthesized / "prod"])
+    cluster = declared.read(resources).cluster
+    report = capacity.report(resources, cluster)
+    assert report.nodes_left == 2
+    assert report.supply == capacity.Requests(2 * 3500, 2 * 7 * GI)
+    assert report.fits
+    kinds = sorted(str(d.resource) for d in report.workloads)
+    assert kinds == ["Deployment honeydue/admin", "Deployment honeydue/api", "Deployment honeydue/redis",
+                     "Deployment honeydue/worker", "HelmChartConfig kube-system/traefik"]
+
+
+def test_replicas_daemonsets_and_init_containers(tmp_path: Path):
+    resources = _resources(tmp_path, """
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  replicas: 3
+  template:
+    spec:
+      initContainers: [{name: init, resources: {requests: {cpu: "2", memory: 1Gi}}}]
+      containers:
+        - {name: a, resources: {requests: {cpu: 250m, memory: 256Mi}}}
+        - {name: b, resources: {requests: {cpu: 250m, memory: 256Mi}}}
+---
+apiVersion: apps/v1
+kind: DaemonSet
+metadata: {name: agent}
+spec:
+  template:
+    spec:
+      containers: [{name: a, resources: {requests: {cpu: 100m, memory: 128Mi}}}]
+""")
+    cluster = Cluster([Node("a", 4000, 8 * GI), Node("b", 4000, 8 * GI), Node("c", 2000, 4 * GI)], 0, 0)
+    report = capacity.report(resources, cluster)
+    assert report.nodes_left == 2
+    assert report.supply == capacity.Requests(6000, 12 * GI)
+    # web: max(init 2 cores/1Gi, containers 500m/512Mi) x 3; agent: once per remaining node
+    assert report.demand == capacity.Requests(3 * 2000 + 2 * 100, 3 * GI + 2 * 128 * 2**20)
+    assert not report.fits
+    assert report.headroom.cpu_millis == -200
