@@ -15,6 +15,13 @@ from dataclasses import dataclass
 MANAGED_BY = "honeydue-gitops"
 ANNOTATION_PREFIX = "gitops.myhoneydue.com"
 SETTINGS_HASH = f"{ANNOTATION_PREFIX}/settings-hash"
+# `main.py check` skips rule R on an object annotated waive.gitops.myhoneydue.com/R: <reason>.
+WAIVER_PREFIX = f"waive.{ANNOTATION_PREFIX}"
+PROBES_RULE = "probes"
+
+
+def waiver(rule: str) -> str:
+    return f"{WAIVER_PREFIX}/{rule}"
 
 NAME = "app.kubernetes.io/name"
 INSTANCE = "app.kubernetes.io/instance"

@@ -125,7 +125,15 @@ class Workload(Construct):
             self,
             "deployment",
             metadata=cdk8s.ApiObjectMetadata(
-                name=naming.workload(name), namespace=naming.namespace, labels=object_labels
+                name=naming.workload(name),
+                namespace=naming.namespace,
+                labels=object_labels,
+                # The reason config gives for having no health checks is the review gate's waiver.
+                annotations=(
+                    {keys.waiver(keys.PROBES_RULE): service.health.reason}
+                    if service.health.kind == "none"
+                    else None
+                ),
             ),
             replicas=service.replicas,
             select=False,

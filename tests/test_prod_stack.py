@@ -351,3 +351,9 @@ def test_declarations_carry_expected_secrets_and_nodes_without_values(prod: Mani
     cluster = json.loads(data["cluster.json"])
     assert [n["name"] for n in cluster["nodes"]] == ["ubuntu-8gb-nbg1-1", "ubuntu-8gb-nbg1-2", "ubuntu-8gb-nbg1-3"]
     assert cluster["systemReserved"] == {"cpu": "500m", "memory": "1Gi"}
+
+
+def test_worker_without_health_checks_carries_the_reason_as_a_waiver(prod: Manifests):
+    annotations = prod.get("Deployment", "worker")["metadata"]["annotations"]
+    assert annotations[naming.waiver("probes")].startswith("the Asynq worker serves no HTTP or TCP endpoint")
+    assert "annotations" not in prod.get("Deployment", "api")["metadata"]
