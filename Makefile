@@ -5,6 +5,9 @@
 PYTHON            ?= python3
 PIPENV_VERSION    := 2026.10.3
 KUBECONFORM_VERSION := v0.7.0
+KUSTOMIZE_VERSION := v5.8.1
+SOPS_VERSION      := v3.13.3
+AGE_VERSION       := v1.2.1
 
 TOOLS      := .tools
 PIPENV     := $(TOOLS)/pipenv/bin/pipenv
@@ -15,7 +18,10 @@ SCHEMAS    := $(TOOLS)/schemas
 VENV_STAMP    := .venv/.installed
 NODE_STAMP    := node_modules/.installed
 KUBECONFORM_STAMP := $(TOOLS)/bin/.kubeconform-$(KUBECONFORM_VERSION)
+KUSTOMIZE_STAMP := $(TOOLS)/bin/.kustomize-$(KUSTOMIZE_VERSION)
+SOPS_STAMP    := $(TOOLS)/bin/.sops-$(SOPS_VERSION)-age-$(AGE_VERSION)
 SCHEMA_STAMP  := $(SCHEMAS)/.built
+GO_INSTALL    := GOBIN=$(CURDIR)/$(TOOLS)/bin go install
 
 export PIPENV_VENV_IN_PROJECT := 1
 export PIPENV_SKIP_LOCK := 1
@@ -27,7 +33,7 @@ GENERATED := dist config/schema.json
 
 .PHONY: setup synth test freshness validate pytest cdk8s-synth clean
 
-setup: $(VENV_STAMP) $(NODE_STAMP) $(KUBECONFORM_STAMP) $(SCHEMA_STAMP)
+setup: $(VENV_STAMP) $(NODE_STAMP) $(KUBECONFORM_STAMP) $(KUSTOMIZE_STAMP) $(SOPS_STAMP) $(SCHEMA_STAMP)
 
 $(PIPENV):
 	$(PYTHON) -m venv $(TOOLS)/pipenv
@@ -42,10 +48,23 @@ $(NODE_STAMP): package.json .npmrc
 	@touch $@
 
 $(KUBECONFORM_STAMP):
-	GOBIN=$(CURDIR)/$(TOOLS)/bin go install github.com/yannh/kubeconform/cmd/kubeconform@$(KUBECONFORM_VERSION)
+	$(GO_INSTALL) github.com/yannh/kubeconform/cmd/kubeconform@$(KUBECONFORM_VERSION)
 	@touch $@
 
-$(SCHEMA_STAMP): $(VENV_STAMP) gitops/kubeschemas.py $(wildcard gitops/schemas/*/*.json) $(wildcard config/*.yaml)
+# kustomize builds every path Flux and Argo CD sync, as the parity tests require.
+$(KUSTOMIZE_STAMP):
+	$(GO_INSTALL) sigs.k8s.io/kustomize/kustomize/v5@$(KUSTOMIZE_VERSION)
+	@touch $@
+
+# sops and age-keygen: the SOPS round-trip test encrypts with a throwaway age key.
+$(SOPS_STAMP):
+	$(GO_INSTALL) github.com/getsops/sops/v3/cmd/sops@$(SOPS_VERSION)
+	$(GO_INSTALL) filippo.io/age/cmd/age-keygen@$(AGE_VERSION)
+	@touch $@
+
+# Built-in schemas from kubernetes-validate; Flux and Argo CD schemas from their CRDs,
+# fetched as Go modules (gitops/crdschemas.py pins the versions).
+$(SCHEMA_STAMP): $(VENV_STAMP) gitops/kubeschemas.py gitops/crdschemas.py $(wildcard gitops/schemas/*/*.json) $(wildcard config/*.yaml)
 	$(PY) -m gitops.kubeschemas $(SCHEMAS)
 	@touch $@
 

@@ -20,6 +20,7 @@ os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="main.py", description="honeyDue manifests: config in, dist/ out.")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -64,7 +65,7 @@ def cmd_synth(args: argparse.Namespace) -> int:
 def cmd_validate(args: argparse.Namespace) -> int:
     from gitops import kubeconform
     from gitops.config import ConfigError
-    from gitops.synth import load_environments
+    from gitops.synth import CLUSTERS, load_environments
 
     try:
         environments = load_environments(args.config_dir, args.envs)
@@ -72,12 +73,13 @@ def cmd_validate(args: argparse.Namespace) -> int:
         return _config_error(err)
     failed = False
     for env in environments:
-        target = args.dist / env.name
-        if not target.is_dir():
-            print(f"{target}: not synthesized; run `make synth`", file=sys.stderr)
+        targets = [args.dist / env.name, args.dist / CLUSTERS / env.name]
+        missing = [t for t in targets if not t.is_dir()]
+        if missing:
+            print(f"{missing[0]}: not synthesized; run `make synth`", file=sys.stderr)
             failed = True
             continue
-        result = kubeconform.validate([target], env.config.cluster.kubernetes_patch_version)
+        result = kubeconform.validate(targets, env.config.cluster.kubernetes_patch_version)
         print(f"{env.name}: {result.output}", file=sys.stdout if result.ok else sys.stderr)
         failed = failed or not result.ok
     return EXIT_FAILED if failed else EXIT_OK

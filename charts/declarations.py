@@ -35,7 +35,7 @@ def cluster_document(ctx: StackContext) -> dict:
     return {
         "kubernetesVersion": cluster.kubernetes_version,
         "architecture": cluster.architecture,
-        "nodes": [node.model_dump(by_alias=True) for node in cluster.nodes],
+        "nodes": [node.model_dump(by_alias=True, exclude_none=True) for node in cluster.nodes],
         "systemReserved": cluster.system_reserved.model_dump(by_alias=True),
     }
 

@@ -40,6 +40,10 @@ HOSTNAME_LABEL = "kubernetes.io/hostname"
 ARCH_LABEL = "kubernetes.io/arch"
 
 
+DIST = "dist"
+CLUSTERS = "clusters"
+
+
 @dataclass(frozen=True)
 class Naming:
     """Names for one environment's objects."""
@@ -72,8 +76,42 @@ class Naming:
     def settings(self) -> str:
         return f"{self.part_of}-settings"
 
+    @staticmethod
+    def default_deny() -> str:
+        return "default-deny-ingress"
+
+    def ingress_policy(self, service: str) -> str:
+        return f"{service}-ingress"
+
     def declarations(self) -> str:
         return f"{self.part_of}-declarations"
+
+    # Delivery objects (namespace of the GitOps engine).
+    def source(self) -> str:
+        """The engine's handle on this repository (Flux GitRepository)."""
+        return f"{self.part_of}-gitops"
+
+    def delivery_unit(self, unit: str) -> str:
+        """Flux Kustomization / Argo CD Application that applies one unit."""
+        return f"{self.part_of}-{unit}"
+
+    def delivery_root(self) -> str:
+        """The object that applies dist/clusters/<env>/ itself, so the entry point keeps itself in sync."""
+        return f"{self.part_of}-cluster"
+
+    def project(self) -> str:
+        return self.part_of
+
+    # Where things land under dist/ and, prefixed with DIST, in the repository.
+    def unit_dir(self, unit: str) -> str:
+        return f"{self.environment}/{unit}"
+
+    def cluster_dir(self) -> str:
+        return f"{CLUSTERS}/{self.environment}"
+
+    @staticmethod
+    def repo_path(dist_relative: str) -> str:
+        return f"{DIST}/{dist_relative}"
 
     def internal_host(self, service: str) -> str:
         return f"{self.service(service)}.{self.namespace}.svc.cluster.local"

@@ -42,6 +42,7 @@ def values(ctx: StackContext) -> CommentedMap:
         web["forwardedHeaders"] = _map(("trustedIPs", list(traefik.trusted_proxies)))
         web.yaml_add_eol_comment("only the CDN may set X-Forwarded-For", "forwardedHeaders", column=0)
     res = traefik.resources
+    status = _status(ctx)
     return _map(
         ("deployment", _map(
             ("kind", "DaemonSet", "one Traefik on every node: DNS round-robins over all node addresses"),
@@ -77,7 +78,22 @@ def values(ctx: StackContext) -> CommentedMap:
             ("requests", _map(("cpu", res.cpu), ("memory", res.memory))),
             ("limits", _map(("memory", res.memory_limit))),
         )),
+        *status,
     )
+
+
+def _status(ctx: StackContext) -> list[tuple]:
+    """Values that give Ingresses a status (Argo CD reports an Ingress without one as Progressing)."""
+    hostname = ctx.config.edge.status_hostname
+    if hostname is None:
+        return []
+    return [
+        ("providers", _map(("kubernetesIngress", _map(("publishedService", _map(
+            ("enabled", False, "the Service is ClusterIP: it has no address to publish"),
+        )))))),
+        ("additionalArguments", [f"--providers.kubernetesingress.ingressendpoint.hostname={hostname}"],
+         "Ingress status names the public host; Argo CD's health check waits for it"),
+    ]
 
 
 class TraefikConfig(Construct):

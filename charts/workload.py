@@ -33,6 +33,14 @@ def rollout_strategy(service: Service) -> kplus.DeploymentStrategy:
     )
 
 
+def waivers(service: Service) -> dict[str, str]:
+    """What config already says about rules `main.py check` would otherwise flag on this Deployment."""
+    found = {}
+    if service.health.kind == "none":
+        found[keys.waiver(keys.PROBES_RULE)] = service.health.reason
+    return found
+
+
 def spreads_across_nodes(service: Service) -> bool:
     return service.spread_across_nodes and service.replicas > 1
 
@@ -128,12 +136,7 @@ class Workload(Construct):
                 name=naming.workload(name),
                 namespace=naming.namespace,
                 labels=object_labels,
-                # The reason config gives for having no health checks is the review gate's waiver.
-                annotations=(
-                    {keys.waiver(keys.PROBES_RULE): service.health.reason}
-                    if service.health.kind == "none"
-                    else None
-                ),
+                annotations=waivers(service) or None,
             ),
             replicas=service.replicas,
             select=False,

@@ -31,7 +31,27 @@ def _row(unit: str, obj: dict) -> str:
     return "| " + " | ".join(cells) + " |"
 
 
-def render(environment: str, source: str, units: dict[str, list[dict]], config: Environment) -> str:
+def _expected_secrets(config: Environment, encrypted: list[str]) -> list[str]:
+    rows = []
+    for name, secret in sorted(config.secrets.items()):
+        keys = ", ".join(f"`{k}`" for k in secret.keys)
+        origin = "git (SOPS, decrypted by Flux)" if name in encrypted else "created by the operator"
+        rows.append(f"| {config.namespace} | {name} | {secret.type} | {keys} | {origin} | {secret.description} |")
+    delivery = config.delivery
+    if delivery.engine == "flux":
+        if delivery.repository.secret_ref:
+            rows.append(f"| {delivery.flux.namespace} | {delivery.repository.secret_ref} | Opaque | "
+                        "`username`, `password` (or `identity`, `known_hosts`) | created by the operator | "
+                        "Flux's read access to this repository |")
+        if encrypted:
+            rows.append(f"| {delivery.flux.namespace} | {delivery.flux.decryption_secret} | Opaque | `identity.agekey` | "
+                        "created by the operator | age key that decrypts config/secrets |")
+    return rows
+
+
+def render(
+    environment: str, source: str, units: dict[str, list[dict]], config: Environment, encrypted: list[str]
+) -> str:
     lines = [
         f"# Inventory of `{environment}`",
         "",
@@ -49,12 +69,10 @@ def render(environment: str, source: str, units: dict[str, list[dict]], config: 
         "",
         "## Secrets this environment expects",
         "",
-        "Created in the cluster by the operator; the repository holds only their names and keys.",
+        "The repository holds their names and keys; values exist only in the cluster (or SOPS-encrypted in git).",
         "",
-        "| Namespace | Secret | Type | Keys | Holds |",
-        "| --- | --- | --- | --- | --- |",
+        "| Namespace | Secret | Type | Keys | Comes from | Holds |",
+        "| --- | --- | --- | --- | --- | --- |",
+        *_expected_secrets(config, encrypted),
     ]
-    for name, secret in sorted(config.secrets.items()):
-        keys = ", ".join(f"`{k}`" for k in secret.keys)
-        lines.append(f"| {config.namespace} | {name} | {secret.type} | {keys} | {secret.description} |")
     return "\n".join(lines) + "\n"

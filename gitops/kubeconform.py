@@ -7,11 +7,14 @@ the network, and a kind without a schema is an error, never skipped.
 
 from __future__ import annotations
 
+import re
 import subprocess
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from gitops.kubeschemas import builtin_dir, crd_dir
+from gitops.secrets import SOPS_SUFFIX, without_sops_metadata
 
 PROJECT = Path(__file__).resolve().parents[1]
 BINARY = PROJECT / ".tools" / "bin" / "kubeconform"
@@ -43,5 +46,14 @@ def validate(paths: list[Path], kubernetes_version: str, schemas: Path = SCHEMAS
         return Result(False, f"kubeconform is not installed at {BINARY}: run `make setup`")
     if not (builtin_dir(schemas, kubernetes_version) / ".complete").exists():
         return Result(False, f"no schemas for Kubernetes {kubernetes_version} under {schemas}: run `make setup`")
-    done = subprocess.run(command(paths, kubernetes_version, schemas), capture_output=True, text=True)
+    encrypted = sorted(f for p in paths for f in ([p] if p.is_file() else p.rglob(f"*{SOPS_SUFFIX}"))
+                       if f.name.endswith(SOPS_SUFFIX))
+    with tempfile.TemporaryDirectory(prefix="sops-stripped-") as scratch:
+        # A SOPS file carries a top-level `sops` block that Flux removes when it
+        # decrypts; validate the object the cluster will receive instead.
+        for index, path in enumerate(encrypted):
+            (Path(scratch) / f"{index}-{path.name.removesuffix(SOPS_SUFFIX)}.yaml").write_text(without_sops_metadata(path.read_text()))
+        cmd = command([*paths, *([Path(scratch)] if encrypted else [])], kubernetes_version, schemas)
+        cmd[1:1] = ["-ignore-filename-pattern", re.escape(SOPS_SUFFIX) + "$"] if encrypted else []
+        done = subprocess.run(cmd, capture_output=True, text=True)
     return Result(done.returncode == 0, (done.stdout + done.stderr).strip())

@@ -6,9 +6,10 @@ per-version schemas whose ``$ref``s point at a shared
 each kind is rewritten into a standalone file: the definitions it reaches are
 embedded under ``$defs`` and every ``$ref`` is made document-local.
 
-Custom resource kinds are schemas kept under ``gitops/schemas/`` (each says
-where it comes from); their ``$ref``s to Kubernetes types are resolved the
-same way.
+Custom resource kinds: the Flux and Argo CD kinds are converted from their
+upstream CRDs (gitops/crdschemas.py); kinds no package carries are kept under
+``gitops/schemas/`` (each says where it comes from). Their ``$ref``s to
+Kubernetes types are resolved the same way as the built-in kinds'.
 
 The Kubernetes version comes from each environment's config
 (``cluster.kubernetesVersion``); a version already built is kept.
@@ -24,6 +25,7 @@ import sys
 from importlib import resources
 from pathlib import Path
 
+from gitops import crdschemas
 from gitops.config import ConfigError, load_all
 
 _SHARED_REF = "/api/_definitions.json#/$defs/"
@@ -111,7 +113,8 @@ def build(root: Path, version: str) -> tuple[int, int]:
     version was already built).
     """
     builtin, crds = builtin_dir(root, version), crd_dir(root, version)
-    if (builtin / _COMPLETE).exists() and (crds / _COMPLETE).exists():
+    stamp = crds / _COMPLETE
+    if (builtin / _COMPLETE).exists() and stamp.exists() and stamp.read_text() == crdschemas.fingerprint():
         return 0, 0
     source = _package_dir(version)
     definitions = json.loads((source / "_definitions.json").read_text())["$defs"]
@@ -126,15 +129,17 @@ def build(root: Path, version: str) -> tuple[int, int]:
     # Custom resource schemas reference ObjectMeta and friends the same way
     # the built-in ones do, so metadata is checked as strictly as a Deployment's.
     custom = {
-        str(path.relative_to(CRD_SCHEMA_SOURCE)): standalone(json.loads(path.read_text()), definitions)
+        str(path.relative_to(CRD_SCHEMA_SOURCE)): json.loads(path.read_text())
         for path in sorted(CRD_SCHEMA_SOURCE.rglob("*.json"))
     }
-    _write_dir(builtin, kinds)
-    _write_dir(crds, custom)
+    custom.update(crdschemas.build())
+    custom = {name: standalone(schema, definitions) for name, schema in custom.items()}
+    _write_dir(builtin, kinds, f"{len(kinds)}\n")
+    _write_dir(crds, custom, crdschemas.fingerprint())
     return len(kinds), len(custom)
 
 
-def _write_dir(target: Path, files: dict[str, dict]) -> None:
+def _write_dir(target: Path, files: dict[str, dict], stamp: str) -> None:
     staging = target.with_name(target.name + ".partial")
     shutil.rmtree(staging, ignore_errors=True)
     for name, schema in files.items():
@@ -142,7 +147,7 @@ def _write_dir(target: Path, files: dict[str, dict]) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(schema, sort_keys=True))
     staging.mkdir(parents=True, exist_ok=True)
-    (staging / _COMPLETE).write_text(f"{len(files)}\n")
+    (staging / _COMPLETE).write_text(stamp)
     shutil.rmtree(target, ignore_errors=True)
     staging.rename(target)
 
@@ -159,7 +164,11 @@ def main(argv: list[str]) -> int:
         return 2
     versions = sorted({env.config.cluster.kubernetes_patch_version for env in environments})
     for version in versions:
-        builtin, custom = build(root, version)
+        try:
+            builtin, custom = build(root, version)
+        except crdschemas.CrdError as err:
+            print(f"cannot build custom resource schemas: {err}", file=sys.stderr)
+            return 1
         state = f"{builtin} built-in and {custom} custom kinds written" if builtin else "already built"
         print(f"kubeconform schemas for Kubernetes {version}: {state}")
     return 0

@@ -99,7 +99,7 @@ def swap_in(new: Path, target: Path, scratch: Path) -> None:
     The old tree is moved into scratch (a staging_dir) and deleted with it.
     """
     if target.exists():
-        target.rename(scratch / f"old-{target.name}")
+        target.rename(Path(tempfile.mkdtemp(prefix="old-", dir=scratch)) / target.name)
     target.parent.mkdir(parents=True, exist_ok=True)
     new.rename(target)
 

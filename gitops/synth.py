@@ -12,12 +12,13 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from gitops import inventory, output
+from gitops import inventory, output, secrets
 from gitops.config import ConfigError, LoadedEnvironment, Problem, environment_names, load
 from gitops.config.loader import SCHEMA_FILE, display_path
 from gitops.config.schema import schema_text
 
 INVENTORY_FILE = "INVENTORY.md"
+CLUSTERS = "clusters"
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,10 @@ def load_environments(config_dir: Path, names: list[str] | None) -> list[LoadedE
     names = names if names is not None else environment_names(config_dir)
     loaded, problems = [], []
     for name in names:
+        if name == CLUSTERS:
+            problems.append(Problem(display_path(config_dir / f"{name}.yaml"), 0, "(file)",
+                                    f"'{name}' is reserved for dist/{CLUSTERS}/", "name the environment otherwise"))
+            continue
         try:
             loaded.append(load(name, config_dir))
         except ConfigError as err:
@@ -44,39 +49,80 @@ def load_environments(config_dir: Path, names: list[str] | None) -> list[LoadedE
     return loaded
 
 
-def _render_environment(staging: Path, loaded: LoadedEnvironment, units: dict[str, list[dict]]) -> int:
+def _encrypted_secrets(config_dir: Path, loaded: list[LoadedEnvironment]) -> dict[str, list[secrets.EncryptedSecret]]:
+    problems = secrets.scan_for_plaintext(config_dir)
+    found = {}
+    for env in loaded:
+        found[env.name], env_problems = secrets.load_encrypted(config_dir, env)
+        problems += env_problems
+    if problems:
+        raise ConfigError(problems)
+    return found
+
+
+def _write_environment(
+    root: Path, loaded: LoadedEnvironment, directories: dict[str, list[dict]], encrypted: list[secrets.EncryptedSecret]
+) -> int:
     source = display_path(loaded.source)
-    root = staging / loaded.name
     files = 0
-    for unit, objects in units.items():
-        files += len(output.write_unit(root / unit, objects, source, loaded.config.namespace))
-    (root / INVENTORY_FILE).write_text(inventory.render(loaded.name, source, units, loaded.config))
+    for directory, objects in directories.items():
+        files += len(output.write_unit(root / directory, objects, source, loaded.config.namespace))
+    unit_dir = root / loaded.name / secrets.UNIT
+    for secret in encrypted:
+        # Copied byte for byte: the SOPS MAC covers the content, and Flux decrypts it as committed.
+        path = unit_dir / secret.file_name
+        if path.exists():
+            raise output.OutputError(f"{path.name} would overwrite a generated object")
+        path.write_text(secret.text)
+        files += 1
+    units = {d.split("/", 1)[1] if d.startswith(f"{loaded.name}/") else d: objs for d, objs in directories.items()}
+    (root / loaded.name / INVENTORY_FILE).write_text(
+        inventory.render(loaded.name, source, units, loaded.config, [s.name for s in encrypted])
+    )
     return files
 
 
+def _own_directories(name: str) -> list[str]:
+    return [name, f"{CLUSTERS}/{name}"]
+
+
 def synth(
-    config_dir: Path, out_dir: Path, names: list[str] | None = None, *, write_schema: bool = True
+    config_dir: Path,
+    out_dir: Path,
+    names: list[str] | None = None,
+    *,
+    write_schema: bool = True,
+    environments: list[LoadedEnvironment] | None = None,
 ) -> SynthResult:
     """Synthesize the named environments (all when None) into out_dir.
 
-    write_schema also refreshes config_dir/schema.json from the models.
+    environments, when given, are used as loaded (tests vary them) and
+    replace only their own directories. write_schema also refreshes
+    config_dir/schema.json from the models.
     """
-    loaded = load_environments(config_dir, names)
+    whole_tree = names is None and environments is None
+    loaded = environments if environments is not None else load_environments(config_dir, names)
+    encrypted = _encrypted_secrets(config_dir, loaded)
     # Imported here: starting the jsii runtime costs about a second, and config
     # errors should be reported without paying it.
     from charts.stack import synthesize
 
-    rendered = synthesize(loaded)
+    rendered = synthesize(loaded, {env: {secrets.UNIT} for env, found in encrypted.items() if found})
     staging = output.staging_dir(out_dir)
     try:
-        files = 0
-        for env in loaded:
-            files += _render_environment(staging / "new", env, rendered[env.name])
-        if names is None:
-            output.swap_in(staging / "new", out_dir, staging)
+        new = staging / "new"
+        new.mkdir()
+        files = sum(_write_environment(new, env, rendered[env.name], encrypted[env.name]) for env in loaded)
+        leaked = secrets.scan_for_plaintext(new)
+        if leaked:
+            raise output.OutputError("generated output holds plaintext Secret values:\n" + "\n".join(map(str, leaked)))
+        if whole_tree:
+            output.swap_in(new, out_dir, staging)
         else:
             for env in loaded:
-                output.swap_in(staging / "new" / env.name, out_dir / env.name, staging)
+                for directory in _own_directories(env.name):
+                    if (new / directory).exists():
+                        output.swap_in(new / directory, out_dir / directory, staging)
         if write_schema:
             output.write_text_atomically(config_dir / SCHEMA_FILE, schema_text())
     finally:

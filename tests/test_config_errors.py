@@ -13,11 +13,11 @@ from tests.conftest import PROJECT
 FOOTER = "1 problem(s) in config; nothing was written.\n"
 
 
-def _edit(config: Path, old: str, new: str, count: int = 1) -> int:
-    """Replace old with new in prod.yaml; returns the 1-based line of the first change."""
-    path = config / "prod.yaml"
+def _edit(config: Path, old: str, new: str, count: int = 1, file: str = "prod.yaml") -> int:
+    """Replace old with new in config/<file>; returns the 1-based line of the first change."""
+    path = config / file
     text = path.read_text()
-    assert text.count(old) >= count, f"{old!r} not in prod.yaml"
+    assert text.count(old) >= count, f"{old!r} not in {file}"
     line = text[: text.index(old)].count("\n") + 1
     path.write_text(text.replace(old, new, count))
     return line
@@ -63,9 +63,9 @@ def test_unknown_key(tmp_path, config_copy, dist):
 
 
 def test_wrong_type(tmp_path, config_copy, dist):
-    line = _edit(config_copy, "    port: 8000\n", "    port: eight-thousand\n")
+    line = _edit(config_copy, "    port: 8000\n", "    port: eight-thousand\n", file="base.yaml")
     _assert_rejected(tmp_path, dist, (
-        f"config/prod.yaml:{line}: services.api.port: got 'eight-thousand', expected a whole number.\n"
+        f"config/base.yaml:{line}: services.api.port: got 'eight-thousand', expected a whole number.\n"
         "  fix: write port as a whole number (Port the container serves on; omit if it serves nothing).\n"
     ))
 
@@ -87,8 +87,7 @@ def test_replicas_below_one(tmp_path, config_copy, dist):
 
 
 def test_singleton_with_more_than_one_replica(tmp_path, config_copy, dist):
-    line = _edit(config_copy, "    singleton: true              # runs",
-                 "    replicas: 2\n    singleton: true              # runs")
+    line = _edit(config_copy, "  worker:\n", "  worker:\n    replicas: 2\n") + 1
     _assert_rejected(tmp_path, dist, (
         f"config/prod.yaml:{line}: services.worker.replicas: singleton: true allows exactly 1 replica, got 2.\n"
         "  fix: set replicas: 1, or remove singleton if two copies may run at the same time.\n"
@@ -96,36 +95,36 @@ def test_singleton_with_more_than_one_replica(tmp_path, config_copy, dist):
 
 
 def test_latest_tag(tmp_path, config_copy, dist):
-    line = _edit(config_copy, "honeydue-api:6f303dbbaa", "honeydue-api:latest")
+    line = _edit(config_copy, "honeydue-api:6f303dbbaa", "honeydue-api:latest", file="base.yaml")
     _assert_rejected(tmp_path, dist, (
-        f"config/prod.yaml:{line}: services.api.image: "
+        f"config/base.yaml:{line}: services.api.image: "
         "image 'gitea.treytartt.com/treytartt/honeydue-api:latest' uses the floating tag 'latest'.\n"
         "  fix: pin the tag of a released build, e.g. the git commit the image was built from.\n"
     ))
 
 
 def test_missing_tag(tmp_path, config_copy, dist):
-    line = _edit(config_copy, "honeydue-admin:6f303dbbaa", "honeydue-admin")
+    line = _edit(config_copy, "honeydue-admin:6f303dbbaa", "honeydue-admin", file="base.yaml")
     _assert_rejected(tmp_path, dist, (
-        f"config/prod.yaml:{line}: services.admin.image: "
+        f"config/base.yaml:{line}: services.admin.image: "
         "image 'gitea.treytartt.com/treytartt/honeydue-admin' has no tag.\n"
         "  fix: append ':<tag>' naming a released build, e.g. ':6f303dbbaa' (never 'latest').\n"
     ))
 
 
 def test_reference_to_undeclared_secret_key(tmp_path, config_copy, dist):
-    line = _edit(config_copy, "key: SMTP_PASSWORD}", "key: SMTP_PASS}")
+    line = _edit(config_copy, "key: SMTP_PASSWORD}", "key: SMTP_PASS}", file="base.yaml")
     _assert_rejected(tmp_path, dist, (
-        f"config/prod.yaml:{line}: services.api.secretEnv.SMTP_PASSWORD.key: "
+        f"config/base.yaml:{line}: services.api.secretEnv.SMTP_PASSWORD.key: "
         "secret 'honeydue-smtp' declares no key 'SMTP_PASS'.\n"
         "  fix: add 'SMTP_PASS' to secrets.honeydue-smtp.keys, or use one of: SMTP_USERNAME, SMTP_PASSWORD.\n"
     ))
 
 
 def test_reference_to_undeclared_secret(tmp_path, config_copy, dist):
-    line = _edit(config_copy, "DATABASE_URL: {secret: honeydue-database,", "DATABASE_URL: {secret: neon,")
+    line = _edit(config_copy, "DATABASE_URL: {secret: honeydue-database,", "DATABASE_URL: {secret: neon,", file="base.yaml")
     _assert_rejected(tmp_path, dist, (
-        f"config/prod.yaml:{line}: services.api.secretEnv.DATABASE_URL.secret: "
+        f"config/base.yaml:{line}: services.api.secretEnv.DATABASE_URL.secret: "
         "secret 'neon' is not declared under secrets.\n"
         "  fix: declare it under secrets with its keys, or use one of: gitea-registry, honeydue-app, "
         "honeydue-b2, honeydue-database, honeydue-smtp.\n"
@@ -134,9 +133,9 @@ def test_reference_to_undeclared_secret(tmp_path, config_copy, dist):
 
 def test_reference_to_undefined_setting(tmp_path, config_copy, dist):
     line = _edit(config_copy, "    settings: [API_PUBLIC_URL, ADMIN_PUBLIC_URL]",
-                 "    settings: [API_PUBLIC_URL, ADMIN_URL]")
+                 "    settings: [API_PUBLIC_URL, ADMIN_URL]", file="base.yaml")
     _assert_rejected(tmp_path, dist, (
-        f"config/prod.yaml:{line}: services.admin.settings[1]: "
+        f"config/base.yaml:{line}: services.admin.settings[1]: "
         "setting 'ADMIN_URL' is defined neither under settings nor under serviceUrls.\n"
         "  fix: define ADMIN_URL under settings, or use one of: ADMIN_PUBLIC_URL, API_PUBLIC_URL, B2_BUCKET, "
         "B2_ENDPOINT, B2_REGION, REDIS_URL, SMTP_HOST, SMTP_PORT.\n"
@@ -153,17 +152,17 @@ def test_volume_on_a_node_the_cluster_does_not_have(tmp_path, config_copy, dist)
 
 
 def test_http_health_without_path(tmp_path, config_copy, dist):
-    line = _edit(config_copy, "health: {kind: http, path: /}", "health: {kind: http}")
+    line = _edit(config_copy, "health: {kind: http, path: /}", "health: {kind: http}", file="base.yaml")
     _assert_rejected(tmp_path, dist, (
-        f"config/prod.yaml:{line}: services.admin.health: an http health check needs a path.\n"
+        f"config/base.yaml:{line}: services.admin.health: an http health check needs a path.\n"
         "  fix: add path: with the URL path, e.g. path: /.\n"
     ))
 
 
 def test_missing_required_key(tmp_path, config_copy, dist):
-    line = _edit(config_copy, "    component: worker\n", "")
+    line = _edit(config_copy, "    component: worker\n", "", file="base.yaml")
     _assert_rejected(tmp_path, dist, (
-        f"config/prod.yaml:{line - 1}: services.worker.component: required key 'component' is missing.\n"
+        f"config/base.yaml:{line - 1}: services.worker.component: required key 'component' is missing.\n"
         "  fix: add 'component:' (Role of the service (the app.kubernetes.io/component label)).\n"
     ))
 
@@ -190,7 +189,7 @@ def test_duplicate_key(tmp_path, config_copy, dist):
 
 def test_every_problem_is_reported_in_one_run(tmp_path, config_copy, dist):
     _edit(config_copy, "    replicas: 3\n", "    replicas: 0\n")
-    _edit(config_copy, "honeydue-admin:6f303dbbaa", "honeydue-admin:latest")
+    _edit(config_copy, "honeydue-admin:6f303dbbaa", "honeydue-admin:latest", file="base.yaml")
     done = _synth(tmp_path)
     assert done.returncode == 2
     assert done.stderr.count("\n  fix: ") == 2
@@ -202,5 +201,5 @@ def test_unknown_environment(tmp_path, config_copy, dist):
     assert done.returncode == 2
     assert done.stderr == (
         "config/qa.yaml:0: (file): no config for environment 'qa'.\n"
-        "  fix: use one of: prod.\n" + FOOTER
+        "  fix: use one of: prod, staging.\n" + FOOTER
     )

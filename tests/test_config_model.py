@@ -14,6 +14,7 @@ from tests.conftest import CONFIG
 
 MINIMAL = {
     "cluster": {"kubernetesVersion": "1.34", "nodes": [{"name": "node-1", "cpu": "4", "memory": "8Gi"}]},
+    "delivery": {"engine": "flux", "repository": {"url": "https://git.example.com/team/repo.git"}},
     "registry": {"host": "registry.example.com", "pullSecret": "registry"},
     "traefik": {"resources": {"cpu": "100m", "memory": "128Mi", "memoryLimit": "256Mi"}},
     "services": {
@@ -51,11 +52,38 @@ def test_environment_defaults(env: Environment):
 def test_cluster_defaults(env: Environment):
     assert env.cluster.architecture == "amd64"
     assert env.cluster.system_reserved == model.Reserve(cpu="500m", memory="1Gi")
+    assert env.cluster.pod_cidr == "10.42.0.0/16"
+    assert env.cluster.nodes[0].address is None
     assert env.cluster.kubernetes_patch_version == "1.34.0"
 
 
 def test_edge_defaults(env: Environment):
     assert env.edge == model.Edge(className="traefik", entryPoint="web", publicScheme="https")
+    assert env.edge.status_hostname is None
+
+
+def test_delivery_defaults(env: Environment):
+    delivery = env.delivery
+    assert delivery.repository.branch == "main"
+    assert delivery.repository.secret_ref is None
+    assert delivery.flux.model_dump() == {
+        "namespace": "flux-system",
+        "source_interval": "1m",
+        "interval": "10m",
+        "retry_interval": "2m",
+        "decryption_secret": "sops-age",
+    }
+    assert delivery.argocd.model_dump() == {
+        "namespace": "argocd",
+        "destination_server": "https://kubernetes.default.svc",
+    }
+
+
+def test_scp_style_repository_urls_are_rejected_with_the_url_form():
+    bad = {**MINIMAL, "delivery": {"engine": "flux", "repository": {"url": "git@gitea.treytartt.com:o/r.git"}}}
+    with pytest.raises(ValidationError, match="is an scp-style address, which Flux rejects") as caught:
+        Environment.model_validate(bad)
+    assert caught.value.errors()[0]["ctx"]["error"].fix == "write it as a URL: ssh://git@gitea.treytartt.com/o/r.git"
 
 
 def test_traefik_defaults(env: Environment):

@@ -21,33 +21,51 @@ def _tree(root: Path) -> dict[str, bytes]:
 
 
 def test_one_file_per_object_with_readable_names(synthesized: Path):
-    files = sorted(str(p.relative_to(synthesized / "prod")) for p in (synthesized / "prod").rglob("*.yaml"))
-    assert files == [
-        "apps/deployment-admin.yaml",
-        "apps/deployment-api.yaml",
-        "apps/deployment-worker.yaml",
-        "apps/ingress-admin.yaml",
-        "apps/ingress-api.yaml",
-        "apps/poddisruptionbudget-admin.yaml",
-        "apps/poddisruptionbudget-api.yaml",
-        "apps/poddisruptionbudget-worker.yaml",
-        "apps/service-admin.yaml",
-        "apps/service-api.yaml",
-        "infrastructure/configmap-honeydue-declarations.yaml",
-        "infrastructure/configmap-honeydue-settings.yaml",
-        "infrastructure/deployment-redis.yaml",
-        "infrastructure/helmchartconfig-kube-system-traefik.yaml",
-        "infrastructure/namespace-honeydue.yaml",
-        "infrastructure/persistentvolumeclaim-redis-data.yaml",
-        "infrastructure/poddisruptionbudget-redis.yaml",
-        "infrastructure/service-redis.yaml",
+    files = sorted(str(p.relative_to(synthesized)) for p in synthesized.rglob("*.yaml"))
+    prod = [f for f in files if f.startswith("prod/")]
+    assert prod == [
+        "prod/apps/deployment-admin.yaml",
+        "prod/apps/deployment-api.yaml",
+        "prod/apps/deployment-worker.yaml",
+        "prod/apps/ingress-admin.yaml",
+        "prod/apps/ingress-api.yaml",
+        "prod/apps/poddisruptionbudget-admin.yaml",
+        "prod/apps/poddisruptionbudget-api.yaml",
+        "prod/apps/poddisruptionbudget-worker.yaml",
+        "prod/apps/service-admin.yaml",
+        "prod/apps/service-api.yaml",
+        "prod/infrastructure/configmap-honeydue-declarations.yaml",
+        "prod/infrastructure/configmap-honeydue-settings.yaml",
+        "prod/infrastructure/deployment-redis.yaml",
+        "prod/infrastructure/helmchartconfig-kube-system-traefik.yaml",
+        "prod/infrastructure/namespace-honeydue.yaml",
+        "prod/infrastructure/networkpolicy-admin-ingress.yaml",
+        "prod/infrastructure/networkpolicy-api-ingress.yaml",
+        "prod/infrastructure/networkpolicy-default-deny-ingress.yaml",
+        "prod/infrastructure/networkpolicy-redis-ingress.yaml",
+        "prod/infrastructure/persistentvolumeclaim-redis-data.yaml",
+        "prod/infrastructure/poddisruptionbudget-redis.yaml",
+        "prod/infrastructure/service-redis.yaml",
+    ]
+    assert [f for f in files if f.startswith("clusters/prod/")] == [
+        "clusters/prod/gitrepository-flux-system-honeydue-gitops.yaml",
+        "clusters/prod/kustomization-flux-system-honeydue-apps.yaml",
+        "clusters/prod/kustomization-flux-system-honeydue-cluster.yaml",
+        "clusters/prod/kustomization-flux-system-honeydue-infrastructure.yaml",
+    ]
+    assert [f for f in files if f.startswith("clusters/staging/")] == [
+        "clusters/staging/application-argocd-honeydue-apps.yaml",
+        "clusters/staging/application-argocd-honeydue-cluster.yaml",
+        "clusters/staging/application-argocd-honeydue-infrastructure.yaml",
+        "clusters/staging/appproject-argocd-honeydue.yaml",
     ]
 
 
 def test_every_file_holds_exactly_one_object_under_a_generated_header(synthesized: Path):
-    for path in (synthesized / "prod").rglob("*.yaml"):
+    for path in synthesized.rglob("*.yaml"):
+        environment = path.relative_to(synthesized).parts[-2 if path.parent.parent.name == "clusters" else 0]
         text = path.read_text()
-        assert text.startswith(output.header("config/prod.yaml")), path
+        assert text.startswith(output.header(f"{CONFIG.relative_to(PROJECT)}/{environment}.yaml")), path
         assert len(yamlio.loads_all(text)) == 1, path
 
 
@@ -145,15 +163,15 @@ def test_failing_synth_leaves_dist_untouched(tmp_path: Path, config_copy: Path):
 def test_objects_removed_from_config_disappear(tmp_path: Path, config_copy: Path):
     out = tmp_path / "dist"
     synth(config_copy, out)
-    assert (out / "prod" / "apps" / "ingress-admin.yaml").exists()
-    text = (config_copy / "prod.yaml").read_text()
-    (config_copy / "prod.yaml").write_text(text.replace("    hosts: [admin.myhoneydue.com]\n", ""))
-    (config_copy / "prod.yaml").write_text(
-        (config_copy / "prod.yaml").read_text().replace("  ADMIN_PUBLIC_URL: {service: admin, public: true}\n", "")
-        .replace(", ADMIN_PUBLIC_URL]", "]")
-    )
+    assert (out / "prod" / "apps" / "deployment-worker.yaml").exists()
+    prod = config_copy / "prod.yaml"
+    worker = "  worker:\n    resources: {cpu: 200m, memory: 256Mi, memoryLimit: 512Mi}\n"
+    assert worker in prod.read_text()
+    prod.write_text(prod.read_text().replace(worker, "  worker: null\n"))
     synth(config_copy, out)
-    assert not (out / "prod" / "apps" / "ingress-admin.yaml").exists()
+    assert not (out / "prod" / "apps" / "deployment-worker.yaml").exists()
+    assert not (out / "prod" / "apps" / "poddisruptionbudget-worker.yaml").exists()
+    assert (out / "staging" / "apps" / "deployment-worker.yaml").exists()
 
 
 def test_environments_removed_from_config_disappear(tmp_path: Path, config_copy: Path):
@@ -161,7 +179,8 @@ def test_environments_removed_from_config_disappear(tmp_path: Path, config_copy:
     (out / "retired" / "apps").mkdir(parents=True)
     (out / "retired" / "apps" / "deployment-old.yaml").write_text("kind: Deployment\n")
     synth(config_copy, out)
-    assert sorted(p.name for p in out.iterdir()) == ["prod"]
+    assert sorted(p.name for p in out.iterdir()) == ["clusters", "prod", "staging"]
+    assert sorted(p.name for p in (out / "clusters").iterdir()) == ["prod", "staging"]
 
 
 def test_one_environment_can_be_synthesized_alone(tmp_path: Path, config_copy: Path):
@@ -171,6 +190,8 @@ def test_one_environment_can_be_synthesized_alone(tmp_path: Path, config_copy: P
     synth(config_copy, out, ["prod"])
     assert (out / "other" / "keep.yaml").exists()
     assert (out / "prod" / "apps" / "deployment-api.yaml").exists()
+    assert (out / "clusters" / "prod" / "gitrepository-flux-system-honeydue-gitops.yaml").exists()
+    assert not (out / "staging").exists()
 
 
 def test_synth_refreshes_the_config_schema(tmp_path: Path, config_copy: Path):

@@ -322,7 +322,8 @@ def test_units_split_infrastructure_from_apps(prod: Manifests):
     assert {o["kind"] + "/" + o["metadata"]["name"] for o in prod.objects if
             prod.unit_of(o["kind"], o["metadata"]["name"]) == "infrastructure"} == {
         "Namespace/honeydue", "ConfigMap/honeydue-settings", "ConfigMap/honeydue-declarations",
-        "HelmChartConfig/traefik",
+        "HelmChartConfig/traefik", "NetworkPolicy/default-deny-ingress", "NetworkPolicy/api-ingress",
+        "NetworkPolicy/admin-ingress", "NetworkPolicy/redis-ingress",
         "Deployment/redis", "Service/redis", "PersistentVolumeClaim/redis-data", "PodDisruptionBudget/redis",
     }
     assert prod.unit_of("Deployment", "api") == "apps"

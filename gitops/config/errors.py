@@ -34,5 +34,6 @@ class ConfigError(Exception):
     """Config that cannot be synthesized; carries every problem found, in file order."""
 
     def __init__(self, problems: list[Problem]):
-        self.problems = sorted(problems)
+        # A mistake in config/base.yaml surfaces once per environment; report it once.
+        self.problems = sorted(set(problems))
         super().__init__("\n".join(str(p) for p in self.problems))

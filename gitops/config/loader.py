@@ -1,7 +1,10 @@
-"""Reads config/<env>.yaml into an Environment, turning every failure into Problems.
+"""Reads config/<env>.yaml over config/base.yaml into an Environment, turning every failure into Problems.
 
-ruamel.yaml keeps the line of every key, so a validation error raised deep in
-the models can point at the line the operator has to change.
+An environment file holds only what differs from the shared base: mappings
+merge key by key, any other value (lists included) replaces the base's, and
+`key: null` removes the key. ruamel.yaml keeps the line of every key, and the
+merge remembers which file each value came from, so a validation error raised
+deep in the models points at the file and line the operator has to change.
 """
 
 from __future__ import annotations
@@ -23,6 +26,9 @@ from gitops.config.model import Environment
 from gitops.config.quantities import Invalid
 
 SCHEMA_FILE = "schema.json"
+BASE_FILE = "base.yaml"
+
+Where = dict[Path, tuple[str, int]]
 
 
 @dataclass(frozen=True)
@@ -43,20 +49,13 @@ def display_path(path: FsPath) -> str:
 
 
 def environment_names(config_dir: FsPath) -> list[str]:
-    return sorted(p.stem for p in config_dir.glob("*.yaml"))
+    return sorted(p.stem for p in config_dir.glob("*.yaml") if p.name != BASE_FILE)
 
 
-def load(name: str, config_dir: FsPath) -> LoadedEnvironment:
-    """Load and check config_dir/<name>.yaml; raises ConfigError with every problem found."""
-    source = config_dir / f"{name}.yaml"
-    shown = display_path(source)
-    if not source.is_file():
-        known = ", ".join(environment_names(config_dir)) or "none"
-        raise ConfigError(
-            [Problem(shown, 0, "(file)", f"no config for environment '{name}'", f"use one of: {known}")]
-        )
+def _read(path: FsPath) -> CommentedMap:
+    shown = display_path(path)
     try:
-        document = YAML(typ="rt").load(source.read_text())
+        document = YAML(typ="rt").load(path.read_text())
     except MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         line = mark.line + 1 if mark else 0
@@ -64,18 +63,79 @@ def load(name: str, config_dir: FsPath) -> LoadedEnvironment:
             [Problem(shown, line, "(syntax)", f"YAML cannot be read: {err.problem or err.context}",
                      "correct the YAML at this line")]
         ) from None
+    if document is None:
+        return CommentedMap()
     if not isinstance(document, CommentedMap):
         raise ConfigError(
             [Problem(shown, 1, "(top level)", "the file is not a mapping of keys",
                      "start from config/prod.yaml and keep its key: value layout")]
         )
+    return document
+
+
+def _index(node: object, path: Path, shown: str, where: Where) -> None:
+    """Record the file and line of every key and list item under node."""
+    if isinstance(node, CommentedMap):
+        for key in node:
+            where[path + (key,)] = (shown, node.lc.key(key)[0] + 1)
+            _index(node[key], path + (key,), shown, where)
+    elif isinstance(node, CommentedSeq):
+        for index, item in enumerate(node):
+            where[path + (index,)] = (shown, node.lc.item(index)[0] + 1)
+            _index(item, path + (index,), shown, where)
+
+
+def _drop(where: Where, prefix: Path) -> None:
+    for path in [p for p in where if p[: len(prefix)] == prefix]:
+        del where[path]
+
+
+def _overlay(base: dict, over: dict, path: Path, where: Where, over_where: Where) -> None:
+    for key, value in over.items():
+        at = path + (key,)
+        if value is None:
+            base.pop(key, None)
+            _drop(where, at)
+        elif isinstance(value, dict) and isinstance(base.get(key), dict):
+            # A merged mapping keeps the line where the base starts it; its keys keep their own.
+            where.setdefault(at, over_where[at])
+            _overlay(base[key], value, at, where, over_where)
+        else:
+            base[key] = value
+            _drop(where, at)
+            where.update({p: w for p, w in over_where.items() if p[: len(at)] == at})
+
+
+def _locate(where: Where, path: Path, fallback: str) -> tuple[str, int]:
+    for end in range(len(path), 0, -1):
+        if path[:end] in where:
+            return where[path[:end]]
+    return fallback, 1
+
+
+def load(name: str, config_dir: FsPath) -> LoadedEnvironment:
+    """Load and check config_dir/<name>.yaml over base.yaml; raises ConfigError with every problem found."""
+    source = config_dir / f"{name}.yaml"
+    shown = display_path(source)
+    if name == FsPath(BASE_FILE).stem or not source.is_file():
+        known = ", ".join(environment_names(config_dir)) or "none"
+        raise ConfigError(
+            [Problem(shown, 0, "(file)", f"no config for environment '{name}'", f"use one of: {known}")]
+        )
+    data: dict = {}
+    where: Where = {}
+    base = config_dir / BASE_FILE
+    for layer in ([base] if base.is_file() else []) + [source]:
+        document = _read(layer)
+        layer_where: Where = {}
+        _index(document, (), display_path(layer), layer_where)
+        _overlay(data, _plain(document), (), where, layer_where)
     try:
-        config = Environment.model_validate(_plain(document))
+        config = Environment.model_validate(data)
     except ValidationError as err:
-        raise ConfigError([_from_pydantic(e, document, shown) for e in err.errors()]) from None
+        raise ConfigError([_from_pydantic(e, where, shown) for e in err.errors()]) from None
     problems = [
-        Problem(shown, _line(document, path), dotted(path), problem, fix)
-        for path, problem, fix in check(config)
+        Problem(*_locate(where, path, shown), dotted(path), problem, fix) for path, problem, fix in check(config)
     ]
     if problems:
         raise ConfigError(problems)
@@ -109,22 +169,6 @@ def _plain(node: object) -> object:
         if isinstance(node, kind):
             return kind(node)
     return node
-
-
-def _line(document: CommentedMap, path: Path) -> int:
-    """1-based line of the deepest part of path present in the document."""
-    node: object = document
-    line = 0
-    for part in path:
-        if isinstance(node, CommentedMap) and part in node:
-            line = node.lc.key(part)[0]
-            node = node[part]
-        elif isinstance(node, CommentedSeq) and isinstance(part, int) and 0 <= part < len(node):
-            line = node.lc.item(part)[0]
-            node = node[part]
-        else:
-            break
-    return line + 1
 
 
 def _unwrap(annotation: object) -> object:
@@ -179,12 +223,12 @@ _EXPECTED = {
 }
 
 
-def _from_pydantic(error: dict, document: CommentedMap, shown: str) -> Problem:
+def _from_pydantic(error: dict, where: Where, shown: str) -> Problem:
     loc: Path = tuple(p for p in error["loc"] if p != "[key]")
     kind = error["type"]
     got = error.get("input")
     key = str(loc[-1]) if loc else "(top level)"
-    line = _line(document, loc)
+    file, line = _locate(where, loc, shown)
     ctx = error.get("ctx") or {}
 
     if isinstance(ctx.get("error"), Invalid):
@@ -223,4 +267,4 @@ def _from_pydantic(error: dict, document: CommentedMap, shown: str) -> Problem:
     else:
         problem = error["msg"]
         fix = _field_description(loc) or "see config/schema.json for the expected shape"
-    return Problem(shown, line, dotted(loc), problem, fix)
+    return Problem(file, line, dotted(loc), problem, fix)

@@ -16,11 +16,15 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_valida
 from pydantic.alias_generators import to_camel
 
 from gitops.config.quantities import (
+    Cidr,
     Cpu,
+    Duration,
     EnvName,
+    GitUrl,
     Hostname,
     Image,
     Invalid,
+    IpAddress,
     Memory,
     Name,
     SecretKey,
@@ -60,6 +64,9 @@ class Node(Model):
     name: Name = Field(description="Node name as Kubernetes knows it (kubectl get nodes)")
     cpu: Cpu = Field(description="Allocatable CPU of the machine, e.g. 4 for a Hetzner CX33")
     memory: Memory = Field(description="Memory of the machine, e.g. 8Gi for a Hetzner CX33")
+    address: IpAddress | None = Field(
+        default=None, description="The node's InternalIP; host-network traffic (Traefik) may come from it"
+    )
 
 
 class Reserve(Model):
@@ -76,6 +83,9 @@ class Cluster(Model):
     )
     nodes: list[Node] = Field(min_length=1, description="The machines of the cluster")
     system_reserved: Reserve = Field(default_factory=Reserve, description="What each node keeps for itself")
+    pod_cidr: Cidr = Field(
+        default="10.42.0.0/16", description="Cluster pod network (k3s --cluster-cidr); node-side pod traffic uses it"
+    )
 
     @property
     def kubernetes_patch_version(self) -> str:
@@ -100,6 +110,10 @@ class Edge(Model):
     public_scheme: Literal["https", "http"] = Field(
         default="https",
         description="Scheme clients use for public URLs (Cloudflare terminates TLS in front of the cluster)",
+    )
+    status_hostname: Hostname | None = Field(
+        default=None,
+        description="Public name Traefik writes into Ingress status (Argo CD counts an Ingress healthy only then)",
     )
 
 
@@ -242,10 +256,44 @@ class Service(Model):
     )
 
 
+class Repository(Model):
+    url: GitUrl = Field(description="This repository as the cluster fetches it (http(s):// or ssh://)")
+    branch: str = Field(default="main", min_length=1, description="Branch the cluster follows")
+    secret_ref: Name | None = Field(
+        default=None,
+        description="Flux: Secret in the Flux namespace with the git credentials (omit for a public repository)",
+    )
+
+
+class FluxDelivery(Model):
+    namespace: Name = Field(default="flux-system", description="Namespace Flux runs in")
+    source_interval: Duration = Field(default="1m", description="How often Flux fetches the repository")
+    interval: Duration = Field(default="10m", description="How often each unit is re-applied, undoing drift")
+    retry_interval: Duration = Field(default="2m", description="How soon a failed apply is retried")
+    decryption_secret: Name = Field(
+        default="sops-age", description="Secret in the Flux namespace holding the age key for SOPS (key *.agekey)"
+    )
+
+
+class ArgoDelivery(Model):
+    namespace: Name = Field(default="argocd", description="Namespace Argo CD runs in")
+    destination_server: str = Field(
+        default="https://kubernetes.default.svc", description="API server Argo CD deploys to (its own cluster)"
+    )
+
+
+class Delivery(Model):
+    engine: Literal["flux", "argocd"] = Field(description="GitOps engine that applies dist/ to the cluster")
+    repository: Repository = Field(description="Where the engine fetches dist/ from")
+    flux: FluxDelivery = Field(default_factory=FluxDelivery, description="Flux settings (engine: flux)")
+    argocd: ArgoDelivery = Field(default_factory=ArgoDelivery, description="Argo CD settings (engine: argocd)")
+
+
 class Environment(Model):
     namespace: Name = Field(default="honeydue", description="Namespace of the application")
     part_of: Name = Field(default="honeydue", description="Application name (the app.kubernetes.io/part-of label)")
     cluster: Cluster = Field(description="The cluster the environment runs on")
+    delivery: Delivery = Field(description="How the cluster gets dist/ from git")
     registry: Registry = Field(description="The private image registry")
     edge: Edge = Field(default_factory=Edge, description="How public traffic reaches the services")
     traefik: Traefik = Field(description="The k3s-bundled Traefik ingress controller")

@@ -120,6 +120,70 @@ def _check_secret_key(text: str) -> str:
     return text
 
 
+_DURATION = re.compile(r"^(?:\d+h)?(?:\d+m)?(?:\d+s)?$")
+_GIT_URL = re.compile(r"^(?:https?|ssh)://[^\s/]+/\S+$")
+
+
+def duration_seconds(text: str) -> int:
+    """'1h30m' -> 5400: the Go duration subset GitOps engines accept for intervals."""
+    match = _DURATION.match(text)
+    if not text or not match:
+        raise Invalid(f"'{text}' is not a duration", "write hours, minutes and seconds such as 10m, 1h or 1m30s")
+    total = 0
+    for amount, unit in re.findall(r"(\d+)([hms])", text):
+        total += int(amount) * {"h": 3600, "m": 60, "s": 1}[unit]
+    return total
+
+
+def format_duration(seconds: int) -> str:
+    """5400 -> '1h30m', 780 -> '13m', 90 -> '1m30s'."""
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    text = (f"{hours}h" if hours else "") + (f"{minutes}m" if minutes else "") + (f"{secs}s" if secs else "")
+    return text or "0s"
+
+
+def _check_duration(text: str) -> str:
+    if duration_seconds(text) <= 0:
+        raise Invalid(f"'{text}' is no time at all", "use a positive duration such as 1m")
+    return text
+
+
+def _check_git_url(text: str) -> str:
+    if re.match(r"^[\w.-]+@[\w.-]+:", text):
+        user_host, _, path = text.partition(":")
+        raise Invalid(
+            f"'{text}' is an scp-style address, which Flux rejects",
+            f"write it as a URL: ssh://{user_host}/{path}",
+        )
+    if not _GIT_URL.match(text):
+        raise Invalid(
+            f"'{text}' is not an http(s):// or ssh:// repository URL",
+            "write e.g. https://gitea.treytartt.com/owner/repo.git or ssh://git@gitea.treytartt.com/owner/repo.git",
+        )
+    return text
+
+
+def _check_cidr(text: str) -> str:
+    import ipaddress
+
+    try:
+        ipaddress.ip_network(text, strict=True)
+    except ValueError:
+        raise Invalid(f"'{text}' is not a network in CIDR notation", "write e.g. 10.42.0.0/16") from None
+    return text
+
+
+def _check_ip(text: str) -> str:
+    import ipaddress
+
+    try:
+        ipaddress.ip_address(text)
+    except ValueError:
+        raise Invalid(f"'{text}' is not an IP address", "write e.g. 178.104.247.152") from None
+    return text
+
+
 @dataclass(frozen=True)
 class ImageRef:
     """A container image reference split into the parts the constructs need."""
@@ -180,6 +244,14 @@ Hostname = Annotated[str, AfterValidator(_check_hostname), _string(_HOSTNAME.pat
 Name = Annotated[str, AfterValidator(_check_name), _string(_NAME.pattern, "Kubernetes object name (RFC 1035 label)")]
 EnvName = Annotated[str, AfterValidator(_check_env_name), _string(_ENV_NAME.pattern, "environment variable name")]
 SecretKey = Annotated[str, AfterValidator(_check_secret_key), _string(_SECRET_KEY.pattern, "key inside a Secret")]
+Duration = Annotated[str, AfterValidator(_check_duration), _string(_DURATION.pattern, "duration, e.g. 10m or 1h30m")]
+GitUrl = Annotated[
+    str,
+    AfterValidator(_check_git_url),
+    WithJsonSchema({"type": "string", "pattern": _GIT_URL.pattern, "description": "http(s):// or ssh:// git URL"}),
+]
+Cidr = Annotated[str, AfterValidator(_check_cidr), WithJsonSchema({"type": "string", "description": "CIDR, e.g. 10.42.0.0/16"})]
+IpAddress = Annotated[str, AfterValidator(_check_ip), WithJsonSchema({"type": "string", "description": "IP address"})]
 Image = Annotated[
     str,
     AfterValidator(_check_image),

@@ -1,0 +1,58 @@
+"""The delivery units of an environment and the order they are applied in.
+
+One dependency graph feeds both engines: Flux gets it as `dependsOn`, Argo CD
+as sync waves (a unit's wave is the length of its longest dependency chain),
+so the two can never disagree about what must be ready first.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from gitops.config.model import Environment, Service
+
+MINIMUM_TIMEOUT_SECONDS = 300
+TIMEOUT_MARGIN_SECONDS = 120
+
+
+@dataclass(frozen=True)
+class Unit:
+    name: str
+    depends_on: tuple[str, ...]
+    description: str
+
+
+# infrastructure: what the apps need to exist first (namespace, settings, Redis, policies).
+UNITS = (
+    Unit("infrastructure", (), "namespace, settings, network policies, ingress controller and stateful services"),
+    Unit("apps", ("infrastructure",), "the application services, their Services, Ingresses and budgets"),
+)
+UNIT_NAMES = tuple(unit.name for unit in UNITS)
+
+
+def waves(units: tuple[Unit, ...] = UNITS) -> dict[str, int]:
+    by_name = {unit.name: unit for unit in units}
+    memo: dict[str, int] = {}
+
+    def depth(name: str, seen: tuple[str, ...] = ()) -> int:
+        if name in seen:
+            raise ValueError(f"delivery units depend on each other in a cycle: {' -> '.join(seen + (name,))}")
+        if name not in memo:
+            memo[name] = max((depth(dep, seen + (name,)) + 1 for dep in by_name[name].depends_on), default=0)
+        return memo[name]
+
+    return {unit.name: depth(unit.name) for unit in units}
+
+
+def rollout_seconds(service: Service) -> int:
+    """Worst-case time to roll every pod: pods start one after another (maxSurge 1, or Recreate)."""
+    return service.startup_seconds * (1 if service.singleton else service.replicas)
+
+
+def timeout_seconds(config: Environment, unit: str) -> int:
+    """How long an engine waits for a unit to become healthy before calling the apply failed."""
+    slowest = max(
+        (rollout_seconds(s) for s in config.services.values() if s.unit == unit),
+        default=0,
+    )
+    return max(MINIMUM_TIMEOUT_SECONDS, slowest + TIMEOUT_MARGIN_SECONDS)

@@ -1,0 +1,117 @@
+"""Environment files hold only differences from config/base.yaml; one new file is one new environment."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from ruamel.yaml import YAML
+
+from gitops.config import ConfigError, environment_names, load
+from gitops.synth import synth
+from tests.conftest import CONFIG
+
+QA = """\
+# yaml-language-server: $schema=./schema.json
+cluster:
+  nodes:
+    - {name: qa-1, cpu: "2", memory: 4Gi}
+delivery:
+  engine: flux
+traefik:
+  resources: {cpu: 50m, memory: 64Mi, memoryLimit: 128Mi}
+settings:
+  B2_BUCKET: honeyDueQa
+services:
+  api:
+    hosts: [api-qa.myhoneydue.com]
+    resources: {cpu: 50m, memory: 128Mi, memoryLimit: 256Mi}
+  admin:
+    hosts: [admin-qa.myhoneydue.com]
+    resources: {cpu: 50m, memory: 128Mi, memoryLimit: 256Mi}
+  worker:
+    resources: {cpu: 50m, memory: 128Mi, memoryLimit: 256Mi}
+  redis:
+    storage: {node: qa-1}
+    resources: {cpu: 50m, memory: 64Mi, memoryLimit: 128Mi}
+"""
+
+
+def _leaves(node: object, path: tuple = ()) -> dict[tuple, object]:
+    if isinstance(node, dict):
+        found = {}
+        for key, value in node.items():
+            found.update(_leaves(value, path + (key,)))
+        return found
+    return {path: node}
+
+
+def test_base_is_not_an_environment():
+    assert environment_names(CONFIG) == ["prod", "staging"]
+
+
+@pytest.mark.parametrize("name", ["prod", "staging"])
+def test_environment_files_repeat_nothing_the_base_already_says(name: str):
+    yaml = YAML(typ="safe", pure=True)
+    base = _leaves(yaml.load((CONFIG / "base.yaml").read_text()))
+    overlay = _leaves(yaml.load((CONFIG / f"{name}.yaml").read_text()))
+    repeated = sorted(".".join(map(str, p)) for p, v in overlay.items() if p in base and base[p] == v)
+    assert repeated == []
+
+
+def test_mappings_merge_lists_replace_and_null_removes(config_copy: Path):
+    staging = config_copy / "staging.yaml"
+    staging.write_text(staging.read_text() + "serviceUrls:\n  ADMIN_PUBLIC_URL: null\n")
+    staging.write_text(staging.read_text().replace(
+        "    hosts: [admin-staging.myhoneydue.com]\n", "    hosts: [admin-staging.myhoneydue.com]\n    settings: [API_PUBLIC_URL]\n"
+    ))
+    # api reads ADMIN_PUBLIC_URL in the base; without it here too the removal would leave a dangling reference.
+    api_settings = "[SMTP_HOST, SMTP_PORT, B2_REGION, B2_BUCKET, B2_ENDPOINT, REDIS_URL, API_PUBLIC_URL]"
+    staging.write_text(staging.read_text().replace(
+        "    hosts: [api-staging.myhoneydue.com, staging.myhoneydue.com]\n",
+        f"    hosts: [api-staging.myhoneydue.com, staging.myhoneydue.com]\n    settings: {api_settings}\n",
+    ))
+    config = load("staging", config_copy).config
+    assert "ADMIN_PUBLIC_URL" not in config.service_urls          # null removed the base's key
+    assert config.services["admin"].settings == ["API_PUBLIC_URL"]  # the list replaced the base's list
+    assert config.services["admin"].port == 3000                  # the rest of the mapping merged from base
+    assert config.settings["SMTP_HOST"] == "smtp.fastmail.com"
+
+
+def test_a_mistake_in_the_base_is_reported_once_at_its_line(tmp_path: Path, config_copy: Path):
+    base = config_copy / "base.yaml"
+    text = base.read_text()
+    line = text[: text.index("    port: 3000")].count("\n") + 1
+    base.write_text(text.replace("    port: 3000", "    port: 0"))
+    with pytest.raises(ConfigError) as caught:
+        synth(config_copy, tmp_path / "dist")
+    assert [(Path(p.file).name, p.line, p.key) for p in caught.value.problems] == [
+        ("base.yaml", line, "services.admin.port")
+    ]
+
+
+def test_an_override_is_reported_in_the_environment_file(config_copy: Path):
+    staging = config_copy / "staging.yaml"
+    text = staging.read_text()
+    line = text[: text.index("    hosts: [admin-staging")].count("\n") + 1
+    staging.write_text(text.replace("[admin-staging.myhoneydue.com]", "[Admin-Staging]"))
+    with pytest.raises(ConfigError) as caught:
+        load("staging", config_copy)
+    (problem,) = caught.value.problems
+    assert (Path(problem.file).name, problem.line, problem.key) == ("staging.yaml", line, "services.admin.hosts[0]")
+
+
+def test_adding_an_environment_is_one_new_file(tmp_path: Path, config_copy: Path):
+    (config_copy / "qa.yaml").write_text(QA)
+    out = tmp_path / "dist"
+    synth(config_copy, out)
+    assert sorted(p.name for p in out.iterdir()) == ["clusters", "prod", "qa", "staging"]
+    assert (out / "qa" / "apps" / "deployment-api.yaml").exists()
+    assert (out / "clusters" / "qa" / "kustomization-flux-system-honeydue-apps.yaml").exists()
+
+
+def test_clusters_is_not_an_environment_name(tmp_path: Path, config_copy: Path):
+    (config_copy / "clusters.yaml").write_text(QA)
+    with pytest.raises(ConfigError) as caught:
+        synth(config_copy, tmp_path / "dist")
+    assert [p.problem for p in caught.value.problems] == ["'clusters' is reserved for dist/clusters/"]

@@ -1,0 +1,165 @@
+"""Secrets: SOPS-encrypted files reach dist/ unchanged and decrypted by Flux; plaintext never does."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from gitops.config import ConfigError
+from gitops.secrets import scan_for_plaintext
+from gitops.synth import synth
+from tests.conftest import PROJECT
+from tests.manifests import Manifests
+
+TOOLS = PROJECT / ".tools" / "bin"
+# Shaped like `sops --encrypt --encrypted-regex '^(data|stringData)$'` output; the values are not real ciphertext.
+SOPS_SHAPED = """\
+apiVersion: v1
+kind: Secret
+metadata:
+    name: honeydue-database
+    namespace: honeydue
+type: Opaque
+stringData:
+    DATABASE_URL: ENC[AES256_GCM,data:bm90IGEgcmVhbCBzZWNyZXQ=,iv:AAAA,tag:BBBB,type:str]
+sops:
+    age:
+        - recipient: age1qyqszqgpqyqszqgpqyqszqgpqyqszqgpqyqszqgpqyqszqgpqyqs3290gq
+          enc: |
+            -----BEGIN AGE ENCRYPTED FILE-----
+            not-a-real-key
+            -----END AGE ENCRYPTED FILE-----
+    encrypted_regex: ^(data|stringData)$
+    mac: ENC[AES256_GCM,data:AAAA,iv:BBBB,tag:CCCC,type:str]
+    version: 3.13.3
+"""
+PLAINTEXT = SOPS_SHAPED.replace(
+    "ENC[AES256_GCM,data:bm90IGEgcmVhbCBzZWNyZXQ=,iv:AAAA,tag:BBBB,type:str]", "postgres://user:pw@host/db"
+)
+
+
+def _put(config: Path, env: str, name: str, text: str) -> Path:
+    directory = config / "secrets" / env
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / name
+    path.write_text(text)
+    return path
+
+
+def _problems(config: Path, out: Path) -> list[str]:
+    with pytest.raises(ConfigError) as caught:
+        synth(config, out)
+    return [str(p) for p in caught.value.problems]
+
+
+def test_encrypted_secrets_are_copied_unchanged_and_decrypted_by_flux(tmp_path: Path, config_copy: Path):
+    _put(config_copy, "prod", "database.yaml", SOPS_SHAPED)
+    out = tmp_path / "dist"
+    synth(config_copy, out)
+    copied = out / "prod" / "infrastructure" / "secret-honeydue-database.sops.yaml"
+    assert copied.read_text() == SOPS_SHAPED
+    kustomizations = Manifests.load(out / "clusters" / "prod")
+    assert kustomizations.get("Kustomization", "honeydue-infrastructure")["spec"]["decryption"] == {
+        "provider": "sops", "secretRef": {"name": "sops-age"},
+    }
+    assert "decryption" not in kustomizations.get("Kustomization", "honeydue-apps")["spec"]
+    inventory = (out / "prod" / "INVENTORY.md").read_text()
+    assert "| honeydue | honeydue-database | Opaque | `DATABASE_URL` | git (SOPS, decrypted by Flux) |" in inventory
+    assert "| flux-system | sops-age | Opaque | `identity.agekey` | created by the operator |" in inventory
+
+
+def test_encrypted_secrets_validate_as_the_object_flux_applies(tmp_path: Path, config_copy: Path):
+    from gitops import kubeconform
+
+    _put(config_copy, "prod", "database.yaml", SOPS_SHAPED)
+    out = tmp_path / "dist"
+    synth(config_copy, out)
+    result = kubeconform.validate([out / "prod"], "1.34.0")
+    assert result.ok, result.output
+    assert "Valid: 23," in result.output  # 22 generated objects and the Secret as Flux applies it (no sops block)
+
+
+def test_plaintext_secret_in_config_is_refused(tmp_path: Path, config_copy: Path):
+    _put(config_copy, "prod", "database.yaml", PLAINTEXT)
+    problems = _problems(config_copy, tmp_path / "dist")
+    line = PLAINTEXT.splitlines().index("    DATABASE_URL: postgres://user:pw@host/db") + 1
+    assert (
+        f"config/secrets/prod/database.yaml:{line}: Secret honeydue-database stringData.DATABASE_URL: "
+        "holds a plaintext value; secret values never go into the repository.\n"
+        "  fix: encrypt the file with sops (see README, Secrets) or create the Secret in the cluster instead."
+    ) in [p.replace(str(config_copy.parent) + "/", "") for p in problems]
+    assert not (tmp_path / "dist").exists()
+
+
+def test_a_plaintext_secret_anywhere_under_config_is_refused(tmp_path: Path, config_copy: Path):
+    (config_copy / "examples").mkdir()
+    (config_copy / "examples" / "notes.yaml").write_text(
+        "apiVersion: v1\nkind: Secret\nmetadata: {name: x}\ndata: {token: c2VjcmV0}\n"
+    )
+    problems = _problems(config_copy, tmp_path / "dist")
+    assert any("notes.yaml:4: Secret x data.token: holds a plaintext value" in p for p in problems)
+
+
+def test_argocd_environments_cannot_take_sops_files(tmp_path: Path, config_copy: Path):
+    _put(config_copy, "staging", "database.yaml", SOPS_SHAPED)
+    problems = _problems(config_copy, tmp_path / "dist")
+    assert [p.split(": ", 1)[1] for p in problems] == [
+        "(secrets): environment 'staging' is delivered by argocd, which cannot decrypt SOPS files.\n"
+        "  fix: create these Secrets in the cluster instead (INVENTORY.md lists them) and remove the directory."
+    ]
+
+
+def test_undeclared_encrypted_secret_is_refused(tmp_path: Path, config_copy: Path):
+    _put(config_copy, "prod", "other.yaml", SOPS_SHAPED.replace("name: honeydue-database", "name: other"))
+    problems = _problems(config_copy, tmp_path / "dist")
+    assert any("metadata.name: secret 'other' is not declared in config." in p for p in problems)
+
+
+def test_encrypted_secret_missing_a_declared_key_is_refused(tmp_path: Path, config_copy: Path):
+    _put(config_copy, "prod", "database.yaml", SOPS_SHAPED.replace("DATABASE_URL:", "DB_URL:"))
+    problems = _problems(config_copy, tmp_path / "dist")
+    assert any("data: declared keys missing: DATABASE_URL." in p for p in problems)
+
+
+def test_unencrypted_file_without_sops_metadata_is_refused(tmp_path: Path, config_copy: Path):
+    _put(config_copy, "prod", "database.yaml", SOPS_SHAPED.split("sops:")[0])
+    problems = _problems(config_copy, tmp_path / "dist")
+    assert any("sops: the file is not SOPS-encrypted (no sops metadata)." in p for p in problems)
+
+
+def test_scan_finds_plaintext_in_any_yaml(tmp_path: Path):
+    (tmp_path / "a.yaml").write_text(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata: {k: v}\n---\n"
+        "apiVersion: v1\nkind: Secret\nmetadata: {name: s}\nstringData:\n  ok: ENC[AES256_GCM,data:x,type:str]\n"
+        "  bad: hunter2\n"
+    )
+    problems = scan_for_plaintext(tmp_path)
+    assert [(p.key, p.line) for p in problems] == [("Secret s stringData.bad", 11)]
+
+
+def test_real_sops_round_trip_with_a_throwaway_age_key(tmp_path: Path, config_copy: Path):
+    sops, keygen = TOOLS / "sops", TOOLS / "age-keygen"
+    assert sops.exists() and keygen.exists(), "sops and age-keygen are installed by make setup"
+    key = tmp_path / "age.key"
+    subprocess.run([str(keygen), "-o", str(key)], check=True, capture_output=True)
+    recipient = next(line.split(": ")[1] for line in key.read_text().splitlines() if "public key" in line)
+    plain = tmp_path / "plain.yaml"
+    plain.write_text(PLAINTEXT.split("sops:")[0])
+    encrypted = subprocess.run(
+        [str(sops), "--encrypt", "--age", recipient, "--encrypted-regex", "^(data|stringData)$", str(plain)],
+        check=True, capture_output=True, text=True,
+    ).stdout
+    _put(config_copy, "prod", "database.yaml", encrypted)
+    out = tmp_path / "dist"
+    synth(config_copy, out)
+    copied = out / "prod" / "infrastructure" / "secret-honeydue-database.sops.yaml"
+    assert copied.read_text() == encrypted
+    decrypted = subprocess.run(
+        [str(sops), "--decrypt", str(copied)], check=True, capture_output=True, text=True,
+        env={**os.environ, "SOPS_AGE_KEY_FILE": str(key)},
+    ).stdout
+    assert "DATABASE_URL: postgres://user:pw@host/db" in decrypted
+    assert "postgres://" not in copied.read_text()
