@@ -31,7 +31,7 @@ export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 
 GENERATED := dist config/schema.json
 
-.PHONY: setup synth test freshness validate pytest cdk8s-synth clean
+.PHONY: setup synth test freshness validate check pytest cdk8s-synth clean
 
 setup: $(VENV_STAMP) $(NODE_STAMP) $(KUBECONFORM_STAMP) $(KUSTOMIZE_STAMP) $(SOPS_STAMP) $(SCHEMA_STAMP)
 
@@ -79,6 +79,7 @@ test: setup
 	$(PY) main.py synth
 	@$(MAKE) --no-print-directory freshness
 	$(PY) main.py validate
+	$(PY) main.py check
 	$(PY) -m pytest -q
 
 # dist/ and config/schema.json must be exactly what synth produces and be in git
@@ -101,6 +102,9 @@ freshness:
 
 validate: setup
 	$(PY) main.py validate
+
+check: setup
+	$(PY) main.py check
 
 pytest: setup
 	$(PY) -m pytest -q

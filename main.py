@@ -2,6 +2,7 @@
 
   python main.py synth [--env ENV ...]     config/<env>.yaml -> dist/<env>/
   python main.py validate [--env ENV ...]  kubeconform on dist/<env>/
+  python main.py check ...                 integrity, policy and capacity rules (gitops/check/cli.py)
 
 Exit codes: 0 ok, 1 a check failed, 2 bad input or usage.
 """
@@ -9,6 +10,7 @@ Exit codes: 0 ok, 1 a check failed, 2 bad input or usage.
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 import sys
 from pathlib import Path
@@ -19,6 +21,10 @@ os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
+# Commands that live in their own module: each has configure(parser) and run(args) -> exit code.
+MODULE_COMMANDS = {
+    "check": ("gitops.check.cli", "check rendered manifests: integrity, security policy, capacity"),
+}
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -36,6 +42,10 @@ def _parser() -> argparse.ArgumentParser:
                           help="only this environment (repeatable); default: every config/*.yaml")
     validate.add_argument("--config-dir", type=Path, default=PROJECT / "config", help=argparse.SUPPRESS)
     validate.add_argument("--dist", type=Path, default=PROJECT / "dist", help="rendered manifests (default: dist/)")
+
+    for name, (module, summary) in MODULE_COMMANDS.items():
+        sub = commands.add_parser(name, help=summary, description=summary)
+        importlib.import_module(module).configure(sub)
     return parser
 
 
@@ -87,6 +97,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    if args.command in MODULE_COMMANDS:
+        return importlib.import_module(MODULE_COMMANDS[args.command][0]).run(args)
     handlers = {"synth": cmd_synth, "validate": cmd_validate}
     return handlers[args.command](args)
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 import cdk8s
 from constructs import Construct
 
-from charts import naming as keys
 from charts.context import StackContext
+from gitops.annotations import PRUNE_PROTECTION
 from charts.plus import kplus
 
 PSS_LEVEL = "restricted"
@@ -39,6 +39,6 @@ class AppNamespace(Construct):
                     **pod_security_labels(ctx.config.cluster.kubernetes_version),
                 },
                 # Pruning the namespace would delete everything in it, volumes included.
-                annotations=dict(keys.PRUNE_PROTECTION),
+                annotations=dict(PRUNE_PROTECTION),
             ),
         )

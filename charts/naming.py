@@ -15,13 +15,9 @@ from dataclasses import dataclass
 MANAGED_BY = "honeydue-gitops"
 ANNOTATION_PREFIX = "gitops.myhoneydue.com"
 SETTINGS_HASH = f"{ANNOTATION_PREFIX}/settings-hash"
-# `main.py check` skips rule R on an object annotated waive.gitops.myhoneydue.com/R: <reason>.
-WAIVER_PREFIX = f"waive.{ANNOTATION_PREFIX}"
+# Rule ids of `main.py check` that config can waive (gitops/annotations.py writes the key).
 PROBES_RULE = "probes"
-
-
-def waiver(rule: str) -> str:
-    return f"{WAIVER_PREFIX}/{rule}"
+SINGLETON_ROLLOUT_RULE = "singleton-rollout"
 
 NAME = "app.kubernetes.io/name"
 INSTANCE = "app.kubernetes.io/instance"
@@ -29,12 +25,6 @@ COMPONENT = "app.kubernetes.io/component"
 PART_OF = "app.kubernetes.io/part-of"
 VERSION = "app.kubernetes.io/version"
 MANAGED_BY_LABEL = "app.kubernetes.io/managed-by"
-
-# Objects whose deletion destroys data (local-path PVCs, the namespace) opt out of
-# pruning in both engines, whichever one the environment uses.
-FLUX_PRUNE = "kustomize.toolkit.fluxcd.io/prune"
-ARGO_SYNC_OPTIONS = "argocd.argoproj.io/sync-options"
-PRUNE_PROTECTION = {FLUX_PRUNE: "disabled", ARGO_SYNC_OPTIONS: "Prune=false,Delete=false"}
 
 HOSTNAME_LABEL = "kubernetes.io/hostname"
 ARCH_LABEL = "kubernetes.io/arch"

@@ -10,8 +10,8 @@ from __future__ import annotations
 import cdk8s
 from constructs import Construct
 
-from charts import naming as keys
 from charts.context import StackContext
+from gitops.annotations import PRUNE_PROTECTION
 from charts.plus import kplus
 from gitops.config.model import Service
 from gitops.config.quantities import gibibytes
@@ -30,7 +30,7 @@ class DataClaim(Construct):
                 namespace=naming.namespace,
                 labels=naming.labels(name, service.component),
                 # Deleting a local-path claim deletes the data on the node with it.
-                annotations=dict(keys.PRUNE_PROTECTION),
+                annotations=dict(PRUNE_PROTECTION),
             ),
             storage=cdk8s.Size.gibibytes(gibibytes(service.storage.size)),
             storage_class_name=service.storage.storage_class,

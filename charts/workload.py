@@ -19,6 +19,7 @@ from charts.context import StackContext
 from charts.plus import kplus
 from charts.probes import ProbeTiming, plan, progress_deadline_seconds
 from charts.settings import settings_hash
+from gitops.annotations import waiver
 from gitops.config.model import Service
 from gitops.config.quantities import parse_image
 
@@ -37,7 +38,13 @@ def waivers(service: Service) -> dict[str, str]:
     """What config already says about rules `main.py check` would otherwise flag on this Deployment."""
     found = {}
     if service.health.kind == "none":
-        found[keys.waiver(keys.PROBES_RULE)] = service.health.reason
+        found[waiver(keys.PROBES_RULE)] = service.health.reason
+    if service.replicas == 1 and not service.singleton:
+        # One pod that looks like a singleton but is not one: overlapping for a moment
+        # during a rollout is what keeps it serving, so it keeps RollingUpdate.
+        found[waiver(keys.SINGLETON_ROLLOUT_RULE)] = (
+            "not a singleton (config: singleton false); a rollout starts the new pod before stopping the old one"
+        )
     return found
 
 

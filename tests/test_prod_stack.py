@@ -7,6 +7,7 @@ import math
 from ruamel.yaml import YAML
 
 from charts import naming
+from gitops.annotations import waiver
 from gitops.config.quantities import cpu_millis, memory_mebibytes
 from tests.manifests import Manifests, container, pod_spec
 
@@ -356,5 +357,5 @@ def test_declarations_carry_expected_secrets_and_nodes_without_values(prod: Mani
 
 def test_worker_without_health_checks_carries_the_reason_as_a_waiver(prod: Manifests):
     annotations = prod.get("Deployment", "worker")["metadata"]["annotations"]
-    assert annotations[naming.waiver("probes")].startswith("the Asynq worker serves no HTTP or TCP endpoint")
+    assert annotations[waiver("probes")].startswith("the Asynq worker serves no HTTP or TCP endpoint")
     assert "annotations" not in prod.get("Deployment", "api")["metadata"]

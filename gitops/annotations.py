@@ -1,0 +1,34 @@
+"""Annotation keys that the generator writes and the review tools read.
+
+One definition for both sides: if the generator's spelling and the gate's
+ever differed, protection would silently stop being recognised.
+"""
+
+from __future__ import annotations
+
+# Flux and Argo CD skip pruning objects marked like this (REFERENCE.md): for data-bearing
+# objects (local-path PVCs, namespaces) a prune deletes data.
+FLUX_PRUNE = "kustomize.toolkit.fluxcd.io/prune"
+ARGO_SYNC_OPTIONS = "argocd.argoproj.io/sync-options"
+PRUNE_PROTECTION = {FLUX_PRUNE: "disabled", ARGO_SYNC_OPTIONS: "Prune=false,Delete=false"}
+FLUX, ARGO_CD = "Flux", "Argo CD"
+
+# `main.py check` skips rule R on an object annotated waive.gitops.myhoneydue.com/R: <reason>.
+WAIVER_PREFIX = "waive.gitops.myhoneydue.com/"
+
+
+def waiver(rule: str) -> str:
+    return f"{WAIVER_PREFIX}{rule}"
+
+
+def prune_protected_by(obj: dict) -> tuple[str, ...]:
+    """The engines that will not prune this object when it leaves git (Flux accepts a label or an annotation)."""
+    meta = obj.get("metadata") or {}
+    labels, annotations = meta.get("labels") or {}, meta.get("annotations") or {}
+    engines = []
+    if "disabled" in (labels.get(FLUX_PRUNE), annotations.get(FLUX_PRUNE)):
+        engines.append(FLUX)
+    options = [part.strip() for part in str(annotations.get(ARGO_SYNC_OPTIONS) or "").split(",")]
+    if "Prune=false" in options:
+        engines.append(ARGO_CD)
+    return tuple(engines)

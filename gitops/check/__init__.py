@@ -1,0 +1,13 @@
+"""`main.py check`: a review gate on rendered Kubernetes YAML.
+
+Schema validation says each object is well-formed; this says the objects
+work together. Modules, one concern each:
+
+- context: loading a check set (an environment, or any YAML paths) and looking objects up
+- objects: pod templates, containers, selectors and placement, read defensively
+- findings: Issue/Finding, severities and the rule registry
+- routing, disruption, references, storage, hostports, sync: integrity rules
+- pss, policy: policy rules; headroom: the capacity rule and headroom line
+- waivers: the waive.gitops.myhoneydue.com/<rule-id> annotation and its own rules
+- engine: runs every rule and applies waivers; report: text and JSON; cli: the command
+"""

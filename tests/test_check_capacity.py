@@ -1,0 +1,132 @@
+"""The capacity rule: requests against the nodes left after losing one, headroom always reported."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from gitops import capacity, declared, manifests
+from gitops.check import report
+from gitops.quantity import format_cpu, format_memory
+from tests.check_support import active, check, copy_env, edit, one, write
+
+
+@pytest.fixture
+def prod_copy(synthesized: Path, tmp_path: Path) -> Path:
+    return copy_env(synthesized, tmp_path)
+
+
+def _report(root: Path) -> capacity.Report:
+    resources = manifests.load([root])
+    return capacity.report(resources, declared.read(resources).cluster)
+
+
+def test_prod_headroom_is_printed_even_when_it_fits(prod_copy: Path):
+    outcome = check(prod_copy)
+    expected = _report(prod_copy)
+    assert active(outcome, "capacity") == []
+    assert outcome.headroom.report == expected
+    assert report.capacity_line(outcome.headroom) == (
+        f"capacity: fits on the 2 node(s) left after losing ubuntu-8gb-nbg1-1: "
+        f"CPU requests {format_cpu(expected.demand.cpu_millis)} of 7 allocatable "
+        f"(headroom {format_cpu(expected.headroom.cpu_millis)}), "
+        f"memory requests {format_memory(expected.demand.memory_bytes)} of 14Gi "
+        f"(headroom {format_memory(expected.headroom.memory_bytes)})"
+    )
+    section = json.loads(report.as_json([outcome]))["sets"][0]["capacity"]
+    assert section == {
+        "checked": True,
+        "fits": True,
+        "nodesLeft": 2,
+        "lostNode": "ubuntu-8gb-nbg1-1",
+        "cpu": {"requestedMillis": expected.demand.cpu_millis, "allocatableMillis": 7000,
+                "headroomMillis": 7000 - expected.demand.cpu_millis},
+        "memory": {"requestedBytes": expected.demand.memory_bytes, "allocatableBytes": 14 * 2**30,
+                   "headroomBytes": 14 * 2**30 - expected.demand.memory_bytes},
+    }
+
+
+def test_prod_scaled_past_two_nodes(prod_copy: Path):
+    edit(prod_copy, "Deployment", "api", lambda d: d["spec"].update({"replicas": 40}))
+    expected = _report(prod_copy)
+    finding = one(check(prod_copy), "capacity", "ConfigMap", "honeydue-declarations")
+    assert finding.field == "data.cluster.json"
+    assert finding.message == (
+        "requests do not fit on the 2 node(s) left after losing ubuntu-8gb-nbg1-1: "
+        f"CPU requests {format_cpu(expected.demand.cpu_millis)} > 7 allocatable "
+        f"(short by {format_cpu(expected.demand.cpu_millis - 7000)}); "
+        f"memory requests {format_memory(expected.demand.memory_bytes)} > 14Gi allocatable "
+        f"(short by {format_memory(expected.demand.memory_bytes - 14 * 2**30)})"
+    )
+
+
+def _cluster(nodes: str, replicas: int, cpu: str) -> str:
+    return f"""
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: inventory
+  namespace: app
+  labels: {{app.kubernetes.io/component: declarations}}
+data:
+  cluster.json: '{{"nodes": [{nodes}], "systemReserved": {{"cpu": "0", "memory": "0"}}}}'
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {{name: web, namespace: app}}
+spec:
+  replicas: {replicas}
+  template:
+    spec:
+      containers: [{{name: web, image: "web:1.0.0", resources: {{requests: {{cpu: "{cpu}", memory: 1Gi}}}}}}]
+"""
+
+
+THREE_NODES = ", ".join(f'{{"name": "n{i}", "cpu": "2", "memory": "4Gi"}}' for i in (1, 2, 3))
+
+
+def test_hand_written_inventory_that_fits_exactly(tmp_path: Path):
+    write(tmp_path, "app.yaml", _cluster(THREE_NODES, 4, "1"))
+    outcome = check(tmp_path)
+    assert active(outcome, "capacity") == []
+    assert report.capacity_line(outcome.headroom) == (
+        "capacity: fits on the 2 node(s) left after losing n1: CPU requests 4 of 4 allocatable (headroom 0), "
+        "memory requests 4Gi of 8Gi (headroom 4Gi)"
+    )
+
+
+def test_hand_written_inventory_one_replica_too_many(tmp_path: Path):
+    write(tmp_path, "app.yaml", _cluster(THREE_NODES, 5, "1"))
+    outcome = check(tmp_path)
+    finding = one(outcome, "capacity", "ConfigMap", "inventory")
+    assert finding.message == (
+        "requests do not fit on the 2 node(s) left after losing n1: CPU requests 5 > 4 allocatable (short by 1)"
+    )
+    assert "capacity: DOES NOT FIT on the 2 node(s) left after losing n1: CPU requests 5 of 4 allocatable " \
+           "(headroom -1)" in report.text([outcome])
+
+
+def test_pod_larger_than_the_smallest_remaining_node(tmp_path: Path):
+    nodes = '{"name": "big", "cpu": "4", "memory": "8Gi"}, {"name": "s1", "cpu": "2", "memory": "4Gi"}, ' \
+            '{"name": "s2", "cpu": "2", "memory": "4Gi"}'
+    write(tmp_path, "app.yaml", _cluster(nodes, 1, "3"))
+    finding = one(check(tmp_path), "capacity", "Deployment", "web")
+    assert finding.field == "spec.template.spec.containers"
+    assert finding.message == (
+        "one pod requests more than the smallest node can allocate on the 2 node(s) left after losing big "
+        "(CPU 3 > 2): it cannot be rescheduled"
+    )
+
+
+def test_without_inventory_capacity_is_reported_as_not_checked(tmp_path: Path):
+    write(tmp_path, "app.yaml", _cluster(THREE_NODES, 50, "1").split("---", 1)[1])
+    outcome = check(tmp_path)
+    assert active(outcome, "capacity") == []
+    assert not outcome.headroom.checked
+    assert "  capacity: not checked: no node inventory (no declarations ConfigMap with cluster.json in the set)\n" \
+        in report.text([outcome])
+    assert json.loads(report.as_json([outcome]))["sets"][0]["capacity"] == {
+        "checked": False, "reason": "no node inventory (no declarations ConfigMap with cluster.json in the set)",
+    }
