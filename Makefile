@@ -8,6 +8,7 @@ KUBECONFORM_VERSION := v0.7.0
 KUSTOMIZE_VERSION := v5.8.1
 SOPS_VERSION      := v3.13.3
 AGE_VERSION       := v1.2.1
+ACTIONLINT_VERSION := v1.7.12
 
 TOOLS      := .tools
 PIPENV     := $(TOOLS)/pipenv/bin/pipenv
@@ -20,6 +21,8 @@ NODE_STAMP    := node_modules/.installed
 KUBECONFORM_STAMP := $(TOOLS)/bin/.kubeconform-$(KUBECONFORM_VERSION)
 KUSTOMIZE_STAMP := $(TOOLS)/bin/.kustomize-$(KUSTOMIZE_VERSION)
 SOPS_STAMP    := $(TOOLS)/bin/.sops-$(SOPS_VERSION)-age-$(AGE_VERSION)
+ACTIONLINT    := $(TOOLS)/bin/actionlint
+ACTIONLINT_STAMP := $(TOOLS)/bin/.actionlint-$(ACTIONLINT_VERSION)
 SCHEMA_STAMP  := $(SCHEMAS)/.built
 GO_INSTALL    := GOBIN=$(CURDIR)/$(TOOLS)/bin go install
 
@@ -31,9 +34,10 @@ export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 
 GENERATED := dist config/schema.json
 
-.PHONY: setup synth test freshness validate check pytest cdk8s-synth clean
+.PHONY: setup synth test freshness validate check lint-workflows pytest cdk8s-synth clean
 
-setup: $(VENV_STAMP) $(NODE_STAMP) $(KUBECONFORM_STAMP) $(KUSTOMIZE_STAMP) $(SOPS_STAMP) $(SCHEMA_STAMP)
+setup: $(VENV_STAMP) $(NODE_STAMP) $(KUBECONFORM_STAMP) $(KUSTOMIZE_STAMP) $(SOPS_STAMP) $(ACTIONLINT_STAMP) \
+       $(SCHEMA_STAMP)
 
 $(PIPENV):
 	$(PYTHON) -m venv $(TOOLS)/pipenv
@@ -62,6 +66,11 @@ $(SOPS_STAMP):
 	$(GO_INSTALL) filippo.io/age/cmd/age-keygen@$(AGE_VERSION)
 	@touch $@
 
+# actionlint checks the Gitea Actions workflow (GitHub Actions syntax).
+$(ACTIONLINT_STAMP):
+	$(GO_INSTALL) github.com/rhysd/actionlint/cmd/actionlint@$(ACTIONLINT_VERSION)
+	@touch $@
+
 # Built-in schemas from kubernetes-validate; Flux and Argo CD schemas from their CRDs,
 # fetched as Go modules (gitops/crdschemas.py pins the versions).
 $(SCHEMA_STAMP): $(VENV_STAMP) gitops/kubeschemas.py gitops/crdschemas.py $(wildcard gitops/schemas/*/*.json) $(wildcard config/*.yaml)
@@ -80,6 +89,7 @@ test: setup
 	@$(MAKE) --no-print-directory freshness
 	$(PY) main.py validate
 	$(PY) main.py check
+	$(ACTIONLINT) .gitea/workflows/manifests.yaml
 	$(PY) -m pytest -q
 
 # dist/ and config/schema.json must be exactly what synth produces and be in git
@@ -105,6 +115,9 @@ validate: setup
 
 check: setup
 	$(PY) main.py check
+
+lint-workflows: setup
+	$(ACTIONLINT) .gitea/workflows/manifests.yaml
 
 pytest: setup
 	$(PY) -m pytest -q

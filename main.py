@@ -3,6 +3,7 @@
   python main.py synth [--env ENV ...]     config/<env>.yaml -> dist/<env>/
   python main.py validate [--env ENV ...]  kubeconform on dist/<env>/
   python main.py check ...                 integrity, policy and capacity rules (gitops/check/cli.py)
+  python main.py diff ...                  risk-flagged review of a change (gitops/diff/cli.py)
 
 Exit codes: 0 ok, 1 a check failed, 2 bad input or usage.
 """
@@ -24,6 +25,7 @@ EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 # Commands that live in their own module: each has configure(parser) and run(args) -> exit code.
 MODULE_COMMANDS = {
     "check": ("gitops.check.cli", "check rendered manifests: integrity, security policy, capacity"),
+    "diff": ("gitops.diff.cli", "summarize what a change does to the cluster, with risk flags"),
 }
 
 

@@ -1,0 +1,51 @@
+"""The Gitea Actions workflow that gates pull requests and posts the diff as a comment."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+
+import pytest
+
+from gitops import yamlio
+from tests.conftest import PROJECT
+
+WORKFLOW = PROJECT / ".gitea" / "workflows" / "manifests.yaml"
+ACTIONLINT = PROJECT / ".tools" / "bin" / "actionlint"
+
+
+def _steps() -> list[dict]:
+    (workflow,) = yamlio.loads_all(WORKFLOW.read_text())
+    (job,) = workflow["jobs"].values()
+    return job["steps"]
+
+
+def test_every_action_is_an_official_setup_action_pinned_to_a_full_version():
+    uses = [step["uses"] for step in _steps() if "uses" in step]
+    assert [u.split("@")[0] for u in uses] == [
+        "actions/checkout", "actions/setup-python", "actions/setup-node", "actions/setup-go"]
+    for ref in uses:
+        assert re.fullmatch(r"[\w-]+/[\w-]+@v\d+\.\d+\.\d+", ref), ref
+    versions = {step["uses"].split("@")[0]: step.get("with", {}) for step in _steps() if "uses" in step}
+    assert versions["actions/checkout"]["fetch-depth"] == 0
+    assert versions["actions/setup-python"]["python-version"] == "3.11"
+    assert versions["actions/setup-node"]["node-version"] == "20"
+
+
+def test_the_gate_runs_before_the_diff_and_the_comment_is_upserted():
+    runs = [step.get("run", "") for step in _steps()]
+    gate = runs.index("make test")
+    (diff,) = [i for i, run in enumerate(runs) if "main.py diff --base" in run]
+    (post,) = [i for i, run in enumerate(runs) if "-m gitops.diff.comment" in run]
+    assert gate < diff < post
+    assert "--format md" in runs[diff]
+    assert _steps()[post]["env"]["GITEA_TOKEN"] == "${{ secrets.GITEA_TOKEN }}"
+
+
+def test_actionlint_passes_on_the_workflow():
+    binary = ACTIONLINT if ACTIONLINT.exists() else shutil.which("actionlint")
+    if binary is None:
+        pytest.skip("actionlint is not installed (make setup installs it into .tools/bin)")
+    done = subprocess.run([str(binary), str(WORKFLOW)], cwd=PROJECT, capture_output=True, text=True)
+    assert (done.returncode, done.stdout) == (0, "")
