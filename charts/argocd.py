@@ -14,6 +14,7 @@ import cdk8s
 from constructs import Construct
 
 from charts.context import StackContext
+from charts.custom import custom_object
 from charts.delivery import UNITS, waves
 
 API = "argoproj.io/v1alpha1"
@@ -49,8 +50,7 @@ def rendered_kinds(charts: list[cdk8s.Chart]) -> set[RenderedKind]:
 
 
 def _object(scope: Construct, id: str, kind: str, metadata: cdk8s.ApiObjectMetadata, spec: dict) -> None:
-    obj = cdk8s.ApiObject(scope, id, api_version=API, kind=kind, metadata=metadata)
-    obj.add_json_patch(cdk8s.JsonPatch.add("/spec", spec))
+    custom_object(scope, id, api_version=API, kind=kind, metadata=metadata, spec=spec)
 
 
 class ArgoDelivery(Construct):

@@ -12,6 +12,7 @@ import cdk8s
 from constructs import Construct
 
 from charts.context import StackContext
+from charts.custom import custom_object
 from charts.delivery import MINIMUM_TIMEOUT_SECONDS, UNITS, timeout_seconds
 from gitops.config.quantities import format_duration
 
@@ -21,12 +22,6 @@ KUSTOMIZE_API = "kustomize.toolkit.fluxcd.io/v1"
 # The artifact Flux builds holds only dist/: nothing else in the repository is
 # meant for the cluster, and .gitignore syntax keeps it that small.
 SOURCE_IGNORE = "/*\n!/dist/\n"
-
-
-def _object(scope: Construct, id: str, api_version: str, kind: str, metadata: cdk8s.ApiObjectMetadata, spec: dict):
-    obj = cdk8s.ApiObject(scope, id, api_version=api_version, kind=kind, metadata=metadata)
-    obj.add_json_patch(cdk8s.JsonPatch.add("/spec", spec))
-    return obj
 
 
 class FluxDelivery(Construct):
@@ -48,10 +43,12 @@ class FluxDelivery(Construct):
         }
         if repository.secret_ref:
             source["secretRef"] = {"name": repository.secret_ref}
-        _object(self, "source", SOURCE_API, "GitRepository", metadata(naming.source()), source)
+        custom_object(self, "source", api_version=SOURCE_API, kind="GitRepository",
+                      metadata=metadata(naming.source()), spec=source)
         source_ref = {"kind": "GitRepository", "name": naming.source()}
 
-        _object(self, "root", KUSTOMIZE_API, "Kustomization", metadata(naming.delivery_root()), {
+        custom_object(self, "root", api_version=KUSTOMIZE_API, kind="Kustomization",
+                      metadata=metadata(naming.delivery_root()), spec={
             "interval": flux.interval,
             "retryInterval": flux.retry_interval,
             "timeout": format_duration(MINIMUM_TIMEOUT_SECONDS),
@@ -77,5 +74,5 @@ class FluxDelivery(Construct):
                 spec["dependsOn"] = [{"name": naming.delivery_unit(dep)} for dep in unit.depends_on]
             if unit.name in encrypted_units:
                 spec["decryption"] = {"provider": "sops", "secretRef": {"name": flux.decryption_secret}}
-            _object(self, f"unit-{unit.name}", KUSTOMIZE_API, "Kustomization",
-                    metadata(naming.delivery_unit(unit.name)), spec)
+            custom_object(self, f"unit-{unit.name}", api_version=KUSTOMIZE_API, kind="Kustomization",
+                          metadata=metadata(naming.delivery_unit(unit.name)), spec=spec)

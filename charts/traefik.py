@@ -13,6 +13,7 @@ from constructs import Construct
 from ruamel.yaml.comments import CommentedMap
 
 from charts.context import StackContext
+from charts.custom import custom_object
 from gitops import yamlio
 
 NAME = "traefik"
@@ -99,7 +100,7 @@ def _status(ctx: StackContext) -> list[tuple]:
 class TraefikConfig(Construct):
     def __init__(self, scope: Construct, id: str, *, ctx: StackContext):
         super().__init__(scope, id)
-        config = cdk8s.ApiObject(
+        custom_object(
             self,
             "helmchartconfig",
             api_version="helm.cattle.io/v1",
@@ -110,5 +111,5 @@ class TraefikConfig(Construct):
                 namespace=NAMESPACE,
                 labels=ctx.naming.labels(NAME, "ingress-controller"),
             ),
+            spec={"valuesContent": yamlio.dumps(values(ctx))},
         )
-        config.add_json_patch(cdk8s.JsonPatch.add("/spec", {"valuesContent": yamlio.dumps(values(ctx))}))

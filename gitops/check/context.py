@@ -49,6 +49,10 @@ class Context:
     def pods_in(self, namespace: str) -> list[PodTemplate]:
         return [p for p in self.pods if p.namespace == namespace]
 
+    def workload_names(self, namespace: str) -> str:
+        """The workloads of a namespace, for messages about selectors that match none of them."""
+        return ", ".join(sorted(str(p) for p in self.pods_in(namespace))) or "none"
+
 
 def shown(path: Path | None) -> str:
     """A path as the user would type it: relative to the working directory when below it."""

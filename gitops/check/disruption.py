@@ -80,7 +80,7 @@ def pdb_selector(ctx: Context) -> Iterator[Issue]:
     for budget in budgets(ctx):
         if budget.pods:
             continue
-        names = ", ".join(sorted(str(p) for p in ctx.pods_in(budget.resource.namespace))) or "none"
+        names = ctx.workload_names(budget.resource.namespace)
         yield Issue(
             budget.resource,
             "spec.selector",

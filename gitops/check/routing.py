@@ -30,10 +30,6 @@ def selected_pods(ctx: Context, service: Resource) -> list[PodTemplate]:
     return [p for p in ctx.pods_in(service.namespace) if service_selects(selector, p.labels)]
 
 
-def _workload_names(ctx: Context, namespace: str) -> str:
-    return ", ".join(sorted(str(p) for p in ctx.pods_in(namespace))) or "none"
-
-
 @rule(
     "service-selector",
     Category.INTEGRITY,
@@ -50,7 +46,7 @@ def service_selector(ctx: Context) -> Iterator[Issue]:
             service,
             "spec.selector",
             f"selector {format_labels(selector)} matches the pod labels of no workload in namespace "
-            f"{service.namespace or '(none)'} (workloads there: {_workload_names(ctx, service.namespace)})",
+            f"{service.namespace or '(none)'} (workloads there: {ctx.workload_names(service.namespace)})",
             "copy the selector from the target workload's spec.selector.matchLabels; if the pods come from "
             "outside this set, waive with an annotation naming where they come from",
         )
