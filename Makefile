@@ -34,7 +34,10 @@ export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 
 GENERATED := dist config/schema.json
 
-.PHONY: setup synth test freshness validate check lint-workflows pytest cdk8s-synth clean
+.PHONY: setup synth test freshness validate check lint-workflows pytest bench cdk8s-synth clean
+
+# The commit before the speed work of `make bench`'s before/after table.
+BENCH_BASELINE := a61f81f
 
 setup: $(VENV_STAMP) $(NODE_STAMP) $(KUBECONFORM_STAMP) $(KUSTOMIZE_STAMP) $(SOPS_STAMP) $(ACTIONLINT_STAMP) \
        $(SCHEMA_STAMP)
@@ -45,6 +48,7 @@ $(PIPENV):
 
 $(VENV_STAMP): Pipfile | $(PIPENV)
 	$(PIPENV) install --dev
+	$(PY) -m compileall -q -o 0 -o 1 .venv/lib/python3.11/site-packages
 	@touch $@
 
 $(NODE_STAMP): package.json .npmrc
@@ -121,6 +125,10 @@ lint-workflows: setup
 
 pytest: setup
 	$(PY) -m pytest -q
+
+# Speed and memory of synth and the gate, against bare cdk8s and plain YAML writing (BENCHMARKS.md).
+bench: setup
+	$(PY) -m gitops.bench --baseline $(BENCH_BASELINE) --write BENCHMARKS.md
 
 clean:
 	rm -rf .venv node_modules $(TOOLS) .cdk8s.out .pytest_cache

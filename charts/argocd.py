@@ -37,16 +37,12 @@ class RenderedKind:
     namespace: str
 
 
-def rendered_kinds(charts: list[cdk8s.Chart]) -> set[RenderedKind]:
-    """The (group, kind, namespace) of every object the charts will render."""
-    found = set()
-    for chart in charts:
-        for construct in chart.node.find_all():
-            if cdk8s.ApiObject.is_api_object(construct):
-                # cdk8s names the core group "core"; Kubernetes and Argo CD call it "".
-                group = "" if construct.api_group == "core" else construct.api_group
-                found.add(RenderedKind(group, construct.kind, construct.metadata.namespace or ""))
-    return found
+def rendered_kinds(objects: list[dict]) -> set[RenderedKind]:
+    """The (group, kind, namespace) of every rendered object (the core group is "")."""
+    return {
+        RenderedKind(obj["apiVersion"].rpartition("/")[0], obj["kind"], obj["metadata"].get("namespace", ""))
+        for obj in objects
+    }
 
 
 def _object(scope: Construct, id: str, kind: str, metadata: cdk8s.ApiObjectMetadata, spec: dict) -> None:

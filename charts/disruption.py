@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from constructs import Construct
 
+from charts import values
 from charts.context import StackContext
 from charts.plus import kplus
 from gitops.config.model import Service
@@ -31,22 +32,20 @@ def allowed_evictions(replicas: int) -> int:
     return min(replicas, max_unavailable(replicas))
 
 
-class DisruptionBudget(Construct):
-    def __init__(self, scope: Construct, id: str, *, ctx: StackContext, name: str, service: Service):
-        super().__init__(scope, id)
-        naming = ctx.naming
-        k8s.KubePodDisruptionBudget(
-            self,
-            "pdb",
-            metadata=k8s.ObjectMeta(
-                name=naming.disruption_budget(name),
-                namespace=naming.namespace,
-                labels=naming.labels(name, service.component),
-            ),
-            spec=k8s.PodDisruptionBudgetSpec(
-                max_unavailable=k8s.IntOrString.from_number(max_unavailable(service.replicas)),
-                selector=k8s.LabelSelector(match_labels=naming.selector(name)),
-                # A pod that is not Ready protects nothing; let a drain evict it.
-                unhealthy_pod_eviction_policy="AlwaysAllow",
-            ),
-        )
+def add_disruption_budget(scope: Construct, *, ctx: StackContext, name: str, service: Service) -> None:
+    naming = ctx.naming
+    k8s.KubePodDisruptionBudget(
+        scope,
+        "pdb",
+        metadata=k8s.ObjectMeta(
+            name=naming.disruption_budget(name),
+            namespace=naming.namespace,
+            labels=naming.labels(name, service.component),
+        ),
+        spec=k8s.PodDisruptionBudgetSpec(
+            max_unavailable=values.int_or_string(max_unavailable(service.replicas)),
+            selector=k8s.LabelSelector(match_labels=naming.selector(name)),
+            # A pod that is not Ready protects nothing; let a drain evict it.
+            unhealthy_pod_eviction_policy="AlwaysAllow",
+        ),
+    )

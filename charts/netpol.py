@@ -16,6 +16,7 @@ import ipaddress
 
 from constructs import Construct
 
+from charts import values
 from charts.context import StackContext
 from charts.plus import kplus
 from gitops.config.model import Environment
@@ -75,7 +76,7 @@ class NetworkPolicies(Construct):
                     ingress=[
                         k8s.NetworkPolicyIngressRule(
                             from_=peers,
-                            ports=[k8s.NetworkPolicyPort(port=k8s.IntOrString.from_number(service.port), protocol="TCP")],
+                            ports=[k8s.NetworkPolicyPort(port=values.int_or_string(service.port), protocol="TCP")],
                         )
                     ],
                 ),

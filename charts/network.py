@@ -16,47 +16,43 @@ from gitops.config.model import Service
 ENTRYPOINTS_ANNOTATION = "traefik.ingress.kubernetes.io/router.entrypoints"
 
 
-class ServiceNetwork(Construct):
+def add_network(scope: Construct, *, ctx: StackContext, name: str, service: Service) -> kplus.Service:
     """The Service of one service and, when it has public hosts, its Ingress."""
+    naming = ctx.naming
+    network = kplus.Service(
+        scope,
+        "service",
+        metadata=cdk8s.ApiObjectMetadata(
+            name=naming.service(name),
+            namespace=naming.namespace,
+            labels=naming.labels(name, service.component),
+        ),
+        type=kplus.ServiceType.CLUSTER_IP,
+        # Labels from the naming module, never the workload object: that would select on cdk8s.io/metadata.addr.
+        selector=kplus.Pods.select(scope, "pods", labels=naming.selector(name)),
+        ports=[
+            kplus.ServicePort(
+                name=naming.port(name, service.health.kind == "http"),
+                port=service.port,
+                target_port=service.port,
+            )
+        ],
+    )
 
-    def __init__(self, scope: Construct, id: str, *, ctx: StackContext, name: str, service: Service):
-        super().__init__(scope, id)
-        naming = ctx.naming
-        assert service.port is not None
-        self.service = kplus.Service(
-            self,
-            "service",
+    if service.hosts:
+        edge = ctx.config.edge
+        ingress = kplus.Ingress(
+            scope,
+            "ingress",
             metadata=cdk8s.ApiObjectMetadata(
-                name=naming.service(name),
+                name=naming.ingress(name),
                 namespace=naming.namespace,
                 labels=naming.labels(name, service.component),
+                annotations={ENTRYPOINTS_ANNOTATION: edge.entry_point},
             ),
-            type=kplus.ServiceType.CLUSTER_IP,
-            ports=[
-                kplus.ServicePort(
-                    name=naming.port(name, service.health.kind == "http"),
-                    port=service.port,
-                    target_port=service.port,
-                )
-            ],
+            class_name=edge.class_name,
         )
-        for key, value in naming.selector(name).items():
-            self.service.select_label(key, value)
-
-        self.ingress = None
-        if service.hosts:
-            edge = ctx.config.edge
-            self.ingress = kplus.Ingress(
-                self,
-                "ingress",
-                metadata=cdk8s.ApiObjectMetadata(
-                    name=naming.ingress(name),
-                    namespace=naming.namespace,
-                    labels=naming.labels(name, service.component),
-                    annotations={ENTRYPOINTS_ANNOTATION: edge.entry_point},
-                ),
-                class_name=edge.class_name,
-            )
-            backend = kplus.IngressBackend.from_service(self.service, port=service.port)
-            for host in service.hosts:
-                self.ingress.add_host_rule(host, "/", backend, kplus.HttpIngressPathType.PREFIX)
+        backend = kplus.IngressBackend.from_service(network, port=service.port)
+        for host in service.hosts:
+            ingress.add_host_rule(host, "/", backend, kplus.HttpIngressPathType.PREFIX)
+    return network

@@ -22,12 +22,10 @@ from charts.traefik import TraefikConfig
 from gitops.config import LoadedEnvironment
 
 
-def build(app: cdk8s.App, loaded: LoadedEnvironment, encrypted_units: set[str]) -> dict[str, cdk8s.Chart]:
-    """Add the environment's charts to app; returns them by their directory under dist/."""
-    ctx = StackContext.of(loaded)
-    naming = ctx.naming
+def build_units(app: cdk8s.App, ctx: StackContext) -> dict[str, cdk8s.Chart]:
+    """The environment's delivery units as charts, by unit name."""
     units = {
-        unit: cdk8s.Chart(app, f"{loaded.name}-{unit}", disable_resource_name_hashes=True)
+        unit: cdk8s.Chart(app, f"{ctx.environment}-{unit}", disable_resource_name_hashes=True)
         for unit in UNIT_NAMES
     }
     infrastructure = units["infrastructure"]
@@ -38,16 +36,19 @@ def build(app: cdk8s.App, loaded: LoadedEnvironment, encrypted_units: set[str]) 
     TraefikConfig(infrastructure, "traefik", ctx=ctx)
     for name, service in ctx.config.services.items():
         AppService(units[service.unit], name, ctx=ctx, name=name, service=service)
+    return units
 
-    delivery = cdk8s.Chart(app, f"{loaded.name}-delivery", disable_resource_name_hashes=True)
+
+def build_delivery(
+    app: cdk8s.App, ctx: StackContext, unit_objects: list[dict], encrypted_units: set[str]
+) -> cdk8s.Chart:
+    """The engine's own objects; Argo CD's project is limited to what the units render."""
+    delivery = cdk8s.Chart(app, f"{ctx.environment}-delivery", disable_resource_name_hashes=True)
     if ctx.config.delivery.engine == "flux":
         FluxDelivery(delivery, "flux", ctx=ctx, encrypted_units=encrypted_units)
     else:
-        ArgoDelivery(delivery, "argocd", ctx=ctx, kinds=rendered_kinds(list(units.values())))
-
-    charts = {naming.unit_dir(unit): chart for unit, chart in units.items()}
-    charts[naming.cluster_dir()] = delivery
-    return charts
+        ArgoDelivery(delivery, "argocd", ctx=ctx, kinds=rendered_kinds(unit_objects))
+    return delivery
 
 
 def synthesize(
@@ -61,8 +62,14 @@ def synthesize(
     """
     encrypted_units = encrypted_units or {}
     app = cdk8s.App()
-    built = {loaded.name: build(app, loaded, encrypted_units.get(loaded.name, set())) for loaded in environments}
-    return {
-        name: {directory: list(chart.to_json()) for directory, chart in charts.items()}
-        for name, charts in built.items()
-    }
+    result = {}
+    for loaded in environments:
+        ctx = StackContext.of(loaded)
+        rendered = {
+            ctx.naming.unit_dir(unit): list(chart.to_json()) for unit, chart in build_units(app, ctx).items()
+        }
+        unit_objects = [obj for objects in rendered.values() for obj in objects]
+        delivery = build_delivery(app, ctx, unit_objects, encrypted_units.get(loaded.name, set()))
+        rendered[ctx.naming.cluster_dir()] = list(delivery.to_json())
+        result[loaded.name] = rendered
+    return result

@@ -15,6 +15,7 @@ import cdk8s
 from constructs import Construct
 
 from charts import naming as keys
+from charts import values
 from charts.context import StackContext
 from charts.plus import kplus
 from charts.probes import ProbeTiming, plan, progress_deadline_seconds
@@ -26,12 +27,9 @@ from gitops.config.quantities import parse_image
 
 def rollout_strategy(service: Service) -> kplus.DeploymentStrategy:
     if service.singleton:
-        return kplus.DeploymentStrategy.recreate()
+        return values.recreate()
     # Bring a new pod up before an old one goes: capacity never drops during a rollout.
-    return kplus.DeploymentStrategy.rolling_update(
-        max_surge=kplus.PercentOrAbsolute.absolute(1),
-        max_unavailable=kplus.PercentOrAbsolute.absolute(0),
-    )
+    return values.rolling_update(max_surge=1, max_unavailable=0)
 
 
 def waivers(service: Service) -> dict[str, str]:
@@ -66,20 +64,8 @@ def topology_spread(ctx: StackContext, name: str) -> list[dict]:
     ]
 
 
-def _seconds(value: int) -> cdk8s.Duration:
-    return cdk8s.Duration.seconds(value)
-
-
 def _probe(service: Service, timing: ProbeTiming) -> kplus.Probe:
-    options = dict(
-        port=service.port,
-        period_seconds=_seconds(timing.period_seconds),
-        failure_threshold=timing.failure_threshold,
-        timeout_seconds=_seconds(timing.timeout_seconds),
-    )
-    if service.health.kind == "http":
-        return kplus.Probe.from_http_get(service.health.path, **options)
-    return kplus.Probe.from_tcp_socket(**options)
+    return values.probe(service.health.kind, service.health.path, service.port, timing)
 
 
 def _probes(ctx: StackContext, service: Service) -> dict[str, kplus.Probe]:
@@ -96,10 +82,10 @@ def _probes(ctx: StackContext, service: Service) -> dict[str, kplus.Probe]:
 def _resources(service: Service) -> kplus.ContainerResources:
     res = service.resources
     return kplus.ContainerResources(
-        cpu=kplus.CpuResources(request=kplus.Cpu.millis(res.cpu_millis)),
+        cpu=kplus.CpuResources(request=values.millicores(res.cpu_millis)),
         memory=kplus.MemoryResources(
-            request=cdk8s.Size.mebibytes(res.memory_mebibytes),
-            limit=cdk8s.Size.mebibytes(res.memory_limit_mebibytes),
+            request=values.mebibytes(res.memory_mebibytes),
+            limit=values.mebibytes(res.memory_limit_mebibytes),
         ),
     )
 
@@ -117,108 +103,110 @@ def _container_security(service: Service) -> kplus.ContainerSecurityContextProps
     )
 
 
-class Workload(Construct):
-    """One service's Deployment."""
+def add_deployment(
+    scope: Construct,
+    *,
+    ctx: StackContext,
+    name: str,
+    service: Service,
+    claim: kplus.PersistentVolumeClaim | None,
+) -> kplus.Deployment:
+    """One service's Deployment, added to scope (the service's AppService)."""
+    naming = ctx.naming
+    image = parse_image(service.image)
+    object_labels = naming.labels(name, service.component, version=image.tag)
+    pulls_privately = image.registry == ctx.config.registry.host
 
-    def __init__(
-        self,
-        scope: Construct,
-        id: str,
-        *,
-        ctx: StackContext,
-        name: str,
-        service: Service,
-        claim: kplus.PersistentVolumeClaim | None,
-    ):
-        super().__init__(scope, id)
-        naming = ctx.naming
-        image = parse_image(service.image)
-        object_labels = naming.labels(name, service.component, version=image.tag)
-        pulls_privately = image.registry == ctx.config.registry.host
-
-        self.deployment = kplus.Deployment(
-            self,
-            "deployment",
-            metadata=cdk8s.ApiObjectMetadata(
-                name=naming.workload(name),
-                namespace=naming.namespace,
-                labels=object_labels,
-                annotations=waivers(service) or None,
+    deployment = kplus.Deployment(
+        scope,
+        "deployment",
+        metadata=cdk8s.ApiObjectMetadata(
+            name=naming.workload(name),
+            namespace=naming.namespace,
+            labels=object_labels,
+            annotations=waivers(service) or None,
+        ),
+        # Pod labels and annotations in one go: each add_label() would be a round trip to jsii.
+        pod_metadata=cdk8s.ApiObjectMetadata(
+            labels=object_labels,
+            annotations=(
+                {keys.SETTINGS_HASH: settings_hash(ctx.settings, service.settings)} if service.settings else None
             ),
-            replicas=service.replicas,
-            select=False,
-            strategy=rollout_strategy(service),
-            progress_deadline=_seconds(progress_deadline_seconds(service.startup_seconds)),
-            automount_service_account_token=service.service_account_token,
-            docker_registry_auth=(
-                kplus.Secret.from_secret_name(self, "pull-secret", ctx.config.registry.pull_secret)
-                if pulls_privately
-                else None
-            ),
-            security_context=kplus.PodSecurityContextProps(
-                ensure_non_root=True,
-                user=service.run_as_user,
-                group=service.run_as_user,
-                fs_group=service.run_as_user if service.storage else None,
-                fs_group_change_policy=kplus.FsGroupChangePolicy.ON_ROOT_MISMATCH,
-            ),
-        )
-        deployment = self.deployment
-        deployment.select(kplus.LabelSelector.of(labels=naming.selector(name)))
-        for key, value in object_labels.items():
-            deployment.pod_metadata.add_label(key, value)
-        if service.settings:
-            deployment.pod_metadata.add_annotation(keys.SETTINGS_HASH, settings_hash(ctx.settings, service.settings))
+        ),
+        replicas=service.replicas,
+        select=False,
+        strategy=rollout_strategy(service),
+        progress_deadline=values.seconds(progress_deadline_seconds(service.startup_seconds)),
+        automount_service_account_token=service.service_account_token,
+        docker_registry_auth=(
+            kplus.Secret.from_secret_name(scope, "pull-secret", ctx.config.registry.pull_secret)
+            if pulls_privately
+            else None
+        ),
+        security_context=kplus.PodSecurityContextProps(
+            ensure_non_root=True,
+            user=service.run_as_user,
+            group=service.run_as_user,
+            fs_group=service.run_as_user if service.storage else None,
+            fs_group_change_policy=kplus.FsGroupChangePolicy.ON_ROOT_MISMATCH,
+        ),
+    )
+    deployment.select(kplus.LabelSelector.of(labels=naming.selector(name)))
 
-        mounts = [
-            kplus.VolumeMount(path=path, volume=kplus.Volume.from_empty_dir(self, f"scratch-{path}", naming.volume(path)))
-            for path in service.writable_paths
-        ]
-        if service.storage is not None and claim is not None:
-            data = kplus.Volume.from_persistent_volume_claim(self, "data", claim, name="data")
-            mounts.append(kplus.VolumeMount(path=service.storage.mount_path, volume=data))
+    mounts = [
+        kplus.VolumeMount(path=path, volume=kplus.Volume.from_empty_dir(scope, f"scratch-{path}", naming.volume(path)))
+        for path in service.writable_paths
+    ]
+    if service.storage is not None and claim is not None:
+        data = kplus.Volume.from_persistent_volume_claim(scope, "data", claim, name="data")
+        mounts.append(kplus.VolumeMount(path=service.storage.mount_path, volume=data))
 
-        deployment.add_container(
-            name=name,
-            image=service.image,
-            image_pull_policy=kplus.ImagePullPolicy.IF_NOT_PRESENT,
-            args=service.args or None,
-            ports=(
-                [kplus.ContainerPort(number=service.port, name=naming.port(name, service.health.kind == "http"))]
-                if service.port
-                else None
-            ),
-            env_variables=self._environment(ctx, service),
-            volume_mounts=mounts,
-            security_context=_container_security(service),
-            resources=_resources(service),
-            **_probes(ctx, service),
-        )
+    deployment.add_container(
+        name=name,
+        image=service.image,
+        image_pull_policy=kplus.ImagePullPolicy.IF_NOT_PRESENT,
+        args=service.args or None,
+        ports=(
+            [kplus.ContainerPort(number=service.port, name=naming.port(name, service.health.kind == "http"))]
+            if service.port
+            else None
+        ),
+        env_variables=_environment(scope, ctx, service),
+        volume_mounts=mounts,
+        security_context=_container_security(service),
+        resources=_resources(service),
+        **_probes(ctx, service),
+    )
 
-        node_rules = [kplus.NodeLabelQuery.is_(keys.ARCH_LABEL, ctx.config.cluster.architecture)]
-        if service.storage is not None:
-            node_rules.append(kplus.NodeLabelQuery.is_(keys.HOSTNAME_LABEL, service.storage.node))
-        deployment.scheduling.attract(kplus.Node.labeled(*node_rules))
+    node_labels = [(keys.ARCH_LABEL, ctx.config.cluster.architecture)]
+    if service.storage is not None:
+        node_labels.append((keys.HOSTNAME_LABEL, service.storage.node))
+    deployment.scheduling.attract(values.nodes_labeled(*node_labels))
 
-        raw = cdk8s.ApiObject.of(deployment)
-        raw.add_json_patch(cdk8s.JsonPatch.remove("/spec/template/metadata/labels/cdk8s.io~1metadata.addr"))
+    patches = [
+        values.remove("/spec/template/metadata/labels/cdk8s.io~1metadata.addr"),
         # Without this every pod gets REDIS_PORT=tcp://10.43.x.x:6379 and friends for
         # each Service in the namespace, which shadows settings of the same name.
-        raw.add_json_patch(cdk8s.JsonPatch.add("/spec/template/spec/enableServiceLinks", False))
-        if spreads_across_nodes(service):
-            raw.add_json_patch(
-                cdk8s.JsonPatch.add("/spec/template/spec/topologySpreadConstraints", topology_spread(ctx, name))
-            )
+        values.add_constant("/spec/template/spec/enableServiceLinks", False),
+    ]
+    if spreads_across_nodes(service):
+        patches.append(
+            cdk8s.JsonPatch.add("/spec/template/spec/topologySpreadConstraints", topology_spread(ctx, name))
+        )
+    cdk8s.ApiObject.of(deployment).add_json_patch(*patches)
 
-    def _environment(self, ctx: StackContext, service: Service) -> dict[str, kplus.EnvValue]:
-        env: dict[str, kplus.EnvValue] = {}
-        if service.settings:
-            settings = kplus.ConfigMap.from_config_map_name(self, "settings", ctx.naming.settings())
-            for key in service.settings:
-                env[key] = kplus.EnvValue.from_config_map(settings, key)
-        secrets: dict[str, kplus.ISecret] = {}
-        for variable, ref in service.secret_env.items():
-            if ref.secret not in secrets:
-                secrets[ref.secret] = kplus.Secret.from_secret_name(self, f"secret-{ref.secret}", ref.secret)
-            env[variable] = kplus.EnvValue.from_secret_value(kplus.SecretValue(secret=secrets[ref.secret], key=ref.key))
-        return env
+    return deployment
+
+
+def _environment(scope: Construct, ctx: StackContext, service: Service) -> dict[str, kplus.EnvValue]:
+    env: dict[str, kplus.EnvValue] = {}
+    if service.settings:
+        settings = kplus.ConfigMap.from_config_map_name(scope, "settings", ctx.naming.settings())
+        for key in service.settings:
+            env[key] = kplus.EnvValue.from_config_map(settings, key)
+    secrets: dict[str, kplus.ISecret] = {}
+    for variable, ref in service.secret_env.items():
+        if ref.secret not in secrets:
+            secrets[ref.secret] = kplus.Secret.from_secret_name(scope, f"secret-{ref.secret}", ref.secret)
+        env[variable] = kplus.EnvValue.from_secret_value(kplus.SecretValue(secret=secrets[ref.secret], key=ref.key))
+    return env

@@ -87,13 +87,13 @@ def pod_requests(pod_spec: dict) -> Requests:
 
 def _helm_daemonset(resource: Resource) -> Requests | None:
     """Requests of a chart-managed DaemonSet configured by a k3s HelmChartConfig (e.g. Traefik)."""
-    from gitops.yamlio import loads_all
+    from gitops.manifests import load_documents
 
     text = (resource.obj.get("spec") or {}).get("valuesContent")
     if not isinstance(text, str):
         return None
     try:
-        (values,) = loads_all(text) or [None]
+        (values,) = load_documents(text) or [None]
     except ValueError:
         return None
     if not isinstance(values, dict) or (values.get("deployment") or {}).get("kind") != "DaemonSet":

@@ -130,7 +130,7 @@ def build() -> dict[str, dict]:
     """Every schema from SOURCES, keyed by its path under the custom schema directory."""
     schemas: dict[str, dict] = {}
     for source in SOURCES:
-        for document in YAML(typ="safe", pure=True).load_all(fetch(source)):
+        for document in YAML(typ="safe", pure=False).load_all(fetch(source)):
             if isinstance(document, dict) and document.get("kind") == "CustomResourceDefinition":
                 schemas.update(convert(document, source.label))
     return schemas

@@ -44,8 +44,8 @@ def _expected_secrets(config: Environment, encrypted: list[str]) -> list[str]:
                         "`username`, `password` (or `identity`, `known_hosts`) | created by the operator | "
                         "Flux's read access to this repository |")
         if encrypted:
-            rows.append(f"| {delivery.flux.namespace} | {delivery.flux.decryption_secret} | Opaque | `identity.agekey` | "
-                        "created by the operator | age key that decrypts config/secrets |")
+            rows.append(f"| {delivery.flux.namespace} | {delivery.flux.decryption_secret} | Opaque | "
+                        "`identity.agekey` | created by the operator | age key that decrypts config/secrets |")
     return rows
 
 
@@ -55,7 +55,8 @@ def render(
     lines = [
         f"# Inventory of `{environment}`",
         "",
-        f"Generated from `{source}` by `make synth`; do not edit. One row per object in this directory.",
+        f"Generated from `{source}` by `make synth`; do not edit. One row per object the environment renders,",
+        f"here and in `dist/clusters/{environment}/`.",
         "",
         "| Unit | Kind | Namespace | Name | Image | Replicas | Hosts |",
         "| --- | --- | --- | --- | --- | --- | --- |",
@@ -63,7 +64,8 @@ def render(
     rows = []
     for unit, objects in units.items():
         for obj in objects:
-            rows.append(((unit, obj["kind"], obj["metadata"].get("namespace", ""), obj["metadata"]["name"]), _row(unit, obj)))
+            key = (unit, obj["kind"], obj["metadata"].get("namespace", ""), obj["metadata"]["name"])
+            rows.append((key, _row(unit, obj)))
     lines += [row for _, row in sorted(rows)]
     lines += [
         "",

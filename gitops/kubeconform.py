@@ -52,7 +52,8 @@ def validate(paths: list[Path], kubernetes_version: str, schemas: Path = SCHEMAS
         # A SOPS file carries a top-level `sops` block that Flux removes when it
         # decrypts; validate the object the cluster will receive instead.
         for index, path in enumerate(encrypted):
-            (Path(scratch) / f"{index}-{path.name.removesuffix(SOPS_SUFFIX)}.yaml").write_text(without_sops_metadata(path.read_text()))
+            stripped = Path(scratch) / f"{index}-{path.name.removesuffix(SOPS_SUFFIX)}.yaml"
+            stripped.write_text(without_sops_metadata(path.read_text()))
         cmd = command([*paths, *([Path(scratch)] if encrypted else [])], kubernetes_version, schemas)
         cmd[1:1] = ["-ignore-filename-pattern", re.escape(SOPS_SUFFIX) + "$"] if encrypted else []
         done = subprocess.run(cmd, capture_output=True, text=True)

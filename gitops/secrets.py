@@ -86,20 +86,33 @@ def without_sops_metadata(text: str) -> str:
     return "---\n".join(documents)
 
 
+# Parsing every YAML file is slow; only a file that mentions the kind can hold a Secret.
+_MENTIONS_SECRET = re.compile(r"""kind["']?\s*:\s*["']?Secret\b""")
+
+
+def plaintext_problems(doc: object, shown: str, line: int) -> list[Problem]:
+    """One problem per plaintext value of a Secret document (none for any other document)."""
+    if not (isinstance(doc, dict) and doc.get("kind") == "Secret"):
+        return []
+    name = (doc.get("metadata") or {}).get("name", "?")
+    return [
+        Problem(
+            shown, at or line, f"Secret {name} {field}.{key}".rstrip("."),
+            "holds a plaintext value; secret values never go into the repository",
+            "encrypt the file with sops (see README, Secrets) or create the Secret in the cluster instead",
+        )
+        for field, key, at in plaintext_fields(doc)
+    ]
+
+
 def scan_for_plaintext(root: Path) -> list[Problem]:
     """Every plaintext Secret value in YAML files under root."""
     problems = []
     for path in sorted(p for p in root.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file()):
+        if not _MENTIONS_SECRET.search(path.read_text()):
+            continue
         for line, doc in _documents(path):
-            if not (isinstance(doc, dict) and doc.get("kind") == "Secret"):
-                continue
-            name = (doc.get("metadata") or {}).get("name", "?")
-            for field, key, at in plaintext_fields(doc):
-                problems.append(Problem(
-                    display_path(path), at or line, f"Secret {name} {field}.{key}".rstrip("."),
-                    "holds a plaintext value; secret values never go into the repository",
-                    "encrypt the file with sops (see README, Secrets) or create the Secret in the cluster instead",
-                ))
+            problems += plaintext_problems(doc, display_path(path), line)
     return problems
 
 

@@ -108,14 +108,20 @@ def synth(
     from charts.stack import synthesize
 
     rendered = synthesize(loaded, {env: {secrets.UNIT} for env, found in encrypted.items() if found})
+    leaked = [
+        problem
+        for env in loaded
+        for directory, objects in rendered[env.name].items()
+        for obj in objects
+        for problem in secrets.plaintext_problems(obj, f"{directory}/", 0)
+    ]
+    if leaked:
+        raise output.OutputError("generated output holds plaintext Secret values:\n" + "\n".join(map(str, leaked)))
     staging = output.staging_dir(out_dir)
     try:
         new = staging / "new"
         new.mkdir()
         files = sum(_write_environment(new, env, rendered[env.name], encrypted[env.name]) for env in loaded)
-        leaked = secrets.scan_for_plaintext(new)
-        if leaked:
-            raise output.OutputError("generated output holds plaintext Secret values:\n" + "\n".join(map(str, leaked)))
         if whole_tree:
             output.swap_in(new, out_dir, staging)
         else:

@@ -3,6 +3,12 @@
 Block style, two-space indentation with list items indented under their key,
 multi-line strings as literal blocks, no line folding: the same object always
 becomes the same bytes, and a diff shows exactly the fields that changed.
+
+Plain data (what every manifest is) goes through a small emitter of our own:
+ruamel.yaml's emitter costs about 20 ms per object, which dominated synth
+time. ruamel.yaml still writes what carries comments (the Traefik values) and
+anything the small emitter does not handle; both follow the same style and
+the same quoting rules, which tests compare on real output.
 """
 
 from __future__ import annotations
@@ -70,13 +76,134 @@ def _literal_multiline(node: object) -> object:
     return node
 
 
-def dumps(data: object) -> str:
-    """Serialize one document (a dict, or a ruamel CommentedMap carrying comments)."""
+def _ruamel_dumps(data: object) -> str:
     stream = io.StringIO()
     _EMITTER.dump(_literal_multiline(data), stream)
     return stream.getvalue()
 
 
-def loads_all(text: str) -> list[object]:
-    """Every document in text, as plain-ish Python values (ruamel containers)."""
-    return [doc for doc in YAML(typ="safe", pure=True).load_all(text) if doc is not None]
+# Plain scalars a YAML 1.1 or 1.2 parser would read as something other than a string.
+_IMPLICIT = re.compile(
+    r"""^(?:
+        ~|null|Null|NULL
+      | y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF
+      | [-+]?0b[0-1_]+ | [-+]?0o?[0-7_]+ | [-+]?(?:0|[1-9][0-9_]*) | [-+]?0x[0-9a-fA-F_]+
+      | [-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+
+      | [-+]?(?:[0-9][0-9_]*)?\.[0-9_]*(?:[eE][-+]?[0-9]+)? | [-+]?[0-9][0-9_]*[eE][-+]?[0-9]+
+      | [-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*
+      | [-+]?\.(?:inf|Inf|INF) | \.(?:nan|NaN|NAN)
+      | [0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:(?:[Tt]|[ \t]+)[0-9]{1,2}:[0-9]{2}:[0-9]{2}.*)?
+      | <<|=
+    )$""",
+    re.X,
+)
+_INDICATOR_START = set("?:,[]{}#&*!|>'\"%@`")
+_PRINTABLE = re.compile(r"^[\x20-\x7e\u00a0-\ud7ff\ue000-\ufffd]*$")
+
+
+def _plain_ok(text: str) -> bool:
+    if not text or text != text.strip() or _IMPLICIT.match(text) or not _PRINTABLE.match(text):
+        return False
+    first = text[0]
+    if first in _INDICATOR_START:
+        return False
+    if first == "-" and (len(text) == 1 or text[1] == " "):
+        return False
+    return ": " not in text and " #" not in text and not text.endswith(":")
+
+
+def _scalar(value: object) -> str | None:
+    """The scalar as YAML text, or None when the small emitter does not handle it."""
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if value is None:
+        return "null"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, str) and "\n" not in value:
+        if _plain_ok(value):
+            return value
+        if _PRINTABLE.match(value):
+            return "'" + value.replace("'", "''") + "'"
+    return None
+
+
+class _Unsupported(Exception):
+    pass
+
+
+def _literal(text: str, indent: int) -> list[str]:
+    """A multi-line string as a literal block: header suffix, then its lines."""
+    if not _PRINTABLE.match(text.replace("\n", "")) or text.startswith((" ", "\n")):
+        raise _Unsupported
+    body = text.rstrip("\n")
+    trailing = len(text) - len(body)
+    chomp = "-" if trailing == 0 else "" if trailing == 1 else "+"
+    lines = [(" " * indent + line) if line else "" for line in body.split("\n")]
+    lines += [""] * (trailing - 1)
+    return ["|" + chomp, *lines]
+
+
+def _mapping(node: dict, indent: int, out: list[str]) -> None:
+    pad = " " * indent
+    for key, value in node.items():
+        if not isinstance(key, str):
+            raise _Unsupported
+        name = _scalar(key)
+        if name is None:
+            raise _Unsupported
+        if isinstance(value, dict) and value:
+            out.append(f"{pad}{name}:")
+            _mapping(value, indent + 2, out)
+        elif isinstance(value, list) and value:
+            out.append(f"{pad}{name}:")
+            _sequence(value, indent + 2, out)
+        elif isinstance(value, (dict, list)):
+            out.append(f"{pad}{name}: {{}}" if isinstance(value, dict) else f"{pad}{name}: []")
+        elif isinstance(value, str) and "\n" in value:
+            header, *lines = _literal(value, indent + 2)
+            out.append(f"{pad}{name}: {header}")
+            out.extend(lines)
+        else:
+            text = _scalar(value)
+            if text is None:
+                raise _Unsupported
+            out.append(f"{pad}{name}: {text}")
+
+
+def _sequence(node: list, dash: int, out: list[str]) -> None:
+    pad = " " * dash
+    for item in node:
+        if isinstance(item, dict) and item:
+            start = len(out)
+            _mapping(item, dash + 2, out)
+            out[start] = pad + "- " + out[start][dash + 2:]
+        elif isinstance(item, list) and item:
+            start = len(out)
+            _sequence(item, dash + 2, out)
+            out[start] = pad + "- " + out[start][dash + 2:]
+        elif isinstance(item, (dict, list)):
+            out.append(pad + ("- {}" if isinstance(item, dict) else "- []"))
+        else:
+            text = _scalar(item)
+            if text is None:
+                raise _Unsupported
+            out.append(pad + "- " + text)
+
+
+def _fast_dumps(data: dict) -> str:
+    out: list[str] = []
+    _mapping(data, 0, out)
+    return "\n".join(out) + "\n"
+
+
+def dumps(data: object) -> str:
+    """Serialize one document (a dict, or a ruamel CommentedMap carrying comments)."""
+    if type(data) is dict and data:
+        try:
+            return _fast_dumps(data)
+        except _Unsupported:
+            pass
+    return _ruamel_dumps(data)

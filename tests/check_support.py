@@ -10,7 +10,8 @@ from gitops import manifests
 from gitops.check import engine
 from gitops.check.engine import Outcome
 from gitops.check.findings import Finding
-from gitops.yamlio import dumps, loads_all
+from gitops.manifests import load_documents
+from gitops.yamlio import dumps
 
 # Mutation tests edit the production stack, whose objects (api, worker, redis, ...) they name.
 BASE_ENV = "prod"
@@ -29,7 +30,7 @@ def edit(root: Path, kind: str, name: str, change: Callable[[dict], object]) -> 
     matches = [r for p in candidates for r in manifests.parse(p.read_text(), p) if r.kind == kind and r.name == name]
     assert len(matches) == 1, f"expected one {kind} {name} under {root}, found {len(matches)}"
     path = matches[0].path
-    documents = loads_all(path.read_text())
+    documents = load_documents(path.read_text())
     edited = 0
     for document in documents:
         if document.get("kind") == kind and document["metadata"]["name"] == name:

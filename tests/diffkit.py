@@ -7,6 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from gitops import manifests, yamlio
+from gitops.manifests import load_documents
 from gitops.diff import report
 from gitops.diff.load import Loader
 from gitops.diff.model import Level, Report
@@ -36,7 +37,7 @@ def obj(root: Path, kind: str, name: str) -> dict:
 def edit(root: Path, kind: str, name: str, change: Callable[[dict], None]) -> None:
     """Apply change to the object in place and write it back (in the project's YAML style)."""
     path = locate(root, kind, name)
-    (obj,) = yamlio.loads_all(path.read_text())
+    (obj,) = load_documents(path.read_text())
     change(obj)
     path.write_text(yamlio.dumps(obj))
 

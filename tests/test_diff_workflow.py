@@ -8,7 +8,7 @@ import subprocess
 
 import pytest
 
-from gitops import yamlio
+from gitops.manifests import load_documents
 from tests.conftest import PROJECT
 
 WORKFLOW = PROJECT / ".gitea" / "workflows" / "manifests.yaml"
@@ -16,7 +16,7 @@ ACTIONLINT = PROJECT / ".tools" / "bin" / "actionlint"
 
 
 def _steps() -> list[dict]:
-    (workflow,) = yamlio.loads_all(WORKFLOW.read_text())
+    (workflow,) = load_documents(WORKFLOW.read_text())
     (job,) = workflow["jobs"].values()
     return job["steps"]
 

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from gitops import output, yamlio
+from gitops.manifests import load_documents
 from gitops.synth import synth
 from tests.conftest import CONFIG, PROJECT
 from tests.manifests import Manifests
@@ -66,13 +67,13 @@ def test_every_file_holds_exactly_one_object_under_a_generated_header(synthesize
         environment = path.relative_to(synthesized).parts[-2 if path.parent.parent.name == "clusters" else 0]
         text = path.read_text()
         assert text.startswith(output.header(f"{CONFIG.relative_to(PROJECT)}/{environment}.yaml")), path
-        assert len(yamlio.loads_all(text)) == 1, path
+        assert len(load_documents(text)) == 1, path
 
 
 def test_only_kubernetes_objects_are_yaml_in_synced_paths(synthesized: Path):
     for path in synthesized.rglob("*"):
         if path.is_file() and path.suffix in (".yaml", ".yml", ".json"):
-            (obj,) = yamlio.loads_all(path.read_text())
+            (obj,) = load_documents(path.read_text())
             assert {"apiVersion", "kind", "metadata"} <= set(obj), path
     assert (synthesized / "prod" / "INVENTORY.md").is_file()
 

@@ -163,3 +163,22 @@ def test_real_sops_round_trip_with_a_throwaway_age_key(tmp_path: Path, config_co
     ).stdout
     assert "DATABASE_URL: postgres://user:pw@host/db" in decrypted
     assert "postgres://" not in copied.read_text()
+
+
+def test_a_generated_plaintext_secret_never_reaches_dist(tmp_path: Path, config_copy: Path, monkeypatch):
+    import charts.stack
+    from gitops.output import OutputError
+
+    real = charts.stack.synthesize
+
+    def leaky(environments, encrypted_units=None):
+        rendered = real(environments, encrypted_units)
+        rendered["prod"]["prod/apps"].append(
+            {"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "oops"}, "stringData": {"k": "v"}}
+        )
+        return rendered
+
+    monkeypatch.setattr(charts.stack, "synthesize", leaky)
+    with pytest.raises(OutputError, match="prod/apps/:0: Secret oops stringData.k: holds a plaintext value"):
+        synth(config_copy, tmp_path / "dist")
+    assert not (tmp_path / "dist").exists()

@@ -21,7 +21,7 @@ from gitops.check.context import Context
 from gitops.check.findings import Category, Issue, Severity, rule
 from gitops.check.objects import as_int, dig, mapping, pinned_nodes, sequence
 from gitops.manifests import Resource
-from gitops.yamlio import loads_all
+from gitops.manifests import load_documents
 
 
 @dataclass(frozen=True)
@@ -74,7 +74,7 @@ def chart_values(resource: Resource) -> dict | None:
     if not isinstance(text, str):
         return None
     try:
-        documents = loads_all(text)
+        documents = load_documents(text)
     except ValueError:
         return None
     return documents[0] if len(documents) == 1 and isinstance(documents[0], dict) else None

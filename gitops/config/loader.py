@@ -18,7 +18,7 @@ from pathlib import Path as FsPath
 from pydantic import BaseModel, ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.error import MarkedYAMLError
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from gitops.config.checks import check
 from gitops.config.errors import ConfigError, Path, Problem, dotted
@@ -98,7 +98,8 @@ def _overlay(base: dict, over: dict, path: Path, where: Where, over_where: Where
             _drop(where, at)
         elif isinstance(value, dict) and isinstance(base.get(key), dict):
             # A merged mapping keeps the line where the base starts it; its keys keep their own.
-            where.setdefault(at, over_where[at])
+            if at in over_where:
+                where.setdefault(at, over_where[at])
             _overlay(base[key], value, at, where, over_where)
         else:
             base[key] = value
@@ -113,6 +114,27 @@ def _locate(where: Where, path: Path, fallback: str) -> tuple[str, int]:
     return fallback, 1
 
 
+def _quick(layers: list[FsPath]) -> Environment | None:
+    """The config when it is valid, read without line numbers (the C parser); None otherwise.
+
+    Line numbers only matter for reporting problems, and keeping them costs
+    ruamel's pure-Python round-trip parser, several times slower.
+    """
+    data: dict = {}
+    try:
+        for layer in layers:
+            document = YAML(typ="safe", pure=False).load(layer.read_text())
+            if document is None:
+                continue
+            if not isinstance(document, dict):
+                return None
+            _overlay(data, document, (), {}, {})
+        config = Environment.model_validate(data)
+    except (YAMLError, ValidationError):
+        return None
+    return None if check(config) else config
+
+
 def load(name: str, config_dir: FsPath) -> LoadedEnvironment:
     """Load and check config_dir/<name>.yaml over base.yaml; raises ConfigError with every problem found."""
     source = config_dir / f"{name}.yaml"
@@ -122,10 +144,15 @@ def load(name: str, config_dir: FsPath) -> LoadedEnvironment:
         raise ConfigError(
             [Problem(shown, 0, "(file)", f"no config for environment '{name}'", f"use one of: {known}")]
         )
+    base = config_dir / BASE_FILE
+    layers = ([base] if base.is_file() else []) + [source]
+    quick = _quick(layers)
+    if quick is not None:
+        return LoadedEnvironment(name=name, source=source, config=quick)
+
     data: dict = {}
     where: Where = {}
-    base = config_dir / BASE_FILE
-    for layer in ([base] if base.is_file() else []) + [source]:
+    for layer in layers:
         document = _read(layer)
         layer_where: Where = {}
         _index(document, (), display_path(layer), layer_where)

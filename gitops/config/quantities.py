@@ -250,7 +250,9 @@ GitUrl = Annotated[
     AfterValidator(_check_git_url),
     WithJsonSchema({"type": "string", "pattern": _GIT_URL.pattern, "description": "http(s):// or ssh:// git URL"}),
 ]
-Cidr = Annotated[str, AfterValidator(_check_cidr), WithJsonSchema({"type": "string", "description": "CIDR, e.g. 10.42.0.0/16"})]
+Cidr = Annotated[
+    str, AfterValidator(_check_cidr), WithJsonSchema({"type": "string", "description": "CIDR, e.g. 10.42.0.0/16"})
+]
 IpAddress = Annotated[str, AfterValidator(_check_ip), WithJsonSchema({"type": "string", "description": "IP address"})]
 Image = Annotated[
     str,

@@ -15,25 +15,15 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
 from gitops.diff.model import MISSING, Embedded, FieldChange, FieldPath, Named
+from gitops.manifests import load_documents
 
 # Tried in order; the first field that every item on both sides has, unique per side, wins.
 IDENTITY_FIELDS = ("name", "mountPath", "devicePath", "host", "path", "topologyKey", "key", "containerPort", "port")
 
 _PLAIN_KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
-
-
-def _embedded_parser() -> YAML:
-    # YAML 1.1, as helm-controller and the apps reading these documents parse them.
-    yaml = YAML(typ="safe", pure=True)
-    yaml.version = (1, 1)
-    return yaml
-
-
-_EMBEDDED = _embedded_parser()
 
 
 def same_scalar(a: object, b: object) -> bool:
@@ -73,7 +63,8 @@ def _parse_embedded(text: str) -> dict | None:
     if "\n" not in text.strip():
         return None
     try:
-        documents = [doc for doc in _EMBEDDED.load_all(text) if doc is not None]
+        # YAML 1.1, as helm-controller and the apps reading these documents parse them.
+        documents = load_documents(text)
     except YAMLError:
         return None
     if len(documents) == 1 and isinstance(documents[0], dict):

@@ -18,9 +18,9 @@ from pathlib import Path
 
 from ruamel.yaml.error import YAMLError
 
-from gitops import manifests, yamlio
+from gitops import manifests
 from gitops.diff.model import ObjectKey
-from gitops.manifests import ManifestError, Resource
+from gitops.manifests import ManifestError, Resource, load_documents
 
 KUSTOMIZE_API = "kustomize.config.k8s.io/"
 SECRET_FIELDS = ("data", "stringData")
@@ -75,7 +75,7 @@ def key_of(resource: Resource, scope: str = "") -> ObjectKey:
 
 def _is_kustomize_build_file(text: str) -> bool:
     try:
-        documents = yamlio.loads_all(text)
+        documents = load_documents(text)
     except (ValueError, YAMLError):
         return False
     return bool(documents) and all(
