@@ -12,11 +12,10 @@ from __future__ import annotations
 
 import json
 
-import cdk8s
 from constructs import Construct
 
 from charts.context import StackContext
-from charts.plus import kplus
+from charts.settings import app_config_map
 from gitops.declared import CLUSTER_KEY, COMPONENT, SECRETS_KEY
 
 
@@ -47,13 +46,10 @@ def _json(document: dict) -> str:
 class Declarations(Construct):
     def __init__(self, scope: Construct, id: str, *, ctx: StackContext):
         super().__init__(scope, id)
-        kplus.ConfigMap(
+        app_config_map(
             self,
-            "configmap",
-            metadata=cdk8s.ApiObjectMetadata(
-                name=ctx.naming.declarations(),
-                namespace=ctx.naming.namespace,
-                labels=ctx.naming.shared_labels(COMPONENT),
-            ),
+            ctx=ctx,
+            name=ctx.naming.declarations(),
+            component=COMPONENT,
             data={SECRETS_KEY: _json(secrets_document(ctx)), CLUSTER_KEY: _json(cluster_document(ctx))},
         )

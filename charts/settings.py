@@ -41,18 +41,23 @@ def settings_hash(settings: dict[str, str], keys: list[str]) -> str:
     return hashlib.sha256(payload.encode()).hexdigest()[:16]
 
 
+def app_config_map(
+    scope: Construct, *, ctx: StackContext, name: str, component: str, data: dict[str, str]
+) -> None:
+    """A ConfigMap of the application as a whole (not of one service) in its namespace."""
+    kplus.ConfigMap(
+        scope,
+        "configmap",
+        metadata=cdk8s.ApiObjectMetadata(
+            name=name, namespace=ctx.naming.namespace, labels=ctx.naming.shared_labels(component)
+        ),
+        data=data,
+    )
+
+
 class SettingsMap(Construct):
     """The ConfigMap every service reads its settings from."""
 
     def __init__(self, scope: Construct, id: str, *, ctx: StackContext):
         super().__init__(scope, id)
-        kplus.ConfigMap(
-            self,
-            "configmap",
-            metadata=cdk8s.ApiObjectMetadata(
-                name=ctx.naming.settings(),
-                namespace=ctx.naming.namespace,
-                labels=ctx.naming.shared_labels("settings"),
-            ),
-            data=ctx.settings,
-        )
+        app_config_map(self, ctx=ctx, name=ctx.naming.settings(), component="settings", data=ctx.settings)
