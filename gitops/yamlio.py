@@ -5,8 +5,9 @@ multi-line strings as literal blocks, no line folding: the same object always
 becomes the same bytes, and a diff shows exactly the fields that changed.
 
 Plain data (what every manifest is) goes through a small emitter of our own:
-ruamel.yaml's emitter costs about 20 ms per object, which dominated synth
-time. ruamel.yaml still writes what carries comments (the Traefik values) and
+ruamel.yaml's emitter took a large share of synth's time in the
+profile (`make bench` measures the commit before it as its baseline).
+ruamel.yaml still writes what carries comments (the Traefik values) and
 anything the small emitter does not handle; both follow the same style and
 the same quoting rules, which tests compare on real output.
 """
