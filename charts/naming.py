@@ -13,8 +13,6 @@ import re
 from dataclasses import dataclass
 
 MANAGED_BY = "honeydue-gitops"
-ANNOTATION_PREFIX = "gitops.myhoneydue.com"
-SETTINGS_HASH = f"{ANNOTATION_PREFIX}/settings-hash"
 # Rule ids of `main.py check` that config can waive (gitops/annotations.py writes the key).
 PROBES_RULE = "probes"
 SINGLETON_ROLLOUT_RULE = "singleton-rollout"

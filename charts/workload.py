@@ -20,7 +20,7 @@ from charts.context import StackContext
 from charts.plus import kplus
 from charts.probes import ProbeTiming, plan, progress_deadline_seconds
 from charts.settings import settings_hash
-from gitops.annotations import waiver
+from gitops.annotations import SETTINGS_HASH, waiver
 from gitops.config.model import Service
 from gitops.config.quantities import parse_image
 
@@ -130,7 +130,7 @@ def add_deployment(
         pod_metadata=cdk8s.ApiObjectMetadata(
             labels=object_labels,
             annotations=(
-                {keys.SETTINGS_HASH: settings_hash(ctx.settings, service.settings)} if service.settings else None
+                {SETTINGS_HASH: settings_hash(ctx.settings, service.settings)} if service.settings else None
             ),
         ),
         replicas=service.replicas,

@@ -13,8 +13,12 @@ ARGO_SYNC_OPTIONS = "argocd.argoproj.io/sync-options"
 PRUNE_PROTECTION = {FLUX_PRUNE: "disabled", ARGO_SYNC_OPTIONS: "Prune=false,Delete=false"}
 FLUX, ARGO_CD = "Flux", "Argo CD"
 
+# Keys of our own live under a domain the operator owns.
+DOMAIN = "gitops.myhoneydue.com"
+# Pod templates carry a digest of the settings they read, so a changed setting rolls the pods.
+SETTINGS_HASH = f"{DOMAIN}/settings-hash"
 # `main.py check` skips rule R on an object annotated waive.gitops.myhoneydue.com/R: <reason>.
-WAIVER_PREFIX = "waive.gitops.myhoneydue.com/"
+WAIVER_PREFIX = f"waive.{DOMAIN}/"
 
 
 def waiver(rule: str) -> str:

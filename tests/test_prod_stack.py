@@ -6,8 +6,7 @@ import math
 
 from ruamel.yaml import YAML
 
-from charts import naming
-from gitops.annotations import waiver
+from gitops.annotations import SETTINGS_HASH, waiver
 from gitops.config.quantities import cpu_millis, memory_mebibytes
 from tests.manifests import Manifests, container, pod_spec
 
@@ -296,13 +295,13 @@ def test_no_pod_mounts_a_service_account_token(prod: Manifests):
 def test_pods_reading_settings_carry_a_hash_of_them(prod: Manifests):
     for name in ("api", "admin", "worker"):
         annotations = prod.get("Deployment", name)["spec"]["template"]["metadata"]["annotations"]
-        assert len(annotations[naming.SETTINGS_HASH]) == 16
+        assert len(annotations[SETTINGS_HASH]) == 16
     assert "annotations" not in prod.get("Deployment", "redis")["spec"]["template"]["metadata"]
 
 
 def test_services_reading_different_settings_get_different_hashes(prod: Manifests):
     hashes = {
-        name: prod.get("Deployment", name)["spec"]["template"]["metadata"]["annotations"][naming.SETTINGS_HASH]
+        name: prod.get("Deployment", name)["spec"]["template"]["metadata"]["annotations"][SETTINGS_HASH]
         for name in ("api", "admin", "worker")
     }
     assert len(set(hashes.values())) == 3
