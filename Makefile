@@ -76,9 +76,9 @@ $(ACTIONLINT_STAMP):
 	@touch $@
 
 # Built-in schemas from kubernetes-validate; Flux and Argo CD schemas from their CRDs,
-# fetched as Go modules (gitops/crdschemas.py pins the versions).
-$(SCHEMA_STAMP): $(VENV_STAMP) gitops/kubeschemas.py gitops/crdschemas.py $(wildcard gitops/schemas/*/*.json) $(wildcard config/*.yaml)
-	$(PY) -m gitops.kubeschemas $(SCHEMAS)
+# fetched as Go modules (gitops/tools/crdschemas.py pins the versions).
+$(SCHEMA_STAMP): $(VENV_STAMP) gitops/tools/kubeschemas.py gitops/tools/crdschemas.py $(wildcard gitops/tools/schemas/*/*.json) $(wildcard config/*.yaml)
+	$(PY) -m gitops.tools.kubeschemas $(SCHEMAS)
 	@touch $@
 
 synth: setup
@@ -128,7 +128,7 @@ pytest: setup
 
 # Speed and memory of synth and the gate, against bare cdk8s and plain YAML writing (BENCHMARKS.md).
 bench: setup
-	$(PY) -m gitops.bench --baseline $(BENCH_BASELINE) --write BENCHMARKS.md
+	$(PY) -m gitops.tools.bench --baseline $(BENCH_BASELINE) --write BENCHMARKS.md
 
 clean:
 	rm -rf .venv node_modules $(TOOLS) .cdk8s.out .pytest_cache

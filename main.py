@@ -2,10 +2,10 @@
 
   python main.py synth [--env ENV ...]     config/<env>.yaml -> dist/<env>/
   python main.py validate [--env ENV ...]  kubeconform on dist/<env>/
-  python main.py check ...                 integrity, policy and capacity rules (gitops/check/cli.py)
-  python main.py diff ...                  risk-flagged review of a change (gitops/diff/cli.py)
+  python main.py check ...                 integrity, policy and capacity rules (gitops/review/check/cli.py)
+  python main.py diff ...                  risk-flagged review of a change (gitops/review/diff/cli.py)
 
-Exit codes: 0 ok, 1 a check failed, 2 bad input or usage.
+Exit codes (gitops/errors.py): 0 ok, 1 a check failed, 2 bad input or usage, 130 interrupted.
 """
 
 from __future__ import annotations
@@ -16,19 +16,19 @@ import os
 import sys
 from pathlib import Path
 
-PROJECT = Path(__file__).resolve().parent
+from gitops.errors import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, GitopsError
+from gitops.layout import CLUSTERS, CONFIG_DIR, DIST_DIR
+
 # jsii prints a screen-long banner on every run under Node 20 without this.
 os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
 # Compiling cdk8s-plus's 4 MB of generated bindings on every run (PYTHONDONTWRITEBYTECODE
 # is set on some machines) costs more than the synth itself; keep the compiled files.
 sys.dont_write_bytecode = False
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
-
 # Commands that live in their own module: each has configure(parser) and run(args) -> exit code.
 MODULE_COMMANDS = {
-    "check": ("gitops.check.cli", "check rendered manifests: integrity, security policy, capacity"),
-    "diff": ("gitops.diff.cli", "summarize what a change does to the cluster, with risk flags"),
+    "check": ("gitops.review.check.cli", "check rendered manifests: integrity, security policy, capacity"),
+    "diff": ("gitops.review.diff.cli", "summarize what a change does to the cluster, with risk flags"),
 }
 
 
@@ -39,14 +39,14 @@ def _parser() -> argparse.ArgumentParser:
     synth = commands.add_parser("synth", help="synthesize config/<env>.yaml into dist/<env>/")
     synth.add_argument("--env", action="append", dest="envs", metavar="ENV",
                        help="only this environment (repeatable); default: every config/*.yaml")
-    synth.add_argument("--config-dir", type=Path, default=PROJECT / "config", help=argparse.SUPPRESS)
-    synth.add_argument("--out", type=Path, default=PROJECT / "dist", help="output directory (default: dist/)")
+    synth.add_argument("--config-dir", type=Path, default=CONFIG_DIR, help=argparse.SUPPRESS)
+    synth.add_argument("--out", type=Path, default=DIST_DIR, help="output directory (default: dist/)")
 
     validate = commands.add_parser("validate", help="validate dist/<env>/ with kubeconform")
     validate.add_argument("--env", action="append", dest="envs", metavar="ENV",
                           help="only this environment (repeatable); default: every config/*.yaml")
-    validate.add_argument("--config-dir", type=Path, default=PROJECT / "config", help=argparse.SUPPRESS)
-    validate.add_argument("--dist", type=Path, default=PROJECT / "dist", help="rendered manifests (default: dist/)")
+    validate.add_argument("--config-dir", type=Path, default=CONFIG_DIR, help=argparse.SUPPRESS)
+    validate.add_argument("--dist", type=Path, default=DIST_DIR, help="rendered manifests (default: dist/)")
 
     for name, (module, summary) in MODULE_COMMANDS.items():
         sub = commands.add_parser(name, help=summary, description=summary)
@@ -54,20 +54,14 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _config_error(err: Exception) -> int:
-    print(str(err), file=sys.stderr)
-    print(f"{len(err.problems)} problem(s) in config; nothing was written.", file=sys.stderr)
-    return EXIT_USAGE
+# What each command leaves alone when it stops on an error ("nothing was <this>").
+UNTOUCHED = {"synth": "written", "validate": "validated", "check": "checked", "diff": "compared"}
 
 
 def cmd_synth(args: argparse.Namespace) -> int:
-    from gitops.config import ConfigError
-    from gitops.synth import mirror, synth
+    from gitops.render.synth import mirror, synth
 
-    try:
-        result = synth(args.config_dir, args.out, args.envs)
-    except ConfigError as err:
-        return _config_error(err)
+    result = synth(args.config_dir, args.out, args.envs)
     # Under `cdk8s synth` the CLI lists (and may validate) the files in its own
     # output directory, which it empties first; dist/ stays ours to swap atomically.
     cli_outdir = os.environ.get("CDK8S_OUTDIR")
@@ -78,14 +72,10 @@ def cmd_synth(args: argparse.Namespace) -> int:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from gitops import kubeconform
-    from gitops.config import ConfigError
-    from gitops.synth import CLUSTERS, load_environments
+    from gitops.render.synth import load_environments
+    from gitops.review import kubeconform
 
-    try:
-        environments = load_environments(args.config_dir, args.envs)
-    except ConfigError as err:
-        return _config_error(err)
+    environments = load_environments(args.config_dir, args.envs)
     failed = False
     for env in environments:
         targets = [args.dist / env.name, args.dist / CLUSTERS / env.name]
@@ -102,10 +92,18 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    if args.command in MODULE_COMMANDS:
-        return importlib.import_module(MODULE_COMMANDS[args.command][0]).run(args)
-    handlers = {"synth": cmd_synth, "validate": cmd_validate}
-    return handlers[args.command](args)
+    try:
+        if args.command in MODULE_COMMANDS:
+            return importlib.import_module(MODULE_COMMANDS[args.command][0]).run(args)
+        handlers = {"synth": cmd_synth, "validate": cmd_validate}
+        return handlers[args.command](args)
+    except GitopsError as err:
+        # The one place errors become messages: every command only raises.
+        print(err.report(args.command, UNTOUCHED.get(args.command, "done")), file=sys.stderr)
+        return err.exit_code
+    except KeyboardInterrupt:
+        print(f"{args.command}: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
 
 
 def _optimized_synth(argv: list[str]) -> None:

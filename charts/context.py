@@ -5,9 +5,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from charts.naming import Naming
-from charts.settings import resolve_settings
 from gitops.config import LoadedEnvironment
 from gitops.config.model import Environment
+
+
+def resolve_settings(config: Environment, naming: Naming) -> dict[str, str]:
+    """Literal settings plus the URLs derived from services, in config order."""
+    values = dict(config.settings)
+    for key, url in config.service_urls.items():
+        target = config.services[url.service]
+        if url.public:
+            values[key] = f"{config.edge.public_scheme}://{target.hosts[0]}{url.path}"
+        else:
+            values[key] = f"{url.scheme}://{naming.internal_host(url.service)}:{target.port}{url.path}"
+    return values
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
 """What the environment expects but does not create, rendered next to what it does create.
 
 The secrets (names and keys, never values) and the node inventory live in
-config; gitops/declared.py reads them back. A reviewer's tooling that only has the rendered directory (a copy of
+config; gitops/k8s/declared.py reads them back. A reviewer's tooling that only has the rendered directory (a copy of
 dist/<env>/ somewhere else, a CI job) still needs them to check that every
 secret reference resolves and that the requests fit the nodes. A ConfigMap is
 the one form that is a valid Kubernetes object in every synced path and that
@@ -16,7 +16,7 @@ from constructs import Construct
 
 from charts.context import StackContext
 from charts.settings import app_config_map
-from gitops.declared import CLUSTER_KEY, COMPONENT, SECRETS_KEY
+from gitops.k8s.declared import CLUSTER_KEY, COMPONENT, SECRETS_KEY
 
 
 def secrets_document(ctx: StackContext) -> dict:

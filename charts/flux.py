@@ -14,7 +14,7 @@ from constructs import Construct
 from charts.context import StackContext
 from charts.custom import custom_object
 from charts.delivery import MINIMUM_TIMEOUT_SECONDS, UNITS, timeout_seconds
-from gitops.config.quantities import format_duration
+from gitops.config.values import format_duration
 
 SOURCE_API = "source.toolkit.fluxcd.io/v1"
 KUSTOMIZE_API = "kustomize.toolkit.fluxcd.io/v1"

@@ -11,8 +11,8 @@ import cdk8s
 from constructs import Construct
 
 from charts.context import StackContext
-from gitops.annotations import PRUNE_PROTECTION
 from charts.plus import kplus
+from gitops.annotations import PRUNE_PROTECTION
 
 PSS_LEVEL = "restricted"
 PSS_MODES = ("enforce", "audit", "warn")

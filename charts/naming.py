@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from gitops.layout import CLUSTERS, DIST
+
 MANAGED_BY = "honeydue-gitops"
 # Rule ids of `main.py check` that config can waive (gitops/annotations.py writes the key).
 PROBES_RULE = "probes"
@@ -28,8 +30,6 @@ HOSTNAME_LABEL = "kubernetes.io/hostname"
 ARCH_LABEL = "kubernetes.io/arch"
 
 
-DIST = "dist"
-CLUSTERS = "clusters"
 
 
 @dataclass(frozen=True)

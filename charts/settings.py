@@ -1,4 +1,4 @@
-"""The settings ConfigMap's contents, and the hash that rolls pods when they change.
+"""The settings ConfigMap, and the hash that rolls pods when a setting they read changes.
 
 Environment variables read from a ConfigMap are fixed when a pod starts, so a
 changed setting would otherwise reach the pods only at their next restart.
@@ -10,29 +10,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-from typing import TYPE_CHECKING
-
 import cdk8s
 from constructs import Construct
 
-from charts.naming import Naming
+from charts.context import StackContext
 from charts.plus import kplus
-from gitops.config.model import Environment
-
-if TYPE_CHECKING:
-    from charts.context import StackContext
-
-
-def resolve_settings(config: Environment, naming: Naming) -> dict[str, str]:
-    """Literal settings plus the URLs derived from services, in config order."""
-    values = dict(config.settings)
-    for key, url in config.service_urls.items():
-        target = config.services[url.service]
-        if url.public:
-            values[key] = f"{config.edge.public_scheme}://{target.hosts[0]}{url.path}"
-        else:
-            values[key] = f"{url.scheme}://{naming.internal_host(url.service)}:{target.port}{url.path}"
-    return values
 
 
 def settings_hash(settings: dict[str, str], keys: list[str]) -> str:

@@ -12,10 +12,10 @@ from constructs import Construct
 
 from charts import values
 from charts.context import StackContext
-from gitops.annotations import PRUNE_PROTECTION
 from charts.plus import kplus
+from gitops.annotations import PRUNE_PROTECTION
 from gitops.config.model import Service
-from gitops.config.quantities import gibibytes
+from gitops.config.values import gibibytes
 
 
 def add_data_claim(

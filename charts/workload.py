@@ -22,7 +22,7 @@ from charts.probes import ProbeTiming, plan, progress_deadline_seconds
 from charts.settings import settings_hash
 from gitops.annotations import SETTINGS_HASH, waiver
 from gitops.config.model import Service
-from gitops.config.quantities import parse_image
+from gitops.config.values import parse_image
 
 
 def rollout_strategy(service: Service) -> kplus.DeploymentStrategy:

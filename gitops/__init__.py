@@ -1,5 +1,9 @@
-"""honeydue-gitops: config loading, synthesis output, validation and review tooling.
+"""honeydue-gitops: everything around the constructs in charts/, in the direction data flows.
 
-The constructs themselves live in charts/; this package is everything around
-them that does not need cdk8s.
+    config/   config/<env>.yaml -> typed models (in)
+    charts/   (top level) models -> cdk8s constructs
+    render/   constructs -> dist/ (synth, YAML writer, SOPS files, inventory)
+    k8s/      reading manifests and Kubernetes semantics, shared by all
+    review/   dist/ -> verdicts: kubeconform, `check`, `diff`
+    tools/    benchmarks and schema builders
 """

@@ -6,12 +6,12 @@ import shutil
 from collections.abc import Callable
 from pathlib import Path
 
-from gitops import manifests
-from gitops.check import engine
-from gitops.check.engine import Outcome
-from gitops.check.findings import Finding
-from gitops.manifests import load_documents
-from gitops.yamlio import dumps
+from gitops.k8s import manifests
+from gitops.k8s.manifests import load_documents
+from gitops.render.yamlio import dumps
+from gitops.review.check import engine
+from gitops.review.check.engine import Outcome
+from gitops.review.check.findings import Finding
 
 # Mutation tests edit the production stack, whose objects (api, worker, redis, ...) they name.
 BASE_ENV = "prod"

@@ -19,7 +19,7 @@ CONFIG = PROJECT / "config"
 @pytest.fixture(scope="session")
 def synthesized(tmp_path_factory) -> Path:
     """dist/ as synthesized from the project's config, in a temporary directory."""
-    from gitops.synth import synth
+    from gitops.render.synth import synth
 
     out = tmp_path_factory.mktemp("synth") / "dist"
     synth(CONFIG, out, write_schema=False)

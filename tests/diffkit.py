@@ -6,11 +6,12 @@ import shutil
 from collections.abc import Callable
 from pathlib import Path
 
-from gitops import manifests, yamlio
-from gitops.manifests import load_documents
-from gitops.diff import report
-from gitops.diff.load import Loader
-from gitops.diff.model import Level, Report
+from gitops.k8s import manifests
+from gitops.k8s.manifests import load_documents
+from gitops.render import yamlio
+from gitops.review.diff import report
+from gitops.review.diff.load import Loader
+from gitops.review.diff.model import Level, Report
 
 
 def copy_env(synthesized: Path, tmp_path: Path, name: str, env: str = "prod") -> Path:

@@ -1,12 +1,12 @@
-"""Test helpers over gitops.manifests: objects looked up by kind and name, never by position."""
+"""Test helpers over gitops.k8s.manifests: objects looked up by kind and name, never by position."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
 
-from gitops import manifests
-from gitops.manifests import Resource
+from gitops.k8s import manifests
+from gitops.k8s.manifests import Resource
 
 
 @dataclass

@@ -5,8 +5,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from gitops import bench, manifests
-from gitops.synth import synth
+from gitops.k8s import manifests
+from gitops.render.synth import synth
+from gitops.tools import bench
 
 
 def test_synthetic_stacks_have_the_announced_size(tmp_path: Path):
@@ -55,7 +56,7 @@ def test_report_states_ratios_marginal_costs_and_targets():
     profile = {"total": 2.0, "import": 0.5, "config": 0.1, "jsii_messages": 100, "jsii_total": 1.0,
                "jsii_waiting": 0.6, "write": 0.2}
     text = bench.report({"machine": {"CPU": "test"}, "runs": 3, "results": results, "profile": profile,
-                         "invocation": "python -m gitops.bench --runs 3",
+                         "invocation": "python -m gitops.tools.bench --runs 3",
                          "baseline": "abc123", "before": {"synth-all": _result("synth all environments", 1.8)}})
     assert "| 999 | 2.00 | 1.80 | 0.80 | 1.11 | 2.50 |" in text
     assert "| 100 → 1000 objects | 0.89 | 0.89 | 0.67 |" in text

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from gitops import capacity, declared, manifests
-from gitops.declared import Cluster, Node
+from gitops.k8s import capacity, declared, manifests
+from gitops.k8s.declared import Cluster, Node
 
 GI = 2**30
 

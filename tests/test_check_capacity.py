@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from gitops import capacity, declared, manifests
-from gitops.check import report
-from gitops.quantity import format_cpu, format_memory
+from gitops.k8s import capacity, declared, manifests
+from gitops.k8s.quantities import format_cpu, format_memory
+from gitops.review.check import report
 from tests.check_support import active, check, copy_env, edit, one, write
 
 

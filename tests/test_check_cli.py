@@ -12,8 +12,8 @@ import pytest
 import main
 from charts import naming
 from gitops import annotations as keys
-from gitops.check import engine, waivers
 from gitops.config import environment_names
+from gitops.review.check import engine, waivers
 from tests.check_support import copy_env, edit, write
 from tests.conftest import CONFIG, PROJECT
 
@@ -192,7 +192,7 @@ def test_bad_format_is_a_usage_error(capsys):
 
 def test_the_gate_does_not_load_cdk8s():
     code = (
-        "import sys, gitops.check.cli, gitops.check.engine, gitops.check.report; "
+        "import sys, gitops.review.check.cli, gitops.review.check.engine, gitops.review.check.report; "
         "print(sorted(m for m in sys.modules if m.split('.')[0] in ('cdk8s', 'cdk8s_plus_28', 'jsii', 'charts')))"
     )
     result = subprocess.run([sys.executable, "-c", code], cwd=PROJECT, capture_output=True, text=True, check=True)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from gitops.check.findings import Severity
+from gitops.review.check.findings import Severity
 from tests.check_support import active, check, container, copy_env, edit, one, write
 
 

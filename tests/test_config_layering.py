@@ -8,7 +8,7 @@ import pytest
 from ruamel.yaml import YAML
 
 from gitops.config import ConfigError, environment_names, load
-from gitops.synth import synth
+from gitops.render.synth import synth
 from tests.conftest import CONFIG
 
 QA = """\

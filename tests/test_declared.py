@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from gitops import declared, manifests
+from gitops.k8s import declared, manifests
 
 
 def test_prod_declares_its_secrets_and_nodes(synthesized: Path):

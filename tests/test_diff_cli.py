@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 import main
-from gitops.synth import synth
+from gitops.render.synth import synth
 from tests import diffkit
 from tests.conftest import PROJECT
 from tests.test_diff_gitref import commit_all, git

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from gitops.diff import comment
-from gitops.diff.render_md import MARKER
+from gitops.review.diff import comment
+from gitops.review.diff.render_md import MARKER
 
 TOKEN = "job-token"
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from gitops.diff.compare import compare, count
-from gitops.diff.fields import render_path
-from gitops.diff.load import Loader
-from gitops.diff.model import Counts, Status
+from gitops.review.diff.compare import compare, count
+from gitops.review.diff.fields import render_path
+from gitops.review.diff.load import Loader
+from gitops.review.diff.model import Counts, Status
 
 CM = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: %s, namespace: ns}\ndata: {k: %s}\n---\n"
 

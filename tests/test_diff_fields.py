@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from gitops.diff.fields import diff, get, identity_field, render_path
-from gitops.diff.model import MISSING, Embedded, Named
+from gitops.review.diff.fields import diff, get, identity_field, render_path
+from gitops.review.diff.model import MISSING, Embedded, Named
 
 
 def _changes(old, new) -> list[tuple[str, object, object]]:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from gitops.diff.gitref import GitError, default_base, extract, resolve
+from gitops.review.diff.gitref import GitError, default_base, extract, resolve
 
 GIT_ENV = {
     "GIT_AUTHOR_NAME": "test", "GIT_AUTHOR_EMAIL": "test@example.invalid",

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from gitops.diff.load import DiffInputError, Loader, environment_of, is_dist_root
-from gitops.diff import render_text
-from gitops.diff.model import ObjectKey, Status
+from gitops.review.diff import render_text
+from gitops.review.diff.load import DiffInputError, Loader, environment_of, is_dist_root
+from gitops.review.diff.model import ObjectKey, Status
 from tests import diffkit
 
 CM = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: %s, namespace: ns}\ndata: {k: v}\n"

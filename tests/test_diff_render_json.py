@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from gitops.diff import render_json
+from gitops.review.diff import render_json
 from tests import diffkit
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from gitops import manifests
-from gitops.diff import render_md
-from gitops.diff.render_md import MARKER, cell, code
+from gitops.k8s import manifests
+from gitops.review.diff import render_md
+from gitops.review.diff.render_md import MARKER, cell, code
 from tests import diffkit
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from gitops import manifests
-from gitops.diff import render_text
+from gitops.k8s import manifests
+from gitops.review.diff import render_text
 from tests import diffkit
 
 

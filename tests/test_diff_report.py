@@ -5,8 +5,8 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from gitops.diff import render_md, render_text, report
-from gitops.diff.load import Loader
+from gitops.review.diff import render_md, render_text, report
+from gitops.review.diff.load import Loader
 
 
 def test_comparing_two_environments_takes_well_under_a_second(synthesized: Path):

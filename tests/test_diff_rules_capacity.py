@@ -1,4 +1,4 @@
-"""Requests against the declared nodes with one lost (gitops/capacity.py), before and after."""
+"""Requests against the declared nodes with one lost (gitops/k8s/capacity.py), before and after."""
 
 from __future__ import annotations
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from gitops.diff.rules.disruption import allowed_evictions, selects
+from gitops.review.diff.rules.disruption import allowed_evictions, selects
 from tests import diffkit
 
 PDB = "PodDisruptionBudget"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from gitops.diff.summary import image_change, split_image
+from gitops.review.diff.summary import image_change, split_image
 from tests import diffkit
 
 AGENT = """\

@@ -8,7 +8,7 @@ import subprocess
 
 import pytest
 
-from gitops.manifests import load_documents
+from gitops.k8s.manifests import load_documents
 from tests.conftest import PROJECT
 
 WORKFLOW = PROJECT / ".gitea" / "workflows" / "manifests.yaml"
@@ -37,7 +37,7 @@ def test_the_gate_runs_before_the_diff_and_the_comment_is_upserted():
     runs = [step.get("run", "") for step in _steps()]
     gate = runs.index("make test")
     (diff,) = [i for i, run in enumerate(runs) if "main.py diff --base" in run]
-    (post,) = [i for i, run in enumerate(runs) if "-m gitops.diff.comment" in run]
+    (post,) = [i for i, run in enumerate(runs) if "-m gitops.review.diff.comment" in run]
     assert gate < diff < post
     assert "--format md" in runs[diff]
     assert _steps()[post]["env"]["GITEA_TOKEN"] == "${{ secrets.GITEA_TOKEN }}"

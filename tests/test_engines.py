@@ -14,9 +14,12 @@ from pathlib import Path
 
 import pytest
 
-from gitops import kubeconform, kustomize, manifests, secrets
 from gitops.config import environment_names, load
-from gitops.synth import CLUSTERS, synth
+from gitops.k8s import manifests
+from gitops.render import secrets
+from gitops.render.synth import CLUSTERS, synth
+from gitops.review import kubeconform
+from tests import kustomize
 from tests.conftest import CONFIG
 
 ENGINES = ("flux", "argocd")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from gitops import kubeconform
+from gitops.review import kubeconform
 from tests.conftest import PROJECT
 
 VERSION = "1.34.0"

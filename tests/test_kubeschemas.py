@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from gitops.kubeschemas import CRD_SCHEMA_SOURCE, standalone
+from gitops.tools.kubeschemas import CRD_SCHEMA_SOURCE, standalone
 
 DEFINITIONS = {
     "a.Spec": {"properties": {"template": {"$ref": "#/$defs/a.Template"}}},

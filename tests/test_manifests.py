@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from gitops.manifests import ManifestError, load, parse
+from gitops.k8s.manifests import ManifestError, load, parse
 
 
 def test_documents_lists_and_yaml_1_1_booleans(tmp_path: Path):

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from gitops import output, yamlio
-from gitops.manifests import load_documents
-from gitops.synth import synth
+from gitops.k8s.manifests import load_documents
+from gitops.render import output, yamlio
+from gitops.render.synth import synth
 from tests.conftest import CONFIG, PROJECT
 from tests.manifests import Manifests
 

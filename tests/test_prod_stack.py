@@ -7,7 +7,7 @@ import math
 from ruamel.yaml import YAML
 
 from gitops.annotations import SETTINGS_HASH, waiver
-from gitops.config.quantities import cpu_millis, memory_mebibytes
+from gitops.config.values import cpu_millis, memory_mebibytes
 from tests.manifests import Manifests, container, pod_spec
 
 WORKLOADS = ("api", "admin", "worker", "redis")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from gitops.quantity import QuantityError, cpu_millis, format_cpu, format_memory, memory_bytes
+from gitops.k8s.quantities import QuantityError, cpu_millis, format_cpu, format_memory, memory_bytes
 
 
 @pytest.mark.parametrize("text, millis", [("250m", 250), ("1", 1000), ("0.5", 500), ("1.5", 1500), (2, 2000),

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from gitops.config import ConfigError
-from gitops.secrets import scan_for_plaintext
-from gitops.synth import synth
+from gitops.render.secrets import scan_for_plaintext
+from gitops.render.synth import synth
 from tests.conftest import PROJECT
 from tests.manifests import Manifests
 
@@ -72,7 +72,7 @@ def test_encrypted_secrets_are_copied_unchanged_and_decrypted_by_flux(tmp_path: 
 
 
 def test_encrypted_secrets_validate_as_the_object_flux_applies(tmp_path: Path, config_copy: Path):
-    from gitops import kubeconform
+    from gitops.review import kubeconform
 
     _put(config_copy, "prod", "database.yaml", SOPS_SHAPED)
     out = tmp_path / "dist"
@@ -167,7 +167,7 @@ def test_real_sops_round_trip_with_a_throwaway_age_key(tmp_path: Path, config_co
 
 def test_a_generated_plaintext_secret_never_reaches_dist(tmp_path: Path, config_copy: Path, monkeypatch):
     import charts.stack
-    from gitops.output import OutputError
+    from gitops.render.output import OutputError
 
     real = charts.stack.synthesize
 

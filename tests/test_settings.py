@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from charts.context import resolve_settings
 from charts.naming import Naming
-from charts.settings import resolve_settings, settings_hash
+from charts.settings import settings_hash
 from gitops.config import load
 from tests.conftest import CONFIG
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from gitops.quantity import memory_bytes
+from gitops.k8s.quantities import memory_bytes
 from tests.manifests import Manifests, container, pod_spec
 
 

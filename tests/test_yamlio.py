@@ -9,8 +9,9 @@ import pytest
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap
 
-from gitops import manifests, yamlio
-from gitops.output import canonical
+from gitops.k8s import manifests
+from gitops.render import yamlio
+from gitops.render.output import canonical
 
 TRICKY = [
     "yes", "no", "on", "off", "y", "N", "true", "False", "null", "~", "  lead", "trail ", "a: b", "a #b", "a#b",

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from gitops.errors import InputError
+
 Path = tuple[str | int, ...]
 
 
@@ -30,10 +32,13 @@ class Problem:
         return f"{self.file}:{self.line}: {self.key}: {self.problem}.\n  fix: {self.fix}."
 
 
-class ConfigError(Exception):
+class ConfigError(InputError):
     """Config that cannot be synthesized; carries every problem found, in file order."""
 
     def __init__(self, problems: list[Problem]):
         # A mistake in config/base.yaml surfaces once per environment; report it once.
         self.problems = sorted(set(problems))
         super().__init__("\n".join(str(p) for p in self.problems))
+
+    def report(self, command: str, untouched: str) -> str:
+        return f"{self}\n{len(self.problems)} problem(s) in config; nothing was {untouched}."

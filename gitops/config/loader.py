@@ -23,7 +23,8 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from gitops.config.checks import check
 from gitops.config.errors import ConfigError, Path, Problem, dotted
 from gitops.config.model import Environment
-from gitops.config.quantities import Invalid
+from gitops.config.values import Invalid
+from gitops.layout import CONFIG_DIR
 
 SCHEMA_FILE = "schema.json"
 BASE_FILE = "base.yaml"
@@ -171,7 +172,7 @@ def load(name: str, config_dir: FsPath) -> LoadedEnvironment:
 
 def load_all(config_dir: FsPath | None = None) -> list[LoadedEnvironment]:
     """Every environment under config_dir (default: the project's config/), in name order."""
-    config_dir = config_dir or FsPath(__file__).resolve().parents[2] / "config"
+    config_dir = config_dir or CONFIG_DIR
     problems: list[Problem] = []
     loaded = []
     for name in environment_names(config_dir):

@@ -15,7 +15,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 from pydantic.alias_generators import to_camel
 
-from gitops.config.quantities import (
+from gitops.config.values import (
     Cidr,
     Cpu,
     Duration,

@@ -1,0 +1,149 @@
+"""Does the environment still fit when one node is lost?
+
+Demand is what the scheduler reserves: the requests of every pod a workload
+runs (replicas x pod requests; a DaemonSet once per node, including the
+k3s-bundled Traefik when a HelmChartConfig makes it one). Supply is the
+allocatable CPU and memory of the nodes left after losing the largest one,
+each minus the system reserve. Headroom is supply minus demand.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from gitops.k8s.declared import Cluster
+from gitops.k8s.manifests import Resource
+from gitops.k8s.quantities import QuantityError, cpu_millis, memory_bytes
+
+REPLICATED = {"Deployment", "StatefulSet", "ReplicaSet", "ReplicationController"}
+PER_NODE = {"DaemonSet"}
+
+
+@dataclass(frozen=True)
+class Requests:
+    cpu_millis: int = 0
+    memory_bytes: int = 0
+
+    def __add__(self, other: Requests) -> Requests:
+        return Requests(self.cpu_millis + other.cpu_millis, self.memory_bytes + other.memory_bytes)
+
+    def times(self, count: int) -> Requests:
+        return Requests(self.cpu_millis * count, self.memory_bytes * count)
+
+    @staticmethod
+    def largest(items: list[Requests]) -> Requests:
+        return Requests(
+            max((r.cpu_millis for r in items), default=0), max((r.memory_bytes for r in items), default=0)
+        )
+
+
+@dataclass(frozen=True)
+class Demand:
+    """One workload's share of the cluster."""
+
+    resource: Resource
+    per_pod: Requests
+    pods: int
+    per_node: bool
+
+    def total(self, nodes: int) -> Requests:
+        return self.per_pod.times(nodes if self.per_node else self.pods)
+
+
+@dataclass(frozen=True)
+class Report:
+    nodes_left: int
+    supply: Requests
+    demand: Requests
+    largest_pod: Requests
+    smallest_node: Requests
+    workloads: list[Demand]
+
+    @property
+    def headroom(self) -> Requests:
+        return Requests(
+            self.supply.cpu_millis - self.demand.cpu_millis, self.supply.memory_bytes - self.demand.memory_bytes
+        )
+
+    @property
+    def fits(self) -> bool:
+        room = self.headroom
+        return room.cpu_millis >= 0 and room.memory_bytes >= 0
+
+
+def container_requests(container: dict) -> Requests:
+    requests = (container.get("resources") or {}).get("requests") or {}
+    return Requests(cpu_millis(requests.get("cpu", 0)), memory_bytes(requests.get("memory", 0)))
+
+
+def pod_requests(pod_spec: dict) -> Requests:
+    """What the scheduler reserves for one pod: the containers' sum, or the largest init container if bigger."""
+    running = Requests()
+    for container in pod_spec.get("containers") or []:
+        running = running + container_requests(container)
+    init = Requests.largest([container_requests(c) for c in pod_spec.get("initContainers") or []])
+    return Requests(max(running.cpu_millis, init.cpu_millis), max(running.memory_bytes, init.memory_bytes))
+
+
+def _helm_daemonset(resource: Resource) -> Requests | None:
+    """Requests of a chart-managed DaemonSet configured by a k3s HelmChartConfig (e.g. Traefik)."""
+    from gitops.k8s.manifests import load_documents
+
+    text = (resource.obj.get("spec") or {}).get("valuesContent")
+    if not isinstance(text, str):
+        return None
+    try:
+        (values,) = load_documents(text) or [None]
+    except ValueError:
+        return None
+    if not isinstance(values, dict) or (values.get("deployment") or {}).get("kind") != "DaemonSet":
+        return None
+    return container_requests({"resources": values.get("resources") or {}})
+
+
+def demands(resources: list[Resource]) -> list[Demand]:
+    found = []
+    for resource in resources:
+        spec = resource.obj.get("spec") or {}
+        try:
+            if resource.kind in REPLICATED | PER_NODE:
+                pod = (spec.get("template") or {}).get("spec") or {}
+                per_node = resource.kind in PER_NODE
+                pods = 0 if per_node else int(spec.get("replicas", 1))
+                found.append(Demand(resource, pod_requests(pod), pods, per_node))
+            elif resource.kind == "HelmChartConfig":
+                per_pod = _helm_daemonset(resource)
+                if per_pod is not None:
+                    found.append(Demand(resource, per_pod, 0, True))
+        except QuantityError:
+            continue  # an unreadable quantity is reported by the resources rule, not counted here
+    return found
+
+
+def report(resources: list[Resource], cluster: Cluster) -> Report:
+    allocatable = [
+        Requests(n.cpu_millis - cluster.reserved_cpu_millis, n.memory_bytes - cluster.reserved_memory_bytes)
+        for n in cluster.nodes
+    ]
+    # Losing the largest node is the worst single loss.
+    largest = max(allocatable, key=lambda r: (r.cpu_millis, r.memory_bytes), default=Requests())
+    remaining = list(allocatable)
+    if len(remaining) > 1:
+        remaining.remove(largest)
+    supply = Requests()
+    for node in remaining:
+        supply = supply + node
+    workloads = demands(resources)
+    total = Requests()
+    for demand in workloads:
+        total = total + demand.total(len(remaining))
+    return Report(
+        nodes_left=len(remaining),
+        supply=supply,
+        demand=total,
+        largest_pod=Requests.largest([d.per_pod for d in workloads]),
+        smallest_node=Requests(
+            min((r.cpu_millis for r in remaining), default=0), min((r.memory_bytes for r in remaining), default=0)
+        ),
+        workloads=workloads,
+    )

@@ -1,0 +1,100 @@
+"""What an environment declares but does not create, read back from its rendered objects.
+
+charts/declarations.py renders a ConfigMap labelled
+app.kubernetes.io/component=declarations with two JSON documents: the secrets
+the environment expects (names, types, keys; never values) and the node
+inventory. Tools that only have a directory of manifests read them here;
+hand-written manifests without that ConfigMap simply declare nothing.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+
+from gitops.errors import InputError
+from gitops.k8s.manifests import Resource
+from gitops.k8s.quantities import cpu_millis, memory_bytes
+
+COMPONENT_LABEL = "app.kubernetes.io/component"
+COMPONENT = "declarations"
+SECRETS_KEY = "secrets.json"
+CLUSTER_KEY = "cluster.json"
+
+
+class DeclarationError(InputError):
+    """A declarations ConfigMap that cannot be read."""
+
+
+@dataclass(frozen=True)
+class Node:
+    name: str
+    cpu_millis: int
+    memory_bytes: int
+
+
+@dataclass(frozen=True)
+class Cluster:
+    nodes: list[Node]
+    reserved_cpu_millis: int
+    reserved_memory_bytes: int
+    architecture: str | None = None
+    kubernetes_version: str | None = None
+
+
+@dataclass
+class Declared:
+    """Secrets by (namespace, name) -> keys; the cluster, when the manifests carry one."""
+
+    secrets: dict[tuple[str, str], set[str]] = field(default_factory=dict)
+    secret_types: dict[tuple[str, str], str] = field(default_factory=dict)
+    cluster: Cluster | None = None
+    sources: list[Resource] = field(default_factory=list)
+
+    def has_secret(self, namespace: str, name: str) -> bool:
+        return (namespace, name) in self.secrets
+
+    def secret_keys(self, namespace: str, name: str) -> set[str]:
+        return self.secrets.get((namespace, name), set())
+
+
+def is_declarations(resource: Resource) -> bool:
+    return resource.kind == "ConfigMap" and resource.labels.get(COMPONENT_LABEL) == COMPONENT
+
+
+def _load_json(resource: Resource, key: str) -> dict | None:
+    text = (resource.obj.get("data") or {}).get(key)
+    if text is None:
+        return None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as err:
+        raise DeclarationError(f"{resource.path}: {resource} data.{key} is not JSON: {err}") from None
+
+
+def read(resources: list[Resource]) -> Declared:
+    declared = Declared()
+    for resource in resources:
+        if not is_declarations(resource):
+            continue
+        declared.sources.append(resource)
+        secrets = _load_json(resource, SECRETS_KEY)
+        if secrets:
+            namespace = secrets.get("namespace") or resource.namespace
+            for name, secret in (secrets.get("secrets") or {}).items():
+                declared.secrets[(namespace, name)] = set(secret.get("keys") or [])
+                declared.secret_types[(namespace, name)] = secret.get("type", "Opaque")
+        cluster = _load_json(resource, CLUSTER_KEY)
+        if cluster:
+            try:
+                reserve = cluster.get("systemReserved") or {}
+                declared.cluster = Cluster(
+                    nodes=[Node(n["name"], cpu_millis(n["cpu"]), memory_bytes(n["memory"])) for n in cluster["nodes"]],
+                    reserved_cpu_millis=cpu_millis(reserve.get("cpu", 0)),
+                    reserved_memory_bytes=memory_bytes(reserve.get("memory", 0)),
+                    architecture=cluster.get("architecture"),
+                    kubernetes_version=cluster.get("kubernetesVersion"),
+                )
+            except (KeyError, TypeError, ValueError) as err:
+                raise DeclarationError(f"{resource.path}: {resource} data.{CLUSTER_KEY} is malformed: {err}") from None
+    return declared

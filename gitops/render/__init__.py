@@ -1,0 +1,1 @@
+"""Config in, dist/ out: synthesis, the YAML writer, SOPS files, the inventory, the atomic swap."""

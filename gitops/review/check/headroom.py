@@ -1,0 +1,115 @@
+"""Capacity: the environment must still fit when any one node is lost.
+
+gitops/k8s/capacity.py does the arithmetic; this turns its report into findings
+and into the headroom line every run prints, fit or not. The node inventory
+comes from the declarations ConfigMap; hand-written YAML has none, and then
+capacity is reported as not checked rather than guessed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from gitops.k8s import capacity
+from gitops.k8s.declared import CLUSTER_KEY
+from gitops.k8s.manifests import Resource
+from gitops.k8s.quantities import format_cpu, format_memory
+from gitops.review.check.context import Context
+from gitops.review.check.findings import Category, Issue, Severity, rule
+from gitops.review.check.objects import mapping, pod_template
+
+
+@dataclass(frozen=True)
+class Headroom:
+    """The capacity view of one check set; report is None when there is no node inventory."""
+
+    report: capacity.Report | None
+    lost_node: str | None
+    source: Resource | None
+    reason: str = ""
+
+    @property
+    def checked(self) -> bool:
+        return self.report is not None
+
+    @property
+    def after_loss(self) -> str:
+        """Which nodes the numbers are for, in words."""
+        if self.report is None:
+            return ""
+        if self.lost_node is None:
+            return "on the only node (no node to lose)"
+        return f"on the {self.report.nodes_left} node(s) left after losing {self.lost_node}"
+
+
+def headroom(ctx: Context) -> Headroom:
+    cluster = ctx.declared.cluster
+    if cluster is None or not cluster.nodes:
+        return Headroom(None, None, None, "no node inventory (no declarations ConfigMap with cluster.json in the set)")
+    lost = None
+    if len(cluster.nodes) > 1:
+        # The node capacity.report drops: the largest, the worst single loss.
+        lost = max(
+            cluster.nodes,
+            key=lambda n: (n.cpu_millis - cluster.reserved_cpu_millis, n.memory_bytes - cluster.reserved_memory_bytes),
+        ).name
+    source = next((s for s in ctx.declared.sources if mapping(s.obj.get("data")).get(CLUSTER_KEY)), None)
+    return Headroom(capacity.report(ctx.resources, cluster), lost, source)
+
+
+def _shortfall(report: capacity.Report) -> str:
+    parts = []
+    room = report.headroom
+    if room.cpu_millis < 0:
+        parts.append(f"CPU requests {format_cpu(report.demand.cpu_millis)} > {format_cpu(report.supply.cpu_millis)} "
+                     f"allocatable (short by {format_cpu(-room.cpu_millis)})")
+    if room.memory_bytes < 0:
+        parts.append(f"memory requests {format_memory(report.demand.memory_bytes)} > "
+                     f"{format_memory(report.supply.memory_bytes)} allocatable "
+                     f"(short by {format_memory(-room.memory_bytes)})")
+    return "; ".join(parts)
+
+
+def _pod_field(resource: Resource) -> str:
+    template = pod_template(resource)
+    return f"{template.field}.containers" if template else "spec.valuesContent (resources.requests)"
+
+
+@rule(
+    "capacity",
+    Category.CAPACITY,
+    Severity.ERROR,
+    prevents="pods left Pending when a node is lost or drained: the survivors cannot hold every request, "
+    "or a single pod is larger than any remaining node",
+    fix="lower requests or replicas, or add nodes to cluster.nodes in config",
+)
+def capacity_rule(ctx: Context) -> Iterator[Issue]:
+    view = headroom(ctx)
+    report = view.report
+    if report is None:
+        return
+    if not report.fits and view.source is not None:
+        yield Issue(
+            view.source,
+            "data.cluster.json",
+            f"requests do not fit {view.after_loss}: "
+            f"{_shortfall(report)}",
+            "lower requests or replicas, or add a node to cluster.nodes in the environment's config",
+        )
+    smallest = report.smallest_node
+    for demand in report.workloads:
+        pod = demand.per_pod
+        too_big = []
+        if pod.cpu_millis > smallest.cpu_millis:
+            too_big.append(f"CPU {format_cpu(pod.cpu_millis)} > {format_cpu(smallest.cpu_millis)}")
+        if pod.memory_bytes > smallest.memory_bytes:
+            too_big.append(f"memory {format_memory(pod.memory_bytes)} > {format_memory(smallest.memory_bytes)}")
+        if too_big:
+            yield Issue(
+                demand.resource,
+                _pod_field(demand.resource),
+                f"one pod requests more than the smallest node can allocate {view.after_loss} "
+                f"({'; '.join(too_big)}): it cannot be rescheduled",
+                "lower the pod's requests, or split the work over more pods",
+            )

@@ -1,0 +1,183 @@
+"""Field-by-field comparison of two parsed objects.
+
+Lists whose items carry a unique identity (a `name`, else a `mountPath`,
+`host`, `path`, ...) are matched by it, so reordering containers, env vars or
+ports is not a change and an inserted item is one addition, not a shift of
+every item after it. Other lists of mappings are matched by position; lists of
+scalars (args, accessModes) are compared whole, since their order is
+meaningful. A multi-line string that parses as a YAML mapping on both sides (a
+HelmChartConfig's valuesContent, a JSON document in a ConfigMap) is compared as
+data, so its comments and formatting are not changes either.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from ruamel.yaml.error import YAMLError
+
+from gitops.k8s.manifests import load_documents
+from gitops.review.diff.model import MISSING, Embedded, FieldChange, FieldPath, Named
+
+# Tried in order; the first field that every item on both sides has, unique per side, wins.
+IDENTITY_FIELDS = ("name", "mountPath", "devicePath", "host", "path", "topologyKey", "key", "containerPort", "port")
+
+_PLAIN_KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
+
+
+def same_scalar(a: object, b: object) -> bool:
+    """Equal as Kubernetes would read them: true is not 1, "1" is not 1, 1 is 1.0."""
+    if isinstance(a, bool) or isinstance(b, bool):
+        return isinstance(a, bool) and isinstance(b, bool) and a == b
+    numbers = (int, float)
+    if isinstance(a, numbers) and isinstance(b, numbers):
+        return a == b
+    return type(a) is type(b) and a == b
+
+
+def equal(a: object, b: object) -> bool:
+    return next(diff(a, b), None) is None
+
+
+def identity_field(old: list, new: list) -> str | None:
+    items = old + new
+    if not items or not all(isinstance(item, dict) for item in items):
+        return None
+    for candidate in IDENTITY_FIELDS:
+        ok = True
+        for side in (old, new):
+            values = [item.get(candidate, MISSING) for item in side]
+            if any(v is MISSING or not isinstance(v, (str, int)) or isinstance(v, bool) for v in values):
+                ok = False
+                break
+            if len(set(values)) != len(values):
+                ok = False
+                break
+        if ok:
+            return candidate
+    return None
+
+
+def _parse_embedded(text: str) -> dict | None:
+    if "\n" not in text.strip():
+        return None
+    try:
+        # YAML 1.1, as helm-controller and the apps reading these documents parse them.
+        documents = load_documents(text)
+    except YAMLError:
+        return None
+    if len(documents) == 1 and isinstance(documents[0], dict):
+        return documents[0]
+    return None
+
+
+def diff(old: object, new: object, path: FieldPath = ()) -> Iterator[FieldChange]:
+    """Every leaf-most difference between old and new; MISSING marks a side that lacks the field."""
+    if isinstance(old, dict) and isinstance(new, dict):
+        for key in sorted(set(old) | set(new), key=str):
+            yield from diff(old.get(key, MISSING), new.get(key, MISSING), path + (key,))
+        return
+    if isinstance(old, list) and isinstance(new, list):
+        yield from _diff_lists(old, new, path)
+        return
+    if isinstance(old, str) and isinstance(new, str):
+        if old == new:
+            return
+        old_doc, new_doc = _parse_embedded(old), _parse_embedded(new)
+        if old_doc is not None and new_doc is not None:
+            yield from diff(old_doc, new_doc, path + (Embedded(),))
+            return
+        yield FieldChange(path, old, new)
+        return
+    if old is MISSING and new is MISSING:
+        return
+    if old is MISSING or new is MISSING or isinstance(old, (dict, list)) or isinstance(new, (dict, list)):
+        yield FieldChange(path, old, new)
+        return
+    if not same_scalar(old, new):
+        yield FieldChange(path, old, new)
+
+
+def _diff_lists(old: list, new: list, path: FieldPath) -> Iterator[FieldChange]:
+    by = identity_field(old, new)
+    if by is not None:
+        old_items = {item[by]: item for item in old}
+        new_items = {item[by]: item for item in new}
+        order = list(old_items) + [k for k in new_items if k not in old_items]
+        for ident in order:
+            yield from diff(old_items.get(ident, MISSING), new_items.get(ident, MISSING), path + (Named(by, ident),))
+        return
+    if all(isinstance(item, dict) for item in old + new):
+        for index in range(max(len(old), len(new))):
+            a = old[index] if index < len(old) else MISSING
+            b = new[index] if index < len(new) else MISSING
+            yield from diff(a, b, path + (index,))
+        return
+    if len(old) != len(new) or any(not _item_equal(a, b) for a, b in zip(old, new)):
+        yield FieldChange(path, old, new)
+
+
+def leaves(change: FieldChange) -> Iterator[FieldChange]:
+    """A mapping added or removed as a whole, spelled out one leaf at a time."""
+    if isinstance(change.old, dict) and change.old and change.new is MISSING:
+        for key in sorted(change.old, key=str):
+            yield from leaves(FieldChange(change.path + (key,), change.old[key], MISSING))
+    elif isinstance(change.new, dict) and change.new and change.old is MISSING:
+        for key in sorted(change.new, key=str):
+            yield from leaves(FieldChange(change.path + (key,), MISSING, change.new[key]))
+    else:
+        yield change
+
+
+def _item_equal(a: object, b: object) -> bool:
+    if isinstance(a, (dict, list)) or isinstance(b, (dict, list)):
+        return equal(a, b)
+    return same_scalar(a, b)
+
+
+def _key_text(key: object, first: bool) -> str:
+    text = str(key)
+    if _PLAIN_KEY.match(text):
+        return text if first else f".{text}"
+    return f"['{text}']"
+
+
+def render_path(path: FieldPath) -> str:
+    """spec.template.spec.containers[api].env[DATABASE_URL], metadata.labels['app.kubernetes.io/name']."""
+    out: list[str] = []
+    first = True
+    for segment in path:
+        if isinstance(segment, Embedded):
+            out.append("::")
+            first = True
+            continue
+        if isinstance(segment, Named):
+            out.append(f"[{segment.value}]" if segment.field == "name" else f"[{segment.field}={segment.value}]")
+        elif isinstance(segment, int) and not isinstance(segment, bool):
+            out.append(f"[{segment}]")
+        else:
+            out.append(_key_text(segment, first))
+        first = False
+    return "".join(out)
+
+
+def get(obj: object, *path: str | int | Named) -> object:
+    """The value at a path of plain keys and Named segments, or MISSING."""
+    node = obj
+    for segment in path:
+        if isinstance(segment, Named):
+            if not isinstance(node, list):
+                return MISSING
+            matches = [item for item in node if isinstance(item, dict) and item.get(segment.field) == segment.value]
+            node = matches[0] if matches else MISSING
+        elif isinstance(segment, int) and isinstance(node, list):
+            node = node[segment] if -len(node) <= segment < len(node) else MISSING
+        elif isinstance(node, dict):
+            node = node.get(segment, MISSING)
+        else:
+            return MISSING
+        if node is MISSING:
+            return MISSING
+    return node
+

@@ -1,0 +1,83 @@
+"""How values read in a report: short ones inline, long ones as YAML blocks, text as a line diff."""
+
+from __future__ import annotations
+
+import copy
+import difflib
+import json
+import re
+
+from gitops.k8s.quantities import format_cpu, format_memory
+from gitops.render import yamlio
+from gitops.review.diff.model import MISSING, CapacityLine, Level, Report
+
+INLINE_WIDTH = 80
+ARROW = "→"
+# Strings a YAML 1.1 reader would take for another type are shown quoted, so "587" → 587 reads as a type change.
+_TYPED = re.compile(
+    r"^(?:[-+]?(?:\d[\d_]*(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?|0x[0-9a-fA-F]+|"
+    r"y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF|null|Null|NULL|~)$"
+)
+
+
+def inline(value: object) -> str:
+    if value is MISSING:
+        return "(absent)"
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        if not value or value != value.strip() or _TYPED.match(value):
+            return json.dumps(value, ensure_ascii=False)
+        return value
+    if isinstance(value, (dict, list)):
+        return json.dumps(value, ensure_ascii=False, default=str, separators=(", ", ": "))
+    return str(value)
+
+
+def is_block(value: object) -> bool:
+    if isinstance(value, str):
+        return "\n" in value.strip()
+    return isinstance(value, (dict, list)) and len(inline(value)) > INLINE_WIDTH
+
+
+def block(value: object) -> str:
+    """A multi-line rendering: YAML for data, the text itself for strings."""
+    if isinstance(value, str):
+        return value.rstrip("\n")
+    # yamlio marks multi-line strings in place; the report's objects must stay as parsed.
+    return yamlio.dumps(copy.deepcopy(value)).rstrip("\n")
+
+
+def text_diff(old: str, new: str) -> list[str]:
+    lines = difflib.unified_diff(old.splitlines(), new.splitlines(), "before", "after", lineterm="", n=2)
+    return [line for line in lines if not line.startswith(("---", "+++"))]
+
+
+def counts_line(report: Report) -> str:
+    c = report.counts
+    return f"{c.added} added, {c.removed} removed, {c.changed} changed, {c.unchanged} unchanged"
+
+
+def risks_line(report: Report) -> str:
+    return ", ".join(f"{report.risk_count(level)} {level.label}" for level in sorted(Level, reverse=True))
+
+
+def _cpu(millis: int) -> str:
+    text = format_cpu(millis)
+    return f"{text} cores" if millis and millis % 1000 == 0 else text
+
+
+def _memory(size: int) -> str:
+    return format_memory(size) if size else "0"
+
+
+def capacity_text(line: CapacityLine) -> str:
+    def pair(before: int, after: int, fmt) -> str:
+        return fmt(after) if before == after else f"{fmt(before)} {ARROW} {fmt(after)}"
+
+    where = f" in {line.scope}" if line.scope else ""
+    return (f"requests with one node lost{where} ({line.nodes_left} node(s) left): "
+            f"cpu {pair(line.cpu_before, line.cpu_after, _cpu)} of {_cpu(line.cpu_supply)}, "
+            f"memory {pair(line.memory_before, line.memory_after, _memory)} of {_memory(line.memory_supply)}")

@@ -1,0 +1,65 @@
+"""JSON for tools: the same report, structured. A field absent on one side has no old/new key."""
+
+from __future__ import annotations
+
+import json
+
+from gitops.review.diff.fields import render_path
+from gitops.review.diff.model import MISSING, FieldChange, ObjectDiff, Report
+
+
+def _change(change: FieldChange) -> dict:
+    out: dict = {"path": render_path(change.path)}
+    if change.old is not MISSING:
+        out["old"] = change.old
+    if change.new is not MISSING:
+        out["new"] = change.new
+    return out
+
+
+def _object(d: ObjectDiff) -> dict:
+    out = {"object": d.key.as_dict(), "status": d.status.value}
+    if d.changes:
+        out["changes"] = [_change(c) for c in d.changes]
+    return out
+
+
+def as_data(report: Report) -> dict:
+    c = report.counts
+    return {
+        "from": report.from_label,
+        "to": report.to_label,
+        "counts": {"added": c.added, "removed": c.removed, "changed": c.changed, "unchanged": c.unchanged},
+        "risks": [
+            {"level": r.level.label, "object": r.key.as_dict(), "field": r.field, "message": r.message}
+            for r in report.risks
+        ],
+        "workloads": [
+            {
+                "object": w.key.as_dict(),
+                "status": w.status.value,
+                "summary": w.text,
+                "items": [
+                    {"topic": i.topic, "container": i.container, "field": i.field, "text": i.text}
+                    for i in w.items
+                ],
+            }
+            for w in report.workloads
+        ],
+        "capacity": [
+            {
+                "environment": line.scope,
+                "nodesLeft": line.nodes_left,
+                "cpuMillis": {"supply": line.cpu_supply, "before": line.cpu_before, "after": line.cpu_after},
+                "memoryBytes": {"supply": line.memory_supply, "before": line.memory_before,
+                                "after": line.memory_after},
+            }
+            for line in report.capacity
+        ],
+        "objects": [_object(d) for d in report.changed_diffs],
+        "notes": report.notes,
+    }
+
+
+def render(report: Report) -> str:
+    return json.dumps(as_data(report), indent=2, ensure_ascii=False, default=str) + "\n"

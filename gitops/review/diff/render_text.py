@@ -1,0 +1,60 @@
+"""Plain text for a terminal: summary, risks, then every changed field."""
+
+from __future__ import annotations
+
+from gitops.review.diff import present
+from gitops.review.diff.fields import render_path
+from gitops.review.diff.model import FieldChange, ObjectDiff, Report, Status
+
+MARKS = {Status.ADDED: "+", Status.REMOVED: "-", Status.CHANGED: "~"}
+INDENT = "      "
+
+
+def _change_lines(change: FieldChange) -> list[str]:
+    path = render_path(change.path)
+    old, new = change.old, change.new
+    if isinstance(old, str) and isinstance(new, str) and (present.is_block(old) or present.is_block(new)):
+        return [f"{INDENT}{path}:"] + [f"{INDENT}    {line}" for line in present.text_diff(old, new)]
+    if not present.is_block(old) and not present.is_block(new):
+        return [f"{INDENT}{path}: {present.inline(old)} {present.ARROW} {present.inline(new)}"]
+    lines = [f"{INDENT}{path}:"]
+    for label, value in (("before", old), ("after", new)):
+        if present.is_block(value):
+            lines.append(f"{INDENT}  {label}:")
+            lines += [f"{INDENT}    {line}" for line in present.block(value).splitlines()]
+        else:
+            lines.append(f"{INDENT}  {label}: {present.inline(value)}")
+    return lines
+
+
+def _object_lines(d: ObjectDiff) -> list[str]:
+    lines = [f"  {MARKS[d.status]} {d.key} ({d.key.api_version})"]
+    for change in d.changes:
+        lines += _change_lines(change)
+    return lines
+
+
+def render(report: Report) -> str:
+    lines = [f"{report.from_label} {present.ARROW} {report.to_label}"]
+    if not report.counts.any_change:
+        lines.append(f"no changes ({report.counts.total} objects compared)")
+        lines += [f"note: {note}" for note in report.notes]
+        return "\n".join(lines) + "\n"
+    lines.append(f"objects: {present.counts_line(report)}")
+    lines.append(f"risks: {present.risks_line(report)}")
+    if report.workloads:
+        lines += ["", "workloads:"]
+        lines += [f"  {w.key}: {w.text}" for w in report.workloads]
+    if report.capacity:
+        lines += [""] + [present.capacity_text(line) for line in report.capacity]
+    if report.risks:
+        lines += ["", "risks, highest first:"]
+        for r in report.risks:
+            where = f"{r.key} {r.field}" if r.field else str(r.key)
+            lines.append(f"  {r.level.label.upper():<6}  {where}: {r.message}")
+    lines += ["", "changes:"]
+    for d in report.changed_diffs:
+        lines += _object_lines(d)
+    if report.notes:
+        lines += [""] + [f"note: {note}" for note in report.notes]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,41 @@
+"""Two sides in, one Report out: matched objects, field changes, risks, and the workload summary.
+
+Each environment is its own cluster, so rules that look across objects (budgets
+and their workloads, capacity against the declared nodes) run once per
+environment, on that environment's objects only.
+"""
+
+from __future__ import annotations
+
+from gitops.review.diff import rules
+from gitops.review.diff.compare import compare, count
+from gitops.review.diff.load import Side
+from gitops.review.diff.model import Counts, Report
+from gitops.review.diff.rules.capacity import capacity_line
+from gitops.review.diff.rules.context import Context
+from gitops.review.diff.summary import workload_summaries
+
+
+def build(old: Side, new: Side) -> Report:
+    report = Report(old.label, new.label, [], Counts(), [], [])
+    notes: list[str] = []
+    for scope in sorted(old.scopes | new.scopes):
+        diffs = compare(old.only(scope), new.only(scope))
+        counts = count(diffs)
+        context = Context(old.only(scope), new.only(scope), diffs, scope)
+        report.diffs += diffs
+        report.risks += rules.evaluate(context)
+        report.workloads += workload_summaries(diffs)
+        for name in ("added", "removed", "changed", "unchanged"):
+            setattr(report.counts, name, getattr(report.counts, name) + getattr(counts, name))
+        if counts.any_change:
+            line = capacity_line(context)
+            if line is not None:
+                report.capacity.append(line)
+        notes += context.notes
+    report.risks.sort(key=lambda r: r.sort_key)
+    for side in (old, new):
+        for path in side.skipped:
+            notes.append(f"{side.label}: {path.name} skipped (a kustomize build file, not a cluster object)")
+    report.notes = list(dict.fromkeys(notes))
+    return report

@@ -1,0 +1,56 @@
+"""What every rule sees: both sides, the matched pairs, and a place for notes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from gitops.k8s import declared
+from gitops.k8s.declared import Cluster
+from gitops.review.diff.fields import render_path
+from gitops.review.diff.load import Side
+from gitops.review.diff.model import FieldPath, Level, ObjectDiff, ObjectKey, Risk, Status
+
+
+@dataclass
+class Context:
+    old: Side
+    new: Side
+    diffs: list[ObjectDiff]
+    scope: str = ""
+    notes: list[str] = field(default_factory=list)
+
+    def with_status(self, *statuses: Status, kinds: frozenset[str] | set[str] | None = None) -> Iterator[ObjectDiff]:
+        for d in self.diffs:
+            if d.status in statuses and (kinds is None or d.key.kind in kinds):
+                yield d
+
+    @cached_property
+    def old_cluster(self) -> Cluster | None:
+        return self._cluster(self.old)
+
+    @cached_property
+    def new_cluster(self) -> Cluster | None:
+        return self._cluster(self.new)
+
+    def _cluster(self, side: Side) -> Cluster | None:
+        """The node inventory a side declares (charts/declarations.py), if any."""
+        try:
+            return declared.read(side.resources).cluster
+        except declared.DeclarationError as err:
+            where = f" ({self.scope})" if self.scope else ""
+            self.notes.append(f"{side.label}{where}: node inventory ignored: {err}")
+            return None
+
+    def changed(self, kinds: frozenset[str] | set[str] | None = None) -> Iterator[ObjectDiff]:
+        return self.with_status(Status.CHANGED, kinds=kinds)
+
+    def present_after(self, kinds: frozenset[str] | set[str] | None = None) -> Iterator[ObjectDiff]:
+        """Objects that exist on the new side (added, changed or unchanged)."""
+        return self.with_status(Status.ADDED, Status.CHANGED, Status.UNCHANGED, kinds=kinds)
+
+
+def risk(level: Level, key: ObjectKey, path: FieldPath | str, message: str) -> Risk:
+    text = path if isinstance(path, str) else render_path(path)
+    return Risk(level, key, text, message)

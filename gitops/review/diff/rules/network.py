@@ -1,0 +1,108 @@
+"""Traffic: which hosts and paths an Ingress routes, and what a Service selects and exposes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from gitops.review.diff.fields import equal, get
+from gitops.review.diff.model import MISSING, Level, Risk, Status
+from gitops.review.diff.rules.context import Context, risk
+
+DEFAULT_BACKEND = "(default backend)"
+
+
+def _backend(backend: object) -> str:
+    if not isinstance(backend, dict):
+        return "?"
+    service = backend.get("service")
+    if isinstance(service, dict):
+        port = service.get("port") or {}
+        number = port.get("number", port.get("name", "?")) if isinstance(port, dict) else port
+        return f"{service.get('name', '?')}:{number}"
+    resource = backend.get("resource")
+    if isinstance(resource, dict):
+        return f"{resource.get('kind', '?')} {resource.get('name', '?')}"
+    return "?"
+
+
+def routes(obj: dict | None) -> dict[str, str]:
+    """'host/path' (with the pathType when not Prefix) -> backend."""
+    spec = (obj or {}).get("spec") or {}
+    found: dict[str, str] = {}
+    if spec.get("defaultBackend"):
+        found[DEFAULT_BACKEND] = _backend(spec["defaultBackend"])
+    for rule in spec.get("rules") or []:
+        if not isinstance(rule, dict):
+            continue
+        host = rule.get("host") or "*"
+        for path in (rule.get("http") or {}).get("paths") or []:
+            if not isinstance(path, dict):
+                continue
+            kind = path.get("pathType", "Prefix")
+            suffix = "" if kind == "Prefix" else f" ({kind})"
+            found[f"{host}{path.get('path') or '/'}{suffix}"] = _backend(path.get("backend"))
+    return found
+
+
+def hosts(obj: dict | None) -> list[str]:
+    rules = ((obj or {}).get("spec") or {}).get("rules") or []
+    return sorted({str(rule.get("host") or "*") for rule in rules if isinstance(rule, dict)})
+
+
+def ingress_routes(context: Context) -> Iterator[Risk]:
+    for added in context.with_status(Status.ADDED, kinds={"Ingress"}):
+        shown = ", ".join(f"{route} → {backend}" for route, backend in routes(added.new).items())
+        yield risk(Level.LOW, added.key, "spec.rules", f"starts routing {shown or 'nothing yet'}.")
+    for changed in context.changed(kinds={"Ingress"}):
+        old_class = get(changed.old, "spec", "ingressClassName")
+        new_class = get(changed.new, "spec", "ingressClassName")
+        if not equal(old_class, new_class):
+            old_name = "the default" if old_class is MISSING else str(old_class)
+            new_name = "the default" if new_class is MISSING else str(new_class)
+            yield risk(Level.MEDIUM, changed.key, "spec.ingressClassName",
+                       f"moves from {old_name} ingress class to {new_name}: until that controller picks it up, "
+                       "its hosts are not routed.")
+        before, after = routes(changed.old), routes(changed.new)
+        dropped = [r for r in before if r not in after]
+        repointed = [r for r in before if r in after and before[r] != after[r]]
+        new = [r for r in after if r not in before]
+        parts = []
+        if dropped:
+            parts.append(f"stops routing {', '.join(dropped)}")
+        parts += [f"{r} now goes to {after[r]} instead of {before[r]}" for r in repointed]
+        if new:
+            parts.append(f"starts routing {', '.join(f'{r} → {after[r]}' for r in new)}")
+        if parts:
+            level = Level.MEDIUM if dropped or repointed else Level.LOW
+            yield risk(level, changed.key, "spec.rules", "; ".join(parts) + ".")
+
+
+def _ports(obj: dict) -> dict[str, object]:
+    found = {}
+    for port in get(obj, "spec", "ports") or []:
+        if isinstance(port, dict):
+            found[str(port.get("name") or port.get("port"))] = port.get("port")
+    return found
+
+
+def services(context: Context) -> Iterator[Risk]:
+    for changed in context.changed(kinds={"Service"}):
+        old_selector, new_selector = get(changed.old, "spec", "selector"), get(changed.new, "spec", "selector")
+        if not equal(old_selector, new_selector):
+            yield risk(Level.MEDIUM, changed.key, "spec.selector",
+                       "selects different pods: its traffic goes wherever the new selector points.")
+        old_type = get(changed.old, "spec", "type") or "ClusterIP"
+        new_type = get(changed.new, "spec", "type") or "ClusterIP"
+        if old_type != new_type:
+            if new_type == "LoadBalancer":
+                why = "it becomes reachable from outside the cluster (k3s ServiceLB claims its ports on every node)"
+            elif new_type == "NodePort":
+                why = "it becomes reachable on a port of every node's address"
+            else:
+                why = "how clients reach it changes"
+            yield risk(Level.MEDIUM, changed.key, "spec.type", f"type changes from {old_type} to {new_type}: {why}.")
+        before, after = _ports(changed.old), _ports(changed.new)
+        gone = [name if name == str(port) else f"{name} ({port})" for name, port in before.items() if name not in after]
+        if gone:
+            yield risk(Level.MEDIUM, changed.key, "spec.ports",
+                       f"no longer serves port {', '.join(gone)}: clients using it fail to connect.")

@@ -1,0 +1,60 @@
+"""Schema validation of rendered manifests with kubeconform, fully offline.
+
+Schemas come from .tools/schemas (built by `make setup` from the
+kubernetes-validate package and gitops/tools/schemas/); kubeconform never reaches
+the network, and a kind without a schema is an error, never skipped.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from gitops.layout import TOOLS_DIR
+from gitops.render.secrets import SOPS_SUFFIX, without_sops_metadata
+from gitops.tools.kubeschemas import builtin_dir, crd_dir
+
+BINARY = TOOLS_DIR / "bin" / "kubeconform"
+SCHEMAS = TOOLS_DIR / "schemas"
+
+
+@dataclass(frozen=True)
+class Result:
+    ok: bool
+    output: str
+
+
+def command(paths: list[Path], kubernetes_version: str, schemas: Path = SCHEMAS) -> list[str]:
+    builtin = builtin_dir(schemas, kubernetes_version)
+    crds = crd_dir(schemas, kubernetes_version)
+    return [
+        str(BINARY),
+        "-strict",
+        "-summary",
+        "-kubernetes-version", kubernetes_version,
+        "-schema-location", f"{builtin}/{{{{ .ResourceKind }}}}{{{{ .KindSuffix }}}}.json",
+        "-schema-location", f"{crds}/{{{{ .Group }}}}/{{{{ .ResourceKind }}}}_{{{{ .ResourceAPIVersion }}}}.json",
+        *(str(p) for p in paths),
+    ]
+
+
+def validate(paths: list[Path], kubernetes_version: str, schemas: Path = SCHEMAS) -> Result:
+    if not BINARY.exists():
+        return Result(False, f"kubeconform is not installed at {BINARY}: run `make setup`")
+    if not (builtin_dir(schemas, kubernetes_version) / ".complete").exists():
+        return Result(False, f"no schemas for Kubernetes {kubernetes_version} under {schemas}: run `make setup`")
+    encrypted = sorted(f for p in paths for f in ([p] if p.is_file() else p.rglob(f"*{SOPS_SUFFIX}"))
+                       if f.name.endswith(SOPS_SUFFIX))
+    with tempfile.TemporaryDirectory(prefix="sops-stripped-") as scratch:
+        # A SOPS file carries a top-level `sops` block that Flux removes when it
+        # decrypts; validate the object the cluster will receive instead.
+        for index, path in enumerate(encrypted):
+            stripped = Path(scratch) / f"{index}-{path.name.removesuffix(SOPS_SUFFIX)}.yaml"
+            stripped.write_text(without_sops_metadata(path.read_text()))
+        cmd = command([*paths, *([Path(scratch)] if encrypted else [])], kubernetes_version, schemas)
+        cmd[1:1] = ["-ignore-filename-pattern", re.escape(SOPS_SUFFIX) + "$"] if encrypted else []
+        done = subprocess.run(cmd, capture_output=True, text=True)
+    return Result(done.returncode == 0, (done.stdout + done.stderr).strip())

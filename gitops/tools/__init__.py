@@ -1,0 +1,1 @@
+"""Developer tooling around the pipeline: benchmarks and the offline schema builders."""
