@@ -2,7 +2,8 @@
 
 A rule is a function of a Context returning Risks. Every risk names the object
 and the field it is about (empty for the object as a whole), a level, and one
-sentence a reviewer can act on without opening the YAML.
+sentence a reviewer can act on without opening the YAML. registry.py declares
+each rule once (id, level, what it prevents); that is the list that runs.
 """
 
 from __future__ import annotations
@@ -10,25 +11,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 
 from gitops.review.diff.model import Risk
-from gitops.review.diff.rules import capacity, disruption, immutable, network, objects, scaling, security
 from gitops.review.diff.rules.context import Context
+from gitops.review.diff.rules.registry import REGISTRY
 
-RULES: list[Callable[[Context], Iterable[Risk]]] = [
-    objects.removed_objects,
-    objects.api_version_moves,
-    objects.prune_protection_dropped,
-    objects.claim_switches,
-    immutable.immutable_fields,
-    scaling.replicas,
-    scaling.singletons,
-    scaling.startup_budget,
-    security.pod_security,
-    security.namespace_pod_security,
-    network.ingress_routes,
-    network.services,
-    disruption.drain_blocking_budgets,
-    capacity.requests_headroom,
-]
+RULES: list[Callable[[Context], Iterable[Risk]]] = [rule.check for rule in REGISTRY]
 
 
 def evaluate(context: Context) -> list[Risk]:
