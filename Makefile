@@ -32,7 +32,7 @@ export PIPENV_VERBOSITY := -1
 export PIPENV_IGNORE_VIRTUALENVS := 1
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 
-GENERATED := dist config/schema.json
+GENERATED := dist config/schema.json docs/reference
 
 .PHONY: setup synth test freshness validate check lint-workflows pytest bench cdk8s-synth clean
 
@@ -83,6 +83,7 @@ $(SCHEMA_STAMP): $(VENV_STAMP) gitops/tools/kubeschemas.py gitops/tools/crdschem
 
 synth: setup
 	$(PY) main.py synth
+	$(PY) -m gitops.tools.docs
 
 # Same output through Node's cdk8s CLI (cdk8s.yaml).
 cdk8s-synth: setup
@@ -90,13 +91,15 @@ cdk8s-synth: setup
 
 test: setup
 	$(PY) main.py synth
+	$(PY) -m gitops.tools.docs
 	@$(MAKE) --no-print-directory freshness
 	$(PY) main.py validate
 	$(PY) main.py check
 	$(ACTIONLINT) .gitea/workflows/manifests.yaml
 	$(PY) -m pytest -q
 
-# dist/ and config/schema.json must be exactly what synth produces and be in git
+# dist/, config/schema.json and docs/reference/ must be exactly what synth and the docs
+# generator produce and be in git
 # (committed, or staged for the commit being tested): Flux and Argo CD deploy what
 # git holds, not what is on a laptop.
 freshness:

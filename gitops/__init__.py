@@ -5,5 +5,5 @@
     render/   constructs -> dist/ (synth, YAML writer, SOPS files, inventory)
     k8s/      reading manifests and Kubernetes semantics, shared by all
     review/   dist/ -> verdicts: kubeconform, `check`, `diff`
-    tools/    benchmarks and schema builders
+    tools/    benchmarks, schema builders, the generated reference docs (docs/reference/)
 """

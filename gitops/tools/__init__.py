@@ -1,1 +1,1 @@
-"""Developer tooling around the pipeline: benchmarks and the offline schema builders."""
+"""Developer tooling around the pipeline: benchmarks, the offline schema builders, the reference docs."""
