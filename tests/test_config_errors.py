@@ -108,7 +108,8 @@ def test_missing_tag(tmp_path, config_copy, dist):
     _assert_rejected(tmp_path, dist, (
         f"config/base.yaml:{line}: services.admin.image: "
         "image 'gitea.treytartt.com/treytartt/honeydue-admin' has no tag.\n"
-        "  fix: append ':<tag>' naming a released build, e.g. ':6f303dbbaa' (never 'latest').\n"
+        "  fix: append ':<tag>' naming a released build, e.g. ':6f303dbbaa' (never 'latest'), "
+        "or '@sha256:<digest>'.\n"
     ))
 
 

@@ -56,6 +56,11 @@ def _setting_text(value: object) -> object:
     return value
 
 
+# A node's system users sit below 1000 and its login users count up from 1000 (login.defs SYS_UID_MAX 999,
+# UID_MIN 1000): container ids from 10000 up do not share a number with any account on the node, so files a
+# container writes to a host path belong to no one there.
+MIN_UID = 10000
+
 SettingText = Annotated[str, BeforeValidator(_setting_text)]
 Port = Annotated[int, Field(ge=1, le=65535)]
 
@@ -85,6 +90,10 @@ class Cluster(Model):
     system_reserved: Reserve = Field(default_factory=Reserve, description="What each node keeps for itself")
     pod_cidr: Cidr = Field(
         default="10.42.0.0/16", description="Cluster pod network (k3s --cluster-cidr); node-side pod traffic uses it"
+    )
+    production: bool = Field(
+        default=False,
+        description="The cluster serves real users: `main.py check` then warns about every image not pinned by digest",
     )
 
     @property
@@ -249,7 +258,12 @@ class Service(Model):
         default_factory=lambda: ["/tmp"],
         description="Directories the app writes to; everything else is a read-only filesystem",
     )
-    run_as_user: int = Field(default=10001, ge=1, description="Non-root user id the container runs as")
+    run_as_user: int = Field(
+        default=10001,
+        ge=MIN_UID,
+        description="User and group id the container runs as: at least 10000, above every user the nodes' own "
+        "systems create, so a process that escapes its container owns nothing on the host",
+    )
     storage: Storage | None = Field(default=None, description="A persistent volume for the service's data")
     service_account_token: bool = Field(
         default=False, description="Mount a Kubernetes API token (only for services that call the API)"

@@ -7,10 +7,11 @@ is wrong; the models use them through ``Annotated`` aliases.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Annotated
 
 from pydantic import AfterValidator, WithJsonSchema
+
+from gitops.k8s import images
 
 
 class Invalid(ValueError):
@@ -30,7 +31,6 @@ _HOSTNAME = re.compile(rf"^(?=.{{1,253}}$){_DNS_LABEL}(?:\.{_DNS_LABEL})+$")
 _NAME = re.compile(r"^[a-z](?:[a-z0-9-]{0,61}[a-z0-9])?$")
 _ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _SECRET_KEY = re.compile(r"^[-._a-zA-Z0-9]+$")
-_TAG = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$")
 
 
 def cpu_millis(text: str) -> int:
@@ -184,52 +184,11 @@ def _check_ip(text: str) -> str:
     return text
 
 
-@dataclass(frozen=True)
-class ImageRef:
-    """A container image reference split into the parts the constructs need."""
-
-    registry: str
-    repository: str
-    tag: str
-
-    @property
-    def text(self) -> str:
-        return f"{self.registry}/{self.repository}:{self.tag}"
-
-
-def parse_image(text: str) -> ImageRef:
-    """Split 'registry/owner/name:tag'; the registry host is required so pulls are explicit."""
-    if "@" in text:
-        raise Invalid(
-            f"image '{text}' uses a digest",
-            "pin a tag instead (digests are not supported by this generator yet)",
-        )
-    head, _, tag = text.rpartition(":")
-    if not head or "/" in tag:
-        raise Invalid(
-            f"image '{text}' has no tag",
-            "append ':<tag>' naming a released build, e.g. ':6f303dbbaa' (never 'latest')",
-        )
-    if tag == "latest":
-        raise Invalid(
-            f"image '{text}' uses the floating tag 'latest'",
-            "pin the tag of a released build, e.g. the git commit the image was built from",
-        )
-    if not _TAG.match(tag):
-        raise Invalid(f"image '{text}' has an invalid tag '{tag}'", "use letters, digits, '_', '.' and '-'")
-    registry, _, repository = head.partition("/")
-    if "." not in registry and ":" not in registry and registry != "localhost":
-        raise Invalid(
-            f"image '{text}' does not name its registry",
-            f"write the registry host first, e.g. docker.io/library/{head} or gitea.treytartt.com/{head}",
-        )
-    if not repository:
-        raise Invalid(f"image '{text}' has no repository after the registry", "write registry/owner/name:tag")
-    return ImageRef(registry=registry, repository=repository, tag=tag)
-
-
 def _check_image(text: str) -> str:
-    parse_image(text)
+    try:
+        images.parse_image(text)
+    except images.ImageError as err:
+        raise Invalid(err.problem, err.fix) from None
     return text
 
 
@@ -257,5 +216,5 @@ IpAddress = Annotated[str, AfterValidator(_check_ip), WithJsonSchema({"type": "s
 Image = Annotated[
     str,
     AfterValidator(_check_image),
-    WithJsonSchema({"type": "string", "description": "registry/owner/name:tag with a pinned tag (never latest)"}),
+    WithJsonSchema({"type": "string", "description": "registry/owner/name:tag, registry/owner/name@sha256:<digest> or both; never latest"}),
 ]
