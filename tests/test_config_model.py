@@ -47,6 +47,7 @@ def test_environment_defaults(env: Environment):
     assert env.secrets == {}
     assert env.settings == {}
     assert env.service_urls == {}
+    assert env.not_secret == {}
 
 
 def test_cluster_defaults(env: Environment):

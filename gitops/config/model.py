@@ -20,6 +20,7 @@ from gitops.config.values import (
     Cpu,
     Duration,
     EnvName,
+    Expect,
     GitUrl,
     Hostname,
     Image,
@@ -35,7 +36,10 @@ from gitops.config.values import (
 
 
 class Model(BaseModel):
+    # strict: a number is a number and true/false is a boolean; pydantic's lax mode would read
+    # replicas: true as 1 and replicas: "3" as 3, hiding a mistake the operator has to see.
     model_config = ConfigDict(
+        strict=True,
         extra="forbid",
         alias_generator=to_camel,
         validate_by_alias=True,
@@ -62,7 +66,8 @@ def _setting_text(value: object) -> object:
 MIN_UID = 10000
 
 SettingText = Annotated[str, BeforeValidator(_setting_text)]
-Port = Annotated[int, Field(ge=1, le=65535)]
+Reason = Annotated[str, Field(min_length=1), Expect("a sentence saying why")]
+Port = Annotated[int, Field(ge=1, le=65535), Expect("a port number such as 8000")]
 
 
 class Node(Model):
@@ -232,7 +237,7 @@ class Service(Model):
     unit: Literal["infrastructure", "apps"] = Field(
         default="apps", description="Delivery unit: infrastructure is applied before apps"
     )
-    image: Image = Field(description="Container image with a pinned tag")
+    image: Image = Field(description="Container image, pinned by a tag, a digest or both")
     args: list[str] = Field(default_factory=list, description="Arguments passed to the image's entrypoint")
     replicas: int = Field(default=1, ge=1, description="Number of pods")
     singleton: bool = Field(
@@ -317,6 +322,11 @@ class Environment(Model):
     )
     settings: dict[EnvName, SettingText] = Field(
         default_factory=dict, description="Non-secret settings, published as a ConfigMap"
+    )
+    not_secret: dict[EnvName, Reason] = Field(
+        default_factory=dict,
+        description="Settings whose name or value looks like a credential but is not one, each with the reason "
+        "(e.g. TOKEN_TTL_SECONDS: a lifetime, not a token); any other credential-like setting is refused",
     )
     service_urls: dict[EnvName, ServiceUrl] = Field(
         default_factory=dict, description="Settings whose value is the URL of a service, derived from it"
