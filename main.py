@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import os
+import signal
 import sys
 from pathlib import Path
 
@@ -91,19 +92,48 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    command = (argv if argv is not None else sys.argv[1:])[:1] or ["main.py"]
     try:
+        # Inside the try: building the parser imports the check and diff modules, and a
+        # Ctrl-C during imports or jsii's start-up is as much an interruption as one later.
+        args = _parser().parse_args(argv)
+        command = [args.command]
         if args.command in MODULE_COMMANDS:
             return importlib.import_module(MODULE_COMMANDS[args.command][0]).run(args)
         handlers = {"synth": cmd_synth, "validate": cmd_validate}
         return handlers[args.command](args)
     except GitopsError as err:
         # The one place errors become messages: every command only raises.
-        print(err.report(args.command, UNTOUCHED.get(args.command, "done")), file=sys.stderr)
+        print(err.report(command[0], UNTOUCHED.get(command[0], "done")), file=sys.stderr)
         return err.exit_code
     except KeyboardInterrupt:
-        print(f"{args.command}: interrupted", file=sys.stderr)
-        return EXIT_INTERRUPTED
+        return _interrupted(command[0])
+    except Exception:
+        # Ctrl-C reaches jsii's Node.js process too; the call in flight then fails with
+        # whatever error the broken pipe gives. After a SIGINT that is the interruption.
+        if _SIGINT.received:
+            return _interrupted(command[0])
+        raise
+
+
+class _SigintFlag:
+    """Remembers that Ctrl-C was pressed, and raises KeyboardInterrupt as Python's own handler does."""
+
+    received = False
+
+    def __call__(self, signum, frame) -> None:
+        type(self).received = True
+        raise KeyboardInterrupt
+
+
+_SIGINT = _SigintFlag()
+
+
+def _interrupted(command: str) -> int:
+    # synth swaps dist/ in one step (gitops/render/output.py), so there is no third state to report.
+    print(f"{command}: interrupted" + ("; dist/ is as it was or fully new" if command == "synth" else ""),
+          file=sys.stderr)
+    return EXIT_INTERRUPTED
 
 
 def _optimized_synth(argv: list[str]) -> None:
@@ -113,6 +143,28 @@ def _optimized_synth(argv: list[str]) -> None:
         os.execv(sys.executable, [sys.executable, "-O", *sys.argv])
 
 
+def _quiet_interrupts(hook):
+    """A Ctrl-C that lands in a callback Python cannot raise from (a weakref or import-lock callback)
+    is already remembered by _SIGINT; printing it as an "Exception ignored" traceback says nothing."""
+
+    def unraisable(info) -> None:
+        if not (info.exc_type and issubclass(info.exc_type, KeyboardInterrupt)):
+            hook(info)
+
+    return unraisable
+
+
 if __name__ == "__main__":
+    signal.signal(signal.SIGINT, _SIGINT)
+    sys.unraisablehook = _quiet_interrupts(sys.unraisablehook)
     _optimized_synth(sys.argv[1:])
-    sys.exit(main())
+    code = main()
+    # The command has finished or stopped: a Ctrl-C now must not turn into a traceback at shutdown.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if _SIGINT.received:
+        # Skip interpreter shutdown: jsii's exit hook would talk to its Node.js process,
+        # which the same Ctrl-C ended, and print a traceback after our one line.
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+    sys.exit(code)

@@ -34,6 +34,7 @@ def cluster_document(ctx: StackContext) -> dict:
     return {
         "kubernetesVersion": cluster.kubernetes_version,
         "architecture": cluster.architecture,
+        "production": cluster.production,
         "nodes": [node.model_dump(by_alias=True, exclude_none=True) for node in cluster.nodes],
         "systemReserved": cluster.system_reserved.model_dump(by_alias=True),
     }

@@ -22,7 +22,7 @@ from charts.probes import ProbeTiming, plan, progress_deadline_seconds
 from charts.settings import settings_hash
 from gitops.annotations import SETTINGS_HASH, waiver
 from gitops.config.model import Service
-from gitops.config.values import parse_image
+from gitops.k8s.images import parse_image
 
 
 def rollout_strategy(service: Service) -> kplus.DeploymentStrategy:
@@ -114,7 +114,7 @@ def add_deployment(
     """One service's Deployment, added to scope (the service's AppService)."""
     naming = ctx.naming
     image = parse_image(service.image)
-    object_labels = naming.labels(name, service.component, version=image.tag)
+    object_labels = naming.labels(name, service.component, version=image.version_label)
     pulls_privately = image.registry == ctx.config.registry.host
 
     deployment = kplus.Deployment(

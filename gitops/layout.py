@@ -17,3 +17,17 @@ TOOLS_DIR = PROJECT / ".tools"
 DIST = "dist"
 CLUSTERS = "clusters"
 INVENTORY_FILE = "INVENTORY.md"
+
+
+def repository_path(path: Path) -> str:
+    """path as the repository names it ('config/prod.yaml'), whatever the working directory.
+
+    Output (file headers, INVENTORY.md) uses this, so `python /elsewhere/main.py synth`
+    writes the same bytes as `make synth`. A path outside the project (a copy of
+    config/ in a test) is named from its directory on: the layout a repository has.
+    """
+    resolved = path.resolve()
+    try:
+        return resolved.relative_to(PROJECT).as_posix()
+    except ValueError:
+        return f"{resolved.parent.name}/{resolved.name}"

@@ -56,8 +56,9 @@ def test_an_error_fails_with_exit_1_and_a_table(broken_prod: Path, capsys):
     assert lines[2].split() == ["error", "service-selector", "Service", "honeydue/api", "spec.selector"]
     assert lines[4] == "      fix: copy the selector from the target workload's spec.selector.matchLabels; if the pods " \
                        "come from outside this set, waive with an annotation naming where they come from"
-    assert f"  {broken_prod}: 1 error, 0 warnings, 2 waived -> FAILED" in lines
-    assert lines[-1] == "check: 1 set: 1 error, 0 warnings, 2 waived -> FAILED"
+    # The four warnings: prod's images are pinned by tag, not by digest (image-digest).
+    assert f"  {broken_prod}: 1 error, 4 warnings, 2 waived -> FAILED" in lines
+    assert lines[-1] == "check: 1 set: 1 error, 4 warnings, 2 waived -> FAILED"
 
 
 def test_json_for_ci(broken_prod: Path, capsys):
@@ -66,10 +67,12 @@ def test_json_for_ci(broken_prod: Path, capsys):
     document = json.loads(out)
     assert document["format"] == "honeydue-gitops/check/v1"
     assert document["ok"] is False
-    assert document["summary"] == {"sets": 1, "errors": 1, "warnings": 0, "waived": 2}
+    assert document["summary"] == {"sets": 1, "errors": 1, "warnings": 4, "waived": 2}
     (only,) = document["sets"]
     assert set(only) == {"name", "paths", "ok", "summary", "findings", "waived", "capacity", "notes"}
-    assert only["findings"] == [{
+    assert sorted(f["object"]["name"] for f in only["findings"] if f["rule"] == "image-digest") == [
+        "admin", "api", "redis", "worker"]
+    assert [f for f in only["findings"] if f["rule"] != "image-digest"] == [{
         "rule": "service-selector",
         "severity": "error",
         "object": {"kind": "Service", "namespace": "honeydue", "name": "api"},
@@ -100,7 +103,7 @@ def test_a_waiver_with_a_reason_passes_and_is_listed(broken_prod: Path, capsys):
     assert code == 0
     assert "  waived  service-selector  Service honeydue/api        spec.selector" in out
     assert "      reason: pods come from the legacy chart" in out
-    assert out.splitlines()[-1] == "check: 1 set: 0 errors, 0 warnings, 3 waived -> passed"
+    assert out.splitlines()[-1] == "check: 1 set: 0 errors, 4 warnings, 3 waived -> passed"
     code, out, _ = run(capsys, str(broken_prod), "--format", "json")
     waived = {(w["rule"], w["object"]["name"], w["reason"]) for w in json.loads(out)["sets"][0]["waived"]}
     assert ("service-selector", "api", "pods come from the legacy chart") in waived
@@ -123,7 +126,8 @@ def test_misspelt_unused_and_unwaivable_waivers_are_warnings(synthesized: Path, 
     edit(root, "Service", "redis", _waive("waiver-reason", "trying"))
     code, out, _ = run(capsys, str(root), "--format", "json")
     assert code == 0
-    found = {(f["rule"], f["severity"], f["object"]["name"], f["message"]) for f in json.loads(out)["sets"][0]["findings"]}
+    found = {(f["rule"], f["severity"], f["object"]["name"], f["message"])
+             for f in json.loads(out)["sets"][0]["findings"] if f["rule"] != "image-digest"}
     assert found == {
         ("waiver-unknown-rule", "warning", "api", "waives service-selecter, which is not a rule of this check"),
         ("waiver-unused", "warning", "admin", "waives service-selector, which reports nothing on this object"),

@@ -243,6 +243,38 @@ def test_a_registry_port_is_not_a_tag():
     )
 
 
+def test_a_reference_the_grammar_refuses_is_an_error():
+    assert image_tag_problem("gitea.treytartt.com/Treytartt/api:1") == (
+        Severity.ERROR,
+        "has upper case in its repository path 'Treytartt/api', which no registry serves: the kubelet cannot pull it",
+    )
+
+
+DIGEST = "sha256:" + "ab" * 32
+
+
+def test_production_images_without_a_digest_are_warned_about_one_by_one(prod_copy: Path):
+    outcome = check(prod_copy)
+    found = sorted((f.name, f.field, f.message, f.fix) for f in active(outcome, "image-digest"))
+    assert [name for name, *_ in found] == ["admin", "api", "redis", "worker"]
+    assert found[2] == (
+        "redis", "spec.template.spec.containers[redis].image",
+        "image docker.io/library/redis:7.4.2-alpine goes to production by tag alone, without a digest",
+        "append the digest the registry reports for it: docker.io/library/redis:7.4.2-alpine@sha256:<digest>",
+    )
+    assert {f.severity for f in active(outcome, "image-digest")} == {Severity.WARNING}
+
+
+def test_a_digest_silences_the_warning(prod_copy: Path):
+    pinned = f"docker.io/library/redis:7.4.2-alpine@{DIGEST}"
+    edit(prod_copy, "Deployment", "redis", lambda d: container(d, "redis").update({"image": pinned}))
+    assert sorted(f.name for f in active(check(prod_copy), "image-digest")) == ["admin", "api", "worker"]
+
+
+def test_only_a_production_cluster_asks_for_digests(synthesized: Path, tmp_path: Path):
+    assert active(check(copy_env(synthesized, tmp_path, "staging")), "image-digest") == []
+
+
 # --- secrets -------------------------------------------------------------------------------------
 
 def test_plaintext_secret_values(tmp_path: Path):

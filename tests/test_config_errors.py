@@ -65,8 +65,9 @@ def test_unknown_key(tmp_path, config_copy, dist):
 def test_wrong_type(tmp_path, config_copy, dist):
     line = _edit(config_copy, "    port: 8000\n", "    port: eight-thousand\n", file="base.yaml")
     _assert_rejected(tmp_path, dist, (
-        f"config/base.yaml:{line}: services.api.port: got 'eight-thousand', expected a whole number.\n"
-        "  fix: write port as a whole number (Port the container serves on; omit if it serves nothing).\n"
+        f'config/base.yaml:{line}: services.api.port: got "eight-thousand", expected a port number such as 8000.\n'
+        "  fix: write port as a port number such as 8000 (Port the container serves on; omit if it serves "
+        "nothing).\n"
     ))
 
 
@@ -108,7 +109,8 @@ def test_missing_tag(tmp_path, config_copy, dist):
     _assert_rejected(tmp_path, dist, (
         f"config/base.yaml:{line}: services.admin.image: "
         "image 'gitea.treytartt.com/treytartt/honeydue-admin' has no tag.\n"
-        "  fix: append ':<tag>' naming a released build, e.g. ':6f303dbbaa' (never 'latest').\n"
+        "  fix: append ':<tag>' naming a released build, e.g. ':6f303dbbaa' (never 'latest'), "
+        "or '@sha256:<digest>'.\n"
     ))
 
 

@@ -47,6 +47,7 @@ def test_environment_defaults(env: Environment):
     assert env.secrets == {}
     assert env.settings == {}
     assert env.service_urls == {}
+    assert env.not_secret == {}
 
 
 def test_cluster_defaults(env: Environment):
@@ -55,6 +56,7 @@ def test_cluster_defaults(env: Environment):
     assert env.cluster.pod_cidr == "10.42.0.0/16"
     assert env.cluster.nodes[0].address is None
     assert env.cluster.kubernetes_patch_version == "1.34.0"
+    assert env.cluster.production is False
 
 
 def test_edge_defaults(env: Environment):
@@ -148,6 +150,13 @@ def test_settings_accept_bare_numbers_as_text():
 def test_settings_reject_booleans():
     with pytest.raises(ValidationError, match="settings values are text, got bool True"):
         Environment.model_validate({**MINIMAL, "settings": {"FLAG": True}})
+
+
+def test_containers_run_above_every_host_user():
+    web = MINIMAL["services"]["web"]
+    with pytest.raises(ValidationError, match="greater than or equal to 10000"):
+        Environment.model_validate({**MINIMAL, "services": {"web": {**web, "runAsUser": 9999}}})
+    assert model.MIN_UID == 10000
 
 
 def test_memory_limit_below_request_is_rejected():

@@ -29,6 +29,15 @@ def test_image_references_split_tag_from_registry_port_and_digest():
     assert split_image("registry.example:5000/ops/agent:2.1") == ("registry.example:5000/ops/agent", "2.1")
     assert split_image("registry.example:5000/ops/agent") == ("registry.example:5000/ops/agent", "(no tag)")
     assert split_image("redis:7@sha256:ab12") == ("redis", "7@sha256:ab12")
+    assert split_image("redis:7@sha256:" + "ab" * 32) == ("redis", "7@sha256:abababababab…")
+
+
+def test_a_digest_change_is_an_image_change():
+    old, new = "a.io/x/api:1@sha256:" + "a" * 64, "a.io/x/api:1@sha256:" + "b" * 64
+    assert image_change(old, new) == "image api 1@sha256:aaaaaaaaaaaa… → 1@sha256:bbbbbbbbbbbb…"
+    assert image_change("a.io/x/api:1", old) == "image api 1 → 1@sha256:aaaaaaaaaaaa…"
+    # Digests that agree on the shown part are shown whole.
+    assert image_change(old, old[:-1] + "c") == f"image api 1@sha256:{'a' * 64} → 1@sha256:{'a' * 63}c"
     assert image_change("a/api:1", "a/api:2") == "image api 1 → 2"
     assert image_change("a/api:1", "b/api:1") == "image a/api:1 → b/api:1"
 

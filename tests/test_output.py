@@ -158,7 +158,7 @@ def test_failing_synth_leaves_dist_untouched(tmp_path: Path, config_copy: Path):
     with pytest.raises(ConfigError):
         synth(config_copy, out)
     assert _tree(out) == before
-    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".dist.")] == []
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".dist.") and p.is_dir()] == []
 
 
 def test_objects_removed_from_config_disappear(tmp_path: Path, config_copy: Path):
@@ -219,3 +219,69 @@ def test_swap_in_replaces_a_directory(tmp_path: Path):
     assert sorted(p.name for p in target.iterdir()) == ["new.yaml"]
     assert not new.exists()
     shutil.rmtree(scratch)
+
+
+def _swap_fixture(tmp_path: Path) -> tuple[Path, Path, Path]:
+    target, new, scratch = tmp_path / "target", tmp_path / "scratch" / "new", tmp_path / "scratch"
+    for d, name in ((target, "old.yaml"), (new, "new.yaml")):
+        d.mkdir(parents=True)
+        (d / name).write_text(name)
+    return target, new, scratch
+
+
+def test_swap_in_exchanges_in_one_step_and_keeps_the_old_tree_in_scratch(tmp_path: Path, monkeypatch):
+    target, new, scratch = _swap_fixture(tmp_path)
+    calls = []
+
+    def exchange(a: Path, b: Path) -> bool:
+        calls.append((a, b))
+        a.rename(tmp_path / "swap")
+        b.rename(a)
+        (tmp_path / "swap").rename(b)
+        return True
+
+    monkeypatch.setattr(output.exchange, "exchange", exchange)
+    output.swap_in(new, target, scratch)
+    assert calls == [(new, target)]
+    assert [p.name for p in target.iterdir()] == ["new.yaml"]
+    assert [p.relative_to(scratch).as_posix() for p in scratch.rglob("*.yaml")][0].endswith("/target/old.yaml")
+
+
+def test_swap_in_falls_back_to_two_renames(tmp_path: Path, monkeypatch):
+    target, new, scratch = _swap_fixture(tmp_path)
+    monkeypatch.setattr(output.exchange, "exchange", lambda a, b: False)
+    output.swap_in(new, target, scratch)
+    assert [p.name for p in target.iterdir()] == ["new.yaml"]
+    assert len(list(scratch.glob("old-*/target/old.yaml"))) == 1
+
+
+def _dead_pid() -> int:
+    done = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    return int(done.stdout)
+
+
+def test_staging_directories_are_named_after_their_process(tmp_path: Path):
+    staging = output.staging_dir(tmp_path / "dist")
+    assert staging.name.startswith(f".dist.{os.getpid()}.")
+
+
+def test_the_next_run_removes_staging_left_by_a_dead_process_only(tmp_path: Path):
+    out = tmp_path / "dist"
+    out.mkdir()
+    dead = tmp_path / f".dist.{_dead_pid()}.abc"
+    alive = output.staging_dir(out)
+    legacy = tmp_path / ".dist.x1y2z3"  # no pid: written before staging names carried one
+    for d in (dead, legacy):
+        (d / "new").mkdir(parents=True)
+    assert output.remove_stale_staging(out) == [dead, legacy]
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["dist", alive.name])
+
+
+def test_a_run_killed_between_the_fallback_renames_gets_its_tree_back(tmp_path: Path):
+    out = tmp_path / "dist"
+    old = tmp_path / f".dist.{_dead_pid()}.abc" / "old-1" / "dist"
+    old.mkdir(parents=True)
+    (old / "kept.yaml").write_text("kept")
+    output.remove_stale_staging(out)
+    assert (out / "kept.yaml").read_text() == "kept"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["dist"]

@@ -278,6 +278,16 @@ def test_every_container_meets_pod_security_restricted(prod: Manifests):
             assert set(volume) - {"name"} <= allowed
 
 
+def test_every_workload_runs_with_user_and_group_ids_above_the_hosts(prod: Manifests):
+    for name in WORKLOADS:
+        spec = pod_spec(prod.get("Deployment", name))
+        ids = [spec["securityContext"][k] for k in ("runAsUser", "runAsGroup", "fsGroup") if k in spec["securityContext"]]
+        ids += [c["securityContext"][k] for c in spec["containers"] for k in ("runAsUser", "runAsGroup")]
+        assert ids and min(ids) >= 10000, (name, ids)
+    # Redis included: its data volume is group-owned by the pod's group.
+    assert pod_spec(prod.get("Deployment", "redis"))["securityContext"]["fsGroup"] == 10001
+
+
 def test_writable_paths_are_emptydir_mounts(prod: Manifests):
     admin = prod.get("Deployment", "admin")
     volumes = {v["name"]: v for v in pod_spec(admin)["volumes"]}

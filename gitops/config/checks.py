@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from gitops.config.credentials import credential_shape
 from gitops.config.errors import Path
 from gitops.config.model import Environment
 
@@ -24,6 +25,7 @@ def check(env: Environment) -> list[Finding]:
         *_ports(env),
         *_secret_references(env),
         *_setting_references(env),
+        *_credentials(env),
         *_service_urls(env),
         *_registry(env),
         *_hosts(env),
@@ -91,6 +93,24 @@ def _secret_references(env: Environment) -> Iterator[Finding]:
                     f"secret '{ref.secret}' declares no key '{ref.key}'",
                     f"add '{ref.key}' to secrets.{ref.secret}.keys, or use one of: {', '.join(declared.keys)}",
                 )
+
+
+def _credentials(env: Environment) -> Iterator[Finding]:
+    for key, value in env.settings.items():
+        reason = credential_shape(key, value)
+        if reason and key not in env.not_secret:
+            yield (
+                ("settings", key),
+                f"setting {key} looks like a credential ({reason}), and settings are published in plain text "
+                "in git and in the settings ConfigMap",
+                f"declare a Secret for it under secrets: and read it through secretEnv: {{{key}: {{secret: <name>, "
+                f"key: {key}}}}}, then remove it from settings; if it is not secret, say why under "
+                f"notSecret: {{{key}: <reason>}}",
+            )
+    for key in env.not_secret:
+        if key not in env.settings:
+            yield (("notSecret", key), f"notSecret names {key}, which is not a setting",
+                   f"remove {key} from notSecret, or add it under settings")
 
 
 def _setting_references(env: Environment) -> Iterator[Finding]:

@@ -18,12 +18,14 @@ from pathlib import Path as FsPath
 from pydantic import BaseModel, ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.error import YAMLError
+from ruamel.yaml.reader import ReaderError
 
 from gitops.config.checks import check
 from gitops.config.errors import ConfigError, Path, Problem, dotted
 from gitops.config.model import Environment
-from gitops.config.values import Invalid
+from gitops.config.reading import read_text, refuse_tags_and_aliases
+from gitops.config.values import Expect, Invalid, is_name, name_like
 from gitops.layout import CONFIG_DIR
 
 SCHEMA_FILE = "schema.json"
@@ -53,17 +55,29 @@ def environment_names(config_dir: FsPath) -> list[str]:
     return sorted(p.stem for p in config_dir.glob("*.yaml") if p.name != BASE_FILE)
 
 
+def _syntax(shown: str, err: Exception, text: str) -> ConfigError:
+    """A parser error as a problem at its line."""
+    mark = getattr(err, "problem_mark", None) or getattr(err, "context_mark", None)
+    if isinstance(err, RecursionError):
+        line, what = 1, "lists and mappings are nested too deeply"
+    elif isinstance(err, ReaderError):
+        character = err.character if isinstance(err.character, int) else ord(err.character)
+        line = text[: err.position].count("\n") + 1
+        what = f"it holds the control character U+{character:04X}, which YAML does not allow"
+    else:
+        line = mark.line + 1 if mark else 0
+        what = str(getattr(err, "problem", None) or getattr(err, "context", None) or err)
+    return ConfigError([Problem(shown, line, "(syntax)", f"YAML cannot be read: {what}", "correct the YAML at this line")])
+
+
 def _read(path: FsPath) -> CommentedMap:
     shown = display_path(path)
+    text = read_text(path, shown)
     try:
-        document = YAML(typ="rt").load(path.read_text())
-    except MarkedYAMLError as err:
-        mark = err.problem_mark or err.context_mark
-        line = mark.line + 1 if mark else 0
-        raise ConfigError(
-            [Problem(shown, line, "(syntax)", f"YAML cannot be read: {err.problem or err.context}",
-                     "correct the YAML at this line")]
-        ) from None
+        refuse_tags_and_aliases(text, shown, pure=True)
+        document = YAML(typ="rt").load(text)
+    except (YAMLError, RecursionError) as err:
+        raise _syntax(shown, err, text) from None
     if document is None:
         return CommentedMap()
     if not isinstance(document, CommentedMap):
@@ -124,14 +138,17 @@ def _quick(layers: list[FsPath]) -> Environment | None:
     data: dict = {}
     try:
         for layer in layers:
-            document = YAML(typ="safe", pure=False).load(layer.read_text())
+            text = read_text(layer, display_path(layer))
+            # Tags and aliases are refused from the event stream, before anything is constructed.
+            refuse_tags_and_aliases(text, display_path(layer), pure=False)
+            document = YAML(typ="safe", pure=False).load(text)
             if document is None:
                 continue
             if not isinstance(document, dict):
                 return None
             _overlay(data, document, (), {}, {})
         config = Environment.model_validate(data)
-    except (YAMLError, ValidationError):
+    except (YAMLError, ValidationError, RecursionError, TypeError):
         return None
     return None if check(config) else config
 
@@ -145,6 +162,14 @@ def load(name: str, config_dir: FsPath) -> LoadedEnvironment:
         raise ConfigError(
             [Problem(shown, 0, "(file)", f"no config for environment '{name}'", f"use one of: {known}")]
         )
+    if not is_name(name):
+        raise ConfigError([Problem(
+            shown, 0, "(file)",
+            f"'{name}' cannot name an environment: it becomes a label value, a directory of dist/ and part of "
+            "object names",
+            f"rename the file to {display_path(config_dir / (name_like(name) + '.yaml'))} (lowercase letters, "
+            "digits and '-', starting with a letter)",
+        )])
     base = config_dir / BASE_FILE
     layers = ([base] if base.is_file() else []) + [source]
     quick = _quick(layers)
@@ -238,9 +263,9 @@ def _field_description(path: Path) -> str:
 
 
 _EXPECTED = {
-    "int_type": "a whole number",
-    "int_parsing": "a whole number",
-    "int_from_float": "a whole number",
+    "int_type": "a whole number such as 3",
+    "int_parsing": "a whole number such as 3",
+    "int_from_float": "a whole number such as 3",
     "bool_type": "true or false",
     "bool_parsing": "true or false",
     "string_type": "text",
@@ -249,6 +274,68 @@ _EXPECTED = {
     "model_attributes_type": "a mapping of key: value lines",
     "list_type": "a list of '- item' lines",
 }
+
+
+def _annotation_at(path: Path) -> tuple[object, list]:
+    """The type config expects at path, and the metadata (validators, Expect) attached to it."""
+    current: object = Environment
+    metadata: list = []
+    for part in path:
+        if isinstance(current, type) and issubclass(current, BaseModel):
+            field = next((f for f in current.model_fields.values() if f.alias == part), None)
+            if field is None:
+                return None, []
+            current, metadata = field.annotation, list(field.metadata)
+        elif typing.get_origin(current) in (list, dict):
+            current, metadata = typing.get_args(current)[-1], []
+        else:
+            return None, []
+        while typing.get_origin(current) in (typing.Annotated, typing.Union, types.UnionType):
+            args = typing.get_args(current)
+            if typing.get_origin(current) is typing.Annotated:
+                metadata += args[1:]
+            current = next(a for a in args if a is not type(None))
+    return current, metadata
+
+
+def _expected(kind: str, loc: Path) -> str:
+    _, metadata = _annotation_at(loc)
+    words = next((m.words for m in metadata if isinstance(m, Expect)), None)
+    return words or _EXPECTED[kind]
+
+
+def _yaml_value(value: object) -> str:
+    """A value as the operator wrote it: true, not True; "3" in quotes when it was text."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return "null"
+    if isinstance(value, str):
+        return f'"{value}"' if value else '""'
+    if isinstance(value, (dict, list)):
+        return "a mapping" if isinstance(value, dict) else "a list"
+    return str(value)
+
+
+def _reads_as(text: str, kind: str) -> bool:
+    """Whether YAML would read text, unquoted, as the type kind asks for (so it must have been quoted)."""
+    if kind == "bool_type":
+        return text in ("true", "false")
+    return kind == "int_type" and text.lstrip("-").isdigit()
+
+
+def _wrong_type(kind: str, loc: Path, key: str, got: object) -> tuple[str, str]:
+    expected = _expected(kind, loc)
+    subject = key if loc and not isinstance(loc[-1], int) else None
+    if isinstance(got, str) and _reads_as(got, kind):
+        return (f"got {_yaml_value(got)} in quotes, which is text, expected {expected}",
+                f"remove the quotes: {subject}: {got}" if subject else f"remove the quotes around {got}")
+    if kind == "string_type" and isinstance(got, (int, float)) and not isinstance(got, bool):
+        return (f"got the number {got}, expected {expected}",
+                f'quote it: {subject}: "{got}"' if subject else f'quote it: "{got}"')
+    description = _field_description(loc)
+    fix = f"write {subject or 'it'} as {expected}" + (f" ({description})" if description else "")
+    return f"got {_yaml_value(got)}, expected {expected}", fix
 
 
 def _from_pydantic(error: dict, where: Where, shown: str) -> Problem:
@@ -288,10 +375,7 @@ def _from_pydantic(error: dict, where: Where, shown: str) -> Problem:
         problem = error["msg"].lower()
         fix = _field_description(loc) or "see config/schema.json for the expected shape"
     elif kind in _EXPECTED:
-        expected = _EXPECTED[kind]
-        problem = f"got {got!r}, expected {expected}"
-        description = _field_description(loc)
-        fix = f"write {key} as {expected}" + (f" ({description})" if description else "")
+        problem, fix = _wrong_type(kind, loc, key, got)
     else:
         problem = error["msg"]
         fix = _field_description(loc) or "see config/schema.json for the expected shape"

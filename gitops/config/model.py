@@ -20,6 +20,7 @@ from gitops.config.values import (
     Cpu,
     Duration,
     EnvName,
+    Expect,
     GitUrl,
     Hostname,
     Image,
@@ -35,7 +36,10 @@ from gitops.config.values import (
 
 
 class Model(BaseModel):
+    # strict: a number is a number and true/false is a boolean; pydantic's lax mode would read
+    # replicas: true as 1 and replicas: "3" as 3, hiding a mistake the operator has to see.
     model_config = ConfigDict(
+        strict=True,
         extra="forbid",
         alias_generator=to_camel,
         validate_by_alias=True,
@@ -56,8 +60,14 @@ def _setting_text(value: object) -> object:
     return value
 
 
+# A node's system users sit below 1000 and its login users count up from 1000 (login.defs SYS_UID_MAX 999,
+# UID_MIN 1000): container ids from 10000 up do not share a number with any account on the node, so files a
+# container writes to a host path belong to no one there.
+MIN_UID = 10000
+
 SettingText = Annotated[str, BeforeValidator(_setting_text)]
-Port = Annotated[int, Field(ge=1, le=65535)]
+Reason = Annotated[str, Field(min_length=1), Expect("a sentence saying why")]
+Port = Annotated[int, Field(ge=1, le=65535), Expect("a port number such as 8000")]
 
 
 class Node(Model):
@@ -85,6 +95,10 @@ class Cluster(Model):
     system_reserved: Reserve = Field(default_factory=Reserve, description="What each node keeps for itself")
     pod_cidr: Cidr = Field(
         default="10.42.0.0/16", description="Cluster pod network (k3s --cluster-cidr); node-side pod traffic uses it"
+    )
+    production: bool = Field(
+        default=False,
+        description="The cluster serves real users: `main.py check` then warns about every image not pinned by digest",
     )
 
     @property
@@ -223,7 +237,7 @@ class Service(Model):
     unit: Literal["infrastructure", "apps"] = Field(
         default="apps", description="Delivery unit: infrastructure is applied before apps"
     )
-    image: Image = Field(description="Container image with a pinned tag")
+    image: Image = Field(description="Container image, pinned by a tag, a digest or both")
     args: list[str] = Field(default_factory=list, description="Arguments passed to the image's entrypoint")
     replicas: int = Field(default=1, ge=1, description="Number of pods")
     singleton: bool = Field(
@@ -249,7 +263,12 @@ class Service(Model):
         default_factory=lambda: ["/tmp"],
         description="Directories the app writes to; everything else is a read-only filesystem",
     )
-    run_as_user: int = Field(default=10001, ge=1, description="Non-root user id the container runs as")
+    run_as_user: int = Field(
+        default=10001,
+        ge=MIN_UID,
+        description="User and group id the container runs as: at least 10000, above every user the nodes' own "
+        "systems create, so a process that escapes its container owns nothing on the host",
+    )
     storage: Storage | None = Field(default=None, description="A persistent volume for the service's data")
     service_account_token: bool = Field(
         default=False, description="Mount a Kubernetes API token (only for services that call the API)"
@@ -303,6 +322,11 @@ class Environment(Model):
     )
     settings: dict[EnvName, SettingText] = Field(
         default_factory=dict, description="Non-secret settings, published as a ConfigMap"
+    )
+    not_secret: dict[EnvName, Reason] = Field(
+        default_factory=dict,
+        description="Settings whose name or value looks like a credential but is not one, each with the reason "
+        "(e.g. TOKEN_TTL_SECONDS: a lifetime, not a token); any other credential-like setting is refused",
     )
     service_urls: dict[EnvName, ServiceUrl] = Field(
         default_factory=dict, description="Settings whose value is the URL of a service, derived from it"

@@ -12,6 +12,8 @@ from typing import Annotated
 
 from pydantic import AfterValidator, WithJsonSchema
 
+from gitops.k8s import images
+
 
 class Invalid(ValueError):
     """A value the operator wrote that cannot be used, with what to do about it."""
@@ -30,7 +32,6 @@ _HOSTNAME = re.compile(rf"^(?=.{{1,253}}$){_DNS_LABEL}(?:\.{_DNS_LABEL})+$")
 _NAME = re.compile(r"^[a-z](?:[a-z0-9-]{0,61}[a-z0-9])?$")
 _ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _SECRET_KEY = re.compile(r"^[-._a-zA-Z0-9]+$")
-_TAG = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$")
 
 
 def cpu_millis(text: str) -> int:
@@ -93,8 +94,19 @@ def _check_hostname(text: str) -> str:
     return text
 
 
+def is_name(text: str) -> bool:
+    """A Kubernetes object name and label value: an RFC 1035 label, which is also a safe path segment."""
+    return bool(_NAME.match(text))
+
+
+def name_like(text: str) -> str:
+    """The nearest valid name, for a fix: 'Prod Copy' -> 'prod-copy'."""
+    words = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    return (words if words[:1].isalpha() else f"env-{words}".rstrip("-"))[:63].rstrip("-")
+
+
 def _check_name(text: str) -> str:
-    if not _NAME.match(text):
+    if not is_name(text):
         raise Invalid(
             f"'{text}' cannot name a Kubernetes object",
             "use at most 63 lowercase letters, digits and '-', starting with a letter, e.g. api",
@@ -184,78 +196,53 @@ def _check_ip(text: str) -> str:
     return text
 
 
-@dataclass(frozen=True)
-class ImageRef:
-    """A container image reference split into the parts the constructs need."""
-
-    registry: str
-    repository: str
-    tag: str
-
-    @property
-    def text(self) -> str:
-        return f"{self.registry}/{self.repository}:{self.tag}"
-
-
-def parse_image(text: str) -> ImageRef:
-    """Split 'registry/owner/name:tag'; the registry host is required so pulls are explicit."""
-    if "@" in text:
-        raise Invalid(
-            f"image '{text}' uses a digest",
-            "pin a tag instead (digests are not supported by this generator yet)",
-        )
-    head, _, tag = text.rpartition(":")
-    if not head or "/" in tag:
-        raise Invalid(
-            f"image '{text}' has no tag",
-            "append ':<tag>' naming a released build, e.g. ':6f303dbbaa' (never 'latest')",
-        )
-    if tag == "latest":
-        raise Invalid(
-            f"image '{text}' uses the floating tag 'latest'",
-            "pin the tag of a released build, e.g. the git commit the image was built from",
-        )
-    if not _TAG.match(tag):
-        raise Invalid(f"image '{text}' has an invalid tag '{tag}'", "use letters, digits, '_', '.' and '-'")
-    registry, _, repository = head.partition("/")
-    if "." not in registry and ":" not in registry and registry != "localhost":
-        raise Invalid(
-            f"image '{text}' does not name its registry",
-            f"write the registry host first, e.g. docker.io/library/{head} or gitea.treytartt.com/{head}",
-        )
-    if not repository:
-        raise Invalid(f"image '{text}' has no repository after the registry", "write registry/owner/name:tag")
-    return ImageRef(registry=registry, repository=repository, tag=tag)
-
-
 def _check_image(text: str) -> str:
-    parse_image(text)
+    try:
+        images.parse_image(text)
+    except images.ImageError as err:
+        raise Invalid(err.problem, err.fix) from None
     return text
 
 
-def _string(pattern: str, description: str) -> WithJsonSchema:
-    return WithJsonSchema({"type": "string", "pattern": pattern, "description": description})
+@dataclass(frozen=True)
+class Expect:
+    """What a value type holds, in the words an error message uses ("a CPU quantity such as 250m or 2")."""
+
+    words: str
 
 
-Cpu = Annotated[str, AfterValidator(_check_cpu), _string(_CPU.pattern, "CPU quantity, e.g. 250m or 1")]
-Memory = Annotated[str, AfterValidator(_check_memory), _string(_MEMORY.pattern, "memory quantity, e.g. 512Mi or 2Gi")]
-VolumeSize = Annotated[str, AfterValidator(_check_gibibytes), _string(_GIBIBYTES.pattern, "volume size, e.g. 2Gi")]
-Hostname = Annotated[str, AfterValidator(_check_hostname), _string(_HOSTNAME.pattern, "DNS hostname")]
-Name = Annotated[str, AfterValidator(_check_name), _string(_NAME.pattern, "Kubernetes object name (RFC 1035 label)")]
-EnvName = Annotated[str, AfterValidator(_check_env_name), _string(_ENV_NAME.pattern, "environment variable name")]
-SecretKey = Annotated[str, AfterValidator(_check_secret_key), _string(_SECRET_KEY.pattern, "key inside a Secret")]
-Duration = Annotated[str, AfterValidator(_check_duration), _string(_DURATION.pattern, "duration, e.g. 10m or 1h30m")]
-GitUrl = Annotated[
-    str,
-    AfterValidator(_check_git_url),
-    WithJsonSchema({"type": "string", "pattern": _GIT_URL.pattern, "description": "http(s):// or ssh:// git URL"}),
-]
-Cidr = Annotated[
-    str, AfterValidator(_check_cidr), WithJsonSchema({"type": "string", "description": "CIDR, e.g. 10.42.0.0/16"})
-]
-IpAddress = Annotated[str, AfterValidator(_check_ip), WithJsonSchema({"type": "string", "description": "IP address"})]
-Image = Annotated[
-    str,
-    AfterValidator(_check_image),
-    WithJsonSchema({"type": "string", "description": "registry/owner/name:tag with a pinned tag (never latest)"}),
-]
+def _string(pattern: str | None, description: str) -> WithJsonSchema:
+    schema = {"type": "string", "description": description}
+    return WithJsonSchema(schema | ({"pattern": pattern} if pattern else {}))
+
+
+def _text(check, pattern: str | None, description: str, words: str) -> object:
+    return Annotated[str, AfterValidator(check), _string(pattern, description), Expect(words)]
+
+
+Cpu = _text(_check_cpu, _CPU.pattern, "CPU quantity, e.g. 250m or 1", "a CPU quantity such as 250m or 2")
+Memory = _text(
+    _check_memory, _MEMORY.pattern, "memory quantity, e.g. 512Mi or 2Gi", "a memory quantity such as 512Mi or 2Gi"
+)
+VolumeSize = _text(_check_gibibytes, _GIBIBYTES.pattern, "volume size, e.g. 2Gi", "a size in whole Gi such as 2Gi")
+Hostname = _text(_check_hostname, _HOSTNAME.pattern, "DNS hostname", "a DNS hostname such as api.myhoneydue.com")
+Name = _text(
+    _check_name, _NAME.pattern, "Kubernetes object name (RFC 1035 label)",
+    "a name of lowercase letters, digits and '-' such as api",
+)
+EnvName = _text(_check_env_name, _ENV_NAME.pattern, "environment variable name", "a variable name such as SMTP_HOST")
+SecretKey = _text(_check_secret_key, _SECRET_KEY.pattern, "key inside a Secret", "a Secret key such as DATABASE_URL")
+Duration = _text(
+    _check_duration, _DURATION.pattern, "duration, e.g. 10m or 1h30m", "a duration such as 10m or 1h30m"
+)
+GitUrl = _text(
+    _check_git_url, _GIT_URL.pattern, "http(s):// or ssh:// git URL",
+    "a repository URL such as https://gitea.treytartt.com/owner/repo.git",
+)
+Cidr = _text(_check_cidr, None, "CIDR, e.g. 10.42.0.0/16", "a network such as 10.42.0.0/16")
+IpAddress = _text(_check_ip, None, "IP address", "an IP address such as 178.104.247.152")
+Image = _text(
+    _check_image, None,
+    "registry/owner/name:tag, registry/owner/name@sha256:<digest> or both; never latest",
+    "an image reference such as gitea.treytartt.com/owner/name:tag",
+)

@@ -40,6 +40,7 @@ class Cluster:
     reserved_memory_bytes: int
     architecture: str | None = None
     kubernetes_version: str | None = None
+    production: bool = False  # the cluster serves real users (check's image-digest rule)
 
 
 @dataclass
@@ -94,6 +95,7 @@ def read(resources: list[Resource]) -> Declared:
                     reserved_memory_bytes=memory_bytes(reserve.get("memory", 0)),
                     architecture=cluster.get("architecture"),
                     kubernetes_version=cluster.get("kubernetesVersion"),
+                    production=cluster.get("production") is True,
                 )
             except (KeyError, TypeError, ValueError) as err:
                 raise DeclarationError(f"{resource.path}: {resource} data.{CLUSTER_KEY} is malformed: {err}") from None

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from gitops.errors import GeneratorError
-from gitops.render import yamlio
+from gitops.render import exchange, yamlio
 
 _FIRST_KEYS = ("apiVersion", "kind", "metadata", "name", "namespace")
 _FORBIDDEN_PREFIX = "cdk8s.io/"
@@ -84,25 +84,70 @@ def write_unit(directory: Path, objects: Iterable[dict], source: str, app_namesp
     return written
 
 
+STAGING_PREFIX = ".dist."
+OLD_TREE_PREFIX = "old-"
+
+
 def staging_dir(beside: Path) -> Path:
     """An empty directory next to ``beside`` (same filesystem: moving it in is a rename).
 
-    Its name starts with '.dist.', which .gitignore ignores, so an interrupted
-    run leaves nothing that git or a sync engine would pick up.
+    Its name starts with '.dist.<pid>.', which .gitignore ignores, so an interrupted
+    run leaves nothing that git or a sync engine would pick up, and the next run
+    knows from the pid whether its owner is gone (remove_stale_staging).
     """
     beside.parent.mkdir(parents=True, exist_ok=True)
-    return Path(tempfile.mkdtemp(prefix=".dist.", dir=beside.parent))
+    return Path(tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}{os.getpid()}.", dir=beside.parent))
 
 
 def swap_in(new: Path, target: Path, scratch: Path) -> None:
-    """Replace target with new by two renames; readers never see a half-written tree.
+    """Replace target with new in one atomic exchange where the OS offers one (gitops/render/exchange.py).
 
-    The old tree is moved into scratch (a staging_dir) and deleted with it.
+    The old tree ends up in scratch (a staging_dir) and is deleted with it.
+    Elsewhere it is two renames, and the old tree waits in scratch for
+    remove_stale_staging to put it back if the run dies between them.
     """
-    if target.exists():
-        target.rename(Path(tempfile.mkdtemp(prefix="old-", dir=scratch)) / target.name)
     target.parent.mkdir(parents=True, exist_ok=True)
-    new.rename(target)
+    if not target.exists():
+        new.rename(target)
+        return
+    old = Path(tempfile.mkdtemp(prefix=OLD_TREE_PREFIX, dir=scratch)) / target.name
+    if exchange.exchange(new, target):
+        new.rename(old)  # new's path now holds the old tree
+    else:
+        target.rename(old)
+        new.rename(target)
+
+
+def _owner_alive(staging: Path) -> bool:
+    pid = staging.name.removeprefix(STAGING_PREFIX).partition(".")[0]
+    if not pid.isdigit():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # alive, someone else's
+    return True
+
+
+def remove_stale_staging(out_dir: Path) -> list[Path]:
+    """Delete the staging directories beside out_dir whose process is gone; returns them.
+
+    A run killed between the two renames of the fallback swap left out_dir
+    missing and its old tree in staging: that tree is moved back first.
+    """
+    removed = []
+    for staging in sorted(out_dir.parent.glob(f"{STAGING_PREFIX}*")):
+        if not staging.is_dir() or _owner_alive(staging):
+            continue
+        if not out_dir.exists():
+            for old in staging.glob(f"{OLD_TREE_PREFIX}*/{out_dir.name}"):
+                old.rename(out_dir)
+                break
+        shutil.rmtree(staging, ignore_errors=True)
+        removed.append(staging)
+    return removed
 
 
 def write_text_atomically(path: Path, text: str) -> None:

@@ -15,8 +15,9 @@ from pathlib import Path
 from gitops.config import ConfigError, LoadedEnvironment, Problem, environment_names, load
 from gitops.config.loader import SCHEMA_FILE, display_path
 from gitops.config.schema import schema_text
-from gitops.layout import CLUSTERS, INVENTORY_FILE
+from gitops.layout import CLUSTERS, INVENTORY_FILE, repository_path
 from gitops.render import inventory, output, secrets
+from gitops.render.lock import locked
 
 
 
@@ -62,7 +63,7 @@ def _encrypted_secrets(config_dir: Path, loaded: list[LoadedEnvironment]) -> dic
 def _write_environment(
     root: Path, loaded: LoadedEnvironment, directories: dict[str, list[dict]], encrypted: list[secrets.EncryptedSecret]
 ) -> int:
-    source = display_path(loaded.source)
+    source = repository_path(loaded.source)
     files = 0
     for directory, objects in directories.items():
         files += len(output.write_unit(root / directory, objects, source, loaded.config.namespace))
@@ -116,22 +117,24 @@ def synth(
     ]
     if leaked:
         raise output.OutputError("generated output holds plaintext Secret values:\n" + "\n".join(map(str, leaked)))
-    staging = output.staging_dir(out_dir)
-    try:
-        new = staging / "new"
-        new.mkdir()
-        files = sum(_write_environment(new, env, rendered[env.name], encrypted[env.name]) for env in loaded)
-        if whole_tree:
-            output.swap_in(new, out_dir, staging)
-        else:
-            for env in loaded:
-                for directory in _own_directories(env.name):
-                    if (new / directory).exists():
-                        output.swap_in(new / directory, out_dir / directory, staging)
-        if write_schema:
-            output.write_text_atomically(config_dir / SCHEMA_FILE, schema_text())
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+    with locked(out_dir):
+        output.remove_stale_staging(out_dir)
+        staging = output.staging_dir(out_dir)
+        try:
+            new = staging / "new"
+            new.mkdir()
+            files = sum(_write_environment(new, env, rendered[env.name], encrypted[env.name]) for env in loaded)
+            if whole_tree:
+                output.swap_in(new, out_dir, staging)
+            else:
+                for env in loaded:
+                    for directory in _own_directories(env.name):
+                        if (new / directory).exists():
+                            output.swap_in(new / directory, out_dir / directory, staging)
+            if write_schema:
+                output.write_text_atomically(config_dir / SCHEMA_FILE, schema_text())
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
     return SynthResult(environments=[env.name for env in loaded], files=files)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from gitops.k8s import images
 from gitops.k8s.quantities import QuantityError, cpu_millis, memory_bytes
 from gitops.review.check.context import Context
 from gitops.review.check.findings import Category, Issue, Severity, rule
@@ -210,13 +211,16 @@ MOVING_TAGS = {
 
 
 def image_tag_problem(image: str) -> tuple[Severity, str] | None:
-    if "@" in image:
+    try:
+        ref = images.split(image)
+    except images.ImageError as err:
+        return Severity.ERROR, f"{err.what}: the kubelet cannot pull it"
+    if ref.digest:
         return None  # a digest pins the content whatever the tag says
-    last = image.rsplit("/", 1)[-1]
-    if ":" not in last:
+    if ref.tag is None:
         return Severity.ERROR, "has no tag, so it pulls latest: every node may run a different build"
-    tag = last.rsplit(":", 1)[1]
-    if tag == "latest":
+    tag = ref.tag
+    if tag == images.FLOATING_TAG:
         return Severity.ERROR, "uses the tag latest: every node may run a different build"
     match = _VERSION.match(tag)
     # A first component of 5+ digits is a date or build number, not a major version.
@@ -251,6 +255,37 @@ def image_tag(ctx: Context) -> Iterator[Issue]:
                 yield Issue(
                     pod.resource, f"{container.field}.image", f"image {image} {what}",
                     "pin a full version (e.g. 7.4.2-alpine), a build tag, or a digest", severity,
+                )
+
+
+@rule(
+    "image-digest",
+    Category.POLICY,
+    Severity.WARNING,
+    severity_note="warning, only where the declarations ConfigMap says the cluster is production "
+    "(config: cluster.production)",
+    prevents="a production pod that pulls whatever its tag names today: a tag pushed again, or a registry that "
+    "was tampered with, changes what runs without a change in git",
+    fix="pin production images by digest: registry/owner/name:tag@sha256:<digest>",
+)
+def image_digest(ctx: Context) -> Iterator[Issue]:
+    cluster = ctx.declared.cluster
+    if cluster is None or not cluster.production:
+        return
+    for pod in ctx.pods:
+        for container in pod.containers():
+            image = container.spec.get("image")
+            if not isinstance(image, str):
+                continue
+            try:
+                pinned = images.split(image).digest is not None
+            except images.ImageError:
+                continue  # image-tag reports a reference that cannot be pulled
+            if not pinned:
+                yield Issue(
+                    pod.resource, f"{container.field}.image",
+                    f"image {image} goes to production by tag alone, without a digest",
+                    f"append the digest the registry reports for it: {image}@sha256:<digest>",
                 )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from gitops.k8s import images
 from gitops.review.diff import fields, workloads
 from gitops.review.diff.model import MISSING, ObjectDiff, Status, SummaryItem, WorkloadSummary
 
@@ -9,12 +10,9 @@ PROBES = ("startupProbe", "livenessProbe", "readinessProbe")
 
 
 def split_image(ref: str) -> tuple[str, str]:
-    """Repository and version (tag, digest, or both) of an image reference; a registry port is not a tag."""
-    name, at, digest = ref.partition("@")
-    slash, colon = name.rfind("/"), name.rfind(":")
-    repository, tag = (name[:colon], name[colon + 1:]) if colon > slash else (name, "")
-    version = tag + (f"@{digest}" if at else "")
-    return repository, version or "(no tag)"
+    """Repository and version of an image reference, the digest shortened to stay one line."""
+    repository, version = images.name_and_version(ref)
+    return repository, images.short_digest(version)
 
 
 def _short(ref: str) -> str:
@@ -23,8 +21,11 @@ def _short(ref: str) -> str:
 
 
 def image_change(old: str, new: str) -> str:
+    """A tag or digest change of one repository in one line: a new digest is a new image, whatever the tag."""
     old_repo, old_version = split_image(old)
     new_repo, new_version = split_image(new)
+    if old_version == new_version:  # digests that differ only past the shortened part
+        old_version, new_version = images.name_and_version(old)[1], images.name_and_version(new)[1]
     if old_repo == new_repo:
         return f"image {old_repo.rsplit('/', 1)[-1]} {old_version} → {new_version}"
     return f"image {old} → {new}"

@@ -1,0 +1,183 @@
+"""Container image references: the one place their grammar lives.
+
+The grammar is the distribution reference grammar that container runtimes
+parse image names with (github.com/distribution/reference, reference.go for
+the productions, regexp.go for the expressions):
+
+    reference        := name [ ":" tag ] [ "@" digest ]
+    name             := [domain "/"] path-component ["/" path-component]*
+    domain           := host [":" port-number]
+    path-component   := [a-z0-9]+ (separator [a-z0-9]+)*     separator := [_.] | "__" | "-"+
+    tag              := [\\w][\\w.-]{0,127}
+    digest           := algorithm ":" hex (32 or more)
+
+Repository paths are lower case only: the runtime refuses an upper-case one
+("repository name must be lowercase", reference.go), so a pod with one never
+starts. The first path component is a registry host only when it contains a
+'.' or a ':' or is 'localhost' (splitDockerDomain in normalize.go); any other
+first component is part of a Docker Hub path, which is why config requires a
+host it can recognise. Digests are checked as go-digest does for the
+algorithms registries use: sha256, sha384, sha512 with lower-case hex of their
+length.
+
+Config (gitops/config/values.py), the charts (version label, registry host),
+`main.py check` (image-tag, image-digest) and `main.py diff` (image changes)
+all read images through this module.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_ALPHANUMERIC = r"[a-z0-9]+"
+_SEPARATOR = r"(?:[._]|__|[-]+)"
+_PATH_COMPONENT = rf"{_ALPHANUMERIC}(?:{_SEPARATOR}{_ALPHANUMERIC})*"
+_DOMAIN_COMPONENT = r"(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])"
+_HOST = rf"(?:{_DOMAIN_COMPONENT}(?:\.{_DOMAIN_COMPONENT})*|\[[a-fA-F0-9:]+\])"
+_DOMAIN = rf"{_HOST}(?::[0-9]+)?"
+_TAG = r"[\w][\w.-]{0,127}"
+_DIGEST = r"[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}"
+
+_PATH = re.compile(rf"{_PATH_COMPONENT}(?:/{_PATH_COMPONENT})*", re.ASCII)
+_DOMAIN_RE = re.compile(_DOMAIN, re.ASCII)
+_TAG_RE = re.compile(_TAG, re.ASCII)
+_DIGEST_RE = re.compile(_DIGEST, re.ASCII)
+
+# go-digest's registered algorithms and the length of their hex encoding.
+DIGEST_HEX_LENGTH = {"sha256": 64, "sha384": 96, "sha512": 128}
+# reference.go: RepositoryNameTotalLengthMax.
+PATH_MAX = 255
+FLOATING_TAG = "latest"
+
+
+class ImageError(ValueError):
+    """A reference that is not an image a runtime can pull, with what to write instead."""
+
+    def __init__(self, image: str, what: str, fix: str):
+        self.what = what  # e.g. "has no tag"
+        self.problem = f"image '{image}' {what}"
+        self.fix = fix
+        super().__init__(self.problem)
+
+
+@dataclass(frozen=True)
+class ImageRef:
+    """A parsed reference; registry is '' when the name starts with no host."""
+
+    registry: str
+    repository: str
+    tag: str | None = None
+    digest: str | None = None
+
+    @property
+    def name(self) -> str:
+        return f"{self.registry}/{self.repository}" if self.registry else self.repository
+
+    @property
+    def text(self) -> str:
+        """The reference as written: a digest is kept exactly, never resolved or reordered."""
+        return self.name + (f":{self.tag}" if self.tag else "") + (f"@{self.digest}" if self.digest else "")
+
+    @property
+    def version_label(self) -> str:
+        """A label value for app.kubernetes.io/version: the tag, else the digest's first 12 hex digits."""
+        if self.tag:
+            return self.tag
+        return (self.digest or "").partition(":")[2][:12]
+
+
+def _registry_and_path(name: str) -> tuple[str, str]:
+    first, slash, rest = name.partition("/")
+    if slash and ("." in first or ":" in first or first == "localhost"):
+        return first, rest
+    return "", name
+
+
+def _parts(text: str) -> tuple[str, str | None, str | None]:
+    """name, tag, digest: the tag follows the last ':' after the last '/', so a registry port is not a tag."""
+    name, at, digest = text.partition("@")
+    slash, colon = name.rfind("/"), name.rfind(":")
+    name, tag = (name[:colon], name[colon + 1:]) if colon > slash else (name, None)
+    return name, tag, digest if at else None
+
+
+def split(text: str) -> ImageRef:
+    """Parse any reference by the grammar; raises ImageError for one no runtime accepts."""
+    name, tag, digest = _parts(text)
+    registry, path = _registry_and_path(name)
+    if not path:
+        raise ImageError(text, "names no repository", "write registry/owner/name:tag")
+    if registry and not _DOMAIN_RE.fullmatch(registry):
+        raise ImageError(text, f"has an invalid registry host '{registry}'", "write a host name such as ghcr.io")
+    if not _PATH.fullmatch(path):
+        if _PATH.fullmatch(path.lower()):
+            raise ImageError(
+                text, f"has upper case in its repository path '{path}', which no registry serves",
+                f"write the path in lower case: {path.lower()}",
+            )
+        raise ImageError(
+            text, f"has an invalid repository path '{path}'",
+            "use lower-case letters and digits separated by '/', '.', '_' or '-'",
+        )
+    if len(path) > PATH_MAX:
+        raise ImageError(text, f"has a repository path longer than {PATH_MAX} characters", "shorten it")
+    if tag is not None and not _TAG_RE.fullmatch(tag):
+        raise ImageError(
+            text, f"has an invalid tag '{tag}'",
+            "use at most 128 letters, digits, '_', '.' and '-', not starting with '.' or '-'",
+        )
+    if digest is not None:
+        _check_digest(text, digest)
+    return ImageRef(registry=registry, repository=path, tag=tag, digest=digest)
+
+
+def _check_digest(text: str, digest: str) -> None:
+    algorithm, _, encoded = digest.partition(":")
+    length = DIGEST_HEX_LENGTH.get(algorithm)
+    if not _DIGEST_RE.fullmatch(digest) or length is None or len(encoded) != length or encoded != encoded.lower():
+        raise ImageError(
+            text, f"has an invalid digest '{digest}'",
+            "write the digest the registry reports, sha256: followed by 64 lower-case hex digits",
+        )
+
+
+def parse_image(text: str) -> ImageRef:
+    """A reference config may deploy: by the grammar, from a named registry, pinned by a tag or a digest."""
+    image = split(text)
+    if image.tag == FLOATING_TAG:
+        raise ImageError(
+            text, "uses the floating tag 'latest'",
+            "pin the tag of a released build, e.g. the git commit the image was built from",
+        )
+    if image.tag is None and image.digest is None:
+        raise ImageError(
+            text, "has no tag",
+            "append ':<tag>' naming a released build, e.g. ':6f303dbbaa' (never 'latest'), or '@sha256:<digest>'",
+        )
+    if not image.registry:
+        raise ImageError(
+            text, "does not name its registry",
+            f"write the registry host first, e.g. docker.io/library/{image.repository} or "
+            f"gitea.treytartt.com/{image.repository}",
+        )
+    return image
+
+
+def name_and_version(text: str) -> tuple[str, str]:
+    """Name and version (tag, digest, or both) of any image string, valid or not, for display.
+
+    A string the grammar refuses is split the same way, so a diff can show any change.
+    """
+    name, tag, digest = _parts(text)
+    version = (tag or "") + (f"@{digest}" if digest is not None else "")
+    return name, version or "(no tag)"
+
+
+def short_digest(version: str, hex_digits: int = 12) -> str:
+    """'7@sha256:<64 hex>' -> '7@sha256:<first 12>…': digests stay distinguishable in one line."""
+    head, at, digest = version.partition("@")
+    algorithm, colon, encoded = digest.partition(":")
+    if not at or not colon or len(encoded) <= hex_digits:
+        return version
+    return f"{head}@{algorithm}:{encoded[:hex_digits]}…"

@@ -1,0 +1,60 @@
+"""Runs from elsewhere and interrupted runs: output never depends on either."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import PROJECT
+
+
+def _tree(root: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def test_output_does_not_depend_on_the_working_directory(tmp_path: Path):
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    done = subprocess.run(
+        [sys.executable, str(PROJECT / "main.py"), "synth", "--out", str(tmp_path / "dist")],
+        cwd=elsewhere, capture_output=True, text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    assert _tree(tmp_path / "dist") == _tree(PROJECT / "dist")
+
+
+def test_ctrl_c_prints_one_line_exits_130_and_leaves_dist_whole(tmp_path: Path, synthesized: Path):
+    """SIGINT to the process group, as a terminal sends it, at points from start-up to the swap."""
+    out = tmp_path / "dist"
+    fresh = _tree(synthesized)
+    outcomes = []
+    for delay in (0.1, 0.4, 0.8):
+        if out.exists():
+            subprocess.run(["rm", "-rf", str(out)], check=True)
+        subprocess.run(["cp", "-R", str(synthesized), str(out)], check=True)
+        (out / "prod" / "INVENTORY.md").write_text("from before\n")
+        before = _tree(out)
+        run = subprocess.Popen(
+            [sys.executable, str(PROJECT / "main.py"), "synth", "--out", str(out)],
+            cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+        )
+        try:
+            run.wait(timeout=delay)
+        except subprocess.TimeoutExpired:
+            os.killpg(run.pid, signal.SIGINT)
+        stdout, stderr = run.communicate(timeout=120)
+        outcomes.append(run.returncode)
+        if run.returncode == 130:
+            assert (stdout, stderr) == ("", "synth: interrupted; dist/ is as it was or fully new\n")
+        else:
+            assert run.returncode == 0, stderr
+        assert _tree(out) in (before, fresh)
+    assert 130 in outcomes
+    # Whatever an interrupted run left beside dist/ (its staging directory), the next run removes.
+    done = subprocess.run([sys.executable, str(PROJECT / "main.py"), "synth", "--out", str(out)],
+                          cwd=tmp_path, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".dist.") and p.is_dir()] == []
