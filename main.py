@@ -4,6 +4,7 @@
   python main.py validate [--env ENV ...]  kubeconform on dist/<env>/
   python main.py check ...                 integrity, policy and capacity rules (gitops/check/cli.py)
   python main.py diff ...                  risk-flagged review of a change (gitops/diff/cli.py)
+  python main.py rehearse ...              a real control plane, Flux and drills (gitops/rehearse/cli.py)
 
 Exit codes: 0 ok, 1 a check failed, 2 bad input or usage.
 """
@@ -29,6 +30,7 @@ EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 MODULE_COMMANDS = {
     "check": ("gitops.check.cli", "check rendered manifests: integrity, security policy, capacity"),
     "diff": ("gitops.diff.cli", "summarize what a change does to the cluster, with risk flags"),
+    "rehearse": ("gitops.rehearse.cli", "deliver the commit to a throwaway Kubernetes cluster and drill it"),
 }
 
 
