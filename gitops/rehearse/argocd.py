@@ -63,7 +63,7 @@ def deliver(kubectl: Kubectl, api: Api, served: Path, head: str, env: project.En
     code, out, _ = kubectl.run("create", "namespace", namespace)
     if code != 0:
         raise ComponentError("bootstrap", f"kubectl create namespace {namespace}: {out}")
-    flux.install_crds(kubectl, ARGOCD)
+    flux.install_crds(kubectl, api, ARGOCD)
     delivery.create_bootstrap_secrets(kubectl, plans)
     clusters_dir = f"dist/{project.CLUSTERS}/{env.name}"
     children = []

@@ -12,7 +12,7 @@ from pathlib import Path
 from gitops.rehearse.findings import EXIT_CANNOT_RUN, exit_code
 
 PROJECT = Path(__file__).resolve().parents[2]
-DRILLS = ("converge",)
+DRILLS = ("converge", "drain")
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -22,6 +22,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
                         help="git revision to converge first; the rollout and prune drills then move to HEAD")
     parser.add_argument("--format", choices=("text", "md", "json"), default="text",
                         help="report format (default: text; md is the pull-request comment)")
+    parser.add_argument("--drill", action="append", dest="drills", choices=DRILLS, help=argparse.SUPPRESS)
     parser.add_argument("--head", default="HEAD", help=argparse.SUPPRESS)
     parser.add_argument("--repo", type=Path, default=PROJECT, help=argparse.SUPPRESS)
     parser.add_argument("--tools", type=Path, default=PROJECT / ".tools" / "cluster", help=argparse.SUPPRESS)
@@ -39,15 +40,15 @@ def run(args: argparse.Namespace) -> int:
 
     try:
         environments = project.environments(args.repo / "config", args.envs)
-        located = tools.locate(args.tools)
         head = repo.resolve(args.repo, args.head)
         base = repo.resolve(args.repo, args.base) if args.base else None
+        located = tools.locate(args.tools)
     except project.ConfigError as err:
         return _usage(f"bad config:\n{err}")
     except (tools.ToolsMissing, repo.RepoError) as err:
         return _usage(str(err))
     versions = located.versions()
-    options = Options(repo=args.repo, head=head, base=base, drills=DRILLS)
+    options = Options(repo=args.repo, head=head, base=base, drills=tuple(args.drills or DRILLS))
     reports = []
     for env in environments:
         report = EnvReport(env=env.name, engine=env.engine, commit=head, base=base, versions=versions)

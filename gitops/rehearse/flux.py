@@ -24,18 +24,26 @@ GITREPOSITORIES = "/apis/source.toolkit.fluxcd.io/v1/namespaces/{ns}/gitreposito
 RECONCILE_ANNOTATION = "reconcile.fluxcd.io/requestedAt"
 
 
-def install_crds(kubectl: Kubectl, sets: tuple[crds.CrdSet, ...]) -> list[str]:
-    """Apply every CRD of the sets and wait until each is Established; returns the CRD files."""
-    applied = []
+def install_crds(kubectl: Kubectl, api: Api, sets: tuple[crds.CrdSet, ...], timeout: float = 60) -> list[str]:
+    """Apply every CRD of the sets and wait until each is Established; returns the CRD names."""
+    names = []
     for label, text in crds.manifests(sets):
-        code, out, _ = kubectl.run("apply", "--server-side", "--force-conflicts", "-f", "-", input=text)
+        code, out, _ = kubectl.run("apply", "--server-side", "--force-conflicts", "-o", "name", "-f", "-",
+                                   input=text)
         if code != 0:
             raise ComponentError("crds", f"{label} was not accepted: {out}")
-        applied.append(label)
-    code, out, _ = kubectl.run("wait", "--for=condition=Established", "--timeout=60s", "crd", "--all")
-    if code != 0:
-        raise ComponentError("crds", f"not Established: {out}")
-    return applied
+        names += [line.split("/", 1)[1] for line in out.splitlines() if "/" in line]
+    deadline = time.monotonic() + timeout
+    waiting = list(names)
+    while waiting:
+        crd = api.find(f"/apis/apiextensions.k8s.io/v1/customresourcedefinitions/{waiting[0]}")
+        if crd and condition(crd, "Established").get("status") == "True":
+            waiting.pop(0)
+            continue
+        if time.monotonic() > deadline:
+            raise ComponentError("crds", f"{waiting[0]} not Established within {timeout:.0f} s")
+        time.sleep(0.1)
+    return names
 
 
 def start_controllers(session: Session, tools: Tools, kubeconfig: str, namespace: str) -> None:
@@ -43,10 +51,12 @@ def start_controllers(session: Session, tools: Tools, kubeconfig: str, namespace
     common = ["--watch-all-namespaces", "--enable-leader-election=false", "--log-level=info",
               "--log-encoding=json"]
     storage_port = session.ports.take()
+    artifacts = session.root / "flux-artifacts"
+    artifacts.mkdir(exist_ok=True)
     session.supervisor.start("source-controller", [
         tools["source-controller"], *common,
         f"--metrics-addr={LOOPBACK}:{session.ports.take()}", f"--health-addr={LOOPBACK}:{session.ports.take()}",
-        f"--storage-path={session.root / 'flux-artifacts'}", f"--storage-addr={LOOPBACK}:{storage_port}",
+        f"--storage-path={artifacts}", f"--storage-addr={LOOPBACK}:{storage_port}",
         f"--storage-adv-addr={LOOPBACK}:{storage_port}",
     ], env=env)
     session.supervisor.start("kustomize-controller", [

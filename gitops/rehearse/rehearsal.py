@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from gitops.rehearse import bootstrap, controlplane, crds, delivery, flux, nodes, project, repo, storage
-from gitops.rehearse.drills import converge
+from gitops.rehearse.drills import converge, drain
 from gitops.rehearse.findings import EnvReport, Failure
 from gitops.rehearse.gitserver import GitServer
 from gitops.rehearse.kube import Kubectl
@@ -76,7 +76,7 @@ def rehearse(env: project.Environment, tools: Tools, options: Options, report: E
         provisioner = storage.Provisioner(api)
         provisioner.start()
         session.on_close(provisioner.stop)
-        flux.install_crds(kubectl, crds.K3S)
+        flux.install_crds(kubectl, api, crds.K3S)
         _wait_nodes(api, names, session)
         plans = bootstrap.secret_plans(declared, resources)
         namespaces = sorted({r.namespace for r in resources if r.kind == "Deployment"})
@@ -95,6 +95,8 @@ def rehearse(env: project.Environment, tools: Tools, options: Options, report: E
         for obj, what, events in delivered.problems:
             drill.fail(obj, what, "read the controller's message and events", events)
         report.drills.append(drill)
+        if "drain" in options.drills and not drill.findings:
+            report.drills.append(drain.run(api, kubectl, namespaces, names))
         report.notes.append(_sops_note(resources))
         if provisioner.errors:
             report.notes.append("local-path stand-in: " + "; ".join(sorted(set(provisioner.errors))[:3]))
@@ -121,7 +123,7 @@ def _deliver_flux(session, tools, plane, kubectl, served, env, options, plans) -
     code, out, _ = kubectl.run("create", "namespace", namespace)
     if code != 0:
         raise ComponentError("bootstrap", f"kubectl create namespace {namespace}: {out}")
-    flux.install_crds(kubectl, crds.FLUX)
+    flux.install_crds(kubectl, plane.api, crds.FLUX)
     flux.start_controllers(session, tools, str(plane.kubeconfig), namespace)
     # Step 2: the auth Secret `flux create secret git` makes (keys username, password).
     secret = env.repository_secret
