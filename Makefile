@@ -197,8 +197,14 @@ $(REHEARSE_CRD_STAMP):
 REHEARSE_TOOLS := $(K8S_BIN)/.built $(ETCD_BIN)/.built $(KWOK_BIN)/.built $(FLUX_BIN)/.source-controller \
   $(FLUX_BIN)/.kustomize-controller $(REHEARSE_CRD_STAMP)
 
-.PHONY: rehearse-tools
+.PHONY: rehearse-tools rehearse
 rehearse-tools: $(REHEARSE_TOOLS)
+
+# Every environment, each on its own throwaway cluster, then the end-to-end tests
+# (tests/rehearse/, which `make test` does not collect: its files are not named test_*.py).
+rehearse: setup rehearse-tools
+	$(PY) main.py rehearse
+	$(PY) -m pytest -q -p no:cacheprovider tests/rehearse/e2e_broken_configs.py
 # ---- end of the cluster rehearsal tools ----
 
 clean:

@@ -22,6 +22,8 @@ from gitops.rehearse.tools import Tools
 KUSTOMIZATIONS = "/apis/kustomize.toolkit.fluxcd.io/v1/namespaces/{ns}/kustomizations"
 GITREPOSITORIES = "/apis/source.toolkit.fluxcd.io/v1/namespaces/{ns}/gitrepositories"
 RECONCILE_ANNOTATION = "reconcile.fluxcd.io/requestedAt"
+# Ready=False reasons that mean "not yet" rather than "failed" (fluxcd/pkg/apis/meta reasons).
+WAITING = {"Progressing", "DependencyNotReady", "ProgressingWithRetry", ""}
 
 
 def install_crds(kubectl: Kubectl, api: Api, sets: tuple[crds.CrdSet, ...], timeout: float = 60) -> list[str]:
@@ -80,6 +82,7 @@ class UnitState:
     revision: str | None = None
     message: str = ""
     reason: str = ""
+    failed: bool = False  # Ready=False for a reason other than waiting, at the commit under test
 
 
 @dataclass
@@ -125,7 +128,12 @@ def wait_ready(api: Api, session: Session, namespace: str, revision: str, starte
             at_revision = bool(unit.revision) and revision in unit.revision
             if ready.get("status") == "True" and at_revision and unit.ready_after is None:
                 unit.ready_after = time.monotonic() - started
-        if items and all(u.ready_after is not None for u in state.units.values()):
+            attempted = (item.get("status") or {}).get("lastAttemptedRevision") or ""
+            unit.failed = (ready.get("status") == "False" and unit.reason not in WAITING
+                           and revision in attempted)
+        failed = {u.name for u in state.units.values() if u.failed}
+        blocked = {u.name for u in state.units.values() if failed & set(u.depends_on)}
+        if items and all(u.ready_after is not None or u.name in failed | blocked for u in state.units.values()):
             return state
         if time.monotonic() > deadline:
             state.timed_out = True
