@@ -99,8 +99,9 @@ def unit_problems(api: Api, state: flux.FluxWait, namespace: str) -> list[tuple[
     for unit in state.units.values():
         if unit.ready_after is None:
             events = events_for(api, namespace, "Kustomization", unit.name)
+            message = " ".join(unit.message.split())
             found.append((f"Kustomization {namespace}/{unit.name}",
-                          f"not Ready ({unit.reason or 'no status'}): {unit.message}", events))
+                          f"not Ready ({unit.reason or 'no status'}): {message}", events))
     for violation in state.order_violations():
         found.append(("Kustomization", violation, []))
     return found

@@ -43,16 +43,17 @@ def _describe_nodes(cluster: project.Cluster) -> str:
     return f"{len(cluster.nodes)} simulated node(s) ({shown}, {cluster.architecture or 'amd64'})"
 
 
-def _dry_run_warnings(kubectl: Kubectl, checkout: Path, paths: list[str]) -> list[str]:
-    """Admission warnings for every object of the units: a server-side dry run of each path."""
-    warnings = []
+def _dry_run(kubectl: Kubectl, checkout: Path, paths: list[str]) -> tuple[list[str], list[str]]:
+    """(warnings, rejections) for every object of the units: a server-side dry run of each path."""
+    warnings, rejected = [], []
     for path in paths:
         code, out, found = kubectl.run("apply", "--server-side", "--dry-run=server", "--force-conflicts",
                                        "--field-manager=rehearsal-dry-run", "-R", "-f", str(checkout / path))
         if code != 0:
-            warnings.append(f"{path}: server-side dry run failed: {out}")
+            errors = [line for line in out.splitlines() if line.strip() and "(server dry run)" not in line]
+            rejected.append(f"{path}: " + " ".join(line.strip() for line in errors))
         warnings += [f"{path}: {w}" for w in found]
-    return warnings
+    return warnings, rejected
 
 
 def rehearse(env: project.Environment, tools: Tools, options: Options, report: EnvReport) -> None:
@@ -90,8 +91,12 @@ def rehearse(env: project.Environment, tools: Tools, options: Options, report: E
                                 "unit's directory is applied server-side in sync-wave order (a stand-in)")
         report.delivery_seconds, report.units = delivered.seconds, delivered.units
         report.substitutions = delivered.substitutions
-        warnings = delivered.warnings + _dry_run_warnings(kubectl, delivered.checkout, delivered.paths)
-        drill = converge.run(api, namespaces, names, warnings)
+        warnings, rejected = _dry_run(kubectl, delivered.checkout, delivered.paths)
+        expected = sorted(f"{r.namespace}/{r.name}" for r in resources if r.kind == "Deployment")
+        drill = converge.run(api, namespaces, names, delivered.warnings + warnings, expected)
+        for rejection in rejected:
+            drill.fail("(apply)", f"rejected by the API server (server-side dry run): {rejection}",
+                       "change the object so the API server accepts it")
         for obj, what, events in delivered.problems:
             drill.fail(obj, what, "read the controller's message and events", events)
         report.drills.append(drill)

@@ -47,8 +47,9 @@ def spread_problem(deployment: dict, pods: list[dict], schedulable_nodes: int) -
     return f"{len(nodes)} pod(s) on {len(counts)} node(s) ({placed}); the spread promises {want} different nodes"
 
 
-def run(api: Api, namespaces: list[str], nodes: list[str], warnings: list[str],
+def run(api: Api, namespaces: list[str], nodes: list[str], warnings: list[str], expected: list[str],
         timeout: float = AVAILABLE_TIMEOUT) -> DrillResult:
+    """expected: namespace/name of every Deployment the commit renders."""
     result = DrillResult(NAME)
     started = time.monotonic()
     for warning in sorted(set(warnings)):
@@ -101,6 +102,10 @@ def run(api: Api, namespaces: list[str], nodes: list[str], warnings: list[str],
         if problem:
             result.fail(ref, problem, "check topologySpreadConstraints and node capacity",
                         cluster.workload_events(api, deployment))
+    present = {f"{d['metadata']['namespace']}/{d['metadata']['name']}" for d in deployments}
+    for missing in sorted(set(expected) - present):
+        result.fail(f"Deployment {missing}", "never created in the cluster",
+                    "see why its unit did not apply (the unit's finding above)")
     result.seconds = time.monotonic() - started
-    result.summary = f"{ready}/{len(deployments)} Deployments Available"
+    result.summary = f"{ready}/{len(set(expected) | present)} Deployments Available"
     return result
