@@ -12,7 +12,7 @@ from pathlib import Path
 from gitops.rehearse.findings import EXIT_CANNOT_RUN, exit_code
 
 PROJECT = Path(__file__).resolve().parents[2]
-DRILLS = ("converge", "drain")
+DRILLS = ("converge", "drain", "rollout")
 
 
 def configure(parser: argparse.ArgumentParser) -> None:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from gitops.rehearse import bootstrap, controlplane, crds, delivery, flux, nodes, project, repo, storage
-from gitops.rehearse.drills import converge, drain
+from gitops.rehearse.drills import converge, drain, rollout
 from gitops.rehearse.findings import EnvReport, Failure
 from gitops.rehearse.gitserver import GitServer
 from gitops.rehearse.kube import Kubectl
@@ -102,6 +102,8 @@ def rehearse(env: project.Environment, tools: Tools, options: Options, report: E
         report.drills.append(drill)
         if "drain" in options.drills and not drill.findings:
             report.drills.append(drain.run(api, kubectl, namespaces, names))
+        if "rollout" in options.drills and not drill.findings:
+            report.drills.append(rollout.run(api, kubectl, namespaces, names))
         report.notes.append(_sops_note(resources))
         if provisioner.errors:
             report.notes.append("local-path stand-in: " + "; ".join(sorted(set(provisioner.errors))[:3]))
