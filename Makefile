@@ -133,5 +133,82 @@ pytest: setup
 bench: setup
 	$(PY) -m gitops.tools.bench --baseline $(BENCH_BASELINE) --write BENCHMARKS.md
 
+# ---- Cluster rehearsal tools (make rehearse only; make synth and make test never build these) ----
+# A real Kubernetes control plane, etcd, kwok and two Flux controllers, built from Go modules
+# (wrapper modules with committed go.mod/go.sum under gitops/rehearse/modules/) into
+# .tools/cluster/<component>-<version>/bin/. Each build has a stamp: a second run rebuilds nothing.
+# Versions are the ones whose CRDs gitops/crdschemas.py pins (Flux) and the cluster's minor (1.34).
+REHEARSE_K8S_VERSION   := v1.34.4
+REHEARSE_ETCD_VERSION  := v3.6.8
+REHEARSE_KWOK_VERSION  := v0.7.0
+REHEARSE_FLUX_VERSION  := v1.9.6
+REHEARSE_MODULES       := gitops/rehearse/modules
+CLUSTER_TOOLS          := $(TOOLS)/cluster
+REHEARSE_GO_BUILD      := CGO_ENABLED=0 go build -trimpath
+K8S_BIN   := $(CLUSTER_TOOLS)/kubernetes-$(REHEARSE_K8S_VERSION)/bin
+ETCD_BIN  := $(CLUSTER_TOOLS)/etcd-$(REHEARSE_ETCD_VERSION)/bin
+KWOK_BIN  := $(CLUSTER_TOOLS)/kwok-$(REHEARSE_KWOK_VERSION)/bin
+FLUX_BIN  := $(CLUSTER_TOOLS)/flux-$(REHEARSE_FLUX_VERSION)/bin
+# Without these -X flags the binaries report v0.0.0-master+$$Format:%H$$ (REFERENCE: control plane).
+K8S_VERSION_LDFLAGS := $(foreach pkg,k8s.io/component-base/version k8s.io/client-go/pkg/version,\
+  -X $(pkg).gitVersion=$(REHEARSE_K8S_VERSION) -X $(pkg).gitMajor=1 \
+  -X $(pkg).gitMinor=$(word 2,$(subst ., ,$(REHEARSE_K8S_VERSION))) -X $(pkg).gitTreeState=clean)
+
+$(K8S_BIN)/.built: $(REHEARSE_MODULES)/kubernetes/go.mod $(REHEARSE_MODULES)/kubernetes/go.sum
+	@mkdir -p $(@D)
+	cd $(REHEARSE_MODULES)/kubernetes && $(REHEARSE_GO_BUILD) -ldflags='-s -w $(K8S_VERSION_LDFLAGS)' \
+	  -o $(CURDIR)/$(@D)/ k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kube-controller-manager \
+	  k8s.io/kubernetes/cmd/kube-scheduler k8s.io/kubernetes/cmd/kubectl
+	@touch $@
+
+$(ETCD_BIN)/.built: $(REHEARSE_MODULES)/etcd/go.mod $(REHEARSE_MODULES)/etcd/go.sum
+	@mkdir -p $(@D)
+	cd $(REHEARSE_MODULES)/etcd && $(REHEARSE_GO_BUILD) -ldflags='-s -w' -o $(CURDIR)/$(@D)/etcd go.etcd.io/etcd/server/v3
+	@touch $@
+
+# kwok installs as it is; its release build sets the version the same way (hack/releases.sh).
+$(KWOK_BIN)/.built:
+	@mkdir -p $(@D)
+	GOBIN=$(CURDIR)/$(@D) CGO_ENABLED=0 go install -trimpath \
+	  -ldflags='-s -w -X sigs.k8s.io/kwok/pkg/consts.Version=$(REHEARSE_KWOK_VERSION)' \
+	  sigs.k8s.io/kwok/cmd/kwok@$(REHEARSE_KWOK_VERSION)
+	@touch $@
+
+# The controllers' main packages are their module roots.
+$(FLUX_BIN)/.source-controller: $(REHEARSE_MODULES)/source-controller/go.mod $(REHEARSE_MODULES)/source-controller/go.sum
+	@mkdir -p $(@D)
+	cd $(REHEARSE_MODULES)/source-controller && $(REHEARSE_GO_BUILD) -ldflags='-s -w' \
+	  -o $(CURDIR)/$(@D)/source-controller github.com/fluxcd/source-controller
+	@touch $@
+
+$(FLUX_BIN)/.kustomize-controller: $(REHEARSE_MODULES)/kustomize-controller/go.mod $(REHEARSE_MODULES)/kustomize-controller/go.sum
+	@mkdir -p $(@D)
+	cd $(REHEARSE_MODULES)/kustomize-controller && $(REHEARSE_GO_BUILD) -ldflags='-s -w' \
+	  -o $(CURDIR)/$(@D)/kustomize-controller github.com/fluxcd/kustomize-controller
+	@touch $@
+
+# The CRDs the rehearsal installs come from upstream modules in the module cache, never by hand:
+# Flux from the controllers' modules (fetched by the builds above), Argo CD and k3s helm-controller here.
+REHEARSE_CRD_MODULES := github.com/argoproj/argo-cd/v3@v3.5.7 github.com/k3s-io/helm-controller@v0.17.9 \
+  github.com/fluxcd/source-controller@$(REHEARSE_FLUX_VERSION) github.com/fluxcd/kustomize-controller@$(REHEARSE_FLUX_VERSION)
+REHEARSE_CRD_STAMP := $(CLUSTER_TOOLS)/.crd-modules
+$(REHEARSE_CRD_STAMP):
+	@mkdir -p $(@D)
+	GOFLAGS=-mod=mod go mod download $(REHEARSE_CRD_MODULES)
+	@echo '$(REHEARSE_CRD_MODULES)' > $@
+
+REHEARSE_TOOLS := $(K8S_BIN)/.built $(ETCD_BIN)/.built $(KWOK_BIN)/.built $(FLUX_BIN)/.source-controller \
+  $(FLUX_BIN)/.kustomize-controller $(REHEARSE_CRD_STAMP)
+
+.PHONY: rehearse-tools rehearse
+rehearse-tools: $(REHEARSE_TOOLS)
+
+# Every environment, each on its own throwaway cluster, then the end-to-end tests
+# (tests/rehearse/, which `make test` does not collect: its files are not named test_*.py).
+rehearse: setup rehearse-tools
+	$(PY) main.py rehearse
+	$(PY) -m pytest -q -p no:cacheprovider tests/rehearse/e2e_broken_configs.py
+# ---- end of the cluster rehearsal tools ----
+
 clean:
 	rm -rf .venv node_modules $(TOOLS) .cdk8s.out .pytest_cache

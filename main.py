@@ -4,6 +4,7 @@
   python main.py validate [--env ENV ...]  kubeconform on dist/<env>/
   python main.py check ...                 integrity, policy and capacity rules (gitops/review/check/cli.py)
   python main.py diff ...                  risk-flagged review of a change (gitops/review/diff/cli.py)
+  python main.py rehearse ...              a real control plane, Flux and drills (gitops/rehearse/cli.py)
 
 Exit codes (gitops/errors.py): 0 ok, 1 a check failed, 2 bad input or usage, 130 interrupted.
 """
@@ -30,6 +31,7 @@ sys.dont_write_bytecode = False
 MODULE_COMMANDS = {
     "check": ("gitops.review.check.cli", "check rendered manifests: integrity, security policy, capacity"),
     "diff": ("gitops.review.diff.cli", "summarize what a change does to the cluster, with risk flags"),
+    "rehearse": ("gitops.rehearse.cli", "deliver the commit to a throwaway Kubernetes cluster and drill it"),
 }
 
 

@@ -19,8 +19,11 @@ from charts.delivery import UNITS, waves
 
 API = "argoproj.io/v1alpha1"
 SYNC_WAVE = "argocd.argoproj.io/sync-wave"
-# Deleting an Application deletes what it applied (except objects marked Delete=false).
-CASCADE_FINALIZER = "resources-finalizer.argocd.argoproj.io"
+# Deleting an Application deletes what it applied (except objects marked Delete=false), in the
+# foreground. The path-qualified spelling (argo-cd v3.5.7 ForegroundPropagationPolicyFinalizer)
+# means the same as the bare name; the bare name makes a 1.34 API server warn on every apply
+# ("prefer a domain-qualified finalizer name including a path"), as the rehearsal showed.
+CASCADE_FINALIZER = "resources-finalizer.argocd.argoproj.io/foreground"
 SYNC_OPTIONS = [
     # Large objects (CRDs, long valuesContent) exceed the last-applied annotation limit of client-side apply.
     "ServerSideApply=true",

@@ -94,7 +94,7 @@ def test_argocd_applications_sync_recursively_with_prune_self_heal_ssa_prune_las
         }
         assert spec["syncPolicy"]["automated"] == {"prune": True, "selfHeal": True}
         assert spec["syncPolicy"]["syncOptions"] == ["ServerSideApply=true", "PruneLast=true"]
-        assert app["metadata"]["finalizers"] == ["resources-finalizer.argocd.argoproj.io"]
+        assert app["metadata"]["finalizers"] == ["resources-finalizer.argocd.argoproj.io/foreground"]
 
 
 def test_argocd_waves_follow_the_same_graph_as_flux_depends_on(argo: Manifests, flux: Manifests):

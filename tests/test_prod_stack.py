@@ -48,6 +48,7 @@ def test_api_is_spread_across_the_three_nodes(prod: Manifests):
     assert constraints == [
         {
             "labelSelector": {"matchLabels": api["spec"]["selector"]["matchLabels"]},
+            "matchLabelKeys": ["pod-template-hash"],
             "maxSkew": 1,
             "nodeTaintsPolicy": "Honor",
             "topologyKey": "kubernetes.io/hostname",

@@ -1,0 +1,111 @@
+"""Drill 1, converge: everything accepted without warnings, Available, bound and placed as config says."""
+
+from __future__ import annotations
+
+import time
+
+from gitops.rehearse import bootstrap, cluster, storage
+from gitops.rehearse.findings import DrillResult
+from gitops.rehearse.kube import Api
+
+NAME = "converge"
+AVAILABLE_TIMEOUT = 300.0
+
+
+def wait_available(api: Api, namespaces: list[str], timeout: float) -> list[dict]:
+    """Poll until every Deployment in namespaces is Available; returns the last listing."""
+    deadline = time.monotonic() + timeout
+    while True:
+        deployments = [d for ns in namespaces for d in api.items(cluster.DEPLOYMENTS.format(ns=ns))]
+        if deployments and all(cluster.available(d) for d in deployments) or time.monotonic() > deadline:
+            return deployments
+        time.sleep(0.5)
+
+
+def existing_refs(api: Api, namespace: str) -> dict[tuple[str, str], set[str]]:
+    found: dict[tuple[str, str], set[str]] = {}
+    for kind, path in (("Secret", "secrets"), ("ConfigMap", "configmaps")):
+        for obj in api.items(f"/api/v1/namespaces/{namespace}/{path}"):
+            keys = set((obj.get("data") or {}).keys()) | set((obj.get("binaryData") or {}).keys())
+            found[(kind, obj["metadata"]["name"])] = keys
+    return found
+
+
+def spread_problem(deployment: dict, pods: list[dict], schedulable_nodes: int) -> str | None:
+    """Where the template spreads over nodes with maxSkew 1, its pods must sit on
+    min(replicas, nodes) different nodes."""
+    spec = deployment["spec"]["template"]["spec"]
+    constraint = cluster.hostname_spread(spec)
+    if constraint is None or constraint.get("maxSkew", 1) != 1:
+        return None
+    nodes = [p["spec"].get("nodeName") for p in pods if cluster.alive(p) and not p["metadata"].get("deletionTimestamp")]
+    counts = {n: nodes.count(n) for n in set(nodes)}
+    want = min(deployment["spec"].get("replicas", 1), schedulable_nodes)
+    if len(counts) >= want:
+        return None
+    placed = ", ".join(f"{n}: {c}" for n, c in sorted(counts.items()))
+    return f"{len(nodes)} pod(s) on {len(counts)} node(s) ({placed}); the spread promises {want} different nodes"
+
+
+def run(api: Api, namespaces: list[str], nodes: list[str], warnings: list[str], expected: list[str],
+        timeout: float = AVAILABLE_TIMEOUT) -> DrillResult:
+    """expected: namespace/name of every Deployment the commit renders."""
+    result = DrillResult(NAME)
+    started = time.monotonic()
+    for warning in sorted(set(warnings)):
+        result.fail("(apply)", f"admission warning: {warning}",
+                    "change the object so the API server accepts it without a warning")
+    deployments = wait_available(api, namespaces, timeout)
+    volumes = {v["spec"]["claimRef"]["namespace"] + "/" + v["spec"]["claimRef"]["name"]: v
+               for v in api.items("/api/v1/persistentvolumes") if (v.get("spec") or {}).get("claimRef")}
+    ready = 0
+    for deployment in deployments:
+        meta = deployment["metadata"]
+        ref = f"Deployment {meta['namespace']}/{meta['name']}"
+        pods = cluster.pods_of(api, deployment)
+        if cluster.available(deployment):
+            ready += 1
+        else:
+            status = deployment.get("status") or {}
+            result.fail(ref, f"not Available after {timeout:.0f} s: {status.get('readyReplicas', 0)}/"
+                             f"{deployment['spec'].get('replicas', 1)} ready",
+                        "read the events: the pods were not created, scheduled or started",
+                        cluster.workload_events(api, deployment))
+        existing = existing_refs(api, meta["namespace"])
+        for pod in pods[:1]:
+            for problem in bootstrap.pod_reference_problems(pod, existing):
+                result.fail(ref, f"pod {pod['metadata']['name']}: {problem}; a kubelet would not start it",
+                            "declare the Secret and key under secrets: in config (the bootstrap creates "
+                            "what is declared), or fix the reference")
+        template = deployment["spec"]["template"]["spec"]
+        pinned = cluster.required_hostname(template)
+        for claim in cluster.claims(template):
+            key = f"{meta['namespace']}/{claim}"
+            pvc = api.find(f"/api/v1/namespaces/{meta['namespace']}/persistentvolumeclaims/{claim}")
+            phase = ((pvc or {}).get("status") or {}).get("phase", "missing")
+            volume_node = storage.volume_node(volumes[key]) if key in volumes else None
+            if phase != "Bound":
+                result.fail(f"PersistentVolumeClaim {key}", f"{phase}, not Bound",
+                            "a local-path claim binds when its first pod is scheduled; see the pod's events",
+                            cluster.events_for(api, meta["namespace"], "PersistentVolumeClaim", claim))
+            elif pinned and volume_node != pinned:
+                result.fail(f"PersistentVolumeClaim {key}", f"bound on {volume_node}, config pins {pinned}",
+                            "pin the workload to the node its data lives on")
+            else:
+                result.fact(f"PersistentVolumeClaim {key} bound on {volume_node}")
+            for pod in pods:
+                node = pod["spec"].get("nodeName")
+                if node and volume_node and node != volume_node:
+                    result.fail(ref, f"pod {pod['metadata']['name']} on {node}, its volume on {volume_node}",
+                                "pin the pod to its volume's node")
+        problem = spread_problem(deployment, pods, len(nodes))
+        if problem:
+            result.fail(ref, problem, "check topologySpreadConstraints and node capacity",
+                        cluster.workload_events(api, deployment))
+    present = {f"{d['metadata']['namespace']}/{d['metadata']['name']}" for d in deployments}
+    for missing in sorted(set(expected) - present):
+        result.fail(f"Deployment {missing}", "never created in the cluster",
+                    "see why its unit did not apply (the unit's finding above)")
+    result.seconds = time.monotonic() - started
+    result.summary = f"{ready}/{len(set(expected) | present)} Deployments Available"
+    return result

@@ -1,0 +1,141 @@
+"""Flux as the README's bootstrap installs it, with the controllers run as local processes.
+
+`flux install` would run source-controller and kustomize-controller as Deployments; here the
+same releases run on this machine against the rehearsal's API server (admin credentials,
+loopback listeners) after their CRDs and the flux-system namespace are created, which is
+what the controllers need from `flux install`.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass, field
+
+from gitops.rehearse import crds
+from gitops.rehearse.kube import Api, Kubectl
+from gitops.rehearse.ports import LOOPBACK
+from gitops.rehearse.procs import ComponentError
+from gitops.rehearse.session import Session
+from gitops.rehearse.tools import Tools
+
+KUSTOMIZATIONS = "/apis/kustomize.toolkit.fluxcd.io/v1/namespaces/{ns}/kustomizations"
+GITREPOSITORIES = "/apis/source.toolkit.fluxcd.io/v1/namespaces/{ns}/gitrepositories"
+RECONCILE_ANNOTATION = "reconcile.fluxcd.io/requestedAt"
+# Ready=False reasons that mean "not yet" rather than "failed" (fluxcd/pkg/apis/meta reasons).
+WAITING = {"Progressing", "DependencyNotReady", "ProgressingWithRetry", ""}
+
+
+def install_crds(kubectl: Kubectl, api: Api, sets: tuple[crds.CrdSet, ...], timeout: float = 60) -> list[str]:
+    """Apply every CRD of the sets and wait until each is Established; returns the CRD names."""
+    names = []
+    for label, text in crds.manifests(sets):
+        code, out, _ = kubectl.run("apply", "--server-side", "--force-conflicts", "-o", "name", "-f", "-",
+                                   input=text)
+        if code != 0:
+            raise ComponentError("crds", f"{label} was not accepted: {out}")
+        names += [line.split("/", 1)[1] for line in out.splitlines() if "/" in line]
+    deadline = time.monotonic() + timeout
+    waiting = list(names)
+    while waiting:
+        crd = api.find(f"/apis/apiextensions.k8s.io/v1/customresourcedefinitions/{waiting[0]}")
+        if crd and condition(crd, "Established").get("status") == "True":
+            waiting.pop(0)
+            continue
+        if time.monotonic() > deadline:
+            raise ComponentError("crds", f"{waiting[0]} not Established within {timeout:.0f} s")
+        time.sleep(0.1)
+    return names
+
+
+def start_controllers(session: Session, tools: Tools, kubeconfig: str, namespace: str) -> None:
+    env = {**os.environ, "KUBECONFIG": kubeconfig, "RUNTIME_NAMESPACE": namespace}
+    common = ["--watch-all-namespaces", "--enable-leader-election=false", "--log-level=info",
+              "--log-encoding=json"]
+    storage_port = session.ports.take()
+    artifacts = session.root / "flux-artifacts"
+    artifacts.mkdir(exist_ok=True)
+    session.supervisor.start("source-controller", [
+        tools["source-controller"], *common,
+        f"--metrics-addr={LOOPBACK}:{session.ports.take()}", f"--health-addr={LOOPBACK}:{session.ports.take()}",
+        f"--storage-path={artifacts}", f"--storage-addr={LOOPBACK}:{storage_port}",
+        f"--storage-adv-addr={LOOPBACK}:{storage_port}",
+    ], env=env)
+    session.supervisor.start("kustomize-controller", [
+        tools["kustomize-controller"], *common,
+        f"--metrics-addr={LOOPBACK}:{session.ports.take()}", f"--health-addr={LOOPBACK}:{session.ports.take()}",
+    ], env=env)
+
+
+def condition(obj: dict, kind: str = "Ready") -> dict:
+    for item in (obj.get("status") or {}).get("conditions") or []:
+        if item.get("type") == kind:
+            return item
+    return {}
+
+
+@dataclass
+class UnitState:
+    name: str
+    depends_on: list[str]
+    ready_after: float | None = None
+    revision: str | None = None
+    message: str = ""
+    reason: str = ""
+    failed: bool = False  # Ready=False for a reason other than waiting, at the commit under test
+
+
+@dataclass
+class FluxWait:
+    """Time to Ready of every Kustomization, measured from `started`."""
+
+    units: dict[str, UnitState] = field(default_factory=dict)
+    timed_out: bool = False
+
+    def order_violations(self) -> list[str]:
+        found = []
+        for unit in self.units.values():
+            for dep in unit.depends_on:
+                other = self.units.get(dep)
+                if unit.ready_after is not None and other and (other.ready_after is None
+                                                               or other.ready_after > unit.ready_after):
+                    found.append(f"{unit.name} became Ready before {dep}, which it dependsOn")
+        return found
+
+
+def request_reconcile(api: Api, namespace: str, kind_path: str, name: str) -> None:
+    """What `flux reconcile` does: annotate the object with the time of the request."""
+    stamp = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()) + f".{time.time_ns() % 10**9}"
+    api.merge_patch(f"{kind_path.format(ns=namespace)}/{name}",
+                    {"metadata": {"annotations": {RECONCILE_ANNOTATION: stamp}}})
+
+
+def wait_ready(api: Api, session: Session, namespace: str, revision: str, started: float,
+               timeout: float, state: FluxWait | None = None) -> FluxWait:
+    """Poll until every Kustomization is Ready at revision (a commit id prefix), or timeout."""
+    state = state or FluxWait()
+    deadline = started + timeout
+    while True:
+        session.supervisor.check_alive()
+        items = api.items(KUSTOMIZATIONS.format(ns=namespace))
+        for item in items:
+            name = item["metadata"]["name"]
+            unit = state.units.setdefault(name, UnitState(
+                name, [d["name"] for d in (item.get("spec") or {}).get("dependsOn") or []]))
+            ready = condition(item)
+            unit.message, unit.reason = ready.get("message", ""), ready.get("reason", "")
+            unit.revision = (item.get("status") or {}).get("lastAppliedRevision")
+            at_revision = bool(unit.revision) and revision in unit.revision
+            if ready.get("status") == "True" and at_revision and unit.ready_after is None:
+                unit.ready_after = time.monotonic() - started
+            attempted = (item.get("status") or {}).get("lastAttemptedRevision") or ""
+            unit.failed = (ready.get("status") == "False" and unit.reason not in WAITING
+                           and revision in attempted)
+        failed = {u.name for u in state.units.values() if u.failed}
+        blocked = {u.name for u in state.units.values() if failed & set(u.depends_on)}
+        if items and all(u.ready_after is not None or u.name in failed | blocked for u in state.units.values()):
+            return state
+        if time.monotonic() > deadline:
+            state.timed_out = True
+            return state
+        time.sleep(0.5)

@@ -1,0 +1,133 @@
+"""A small client for the rehearsal's API server: REST over loopback with the admin token,
+and kubectl for what kubectl does best (apply, drain), its warnings kept.
+"""
+
+from __future__ import annotations
+
+import json
+import ssl
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from gitops.rehearse.procs import Supervisor
+
+MERGE = "application/merge-patch+json"
+JSON = "application/json"
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(f"HTTP {status}: {message}")
+        self.status = status
+        self.message = message
+
+
+@dataclass
+class Api:
+    server: str
+    token: str
+    ca_cert: Path
+    warnings: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self._context = ssl.create_default_context(cafile=str(self.ca_cert))
+
+    def request(self, method: str, path: str, body: object = None, content_type: str = JSON,
+                timeout: float = 30) -> dict:
+        data = None if body is None else json.dumps(body).encode()
+        req = urllib.request.Request(self.server + path, data=data, method=method)
+        req.add_header("Authorization", f"Bearer {self.token}")
+        req.add_header("Accept", JSON)
+        if data is not None:
+            req.add_header("Content-Type", content_type)
+        try:
+            with urllib.request.urlopen(req, context=self._context, timeout=timeout) as response:
+                self.warnings.extend(_warnings(response.headers.get_all("Warning") or []))
+                text = response.read()
+        except urllib.error.HTTPError as err:
+            detail = err.read().decode(errors="replace")
+            try:
+                detail = json.loads(detail).get("message", detail)
+            except (json.JSONDecodeError, AttributeError):
+                pass
+            raise ApiError(err.code, detail) from None
+        return json.loads(text) if text else {}
+
+    def get(self, path: str) -> dict:
+        return self.request("GET", path)
+
+    def find(self, path: str) -> dict | None:
+        try:
+            return self.get(path)
+        except ApiError as err:
+            if err.status == 404:
+                return None
+            raise
+
+    def items(self, path: str) -> list[dict]:
+        return self.get(path).get("items") or []
+
+    def create(self, path: str, obj: dict) -> dict:
+        return self.request("POST", path, obj)
+
+    def ensure(self, path: str, obj: dict) -> dict:
+        """Create obj under the collection path; an existing object of that name is left as it is."""
+        try:
+            return self.create(path, obj)
+        except ApiError as err:
+            if err.status != 409:
+                raise
+            return self.get(f"{path}/{obj['metadata']['name']}")
+
+    def merge_patch(self, path: str, patch: dict) -> dict:
+        return self.request("PATCH", path, patch, MERGE)
+
+    def delete(self, path: str) -> None:
+        try:
+            self.request("DELETE", path)
+        except ApiError as err:
+            if err.status != 404:
+                raise
+
+    def wait_ready(self, deadline: float) -> bool:
+        while time.monotonic() < deadline:
+            try:
+                req = urllib.request.Request(self.server + "/readyz")
+                req.add_header("Authorization", f"Bearer {self.token}")
+                with urllib.request.urlopen(req, context=self._context, timeout=2) as response:
+                    if response.status == 200:
+                        return True
+            except (urllib.error.URLError, OSError):
+                pass
+            time.sleep(0.1)
+        return False
+
+
+def _warnings(headers: list[str]) -> list[str]:
+    # RFC 7234 warn-code "-" warn-agent "text": the API server sends 299 - "message".
+    found = []
+    for header in headers:
+        text = header.split(" ", 2)[-1].strip()
+        found.append(text[1:-1] if text.startswith('"') and text.endswith('"') else text)
+    return found
+
+
+@dataclass
+class Kubectl:
+    binary: str
+    kubeconfig: Path
+    supervisor: Supervisor
+
+    def run(self, *args: str, input: bytes | None = None, timeout: float = 120) -> tuple[int, str, list[str]]:
+        """(exit code, stdout, warnings): kubectl prints API warnings on stderr as 'Warning: ...'."""
+        done = self.supervisor.run("kubectl", [self.binary, f"--kubeconfig={self.kubeconfig}", *args],
+                                   input=input, timeout=timeout)
+        stderr = done.stderr.decode(errors="replace")
+        warnings = [line.removeprefix("Warning: ") for line in stderr.splitlines() if line.startswith("Warning: ")]
+        out = done.stdout.decode(errors="replace")
+        if done.returncode != 0:
+            out += "\n" + "\n".join(line for line in stderr.splitlines() if not line.startswith("Warning: "))
+        return done.returncode, out.strip(), warnings

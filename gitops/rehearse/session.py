@@ -1,0 +1,73 @@
+"""One rehearsal's lifetime: a temporary directory, ports, processes, and their guaranteed end.
+
+Cleanup runs on normal exit, on any exception, on Ctrl-C and on SIGTERM (the handler turns the
+signal into an exception so that the same finally block runs), and from atexit should the
+interpreter exit some other way. The watchdog that leads the process group covers a SIGKILL.
+"""
+
+from __future__ import annotations
+
+import atexit
+import shutil
+import signal
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+from gitops.rehearse.ports import Ports
+from gitops.rehearse.procs import Supervisor
+
+
+class Interrupted(Exception):
+    def __init__(self, signum: int) -> None:
+        super().__init__(f"interrupted by {signal.Signals(signum).name}")
+        self.signum = signum
+
+
+class Session:
+    def __init__(self, prefix: str = "honeydue-rehearse-") -> None:
+        self.root = Path(tempfile.mkdtemp(prefix=prefix))
+        self.logs = self.root / "logs"
+        self.logs.mkdir()
+        self.ports = Ports()
+        self.supervisor = Supervisor(self.logs)
+        self._cleanups: list[Callable[[], None]] = []
+        self._previous: dict[int, object] = {}
+        self.closed = False
+
+    def on_close(self, cleanup: Callable[[], None]) -> None:
+        """Run cleanup (a server thread's shutdown, say) when the session closes, last added first."""
+        self._cleanups.append(cleanup)
+
+    def __enter__(self) -> Session:
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            try:
+                self._previous[signum] = signal.signal(signum, _raise_interrupted)
+            except ValueError:  # not the main thread: the caller owns signal handling
+                pass
+        atexit.register(self.close)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self.closed:
+            return
+        self.closed = True
+        try:
+            for cleanup in reversed(self._cleanups):
+                try:
+                    cleanup()
+                except Exception:  # noqa: BLE001 - every cleanup must get its turn
+                    pass
+            self.supervisor.stop()
+        finally:
+            shutil.rmtree(self.root, ignore_errors=True)
+            for signum, previous in self._previous.items():
+                signal.signal(signum, previous)
+            atexit.unregister(self.close)
+
+
+def _raise_interrupted(signum: int, _frame: object) -> None:
+    raise Interrupted(signum)

@@ -1,0 +1,119 @@
+"""Storage as k3s installs it: StorageClass local-path and a provisioner that behaves like
+rancher/local-path-provisioner (provisioner.go): once the scheduler has picked a node for the
+first consumer (annotation volume.kubernetes.io/selected-node), a hostPath PV is created with a
+required node affinity to that node and a claimRef to the claim, so the real PV controller binds
+it and every later pod of that claim is pinned to that node. Released volumes are deleted,
+as reclaimPolicy Delete says. Nothing is written to any disk: kwok runs no containers.
+"""
+
+from __future__ import annotations
+
+import threading
+
+from gitops.rehearse.kube import Api, ApiError
+
+CLASS_NAME = "local-path"
+PROVISIONER = "rancher.io/local-path"
+SELECTED_NODE = "volume.kubernetes.io/selected-node"
+PROVISIONED_BY = "pv.kubernetes.io/provisioned-by"
+# k3s's default data directory for local-path volumes.
+STORAGE_ROOT = "/var/lib/rancher/k3s/storage"
+
+
+def storage_class() -> dict:
+    return {
+        "apiVersion": "storage.k8s.io/v1",
+        "kind": "StorageClass",
+        "metadata": {"name": CLASS_NAME, "annotations": {"storageclass.kubernetes.io/is-default-class": "true"}},
+        "provisioner": PROVISIONER,
+        "reclaimPolicy": "Delete",
+        "volumeBindingMode": "WaitForFirstConsumer",
+    }
+
+
+def wants_volume(claim: dict) -> str | None:
+    """The node to provision on, when this claim is ours and waits for a volume."""
+    meta, spec = claim["metadata"], claim.get("spec") or {}
+    if spec.get("storageClassName") != CLASS_NAME or spec.get("volumeName") or meta.get("deletionTimestamp"):
+        return None
+    return (meta.get("annotations") or {}).get(SELECTED_NODE)
+
+
+def volume_for(claim: dict, node: str) -> dict:
+    meta, spec = claim["metadata"], claim["spec"]
+    name = f"pvc-{meta['uid']}"
+    return {
+        "apiVersion": "v1",
+        "kind": "PersistentVolume",
+        "metadata": {"name": name, "annotations": {PROVISIONED_BY: PROVISIONER}},
+        "spec": {
+            "capacity": {"storage": spec["resources"]["requests"]["storage"]},
+            "accessModes": spec.get("accessModes") or ["ReadWriteOnce"],
+            "persistentVolumeReclaimPolicy": "Delete",
+            "storageClassName": CLASS_NAME,
+            "volumeMode": spec.get("volumeMode", "Filesystem"),
+            "hostPath": {"path": f"{STORAGE_ROOT}/{name}_{meta['namespace']}_{meta['name']}",
+                         "type": "DirectoryOrCreate"},
+            "nodeAffinity": {"required": {"nodeSelectorTerms": [{"matchExpressions": [
+                {"key": "kubernetes.io/hostname", "operator": "In", "values": [node]}]}]}},
+            "claimRef": {"apiVersion": "v1", "kind": "PersistentVolumeClaim", "namespace": meta["namespace"],
+                         "name": meta["name"], "uid": meta["uid"]},
+        },
+    }
+
+
+def released(volume: dict) -> bool:
+    meta, spec = volume["metadata"], volume.get("spec") or {}
+    return ((meta.get("annotations") or {}).get(PROVISIONED_BY) == PROVISIONER
+            and spec.get("persistentVolumeReclaimPolicy") == "Delete"
+            and (volume.get("status") or {}).get("phase") == "Released")
+
+
+def volume_node(volume: dict) -> str | None:
+    terms = (((volume.get("spec") or {}).get("nodeAffinity") or {}).get("required") or {}).get("nodeSelectorTerms")
+    for term in terms or []:
+        for expression in term.get("matchExpressions") or []:
+            if expression.get("key") == "kubernetes.io/hostname" and len(expression.get("values") or []) == 1:
+                return expression["values"][0]
+    return None
+
+
+class Provisioner:
+    """Polls claims and volumes in a thread until stopped."""
+
+    def __init__(self, api: Api, period: float = 0.3) -> None:
+        self.api, self.period = api, period
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._loop, name="local-path-provisioner", daemon=True)
+        self.provisioned: dict[str, str] = {}  # "namespace/claim" -> node
+        self.errors: list[str] = []
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=5)
+
+    def step(self) -> None:
+        for claim in self.api.items("/api/v1/persistentvolumeclaims"):
+            node = wants_volume(claim)
+            if node is None:
+                continue
+            try:
+                self.api.create("/api/v1/persistentvolumes", volume_for(claim, node))
+                self.provisioned[f"{claim['metadata']['namespace']}/{claim['metadata']['name']}"] = node
+            except ApiError as err:
+                if err.status != 409:
+                    self.errors.append(f"provisioning {claim['metadata']['name']}: {err}")
+        for volume in self.api.items("/api/v1/persistentvolumes"):
+            if released(volume):
+                self.api.delete(f"/api/v1/persistentvolumes/{volume['metadata']['name']}")
+
+    def _loop(self) -> None:
+        while not self._stop.wait(self.period):
+            try:
+                self.step()
+            except (ApiError, OSError) as err:
+                if not self._stop.is_set():
+                    self.errors.append(str(err))

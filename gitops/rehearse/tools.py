@@ -1,0 +1,61 @@
+"""Where `make rehearse-tools` put the binaries, and what versions they report.
+
+The Makefile pins the versions and builds into .tools/cluster/<component>-<version>/bin/;
+the rehearsal takes whichever single build of each component is there and asks the binary
+itself for its version, so the report states what really ran.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+# binary -> the directory prefix its build lands in
+BINARIES = {
+    "etcd": "etcd", "kube-apiserver": "kubernetes", "kube-controller-manager": "kubernetes",
+    "kube-scheduler": "kubernetes", "kubectl": "kubernetes", "kwok": "kwok",
+    "source-controller": "flux", "kustomize-controller": "flux",
+}
+VERSION_ARGS = {
+    "etcd": ["--version"], "kube-apiserver": ["--version"], "kubectl": ["version", "--client"],
+    "kwok": ["--version"],
+}
+
+
+class ToolsMissing(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class Tools:
+    paths: dict[str, Path]
+
+    def __getitem__(self, name: str) -> str:
+        return str(self.paths[name])
+
+    def versions(self) -> dict[str, str]:
+        """Each component's version as its binary reports it (Flux's from its build directory)."""
+        found = {}
+        for name, args in VERSION_ARGS.items():
+            done = subprocess.run([self[name], *args], capture_output=True, text=True, timeout=30)
+            match = re.search(r"v?\d+\.\d+\.\d+[^\s,\"]*", done.stdout + done.stderr)
+            found[name] = match.group(0) if match else "unknown"
+        flux = self.paths["source-controller"].parent.parent.name.removeprefix("flux-")
+        found["source-controller"] = found["kustomize-controller"] = flux
+        return found
+
+
+def locate(root: Path) -> Tools:
+    """The binaries under root (.tools/cluster), or ToolsMissing naming what to run."""
+    paths, missing = {}, []
+    for binary, prefix in BINARIES.items():
+        candidates = sorted(root.glob(f"{prefix}-*/bin/{binary}"))
+        if len(candidates) != 1:
+            missing.append(binary if not candidates else f"{binary} (several builds: {len(candidates)})")
+            continue
+        paths[binary] = candidates[0]
+    if missing:
+        raise ToolsMissing(f"{root}: missing {', '.join(missing)}; run `make rehearse-tools`")
+    return Tools(paths)
