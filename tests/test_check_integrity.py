@@ -278,7 +278,7 @@ apiVersion: v1
 kind: Secret
 metadata: {name: gitea-registry, namespace: honeydue}
 type: Opaque
-data: {token: "ENC[AES256_GCM,data:abc,type:str]"}
+data: {token: "ENC[AES256_GCM,data:abc=,iv:aXY=,tag:dGFn,type:str]"}
 """)
     finding = one(check(prod_copy), "reference-unresolved", "Deployment", "api")
     assert finding.message == (
@@ -324,7 +324,7 @@ def test_hand_written_references_resolved_by_objects_in_the_set(tmp_path: Path):
 apiVersion: v1
 kind: Secret
 metadata: {name: creds, namespace: ns}
-stringData: {token: "ENC[AES256_GCM,data:x,type:str]"}
+stringData: {token: "ENC[AES256_GCM,data:eA==,iv:aXY=,tag:dGFn,type:str]"}
 ---
 apiVersion: v1
 kind: ConfigMap

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from gitops.k8s import sops
 from gitops.k8s.quantities import QuantityError, cpu_millis, memory_bytes
 from gitops.review.check.context import Context
 from gitops.review.check.findings import Category, Issue, Severity, rule
@@ -256,9 +257,6 @@ def image_tag(ctx: Context) -> Iterator[Issue]:
 
 # --- secrets and tokens --------------------------------------------------------------------------
 
-_SOPS = re.compile(r"^ENC\[.*\]$", re.S)
-
-
 @rule(
     "plaintext-secret",
     Category.POLICY,
@@ -271,9 +269,7 @@ def plaintext_secret(ctx: Context) -> Iterator[Issue]:
     for secret in ctx.of_kind("Secret"):
         for section in ("data", "stringData"):
             for key, value in mapping(secret.obj.get(section)).items():
-                if value is None or value == "":
-                    continue  # nothing to leak
-                if isinstance(value, str) and _SOPS.match(value):
+                if not sops.is_plaintext(value):
                     continue
                 yield Issue(
                     secret, f"{section}.{key}",
