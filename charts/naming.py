@@ -26,11 +26,6 @@ PART_OF = "app.kubernetes.io/part-of"
 VERSION = "app.kubernetes.io/version"
 MANAGED_BY_LABEL = "app.kubernetes.io/managed-by"
 
-HOSTNAME_LABEL = "kubernetes.io/hostname"
-ARCH_LABEL = "kubernetes.io/arch"
-
-
-
 
 @dataclass(frozen=True)
 class Naming:

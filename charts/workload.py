@@ -23,6 +23,7 @@ from charts.settings import settings_hash
 from gitops.annotations import SETTINGS_HASH, waiver
 from gitops.config.model import Service
 from gitops.config.values import parse_image
+from gitops.k8s.placement import ARCH_LABEL, HOSTNAME_LABEL
 
 
 def rollout_strategy(service: Service) -> kplus.DeploymentStrategy:
@@ -54,7 +55,7 @@ def topology_spread(ctx: StackContext, name: str) -> list[dict]:
     return [
         {
             "maxSkew": 1,
-            "topologyKey": keys.HOSTNAME_LABEL,
+            "topologyKey": HOSTNAME_LABEL,
             "whenUnsatisfiable": "DoNotSchedule",
             # A cordoned node (drain, upgrade) is left out of the count, so the
             # evicted replica can land on the remaining nodes instead of waiting.
@@ -178,9 +179,9 @@ def add_deployment(
         **_probes(ctx, service),
     )
 
-    node_labels = [(keys.ARCH_LABEL, ctx.config.cluster.architecture)]
+    node_labels = [(ARCH_LABEL, ctx.config.cluster.architecture)]
     if service.storage is not None:
-        node_labels.append((keys.HOSTNAME_LABEL, service.storage.node))
+        node_labels.append((HOSTNAME_LABEL, service.storage.node))
     deployment.scheduling.attract(values.nodes_labeled(*node_labels))
 
     patches = [

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from gitops.review.diff.rules.disruption import allowed_evictions, selects
+from gitops.k8s.selectors import selects
+from gitops.review.diff.rules.disruption import allowed_evictions
 from tests import diffkit
 
 PDB = "PodDisruptionBudget"

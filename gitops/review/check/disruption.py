@@ -11,9 +11,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from gitops.k8s.manifests import Resource
+from gitops.k8s.selectors import format_selector, selects
+from gitops.k8s.workloads import PodTemplate, dig, mapping
 from gitops.review.check.context import Context
 from gitops.review.check.findings import Category, Issue, Severity, rule
-from gitops.review.check.objects import PodTemplate, dig, format_selector, mapping, selector_matches
 
 
 class BudgetError(ValueError):
@@ -65,7 +66,7 @@ def budgets(ctx: Context) -> list[Budget]:
     found = []
     for pdb in ctx.of_kind("PodDisruptionBudget"):
         selector = dig(pdb.obj, "spec", "selector")
-        found.append(Budget(pdb, [p for p in ctx.pods_in(pdb.namespace) if selector_matches(selector, p.labels)]))
+        found.append(Budget(pdb, [p for p in ctx.pods_in(pdb.namespace) if selects(selector, p.labels)]))
     return found
 
 

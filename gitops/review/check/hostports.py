@@ -19,9 +19,10 @@ from dataclasses import dataclass
 
 from gitops.k8s.manifests import Resource
 from gitops.k8s.manifests import load_documents
+from gitops.k8s.placement import pinned_nodes
+from gitops.k8s.workloads import as_int, dig, mapping, sequence
 from gitops.review.check.context import Context
 from gitops.review.check.findings import Category, Issue, Severity, rule
-from gitops.review.check.objects import as_int, dig, mapping, pinned_nodes, sequence
 
 
 @dataclass(frozen=True)

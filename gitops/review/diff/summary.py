@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from gitops.review.diff import fields, workloads
+from gitops.k8s import workloads
+from gitops.review.diff import fields
 from gitops.review.diff.model import MISSING, ObjectDiff, Status, SummaryItem, WorkloadSummary
 
 PROBES = ("startupProbe", "livenessProbe", "readinessProbe")

@@ -11,10 +11,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from gitops.k8s import capacity
+from gitops.k8s import workloads
 from gitops.k8s.capacity import Demand
 from gitops.k8s.quantities import QuantityError, cpu_millis, format_cpu, format_memory, memory_bytes
-from gitops.review.diff import workloads
-from gitops.review.diff.fields import render_path
+from gitops.review.diff.fields import container_path, render_path
 from gitops.review.diff.load import key_of
 from gitops.review.diff.model import CapacityLine, Level, ObjectKey, Risk
 from gitops.review.diff.rules.context import Context, risk
@@ -67,7 +67,7 @@ def _container_growth(before: Demand, after: Demand, dimension: str) -> str:
     for (list_name, name), container in workloads.containers(workloads.pod_spec(after.resource.obj)).items():
         growth = _requested(container, dimension) - _requested(old_pod.get((list_name, name)), dimension)
         if growth > best_growth:
-            path = workloads.container_path(after.resource.kind, list_name, name) + ("resources", "requests", request)
+            path = container_path(after.resource.kind, list_name, name) + ("resources", "requests", request)
             best, best_growth = render_path(path), growth
     return best
 

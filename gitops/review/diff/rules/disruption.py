@@ -12,34 +12,11 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator
 
+from gitops.k8s import selectors, workloads
 from gitops.k8s.declared import Cluster
-from gitops.review.diff import workloads
 from gitops.review.diff.load import Side
 from gitops.review.diff.model import Level, ObjectKey, Risk, Status
 from gitops.review.diff.rules.context import Context, risk
-
-
-def selects(selector: object, labels: dict) -> bool:
-    """Whether a label selector (policy/v1: an empty selector selects every pod) matches labels."""
-    if not isinstance(selector, dict):
-        return False
-    for key, value in (selector.get("matchLabels") or {}).items():
-        if labels.get(key) != value:
-            return False
-    for expression in selector.get("matchExpressions") or []:
-        key, operator = expression.get("key"), expression.get("operator")
-        values = expression.get("values") or []
-        if operator == "In" and labels.get(key) not in values:
-            return False
-        if operator == "NotIn" and key in labels and labels[key] in values:
-            return False
-        if operator == "Exists" and key not in labels:
-            return False
-        if operator == "DoesNotExist" and key in labels:
-            return False
-        if operator not in ("In", "NotIn", "Exists", "DoesNotExist"):
-            return False
-    return True
 
 
 def _scaled(value: object, pods: int) -> int | None:
@@ -74,7 +51,7 @@ def covered(side: Side, budget: dict, cluster: Cluster | None) -> tuple[int, lis
     for key, resource in side.objects.items():
         if key.namespace != namespace or key.kind not in workloads.REPLICATED | {"DaemonSet", "Pod"}:
             continue
-        if not selects(selector, workloads.pod_labels(resource.obj)):
+        if not selectors.selects(selector, workloads.pod_labels(resource.obj)):
             continue
         if key.kind == "DaemonSet":
             if cluster is None:

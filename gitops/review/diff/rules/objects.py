@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from gitops.annotations import ARGO_CD, FLUX, prune_protected_by
-from gitops.review.diff import workloads
+from gitops.k8s import workloads
 from gitops.review.diff.model import Level, Named, ObjectDiff, Risk, Status
 from gitops.review.diff.rules import network
 from gitops.review.diff.rules.context import Context, risk

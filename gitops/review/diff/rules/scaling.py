@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from gitops.review.diff import workloads
+from gitops.k8s import workloads
+from gitops.review.diff.fields import container_path
 from gitops.review.diff.model import Level, Risk
 from gitops.review.diff.rules.context import Context, risk
 
@@ -71,7 +72,7 @@ def startup_budget(context: Context) -> Iterator[Risk]:
             old, new = _start_budget(before[(list_name, name)]), _start_budget(container)
             if old is None or new is None or new[1] >= old[1]:
                 continue
-            path = workloads.container_path(changed.key.kind, list_name, name) + (new[0],)
+            path = container_path(changed.key.kind, list_name, name) + (new[0],)
             yield risk(Level.MEDIUM, changed.key, path,
                        f"the time the container may take to start shrinks from {old[1]} s to {new[1]} s: a slower "
                        "start gets it killed and restarted, over and over.")

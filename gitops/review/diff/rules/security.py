@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from gitops.review.diff import workloads
+from gitops.k8s import workloads
+from gitops.review.diff.fields import container_path
 from gitops.review.diff.model import MISSING, Level, Named, ObjectDiff, ObjectKey, Risk, Status
 from gitops.review.diff.rules.context import Context, risk
 
@@ -47,7 +48,7 @@ class _Container:
     def __init__(self, key: ObjectKey, list_name: str, name: str, old: dict | None, new: dict,
                  old_pod: dict | None, new_pod: dict) -> None:
         self.key, self.old, self.new, self.old_pod, self.new_pod = key, old, new, old_pod, new_pod
-        self.path = workloads.container_path(key.kind, list_name, name)
+        self.path = container_path(key.kind, list_name, name)
         self.pod_path = workloads.pod_spec_path(key.kind) or ()
 
     def where(self, field: str, *more: str) -> tuple:
