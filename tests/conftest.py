@@ -32,6 +32,14 @@ def prod(synthesized) -> Manifests:
 
 
 @pytest.fixture
+def prod_copy(synthesized: Path, tmp_path: Path) -> Path:
+    """A writable copy of dist/prod for tests that edit one object of it."""
+    from tests.check_support import copy_env
+
+    return copy_env(synthesized, tmp_path)
+
+
+@pytest.fixture
 def config_copy(tmp_path) -> Path:
     """A writable copy of config/ for tests that break it on purpose."""
     target = tmp_path / "config"

@@ -27,6 +27,7 @@ RULES: list[Callable[[Context], Iterable[Risk]]] = [
     network.ingress_routes,
     network.services,
     disruption.drain_blocking_budgets,
+    disruption.refused_budgets,
     capacity.requests_headroom,
 ]
 
