@@ -18,12 +18,13 @@ from charts import naming as keys
 from charts import values
 from charts.context import StackContext
 from charts.plus import kplus
-from charts.probes import ProbeTiming, plan, progress_deadline_seconds
+from charts.probes import plan, progress_deadline_seconds
 from charts.settings import settings_hash
 from gitops.annotations import SETTINGS_HASH, waiver
 from gitops.config.model import Service
 from gitops.config.values import parse_image
 from gitops.k8s.placement import ARCH_LABEL, HOSTNAME_LABEL
+from gitops.k8s.probes import ProbeTiming
 
 
 def rollout_strategy(service: Service) -> kplus.DeploymentStrategy:

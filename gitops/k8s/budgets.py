@@ -24,27 +24,25 @@ written from Kubernetes' own code:
 
 from __future__ import annotations
 
-import math
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from gitops.k8s import selectors, workloads
+from gitops.k8s import intstr, selectors, workloads
 from gitops.k8s.manifests import Resource
 
 FIELDS = ("maxUnavailable", "minAvailable")  # the disruption controller's order
-_PERCENT = re.compile(r"[0-9]+%")
 _INT32_MAX = 2**31 - 1
 
 
 def value_problem(key: str, value: object) -> str | None:
     """Why the API server refuses this minAvailable or maxUnavailable, or None when it accepts it."""
-    if isinstance(value, int) and not isinstance(value, bool):
+    if intstr.is_count(value):
         if value < 0:
             return f"{key} {value} is negative"
         return f"{key} {value} does not fit in an int32" if value > _INT32_MAX else None
-    if isinstance(value, str) and _PERCENT.fullmatch(value):
-        return f"{key} {value!r} is more than 100%" if int(value[:-1]) > 100 else None
+    share = intstr.percent(value)
+    if share is not None:
+        return f"{key} {value!r} is more than 100%" if share > 100 else None
     return f'{key} {value!r} is neither a whole number nor a whole-number percentage such as "50%"'
 
 
@@ -70,11 +68,8 @@ def setting(spec: dict) -> tuple[str, object] | None:
 
 
 def scaled(value: int | str, total: int) -> int:
-    """GetScaledValueFromIntOrPercent with roundUp: an int as it is, a percentage of total rounded up."""
-    if isinstance(value, int):
-        return value
-    # The same float64 arithmetic as the Go code, so even a huge count rounds the way the controller does.
-    return int(math.ceil(float(int(value[:-1])) * float(total) / 100))
+    """GetScaledValueFromIntOrPercent with roundUp, as the disruption controller calls it for both fields."""
+    return intstr.scaled(value, total, round_up=True)
 
 
 @dataclass(frozen=True)
@@ -102,7 +97,7 @@ def expected(spec: dict, pods: Pods) -> int | None:
     if found is None:
         return None
     key, value = found
-    if key == "minAvailable" and isinstance(value, int):
+    if key == "minAvailable" and intstr.is_count(value):
         return pods.total
     return pods.scaled
 
@@ -113,7 +108,7 @@ def uncountable(spec: dict, pods: Pods) -> bool:
     if found is None or not pods.unscalable:
         return False
     key, value = found
-    return key == "maxUnavailable" or not isinstance(value, int)
+    return key == "maxUnavailable" or not intstr.is_count(value)
 
 
 def allowed_evictions(spec: dict, pods: Pods) -> int | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from gitops.k8s import probes as probes_k8s
 from gitops.k8s import sops
 from gitops.k8s.quantities import QuantityError, cpu_millis, memory_bytes
 from gitops.k8s.workloads import Container, as_int, mapping
@@ -150,11 +151,6 @@ def probe_port(ctx: Context) -> Iterator[Issue]:
                     )
 
 
-def _int(probe: dict, key: str, default: int) -> int:
-    value = as_int(probe.get(key))
-    return default if value is None else value
-
-
 @rule(
     "startup-probe",
     Category.POLICY,
@@ -173,12 +169,11 @@ def startup_probe(ctx: Context) -> Iterator[Issue]:
     # author expects it to need.
     for pod in ctx.pods:
         for container in pod.containers(init=False):
-            liveness = container.spec.get("livenessProbe")
-            if not isinstance(liveness, dict):
+            liveness = probes_k8s.timing(container.spec.get("livenessProbe"))
+            if liveness is None:
                 continue
-            delay = _int(liveness, "initialDelaySeconds", 0)
-            startup = container.spec.get("startupProbe")
-            if not isinstance(startup, dict):
+            delay = liveness.initial_delay_seconds
+            if not isinstance(container.spec.get("startupProbe"), dict):
                 if delay >= SLOW_START_SECONDS:
                     yield Issue(
                         pod.resource, f"{container.field}.startupProbe",
@@ -189,9 +184,10 @@ def startup_probe(ctx: Context) -> Iterator[Issue]:
                         Severity.WARNING,
                     )
                 continue
-            window = _int(startup, "initialDelaySeconds", 0) + _int(startup, "periodSeconds", 10) * _int(
-                startup, "failureThreshold", 3
-            )
+            startup = probes_k8s.timing(container.spec.get("startupProbe"))
+            if startup is None:
+                continue  # a field the API server refuses: kubeconform reports it
+            window = startup.window_seconds
             if window < delay:
                 yield Issue(
                     pod.resource, f"{container.field}.startupProbe",

@@ -4,14 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from gitops.k8s import workloads
+from gitops.k8s import intstr, probes, workloads
 from gitops.review.diff.fields import container_path
 from gitops.review.diff.model import Level, Risk
 from gitops.review.diff.rules.context import Context, risk
-
-# Probe defaults of the core/v1 API.
-DEFAULT_PERIOD, DEFAULT_FAILURES = 10, 3
-
 
 def replicas(context: Context) -> Iterator[Risk]:
     for changed in context.changed(kinds=workloads.REPLICATED):
@@ -22,14 +18,12 @@ def replicas(context: Context) -> Iterator[Risk]:
 
 def _surges(obj: dict) -> bool:
     """Whether a RollingUpdate of one replica starts the new pod before the old one stops."""
-    rolling = ((obj.get("spec") or {}).get("strategy") or {}).get("rollingUpdate") or {}
-    surge = rolling.get("maxSurge", "25%")
-    if isinstance(surge, str) and surge.endswith("%"):
-        try:
-            return float(surge[:-1]) > 0
-        except ValueError:
-            return True
-    return not isinstance(surge, int) or surge > 0
+    surge = workloads.dig(obj, "spec", "strategy", "rollingUpdate", "maxSurge")
+    surge = "25%" if surge is None else surge  # the apps/v1 default
+    if not intstr.is_count(surge) and intstr.percent(surge) is None:
+        return True  # a value the API server refuses: assume the default behaviour
+    # The deployment controller rounds maxSurge up (deployment/util ResolveFenceposts).
+    return intstr.scaled(surge, 1, round_up=True) > 0
 
 
 def singletons(context: Context) -> Iterator[Risk]:
@@ -50,15 +44,9 @@ def singletons(context: Context) -> Iterator[Risk]:
 def _start_budget(container: dict) -> tuple[str, int] | None:
     """Seconds the kubelet lets a container start before killing it, and the probe that decides."""
     for probe_name in ("startupProbe", "livenessProbe"):
-        probe = container.get(probe_name)
-        if isinstance(probe, dict):
-            try:
-                delay = int(probe.get("initialDelaySeconds", 0))
-                seconds = delay + int(probe.get("failureThreshold", DEFAULT_FAILURES)) * int(
-                    probe.get("periodSeconds", DEFAULT_PERIOD))
-            except (TypeError, ValueError):
-                return None
-            return probe_name, seconds
+        if isinstance(container.get(probe_name), dict):
+            found = probes.timing(container[probe_name])
+            return None if found is None else (probe_name, found.window_seconds)
     return None
 
 
