@@ -38,7 +38,7 @@ def diff(before: list[dict], after: list[dict]):
 
 def diff_risks(before: list[dict], after: list[dict]) -> list[tuple[str, str, str, str]]:
     """(level, object, field, message) of every risk."""
-    return [(r.level.label, str(r.key), r.field, r.message) for r in diff(before, after).risks]
+    return [(r.severity.label, str(r.subject), r.field, r.message) for r in diff(before, after).risks]
 
 
 def deployment(name: str, labels: dict, replicas: object = 1, namespace: str = "ns", **pod: object) -> dict:

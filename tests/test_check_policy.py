@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from gitops.review.check.findings import Severity
 from gitops.review.check.policy import image_tag_problem
+from gitops.review.findings import Severity
 from tests.check_support import active, check, container, edit, one, write
 
 

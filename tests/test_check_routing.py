@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from gitops.review.check.findings import Severity
+from gitops.review.findings import Severity
 from tests.check_support import active, check, edit, one, write
 
 

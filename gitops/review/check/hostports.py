@@ -22,7 +22,8 @@ from gitops.k8s.manifests import load_documents
 from gitops.k8s.placement import pinned_nodes
 from gitops.k8s.workloads import as_int, dig, mapping, sequence
 from gitops.review.check.context import Context
-from gitops.review.check.findings import Category, Issue, Severity, rule
+from gitops.review.check.registry import Category, rule
+from gitops.review.findings import Issue, Severity
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,8 @@ from gitops.k8s import sops
 from gitops.k8s.quantities import QuantityError, cpu_millis, memory_bytes
 from gitops.k8s.workloads import Container, as_int, mapping
 from gitops.review.check.context import Context
-from gitops.review.check.findings import Category, Issue, Severity, rule
+from gitops.review.check.registry import Category, rule
+from gitops.review.findings import Issue, Severity
 
 # --- resources -----------------------------------------------------------------------------------
 

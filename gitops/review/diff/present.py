@@ -8,7 +8,8 @@ import json
 
 from gitops.k8s.quantities import format_cpu, format_memory
 from gitops.render import yamlio
-from gitops.review.diff.model import MISSING, CapacityLine, Level, Report
+from gitops.review.diff.model import MISSING, CapacityLine, Report
+from gitops.review.findings import Severity
 
 INLINE_WIDTH = 80
 ARROW = "→"
@@ -56,7 +57,7 @@ def counts_line(report: Report) -> str:
 
 
 def risks_line(report: Report) -> str:
-    return ", ".join(f"{report.risk_count(level)} {level.label}" for level in sorted(Level, reverse=True))
+    return ", ".join(f"{report.risk_count(level)} {level.label}" for level in sorted(Severity, reverse=True))
 
 
 def _cpu(millis: int) -> str:

@@ -16,8 +16,9 @@ from gitops.k8s.capacity import Demand
 from gitops.k8s.quantities import QuantityError, cpu_millis, format_cpu, format_memory, memory_bytes
 from gitops.review.diff.fields import container_path, render_path
 from gitops.review.diff.load import key_of
-from gitops.review.diff.model import CapacityLine, Level, ObjectKey, Risk
-from gitops.review.diff.rules.context import Context, risk
+from gitops.review.diff.model import CapacityLine
+from gitops.review.diff.rules.context import Area, Context, risk, rule
+from gitops.review.findings import Issue, ObjectKey, Severity
 
 # Requests attribute -> (resource name in a container's requests, formatter, parser).
 DIMENSIONS = {
@@ -94,7 +95,9 @@ def _culprit(before: capacity.Report, after: capacity.Report, dimension: str,
     return None if best is None else (best[1], best[2])
 
 
-def requests_headroom(context: Context) -> Iterator[Risk]:
+@rule("capacity-headroom", Area.CAPACITY, Severity.HIGH,
+      prevents="pods left Pending while a node is down, because requests outgrow what the other nodes hold")
+def requests_headroom(context: Context) -> Iterator[Issue]:
     found = reports(context)
     if found is None:
         return
@@ -118,5 +121,5 @@ def requests_headroom(context: Context) -> Iterator[Risk]:
         else:
             message = (f"{label} requests grow by {fmt(increase)}, more than the {fmt(room_before)} of headroom the "
                        "base had with one node lost.")
-        yield risk(Level.HIGH, key, field, message)
+        yield risk(Severity.HIGH, key, field, message)
 

@@ -15,8 +15,9 @@ from gitops.k8s import budgets as pdb
 from gitops.k8s.declared import Cluster
 from gitops.k8s.workloads import mapping
 from gitops.review.diff.load import Side, key_of
-from gitops.review.diff.model import Level, ObjectKey, Risk, Status
-from gitops.review.diff.rules.context import Context, risk
+from gitops.review.diff.model import Status
+from gitops.review.diff.rules.context import Area, Context, risk, rule
+from gitops.review.findings import Issue, ObjectKey, Severity
 
 
 def covered(side: Side, budget: dict, cluster: Cluster | None) -> tuple[pdb.Pods, list[ObjectKey]] | None:
@@ -44,7 +45,9 @@ def _blocks(side: Side, budget: dict | None, cluster: Cluster | None) -> tuple[i
     return pods.evictable, owners, f"{key} {value}"
 
 
-def drain_blocking_budgets(context: Context) -> Iterator[Risk]:
+@rule("pdb-blocks-drain", Area.DISRUPTION, Severity.MEDIUM,
+      prevents="node drains (k3s upgrades, reboots) waiting forever on a budget that allows zero evictions")
+def drain_blocking_budgets(context: Context) -> Iterator[Issue]:
     for d in context.present_after(kinds={"PodDisruptionBudget"}):
         now = _blocks(context.new, d.new, context.new_cluster)
         if now is None:
@@ -55,16 +58,18 @@ def drain_blocking_budgets(context: Context) -> Iterator[Risk]:
         pods, owners, setting = now
         field = "spec.minAvailable" if setting.startswith("minAvailable") else "spec.maxUnavailable"
         names = ", ".join(owner.local for owner in owners)
-        yield risk(Level.MEDIUM, d.key, field,
+        yield risk(Severity.MEDIUM, d.key, field,
                    f"allows 0 evictions of the {pods} pod(s) of {names} ({setting}): a node drain "
                    "(k3s upgrade, reboot) waits forever.")
 
 
-def refused_budgets(context: Context) -> Iterator[Risk]:
+@rule("pdb-refused", Area.DISRUPTION, Severity.HIGH,
+      prevents="a sync that fails because the API server rejects a disruption budget")
+def refused_budgets(context: Context) -> Iterator[Issue]:
     for d in context.present_after(kinds={"PodDisruptionBudget"}):
         before = pdb.problems(mapping(d.old.get("spec"))) if d.status is not Status.ADDED else []
         for field, problem in pdb.problems(mapping(d.new.get("spec"))):
             if (field, problem) in before:
                 continue
-            yield risk(Level.HIGH, d.key, field,
+            yield risk(Severity.HIGH, d.key, field,
                        f"{problem}: the API server rejects the budget, so the sync that applies it fails.")

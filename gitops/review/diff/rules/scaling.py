@@ -6,14 +6,16 @@ from collections.abc import Iterator
 
 from gitops.k8s import intstr, probes, workloads
 from gitops.review.diff.fields import container_path
-from gitops.review.diff.model import Level, Risk
-from gitops.review.diff.rules.context import Context, risk
+from gitops.review.diff.rules.context import Area, Context, risk, rule
+from gitops.review.findings import Issue, Severity
 
-def replicas(context: Context) -> Iterator[Risk]:
+@rule("scaled-to-zero", Area.WORKLOADS, Severity.HIGH,
+      prevents="every pod of a workload stopping")
+def replicas(context: Context) -> Iterator[Issue]:
     for changed in context.changed(kinds=workloads.REPLICATED):
         before, after = workloads.replicas(changed.old), workloads.replicas(changed.new)
         if before and after == 0:
-            yield risk(Level.HIGH, changed.key, "spec.replicas", f"scaled from {before} to 0: every pod of it stops.")
+            yield risk(Severity.HIGH, changed.key, "spec.replicas", f"scaled from {before} to 0: every pod of it stops.")
 
 
 def _surges(obj: dict) -> bool:
@@ -26,17 +28,19 @@ def _surges(obj: dict) -> bool:
     return intstr.scaled(surge, 1, round_up=True) > 0
 
 
-def singletons(context: Context) -> Iterator[Risk]:
+@rule("singleton-overlap", Area.WORKLOADS, Severity.HIGH,
+      prevents="a singleton running twice, at once or during every rollout")
+def singletons(context: Context) -> Iterator[Issue]:
     for changed in context.changed(kinds={"Deployment"}):
         if workloads.replicas(changed.old) != 1 or workloads.strategy_type(changed.old) != "Recreate":
             continue
         after = workloads.replicas(changed.new)
         if after is not None and after > 1:
-            yield risk(Level.HIGH, changed.key, "spec.replicas",
+            yield risk(Severity.HIGH, changed.key, "spec.replicas",
                        f"the base runs it as a singleton (1 replica, Recreate): {after} copies will now run at "
                        "the same time.")
         elif after == 1 and workloads.strategy_type(changed.new) != "Recreate" and _surges(changed.new):
-            yield risk(Level.HIGH, changed.key, "spec.strategy.type",
+            yield risk(Severity.HIGH, changed.key, "spec.strategy.type",
                        "a singleton (1 replica) loses Recreate: every rollout starts the new pod before the old one "
                        "stops, so two copies overlap.")
 
@@ -50,7 +54,9 @@ def _start_budget(container: dict) -> tuple[str, int] | None:
     return None
 
 
-def startup_budget(context: Context) -> Iterator[Risk]:
+@rule("startup-window-shrinks", Area.WORKLOADS, Severity.MEDIUM,
+      prevents="containers killed and restarted over and over because they may no longer take as long to start")
+def startup_budget(context: Context) -> Iterator[Issue]:
     for changed in context.changed(kinds=workloads.WORKLOADS):
         before = workloads.containers(workloads.pod_spec(changed.old))
         after = workloads.containers(workloads.pod_spec(changed.new))
@@ -61,6 +67,6 @@ def startup_budget(context: Context) -> Iterator[Risk]:
             if old is None or new is None or new[1] >= old[1]:
                 continue
             path = container_path(changed.key.kind, list_name, name) + (new[0],)
-            yield risk(Level.MEDIUM, changed.key, path,
+            yield risk(Severity.MEDIUM, changed.key, path,
                        f"the time the container may take to start shrinks from {old[1]} s to {new[1]} s: a slower "
                        "start gets it killed and restarted, over and over.")
