@@ -7,8 +7,15 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from tests.manifests import Manifests
+
+# Property tests (tests/test_k8s_agreement.py) run whole rule sets per example: enough examples to find a
+# disagreement in the few fields each draws, few enough that `make test` stays quick. No deadline: the first
+# example of a test imports modules and is slow for reasons that are not the property's.
+settings.register_profile("agreement", max_examples=60, deadline=None)
+settings.load_profile("agreement")
 
 os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
 
