@@ -15,9 +15,6 @@ from dataclasses import dataclass
 from gitops.layout import CLUSTERS, DIST
 
 MANAGED_BY = "honeydue-gitops"
-# Rule ids of `main.py check` that config can waive (gitops/annotations.py writes the key).
-PROBES_RULE = "probes"
-SINGLETON_ROLLOUT_RULE = "singleton-rollout"
 
 NAME = "app.kubernetes.io/name"
 INSTANCE = "app.kubernetes.io/instance"

@@ -14,13 +14,12 @@ from __future__ import annotations
 import cdk8s
 from constructs import Construct
 
-from charts import naming as keys
 from charts import values
 from charts.context import StackContext
 from charts.plus import kplus
 from charts.probes import plan, progress_deadline_seconds
 from charts.settings import settings_hash
-from gitops.annotations import SETTINGS_HASH, waiver
+from gitops.annotations import PROBES_RULE, SETTINGS_HASH, SINGLETON_ROLLOUT_RULE, waiver
 from gitops.config.model import Service
 from gitops.config.values import parse_image
 from gitops.k8s.placement import ARCH_LABEL, HOSTNAME_LABEL
@@ -38,11 +37,11 @@ def waivers(service: Service) -> dict[str, str]:
     """What config already says about rules `main.py check` would otherwise flag on this Deployment."""
     found = {}
     if service.health.kind == "none":
-        found[waiver(keys.PROBES_RULE)] = service.health.reason
+        found[waiver(PROBES_RULE)] = service.health.reason
     if service.replicas == 1 and not service.singleton:
         # One pod that looks like a singleton but is not one: overlapping for a moment
         # during a rollout is what keeps it serving, so it keeps RollingUpdate.
-        found[waiver(keys.SINGLETON_ROLLOUT_RULE)] = (
+        found[waiver(SINGLETON_ROLLOUT_RULE)] = (
             "not a singleton (config: singleton false); a rollout starts the new pod before stopping the old one"
         )
     return found

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from gitops.annotations import SINGLETON_ROLLOUT_RULE
 from gitops.k8s import budgets as pdb
 from gitops.k8s.manifests import Resource
 from gitops.k8s.selectors import format_selector, selects
@@ -130,7 +131,7 @@ def pdb_overlap(ctx: Context) -> Iterator[Issue]:
 
 
 @rule(
-    "singleton-rollout",
+    SINGLETON_ROLLOUT_RULE,
     Category.POLICY,
     Severity.ERROR,
     prevents="a singleton (e.g. the Asynq scheduler) running twice during a rolling update",

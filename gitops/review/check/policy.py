@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from gitops.annotations import PROBES_RULE
 from gitops.k8s import probes as probes_k8s
 from gitops.k8s import sops
 from gitops.k8s.quantities import QuantityError, cpu_millis, memory_bytes
@@ -84,7 +85,7 @@ SLOW_START_SECONDS = 30  # a liveness delay this long says "this container start
 
 
 @rule(
-    "probes",
+    PROBES_RULE,
     Category.POLICY,
     Severity.ERROR,
     prevents="traffic sent to pods that are not ready (no readiness probe), hung pods never restarted "
