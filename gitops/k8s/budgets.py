@@ -138,7 +138,7 @@ def count(kind: str, replicas: int | None, nodes: int | None) -> Pods | None:
     """The Pods of one selected workload; None when its count is unknowable (replicas the API refuses)."""
     if kind == "Pod":
         return Pods(unmanaged=1)
-    if kind == "DaemonSet":
+    if kind in workloads.PER_NODE:
         return Pods(per_node=nodes, unscalable=True)
     if replicas is None:
         return None
