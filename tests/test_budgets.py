@@ -127,3 +127,12 @@ def test_max_unavailable_over_a_deployment_and_a_daemonset_blocks_drains_in_chec
     )]
     assert [(level, field) for level, _, field, _ in inmemory.diff_risks(_api() + [agent], objects)] == [
         ("medium", "spec.maxUnavailable")]
+
+
+def test_replicas_written_as_text_count_for_nothing_in_check_and_diff_alike():
+    # check read replicas "3" as 3 (and blocked drains), diff as unknowable, capacity as 3 pods: the API server
+    # does not decode text into spec.replicas, so no such Deployment runs.
+    workload = [inmemory.deployment("api", {"app": "api"}, replicas="3")]
+    objects = workload + [inmemory.budget("api", APP, minAvailable=3)]
+    assert inmemory.check_findings(objects, "pdb-blocks-drain") == []
+    assert inmemory.diff_risks(workload, objects) == []
