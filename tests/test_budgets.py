@@ -136,3 +136,10 @@ def test_replicas_written_as_text_count_for_nothing_in_check_and_diff_alike():
     objects = workload + [inmemory.budget("api", APP, minAvailable=3)]
     assert inmemory.check_findings(objects, "pdb-blocks-drain") == []
     assert inmemory.diff_risks(workload, objects) == []
+
+
+def test_a_budget_that_was_already_refused_is_not_news_to_the_diff():
+    before = _api() + [inmemory.budget("api", APP, maxUnavailable="12.5%")]
+    after = _api() + [inmemory.budget("api", APP, maxUnavailable="12.5%", unhealthyPodEvictionPolicy="AlwaysAllow")]
+    assert inmemory.diff_risks(before, after) == []
+    assert [field for _, _, field, _ in inmemory.check_findings(after, "pdb-blocks-drain")] == ["spec.maxUnavailable"]
