@@ -41,20 +41,22 @@ def _quantity_form(text: str, form: re.Pattern, problem: str, fix: str) -> None:
         raise Invalid(problem, fix)
 
 
-def _check_cpu(text: str) -> str:
-    _quantity_form(text, _CPU, f"'{text}' is not a CPU quantity",
-                   "write millicores such as 250m, or whole cores such as 1")
-    if quantities.cpu_millis(text) <= 0:
-        raise Invalid(f"'{text}' is no CPU at all", "request at least 1m")
-    return text
+def _positive_quantity(form: re.Pattern, amount, kind: str, what: str, examples: str, least: str):
+    """A validator: one of config's forms, and more than nothing."""
+
+    def check(text: str) -> str:
+        _quantity_form(text, form, f"'{text}' is not a {what}", f"write {examples}")
+        if amount(text) <= 0:
+            raise Invalid(f"'{text}' is no {kind} at all", f"request at least {least}")
+        return text
+
+    return check
 
 
-def _check_memory(text: str) -> str:
-    _quantity_form(text, _MEMORY, f"'{text}' is not a memory quantity in Mi or Gi",
-                   "write mebibytes such as 512Mi, or gibibytes such as 2Gi")
-    if quantities.memory_bytes(text) <= 0:
-        raise Invalid(f"'{text}' is no memory at all", "request at least 1Mi")
-    return text
+_check_cpu = _positive_quantity(_CPU, quantities.cpu_millis, "CPU", "CPU quantity",
+                                "millicores such as 250m, or whole cores such as 1", "1m")
+_check_memory = _positive_quantity(_MEMORY, quantities.memory_bytes, "memory", "memory quantity in Mi or Gi",
+                                   "mebibytes such as 512Mi, or gibibytes such as 2Gi", "1Mi")
 
 
 def gibibytes(text: str) -> int:
