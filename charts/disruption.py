@@ -14,6 +14,7 @@ from charts import values
 from charts.context import StackContext
 from charts.plus import kplus
 from gitops.config.model import Service
+from gitops.k8s import budgets
 
 k8s = kplus.k8s
 
@@ -28,8 +29,8 @@ def max_unavailable(replicas: int) -> int:
 
 
 def allowed_evictions(replicas: int) -> int:
-    """How many healthy pods a drain may evict right now under the budget."""
-    return min(replicas, max_unavailable(replicas))
+    """How many healthy pods a drain may evict under the budget, as the disruption controller computes it."""
+    return budgets.allowed_evictions({"maxUnavailable": max_unavailable(replicas)}, budgets.Pods(scaled=replicas))
 
 
 def add_disruption_budget(scope: Construct, *, ctx: StackContext, name: str, service: Service) -> None:

@@ -12,24 +12,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from gitops.k8s.labels import COMPONENT, INSTANCE, NAME, PART_OF, VERSION
+from gitops.k8s.labels import MANAGED_BY as MANAGED_BY_LABEL
 from gitops.layout import CLUSTERS, DIST
 
 MANAGED_BY = "honeydue-gitops"
-# Rule ids of `main.py check` that config can waive (gitops/annotations.py writes the key).
-PROBES_RULE = "probes"
-SINGLETON_ROLLOUT_RULE = "singleton-rollout"
-
-NAME = "app.kubernetes.io/name"
-INSTANCE = "app.kubernetes.io/instance"
-COMPONENT = "app.kubernetes.io/component"
-PART_OF = "app.kubernetes.io/part-of"
-VERSION = "app.kubernetes.io/version"
-MANAGED_BY_LABEL = "app.kubernetes.io/managed-by"
-
-HOSTNAME_LABEL = "kubernetes.io/hostname"
-ARCH_LABEL = "kubernetes.io/arch"
-
-
 
 
 @dataclass(frozen=True)

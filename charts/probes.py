@@ -13,18 +13,7 @@ import math
 from dataclasses import dataclass
 
 from gitops.config.model import ProbePolicy
-
-
-@dataclass(frozen=True)
-class ProbeTiming:
-    period_seconds: int
-    failure_threshold: int
-    timeout_seconds: int
-
-    @property
-    def window_seconds(self) -> int:
-        """How long the probe may keep failing before Kubernetes acts."""
-        return self.period_seconds * self.failure_threshold
+from gitops.k8s.probes import ProbeTiming
 
 
 @dataclass(frozen=True)

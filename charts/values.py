@@ -14,7 +14,7 @@ import functools
 import cdk8s
 
 from charts.plus import kplus
-from charts.probes import ProbeTiming
+from gitops.k8s.probes import ProbeTiming
 
 
 @functools.cache

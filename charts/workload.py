@@ -14,15 +14,16 @@ from __future__ import annotations
 import cdk8s
 from constructs import Construct
 
-from charts import naming as keys
 from charts import values
 from charts.context import StackContext
 from charts.plus import kplus
-from charts.probes import ProbeTiming, plan, progress_deadline_seconds
+from charts.probes import plan, progress_deadline_seconds
 from charts.settings import settings_hash
-from gitops.annotations import SETTINGS_HASH, waiver
+from gitops.annotations import PROBES_RULE, SETTINGS_HASH, SINGLETON_ROLLOUT_RULE, waiver
 from gitops.config.model import Service
 from gitops.k8s.images import parse_image
+from gitops.k8s.placement import ARCH_LABEL, HOSTNAME_LABEL
+from gitops.k8s.probes import ProbeTiming
 
 
 def rollout_strategy(service: Service) -> kplus.DeploymentStrategy:
@@ -36,11 +37,11 @@ def waivers(service: Service) -> dict[str, str]:
     """What config already says about rules `main.py check` would otherwise flag on this Deployment."""
     found = {}
     if service.health.kind == "none":
-        found[waiver(keys.PROBES_RULE)] = service.health.reason
+        found[waiver(PROBES_RULE)] = service.health.reason
     if service.replicas == 1 and not service.singleton:
         # One pod that looks like a singleton but is not one: overlapping for a moment
         # during a rollout is what keeps it serving, so it keeps RollingUpdate.
-        found[waiver(keys.SINGLETON_ROLLOUT_RULE)] = (
+        found[waiver(SINGLETON_ROLLOUT_RULE)] = (
             "not a singleton (config: singleton false); a rollout starts the new pod before stopping the old one"
         )
     return found
@@ -54,7 +55,7 @@ def topology_spread(ctx: StackContext, name: str) -> list[dict]:
     return [
         {
             "maxSkew": 1,
-            "topologyKey": keys.HOSTNAME_LABEL,
+            "topologyKey": HOSTNAME_LABEL,
             "whenUnsatisfiable": "DoNotSchedule",
             # A cordoned node (drain, upgrade) is left out of the count, so the
             # evicted replica can land on the remaining nodes instead of waiting.
@@ -182,9 +183,9 @@ def add_deployment(
         **_probes(ctx, service),
     )
 
-    node_labels = [(keys.ARCH_LABEL, ctx.config.cluster.architecture)]
+    node_labels = [(ARCH_LABEL, ctx.config.cluster.architecture)]
     if service.storage is not None:
-        node_labels.append((keys.HOSTNAME_LABEL, service.storage.node))
+        node_labels.append((HOSTNAME_LABEL, service.storage.node))
     deployment.scheduling.attract(values.nodes_labeled(*node_labels))
 
     patches = [

@@ -21,6 +21,12 @@ SETTINGS_HASH = f"{DOMAIN}/settings-hash"
 WAIVER_PREFIX = f"waive.{DOMAIN}/"
 
 
+# Rules of `main.py check` that config can waive: the gate registers them under these ids and the
+# generator writes their waivers (charts/workload.py).
+PROBES_RULE = "probes"
+SINGLETON_ROLLOUT_RULE = "singleton-rollout"
+
+
 def waiver(rule: str) -> str:
     return f"{WAIVER_PREFIX}{rule}"
 

@@ -11,7 +11,7 @@ from gitops.k8s.manifests import load_documents
 from gitops.render.yamlio import dumps
 from gitops.review.check import engine
 from gitops.review.check.engine import Outcome
-from gitops.review.check.findings import Finding
+from gitops.review.findings import Finding
 
 # Mutation tests edit the production stack, whose objects (api, worker, redis, ...) they name.
 BASE_ENV = "prod"

@@ -7,8 +7,15 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from tests.manifests import Manifests
+
+# Property tests (tests/test_k8s_agreement.py) run whole rule sets per example: enough examples to find a
+# disagreement in the few fields each draws, few enough that `make test` stays quick. No deadline: the first
+# example of a test imports modules and is slow for reasons that are not the property's.
+settings.register_profile("agreement", max_examples=60, deadline=None)
+settings.load_profile("agreement")
 
 os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
 
@@ -29,6 +36,14 @@ def synthesized(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def prod(synthesized) -> Manifests:
     return Manifests.load(synthesized / "prod")
+
+
+@pytest.fixture
+def prod_copy(synthesized: Path, tmp_path: Path) -> Path:
+    """A writable copy of dist/prod for tests that edit one object of it."""
+    from tests.check_support import copy_env
+
+    return copy_env(synthesized, tmp_path)
 
 
 @pytest.fixture

@@ -11,7 +11,8 @@ from gitops.k8s.manifests import load_documents
 from gitops.render import yamlio
 from gitops.review.diff import report
 from gitops.review.diff.load import Loader
-from gitops.review.diff.model import Level, Report
+from gitops.review.diff.model import Report
+from gitops.review.findings import Severity
 
 
 def copy_env(synthesized: Path, tmp_path: Path, name: str, env: str = "prod") -> Path:
@@ -58,15 +59,15 @@ def compare(before: Path, after: Path) -> Report:
 
 def risks(result: Report) -> list[tuple[str, str, str, str]]:
     """(level, object, field, message) of every risk, highest first."""
-    return [(r.level.label, str(r.key), r.field, r.message) for r in result.risks]
+    return [(r.severity.label, str(r.subject), r.field, r.message) for r in result.risks]
 
 
 def risks_of(result: Report, kind: str, name: str) -> list[tuple[str, str, str]]:
-    return [(r.level.label, r.field, r.message) for r in result.risks if r.key.kind == kind and r.key.name == name]
+    return [(r.severity.label, r.field, r.message) for r in result.risks if r.kind == kind and r.name == name]
 
 
-def levels(result: Report) -> list[Level]:
-    return [r.level for r in result.risks]
+def levels(result: Report) -> list[Severity]:
+    return [r.severity for r in result.risks]
 
 
 def pod(obj: dict) -> dict:

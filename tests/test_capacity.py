@@ -57,3 +57,15 @@ spec:
     assert report.demand == capacity.Requests(3 * 2000 + 2 * 100, 3 * GI + 2 * 128 * 2**20)
     assert not report.fits
     assert report.headroom.cpu_millis == -200
+
+
+def test_replicas_the_api_server_refuses_run_no_pods_and_absent_ones_one(tmp_path: Path):
+    # capacity used int(spec.replicas): "3" counted as 3 pods and "three" crashed; the one reader of replica
+    # counts (gitops/k8s/workloads.py) says what the API server stores.
+    from tests import inmemory
+
+    objects = [inmemory.deployment("text", {"app": "a"}, replicas="3"),
+               inmemory.deployment("word", {"app": "b"}, replicas="three"),
+               inmemory.deployment("absent", {"app": "c"}, replicas=None)]
+    assert [(str(d.resource), d.pods) for d in capacity.demands(inmemory.resources(objects))] == [
+        ("Deployment ns/text", 0), ("Deployment ns/word", 0), ("Deployment ns/absent", 1)]

@@ -5,17 +5,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
-
 from gitops.k8s import capacity, declared, manifests
 from gitops.k8s.quantities import format_cpu, format_memory
 from gitops.review.check import report
-from tests.check_support import active, check, copy_env, edit, one, write
-
-
-@pytest.fixture
-def prod_copy(synthesized: Path, tmp_path: Path) -> Path:
-    return copy_env(synthesized, tmp_path)
+from tests.check_support import active, check, edit, one, write
 
 
 def _report(root: Path) -> capacity.Report:

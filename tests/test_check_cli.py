@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 
 import main
-from charts import naming
 from gitops import annotations as keys
 from gitops.config import environment_names
 from gitops.review.check import engine, waivers
@@ -136,8 +135,8 @@ def test_misspelt_unused_and_unwaivable_waivers_are_warnings(synthesized: Path, 
 
 
 def test_the_rules_the_generator_waives_exist_in_the_gate():
-    assert {naming.PROBES_RULE, naming.SINGLETON_ROLLOUT_RULE} <= {r.id for r in engine.rules()}
-    assert keys.waiver(naming.PROBES_RULE) == f"{waivers.PREFIX}probes"
+    assert {keys.PROBES_RULE, keys.SINGLETON_ROLLOUT_RULE} <= {r.id for r in engine.rules()}
+    assert keys.waiver(keys.PROBES_RULE) == f"{waivers.PREFIX}probes"
 
 
 def test_list_rules_names_every_rule(capsys):

@@ -6,14 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from gitops.review.check.findings import Severity
 from gitops.review.check.policy import image_tag_problem
+from gitops.review.findings import Severity
 from tests.check_support import active, check, container, copy_env, edit, one, write
-
-
-@pytest.fixture
-def prod_copy(synthesized: Path, tmp_path: Path) -> Path:
-    return copy_env(synthesized, tmp_path)
 
 
 def _api(change):

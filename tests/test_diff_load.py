@@ -8,7 +8,8 @@ import pytest
 
 from gitops.review.diff import render_text
 from gitops.review.diff.load import DiffInputError, Loader, environment_of, is_dist_root
-from gitops.review.diff.model import ObjectKey, Status
+from gitops.review.diff.model import Status
+from gitops.review.findings import ObjectKey
 from tests import diffkit
 
 CM = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: %s, namespace: ns}\ndata: {k: v}\n"

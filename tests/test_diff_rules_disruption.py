@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from gitops.review.diff.rules.disruption import allowed_evictions, selects
+from gitops.k8s.budgets import Pods, allowed_evictions
+from gitops.k8s.selectors import selects
 from tests import diffkit
 
 PDB = "PodDisruptionBudget"
@@ -47,9 +48,9 @@ def test_a_budget_that_already_blocked_is_not_news(synthesized: Path, tmp_path: 
 
 
 def test_percentages_round_up_and_selectors_follow_label_rules():
-    assert allowed_evictions({"maxUnavailable": "10%"}, 3) == (1, "maxUnavailable 10%")
-    assert allowed_evictions({"minAvailable": "50%"}, 3) == (1, "minAvailable 50%")
-    assert allowed_evictions({"maxUnavailable": 0}, 3) == (0, "maxUnavailable 0")
+    assert allowed_evictions({"maxUnavailable": "10%"}, Pods(scaled=3)) == 1
+    assert allowed_evictions({"minAvailable": "50%"}, Pods(scaled=3)) == 1
+    assert allowed_evictions({"maxUnavailable": 0}, Pods(scaled=3)) == 0
     labels = {"app": "api", "tier": "web"}
     assert selects({"matchLabels": {"app": "api"}}, labels)
     assert selects({}, labels)

@@ -7,7 +7,7 @@ import math
 from ruamel.yaml import YAML
 
 from gitops.annotations import SETTINGS_HASH, waiver
-from gitops.config.values import cpu_millis, memory_mebibytes
+from gitops.k8s.quantities import cpu_millis, memory_bytes
 from tests.manifests import Manifests, container, pod_spec
 
 WORKLOADS = ("api", "admin", "worker", "redis")
@@ -240,21 +240,21 @@ def test_every_container_has_requests_and_a_memory_limit(prod: Manifests):
     for name in WORKLOADS:
         resources = container(prod.get("Deployment", name))["resources"]
         assert cpu_millis(resources["requests"]["cpu"]) > 0
-        assert memory_mebibytes(resources["requests"]["memory"]) > 0
-        assert memory_mebibytes(resources["limits"]["memory"]) >= memory_mebibytes(resources["requests"]["memory"])
+        assert memory_bytes(resources["requests"]["memory"]) > 0
+        assert memory_bytes(resources["limits"]["memory"]) >= memory_bytes(resources["requests"]["memory"])
 
 
 def test_requests_fit_on_two_cx33_nodes_when_one_is_lost(prod: Manifests):
-    node_cpu, node_memory = 4000 - 500, 8192 - 1024  # CX33 minus the k3s/etcd reserve
+    node_cpu, node_memory = 4000 - 500, (8192 - 1024) * 2**20  # CX33 minus the k3s/etcd reserve
     cpu = memory = 0
     for name in WORKLOADS:
         deployment = prod.get("Deployment", name)
         requests = container(deployment)["resources"]["requests"]
         cpu += cpu_millis(requests["cpu"]) * deployment["spec"]["replicas"]
-        memory += memory_mebibytes(requests["memory"]) * deployment["spec"]["replicas"]
+        memory += memory_bytes(requests["memory"]) * deployment["spec"]["replicas"]
     traefik = _traefik_values(prod)["resources"]["requests"]
     cpu += cpu_millis(traefik["cpu"]) * 2
-    memory += memory_mebibytes(traefik["memory"]) * 2
+    memory += memory_bytes(traefik["memory"]) * 2
     assert cpu <= 2 * node_cpu
     assert memory <= 2 * node_memory
 

@@ -133,7 +133,7 @@ def test_unencrypted_file_without_sops_metadata_is_refused(tmp_path: Path, confi
 def test_scan_finds_plaintext_in_any_yaml(tmp_path: Path):
     (tmp_path / "a.yaml").write_text(
         "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata: {k: v}\n---\n"
-        "apiVersion: v1\nkind: Secret\nmetadata: {name: s}\nstringData:\n  ok: ENC[AES256_GCM,data:x,type:str]\n"
+        "apiVersion: v1\nkind: Secret\nmetadata: {name: s}\nstringData:\n  ok: ENC[AES256_GCM,data:eA==,iv:aXY=,tag:dGFn,type:str]\n"
         "  bad: hunter2\n"
     )
     problems = scan_for_plaintext(tmp_path)

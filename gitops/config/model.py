@@ -30,9 +30,10 @@ from gitops.config.values import (
     Name,
     SecretKey,
     VolumeSize,
-    cpu_millis,
-    memory_mebibytes,
 )
+from gitops.k8s.quantities import cpu_millis, memory_bytes
+
+MEBIBYTE = 2**20
 
 
 class Model(BaseModel):
@@ -138,7 +139,7 @@ class Resources(Model):
 
     @model_validator(mode="after")
     def _limit_covers_request(self) -> Resources:
-        if memory_mebibytes(self.memory_limit) < memory_mebibytes(self.memory):
+        if memory_bytes(self.memory_limit) < memory_bytes(self.memory):
             raise Invalid(
                 f"memoryLimit {self.memory_limit} is below the memory request {self.memory}",
                 "raise memoryLimit to at least the request",
@@ -151,11 +152,12 @@ class Resources(Model):
 
     @property
     def memory_mebibytes(self) -> int:
-        return memory_mebibytes(self.memory)
+        # Memory accepts only Mi and Gi, so this is exact.
+        return memory_bytes(self.memory) // MEBIBYTE
 
     @property
     def memory_limit_mebibytes(self) -> int:
-        return memory_mebibytes(self.memory_limit)
+        return memory_bytes(self.memory_limit) // MEBIBYTE
 
 
 class Traefik(Model):

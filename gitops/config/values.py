@@ -12,7 +12,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, WithJsonSchema
 
-from gitops.k8s import images
+from gitops.k8s import images, quantities
 
 
 class Invalid(ValueError):
@@ -34,54 +34,38 @@ _ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _SECRET_KEY = re.compile(r"^[-._a-zA-Z0-9]+$")
 
 
-def cpu_millis(text: str) -> int:
-    """'250m' -> 250, '2' -> 2000, '0.5' -> 500."""
-    match = _CPU.match(text)
-    if not match:
-        raise Invalid(
-            f"'{text}' is not a CPU quantity",
-            "write millicores such as 250m, or whole cores such as 1",
-        )
-    millis, whole, fraction = match.groups()
-    if millis is not None:
-        return int(millis)
-    return int(whole) * 1000 + int((fraction or "0").ljust(3, "0"))
+def _quantity_form(text: str, form: re.Pattern, problem: str, fix: str) -> None:
+    """Config accepts fewer quantity forms than Kubernetes does; their values come from the one parser."""
+    if not form.match(text):
+        raise Invalid(problem, fix)
 
 
-def memory_mebibytes(text: str) -> int:
-    """'384Mi' -> 384, '2Gi' -> 2048."""
-    match = _MEMORY.match(text)
-    if not match:
-        raise Invalid(
-            f"'{text}' is not a memory quantity in Mi or Gi",
-            "write mebibytes such as 512Mi, or gibibytes such as 2Gi",
-        )
-    number, unit = match.groups()
-    return int(number) * (1024 if unit == "Gi" else 1)
+def _positive_quantity(form: re.Pattern, amount, kind: str, what: str, examples: str, least: str):
+    """A validator: one of config's forms, and more than nothing."""
+
+    def check(text: str) -> str:
+        _quantity_form(text, form, f"'{text}' is not a {what}", f"write {examples}")
+        if amount(text) <= 0:
+            raise Invalid(f"'{text}' is no {kind} at all", f"request at least {least}")
+        return text
+
+    return check
+
+
+_check_cpu = _positive_quantity(_CPU, quantities.cpu_millis, "CPU", "CPU quantity",
+                                "millicores such as 250m, or whole cores such as 1", "1m")
+_check_memory = _positive_quantity(_MEMORY, quantities.memory_bytes, "memory", "memory quantity in Mi or Gi",
+                                   "mebibytes such as 512Mi, or gibibytes such as 2Gi", "1Mi")
 
 
 def gibibytes(text: str) -> int:
     """'2Gi' -> 2. Volumes are sized in whole gibibytes."""
-    match = _GIBIBYTES.match(text)
-    if not match:
-        raise Invalid(f"'{text}' is not a whole number of gibibytes", "write the size in Gi, e.g. 2Gi")
-    return int(match.group(1))
+    _quantity_form(text, _GIBIBYTES, f"'{text}' is not a whole number of gibibytes", "write the size in Gi, e.g. 2Gi")
+    return quantities.memory_bytes(text) // 2**30
 
 
 def _check_gibibytes(text: str) -> str:
     gibibytes(text)
-    return text
-
-
-def _check_cpu(text: str) -> str:
-    if cpu_millis(text) <= 0:
-        raise Invalid(f"'{text}' is no CPU at all", "request at least 1m")
-    return text
-
-
-def _check_memory(text: str) -> str:
-    if memory_mebibytes(text) <= 0:
-        raise Invalid(f"'{text}' is no memory at all", "request at least 1Mi")
     return text
 
 

@@ -1,6 +1,14 @@
-"""Kubernetes as the project reads it: manifests, quantities, declarations, capacity.
+"""Kubernetes as the project reads it, one module per concept.
 
 Everything here answers a question about Kubernetes objects the way Kubernetes
-would; the generator and both review tools use these modules rather than
-keeping answers of their own.
+would, with the Kubernetes source each answer comes from cited in the module;
+charts/, `main.py check`, `main.py diff`, capacity and the inventory use these
+modules rather than keeping answers of their own:
+
+- manifests: reading YAML back; declared: the declarations ConfigMap
+- workloads: pod templates, containers, replica counts, the kinds that run pods
+- selectors: label selectors; placement: node pinning and well-known node labels; labels: recommended keys
+- budgets: PodDisruptionBudget validation and allowed evictions; intstr: counts or percentages
+- probes: probe defaults and windows; quantities: resource quantities; capacity: requests against nodes
+- sops: what SOPS ciphertext looks like
 """

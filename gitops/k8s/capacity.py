@@ -14,9 +14,7 @@ from dataclasses import dataclass
 from gitops.k8s.declared import Cluster
 from gitops.k8s.manifests import Resource
 from gitops.k8s.quantities import QuantityError, cpu_millis, memory_bytes
-
-REPLICATED = {"Deployment", "StatefulSet", "ReplicaSet", "ReplicationController"}
-PER_NODE = {"DaemonSet"}
+from gitops.k8s.workloads import PER_NODE, REPLICATED, mapping, pod_spec, replicas, sequence
 
 
 @dataclass(frozen=True)
@@ -72,16 +70,16 @@ class Report:
 
 
 def container_requests(container: dict) -> Requests:
-    requests = (container.get("resources") or {}).get("requests") or {}
+    requests = mapping(mapping(container.get("resources")).get("requests"))
     return Requests(cpu_millis(requests.get("cpu", 0)), memory_bytes(requests.get("memory", 0)))
 
 
-def pod_requests(pod_spec: dict) -> Requests:
+def pod_requests(spec: dict) -> Requests:
     """What the scheduler reserves for one pod: the containers' sum, or the largest init container if bigger."""
     running = Requests()
-    for container in pod_spec.get("containers") or []:
-        running = running + container_requests(container)
-    init = Requests.largest([container_requests(c) for c in pod_spec.get("initContainers") or []])
+    for container in sequence(spec.get("containers")):
+        running = running + container_requests(mapping(container))
+    init = Requests.largest([container_requests(mapping(c)) for c in sequence(spec.get("initContainers"))])
     return Requests(max(running.cpu_millis, init.cpu_millis), max(running.memory_bytes, init.memory_bytes))
 
 
@@ -104,13 +102,12 @@ def _helm_daemonset(resource: Resource) -> Requests | None:
 def demands(resources: list[Resource]) -> list[Demand]:
     found = []
     for resource in resources:
-        spec = resource.obj.get("spec") or {}
         try:
             if resource.kind in REPLICATED | PER_NODE:
-                pod = (spec.get("template") or {}).get("spec") or {}
                 per_node = resource.kind in PER_NODE
-                pods = 0 if per_node else int(spec.get("replicas", 1))
-                found.append(Demand(resource, pod_requests(pod), pods, per_node))
+                # A count the API server refuses runs no pods.
+                pods = 0 if per_node else replicas(resource.obj) or 0
+                found.append(Demand(resource, pod_requests(pod_spec(resource.obj)), pods, per_node))
             elif resource.kind == "HelmChartConfig":
                 per_pod = _helm_daemonset(resource)
                 if per_pod is not None:

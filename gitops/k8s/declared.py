@@ -13,10 +13,10 @@ import json
 from dataclasses import dataclass, field
 
 from gitops.errors import InputError
+from gitops.k8s import labels
 from gitops.k8s.manifests import Resource
 from gitops.k8s.quantities import cpu_millis, memory_bytes
 
-COMPONENT_LABEL = "app.kubernetes.io/component"
 COMPONENT = "declarations"
 SECRETS_KEY = "secrets.json"
 CLUSTER_KEY = "cluster.json"
@@ -60,7 +60,7 @@ class Declared:
 
 
 def is_declarations(resource: Resource) -> bool:
-    return resource.kind == "ConfigMap" and resource.labels.get(COMPONENT_LABEL) == COMPONENT
+    return resource.kind == "ConfigMap" and resource.labels.get(labels.COMPONENT) == COMPONENT
 
 
 def _load_json(resource: Resource, key: str) -> dict | None:

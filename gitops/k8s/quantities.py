@@ -1,13 +1,25 @@
 """Kubernetes resource quantities ("250m", "1.5", "512Mi", "2G", "1e3") as exact numbers.
 
-Rendered YAML may come from anywhere, so this accepts every form the API
-server accepts, not only the ones config/ allows.
+The one parser of the project: config/, charts/, `main.py check` and
+`main.py diff` all read quantities here. Rendered YAML may come from
+anywhere, so it accepts every form the API server accepts, not only the ones
+config/ allows. The rules are resource.Quantity's, from
+k8s.io/apimachinery/pkg/api/resource/quantity.go:
+
+- the grammar: an optional sign, digits with an optional decimal point, then
+  a binary suffix (Ki..Ei), a decimal one (n, u, m, "", k, M, G, T, P, E) or
+  an exponent (e3, E-2); parseQuantityString reads a sign or a point with no
+  digits at all ("-", ".") as zero, and so does this;
+- UnmarshalJSON trims surrounding whitespace and reads null as zero;
+- ParseQuantity rounds a non-zero value away from zero to a whole nano;
+- MilliValue() and Value() round up, away from zero: the scheduler counts
+  100u of CPU as 1m.
 """
 
 from __future__ import annotations
 
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_UP, Decimal, localcontext
 
 _SUFFIXES = {
     "Ki": Decimal(2) ** 10, "Mi": Decimal(2) ** 20, "Gi": Decimal(2) ** 30,
@@ -16,7 +28,10 @@ _SUFFIXES = {
     "k": Decimal("1e3"), "M": Decimal("1e6"), "G": Decimal("1e9"),
     "T": Decimal("1e12"), "P": Decimal("1e15"), "E": Decimal("1e18"),
 }
-_QUANTITY = re.compile(r"^([+-]?(?:\d+\.?\d*|\.\d+))(?:([eE][+-]?\d+)|(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E)?)$")
+_QUANTITY = re.compile(r"([+-]?[0-9]*(?:\.[0-9]*)?)(?:[eE]([+-]?[0-9]+)|(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E)?)")
+_NANO = Decimal("1e-9")
+# Enough digits that no quantity the API server holds (int64 at nano scale and beyond) is rounded.
+_PRECISION = 80
 
 
 class QuantityError(ValueError):
@@ -24,32 +39,41 @@ class QuantityError(ValueError):
 
 
 def parse(value: object) -> Decimal:
-    """The quantity's value in base units (cores for CPU, bytes for memory)."""
+    """The quantity's value in base units (cores for CPU, bytes for memory), as the API server stores it."""
     if isinstance(value, bool):
         raise QuantityError(f"{value!r} is not a quantity")
-    if isinstance(value, (int, float)):
-        return Decimal(str(value))
-    match = _QUANTITY.match(str(value).strip())
-    if not match:
+    if value is None:
+        return Decimal(0)
+    text = str(value).strip()
+    match = _QUANTITY.fullmatch(text)
+    if not text or not match:
         raise QuantityError(f"{value!r} is not a quantity")
     number, exponent, suffix = match.groups()
-    try:
-        base = Decimal(number)
-    except InvalidOperation:
-        raise QuantityError(f"{value!r} is not a quantity") from None
-    if exponent:
-        return base * (Decimal(10) ** int(exponent[1:]))
-    return base * _SUFFIXES[suffix or ""]
+    digits = number.lstrip("+-")
+    with localcontext() as context:
+        context.prec = _PRECISION
+        try:
+            base = Decimal(number if digits.strip(".") else "0")
+            amount = base * (Decimal(10) ** int(exponent) if exponent else _SUFFIXES[suffix or ""])
+            return amount.quantize(_NANO, rounding=ROUND_UP) if amount else Decimal(0)
+        except ArithmeticError:  # decimal's InvalidOperation and Overflow: no quantity of that size
+            raise QuantityError(f"{value!r} is not a quantity") from None
+
+
+def _round_up(amount: Decimal) -> int:
+    with localcontext() as context:
+        context.prec = _PRECISION
+        return int(amount.to_integral_value(rounding=ROUND_UP))
 
 
 def cpu_millis(value: object) -> int:
-    """CPU in millicores, rounded up as the scheduler does."""
-    millis = parse(value) * 1000
-    return int(millis.to_integral_value(rounding="ROUND_CEILING"))
+    """CPU in millicores, rounded up as the scheduler does (MilliValue)."""
+    return _round_up(parse(value) * 1000)
 
 
 def memory_bytes(value: object) -> int:
-    return int(parse(value).to_integral_value(rounding="ROUND_CEILING"))
+    """Memory in bytes, rounded up (Value)."""
+    return _round_up(parse(value))
 
 
 def format_cpu(millis: int) -> str:

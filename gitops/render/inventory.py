@@ -8,12 +8,11 @@ place secrets are declared.
 from __future__ import annotations
 
 from gitops.config.model import Environment
-
-_WORKLOAD_KINDS = {"Deployment", "StatefulSet", "DaemonSet"}
+from gitops.k8s import workloads
 
 
 def _images(obj: dict) -> str:
-    spec = ((obj.get("spec") or {}).get("template") or {}).get("spec") or {}
+    spec = workloads.pod_spec(obj) or {}
     return ", ".join(f"`{c['image']}`" for c in spec.get("containers", []))
 
 
@@ -25,8 +24,9 @@ def _hosts(obj: dict) -> str:
 
 def _row(unit: str, obj: dict) -> str:
     meta = obj["metadata"]
-    replicas = str(obj["spec"].get("replicas", "")) if obj["kind"] in _WORKLOAD_KINDS else ""
-    image = _images(obj) if obj["kind"] in _WORKLOAD_KINDS else ""
+    count = workloads.replicas(obj)
+    replicas = "" if count is None else str(count)
+    image = _images(obj) if obj["kind"] in workloads.LONG_RUNNING else ""
     cells = [unit, obj["kind"], meta.get("namespace", ""), meta["name"], image, replicas, _hosts(obj)]
     return "| " + " | ".join(cells) + " |"
 

@@ -7,7 +7,7 @@ Argo CD cannot decrypt SOPS, so its environments create Secrets out of band
 (INVENTORY.md lists which).
 
 Whatever the engine, a Secret whose data/stringData values are not SOPS
-ciphertext (ENC[...]) must never be written to config/ or dist/: synth fails
+ciphertext (gitops/k8s/sops.py) must never be written to config/ or dist/: synth fails
 on one anywhere under config/ and on one in what it is about to write.
 """
 
@@ -23,12 +23,12 @@ from ruamel.yaml.error import YAMLError
 
 from gitops.config.errors import Problem
 from gitops.config.loader import LoadedEnvironment, display_path
+from gitops.k8s import sops
 
 SECRETS_DIR = "secrets"
 # Marks files whose top-level `sops` metadata the engine strips when it decrypts.
 SOPS_SUFFIX = ".sops.yaml"
 UNIT = "infrastructure"
-_ENCRYPTED = re.compile(r"^ENC\[[A-Za-z0-9_]+,data:.*\]$", re.S)
 _VALUE_FIELDS = ("data", "stringData")
 
 
@@ -46,10 +46,6 @@ class EncryptedSecret:
         return f"secret-{self.name}{SOPS_SUFFIX}"
 
 
-def is_encrypted(value: object) -> bool:
-    return isinstance(value, str) and bool(_ENCRYPTED.match(value))
-
-
 def plaintext_fields(document: dict) -> list[tuple[str, str, int | None]]:
     """(field, key, line) of every value of a Secret document that is not SOPS ciphertext."""
     found = []
@@ -59,7 +55,7 @@ def plaintext_fields(document: dict) -> list[tuple[str, str, int | None]]:
             found.append((field, "", None))
             continue
         for key, value in values.items():
-            if not is_encrypted(value):
+            if sops.is_plaintext(value):
                 line = values.lc.key(key)[0] + 1 if isinstance(values, CommentedMap) else None
                 found.append((field, str(key), line))
     return found

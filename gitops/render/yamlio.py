@@ -83,12 +83,14 @@ def _ruamel_dumps(data: object) -> str:
     return stream.getvalue()
 
 
-# Plain scalars a YAML 1.1 or 1.2 parser would read as something other than a string.
+# Plain scalars a YAML 1.1 or 1.2 parser would read as something other than a string: the one
+# definition, for what this writer must quote and what `main.py diff` shows quoted. Any run of
+# digits counts, leading zero or not: go-yaml (kubectl, Flux, kustomize) reads 089 as the float 89.
 _IMPLICIT = re.compile(
     r"""^(?:
         ~|null|Null|NULL
       | y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF
-      | [-+]?0b[0-1_]+ | [-+]?0o?[0-7_]+ | [-+]?(?:0|[1-9][0-9_]*) | [-+]?0x[0-9a-fA-F_]+
+      | [-+]?0b[0-1_]+ | [-+]?0o?[0-7_]+ | [-+]?[0-9][0-9_]* | [-+]?0x[0-9a-fA-F_]+
       | [-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+
       | [-+]?(?:[0-9][0-9_]*)?\.[0-9_]*(?:[eE][-+]?[0-9]+)? | [-+]?[0-9][0-9_]*[eE][-+]?[0-9]+
       | [-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*
@@ -98,12 +100,19 @@ _IMPLICIT = re.compile(
     )$""",
     re.X,
 )
+
+
+def reads_as_non_string(text: str) -> bool:
+    """Whether a YAML reader takes this text, written plain, for a number, boolean, null or date."""
+    return _IMPLICIT.match(text) is not None
+
+
 _INDICATOR_START = set("?:,[]{}#&*!|>'\"%@`")
 _PRINTABLE = re.compile(r"^[\x20-\x7e\u00a0-\ud7ff\ue000-\ufffd]*$")
 
 
 def _plain_ok(text: str) -> bool:
-    if not text or text != text.strip() or _IMPLICIT.match(text) or not _PRINTABLE.match(text):
+    if not text or text != text.strip() or reads_as_non_string(text) or not _PRINTABLE.match(text):
         return False
     first = text[0]
     if first in _INDICATOR_START:

@@ -1,11 +1,11 @@
 """`main.py check`: a review gate on rendered Kubernetes YAML.
 
 Schema validation says each object is well-formed; this says the objects
-work together. Modules, one concern each:
+work together; what Kubernetes itself decides (pod templates, selectors,
+budgets, probes, quantities) is read from gitops/k8s/. Modules, one concern each:
 
 - context: loading a check set (an environment, or any YAML paths) and looking objects up
-- objects: pod templates, containers, selectors and placement, read defensively
-- findings: Issue/Finding, severities and the rule registry
+- registry: the gate's categories and rule registry (findings and severities: gitops/review/findings.py)
 - routing, disruption, references, storage, hostports, sync: integrity rules
 - pss, policy: policy rules; headroom: the capacity rule and headroom line
 - waivers: the waive.gitops.myhoneydue.com/<rule-id> annotation and its own rules

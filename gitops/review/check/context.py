@@ -15,7 +15,7 @@ from gitops.k8s import declared as declarations
 from gitops.k8s import manifests
 from gitops.k8s.declared import Declared
 from gitops.k8s.manifests import ManifestError, Resource
-from gitops.review.check.objects import PodTemplate, pod_template
+from gitops.k8s.workloads import PodTemplate, pod_template
 
 # kustomize only ever reads these names, and what they hold is build input
 # (apiVersion kustomize.config.k8s.io, no metadata), not objects to apply.

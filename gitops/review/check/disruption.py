@@ -1,71 +1,53 @@
 """PodDisruptionBudgets against the workloads they select, and what that means for drains and rollouts.
 
-The arithmetic is the disruption controller's: a percentage is scaled by the
-expected pod count and rounded up, for minAvailable and maxUnavailable alike.
+What the API server accepts and how many evictions a budget allows are
+gitops/k8s/budgets.py's: the disruption controller's own rules.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from gitops.annotations import SINGLETON_ROLLOUT_RULE
+from gitops.k8s import budgets as pdb
 from gitops.k8s.manifests import Resource
+from gitops.k8s.selectors import format_selector, selects
+from gitops.k8s.workloads import PodTemplate, dig, mapping, strategy_type
 from gitops.review.check.context import Context
-from gitops.review.check.findings import Category, Issue, Severity, rule
-from gitops.review.check.objects import PodTemplate, dig, format_selector, mapping, selector_matches
-
-
-class BudgetError(ValueError):
-    pass
-
-
-def _scaled(value: object, expected: int) -> int:
-    if isinstance(value, int) and not isinstance(value, bool):
-        return value
-    if isinstance(value, str) and value.endswith("%") and value[:-1].isdigit():
-        return math.ceil(int(value[:-1]) * expected / 100)
-    raise BudgetError(f"{value!r} is neither a number nor a percentage")
+from gitops.review.check.registry import Category, rule
+from gitops.review.findings import Issue, Severity
 
 
 @dataclass(frozen=True)
 class Budget:
     resource: Resource
-    pods: list[PodTemplate]
+    pods: list[PodTemplate]  # every workload whose pods the selector selects
+    count: pdb.Pods | None  # those pods as the disruption controller counts them; None when unknowable
 
     @property
     def spec(self) -> dict:
         return mapping(self.resource.obj.get("spec"))
 
-    @property
-    def expected(self) -> int:
-        # Drains skip DaemonSet pods and Job counts are not fixed; only these are counted.
-        return sum(p.replicas or 0 for p in self.pods)
-
-    @property
-    def setting(self) -> tuple[str, object] | None:
-        for key in ("maxUnavailable", "minAvailable"):  # the controller reads maxUnavailable first
-            if key in self.spec:
-                return key, self.spec[key]
-        return None
-
     def allowed_evictions(self) -> int | None:
-        """Evictions allowed with every expected pod healthy; None when the budget sets no limit."""
-        setting = self.setting
-        if setting is None:
+        """Evictions allowed with every pod healthy; None for a budget that sets no limit or is refused."""
+        if self.count is None or pdb.problems(self.spec):
             return None
-        key, value = setting
-        expected = self.expected
-        if key == "maxUnavailable":
-            return max(0, min(expected, _scaled(value, expected)))
-        return max(0, expected - _scaled(value, expected))
+        return pdb.allowed_evictions(self.spec, self.count)
+
+
+REFUSED_FIX = 'set one of maxUnavailable or minAvailable, to a whole number or a percentage such as "50%"'
 
 
 def budgets(ctx: Context) -> list[Budget]:
+    cluster = ctx.declared.cluster
+    nodes = len(cluster.nodes) if cluster is not None else None
     found = []
-    for pdb in ctx.of_kind("PodDisruptionBudget"):
-        selector = dig(pdb.obj, "spec", "selector")
-        found.append(Budget(pdb, [p for p in ctx.pods_in(pdb.namespace) if selector_matches(selector, p.labels)]))
+    for budget in ctx.of_kind("PodDisruptionBudget"):
+        selector = dig(budget.obj, "spec", "selector")
+        pods = [p for p in ctx.pods_in(budget.namespace) if selects(selector, p.labels)]
+        counted = pdb.covered(budget.obj, [p.resource for p in pods], nodes)
+        found.append(Budget(budget, pods, None if counted is None else counted[0]))
     return found
 
 
@@ -98,26 +80,31 @@ def pdb_selector(ctx: Context) -> Iterator[Issue]:
     fix="maxUnavailable: 1 (or minAvailable below the replica count)",
 )
 def pdb_blocks_drain(ctx: Context) -> Iterator[Issue]:
+    # A budget the API server refuses is reported here too, as `main.py diff` reports it.
     for budget in budgets(ctx):
-        expected = budget.expected
-        setting = budget.setting
-        if setting is None or expected == 0:
+        refused = pdb.problems(budget.spec)
+        for field, problem in refused:
+            yield Issue(budget.resource, field, f"{problem}: the API server rejects the budget", REFUSED_FIX)
+        setting = pdb.setting(budget.spec)
+        if refused or setting is None or budget.count is None or not budget.count.evictable:
+            continue
+        if budget.allowed_evictions() != 0:
             continue
         key, value = setting
-        try:
-            allowed = budget.allowed_evictions()
-        except BudgetError as err:
-            yield Issue(budget.resource, f"spec.{key}", f"{key} {err}", f'use a whole number or a percentage ("50%")')
-            continue
-        if allowed:
-            continue
-        workloads = ", ".join(f"{p}: {p.replicas} replica(s)" for p in budget.pods if p.replicas)
+        expected = pdb.expected(budget.spec, budget.count)
+        if pdb.uncountable(budget.spec, budget.count):
+            why = "because it selects DaemonSet pods, which the disruption controller cannot count for a " \
+                  "percentage or maxUnavailable (no scale subresource)"
+            fix = "select only the pods of Deployments or StatefulSets, or use an integer minAvailable"
+        else:
+            workloads = ", ".join(f"{p}: {p.replicas} replica(s)" for p in budget.pods if p.replicas)
+            why = f"at {expected} expected pod(s) ({workloads})"
+            fix = f"set maxUnavailable: 1, or a minAvailable below {expected}"
         yield Issue(
             budget.resource,
             f"spec.{key}",
-            f"{key} {value} allows 0 voluntary evictions at {expected} expected pod(s) ({workloads}): "
-            "a node drain would wait forever",
-            f"set maxUnavailable: 1, or a minAvailable below {expected}",
+            f"{key} {value} allows 0 voluntary evictions {why}: a node drain would wait forever",
+            fix,
         )
 
 
@@ -144,7 +131,7 @@ def pdb_overlap(ctx: Context) -> Iterator[Issue]:
 
 
 @rule(
-    "singleton-rollout",
+    SINGLETON_ROLLOUT_RULE,
     Category.POLICY,
     Severity.ERROR,
     prevents="a singleton (e.g. the Asynq scheduler) running twice during a rolling update",
@@ -155,15 +142,12 @@ def singleton_rollout(ctx: Context) -> Iterator[Issue]:
     # never to run twice. RollingUpdate (the default) surges a second pod before stopping the first,
     # and even maxSurge 0 starts the new pod while the old one is still terminating.
     for budget in budgets(ctx):
-        try:
-            if not budget.allowed_evictions():
-                continue
-        except BudgetError:
+        if not budget.allowed_evictions():
             continue
         for pod in budget.pods:
             if pod.kind != "Deployment" or pod.replicas != 1:
                 continue
-            strategy = dig(pod.resource.obj, "spec", "strategy", "type") or "RollingUpdate"
+            strategy = strategy_type(pod.resource.obj)
             if strategy == "Recreate":
                 continue
             yield Issue(

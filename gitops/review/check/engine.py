@@ -9,9 +9,8 @@ from pathlib import Path
 from gitops.review.check import routing, disruption, references, storage, hostports, sync, identity  # noqa: F401
 from gitops.review.check import pss, policy, headroom, waivers  # noqa: F401
 from gitops.review.check.context import Context, load
-from gitops.review.check.findings import REGISTRY, Category, Finding, Rule, Severity
-
-_SEVERITY_ORDER = {Severity.ERROR: 0, Severity.WARNING: 1}
+from gitops.review.check.registry import REGISTRY, Category
+from gitops.review.findings import Finding, Rule, Severity
 
 
 @dataclass
@@ -36,7 +35,7 @@ class Outcome:
 
     @property
     def warnings(self) -> list[Finding]:
-        return [f for f in self.active if f.severity is Severity.WARNING]
+        return [f for f in self.active if f.severity < Severity.ERROR]
 
     @property
     def ok(self) -> bool:
@@ -50,7 +49,7 @@ def rules() -> list[Rule]:
 
 
 def _sort_key(f: Finding) -> tuple:
-    return (_SEVERITY_ORDER[f.severity], f.namespace, f.kind, f.name, f.rule, f.field, f.message)
+    return (-f.severity, f.namespace, f.kind, f.name, f.rule, f.field, f.message)
 
 
 def _notes(ctx: Context) -> list[str]:

@@ -15,9 +15,10 @@ from gitops.k8s import capacity
 from gitops.k8s.declared import CLUSTER_KEY
 from gitops.k8s.manifests import Resource
 from gitops.k8s.quantities import format_cpu, format_memory
+from gitops.k8s.workloads import mapping, pod_template
 from gitops.review.check.context import Context
-from gitops.review.check.findings import Category, Issue, Severity, rule
-from gitops.review.check.objects import mapping, pod_template
+from gitops.review.check.registry import Category, rule
+from gitops.review.findings import Issue, Severity
 
 
 @dataclass(frozen=True)

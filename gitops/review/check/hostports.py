@@ -19,9 +19,11 @@ from dataclasses import dataclass
 
 from gitops.k8s.manifests import Resource
 from gitops.k8s.manifests import load_documents
+from gitops.k8s.placement import pinned_nodes
+from gitops.k8s.workloads import PER_NODE, as_int, dig, mapping, sequence
 from gitops.review.check.context import Context
-from gitops.review.check.findings import Category, Issue, Severity, rule
-from gitops.review.check.objects import as_int, dig, mapping, pinned_nodes, sequence
+from gitops.review.check.registry import Category, rule
+from gitops.review.findings import Issue, Severity
 
 
 @dataclass(frozen=True)
@@ -49,7 +51,7 @@ def _pod_claims(ctx: Context) -> Iterator[Claim]:
         host_network = pod.spec.get("hostNetwork") is True
         pinned = pinned_nodes(pod.spec)
         nodes = frozenset(pinned) if pinned is not None else None
-        every = pod.kind == "DaemonSet"
+        every = pod.kind in PER_NODE
         for container in pod.running_containers():
             for index, port in enumerate(container.ports):
                 number = as_int(port.get("containerPort")) if host_network else as_int(port.get("hostPort"))

@@ -13,7 +13,8 @@ from collections.abc import Iterator
 
 from gitops.k8s.manifests import Resource
 from gitops.review.check.context import Context, shown
-from gitops.review.check.findings import Category, Issue, Severity, rule
+from gitops.review.check.registry import Category, rule
+from gitops.review.findings import Issue, Severity
 
 
 @rule(

@@ -5,11 +5,15 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from gitops.annotations import PROBES_RULE
 from gitops.k8s import images
+from gitops.k8s import probes as probes_k8s
+from gitops.k8s import sops
 from gitops.k8s.quantities import QuantityError, cpu_millis, memory_bytes
+from gitops.k8s.workloads import Container, as_int, mapping
 from gitops.review.check.context import Context
-from gitops.review.check.findings import Category, Issue, Severity, rule
-from gitops.review.check.objects import Container, as_int, mapping
+from gitops.review.check.registry import Category, rule
+from gitops.review.findings import Issue, Severity
 
 # --- resources -----------------------------------------------------------------------------------
 
@@ -82,7 +86,7 @@ SLOW_START_SECONDS = 30  # a liveness delay this long says "this container start
 
 
 @rule(
-    "probes",
+    PROBES_RULE,
     Category.POLICY,
     Severity.ERROR,
     prevents="traffic sent to pods that are not ready (no readiness probe), hung pods never restarted "
@@ -150,11 +154,6 @@ def probe_port(ctx: Context) -> Iterator[Issue]:
                     )
 
 
-def _int(probe: dict, key: str, default: int) -> int:
-    value = as_int(probe.get(key))
-    return default if value is None else value
-
-
 @rule(
     "startup-probe",
     Category.POLICY,
@@ -173,12 +172,11 @@ def startup_probe(ctx: Context) -> Iterator[Issue]:
     # author expects it to need.
     for pod in ctx.pods:
         for container in pod.containers(init=False):
-            liveness = container.spec.get("livenessProbe")
-            if not isinstance(liveness, dict):
+            liveness = probes_k8s.timing(container.spec.get("livenessProbe"))
+            if liveness is None:
                 continue
-            delay = _int(liveness, "initialDelaySeconds", 0)
-            startup = container.spec.get("startupProbe")
-            if not isinstance(startup, dict):
+            delay = liveness.initial_delay_seconds
+            if not isinstance(container.spec.get("startupProbe"), dict):
                 if delay >= SLOW_START_SECONDS:
                     yield Issue(
                         pod.resource, f"{container.field}.startupProbe",
@@ -189,9 +187,10 @@ def startup_probe(ctx: Context) -> Iterator[Issue]:
                         Severity.WARNING,
                     )
                 continue
-            window = _int(startup, "initialDelaySeconds", 0) + _int(startup, "periodSeconds", 10) * _int(
-                startup, "failureThreshold", 3
-            )
+            startup = probes_k8s.timing(container.spec.get("startupProbe"))
+            if startup is None:
+                continue  # a field the API server refuses: kubeconform reports it
+            window = startup.window_seconds
             if window < delay:
                 yield Issue(
                     pod.resource, f"{container.field}.startupProbe",
@@ -291,9 +290,6 @@ def image_digest(ctx: Context) -> Iterator[Issue]:
 
 # --- secrets and tokens --------------------------------------------------------------------------
 
-_SOPS = re.compile(r"^ENC\[.*\]$", re.S)
-
-
 @rule(
     "plaintext-secret",
     Category.POLICY,
@@ -306,9 +302,7 @@ def plaintext_secret(ctx: Context) -> Iterator[Issue]:
     for secret in ctx.of_kind("Secret"):
         for section in ("data", "stringData"):
             for key, value in mapping(secret.obj.get(section)).items():
-                if value is None or value == "":
-                    continue  # nothing to leak
-                if isinstance(value, str) and _SOPS.match(value):
+                if not sops.is_plaintext(value):
                     continue
                 yield Issue(
                     secret, f"{section}.{key}",

@@ -16,9 +16,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from gitops.k8s.workloads import Container, PodTemplate, mapping, sequence
 from gitops.review.check.context import Context
-from gitops.review.check.findings import Category, Issue, Severity, rule
-from gitops.review.check.objects import Container, PodTemplate, mapping, sequence
+from gitops.review.check.registry import Category, rule
+from gitops.review.findings import Issue, Severity
 
 ENFORCE_LABEL = "pod-security.kubernetes.io/enforce"
 ALLOWED_VOLUMES = {

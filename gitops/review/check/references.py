@@ -16,9 +16,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from gitops.k8s.manifests import Resource
+from gitops.k8s.workloads import PodTemplate, dig, mapping, sequence
 from gitops.review.check.context import Context
-from gitops.review.check.findings import Category, Issue, Severity, rule
-from gitops.review.check.objects import PodTemplate, dig, mapping, sequence
+from gitops.review.check.registry import Category, rule
+from gitops.review.findings import Issue, Severity
 
 # Published into every namespace by kube-controller-manager's root CA publisher.
 BUILTIN_CONFIGMAPS = {"kube-root-ca.crt": {"ca.crt"}}

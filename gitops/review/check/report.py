@@ -23,8 +23,8 @@ import json
 from gitops.k8s.quantities import format_cpu, format_memory
 from gitops.review.check.context import shown
 from gitops.review.check.engine import Outcome
-from gitops.review.check.findings import Finding, Rule
 from gitops.review.check.headroom import Headroom
+from gitops.review.findings import Finding, Rule
 
 FORMAT = "honeydue-gitops/check/v1"
 
@@ -61,7 +61,7 @@ def _table(findings: list[Finding], *, waived: bool) -> list[str]:
     if not findings:
         return []
     first = "STATUS" if waived else "SEVERITY"
-    rows = [("waived" if waived else f.severity.value, f.rule, f.object) for f in findings]
+    rows = [("waived" if waived else f.severity.gate_label, f.rule, f.object) for f in findings]
     widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate((first, "RULE", "OBJECT"))]
     lines = [f"  {first:<{widths[0]}}  {'RULE':<{widths[1]}}  {'OBJECT':<{widths[2]}}  FIELD"]
     for row, finding in zip(rows, findings):
@@ -104,7 +104,7 @@ def text(outcomes: list[Outcome]) -> str:
 def _finding(f: Finding) -> dict:
     data = {
         "rule": f.rule,
-        "severity": f.severity.value,
+        "severity": f.severity.gate_label,
         "object": {"kind": f.kind, "namespace": f.namespace, "name": f.name},
         "field": f.field,
         "message": f.message,
@@ -173,7 +173,7 @@ def rules_table(rules: list[Rule]) -> str:
     """The rule list for `--list-rules`: id, category, severity, what it prevents, the fix."""
     lines = []
     for r in rules:
-        severity = r.severity_note or r.severity.value
+        severity = r.severity_note or r.severity.gate_label
         waivable = "" if r.waivable else " (not waivable)"
         lines.append(f"{r.id}  [{r.category.value}, {severity}{waivable}]")
         lines.append(f"    prevents: {r.prevents}")

@@ -11,9 +11,11 @@ from collections import defaultdict
 from collections.abc import Iterator
 
 from gitops.k8s.manifests import Resource
+from gitops.k8s.selectors import format_labels, service_selects
+from gitops.k8s.workloads import PodTemplate, dig, mapping, sequence
 from gitops.review.check.context import Context
-from gitops.review.check.findings import Category, Issue, Severity, rule
-from gitops.review.check.objects import PodTemplate, dig, format_labels, mapping, sequence, service_selects
+from gitops.review.check.registry import Category, rule
+from gitops.review.findings import Issue, Severity
 
 
 def _selector(service: Resource) -> dict:

@@ -12,9 +12,11 @@ from collections.abc import Iterator
 
 from gitops.annotations import ARGO_SYNC_OPTIONS, FLUX_PRUNE, prune_protected_by
 from gitops.k8s.manifests import Resource
+from gitops.k8s.placement import HOSTNAME_LABEL, pinned_nodes
+from gitops.k8s.workloads import dig
 from gitops.review.check.context import Context
-from gitops.review.check.findings import Category, Issue, Severity, rule
-from gitops.review.check.objects import HOSTNAME_LABEL, dig, pinned_nodes
+from gitops.review.check.registry import Category, rule
+from gitops.review.findings import Issue, Severity
 
 NODE_LOCAL_CLASSES = {"local-path"}
 

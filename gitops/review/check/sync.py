@@ -20,9 +20,10 @@ from functools import cached_property
 from pathlib import Path
 
 from gitops.k8s.manifests import SUFFIXES, Resource
+from gitops.k8s.workloads import dig, mapping, sequence
 from gitops.review.check.context import Context
-from gitops.review.check.findings import Category, Issue, Severity, rule
-from gitops.review.check.objects import dig, mapping, sequence
+from gitops.review.check.registry import Category, rule
+from gitops.review.findings import Issue, Severity
 
 FLUX_KUSTOMIZE = "kustomize.toolkit.fluxcd.io"
 FLUX_SOURCE = "source.toolkit.fluxcd.io"

@@ -16,7 +16,8 @@ from dataclasses import replace
 from gitops.annotations import WAIVER_PREFIX
 from gitops.k8s.manifests import Resource
 from gitops.review.check.context import Context
-from gitops.review.check.findings import REGISTRY, Category, Finding, Issue, Severity, rule
+from gitops.review.check.registry import REGISTRY, Category, rule
+from gitops.review.findings import Finding, Issue, Severity
 
 PREFIX = WAIVER_PREFIX
 

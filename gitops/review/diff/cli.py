@@ -25,7 +25,8 @@ from gitops.layout import CLUSTERS, CONFIG_DIR, DIST, PROJECT
 from gitops.review.diff import render_json, render_md, render_text, report
 from gitops.review.diff.gitref import default_base, extract, resolve
 from gitops.review.diff.load import DiffInputError, Loader, is_dist_root
-from gitops.review.diff.model import Level, Report
+from gitops.review.diff.model import Report
+from gitops.review.findings import Severity
 
 RENDERERS = {"text": render_text.render, "md": render_md.render, "json": render_json.render}
 _ENV_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
@@ -139,6 +140,6 @@ def run(args: argparse.Namespace) -> int:
     result = build_report(args)
     sys.stdout.write(RENDERERS[args.format](result))
     worst = result.worst()
-    if args.fail_on and worst is not None and worst >= Level.parse(args.fail_on):
+    if args.fail_on and worst is not None and worst >= Severity.parse(args.fail_on):
         return EXIT_FAILED
     return EXIT_OK

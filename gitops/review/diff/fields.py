@@ -17,6 +17,7 @@ from collections.abc import Iterator
 
 from ruamel.yaml.error import YAMLError
 
+from gitops.k8s import workloads
 from gitops.k8s.manifests import load_documents
 from gitops.review.diff.model import MISSING, Embedded, FieldChange, FieldPath, Named
 
@@ -141,6 +142,11 @@ def _key_text(key: object, first: bool) -> str:
     if _PLAIN_KEY.match(text):
         return text if first else f".{text}"
     return f"['{text}']"
+
+
+def container_path(kind: str, list_name: str, name: str) -> FieldPath:
+    """Where a container sits in an object of this kind, e.g. spec.template.spec.containers[api]."""
+    return (workloads.pod_spec_path(kind) or ()) + (list_name, Named("name", name))
 
 
 def render_path(path: FieldPath) -> str:

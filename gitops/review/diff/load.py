@@ -22,7 +22,7 @@ from gitops.errors import InputError
 from gitops.k8s import manifests
 from gitops.k8s.manifests import ManifestError, Resource, load_documents
 from gitops.layout import CLUSTERS, INVENTORY_FILE
-from gitops.review.diff.model import ObjectKey
+from gitops.review.findings import ObjectKey
 
 KUSTOMIZE_API = "kustomize.config.k8s.io/"
 SECRET_FIELDS = ("data", "stringData")

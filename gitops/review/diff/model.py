@@ -1,10 +1,12 @@
-"""What a diff is made of: object identities, field changes, per-object results, risks."""
+"""What a diff is made of: field changes, per-object results, and its risks (gitops/review/findings.py)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum, IntEnum
+from enum import Enum
 from pathlib import Path
+
+from gitops.review.findings import Finding, ObjectKey, Severity
 
 
 class _Missing:
@@ -27,63 +29,11 @@ class _Missing:
 MISSING = _Missing()
 
 
-class Level(IntEnum):
-    LOW = 1
-    MEDIUM = 2
-    HIGH = 3
-
-    @property
-    def label(self) -> str:
-        return self.name.lower()
-
-    @classmethod
-    def parse(cls, text: str) -> Level:
-        return cls[text.upper()]
-
-
 class Status(Enum):
     ADDED = "added"
     REMOVED = "removed"
     CHANGED = "changed"
     UNCHANGED = "unchanged"
-
-
-@dataclass(frozen=True)
-class ObjectKey:
-    """Identity of an object for matching: kind, namespace, name, the exact apiVersion, and its environment.
-
-    The environment (scope) tells apart objects of the same name that go to different clusters
-    (dist/prod/ and dist/staging/); it is empty when the inputs are not laid out by environment.
-    """
-
-    kind: str
-    namespace: str
-    name: str
-    api_version: str
-    scope: str = ""
-
-    @property
-    def group(self) -> str:
-        return self.api_version.rpartition("/")[0]
-
-    @property
-    def sort_key(self) -> tuple[str, str, str, str, str]:
-        return self.scope, self.kind, self.namespace, self.name, self.api_version
-
-    def as_dict(self) -> dict:
-        found = {"apiVersion": self.api_version, "kind": self.kind, "namespace": self.namespace, "name": self.name}
-        if self.scope:
-            found["environment"] = self.scope
-        return found
-
-    @property
-    def local(self) -> str:
-        """The name within its environment, for messages about a neighbour in the same one."""
-        where = f"{self.namespace}/" if self.namespace else ""
-        return f"{self.kind} {where}{self.name}"
-
-    def __str__(self) -> str:
-        return f"[{self.scope}] {self.local}" if self.scope else self.local
 
 
 @dataclass(frozen=True)
@@ -124,18 +74,6 @@ class ObjectDiff:
     def obj(self) -> dict:
         """The object as it will be (or as it was, when removed)."""
         return self.new if self.new is not None else self.old
-
-
-@dataclass(frozen=True)
-class Risk:
-    level: Level
-    key: ObjectKey
-    field: str
-    message: str
-
-    @property
-    def sort_key(self) -> tuple:
-        return -self.level, self.key.sort_key, self.field, self.message
 
 
 @dataclass
@@ -197,7 +135,7 @@ class Report:
     to_label: str
     diffs: list[ObjectDiff]
     counts: Counts
-    risks: list[Risk]
+    risks: list[Finding]
     workloads: list[WorkloadSummary]
     capacity: list[CapacityLine] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
@@ -206,8 +144,8 @@ class Report:
     def changed_diffs(self) -> list[ObjectDiff]:
         return [d for d in self.diffs if d.status is not Status.UNCHANGED]
 
-    def risk_count(self, level: Level) -> int:
-        return sum(1 for r in self.risks if r.level is level)
+    def risk_count(self, level: Severity) -> int:
+        return sum(1 for r in self.risks if r.severity is level)
 
-    def worst(self) -> Level | None:
-        return max((r.level for r in self.risks), default=None)
+    def worst(self) -> Severity | None:
+        return max((r.severity for r in self.risks), default=None)

@@ -5,19 +5,14 @@ from __future__ import annotations
 import copy
 import difflib
 import json
-import re
 
 from gitops.k8s.quantities import format_cpu, format_memory
 from gitops.render import yamlio
-from gitops.review.diff.model import MISSING, CapacityLine, Level, Report
+from gitops.review.diff.model import MISSING, CapacityLine, Report
+from gitops.review.findings import Severity
 
 INLINE_WIDTH = 80
 ARROW = "→"
-# Strings a YAML 1.1 reader would take for another type are shown quoted, so "587" → 587 reads as a type change.
-_TYPED = re.compile(
-    r"^(?:[-+]?(?:\d[\d_]*(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?|0x[0-9a-fA-F]+|"
-    r"y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF|null|Null|NULL|~)$"
-)
 
 
 def inline(value: object) -> str:
@@ -28,7 +23,8 @@ def inline(value: object) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, str):
-        if not value or value != value.strip() or _TYPED.match(value):
+        # Strings a YAML reader would take for another type are shown quoted, so "587" → 587 reads as a type change.
+        if not value or value != value.strip() or yamlio.reads_as_non_string(value):
             return json.dumps(value, ensure_ascii=False)
         return value
     if isinstance(value, (dict, list)):
@@ -61,7 +57,7 @@ def counts_line(report: Report) -> str:
 
 
 def risks_line(report: Report) -> str:
-    return ", ".join(f"{report.risk_count(level)} {level.label}" for level in sorted(Level, reverse=True))
+    return ", ".join(f"{report.risk_count(level)} {level.label}" for level in sorted(Severity, reverse=True))
 
 
 def _cpu(millis: int) -> str:

@@ -31,7 +31,7 @@ def as_data(report: Report) -> dict:
         "to": report.to_label,
         "counts": {"added": c.added, "removed": c.removed, "changed": c.changed, "unchanged": c.unchanged},
         "risks": [
-            {"level": r.level.label, "object": r.key.as_dict(), "field": r.field, "message": r.message}
+            {"level": r.severity.label, "object": r.subject.as_dict(), "field": r.field, "message": r.message}
             for r in report.risks
         ],
         "workloads": [

@@ -59,7 +59,7 @@ def _risk_table(report: Report) -> list[str]:
     lines = ["#### Risks, highest first", "", "| Level | Object | Field | Why |", "| --- | --- | --- | --- |"]
     for r in report.risks:
         field = cell(code(r.field)) if r.field else "(object)"
-        lines.append(f"| **{r.level.label}** | {cell(str(r.key))} | {field} | {cell(r.message)} |")
+        lines.append(f"| **{r.severity.label}** | {cell(str(r.subject))} | {field} | {cell(r.message)} |")
     return lines
 
 

@@ -50,8 +50,8 @@ def render(report: Report) -> str:
     if report.risks:
         lines += ["", "risks, highest first:"]
         for r in report.risks:
-            where = f"{r.key} {r.field}" if r.field else str(r.key)
-            lines.append(f"  {r.level.label.upper():<6}  {where}: {r.message}")
+            where = f"{r.subject} {r.field}" if r.field else str(r.subject)
+            lines.append(f"  {r.severity.label.upper():<6}  {where}: {r.message}")
     lines += ["", "changes:"]
     for d in report.changed_diffs:
         lines += _object_lines(d)

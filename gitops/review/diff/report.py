@@ -33,7 +33,7 @@ def build(old: Side, new: Side) -> Report:
             if line is not None:
                 report.capacity.append(line)
         notes += context.notes
-    report.risks.sort(key=lambda r: r.sort_key)
+    report.risks = rules.order(report.risks)
     for side in (old, new):
         for path in side.skipped:
             notes.append(f"{side.label}: {path.name} skipped (a kustomize build file, not a cluster object)")

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from gitops.k8s import images
-from gitops.review.diff import fields, workloads
+from gitops.k8s import images, workloads
+from gitops.review.diff import fields
 from gitops.review.diff.model import MISSING, ObjectDiff, Status, SummaryItem, WorkloadSummary
 
 PROBES = ("startupProbe", "livenessProbe", "readinessProbe")

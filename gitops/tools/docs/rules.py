@@ -32,7 +32,7 @@ def check_rules() -> list[RuleDoc]:
         RuleDoc(
             id=r.id,
             area=r.category.value,
-            level=(r.severity_note or r.severity.value) + ("" if r.waivable else ", not waivable"),
+            level=(r.severity_note or r.severity.gate_label) + ("" if r.waivable else ", not waivable"),
             prevents=r.prevents,
             fix=r.fix,
         )
@@ -42,16 +42,11 @@ def check_rules() -> list[RuleDoc]:
 
 def diff_risks() -> list[RuleDoc]:
     """Every `main.py diff` risk rule, in the order they run."""
-    from gitops.review.diff.rules.registry import REGISTRY
+    from gitops.review.diff.rules import REGISTRY
 
     return [
-        RuleDoc(
-            id=r.id,
-            area=r.check.__module__.rpartition(".")[2],
-            level=r.level_note or r.level.label,
-            prevents=r.prevents,
-            fix=r.fix,
-        )
+        RuleDoc(id=r.id, area=r.category.value, level=r.severity_note or r.severity.label, prevents=r.prevents,
+                fix=r.fix)
         for r in REGISTRY
     ]
 
@@ -63,7 +58,7 @@ def rows(rules: list[RuleDoc]) -> list[list[str]]:
 def check_page() -> str:
     lines = header(
         "`main.py check` rules",
-        "the rule registry (`gitops/review/check/findings.py`, rules in `gitops/review/check/`)",
+        "the rule registry (`gitops/review/check/registry.py`, rules in `gitops/review/check/`)",
         "Severity is the rule's default; where it depends on the case, both are given. An error fails the "
         "check, a warning does not. Every rule that is not marked otherwise can be waived on the object "
         f"(`{WAIVER_PREFIX}<rule id>: <reason>`, see [the review gate](../review-gate.md#waivers)). "
@@ -76,7 +71,7 @@ def check_page() -> str:
 def diff_page() -> str:
     lines = header(
         "`main.py diff` risk flags",
-        "the risk registry (`gitops/review/diff/rules/registry.py`, rules in `gitops/review/diff/rules/`)",
+        "the risk registry (`gitops/review/diff/rules/context.py`, rules in `gitops/review/diff/rules/`)",
         "Each risk a report lists names the object and the field, with one sentence of why. The level is "
         "the highest the rule flags; where it depends on the case, each is given. `--fail-on LEVEL` makes "
         "a risk at or above that level fail the run (see [reviewing a change](../review-diff.md)). The id "

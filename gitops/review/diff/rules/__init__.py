@@ -1,24 +1,34 @@
 """Risk rules: each looks at the matched objects of both sides and says what could hurt, and why.
 
-A rule is a function of a Context returning Risks. Every risk names the object
-and the field it is about (empty for the object as a whole), a level, and one
-sentence a reviewer can act on without opening the YAML. registry.py declares
-each rule once (id, level, what it prevents); that is the list that runs.
+A rule is a function of a Context yielding Issues, registered in
+rules/context.py's REGISTRY (the registry shape of gitops/review/findings.py,
+which `main.py check` uses too). Every risk names the object and the field it
+is about (empty for the object as a whole), a severity, and one sentence a
+reviewer can act on without opening the YAML.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-
-from gitops.review.diff.model import Risk
-from gitops.review.diff.rules.context import Context
-from gitops.review.diff.rules.registry import REGISTRY
-
-RULES: list[Callable[[Context], Iterable[Risk]]] = [rule.check for rule in REGISTRY]
+# Importing the rule modules registers their rules.
+from gitops.review.diff.rules import capacity, disruption, immutable, network, objects, scaling, security  # noqa: F401
+from gitops.review.diff.rules.context import REGISTRY, Context
+from gitops.review.findings import Finding
 
 
-def evaluate(context: Context) -> list[Risk]:
-    found: list[Risk] = []
-    for rule in RULES:
-        found.extend(rule(context))
-    return sorted(set(found), key=lambda r: r.sort_key)
+def _order(risk: Finding) -> tuple:
+    return -risk.severity, risk.subject.sort_key, risk.field, risk.message
+
+
+def evaluate(context: Context) -> list[Finding]:
+    found: dict[tuple, Finding] = {}
+    for rule in REGISTRY:
+        for issue in rule.check(context):
+            risk = rule.finding(issue)
+            # Two rules may see the same thing; the report lists it once.
+            found.setdefault((risk.severity, risk.subject, risk.field, risk.message), risk)
+    return sorted(found.values(), key=_order)
+
+
+def order(risks: list[Finding]) -> list[Finding]:
+    """Highest first, then by object, field and message."""
+    return sorted(risks, key=_order)

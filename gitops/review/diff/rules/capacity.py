@@ -11,13 +11,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from gitops.k8s import capacity
+from gitops.k8s import workloads
 from gitops.k8s.capacity import Demand
 from gitops.k8s.quantities import QuantityError, cpu_millis, format_cpu, format_memory, memory_bytes
-from gitops.review.diff import workloads
-from gitops.review.diff.fields import render_path
+from gitops.review.diff.fields import container_path, render_path
 from gitops.review.diff.load import key_of
-from gitops.review.diff.model import CapacityLine, Level, ObjectKey, Risk
-from gitops.review.diff.rules.context import Context, risk
+from gitops.review.diff.model import CapacityLine
+from gitops.review.diff.rules.context import Area, Context, risk, rule
+from gitops.review.findings import Issue, ObjectKey, Severity
 
 # Requests attribute -> (resource name in a container's requests, formatter, parser).
 DIMENSIONS = {
@@ -67,7 +68,7 @@ def _container_growth(before: Demand, after: Demand, dimension: str) -> str:
     for (list_name, name), container in workloads.containers(workloads.pod_spec(after.resource.obj)).items():
         growth = _requested(container, dimension) - _requested(old_pod.get((list_name, name)), dimension)
         if growth > best_growth:
-            path = workloads.container_path(after.resource.kind, list_name, name) + ("resources", "requests", request)
+            path = container_path(after.resource.kind, list_name, name) + ("resources", "requests", request)
             best, best_growth = render_path(path), growth
     return best
 
@@ -94,7 +95,12 @@ def _culprit(before: capacity.Report, after: capacity.Report, dimension: str,
     return None if best is None else (best[1], best[2])
 
 
-def requests_headroom(context: Context) -> Iterator[Risk]:
+@rule("capacity-headroom", Area.CAPACITY, Severity.HIGH,
+      prevents='pods Pending while a node is down: the requests no longer fit on the nodes left when one '
+               'is lost, or grow by more than the headroom the base had (with the node inventory either '
+               'side declares)',
+      fix='lower requests or replicas, or add a node to `cluster.nodes` in config')
+def requests_headroom(context: Context) -> Iterator[Issue]:
     found = reports(context)
     if found is None:
         return
@@ -118,5 +124,5 @@ def requests_headroom(context: Context) -> Iterator[Risk]:
         else:
             message = (f"{label} requests grow by {fmt(increase)}, more than the {fmt(room_before)} of headroom the "
                        "base had with one node lost.")
-        yield risk(Level.HIGH, key, field, message)
+        yield risk(Severity.HIGH, key, field, message)
 

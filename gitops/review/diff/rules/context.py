@@ -1,16 +1,34 @@
-"""What every rule sees: both sides, the matched pairs, and a place for notes."""
+"""What every rule sees (both sides, the matched pairs, a place for notes), and the registry rules join."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from enum import Enum
 from functools import cached_property
 
 from gitops.k8s import declared
 from gitops.k8s.declared import Cluster
 from gitops.review.diff.fields import render_path
 from gitops.review.diff.load import Side
-from gitops.review.diff.model import FieldPath, Level, ObjectDiff, ObjectKey, Risk, Status
+from gitops.review.diff.model import FieldPath, ObjectDiff, Status
+from gitops.review.findings import Issue, ObjectKey, Registry, Severity
+
+
+class Area(str, Enum):
+    """What a risk is about, for listing the rules."""
+
+    OBJECTS = "objects"
+    FIELDS = "fields"
+    WORKLOADS = "workloads"
+    SECURITY = "security"
+    TRAFFIC = "traffic"
+    DISRUPTION = "disruption"
+    CAPACITY = "capacity"
+
+
+REGISTRY = Registry()
+rule = REGISTRY.rule
 
 
 @dataclass
@@ -51,6 +69,6 @@ class Context:
         return self.with_status(Status.ADDED, Status.CHANGED, Status.UNCHANGED, kinds=kinds)
 
 
-def risk(level: Level, key: ObjectKey, path: FieldPath | str, message: str) -> Risk:
+def risk(level: Severity, key: ObjectKey, path: FieldPath | str, message: str) -> Issue:
     text = path if isinstance(path, str) else render_path(path)
-    return Risk(level, key, text, message)
+    return Issue(key, text, message, severity=level)

@@ -1,110 +1,55 @@
-"""PodDisruptionBudgets that start blocking node drains.
+"""PodDisruptionBudgets that start blocking node drains, or that the API server starts refusing.
 
-A budget allows as many voluntary evictions as its workloads' desired pods
-exceed minAvailable (or as maxUnavailable says; percentages round up, as the
-disruption controller rounds them). At zero, `kubectl drain` (a k3s upgrade,
-a reboot) waits forever. That can come from the budget itself or from its
-workload scaling down under it, so both sides' workloads are counted.
+What the API server accepts and how many evictions a budget allows are
+gitops/k8s/budgets.py's: the disruption controller's own rules. At zero
+allowed evictions `kubectl drain` (a k3s upgrade, a reboot) waits forever.
+That can come from the budget itself or from its workload scaling down under
+it, so both sides' workloads are counted.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterator
 
+from gitops.k8s import budgets as pdb
 from gitops.k8s.declared import Cluster
-from gitops.review.diff import workloads
-from gitops.review.diff.load import Side
-from gitops.review.diff.model import Level, ObjectKey, Risk, Status
-from gitops.review.diff.rules.context import Context, risk
+from gitops.k8s.workloads import mapping
+from gitops.review.diff.load import Side, key_of
+from gitops.review.diff.model import Status
+from gitops.review.diff.rules.context import Area, Context, risk, rule
+from gitops.review.findings import Issue, ObjectKey, Severity
 
 
-def selects(selector: object, labels: dict) -> bool:
-    """Whether a label selector (policy/v1: an empty selector selects every pod) matches labels."""
-    if not isinstance(selector, dict):
-        return False
-    for key, value in (selector.get("matchLabels") or {}).items():
-        if labels.get(key) != value:
-            return False
-    for expression in selector.get("matchExpressions") or []:
-        key, operator = expression.get("key"), expression.get("operator")
-        values = expression.get("values") or []
-        if operator == "In" and labels.get(key) not in values:
-            return False
-        if operator == "NotIn" and key in labels and labels[key] in values:
-            return False
-        if operator == "Exists" and key not in labels:
-            return False
-        if operator == "DoesNotExist" and key in labels:
-            return False
-        if operator not in ("In", "NotIn", "Exists", "DoesNotExist"):
-            return False
-    return True
-
-
-def _scaled(value: object, pods: int) -> int | None:
-    if isinstance(value, bool):
+def covered(side: Side, budget: dict, cluster: Cluster | None) -> tuple[pdb.Pods, list[ObjectKey]] | None:
+    """The pods the budget covers on one side, and their workloads; None when a count is unknowable."""
+    found = pdb.covered(budget, side.resources, len(cluster.nodes) if cluster is not None else None)
+    if found is None:
         return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, str) and value.endswith("%"):
-        try:
-            return math.ceil(float(value[:-1]) * pods / 100)
-        except ValueError:
-            return None
-    return None
-
-
-def allowed_evictions(spec: dict, pods: int) -> tuple[int, str] | None:
-    """Evictions the budget allows with every pod healthy, and the setting that decides it."""
-    if "minAvailable" in spec:
-        need = _scaled(spec["minAvailable"], pods)
-        return None if need is None else (pods - need, f"minAvailable {spec['minAvailable']}")
-    if "maxUnavailable" in spec:
-        allowed = _scaled(spec["maxUnavailable"], pods)
-        return None if allowed is None else (allowed, f"maxUnavailable {spec['maxUnavailable']}")
-    return None
-
-
-def covered(side: Side, budget: dict, cluster: Cluster | None) -> tuple[int, list[ObjectKey]] | None:
-    """Desired pods the budget covers on one side, and their workloads; None when a count is unknowable."""
-    namespace = (budget.get("metadata") or {}).get("namespace") or ""
-    selector = (budget.get("spec") or {}).get("selector")
-    pods, owners = 0, []
-    for key, resource in side.objects.items():
-        if key.namespace != namespace or key.kind not in workloads.REPLICATED | {"DaemonSet", "Pod"}:
-            continue
-        if not selects(selector, workloads.pod_labels(resource.obj)):
-            continue
-        if key.kind == "DaemonSet":
-            if cluster is None:
-                return None
-            count = len(cluster.nodes)
-        elif key.kind == "Pod":
-            count = 1
-        else:
-            count = workloads.replicas(resource.obj)
-            if count is None:
-                return None
-        pods += count
-        owners.append(key)
-    return pods, owners
+    pods, owners = found
+    keys = {id(resource): key for key, resource in side.objects.items()}
+    return pods, [keys.get(id(owner)) or key_of(owner) for owner in owners]
 
 
 def _blocks(side: Side, budget: dict | None, cluster: Cluster | None) -> tuple[int, list[ObjectKey], str] | None:
     if budget is None:
         return None
+    spec = mapping(budget.get("spec"))
+    setting = pdb.setting(spec)
     found = covered(side, budget, cluster)
-    if found is None:
+    if found is None or setting is None or pdb.problems(spec):
         return None
     pods, owners = found
-    allowed = allowed_evictions(budget.get("spec") or {}, pods)
-    if pods == 0 or allowed is None or allowed[0] > 0:
+    if not pods.evictable or pdb.allowed_evictions(spec, pods) != 0:
         return None
-    return pods, owners, allowed[1]
+    key, value = setting
+    return pods.evictable, owners, f"{key} {value}"
 
 
-def drain_blocking_budgets(context: Context) -> Iterator[Risk]:
+@rule("pdb-blocks-drain", Area.DISRUPTION, Severity.MEDIUM,
+      prevents="a PodDisruptionBudget that starts allowing 0 evictions at its workloads' replicas "
+               '(percentages rounded up): a node drain (k3s upgrade, reboot) waits forever',
+      fix='`maxUnavailable: 1`, or a `minAvailable` below the replica count')
+def drain_blocking_budgets(context: Context) -> Iterator[Issue]:
     for d in context.present_after(kinds={"PodDisruptionBudget"}):
         now = _blocks(context.new, d.new, context.new_cluster)
         if now is None:
@@ -115,6 +60,20 @@ def drain_blocking_budgets(context: Context) -> Iterator[Risk]:
         pods, owners, setting = now
         field = "spec.minAvailable" if setting.startswith("minAvailable") else "spec.maxUnavailable"
         names = ", ".join(owner.local for owner in owners)
-        yield risk(Level.MEDIUM, d.key, field,
+        yield risk(Severity.MEDIUM, d.key, field,
                    f"allows 0 evictions of the {pods} pod(s) of {names} ({setting}): a node drain "
                    "(k3s upgrade, reboot) waits forever.")
+
+
+@rule("pdb-refused", Area.DISRUPTION, Severity.HIGH,
+      prevents="a sync that fails because the API server rejects a disruption budget (a fractional or "
+               "sign-less percentage, text that is not a number, or both minAvailable and maxUnavailable)",
+      fix='set exactly one of minAvailable and maxUnavailable, to a whole number or a whole percentage ("50%")')
+def refused_budgets(context: Context) -> Iterator[Issue]:
+    for d in context.present_after(kinds={"PodDisruptionBudget"}):
+        before = pdb.problems(mapping(d.old.get("spec"))) if d.status is not Status.ADDED else []
+        for field, problem in pdb.problems(mapping(d.new.get("spec"))):
+            if (field, problem) in before:
+                continue
+            yield risk(Severity.HIGH, d.key, field,
+                       f"{problem}: the API server rejects the budget, so the sync that applies it fails.")

@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from gitops.review.diff.fields import equal, get
-from gitops.review.diff.model import MISSING, Level, Risk, Status
-from gitops.review.diff.rules.context import Context, risk
+from gitops.review.diff.model import MISSING, Status
+from gitops.review.diff.rules.context import Area, Context, risk, rule
+from gitops.review.findings import Issue, Severity
 
 DEFAULT_BACKEND = "(default backend)"
 
@@ -49,17 +50,23 @@ def hosts(obj: dict | None) -> list[str]:
     return sorted({str(rule.get("host") or "*") for rule in rules if isinstance(rule, dict)})
 
 
-def ingress_routes(context: Context) -> Iterator[Risk]:
+@rule("ingress-routes", Area.TRAFFIC, Severity.MEDIUM,
+      prevents='requests for a host or path that stop being routed or go to another backend, or an '
+               'Ingress moved to another ingress class; new Ingresses and routes are listed, as new '
+               'public routes',
+      fix='confirm each dropped, repointed or new route is intended',
+      severity_note='medium (route dropped or repointed, class changed) / low (new routes)')
+def ingress_routes(context: Context) -> Iterator[Issue]:
     for added in context.with_status(Status.ADDED, kinds={"Ingress"}):
         shown = ", ".join(f"{route} → {backend}" for route, backend in routes(added.new).items())
-        yield risk(Level.LOW, added.key, "spec.rules", f"starts routing {shown or 'nothing yet'}.")
+        yield risk(Severity.LOW, added.key, "spec.rules", f"starts routing {shown or 'nothing yet'}.")
     for changed in context.changed(kinds={"Ingress"}):
         old_class = get(changed.old, "spec", "ingressClassName")
         new_class = get(changed.new, "spec", "ingressClassName")
         if not equal(old_class, new_class):
             old_name = "the default" if old_class is MISSING else str(old_class)
             new_name = "the default" if new_class is MISSING else str(new_class)
-            yield risk(Level.MEDIUM, changed.key, "spec.ingressClassName",
+            yield risk(Severity.MEDIUM, changed.key, "spec.ingressClassName",
                        f"moves from {old_name} ingress class to {new_name}: until that controller picks it up, "
                        "its hosts are not routed.")
         before, after = routes(changed.old), routes(changed.new)
@@ -73,7 +80,7 @@ def ingress_routes(context: Context) -> Iterator[Risk]:
         if new:
             parts.append(f"starts routing {', '.join(f'{r} → {after[r]}' for r in new)}")
         if parts:
-            level = Level.MEDIUM if dropped or repointed else Level.LOW
+            level = Severity.MEDIUM if dropped or repointed else Severity.LOW
             yield risk(level, changed.key, "spec.rules", "; ".join(parts) + ".")
 
 
@@ -85,11 +92,16 @@ def _ports(obj: dict) -> dict[str, object]:
     return found
 
 
-def services(context: Context) -> Iterator[Risk]:
+@rule("service-routing", Area.TRAFFIC, Severity.MEDIUM,
+      prevents='a Service whose traffic goes elsewhere or fails: its selector changes, its type changes '
+               "(as a NodePort or LoadBalancer it is exposed on every node's address), or a port is "
+               'removed',
+      fix="confirm the new selector, type and ports with the Service's clients")
+def services(context: Context) -> Iterator[Issue]:
     for changed in context.changed(kinds={"Service"}):
         old_selector, new_selector = get(changed.old, "spec", "selector"), get(changed.new, "spec", "selector")
         if not equal(old_selector, new_selector):
-            yield risk(Level.MEDIUM, changed.key, "spec.selector",
+            yield risk(Severity.MEDIUM, changed.key, "spec.selector",
                        "selects different pods: its traffic goes wherever the new selector points.")
         old_type = get(changed.old, "spec", "type") or "ClusterIP"
         new_type = get(changed.new, "spec", "type") or "ClusterIP"
@@ -100,9 +112,9 @@ def services(context: Context) -> Iterator[Risk]:
                 why = "it becomes reachable on a port of every node's address"
             else:
                 why = "how clients reach it changes"
-            yield risk(Level.MEDIUM, changed.key, "spec.type", f"type changes from {old_type} to {new_type}: {why}.")
+            yield risk(Severity.MEDIUM, changed.key, "spec.type", f"type changes from {old_type} to {new_type}: {why}.")
         before, after = _ports(changed.old), _ports(changed.new)
         gone = [name if name == str(port) else f"{name} ({port})" for name, port in before.items() if name not in after]
         if gone:
-            yield risk(Level.MEDIUM, changed.key, "spec.ports",
+            yield risk(Severity.MEDIUM, changed.key, "spec.ports",
                        f"no longer serves port {', '.join(gone)}: clients using it fail to connect.")

@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from gitops.annotations import ARGO_CD, FLUX, prune_protected_by
-from gitops.review.diff import workloads
-from gitops.review.diff.model import Level, Named, ObjectDiff, Risk, Status
+from gitops.k8s import workloads
+from gitops.review.diff.model import Named, ObjectDiff, Status
 from gitops.review.diff.rules import network
-from gitops.review.diff.rules.context import Context, risk
+from gitops.review.diff.rules.context import Area, Context, risk, rule
+from gitops.review.findings import Issue, Severity
 
 ENGINES = (FLUX, ARGO_CD)
 # Deleting these deletes data: a claim's volume (local-path reclaims with Delete), a namespace's everything.
@@ -81,62 +82,82 @@ def _namespace_message(protected: tuple[str, ...], replaced_by: list[ObjectDiff]
     return "removed from git: pruning a Namespace deletes everything in it, volume claims and their data included."
 
 
-def _generic(removed: ObjectDiff, protected: tuple[str, ...]) -> Risk:
+def _generic(removed: ObjectDiff, protected: tuple[str, ...]) -> Issue:
     unprotected = [engine for engine in ENGINES if engine not in protected]
     if not unprotected:
-        return risk(Level.LOW, removed.key, "",
+        return risk(Severity.LOW, removed.key, "",
                     f"removed from git, but prune is disabled on it ({', '.join(protected)}): "
                     "it stays in the cluster, unmanaged.")
     if protected:
-        return risk(Level.MEDIUM, removed.key, "",
+        return risk(Severity.MEDIUM, removed.key, "",
                     f"removed from git: prune is disabled only for {', '.join(protected)}, "
                     f"so {', '.join(unprotected)} would prune it from the cluster.")
     if removed.key.kind == "Ingress":
         hosts = ", ".join(network.hosts(removed.old)) or "its default backend"
-        return risk(Level.MEDIUM, removed.key, "",
+        return risk(Severity.MEDIUM, removed.key, "",
                     f"removed from git: the engine prunes it, and requests for {hosts} are no longer routed.")
-    return risk(Level.MEDIUM, removed.key, "", "removed from git: the engine prunes it from the cluster.")
+    return risk(Severity.MEDIUM, removed.key, "", "removed from git: the engine prunes it from the cluster.")
 
 
-def removed_objects(context: Context) -> Iterator[Risk]:
+@rule("removed-object", Area.OBJECTS, Severity.HIGH,
+      prevents='data pruned with the object that leaves git: a PersistentVolumeClaim takes its '
+               'local-path volume with it, a Namespace everything in it, and a claim replaced by another '
+               'in its namespace (a rename) starts empty; any other removed object is pruned too, and a '
+               "removed Ingress's hosts stop being routed",
+      fix='keep the object, or move the data first; a claim or Namespace with prune disabled for '
+          'both engines stays in the cluster unmanaged, to be deleted by hand once its data is safe',
+      severity_note='high (claim, Namespace) / medium / low (prune disabled for both engines)')
+def removed_objects(context: Context) -> Iterator[Issue]:
     for removed in context.with_status(Status.REMOVED):
         if _moved(context, removed) is not None:
             continue
         protected = prune_protected_by(removed.old)
         if removed.key.kind == "PersistentVolumeClaim":
-            yield risk(Level.HIGH, removed.key, "",
+            yield risk(Severity.HIGH, removed.key, "",
                        _claim_message(removed.old, protected, _replacements(context, removed),
                                       _mounted_by(context, removed)))
         elif removed.key.kind == "Namespace":
-            yield risk(Level.HIGH, removed.key, "", _namespace_message(protected, _replacements(context, removed)))
+            yield risk(Severity.HIGH, removed.key, "", _namespace_message(protected, _replacements(context, removed)))
         else:
             yield _generic(removed, protected)
 
 
-def api_version_moves(context: Context) -> Iterator[Risk]:
+@rule("api-version-move", Area.OBJECTS, Severity.MEDIUM,
+      prevents='an object that only moves to a new apiVersion being pruned: it is updated in place, but '
+               'an engine that tracks objects by API group may prune the old entry, which is the same '
+               'cluster object',
+      fix='within one API group, nothing; across groups, confirm the engine will not prune the live '
+          'object',
+      severity_note='low (same API group) / medium (another group)')
+def api_version_moves(context: Context) -> Iterator[Issue]:
     for removed in context.with_status(Status.REMOVED):
         added = _moved(context, removed)
         if added is None:
             continue
         old, new = removed.key.api_version, added.key.api_version
         if removed.key.group == added.key.group:
-            yield risk(Level.LOW, added.key, "apiVersion",
+            yield risk(Severity.LOW, added.key, "apiVersion",
                        f"apiVersion moves from {old} to {new}: the same cluster object is updated in place, "
                        "not pruned.")
         else:
-            yield risk(Level.MEDIUM, added.key, "apiVersion",
+            yield risk(Severity.MEDIUM, added.key, "apiVersion",
                        f"apiVersion moves from {old} to {new}, another API group: an engine that tracks objects by "
                        "group may prune the old entry, which is this same cluster object.")
 
 
-def prune_protection_dropped(context: Context) -> Iterator[Risk]:
+@rule("prune-protection-dropped", Area.OBJECTS, Severity.MEDIUM,
+      prevents='a PersistentVolumeClaim or Namespace that loses prune protection for Flux or Argo CD: '
+               'the next time it leaves git, the engine deletes it and its data',
+      fix='keep `kustomize.toolkit.fluxcd.io/prune: disabled` and `argocd.argoproj.io/sync-options: '
+          'Prune=false,Delete=false` on it')
+def prune_protection_dropped(context: Context) -> Iterator[Issue]:
     for changed in context.changed(kinds=DATA_KINDS):
         lost = [e for e in prune_protected_by(changed.old) if e not in prune_protected_by(changed.new)]
         if not lost:
             continue
         what = "its data" if changed.key.kind == "PersistentVolumeClaim" else "everything in it"
         field = "metadata.annotations"
-        yield risk(Level.MEDIUM, changed.key, field,
+        yield risk(Severity.MEDIUM, changed.key, field,
                    f"prune protection removed for {', '.join(lost)}: if it ever leaves git, the engine deletes it "
                    f"and {what}.")
 
@@ -151,13 +172,17 @@ def _claims(pod: dict | None) -> dict[str, str]:
     return found
 
 
-def claim_switches(context: Context) -> Iterator[Risk]:
+@rule("claim-switch", Area.WORKLOADS, Severity.HIGH,
+      prevents='a workload volume pointed at another PersistentVolumeClaim: the pods start on that '
+               "claim's data, not the data they had",
+      fix='copy the data to the new claim before the switch, or keep the old claim')
+def claim_switches(context: Context) -> Iterator[Issue]:
     for changed in context.changed(kinds=workloads.WORKLOADS):
         before, after = _claims(workloads.pod_spec(changed.old)), _claims(workloads.pod_spec(changed.new))
         for volume, claim in after.items():
             if volume in before and before[volume] != claim:
                 path = (workloads.pod_spec_path(changed.key.kind) or ()) + (
                     "volumes", Named("name", volume), "persistentVolumeClaim", "claimName")
-                yield risk(Level.HIGH, changed.key, path,
+                yield risk(Severity.HIGH, changed.key, path,
                            f"volume {volume} switches from claim {before[volume]} to {claim}: the pods start on "
                            "that claim's data, not the data they had.")

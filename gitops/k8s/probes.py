@@ -1,0 +1,58 @@
+"""Container probes and the time they give a container, as the API server defaults them and the kubelet runs them.
+
+The one definition for charts/ (which derives probe timings from config),
+`main.py check` (startup-probe) and `main.py diff` (shrinking start-up time).
+
+Defaults are SetDefaults_Probe's (pkg/apis/core/v1/defaults.go, documented on
+Probe in k8s.io/api/core/v1/types.go): timeoutSeconds 1, periodSeconds 10,
+successThreshold 1, failureThreshold 3, each applied when the field is absent
+or 0; initialDelaySeconds has none, so it is 0. The fields are int32: text
+such as "10" does not decode, and validation refuses a negative value, so the
+API server rejects such a probe.
+
+A probe that keeps failing has its container acted on after
+initialDelaySeconds + periodSeconds x failureThreshold: the window below.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+DEFAULT_TIMEOUT_SECONDS = 1
+DEFAULT_PERIOD_SECONDS = 10
+DEFAULT_FAILURE_THRESHOLD = 3
+
+
+@dataclass(frozen=True)
+class ProbeTiming:
+    period_seconds: int = DEFAULT_PERIOD_SECONDS
+    failure_threshold: int = DEFAULT_FAILURE_THRESHOLD
+    timeout_seconds: int = DEFAULT_TIMEOUT_SECONDS
+    initial_delay_seconds: int = 0
+
+    @property
+    def window_seconds(self) -> int:
+        """How long the probe may keep failing before Kubernetes acts."""
+        return self.initial_delay_seconds + self.period_seconds * self.failure_threshold
+
+
+def _field(probe: dict, key: str, default: int) -> int | None:
+    value = probe.get(key)
+    if value is None:
+        return default
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        return None
+    return value or default
+
+
+def timing(probe: object) -> ProbeTiming | None:
+    """A probe's timing as the API server stores it; None when it is no probe or a field is refused."""
+    if not isinstance(probe, dict):
+        return None
+    fields = (
+        _field(probe, "periodSeconds", DEFAULT_PERIOD_SECONDS),
+        _field(probe, "failureThreshold", DEFAULT_FAILURE_THRESHOLD),
+        _field(probe, "timeoutSeconds", DEFAULT_TIMEOUT_SECONDS),
+        _field(probe, "initialDelaySeconds", 0),
+    )
+    return None if None in fields else ProbeTiming(*fields)

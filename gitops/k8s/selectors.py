@@ -1,0 +1,89 @@
+"""Label selectors, decided as k8s.io/apimachinery decides them.
+
+- A LabelSelector (Deployments, PodDisruptionBudgets, topology spread) goes
+  through LabelSelectorAsSelector (apimachinery/pkg/apis/meta/v1/helpers.go):
+  null selects nothing, {} everything; matchLabels and matchExpressions are
+  ANDed, each a labels.Requirement (apimachinery/pkg/labels/selector.go).
+  NewRequirement refuses an unknown operator, In/NotIn without values and
+  Exists/DoesNotExist with values; a selector it refuses selects nothing (the
+  disruption controller lists no pods for it, the API server rejects it).
+- A Service's spec.selector is a plain map: every pair must be among the
+  pod's labels, and an empty one selects no pods at all (a Service without a
+  selector gets no endpoints).
+- Labels, matchLabels and requirement values are map[string]string and
+  []string in the API: a value that is not a string (an unquoted 1 or true)
+  does not decode, so the API server rejects the object and it selects or is
+  selected by nothing. Requirement.Matches compares strings exactly.
+"""
+
+from __future__ import annotations
+
+from gitops.k8s.workloads import mapping, sequence
+
+_VALUED = ("In", "NotIn")
+_UNVALUED = ("Exists", "DoesNotExist")
+
+
+def _strings(pairs: object) -> dict[str, str] | None:
+    """A label map as the API holds it, or None when it would not decode (a key or value not a string)."""
+    if pairs is None:
+        return {}
+    if not isinstance(pairs, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in pairs.items()):
+        return None
+    return pairs
+
+
+def _requirement_matches(expression: object, labels: dict[str, str]) -> bool | None:
+    """Whether one matchExpression holds for labels; None for one NewRequirement refuses."""
+    expression = mapping(expression)
+    key, operator, values = expression.get("key"), expression.get("operator"), expression.get("values") or []
+    if not isinstance(key, str) or not isinstance(values, list) or not all(isinstance(v, str) for v in values):
+        return None
+    if operator in _VALUED and not values or operator in _UNVALUED and values:
+        return None
+    if operator == "In":
+        return key in labels and labels[key] in values
+    if operator == "NotIn":
+        return key not in labels or labels[key] not in values
+    if operator == "Exists":
+        return key in labels
+    if operator == "DoesNotExist":
+        return key not in labels
+    return None
+
+
+def selects(selector: object, labels: object) -> bool:
+    """Whether a metav1.LabelSelector selects a pod with these labels."""
+    pod = _strings(labels)
+    if not isinstance(selector, dict) or pod is None:
+        return False
+    match_labels = _strings(selector.get("matchLabels"))
+    expressions = selector.get("matchExpressions") or []
+    if match_labels is None or not isinstance(expressions, list):
+        return False
+    results = [_requirement_matches(e, pod) for e in expressions]
+    if None in results:
+        return False
+    return all(pod.get(k) == v for k, v in match_labels.items()) and all(results)
+
+
+def service_selects(selector: object, labels: object) -> bool:
+    """Whether a Service's plain-map selector selects a pod with these labels."""
+    wanted, pod = _strings(selector), _strings(labels)
+    if not wanted or pod is None:
+        return False
+    return all(k in pod and pod[k] == v for k, v in wanted.items())
+
+
+def format_labels(labels: dict) -> str:
+    return ", ".join(f"{k}={v}" for k, v in sorted(labels.items())) or "(none)"
+
+
+def format_selector(selector: object) -> str:
+    selector = mapping(selector)
+    parts = [f"{k}={v}" for k, v in sorted(mapping(selector.get("matchLabels")).items())]
+    for expression in sequence(selector.get("matchExpressions")):
+        expression = mapping(expression)
+        values = ",".join(str(v) for v in sequence(expression.get("values")))
+        parts.append(f"{expression.get('key')} {expression.get('operator')} ({values})".replace(" ()", ""))
+    return ", ".join(parts) or "(everything)"

@@ -1,0 +1,30 @@
+"""Whether a Secret value is SOPS ciphertext, as sops itself writes it.
+
+sops (aes/cipher.go in getsops/sops) writes every encrypted value as
+ENC[AES256_GCM,data:<base64>,iv:<base64>,tag:<base64>,type:<type>] and reads
+back only what matches that shape. It leaves an empty string as it is
+(Cipher.Encrypt returns "" for one), so an empty value is not plaintext, and
+neither is null, which the API server reads as an empty string.
+
+synth (refusing plaintext under config/ and in dist/) and `main.py check`
+(the plaintext-secret rule) both decide with this module.
+"""
+
+from __future__ import annotations
+
+import re
+
+_BASE64 = r"[A-Za-z0-9+/]+={0,2}"
+# The types Cipher.Decrypt knows.
+_TYPES = "str|int|int64|float|bytes|bool|comment"
+_CIPHERTEXT = re.compile(rf"ENC\[AES256_GCM,data:{_BASE64},iv:{_BASE64},tag:{_BASE64},type:(?:{_TYPES})\]")
+
+
+def is_encrypted(value: object) -> bool:
+    """A value in sops' encrypted form."""
+    return isinstance(value, str) and _CIPHERTEXT.fullmatch(value) is not None
+
+
+def is_plaintext(value: object) -> bool:
+    """A value that would reveal a secret: not empty, and not sops ciphertext."""
+    return value not in (None, "") and not is_encrypted(value)

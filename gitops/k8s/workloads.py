@@ -1,0 +1,196 @@
+"""Workloads and the pods they run, read from any Kubernetes YAML: one module for charts, check, diff,
+capacity and the inventory.
+
+Input may be hand-written, so every accessor tolerates a field of the wrong
+type by treating it as absent: schema errors are kubeconform's job, and the
+readers must report on the rest instead of crashing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from gitops.k8s.manifests import Resource
+
+# kind -> keys from the object to its pod template (metadata + spec).
+TEMPLATE_PATHS: dict[str, tuple[str, ...]] = {
+    "Deployment": ("spec", "template"),
+    "StatefulSet": ("spec", "template"),
+    "DaemonSet": ("spec", "template"),
+    "ReplicaSet": ("spec", "template"),
+    "ReplicationController": ("spec", "template"),
+    "Job": ("spec", "template"),
+    "CronJob": ("spec", "jobTemplate", "spec", "template"),
+}
+# Kinds whose spec.replicas says how many pods run (and that have a scale subresource).
+REPLICATED = frozenset({"Deployment", "StatefulSet", "ReplicaSet", "ReplicationController"})
+# One pod on every node the pod template may run on.
+PER_NODE = frozenset({"DaemonSet"})
+LONG_RUNNING = frozenset({"Deployment", "StatefulSet", "DaemonSet"})
+# Everything that runs pods: the template kinds and a bare Pod.
+WORKLOADS = frozenset(TEMPLATE_PATHS) | {"Pod"}
+CONTAINER_LISTS = ("initContainers", "containers")
+
+
+def mapping(value: object) -> dict:
+    return value if isinstance(value, dict) else {}
+
+
+def sequence(value: object) -> list:
+    return value if isinstance(value, list) else []
+
+
+def dig(obj: object, *keys: str) -> object:
+    for key in keys:
+        obj = mapping(obj).get(key)
+    return obj
+
+
+def as_int(value: object) -> int | None:
+    """A number written as a YAML integer or as digits (ports, thresholds of hand-written YAML)."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value)
+    return None
+
+
+def pod_spec_path(kind: str) -> tuple[str, ...] | None:
+    """Keys from an object of this kind to its pod spec; None for kinds that run no pods."""
+    if kind == "Pod":
+        return ("spec",)
+    keys = TEMPLATE_PATHS.get(kind)
+    return None if keys is None else keys + ("spec",)
+
+
+def pod_spec(obj: dict | None) -> dict | None:
+    """The pod spec of a workload ({} when it is malformed), None for anything else."""
+    if obj is None:
+        return None
+    path = pod_spec_path(str(obj.get("kind", "")))
+    return None if path is None else mapping(dig(obj, *path))
+
+
+def pod_labels(obj: dict) -> dict:
+    """Labels of the pods a workload runs: the template's, or a bare Pod's own."""
+    if obj.get("kind") == "Pod":
+        return mapping(dig(obj, "metadata", "labels"))
+    keys = TEMPLATE_PATHS.get(str(obj.get("kind", "")))
+    return {} if keys is None else mapping(dig(obj, *keys, "metadata", "labels"))
+
+
+def replicas(obj: dict | None) -> int | None:
+    """Desired pods of a replicated workload; None for other kinds and for a count the API server refuses.
+
+    spec.replicas is an int32 the API server defaults to 1 when absent or null
+    (apps/v1 SetDefaults_Deployment and friends); text such as "3" does not
+    decode into it, and validation refuses a negative count.
+    """
+    if obj is None or obj.get("kind") not in REPLICATED:
+        return None
+    value = mapping(obj.get("spec")).get("replicas")
+    if value is None:
+        return 1
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        return None
+    return value
+
+
+def containers(spec: dict | None) -> dict[tuple[str, str], dict]:
+    """(list, name) -> container, for init and regular containers of a pod spec."""
+    found: dict[tuple[str, str], dict] = {}
+    for list_name in CONTAINER_LISTS:
+        for item in sequence(mapping(spec).get(list_name)):
+            if isinstance(item, dict) and isinstance(item.get("name"), str):
+                found[(list_name, item["name"])] = item
+    return found
+
+
+def strategy_type(obj: dict) -> str:
+    """How a workload replaces its pods (the API's default is RollingUpdate); "" for kinds without one."""
+    spec = mapping(obj.get("spec"))
+    if obj.get("kind") == "Deployment":
+        return dig(spec, "strategy", "type") or "RollingUpdate"
+    if obj.get("kind") in ("StatefulSet", "DaemonSet"):
+        return dig(spec, "updateStrategy", "type") or "RollingUpdate"
+    return ""
+
+
+@dataclass(frozen=True)
+class Container:
+    spec: dict
+    field: str  # e.g. spec.template.spec.containers[api]
+    init: bool
+
+    @property
+    def name(self) -> str:
+        return str(self.spec.get("name", ""))
+
+    @property
+    def ports(self) -> list[dict]:
+        return [p for p in sequence(self.spec.get("ports")) if isinstance(p, dict)]
+
+    @property
+    def security(self) -> dict:
+        return mapping(self.spec.get("securityContext"))
+
+    @property
+    def long_running(self) -> bool:
+        """Regular containers, and init containers that keep running beside them (sidecars)."""
+        return not self.init or self.spec.get("restartPolicy") == "Always"
+
+
+@dataclass(frozen=True)
+class PodTemplate:
+    """The pods one object runs: a workload's template, or a bare Pod."""
+
+    resource: Resource
+    spec: dict
+    labels: dict
+    field: str  # path of the pod spec in the object, e.g. spec.template.spec
+
+    @property
+    def kind(self) -> str:
+        return self.resource.kind
+
+    @property
+    def namespace(self) -> str:
+        return self.resource.namespace
+
+    @property
+    def replicas(self) -> int | None:
+        """Pods the object keeps running; None where that is not a fixed number (DaemonSet, Job)."""
+        return 1 if self.kind == "Pod" else replicas(self.resource.obj)
+
+    @property
+    def long_running(self) -> bool:
+        return self.kind in LONG_RUNNING
+
+    def containers(self, *, init: bool = True) -> Iterator[Container]:
+        keys = CONTAINER_LISTS if init else ("containers",)
+        for key in keys:
+            for index, spec in enumerate(sequence(self.spec.get(key))):
+                if isinstance(spec, dict):
+                    label = spec.get("name") or index
+                    yield Container(spec, f"{self.field}.{key}[{label}]", key == "initContainers")
+
+    def running_containers(self) -> Iterator[Container]:
+        return (c for c in self.containers() if c.long_running)
+
+    def volumes(self) -> Iterator[tuple[dict, str]]:
+        for index, volume in enumerate(sequence(self.spec.get("volumes"))):
+            if isinstance(volume, dict):
+                yield volume, f"{self.field}.volumes[{volume.get('name') or index}]"
+
+    def __str__(self) -> str:
+        return str(self.resource)
+
+
+def pod_template(resource: Resource) -> PodTemplate | None:
+    path = pod_spec_path(resource.kind)
+    if path is None:
+        return None
+    return PodTemplate(resource, pod_spec(resource.obj), pod_labels(resource.obj), ".".join(path))
