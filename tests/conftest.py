@@ -41,7 +41,7 @@ def prod(synthesized) -> Manifests:
 @pytest.fixture
 def prod_copy(synthesized: Path, tmp_path: Path) -> Path:
     """A writable copy of dist/prod for tests that edit one object of it."""
-    from tests.check_support import copy_env
+    from tests.dist_copies import copy_env
 
     return copy_env(synthesized, tmp_path)
 

@@ -1,55 +1,20 @@
-"""Helpers for the diff tests: copy a synthesized environment, edit one object found by kind and name, compare."""
+"""Helpers for the diff tests: two copies of real output, the change between them, its risks.
+
+Editing the copies is tests/dist_copies.py's."""
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import Callable
 from pathlib import Path
 
-from gitops.k8s import manifests
-from gitops.k8s.manifests import load_documents
-from gitops.render import yamlio
 from gitops.review.diff import report
 from gitops.review.diff.load import Loader
 from gitops.review.diff.model import Report
 from gitops.review.findings import Severity
-
-
-def copy_env(synthesized: Path, tmp_path: Path, name: str, env: str = "prod") -> Path:
-    target = tmp_path / name
-    shutil.copytree(synthesized / env, target)
-    return target
+from tests.dist_copies import container, copy_env, edit, obj, remove
 
 
 def before_after(synthesized: Path, tmp_path: Path, env: str = "prod") -> tuple[Path, Path]:
-    return copy_env(synthesized, tmp_path, "before", env), copy_env(synthesized, tmp_path, "after", env)
-
-
-def locate(root: Path, kind: str, name: str) -> Path:
-    found = [r.path for r in manifests.load([root]) if r.kind == kind and r.name == name]
-    assert len(found) == 1, f"expected one {kind} {name} under {root}, found {len(found)}"
-    return found[0]
-
-
-def obj(root: Path, kind: str, name: str) -> dict:
-    (found,) = [r.obj for r in manifests.load([locate(root, kind, name)]) if r.kind == kind and r.name == name]
-    return found
-
-
-def edit(root: Path, kind: str, name: str, change: Callable[[dict], None]) -> None:
-    """Apply change to the object in place and write it back (in the project's YAML style)."""
-    path = locate(root, kind, name)
-    (obj,) = load_documents(path.read_text())
-    change(obj)
-    path.write_text(yamlio.dumps(obj))
-
-
-def remove(root: Path, kind: str, name: str) -> None:
-    locate(root, kind, name).unlink()
-
-
-def add(root: Path, file_name: str, text: str) -> None:
-    (root / file_name).write_text(text)
+    return copy_env(synthesized, tmp_path, env, "before"), copy_env(synthesized, tmp_path, env, "after")
 
 
 def compare(before: Path, after: Path) -> Report:
@@ -68,15 +33,6 @@ def risks_of(result: Report, kind: str, name: str) -> list[tuple[str, str, str]]
 
 def levels(result: Report) -> list[Severity]:
     return [r.severity for r in result.risks]
-
-
-def pod(obj: dict) -> dict:
-    return obj["spec"]["template"]["spec"]
-
-
-def container(obj: dict, name: str) -> dict:
-    (found,) = [c for c in pod(obj)["containers"] if c["name"] == name]
-    return found
 
 
 NEW_API_TAG = "1a2b3c4d5e"

@@ -39,14 +39,3 @@ class Manifests:
     def unit_of(self, kind: str, name: str) -> str:
         return self.resource(kind, name).path.relative_to(self.root).parts[0]
 
-
-def pod_spec(workload: dict) -> dict:
-    return workload["spec"]["template"]["spec"]
-
-
-def container(workload: dict, name: str | None = None) -> dict:
-    containers = pod_spec(workload)["containers"]
-    name = name or workload["metadata"]["name"]
-    matches = [c for c in containers if c["name"] == name]
-    assert len(matches) == 1, f"no container {name} in {workload['metadata']['name']}"
-    return matches[0]

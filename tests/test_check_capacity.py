@@ -8,7 +8,8 @@ from pathlib import Path
 from gitops.k8s import capacity, declared, manifests
 from gitops.k8s.quantities import format_cpu, format_memory
 from gitops.review.check import report
-from tests.check_support import active, check, edit, one, write
+from tests.check_support import active, check, one
+from tests.dist_copies import edit, write
 
 
 def _report(root: Path) -> capacity.Report:

@@ -13,8 +13,8 @@ import main
 from gitops import annotations as keys
 from gitops.config import environment_names
 from gitops.review.check import engine, waivers
-from tests.check_support import copy_env, edit, write
 from tests.conftest import CONFIG, PROJECT
+from tests.dist_copies import copy_env, edit, write
 
 
 def run(capsys, *argv: str) -> tuple[int, str, str]:

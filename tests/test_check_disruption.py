@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.check_support import active, check, edit, one, write
+from tests.check_support import active, check, one
+from tests.dist_copies import edit, write
 
 
 def test_pdb_selecting_no_workload(prod_copy: Path):

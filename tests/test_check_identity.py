@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.check_support import active, check, write
+from tests.check_support import active, check
+from tests.dist_copies import write
 
 
 def test_an_object_defined_twice(prod_copy: Path):

@@ -8,7 +8,8 @@ import pytest
 
 from gitops.review.check.policy import image_tag_problem
 from gitops.review.findings import Severity
-from tests.check_support import active, check, container, copy_env, edit, one, write
+from tests.check_support import active, check, one
+from tests.dist_copies import container, copy_env, edit, write
 
 
 def _api(change):

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.check_support import active, check, container, edit, one, write
+from tests.check_support import active, check, one
+from tests.dist_copies import container, edit, write
 
 
 def _env_ref(name: str, field: str, value: str):

@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from gitops.review.findings import Severity
-from tests.check_support import active, check, edit, one, write
+from tests.check_support import active, check, one
+from tests.dist_copies import edit, write
 
 
 def test_service_selector_matching_no_workload(prod_copy: Path):

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.check_support import active, check, edit, one
+from tests.check_support import active, check, one
+from tests.dist_copies import edit
 
 
 def _redis_hostnames(values: list[str] | None):

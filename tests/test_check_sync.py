@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.check_support import active, check, one, write
+from tests.check_support import active, check, one
+from tests.dist_copies import write
 
 DEPLOYMENT = """
 apiVersion: v1

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_config_errors import _assert_rejected, _edit, _snapshot, _synth, dist  # noqa: F401 (fixture)
+from tests.config_runs import assert_rejected, dist, edit_config, snapshot, synth_in  # noqa: F401 (dist: fixture)
 
 DIGEST = "sha256:" + "0123456789abcdef" * 4
 
@@ -23,7 +23,7 @@ def test_a_file_that_is_not_utf8(tmp_path, config_copy, dist):
     path = config_copy / "prod.yaml"
     lines = path.read_bytes().splitlines(keepends=True)
     path.write_bytes(b"".join(lines[:5]) + b"# caf\xe9 in Latin-1\n" + b"".join(lines[5:]))
-    _assert_rejected(tmp_path, dist, (
+    assert_rejected(tmp_path, dist, (
         "config/prod.yaml:6: (file): the file is not UTF-8 text (byte 0xe9 at column 6).\n"
         "  fix: save it as UTF-8; YAML config is UTF-8 text.\n"
     ))
@@ -35,8 +35,8 @@ def test_a_file_that_is_not_utf8(tmp_path, config_copy, dist):
     ("!local 3", "!local"),
 ])
 def test_a_yaml_tag_is_refused_before_anything_is_built(tmp_path, config_copy, dist, tag, shown):
-    line = _edit(config_copy, "    replicas: 3\n", f"    replicas: {tag}\n")
-    _assert_rejected(tmp_path, dist, (
+    line = edit_config(config_copy, "    replicas: 3\n", f"    replicas: {tag}\n")
+    assert_rejected(tmp_path, dist, (
         f"config/prod.yaml:{line}: (syntax): YAML tag {shown} is not allowed in config.\n"
         "  fix: remove the tag: config holds only text, numbers, true/false, lists and mappings "
         "(quote a value that starts with '!').\n"
@@ -52,7 +52,7 @@ BOMB = 'lol0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"
 @pytest.mark.parametrize("text, shown", [(BOMB, "&a0"), ("merged:\n  <<: *shared\n", "*shared")])
 def test_anchors_and_aliases_are_refused_before_any_expansion(tmp_path, config_copy, dist, text, shown):
     line = _append(config_copy, text) + (0 if shown.startswith("&") else 1)
-    _assert_rejected(tmp_path, dist, (
+    assert_rejected(tmp_path, dist, (
         f"config/prod.yaml:{line}: (syntax): YAML anchors and aliases ({shown}) are not allowed in config.\n"
         "  fix: write the value out where it is used; to share it between environments, put it in "
         "config/base.yaml.\n"
@@ -72,8 +72,8 @@ def test_anchors_and_aliases_are_refused_before_any_expansion(tmp_path, config_c
      "got the number 12, expected a DNS hostname such as api.myhoneydue.com", 'quote it: "12"'),
 ])
 def test_types_are_strict_and_explained_in_words(tmp_path, config_copy, dist, old, new, file, key, problem, fix):
-    line = _edit(config_copy, old, new, file=file)
-    _assert_rejected(tmp_path, dist, f"config/{file}:{line}: {key}: {problem}.\n  fix: {fix}.\n")
+    line = edit_config(config_copy, old, new, file=file)
+    assert_rejected(tmp_path, dist, f"config/{file}:{line}: {key}: {problem}.\n  fix: {fix}.\n")
 
 
 @pytest.mark.parametrize("file, fixed", [
@@ -81,7 +81,7 @@ def test_types_are_strict_and_explained_in_words(tmp_path, config_copy, dist, ol
 ])
 def test_environment_file_names_are_validated_like_every_name(tmp_path, config_copy, dist, file, fixed):
     (config_copy / f"{file}.yaml").write_text((config_copy / "prod.yaml").read_text())
-    _assert_rejected(tmp_path, dist, (
+    assert_rejected(tmp_path, dist, (
         f"config/{file}.yaml:0: (file): '{file}' cannot name an environment: it becomes a label value, a directory "
         "of dist/ and part of object names.\n"
         f"  fix: rename the file to config/{fixed}.yaml (lowercase letters, digits and '-', starting with a letter).\n"
@@ -89,8 +89,8 @@ def test_environment_file_names_are_validated_like_every_name(tmp_path, config_c
 
 
 def test_an_upper_case_repository_path_is_refused(tmp_path, config_copy, dist):
-    line = _edit(config_copy, "treytartt/honeydue-api:", "Treytartt/honeydue-api:", file="base.yaml")
-    _assert_rejected(tmp_path, dist, (
+    line = edit_config(config_copy, "treytartt/honeydue-api:", "Treytartt/honeydue-api:", file="base.yaml")
+    assert_rejected(tmp_path, dist, (
         f"config/base.yaml:{line}: services.api.image: image 'gitea.treytartt.com/Treytartt/honeydue-api:6f303dbbaa' "
         "has upper case in its repository path 'Treytartt/honeydue-api', which no registry serves.\n"
         "  fix: write the path in lower case: treytartt/honeydue-api.\n"
@@ -102,8 +102,8 @@ def test_an_upper_case_repository_path_is_refused(tmp_path, config_copy, dist):
     f"gitea.treytartt.com/treytartt/honeydue-api@{DIGEST}",
 ])
 def test_digests_are_accepted_and_rendered_unchanged(tmp_path, config_copy, image):
-    _edit(config_copy, "gitea.treytartt.com/treytartt/honeydue-api:6f303dbbaa", image, file="base.yaml")
-    done = _synth(tmp_path, "--env", "prod")
+    edit_config(config_copy, "gitea.treytartt.com/treytartt/honeydue-api:6f303dbbaa", image, file="base.yaml")
+    done = synth_in(tmp_path, "--env", "prod")
     assert done.returncode == 0, done.stderr
     text = (tmp_path / "dist" / "prod" / "apps" / "deployment-api.yaml").read_text()
     assert f"image: {image}\n" in text
@@ -118,9 +118,9 @@ def test_digests_are_accepted_and_rendered_unchanged(tmp_path, config_copy, imag
      "(32 or more random letters and digits)"),
 ])
 def test_a_credential_in_settings_is_refused_with_the_secret_fix(tmp_path, config_copy, dist, setting, reason):
-    line = _edit(config_copy, "  B2_BUCKET: honeyDueProd\n", f"  B2_BUCKET: honeyDueProd\n  {setting}\n") + 1
+    line = edit_config(config_copy, "  B2_BUCKET: honeyDueProd\n", f"  B2_BUCKET: honeyDueProd\n  {setting}\n") + 1
     key = setting.split(":")[0]
-    _assert_rejected(tmp_path, dist, (
+    assert_rejected(tmp_path, dist, (
         f"config/prod.yaml:{line}: settings.{key}: setting {key} looks like a credential ({reason}), and settings "
         "are published in plain text in git and in the settings ConfigMap.\n"
         f"  fix: declare a Secret for it under secrets: and read it through secretEnv: {{{key}: {{secret: <name>, "
@@ -130,10 +130,10 @@ def test_a_credential_in_settings_is_refused_with_the_secret_fix(tmp_path, confi
 
 
 def test_a_setting_marked_not_secret_with_a_reason_passes(tmp_path, config_copy):
-    _edit(config_copy, "  B2_BUCKET: honeyDueProd\n",
+    edit_config(config_copy, "  B2_BUCKET: honeyDueProd\n",
           '  B2_BUCKET: honeyDueProd\n  TOKEN_TTL_SECONDS: "3600"\n'
           "notSecret:\n  TOKEN_TTL_SECONDS: a lifetime in seconds, not a token\n")
-    done = _synth(tmp_path, "--env", "prod")
+    done = synth_in(tmp_path, "--env", "prod")
     assert done.returncode == 0, done.stderr
     text = (tmp_path / "dist" / "prod" / "infrastructure" / "configmap-honeydue-settings.yaml").read_text()
     assert "TOKEN_TTL_SECONDS: '3600'\n" in text
@@ -141,7 +141,7 @@ def test_a_setting_marked_not_secret_with_a_reason_passes(tmp_path, config_copy)
 
 def test_not_secret_must_name_a_setting(tmp_path, config_copy, dist):
     line = _append(config_copy, "notSecret:\n  TOKEN_TTL: stale\n") + 1
-    _assert_rejected(tmp_path, dist, (
+    assert_rejected(tmp_path, dist, (
         f"config/prod.yaml:{line}: notSecret.TOKEN_TTL: notSecret names TOKEN_TTL, which is not a setting.\n"
         "  fix: remove TOKEN_TTL from notSecret, or add it under settings.\n"
     ))

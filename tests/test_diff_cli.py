@@ -10,7 +10,7 @@ import pytest
 
 import main
 from gitops.render.synth import synth
-from tests import diffkit
+from tests import dist_copies
 from tests.conftest import PROJECT
 from tests.test_diff_gitref import commit_all, git
 
@@ -37,8 +37,8 @@ def repo(tmp_path: Path, config_copy: Path) -> dict[str, str]:
     synth(config_copy, root / "dist", write_schema=False)
     exact = commit_all(root, "dist as synthesized")
     prod = root / "dist" / "prod"
-    diffkit.edit(prod, "Deployment", "worker", lambda o: o["spec"].update(replicas=2))
-    diffkit.add(prod, "configmap-legacy.yaml", LEGACY)
+    dist_copies.edit(prod, "Deployment", "worker", lambda o: o["spec"].update(replicas=2))
+    dist_copies.write(prod, "configmap-legacy.yaml", LEGACY)
     drifted = commit_all(root, "dist that the config no longer produces")
     git(root, "checkout", "-q", exact)
     return {"root": str(root), "config": str(config_copy), "empty": empty, "exact": exact, "drifted": drifted}
@@ -112,7 +112,7 @@ def test_two_directories_limited_to_one_environment(synthesized: Path, tmp_path:
     before, after = tmp_path / "before", tmp_path / "after"
     shutil.copytree(synthesized, before)
     shutil.copytree(synthesized, after)
-    diffkit.edit(after / "staging", "Deployment", "api", lambda o: o["spec"].update(replicas=0))
+    dist_copies.edit(after / "staging", "Deployment", "api", lambda o: o["spec"].update(replicas=0))
     code, out, _ = run(capsys, "--from", str(before), "--to", str(after), "--env", "prod", "--fail-on", "high")
     assert (code, out.splitlines()[1].startswith("no changes (")) == (0, True)
     code, out, _ = run(capsys, "--from", str(before), "--to", str(after), "--env", "staging", "--fail-on", "high")
@@ -124,7 +124,7 @@ def test_two_directories_limited_to_one_environment(synthesized: Path, tmp_path:
 def test_whole_dist_trees_keep_environments_apart(synthesized: Path, tmp_path: Path, capsys):
     after = tmp_path / "after"
     shutil.copytree(synthesized, after)
-    diffkit.edit(after / "staging", "Deployment", "api", lambda o: o["spec"].update(replicas=2))
+    dist_copies.edit(after / "staging", "Deployment", "api", lambda o: o["spec"].update(replicas=2))
     code, out, _ = run(capsys, "--from", str(synthesized), "--to", str(after))
     lines = out.splitlines()
     assert code == 0

@@ -8,7 +8,7 @@ from pathlib import Path
 from gitops.k8s import manifests
 from gitops.review.diff import render_md
 from gitops.review.diff.render_md import MARKER, cell, code
-from tests import diffkit
+from tests import diffkit, dist_copies
 
 
 def _lines(before: Path, after: Path) -> list[str]:
@@ -49,7 +49,7 @@ def test_the_realistic_change_reads_without_opening_the_yaml(synthesized: Path, 
         "<summary>− removed: PersistentVolumeClaim honeydue/redis-data (v1), whole object</summary>",
     ]
     assert lines.count("<details>") == lines.count("</details>") == 3
-    old_image = diffkit.container(diffkit.obj(before, "Deployment", "api"), "api")["image"]
+    old_image = dist_copies.container(dist_copies.obj(before, "Deployment", "api"), "api")["image"]
     new_image = f"{old_image.rpartition(':')[0]}:{diffkit.NEW_API_TAG}"
     assert f"- `spec.template.spec.containers[api].image`: `{old_image}` → `{new_image}`" in lines
     assert lines.index("#### Objects") > risks
@@ -74,7 +74,7 @@ def test_reformatting_and_reordering_are_no_changes(synthesized: Path, tmp_path:
         resource.path.write_text("# hand-edited\n" + json.dumps(_scramble(resource.obj), indent=4))
         count += 1
     assert count > 10
-    env_names = [[e["name"] for e in diffkit.container(diffkit.obj(side, "Deployment", "api"), "api")["env"]]
+    env_names = [[e["name"] for e in dist_copies.container(dist_copies.obj(side, "Deployment", "api"), "api")["env"]]
                  for side in (before, after)]
     assert env_names[1] == list(reversed(env_names[0])) != env_names[0]
     assert _lines(before, after) == [
@@ -92,8 +92,14 @@ def test_table_cells_escape_pipes_and_newlines(synthesized: Path, tmp_path: Path
         (rule,) = obj["spec"]["rules"]
         rule["host"] = "a|b.example"
 
-    diffkit.edit(before, "Ingress", "admin", pipe_host)
-    diffkit.remove(after, "Ingress", "admin")
+    dist_copies.edit(before, "Ingress", "admin", pipe_host)
+    dist_copies.remove(after, "Ingress", "admin")
     (row,) = [line for line in _lines(before, after) if line.startswith("| **medium** |")]
     assert row == ("| **medium** | Ingress honeydue/admin | (object) | removed from git: the engine prunes it, and "
                    "requests for a\\|b.example are no longer routed. |")
+
+
+def test_the_realistic_change_comment_as_a_whole(synthesized: Path, tmp_path: Path, snapshot):
+    """The whole comment a reviewer reads, pinned: any change to its wording or layout shows in review."""
+    before, after, _ = diffkit.realistic_change(synthesized, tmp_path)
+    assert render_md.render(diffkit.compare(before, after)) == snapshot

@@ -59,3 +59,8 @@ def test_no_changes_says_so(synthesized: Path, tmp_path: Path):
     count = len(manifests.load([before]))
     text = render_text.render(diffkit.compare(before, after))
     assert text == f"before → after\nno changes ({count} objects compared)\n"
+
+
+def test_the_realistic_change_as_text_as_a_whole(synthesized: Path, tmp_path: Path, snapshot):
+    before, after, _ = diffkit.realistic_change(synthesized, tmp_path)
+    assert render_text.render(diffkit.compare(before, after)) == snapshot

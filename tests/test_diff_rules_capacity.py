@@ -5,20 +5,20 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from tests import diffkit
+from tests import diffkit, dist_copies
 
 DECLARATIONS = "honeydue-declarations"
 
 
 def _api_requests(cpu: str):
     def change(obj: dict) -> None:
-        diffkit.container(obj, "api")["resources"]["requests"]["cpu"] = cpu
+        dist_copies.container(obj, "api")["resources"]["requests"]["cpu"] = cpu
     return change
 
 
 def test_requests_that_no_longer_fit_on_two_nodes_are_high(synthesized: Path, tmp_path: Path):
     before, after = diffkit.before_after(synthesized, tmp_path)
-    diffkit.edit(after, "Deployment", "api", _api_requests("2500m"))
+    dist_copies.edit(after, "Deployment", "api", _api_requests("2500m"))
     result = diffkit.compare(before, after)
     (cap,) = result.capacity
     assert (cap.nodes_left, cap.cpu_supply, cap.cpu_after - cap.cpu_before) == (2, 7000, 3 * 2250)
@@ -32,7 +32,7 @@ def test_requests_that_no_longer_fit_on_two_nodes_are_high(synthesized: Path, tm
 
 def test_more_replicas_point_at_spec_replicas(synthesized: Path, tmp_path: Path):
     before, after = diffkit.before_after(synthesized, tmp_path)
-    diffkit.edit(after, "Deployment", "api", lambda o: o["spec"].update(replicas=30))
+    dist_copies.edit(after, "Deployment", "api", lambda o: o["spec"].update(replicas=30))
     result = diffkit.compare(before, after)
     assert [(level, obj, field, message.split(" ", 1)[0]) for level, obj, field, message in diffkit.risks(result)] == [
         ("high", "Deployment honeydue/api", "spec.replicas", "cpu"),
@@ -42,7 +42,7 @@ def test_more_replicas_point_at_spec_replicas(synthesized: Path, tmp_path: Path)
 
 def test_an_increase_within_the_headroom_is_no_risk(synthesized: Path, tmp_path: Path):
     before, after = diffkit.before_after(synthesized, tmp_path)
-    diffkit.edit(after, "Deployment", "api", _api_requests("300m"))
+    dist_copies.edit(after, "Deployment", "api", _api_requests("300m"))
     result = diffkit.compare(before, after)
     assert diffkit.risks(result) == []
     (cap,) = result.capacity
@@ -58,8 +58,8 @@ def test_an_increase_beyond_the_base_headroom_is_flagged_when_nodes_grew(synthes
             node["cpu"] = "16"
         obj["data"]["cluster.json"] = json.dumps(cluster, indent=2)
 
-    diffkit.edit(after, "ConfigMap", DECLARATIONS, bigger_nodes)
-    diffkit.edit(after, "Deployment", "api", _api_requests("2500m"))
+    dist_copies.edit(after, "ConfigMap", DECLARATIONS, bigger_nodes)
+    dist_copies.edit(after, "Deployment", "api", _api_requests("2500m"))
     result = diffkit.compare(before, after)
     (cap,) = result.capacity
     headroom = 7000 - cap.cpu_before
@@ -72,7 +72,7 @@ def test_an_increase_beyond_the_base_headroom_is_flagged_when_nodes_grew(synthes
 def test_without_a_node_inventory_capacity_is_not_judged(synthesized: Path, tmp_path: Path):
     before, after = diffkit.before_after(synthesized, tmp_path)
     for side in (before, after):
-        diffkit.remove(side, "ConfigMap", DECLARATIONS)
-    diffkit.edit(after, "Deployment", "api", _api_requests("2500m"))
+        dist_copies.remove(side, "ConfigMap", DECLARATIONS)
+    dist_copies.edit(after, "Deployment", "api", _api_requests("2500m"))
     result = diffkit.compare(before, after)
     assert (result.risks, result.capacity) == ([], [])

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from gitops.k8s.budgets import Pods, allowed_evictions
 from gitops.k8s.selectors import selects
-from tests import diffkit
+from tests import diffkit, dist_copies
 
 PDB = "PodDisruptionBudget"
 BLOCKS = "a node drain (k3s upgrade, reboot) waits forever."
@@ -21,7 +21,7 @@ def _min_available(value: object):
 
 def test_a_budget_that_allows_no_eviction_of_the_worker_is_flagged(synthesized: Path, tmp_path: Path):
     before, after = diffkit.before_after(synthesized, tmp_path)
-    diffkit.edit(after, PDB, "worker", _min_available(1))
+    dist_copies.edit(after, PDB, "worker", _min_available(1))
     assert diffkit.risks(diffkit.compare(before, after)) == [(
         "medium", f"{PDB} honeydue/worker", "spec.minAvailable",
         f"allows 0 evictions of the 1 pod(s) of Deployment honeydue/worker (minAvailable 1): {BLOCKS}",
@@ -31,8 +31,8 @@ def test_a_budget_that_allows_no_eviction_of_the_worker_is_flagged(synthesized: 
 def test_a_workload_scaled_down_under_its_budget_is_flagged_on_the_budget(synthesized: Path, tmp_path: Path):
     before, after = diffkit.before_after(synthesized, tmp_path)
     for side in (before, after):
-        diffkit.edit(side, PDB, "admin", _min_available("50%"))
-    diffkit.edit(after, "Deployment", "admin", lambda o: o["spec"].update(replicas=1))
+        dist_copies.edit(side, PDB, "admin", _min_available("50%"))
+    dist_copies.edit(after, "Deployment", "admin", lambda o: o["spec"].update(replicas=1))
     assert diffkit.risks(diffkit.compare(before, after)) == [(
         "medium", f"{PDB} honeydue/admin", "spec.minAvailable",
         f"allows 0 evictions of the 1 pod(s) of Deployment honeydue/admin (minAvailable 50%): {BLOCKS}",
@@ -42,8 +42,8 @@ def test_a_workload_scaled_down_under_its_budget_is_flagged_on_the_budget(synthe
 def test_a_budget_that_already_blocked_is_not_news(synthesized: Path, tmp_path: Path):
     before, after = diffkit.before_after(synthesized, tmp_path)
     for side in (before, after):
-        diffkit.edit(side, PDB, "worker", _min_available(1))
-    diffkit.edit(after, PDB, "worker", lambda o: o["metadata"]["labels"].update(team="jobs"))
+        dist_copies.edit(side, PDB, "worker", _min_available(1))
+    dist_copies.edit(after, PDB, "worker", lambda o: o["metadata"]["labels"].update(team="jobs"))
     assert diffkit.risks(diffkit.compare(before, after)) == []
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests import diffkit
+from tests import diffkit, dist_copies
 
 PVC = "PersistentVolumeClaim"
 STATEFULSET = """\
@@ -37,7 +37,7 @@ spec:
 
 def test_a_changed_deployment_selector_is_high(synthesized: Path, tmp_path: Path):
     before, after = diffkit.before_after(synthesized, tmp_path)
-    diffkit.edit(after, "Deployment", "api", lambda o: o["spec"]["selector"]["matchLabels"].update(tier="web"))
+    dist_copies.edit(after, "Deployment", "api", lambda o: o["spec"]["selector"]["matchLabels"].update(tier="web"))
     assert diffkit.risks(diffkit.compare(before, after)) == [(
         "high", "Deployment honeydue/api", "spec.selector",
         "spec.selector is immutable: the apply is rejected until the object is deleted and recreated, which "
@@ -62,7 +62,7 @@ def test_claim_class_and_access_modes_are_immutable(synthesized: Path, tmp_path:
         obj["spec"]["storageClassName"] = "longhorn"
         obj["spec"]["accessModes"] = ["ReadWriteMany"]
 
-    diffkit.edit(after, PVC, "redis-data", change)
+    dist_copies.edit(after, PVC, "redis-data", change)
     why = ("of a bound claim cannot change: the apply is rejected, and changing it means a new claim and copying "
            "the data over.")
     assert diffkit.risks(diffkit.compare(before, after)) == [
@@ -77,31 +77,31 @@ def test_a_claim_cannot_shrink_and_may_not_grow(synthesized: Path, tmp_path: Pat
     def size(value: str):
         return lambda obj: obj["spec"]["resources"]["requests"].update(storage=value)
 
-    diffkit.edit(after, PVC, "redis-data", size("1Gi"))
+    dist_copies.edit(after, PVC, "redis-data", size("1Gi"))
     assert diffkit.risks(diffkit.compare(before, after)) == [(
         "high", f"{PVC} honeydue/redis-data", "spec.resources.requests.storage",
         "a claim cannot shrink (2Gi → 1Gi): the apply is rejected.",
     )]
-    diffkit.edit(after, PVC, "redis-data", size("4096Mi"))
+    dist_copies.edit(after, PVC, "redis-data", size("4096Mi"))
     assert diffkit.risks(diffkit.compare(before, after)) == [(
         "medium", f"{PVC} honeydue/redis-data", "spec.resources.requests.storage",
         "a claim grows (2Gi → 4Gi) only if its StorageClass allows volume expansion (k3s local-path does not); "
         "otherwise the apply is rejected.",
     )]
-    diffkit.edit(after, PVC, "redis-data", size("2048Mi"))
+    dist_copies.edit(after, PVC, "redis-data", size("2048Mi"))
     assert diffkit.risks(diffkit.compare(before, after)) == []
 
 
 def test_service_cluster_ip_and_headless_transitions_need_recreation(synthesized: Path, tmp_path: Path):
     before, after = diffkit.before_after(synthesized, tmp_path)
-    diffkit.edit(before, "Service", "redis", lambda o: o["spec"].update(clusterIP="10.43.0.10"))
-    diffkit.edit(after, "Service", "redis", lambda o: o["spec"].update(clusterIP="10.43.0.11"))
+    dist_copies.edit(before, "Service", "redis", lambda o: o["spec"].update(clusterIP="10.43.0.10"))
+    dist_copies.edit(after, "Service", "redis", lambda o: o["spec"].update(clusterIP="10.43.0.11"))
     assert diffkit.risks(diffkit.compare(before, after)) == [(
         "high", "Service honeydue/redis", "spec.clusterIP",
         "clusterIP is immutable (10.43.0.10 → 10.43.0.11): the apply is rejected until the Service is deleted and "
         "recreated.",
     )]
-    diffkit.edit(after, "Service", "redis", lambda o: o["spec"].update(clusterIP="None"))
+    dist_copies.edit(after, "Service", "redis", lambda o: o["spec"].update(clusterIP="None"))
     assert diffkit.risks(diffkit.compare(before, after)) == [(
         "high", "Service honeydue/redis", "spec.clusterIP",
         "switching between headless (clusterIP None) and a virtual IP needs the Service deleted and recreated: an "
@@ -111,8 +111,8 @@ def test_service_cluster_ip_and_headless_transitions_need_recreation(synthesized
 
 def test_a_headless_service_cannot_become_a_node_port(synthesized: Path, tmp_path: Path):
     before, after = diffkit.before_after(synthesized, tmp_path)
-    diffkit.edit(before, "Service", "redis", lambda o: o["spec"].update(clusterIP="None"))
-    diffkit.edit(after, "Service", "redis", lambda o: o["spec"].update(clusterIP="None", type="NodePort"))
+    dist_copies.edit(before, "Service", "redis", lambda o: o["spec"].update(clusterIP="None"))
+    dist_copies.edit(after, "Service", "redis", lambda o: o["spec"].update(clusterIP="None", type="NodePort"))
     assert diffkit.risks_of(diffkit.compare(before, after), "Service", "redis") == [
         ("high", "spec.type", "a headless Service cannot become NodePort in place: it needs a virtual IP, so it must "
                               "be deleted and recreated."),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from gitops.annotations import ARGO_SYNC_OPTIONS, FLUX_PRUNE, prune_protected_by
-from tests import diffkit
+from tests import diffkit, dist_copies
 
 PVC, NS = "PersistentVolumeClaim", "Namespace"
 
@@ -16,7 +16,7 @@ def _unprotect(obj: dict) -> None:
 
 def test_removing_the_protected_redis_claim_is_high(synthesized: Path, tmp_path: Path):
     before, after = diffkit.before_after(synthesized, tmp_path)
-    diffkit.remove(after, PVC, "redis-data")
+    dist_copies.remove(after, PVC, "redis-data")
     assert diffkit.risks(diffkit.compare(before, after)) == [(
         "high", f"{PVC} honeydue/redis-data", "",
         "removed from git while Deployment honeydue/redis still mounts it: prune is disabled on it, so the claim "
@@ -26,8 +26,8 @@ def test_removing_the_protected_redis_claim_is_high(synthesized: Path, tmp_path:
 
 def test_removing_an_unprotected_local_path_claim_loses_its_data(synthesized: Path, tmp_path: Path):
     before, after = diffkit.before_after(synthesized, tmp_path)
-    diffkit.edit(before, PVC, "redis-data", _unprotect)
-    diffkit.remove(after, PVC, "redis-data")
+    dist_copies.edit(before, PVC, "redis-data", _unprotect)
+    dist_copies.remove(after, PVC, "redis-data")
     assert diffkit.risks_of(diffkit.compare(before, after), PVC, "redis-data") == [(
         "high", "",
         "removed from git while Deployment honeydue/redis still mounts it: the engine prunes the claim, and "
@@ -37,9 +37,9 @@ def test_removing_an_unprotected_local_path_claim_loses_its_data(synthesized: Pa
 
 def test_a_claim_protected_for_one_engine_only_is_named_for_the_other(synthesized: Path, tmp_path: Path):
     before, after = diffkit.before_after(synthesized, tmp_path)
-    diffkit.edit(before, PVC, "redis-data", lambda o: o["metadata"]["annotations"].pop(ARGO_SYNC_OPTIONS))
-    diffkit.remove(after, "Deployment", "redis")
-    diffkit.remove(after, PVC, "redis-data")
+    dist_copies.edit(before, PVC, "redis-data", lambda o: o["metadata"]["annotations"].pop(ARGO_SYNC_OPTIONS))
+    dist_copies.remove(after, "Deployment", "redis")
+    dist_copies.remove(after, PVC, "redis-data")
     assert diffkit.risks_of(diffkit.compare(before, after), PVC, "redis-data") == [(
         "high", "", "removed from git: prune is disabled only for Flux, so Argo CD would prune the claim and delete "
                     "its data.",
@@ -48,13 +48,13 @@ def test_a_claim_protected_for_one_engine_only_is_named_for_the_other(synthesize
 
 def test_a_renamed_claim_is_a_replacement_and_the_workload_switches_claims(synthesized: Path, tmp_path: Path):
     before, after = diffkit.before_after(synthesized, tmp_path)
-    diffkit.edit(after, PVC, "redis-data", lambda o: o["metadata"].update(name="redis-data-v2"))
+    dist_copies.edit(after, PVC, "redis-data", lambda o: o["metadata"].update(name="redis-data-v2"))
 
     def switch(obj: dict) -> None:
-        (volume,) = [v for v in diffkit.pod(obj)["volumes"] if v["name"] == "data"]
+        (volume,) = [v for v in dist_copies.pod_spec(obj)["volumes"] if v["name"] == "data"]
         volume["persistentVolumeClaim"]["claimName"] = "redis-data-v2"
 
-    diffkit.edit(after, "Deployment", "redis", switch)
+    dist_copies.edit(after, "Deployment", "redis", switch)
     assert diffkit.risks(diffkit.compare(before, after)) == [
         ("high", "Deployment honeydue/redis", "spec.template.spec.volumes[data].persistentVolumeClaim.claimName",
          "volume data switches from claim redis-data to redis-data-v2: the pods start on that claim's data, not the "
@@ -67,12 +67,12 @@ def test_a_renamed_claim_is_a_replacement_and_the_workload_switches_claims(synth
 
 def test_removing_the_namespace_is_high(synthesized: Path, tmp_path: Path):
     before, after = diffkit.before_after(synthesized, tmp_path)
-    diffkit.remove(after, NS, "honeydue")
+    dist_copies.remove(after, NS, "honeydue")
     assert diffkit.risks_of(diffkit.compare(before, after), NS, "honeydue") == [(
         "high", "", "removed from git: prune is disabled on it, so it stays, but unmanaged, with everything in it "
                     "one manual delete away from being lost.",
     )]
-    diffkit.edit(before, NS, "honeydue", _unprotect)
+    dist_copies.edit(before, NS, "honeydue", _unprotect)
     assert diffkit.risks_of(diffkit.compare(before, after), NS, "honeydue") == [(
         "high", "", "removed from git: pruning a Namespace deletes everything in it, volume claims and their data "
                     "included.",
@@ -81,8 +81,8 @@ def test_removing_the_namespace_is_high(synthesized: Path, tmp_path: Path):
 
 def test_other_removed_objects_are_pruned(synthesized: Path, tmp_path: Path):
     before, after = diffkit.before_after(synthesized, tmp_path)
-    diffkit.remove(after, "Service", "admin")
-    diffkit.remove(after, "Ingress", "admin")
+    dist_copies.remove(after, "Service", "admin")
+    dist_copies.remove(after, "Ingress", "admin")
     assert diffkit.risks(diffkit.compare(before, after)) == [
         ("medium", "Ingress honeydue/admin", "",
          "removed from git: the engine prunes it, and requests for admin.myhoneydue.com are no longer routed."),
@@ -92,7 +92,7 @@ def test_other_removed_objects_are_pruned(synthesized: Path, tmp_path: Path):
 
 def test_dropping_prune_protection_from_a_claim_is_flagged(synthesized: Path, tmp_path: Path):
     before, after = diffkit.before_after(synthesized, tmp_path)
-    diffkit.edit(after, PVC, "redis-data", lambda o: o["metadata"]["annotations"].pop(FLUX_PRUNE))
+    dist_copies.edit(after, PVC, "redis-data", lambda o: o["metadata"]["annotations"].pop(FLUX_PRUNE))
     assert diffkit.risks(diffkit.compare(before, after)) == [(
         "medium", f"{PVC} honeydue/redis-data", "metadata.annotations",
         "prune protection removed for Flux: if it ever leaves git, the engine deletes it and its data.",
@@ -101,7 +101,7 @@ def test_dropping_prune_protection_from_a_claim_is_flagged(synthesized: Path, tm
 
 def test_a_new_api_version_of_the_same_object_is_not_a_deletion(synthesized: Path, tmp_path: Path):
     before, after = diffkit.before_after(synthesized, tmp_path)
-    diffkit.edit(after, "PodDisruptionBudget", "api", lambda o: o.update(apiVersion="policy/v1beta1"))
+    dist_copies.edit(after, "PodDisruptionBudget", "api", lambda o: o.update(apiVersion="policy/v1beta1"))
     assert diffkit.risks(diffkit.compare(before, after)) == [(
         "low", "PodDisruptionBudget honeydue/api", "apiVersion",
         "apiVersion moves from policy/v1 to policy/v1beta1: the same cluster object is updated in place, not pruned.",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests import diffkit
+from tests import diffkit, dist_copies
 
 API = "spec.template.spec.containers[api]"
 PRIVILEGED_POD = """\
@@ -26,13 +26,13 @@ spec:
 
 def _api_security(**fields):
     def change(obj: dict) -> None:
-        diffkit.container(obj, "api")["securityContext"].update(fields)
+        dist_copies.container(obj, "api")["securityContext"].update(fields)
     return change
 
 
 def _api_security_without(field: str):
     def change(obj: dict) -> None:
-        diffkit.container(obj, "api")["securityContext"].pop(field)
+        dist_copies.container(obj, "api")["securityContext"].pop(field)
     return change
 
 
@@ -40,10 +40,10 @@ def test_run_as_non_root_removed_at_both_levels_is_high(synthesized: Path, tmp_p
     before, after = diffkit.before_after(synthesized, tmp_path)
 
     def drop(obj: dict) -> None:
-        diffkit.container(obj, "api")["securityContext"].pop("runAsNonRoot")
-        diffkit.pod(obj)["securityContext"].pop("runAsNonRoot")
+        dist_copies.container(obj, "api")["securityContext"].pop("runAsNonRoot")
+        dist_copies.pod_spec(obj)["securityContext"].pop("runAsNonRoot")
 
-    diffkit.edit(after, "Deployment", "api", drop)
+    dist_copies.edit(after, "Deployment", "api", drop)
     assert diffkit.risks(diffkit.compare(before, after)) == [(
         "high", "Deployment honeydue/api", f"{API}.securityContext.runAsNonRoot",
         "runAsNonRoot is turned off or removed: nothing stops the container from running as root.",
@@ -52,13 +52,13 @@ def test_run_as_non_root_removed_at_both_levels_is_high(synthesized: Path, tmp_p
 
 def test_run_as_non_root_kept_at_pod_level_is_no_risk(synthesized: Path, tmp_path: Path):
     before, after = diffkit.before_after(synthesized, tmp_path)
-    diffkit.edit(after, "Deployment", "api", _api_security_without("runAsNonRoot"))
+    dist_copies.edit(after, "Deployment", "api", _api_security_without("runAsNonRoot"))
     assert diffkit.risks(diffkit.compare(before, after)) == []
 
 
 def test_privileged_escalation_capabilities_and_writable_root(synthesized: Path, tmp_path: Path):
     before, after = diffkit.before_after(synthesized, tmp_path)
-    diffkit.edit(after, "Deployment", "api", _api_security(
+    dist_copies.edit(after, "Deployment", "api", _api_security(
         privileged=True, allowPrivilegeEscalation=True, readOnlyRootFilesystem=False,
         capabilities={"drop": ["ALL"], "add": ["NET_ADMIN"]},
     ))
@@ -78,10 +78,10 @@ def test_host_network_and_host_ports_are_high(synthesized: Path, tmp_path: Path)
     before, after = diffkit.before_after(synthesized, tmp_path)
 
     def host(obj: dict) -> None:
-        diffkit.pod(obj)["hostNetwork"] = True
-        diffkit.container(obj, "api")["ports"][0]["hostPort"] = 8000
+        dist_copies.pod_spec(obj)["hostNetwork"] = True
+        dist_copies.container(obj, "api")["ports"][0]["hostPort"] = 8000
 
-    diffkit.edit(after, "Deployment", "api", host)
+    dist_copies.edit(after, "Deployment", "api", host)
     assert diffkit.risks(diffkit.compare(before, after)) == [
         ("high", "Deployment honeydue/api", f"{API}.ports",
          "binds host port 8000: the pod takes that port on its node's address."),
@@ -112,7 +112,7 @@ def test_relaxed_pod_security_enforcement_is_high(synthesized: Path, tmp_path: P
         obj["metadata"]["labels"][f"{label}enforce"] = "baseline"
         del obj["metadata"]["labels"][f"{label}warn"]
 
-    diffkit.edit(after, "Namespace", "honeydue", relax)
+    dist_copies.edit(after, "Namespace", "honeydue", relax)
     assert diffkit.risks(diffkit.compare(before, after)) == [
         ("high", "Namespace honeydue", f"metadata.labels['{label}enforce']",
          "Pod Security enforcement relaxed from restricted to baseline: pods the restricted profile refused are now "
@@ -125,5 +125,5 @@ def test_relaxed_pod_security_enforcement_is_high(synthesized: Path, tmp_path: P
 
 def test_tightening_security_is_no_risk(synthesized: Path, tmp_path: Path):
     before, after = diffkit.before_after(synthesized, tmp_path)
-    diffkit.edit(before, "Deployment", "api", _api_security(readOnlyRootFilesystem=False))
+    dist_copies.edit(before, "Deployment", "api", _api_security(readOnlyRootFilesystem=False))
     assert diffkit.risks(diffkit.compare(before, after)) == []

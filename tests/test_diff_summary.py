@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from gitops.review.diff.summary import image_change, split_image
-from tests import diffkit
+from tests import diffkit, dist_copies
 
 AGENT = """\
 apiVersion: apps/v1
@@ -54,15 +54,15 @@ def test_probe_and_resource_changes_are_listed_per_field(synthesized: Path, tmp_
     before, after = diffkit.before_after(synthesized, tmp_path)
 
     def tune(obj: dict) -> None:
-        api = diffkit.container(obj, "api")
+        api = dist_copies.container(obj, "api")
         api["startupProbe"]["failureThreshold"] = 60
         del api["livenessProbe"]
         api["resources"] = {"requests": {"cpu": "300m", "memory": "512Mi"}}
 
-    diffkit.edit(before, "Deployment", "api",
-                 lambda o: diffkit.container(o, "api")["resources"].update(limits={"memory": "1Gi"}))
-    diffkit.edit(after, "Deployment", "api", tune)
-    old = diffkit.container(diffkit.obj(before, "Deployment", "api"), "api")
+    dist_copies.edit(before, "Deployment", "api",
+                 lambda o: dist_copies.container(o, "api")["resources"].update(limits={"memory": "1Gi"}))
+    dist_copies.edit(after, "Deployment", "api", tune)
+    old = dist_copies.container(dist_copies.obj(before, "Deployment", "api"), "api")
     assert _summary(diffkit.compare(before, after)) == {"Deployment honeydue/api": [
         f"startupProbe.failureThreshold {old['startupProbe']['failureThreshold']} → 60",
         "livenessProbe removed",
@@ -73,13 +73,13 @@ def test_probe_and_resource_changes_are_listed_per_field(synthesized: Path, tmp_
 
 def test_added_and_removed_workloads_and_containers(synthesized: Path, tmp_path: Path):
     before, after = diffkit.before_after(synthesized, tmp_path)
-    diffkit.add(after, "agent.yaml", AGENT)
-    diffkit.remove(after, "Deployment", "admin")
+    dist_copies.write(after, "agent.yaml", AGENT)
+    dist_copies.remove(after, "Deployment", "admin")
 
     def sidecar(obj: dict) -> None:
-        diffkit.pod(obj)["containers"].append({"name": "exporter", "image": "oliver006/redis_exporter:v1.62.0"})
+        dist_copies.pod_spec(obj)["containers"].append({"name": "exporter", "image": "oliver006/redis_exporter:v1.62.0"})
 
-    diffkit.edit(after, "Deployment", "redis", sidecar)
+    dist_copies.edit(after, "Deployment", "redis", sidecar)
     assert _summary(diffkit.compare(before, after)) == {
         "Deployment honeydue/admin": ["removed"],
         "Deployment honeydue/agent": ["added: 1 replica(s), image agent:2.1"],

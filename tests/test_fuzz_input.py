@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 import main
 from gitops.config import ConfigError, load
 from gitops.errors import EXIT_BAD_INPUT
+from tests.config_runs import snapshot
 from tests.conftest import CONFIG, PROJECT
 
 FUZZ = settings(
@@ -80,10 +81,6 @@ def random_yaml(draw) -> bytes:
 INPUTS = st.one_of(st.binary(max_size=400), random_yaml(), mutated_prod())
 
 
-def _snapshot(root: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
-
-
 @pytest.fixture(scope="module")
 def workspace(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("fuzz")
@@ -96,7 +93,7 @@ def workspace(tmp_path_factory) -> Path:
 @given(data=INPUTS)
 def test_the_loader_reports_or_loads(workspace: Path, data: bytes):
     (workspace / "config" / "prod.yaml").write_bytes(data)
-    before = _snapshot(PROJECT / "dist")
+    before = snapshot(PROJECT / "dist")
     try:
         loaded = load("prod", workspace / "config")
     except ConfigError as err:
@@ -104,7 +101,7 @@ def test_the_loader_reports_or_loads(workspace: Path, data: bytes):
         assert err.problems and all(p.fix for p in err.problems)
     else:
         assert loaded.name == "prod"
-    assert _snapshot(PROJECT / "dist") == before
+    assert snapshot(PROJECT / "dist") == before
 
 
 @FUZZ
@@ -112,7 +109,7 @@ def test_the_loader_reports_or_loads(workspace: Path, data: bytes):
 def test_check_reports_or_judges(workspace: Path, data: bytes):
     manifests = workspace / "manifests"
     (manifests / "object.yaml").write_bytes(data)
-    before, dist_before = _snapshot(manifests), _snapshot(PROJECT / "dist")
+    before, dist_before = snapshot(manifests), snapshot(PROJECT / "dist")
     out, err = io.StringIO(), io.StringIO()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
         code = main.main(["check", str(manifests)])
@@ -120,5 +117,5 @@ def test_check_reports_or_judges(workspace: Path, data: bytes):
     assert "Traceback" not in err.getvalue() + out.getvalue()
     if code == EXIT_BAD_INPUT:
         assert err.getvalue().startswith("check: ")
-    assert _snapshot(manifests) == before
-    assert _snapshot(PROJECT / "dist") == dist_before
+    assert snapshot(manifests) == before
+    assert snapshot(PROJECT / "dist") == dist_before

@@ -8,7 +8,8 @@ from ruamel.yaml import YAML
 
 from gitops.annotations import SETTINGS_HASH, waiver
 from gitops.k8s.quantities import cpu_millis, memory_bytes
-from tests.manifests import Manifests, container, pod_spec
+from tests.dist_copies import container, pod_spec
+from tests.manifests import Manifests
 
 WORKLOADS = ("api", "admin", "worker", "redis")
 PSS_LABELS = {

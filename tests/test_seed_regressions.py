@@ -14,7 +14,8 @@ from charts.disruption import allowed_evictions, max_unavailable
 from charts.probes import plan
 from gitops.config.model import ProbePolicy
 from tests.conftest import PROJECT
-from tests.manifests import Manifests, container, pod_spec
+from tests.dist_copies import container, pod_spec
+from tests.manifests import Manifests
 
 
 def test_admin_probe_path_admin_slash_returned_404_and_killed_pods(prod: Manifests):

@@ -8,7 +8,8 @@ import pytest
 
 from gitops.k8s import sops
 from gitops.render.secrets import plaintext_fields
-from tests.check_support import active, check, write
+from tests.check_support import active, check
+from tests.dist_copies import write
 
 # The shape Cipher.Encrypt writes (getsops/sops aes/cipher.go); the values are not real ciphertext.
 CIPHERTEXT = "ENC[AES256_GCM,data:bm90IGEgcmVhbCBzZWNyZXQ=,iv:AAAA,tag:BBBB,type:str]"

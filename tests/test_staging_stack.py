@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from gitops.k8s.quantities import memory_bytes
-from tests.manifests import Manifests, container, pod_spec
+from tests.dist_copies import container, pod_spec
+from tests.manifests import Manifests
 
 
 @pytest.fixture(scope="module")
