@@ -34,7 +34,7 @@ export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 
 GENERATED := dist config/schema.json
 
-.PHONY: setup synth test freshness validate check lint-workflows pytest bench cdk8s-synth clean
+.PHONY: setup synth watch test freshness validate check lint-workflows pytest bench cdk8s-synth clean
 
 # The commit before the speed work of `make bench`'s before/after table.
 BENCH_BASELINE := a61f81f
@@ -83,6 +83,10 @@ $(SCHEMA_STAMP): $(VENV_STAMP) gitops/tools/kubeschemas.py gitops/tools/crdschem
 
 synth: setup
 	$(PY) main.py synth
+
+# Synthesize on every change under config/ or charts/ and print what it does against HEAD.
+watch: setup
+	$(PY) main.py synth --watch
 
 # Same output through Node's cdk8s CLI (cdk8s.yaml).
 cdk8s-synth: setup

@@ -37,18 +37,18 @@ def _parser(argv: list[str]) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="main.py", description="honeyDue manifests: config in, dist/ out.")
     commands = parser.add_subparsers(dest="command", required=True)
 
-    validate = commands.add_parser("validate", help="validate dist/<env>/ with kubeconform")
-    validate.add_argument("--env", action="append", dest="envs", metavar="ENV",
-                          help="only this environment (repeatable); default: every config/*.yaml")
-    validate.add_argument("--config-dir", type=Path, default=CONFIG_DIR, help=argparse.SUPPRESS)
-    validate.add_argument("--dist", type=Path, default=DIST_DIR, help="rendered manifests (default: dist/)")
-
     # Only the command being run imports its module: synth should not pay for loading diff's rules.
     chosen = next((arg for arg in argv if not arg.startswith("-")), None)
     for name, (module, summary) in MODULE_COMMANDS.items():
         sub = commands.add_parser(name, help=summary, description=summary)
         if name == chosen:
             importlib.import_module(module).configure(sub)
+
+    validate = commands.add_parser("validate", help="validate dist/<env>/ with kubeconform")
+    validate.add_argument("--env", action="append", dest="envs", metavar="ENV",
+                          help="only this environment (repeatable); default: every config/*.yaml")
+    validate.add_argument("--config-dir", type=Path, default=CONFIG_DIR, help=argparse.SUPPRESS)
+    validate.add_argument("--dist", type=Path, default=DIST_DIR, help="rendered manifests (default: dist/)")
     return parser
 
 

@@ -72,6 +72,16 @@ class Running:
             if line.startswith(marker):
                 return "".join(seen)
 
+    def descendants(self) -> list[int]:
+        """Its child processes (workers), theirs (Node.js), and so on."""
+        found, frontier = [], [self.process.pid]
+        while frontier:
+            listed = subprocess.run(["pgrep", "-P", str(frontier.pop())], capture_output=True, text=True).stdout
+            children = [int(pid) for pid in listed.split()]
+            found += children
+            frontier += children
+        return found
+
     def interrupt(self) -> tuple[int, str]:
         """Ctrl-C; the exit code and everything it printed on stderr."""
         self.process.send_signal(signal.SIGINT)

@@ -1,4 +1,4 @@
-"""`main.py synth`: the same bytes whichever way it runs (one process, or a worker per environment)."""
+"""`main.py synth`: the same bytes whichever way it runs (one process, a worker per environment, --watch)."""
 
 from __future__ import annotations
 
@@ -8,16 +8,58 @@ import subprocess
 import sys
 from pathlib import Path
 
+from gitops.watch.loop import WAITING
 from tests import sandbox
 from tests.conftest import PROJECT
 
+ADMIN_TWO = "  admin:\n    replicas: 2\n"
+ADMIN_THREE = "  admin:\n    replicas: 3\n"
 
-def test_serial_and_parallel_write_the_same_bytes_as_committed(tmp_path: Path):
+
+def test_serial_parallel_and_watch_write_the_same_bytes(tmp_path: Path):
+    work = sandbox.project(tmp_path)
+    prod = work / "config" / "prod.yaml"
+    original = prod.read_text()
+    assert ADMIN_TWO in original
+    watching = sandbox.Running(work, "synth", "--watch")
+    first = watching.until(WAITING)
+    prod.write_text(original.replace(ADMIN_TWO, ADMIN_THREE))
+    changed = watching.until(WAITING)
+    by_watch = sandbox.tree(work / "dist")
+    prod.write_text(original.replace(ADMIN_TWO, "  admin:\n    replicas: many\n"))
+    watching.until(WAITING)
+    running = watching.descendants()
+    code, stderr = watching.interrupt()
+
+    assert "no changes (52 objects compared)" in first
+    assert "changed: config/prod.yaml\n" in changed
+    assert "  [prod] Deployment honeydue/admin: replicas 2 → 3\n" in changed
+    assert "      spec.replicas: 2 → 3\n" in changed
+    assert code == 130
+    assert stderr == (
+        "config/prod.yaml:35: services.admin.replicas: got 'many', expected a whole number.\n"
+        "  fix: write replicas as a whole number (Number of pods).\n"
+        "1 problem(s) in config; nothing was written.\n"
+        "synth: interrupted\n"
+    )
+    assert sandbox.tree(work / "dist") == by_watch, "a config error must leave dist/ as it was"
+    assert len(running) >= 4  # two workers and their Node.js processes
+    assert [pid for pid in running if _alive(pid)] == []
+
+    prod.write_text(original.replace(ADMIN_TWO, ADMIN_THREE))
     for mode in ([], ["--serial"]):
-        done = subprocess.run([sys.executable, str(PROJECT / "main.py"), "synth", "--out",
-                               str(tmp_path / f"dist{''.join(mode)}"), *mode], capture_output=True, text=True)
+        done = sandbox.synth(work, "--out", str(tmp_path / f"dist{''.join(mode)}"), *mode)
         assert done.returncode == 0, done.stderr
-    assert sandbox.tree(tmp_path / "dist") == sandbox.tree(tmp_path / "dist--serial") == sandbox.tree(PROJECT / "dist")
+    assert sandbox.tree(tmp_path / "dist") == sandbox.tree(tmp_path / "dist--serial") == by_watch
+    assert by_watch != sandbox.tree(PROJECT / "dist")
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
 
 
 def _node_that_leaves_a_mark(tmp_path: Path) -> tuple[dict[str, str], Path]:
@@ -41,3 +83,23 @@ def test_a_config_error_is_reported_without_starting_jsii(tmp_path: Path, config
     done = subprocess.run(command, cwd=tmp_path, env=env, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert mark.exists()
+
+
+def test_watch_and_serial_do_not_go_together():
+    done = subprocess.run([sys.executable, str(PROJECT / "main.py"), "synth", "--watch", "--serial"],
+                          capture_output=True, text=True)
+    assert done.returncode == 2
+    assert "argument --serial: not allowed with argument --watch" in done.stderr
+
+
+def test_watch_starts_again_when_its_own_code_changes(tmp_path: Path):
+    work = sandbox.project(tmp_path)
+    watching = sandbox.Running(work, "synth", "--watch")
+    watching.until(WAITING)
+    code = work / "gitops" / "render" / "yamlio.py"
+    code.write_text(code.read_text() + "\n")
+    again = watching.until(WAITING)
+    exit_code, stderr = watching.interrupt()
+    assert again.startswith("gitops/render/yamlio.py changed: starting again with the new code\n"
+                            "synthesizing and comparing with HEAD\n")
+    assert (exit_code, stderr) == (130, "synth: interrupted\n")

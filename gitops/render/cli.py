@@ -1,6 +1,7 @@
 """`main.py synth`: config/<env>.yaml -> dist/<env>/, every environment in its own worker process.
 
   python main.py synth [--env ENV ...] [--out DIR]   once
+  python main.py synth --watch                      on every change, with a review of it against HEAD
   python main.py synth --serial                     all environments in this process (debugging charts/)
 
 This module imports nothing heavy: where workers are spawned (not forked)
@@ -24,8 +25,12 @@ def configure(parser: argparse.ArgumentParser) -> None:
                         help="only this environment (repeatable); default: every config/*.yaml")
     parser.add_argument("--config-dir", type=Path, default=CONFIG_DIR, help=argparse.SUPPRESS)
     parser.add_argument("--out", type=Path, default=DIST_DIR, help="output directory (default: dist/)")
-    parser.add_argument("--serial", action="store_true",
-                        help="every environment in this one process and jsii runtime (slower; for a debugger)")
+    mode = parser.add_mutually_exclusive_group()
+    mode.add_argument("--watch", action="store_true",
+                      help="keep running: synthesize again on every change under config/ or charts/ and print "
+                           "what the change does against HEAD (Ctrl-C stops)")
+    mode.add_argument("--serial", action="store_true",
+                      help="every environment in this one process and jsii runtime (slower; for a debugger)")
 
 
 def _expected_environments(args: argparse.Namespace) -> int:
@@ -43,6 +48,15 @@ def optimize() -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.watch:
+        from gitops.watch.loop import watch
+
+        with WorkerPool(_expected_environments(args)) as pool:
+            changed = watch(args.config_dir, args.out, args.envs, pool)
+        # The workers are gone (the pool is closed); this process is replaced by one running the new code.
+        print(f"{os.path.relpath(changed)} changed: starting again with the new code", flush=True)
+        sys.stderr.flush()
+        os.execv(sys.executable, [sys.executable, *sys.orig_argv[1:]])
     if args.serial:
         from gitops.render.synth import synth
 
