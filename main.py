@@ -10,14 +10,20 @@ Exit codes (gitops/errors.py): 0 ok, 1 a check failed, 2 bad input or usage, 130
 
 from __future__ import annotations
 
-import argparse
-import importlib
 import os
 import sys
-from pathlib import Path
 
-from gitops.errors import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, GitopsError
-from gitops.layout import CLUSTERS, CONFIG_DIR, DIST_DIR
+if __name__ == "__main__" and sys.argv[1:2] == ["synth"]:
+    from gitops.render.flags import optimize
+
+    optimize()  # before the imports below, which the new process would do again
+
+import argparse  # noqa: E402
+import importlib  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+from gitops.errors import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, GitopsError  # noqa: E402
+from gitops.layout import CLUSTERS, CONFIG_DIR, DIST_DIR  # noqa: E402
 
 # jsii prints a screen-long banner on every run under Node 20 without this.
 os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
@@ -92,8 +98,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    if sys.argv[1:2] == ["synth"]:
-        from gitops.render.cli import optimize
-
-        optimize()
     sys.exit(main())

@@ -85,10 +85,3 @@ def test_workers_fork_only_on_linux_from_a_process_without_jsii(monkeypatch):
     monkeypatch.setattr(pool_module.sys, "platform", "darwin")
     monkeypatch.delitem(sys.modules, "constructs")
     assert start_method() == "spawn"
-
-
-def test_debugging_keeps_the_bindings_type_checks(monkeypatch):
-    monkeypatch.delenv(pool_module.DEBUG_ENV, raising=False)
-    assert pool_module.python_flags() == ["-O"]
-    monkeypatch.setenv(pool_module.DEBUG_ENV, "1")
-    assert pool_module.python_flags() == []

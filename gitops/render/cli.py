@@ -17,7 +17,7 @@ from pathlib import Path
 
 from gitops.errors import EXIT_OK
 from gitops.layout import CONFIG_DIR, DIST_DIR
-from gitops.render.pool import WorkerPool, python_flags
+from gitops.render.pool import WorkerPool
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -38,13 +38,6 @@ def _expected_environments(args: argparse.Namespace) -> int:
     if args.envs:
         return len(set(args.envs))
     return sum(1 for p in args.config_dir.glob("*.yaml") if p.name != "base.yaml")
-
-
-def optimize() -> None:
-    """Run synth under -O (unless debugging), and so its workers, forked or spawned: jsii's generated
-    bindings type-check every argument of every call while __debug__ is on."""
-    if sys.flags.optimize == 0 and python_flags():
-        os.execv(sys.executable, [sys.executable, *python_flags(), *sys.argv])
 
 
 def run(args: argparse.Namespace) -> int:

@@ -41,8 +41,6 @@ from gitops.render import worker as protocol
 if TYPE_CHECKING:  # synth imports the config models, which a spawning parent loads after starting workers
     from gitops.render.synth import Job, Outcome
 
-# Set, synth runs without -O: jsii's generated bindings then type-check every argument (slow, clearer errors).
-DEBUG_ENV = "HONEYDUE_GITOPS_DEBUG"
 GRACE_SECONDS = 5.0
 
 
@@ -51,11 +49,6 @@ class WorkerFailed(GeneratorError):
 
     def report(self, command: str, untouched: str) -> str:
         return f"{command}: rendering failed, nothing was {untouched}:\n{self}"
-
-
-def python_flags() -> list[str]:
-    """-O unless debugging: the bindings' per-call type checks are a third of synth's time at 1,000 objects."""
-    return [] if os.environ.get(DEBUG_ENV) else ["-O"]
 
 
 def start_method() -> str:
