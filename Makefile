@@ -43,8 +43,9 @@ GENERATED := dist config/schema.json
 
 .PHONY: setup synth watch test freshness validate check lint-workflows pytest bench cdk8s-synth clean
 
-# The commit before the speed work of `make bench`'s before/after table.
-BENCH_BASELINE := a61f81f
+# The commit before the developer-loop work (workers, watch, install per need), for
+# `make bench`'s before/after table.
+BENCH_BASELINE := cf158c6
 
 # Everything `make test` uses.
 TEST_TOOLS := $(DEV_STAMP) $(NODE_STAMP) $(KUBECONFORM_STAMP) $(KUSTOMIZE_STAMP) $(SOPS_STAMP) \
