@@ -23,3 +23,4 @@ def test_compared_commands_warm_up_once_and_then_alternate(monkeypatch):
 
 def test_the_machine_is_described():
     assert list(run.machine()) == ["CPU", "Memory", "OS", "Python", "Node.js"]
+

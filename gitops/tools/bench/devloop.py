@@ -19,20 +19,22 @@ BEFORE, AFTER = "  admin:\n    replicas: 2\n", "  admin:\n    replicas: 3\n"
 TOUCHED_CHART = Path("charts/naming.py")
 
 
-def _pip_cache_mb(python: Path) -> float:
-    """How much pip had cached before the clone's install (0 when nothing): the first install's head start."""
+def package_sources(python: Path, env: dict[str, str]) -> str:
+    """What pip could install from without downloading, before the clone's install: its head start."""
     done = subprocess.run([str(python), "-m", "pip", "cache", "dir"], capture_output=True, text=True)
     cache = Path(done.stdout.strip()) if done.returncode == 0 and done.stdout.strip() else None
-    if cache is None or not cache.is_dir():
-        return 0.0
-    return sum(p.stat().st_size for p in cache.rglob("*") if p.is_file()) / 2**20
+    cached = sum(p.stat().st_size for p in cache.rglob("*") if p.is_file()) / 2**20 if cache and cache.is_dir() else 0
+    links = [Path(p) for p in env.get("PIP_FIND_LINKS", "").split() if Path(p).is_dir()]
+    wheels = sum(1 for directory in links for p in directory.glob("*.whl"))
+    local = f"; {wheels} local wheels (PIP_FIND_LINKS)" if wheels else ""
+    return f"pip cache {cached:.0f} MB{local}"
 
 
-def fresh_clone(project: Path, root: Path, env: dict[str, str], runs: int) -> dict[str, Result | float]:
+def fresh_clone(project: Path, root: Path, env: dict[str, str], runs: int) -> dict[str, Result | str]:
     """`git clone` of the project's HEAD, timed through its first `make synth`, then its next ones."""
     clone = root / "fresh"
     subprocess.run(["git", "clone", "-q", str(project), str(clone)], check=True)
-    cache_mb = _pip_cache_mb(project / ".venv" / "bin" / "python")
+    sources = package_sources(project / ".venv" / "bin" / "python", env)
     # Only the clone's own tools count: nothing of this checkout's environment, nor of an outer make.
     inherited = ("VIRTUAL_ENV", "PIPENV_ACTIVE", "PYTHONPATH", "MAKEFLAGS", "MFLAGS", "MAKELEVEL")
     clean = {k: v for k, v in env.items() if k not in inherited}
@@ -42,7 +44,7 @@ def fresh_clone(project: Path, root: Path, env: dict[str, str], runs: int) -> di
     first.samples.append(Sample(time.perf_counter() - started, 0))
     if done.returncode != 0:
         raise RuntimeError(f"make synth in a fresh clone failed:\n{done.stdout[-2000:]}{done.stderr[-2000:]}")
-    print(f"  first make synth in a fresh clone: {first.median:.1f} s (pip cache {cache_mb:.0f} MB)", flush=True)
+    print(f"  first make synth in a fresh clone: {first.median:.1f} s ({sources})", flush=True)
     again = Result("make synth again, same clone", "make synth")
     direct = Result("python main.py synth, same clone", "python main.py synth")
     for _ in range(runs):  # alternated, so both see the same machine
@@ -52,7 +54,7 @@ def fresh_clone(project: Path, root: Path, env: dict[str, str], runs: int) -> di
             result.samples.append(Sample(time.perf_counter() - started, 0))
     print(f"  make synth again: median {again.median:.2f} s; python main.py synth: {direct.median:.2f} s", flush=True)
     shutil.rmtree(clone, ignore_errors=True)
-    return {"first": first, "again": again, "direct": direct, "pip_cache_mb": cache_mb}
+    return {"first": first, "again": again, "direct": direct, "sources": sources}
 
 
 class _Watching:

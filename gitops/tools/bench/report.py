@@ -48,7 +48,7 @@ def _targets(data: dict, marginal: dict[tuple[str, int], float]) -> list[tuple[s
         first, again, direct = clone["first"], clone["again"], clone["direct"]
         rows += [
             (f"first `make synth` in a fresh clone ≤ {FIRST_SYNTH_SECONDS:.0f} s "
-             f"(pip cache {clone['pip_cache_mb']:.0f} MB before it)", f"{first.median:.1f} s",
+             f"(before it: {clone['sources']})", f"{first.median:.1f} s",
              first.median <= FIRST_SYNTH_SECONDS),
             (f"`make synth` again ≤ `python main.py synth` + {SECOND_SYNTH_OVERHEAD} s",
              f"{again.median:.2f} s vs {direct.median:.2f} s", again.median <= direct.median + SECOND_SYNTH_OVERHEAD),
