@@ -7,8 +7,9 @@ without a traceback, and the watch goes on.
 
 New code reaches the output as follows, correctness first:
 - charts/ changed: the workers are replaced by fresh ones, which import the
-  new constructs (about a second). Reloading modules into a live jsii
-  runtime could leave old classes referenced from the new ones.
+  new constructs (a cold start: `make bench` times that round too).
+  Reloading modules into a live jsii runtime could leave old classes
+  referenced from the new ones.
 - gitops/ or main.py changed: this process runs that code too, so the
   watch returns the changed path and the command starts itself again.
 """
