@@ -156,17 +156,17 @@ def report(data: dict) -> str:
         "worker starts jsii, renders and writes, all at once. What the floor does not do is the config models'",
         "import, loading config, the constructs, toJson, the writing and the schema export.",
     ]
-    before = data.get("before")
-    if before:
+    pairs = data.get("pairs")
+    if pairs:
         lines += [
             "",
-            f"## Before and after (baseline: `{data['baseline']}`, measured in the same run)",
+            f"## Before and after (baseline: `{data['baseline']}`, each pair run in turn in the same run)",
             "",
             "| Measurement | Before s | After s | Change |",
             "| --- | ---: | ---: | ---: |",
         ]
-        for key, result in before.items():
-            after = results[key]
-            lines.append(f"| {after.name} | {result.median:.2f} | {after.median:.2f} "
-                         f"| {100 * (after.median - result.median) / result.median:+.0f}% |")
+        for key, pair in pairs.items():
+            old, new = pair["before"], pair["after"]
+            lines.append(f"| {results[key].name} | {old.median:.2f} | {new.median:.2f} "
+                         f"| {100 * (new.median - old.median) / old.median:+.0f}% |")
     return "\n".join(lines) + "\n"

@@ -131,20 +131,22 @@ def run(project: Path, runs: int, baseline: str | None = None, *, clone: bool = 
         if clone:
             print("a fresh clone:", flush=True)
             data["clone"] = devloop.fresh_clone(project, root, env, runs)
-        before: dict[str, Result] = {}
+        pairs: dict[str, dict[str, Result]] = {}
         if baseline:
-            print(f"baseline {baseline}:", flush=True)
+            print(f"baseline {baseline}, each measurement beside this checkout's:", flush=True)
             old = sandbox(extract(baseline, root / "baseline-src"), root / "baseline")
-            before["synth-all"] = measure("synth all environments", [python, "main.py", "synth"], old, env, runs,
-                                          shown="python main.py synth")
-            before["gate"] = measure("full gate", ["sh", "-c", gate.replace("main.py", f"{python} main.py")],
-                                     old, env, runs, shown=gate)
             big = SIZES[-1]
-            before[f"ours-{big}"] = measure(
-                f"ours {big}", [python, "main.py", "synth", "--config-dir", str(root / f"config-{big}"),
-                                "--out", str(root / "baseline-dist")], old, env, max(3, runs // 2),
-                objects=results[f"ours-{big}"].objects,
-            )
+            commands = {
+                "synth-all": ("synth all environments", [python, "main.py", "synth"], "python main.py synth"),
+                "gate": ("full gate", ["sh", "-c", gate.replace("main.py", f"{python} main.py")], gate),
+                f"ours-{big}": (f"ours {big}", [python, "main.py", "synth", "--config-dir", str(root / f"config-{big}"),
+                                                "--out", str(root / "dist-pair")], f"ours {big}"),
+            }
+            for key, (name, command, shown) in commands.items():
+                pair = measure_together([("before", f"{name}, {baseline}", command, old, shown),
+                                         ("after", f"{name}, this checkout", command, work, shown)],
+                                        env, runs if key != f"ours-{big}" else max(3, runs // 2))
+                pairs[key] = pair
     data["load"].append(devloop.load_average())
-    data.update(results=results, before=before)
+    data.update(results=results, pairs=pairs)
     return data
