@@ -1,6 +1,12 @@
 # honeydue-gitops. The two commands: `make synth` and `make test`.
 # Every tool lands inside the project (.venv/, node_modules/, .tools/) at a pinned
 # version; each install step is skipped once its stamp file is newer than its inputs.
+# Each target installs only what it uses:
+#   make synth, watch, check   the Python environment with Pipfile [packages]
+#   make cdk8s-synth           ... and the cdk8s CLI (npm)
+#   make test (= make setup)   ... and Pipfile [dev-packages], the cdk8s CLI, kubeconform and
+#                              its schemas, kustomize, sops, age-keygen, actionlint
+#   make rehearse              the cluster tools (their own block, below)
 
 PYTHON            ?= python3
 PIPENV_VERSION    := 2026.10.3
@@ -17,6 +23,8 @@ KUBECONFORM := $(TOOLS)/bin/kubeconform
 SCHEMAS    := $(TOOLS)/schemas
 
 VENV_STAMP    := .venv/.installed
+DOCS_STAMP    := $(TOOLS)/.docs-reference
+DEV_STAMP     := .venv/.installed-dev
 NODE_STAMP    := node_modules/.installed
 KUBECONFORM_STAMP := $(TOOLS)/bin/.kubeconform-$(KUBECONFORM_VERSION)
 KUSTOMIZE_STAMP := $(TOOLS)/bin/.kustomize-$(KUSTOMIZE_VERSION)
@@ -34,21 +42,33 @@ export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 
 GENERATED := dist config/schema.json docs/reference
 
-.PHONY: setup synth test freshness validate check lint-workflows pytest bench cdk8s-synth clean
+.PHONY: setup synth watch test freshness validate check lint-workflows pytest bench cdk8s-synth clean
 
-# The commit before the speed work of `make bench`'s before/after table.
-BENCH_BASELINE := a61f81f
+# The commit before the developer-loop work (workers, watch, install per need), for
+# `make bench`'s before/after table.
+BENCH_BASELINE := cf158c6
 
-setup: $(VENV_STAMP) $(NODE_STAMP) $(KUBECONFORM_STAMP) $(KUSTOMIZE_STAMP) $(SOPS_STAMP) $(ACTIONLINT_STAMP) \
-       $(SCHEMA_STAMP)
+# Everything `make test` uses.
+TEST_TOOLS := $(DEV_STAMP) $(NODE_STAMP) $(KUBECONFORM_STAMP) $(KUSTOMIZE_STAMP) $(SOPS_STAMP) \
+              $(ACTIONLINT_STAMP) $(SCHEMA_STAMP)
+
+setup: $(TEST_TOOLS)
 
 $(PIPENV):
 	$(PYTHON) -m venv $(TOOLS)/pipenv
 	$(TOOLS)/pipenv/bin/pip install --quiet --disable-pip-version-check pipenv==$(PIPENV_VERSION)
 
+# synth's packages only ([packages]); a changed Pipfile installs them again, then the dev packages.
+# Compiled for both the plain and the -O interpreter: synth and its workers run under -O,
+# check, diff and pytest without it.
 $(VENV_STAMP): Pipfile | $(PIPENV)
+	$(PIPENV) install
+	$(PY) -m compileall -q -j 0 -o 0 -o 1 .venv/lib/python3.11/site-packages
+	@touch $@
+
+# pytest and the source of the built-in schemas ([dev-packages]), added to the same environment.
+$(DEV_STAMP): $(VENV_STAMP)
 	$(PIPENV) install --dev
-	$(PY) -m compileall -q -o 0 -o 1 .venv/lib/python3.11/site-packages
 	@touch $@
 
 $(NODE_STAMP): package.json .npmrc
@@ -77,19 +97,28 @@ $(ACTIONLINT_STAMP):
 
 # Built-in schemas from kubernetes-validate; Flux and Argo CD schemas from their CRDs,
 # fetched as Go modules (gitops/tools/crdschemas.py pins the versions).
-$(SCHEMA_STAMP): $(VENV_STAMP) gitops/tools/kubeschemas.py gitops/tools/crdschemas.py $(wildcard gitops/tools/schemas/*/*.json) $(wildcard config/*.yaml)
+$(SCHEMA_STAMP): $(DEV_STAMP) gitops/tools/kubeschemas.py gitops/tools/crdschemas.py $(wildcard gitops/tools/schemas/*/*.json) $(wildcard config/*.yaml)
 	$(PY) -m gitops.tools.kubeschemas $(SCHEMAS)
 	@touch $@
 
-synth: setup
+synth: $(VENV_STAMP) $(DOCS_STAMP)
 	$(PY) main.py synth
-	$(PY) -m gitops.tools.docs
 
-# Same output through Node's cdk8s CLI (cdk8s.yaml).
-cdk8s-synth: setup
+# docs/reference/ mirrors registries, models and docstrings in the code: regenerated when a module
+# changes, so a second `make synth` pays nothing for it (`make test` always regenerates).
+$(DOCS_STAMP): $(VENV_STAMP) $(wildcard main.py gitops/*.py gitops/*/*.py gitops/*/*/*.py gitops/*/*/*/*.py charts/*.py)
+	$(PY) -m gitops.tools.docs
+	@mkdir -p $(@D) && touch $@
+
+# Synthesize on every change under config/ or charts/ and print what it does against HEAD.
+watch: $(VENV_STAMP)
+	$(PY) main.py synth --watch
+
+# Same output through Node's cdk8s CLI (cdk8s.yaml); synth itself needs no npm package.
+cdk8s-synth: $(VENV_STAMP) $(NODE_STAMP)
 	npx cdk8s synth --no-check-upgrade
 
-test: setup
+test: $(TEST_TOOLS)
 	$(PY) main.py synth
 	$(PY) -m gitops.tools.docs
 	@$(MAKE) --no-print-directory freshness
@@ -117,27 +146,27 @@ freshness:
 	  exit 1; \
 	fi
 
-validate: setup
+validate: $(VENV_STAMP) $(KUBECONFORM_STAMP) $(SCHEMA_STAMP)
 	$(PY) main.py validate
 
-check: setup
+check: $(VENV_STAMP)
 	$(PY) main.py check
 
-lint-workflows: setup
+lint-workflows: $(ACTIONLINT_STAMP)
 	$(ACTIONLINT) .gitea/workflows/manifests.yaml
 
-pytest: setup
+pytest: $(TEST_TOOLS)
 	$(PY) -m pytest -q
 
 # Speed and memory of synth and the gate, against bare cdk8s and plain YAML writing (BENCHMARKS.md).
-bench: setup
+bench: $(TEST_TOOLS)
 	$(PY) -m gitops.tools.bench --baseline $(BENCH_BASELINE) --write BENCHMARKS.md
 
 # ---- Cluster rehearsal tools (make rehearse only; make synth and make test never build these) ----
 # A real Kubernetes control plane, etcd, kwok and two Flux controllers, built from Go modules
 # (wrapper modules with committed go.mod/go.sum under gitops/rehearse/modules/) into
 # .tools/cluster/<component>-<version>/bin/. Each build has a stamp: a second run rebuilds nothing.
-# Versions are the ones whose CRDs gitops/crdschemas.py pins (Flux) and the cluster's minor (1.34).
+# Versions are the ones whose CRDs gitops/tools/crdschemas.py pins (Flux) and the cluster's minor (1.34).
 REHEARSE_K8S_VERSION   := v1.34.4
 REHEARSE_ETCD_VERSION  := v3.6.8
 REHEARSE_KWOK_VERSION  := v0.7.0

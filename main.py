@@ -1,6 +1,6 @@
 """honeydue-gitops command line.
 
-  python main.py synth [--env ENV ...]     config/<env>.yaml -> dist/<env>/
+  python main.py synth [--env ENV ...]     config/<env>.yaml -> dist/<env>/ (gitops/render/cli.py; --watch)
   python main.py validate [--env ENV ...]  kubeconform on dist/<env>/
   python main.py check ...                 integrity, policy and capacity rules (gitops/review/check/cli.py)
   python main.py diff ...                  risk-flagged review of a change (gitops/review/diff/cli.py)
@@ -11,15 +11,21 @@ Exit codes (gitops/errors.py): 0 ok, 1 a check failed, 2 bad input or usage, 130
 
 from __future__ import annotations
 
-import argparse
-import importlib
 import os
 import signal
 import sys
-from pathlib import Path
 
-from gitops.errors import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, GitopsError
-from gitops.layout import CLUSTERS, CONFIG_DIR, DIST_DIR
+if __name__ == "__main__" and sys.argv[1:2] == ["synth"]:
+    from gitops.render.flags import optimize
+
+    optimize()  # before the imports below, which the new process would do again
+
+import argparse  # noqa: E402
+import importlib  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+from gitops.errors import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, GitopsError  # noqa: E402
+from gitops.layout import CLUSTERS, CONFIG_DIR, DIST_DIR  # noqa: E402
 
 # jsii prints a screen-long banner on every run under Node 20 without this.
 os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
@@ -29,49 +35,34 @@ sys.dont_write_bytecode = False
 
 # Commands that live in their own module: each has configure(parser) and run(args) -> exit code.
 MODULE_COMMANDS = {
+    "synth": ("gitops.render.cli", "synthesize config/<env>.yaml into dist/<env>/"),
     "check": ("gitops.review.check.cli", "check rendered manifests: integrity, security policy, capacity"),
     "diff": ("gitops.review.diff.cli", "summarize what a change does to the cluster, with risk flags"),
     "rehearse": ("gitops.rehearse.cli", "deliver the commit to a throwaway Kubernetes cluster and drill it"),
 }
 
 
-def _parser() -> argparse.ArgumentParser:
+def _parser(argv: list[str]) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="main.py", description="honeyDue manifests: config in, dist/ out.")
     commands = parser.add_subparsers(dest="command", required=True)
 
-    synth = commands.add_parser("synth", help="synthesize config/<env>.yaml into dist/<env>/")
-    synth.add_argument("--env", action="append", dest="envs", metavar="ENV",
-                       help="only this environment (repeatable); default: every config/*.yaml")
-    synth.add_argument("--config-dir", type=Path, default=CONFIG_DIR, help=argparse.SUPPRESS)
-    synth.add_argument("--out", type=Path, default=DIST_DIR, help="output directory (default: dist/)")
+    # Only the command being run imports its module: synth should not pay for loading diff's rules.
+    chosen = next((arg for arg in argv if not arg.startswith("-")), None)
+    for name, (module, summary) in MODULE_COMMANDS.items():
+        sub = commands.add_parser(name, help=summary, description=summary)
+        if name == chosen:
+            importlib.import_module(module).configure(sub)
 
     validate = commands.add_parser("validate", help="validate dist/<env>/ with kubeconform")
     validate.add_argument("--env", action="append", dest="envs", metavar="ENV",
                           help="only this environment (repeatable); default: every config/*.yaml")
     validate.add_argument("--config-dir", type=Path, default=CONFIG_DIR, help=argparse.SUPPRESS)
     validate.add_argument("--dist", type=Path, default=DIST_DIR, help="rendered manifests (default: dist/)")
-
-    for name, (module, summary) in MODULE_COMMANDS.items():
-        sub = commands.add_parser(name, help=summary, description=summary)
-        importlib.import_module(module).configure(sub)
     return parser
 
 
 # What each command leaves alone when it stops on an error ("nothing was <this>").
 UNTOUCHED = {"synth": "written", "validate": "validated", "check": "checked", "diff": "compared"}
-
-
-def cmd_synth(args: argparse.Namespace) -> int:
-    from gitops.render.synth import mirror, synth
-
-    result = synth(args.config_dir, args.out, args.envs)
-    # Under `cdk8s synth` the CLI lists (and may validate) the files in its own
-    # output directory, which it empties first; dist/ stays ours to swap atomically.
-    cli_outdir = os.environ.get("CDK8S_OUTDIR")
-    if cli_outdir and Path(cli_outdir).resolve() != args.out.resolve():
-        mirror(args.out, Path(cli_outdir))
-    print(f"synthesized {', '.join(result.environments)}: {result.files} objects in {args.out}")
-    return EXIT_OK
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
@@ -94,16 +85,16 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    command = (argv if argv is not None else sys.argv[1:])[:1] or ["main.py"]
+    argv = sys.argv[1:] if argv is None else argv
+    command = argv[:1] or ["main.py"]
     try:
         # Inside the try: building the parser imports the check and diff modules, and a
         # Ctrl-C during imports or jsii's start-up is as much an interruption as one later.
-        args = _parser().parse_args(argv)
+        args = _parser(argv).parse_args(argv)
         command = [args.command]
         if args.command in MODULE_COMMANDS:
             return importlib.import_module(MODULE_COMMANDS[args.command][0]).run(args)
-        handlers = {"synth": cmd_synth, "validate": cmd_validate}
-        return handlers[args.command](args)
+        return cmd_validate(args)
     except GitopsError as err:
         # The one place errors become messages: every command only raises.
         print(err.report(command[0], UNTOUCHED.get(command[0], "done")), file=sys.stderr)
@@ -138,13 +129,6 @@ def _interrupted(command: str) -> int:
     return EXIT_INTERRUPTED
 
 
-def _optimized_synth(argv: list[str]) -> None:
-    """Run synth under -O: jsii's generated bindings type-check every argument of every
-    call while __debug__ is on, a third of synth's time at a thousand objects."""
-    if argv[:1] == ["synth"] and sys.flags.optimize == 0 and not os.environ.get("HONEYDUE_GITOPS_DEBUG"):
-        os.execv(sys.executable, [sys.executable, "-O", *sys.argv])
-
-
 def _quiet_interrupts(hook):
     """A Ctrl-C that lands in a callback Python cannot raise from (a weakref or import-lock callback)
     is already remembered by _SIGINT; printing it as an "Exception ignored" traceback says nothing."""
@@ -159,7 +143,6 @@ def _quiet_interrupts(hook):
 if __name__ == "__main__":
     signal.signal(signal.SIGINT, _SIGINT)
     sys.unraisablehook = _quiet_interrupts(sys.unraisablehook)
-    _optimized_synth(sys.argv[1:])
     code = main()
     # The command has finished or stopped: a Ctrl-C now must not turn into a traceback at shutdown.
     signal.signal(signal.SIGINT, signal.SIG_IGN)

@@ -4,11 +4,20 @@ Nothing under dist/ changes unless every requested environment loaded and
 synthesized: output is built in a staging directory and moved into place
 only at the end. Synthesizing all environments replaces dist/ as a whole, so
 an environment or object removed from config disappears from dist/ too.
+
+Config is loaded and checked here, in the calling process, before any
+environment is rendered: a config error is reported without starting jsii.
+Rendering (constructs -> files in the staging directory) is a function of
+one environment's loaded config, so it can run in this process
+(render_in_process, one jsii runtime for all environments) or in one worker
+process per environment (gitops/render/pool.py); both write the same bytes.
 """
 
 from __future__ import annotations
 
+import functools
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,11 +29,32 @@ from gitops.render import inventory, output, secrets
 from gitops.render.lock import locked
 
 
-
 @dataclass(frozen=True)
 class SynthResult:
     environments: list[str]
     files: int
+
+
+@dataclass(frozen=True)
+class Job:
+    """One environment to render: its checked config and the encrypted Secrets it ships."""
+
+    loaded: LoadedEnvironment
+    encrypted: list[secrets.EncryptedSecret]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What rendering one environment into the staging tree gave: files written, or why not."""
+
+    environment: str
+    files: int = 0
+    leaked: tuple[Problem, ...] = ()
+    refused: str = ""
+
+
+# Renders jobs into a staging root, one Outcome per job in the same order.
+Renderer = Callable[[list[Job], Path], list[Outcome]]
 
 
 def load_environments(config_dir: Path, names: list[str] | None) -> list[LoadedEnvironment]:
@@ -49,15 +79,17 @@ def load_environments(config_dir: Path, names: list[str] | None) -> list[LoadedE
     return loaded
 
 
-def _encrypted_secrets(config_dir: Path, loaded: list[LoadedEnvironment]) -> dict[str, list[secrets.EncryptedSecret]]:
+def jobs_for(config_dir: Path, loaded: list[LoadedEnvironment]) -> list[Job]:
+    """Each environment with its encrypted Secrets; a plaintext Secret anywhere under config/ is a ConfigError."""
     problems = secrets.scan_for_plaintext(config_dir)
-    found = {}
+    jobs = []
     for env in loaded:
-        found[env.name], env_problems = secrets.load_encrypted(config_dir, env)
+        found, env_problems = secrets.load_encrypted(config_dir, env)
         problems += env_problems
+        jobs.append(Job(env, found))
     if problems:
         raise ConfigError(problems)
-    return found
+    return jobs
 
 
 def _write_environment(
@@ -82,8 +114,51 @@ def _write_environment(
     return files
 
 
+def write_rendered(root: Path, job: Job, directories: dict[str, list[dict]]) -> Outcome:
+    """One environment's synthesized objects into root, unless one of them is a plaintext Secret."""
+    name = job.loaded.name
+    leaked = tuple(
+        problem
+        for directory, objects in directories.items()
+        for obj in objects
+        for problem in secrets.plaintext_problems(obj, f"{directory}/", 0)
+    )
+    if leaked:
+        return Outcome(name, leaked=leaked)
+    try:
+        return Outcome(name, files=_write_environment(root, job.loaded, directories, job.encrypted))
+    except output.OutputError as err:
+        return Outcome(name, refused=str(err))
+
+
+def render_in_process(jobs: list[Job], root: Path) -> list[Outcome]:
+    """Synthesize the jobs in this process (one cdk8s App, one jsii runtime) and write them into root."""
+    # Imported here: starting the jsii runtime costs about a second, and config
+    # errors should be reported without paying it.
+    from charts.stack import synthesize
+
+    encrypted_units = {job.loaded.name: {secrets.UNIT} for job in jobs if job.encrypted}
+    rendered = synthesize([job.loaded for job in jobs], encrypted_units)
+    return [write_rendered(root, job, rendered[job.loaded.name]) for job in jobs]
+
+
+def accept(outcomes: list[Outcome]) -> int:
+    """The number of files written, or one OutputError naming every environment's problem."""
+    leaked = [problem for outcome in outcomes for problem in outcome.leaked]
+    if leaked:
+        raise output.OutputError("generated output holds plaintext Secret values:\n" + "\n".join(map(str, leaked)))
+    refused = [outcome.refused for outcome in outcomes if outcome.refused]
+    if refused:
+        raise output.OutputError("\n".join(refused))
+    return sum(outcome.files for outcome in outcomes)
+
+
 def _own_directories(name: str) -> list[str]:
     return [name, f"{CLUSTERS}/{name}"]
+
+
+# The schema depends only on the models' code, which cannot change under a running process.
+_schema_text = functools.cache(schema_text)
 
 
 def synth(
@@ -93,37 +168,25 @@ def synth(
     *,
     write_schema: bool = True,
     environments: list[LoadedEnvironment] | None = None,
+    render: Renderer = render_in_process,
 ) -> SynthResult:
     """Synthesize the named environments (all when None) into out_dir.
 
     environments, when given, are used as loaded (tests vary them) and
     replace only their own directories. write_schema also refreshes
-    config_dir/schema.json from the models.
+    config_dir/schema.json from the models. render turns the checked jobs
+    into files: in this process by default, or a WorkerPool's render.
     """
     whole_tree = names is None and environments is None
     loaded = environments if environments is not None else load_environments(config_dir, names)
-    encrypted = _encrypted_secrets(config_dir, loaded)
-    # Imported here: starting the jsii runtime costs about a second, and config
-    # errors should be reported without paying it.
-    from charts.stack import synthesize
-
-    rendered = synthesize(loaded, {env: {secrets.UNIT} for env, found in encrypted.items() if found})
-    leaked = [
-        problem
-        for env in loaded
-        for directory, objects in rendered[env.name].items()
-        for obj in objects
-        for problem in secrets.plaintext_problems(obj, f"{directory}/", 0)
-    ]
-    if leaked:
-        raise output.OutputError("generated output holds plaintext Secret values:\n" + "\n".join(map(str, leaked)))
+    jobs = jobs_for(config_dir, loaded)
     with locked(out_dir):
         output.remove_stale_staging(out_dir)
         staging = output.staging_dir(out_dir)
         try:
             new = staging / "new"
             new.mkdir()
-            files = sum(_write_environment(new, env, rendered[env.name], encrypted[env.name]) for env in loaded)
+            files = accept(render(jobs, new))
             if whole_tree:
                 output.swap_in(new, out_dir, staging)
             else:
@@ -132,7 +195,7 @@ def synth(
                         if (new / directory).exists():
                             output.swap_in(new / directory, out_dir / directory, staging)
             if write_schema:
-                output.write_text_atomically(config_dir / SCHEMA_FILE, schema_text())
+                output.write_text_atomically(config_dir / SCHEMA_FILE, _schema_text())
         finally:
             shutil.rmtree(staging, ignore_errors=True)
     return SynthResult(environments=[env.name for env in loaded], files=files)

@@ -1,0 +1,48 @@
+"""The command line of `make bench` (gitops/tools/bench/__init__.py)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from gitops.layout import PROJECT
+
+
+def main(argv: list[str]) -> int:
+    if argv[:1] in (["bare"], ["writer"], ["phases"]):
+        if len(argv) != 3:
+            print("usage: python -m gitops.tools.bench bare|writer|phases INPUT OUT_DIR", file=sys.stderr)
+            return 2
+        from gitops.tools.bench import references
+
+        if argv[0] == "phases":
+            print(json.dumps(references.phases(Path(argv[1]), Path(argv[2]))))
+        else:
+            getattr(references, argv[0])(Path(argv[1]), Path(argv[2]))
+        return 0
+    parser = argparse.ArgumentParser(prog="python -m gitops.tools.bench")
+    parser.add_argument("--runs", type=int, default=7, help="measured runs per command (default 7)")
+    parser.add_argument("--write", type=Path, help="write the Markdown report here (e.g. BENCHMARKS.md)")
+    parser.add_argument("--project", type=Path, default=PROJECT, help="measure another checkout of the project")
+    parser.add_argument("--baseline", help="git revision to measure in the same run, for before/after")
+    parser.add_argument("--no-clone", dest="clone", action="store_false",
+                        help="skip the first `make synth` in a fresh clone (a minute or two, with downloads)")
+    args = parser.parse_args(argv)
+    from gitops.tools.bench.report import report
+    from gitops.tools.bench.run import run
+
+    data = run(args.project.resolve(), args.runs, args.baseline, clone=args.clone)
+    data["invocation"] = " ".join(["python -m gitops.tools.bench", *argv])
+    text = report(data)
+    if args.write:
+        args.write.write_text(text)
+        print(f"wrote {args.write}")
+    else:
+        print(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,105 @@
+"""`main.py synth`: the same bytes whichever way it runs (one process, a worker per environment, --watch)."""
+
+from __future__ import annotations
+
+import os
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+from gitops.watch.loop import WAITING
+from tests import sandbox
+from tests.conftest import PROJECT
+
+ADMIN_TWO = "  admin:\n    replicas: 2\n"
+ADMIN_THREE = "  admin:\n    replicas: 3\n"
+
+
+def test_serial_parallel_and_watch_write_the_same_bytes(tmp_path: Path):
+    work = sandbox.project(tmp_path)
+    prod = work / "config" / "prod.yaml"
+    original = prod.read_text()
+    assert ADMIN_TWO in original
+    watching = sandbox.Running(work, "synth", "--watch")
+    first = watching.until(WAITING)
+    prod.write_text(original.replace(ADMIN_TWO, ADMIN_THREE))
+    changed = watching.until(WAITING)
+    by_watch = sandbox.tree(work / "dist")
+    prod.write_text(original.replace(ADMIN_TWO, "  admin:\n    replicas: many\n"))
+    watching.until(WAITING)
+    running = watching.descendants()
+    code, stderr = watching.interrupt()
+
+    assert "no changes (52 objects compared)" in first
+    assert "changed: config/prod.yaml\n" in changed
+    assert "  [prod] Deployment honeydue/admin: replicas 2 → 3\n" in changed
+    assert "      spec.replicas: 2 → 3\n" in changed
+    assert code == 130
+    assert stderr == (
+        "config/prod.yaml:36: services.admin.replicas: got \"many\", expected a whole number such as 3.\n"
+        "  fix: write replicas as a whole number such as 3 (Number of pods).\n"
+        "1 problem(s) in config; nothing was written.\n"
+        "synth: interrupted; dist/ is as it was or fully new\n"
+    )
+    assert sandbox.tree(work / "dist") == by_watch, "a config error must leave dist/ as it was"
+    assert len(running) >= 4  # two workers and their Node.js processes
+    assert [pid for pid in running if _alive(pid)] == []
+
+    prod.write_text(original.replace(ADMIN_TWO, ADMIN_THREE))
+    for mode in ([], ["--serial"]):
+        done = sandbox.synth(work, "--out", str(tmp_path / f"dist{''.join(mode)}"), *mode)
+        assert done.returncode == 0, done.stderr
+    assert sandbox.tree(tmp_path / "dist") == sandbox.tree(tmp_path / "dist--serial") == by_watch
+    assert by_watch != sandbox.tree(PROJECT / "dist")
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def _node_that_leaves_a_mark(tmp_path: Path) -> tuple[dict[str, str], Path]:
+    mark = tmp_path / "jsii-started"
+    node = tmp_path / "node"
+    node.write_text(f'#!/bin/sh\ntouch "{mark}"\nexec node "$@"\n')
+    node.chmod(node.stat().st_mode | stat.S_IEXEC)
+    return {**os.environ, "JSII_NODE": str(node), "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": "20"}, mark
+
+
+def test_a_config_error_is_reported_without_starting_jsii(tmp_path: Path, config_copy: Path):
+    env, mark = _node_that_leaves_a_mark(tmp_path)
+    command = [sys.executable, str(PROJECT / "main.py"), "synth", "--config-dir", "config", "--out", "dist"]
+    prod = config_copy / "prod.yaml"
+    prod.write_text(prod.read_text().replace("replicas: 3", "replicas: -1"))
+    done = subprocess.run(command, cwd=tmp_path, env=env, capture_output=True, text=True)
+    assert done.returncode == 2
+    assert done.stderr.endswith("1 problem(s) in config; nothing was written.\n")
+    assert not mark.exists()
+    prod.write_text(prod.read_text().replace("replicas: -1", "replicas: 3"))
+    done = subprocess.run(command, cwd=tmp_path, env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert mark.exists()
+
+
+def test_watch_and_serial_do_not_go_together():
+    done = subprocess.run([sys.executable, str(PROJECT / "main.py"), "synth", "--watch", "--serial"],
+                          capture_output=True, text=True)
+    assert done.returncode == 2
+    assert "argument --serial: not allowed with argument --watch" in done.stderr
+
+
+def test_watch_starts_again_when_its_own_code_changes(tmp_path: Path):
+    work = sandbox.project(tmp_path)
+    watching = sandbox.Running(work, "synth", "--watch")
+    watching.until(WAITING)
+    code = work / "gitops" / "render" / "yamlio.py"
+    code.write_text(code.read_text() + "\n")
+    again = watching.until(WAITING)
+    exit_code, stderr = watching.interrupt()
+    assert again.startswith("gitops/render/yamlio.py changed: starting again with the new code\n"
+                            "synthesizing and comparing with HEAD\n")
+    assert (exit_code, stderr) == (130, "synth: interrupted; dist/ is as it was or fully new\n")
