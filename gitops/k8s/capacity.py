@@ -50,6 +50,7 @@ class Demand:
 
 @dataclass(frozen=True)
 class Report:
+    lost: str | None  # the node taken away (the largest: the worst single loss); None with one node
     nodes_left: int
     supply: Requests
     demand: Requests
@@ -118,15 +119,15 @@ def demands(resources: list[Resource]) -> list[Demand]:
 
 
 def report(resources: list[Resource], cluster: Cluster) -> Report:
-    allocatable = [
-        Requests(n.cpu_millis - cluster.reserved_cpu_millis, n.memory_bytes - cluster.reserved_memory_bytes)
+    allocatable = {
+        n.name: Requests(n.cpu_millis - cluster.reserved_cpu_millis, n.memory_bytes - cluster.reserved_memory_bytes)
         for n in cluster.nodes
-    ]
-    # Losing the largest node is the worst single loss.
-    largest = max(allocatable, key=lambda r: (r.cpu_millis, r.memory_bytes), default=Requests())
-    remaining = list(allocatable)
-    if len(remaining) > 1:
-        remaining.remove(largest)
+    }
+    # Losing the largest node is the worst single loss (the first of equals, in config's order).
+    lost = max(allocatable, key=lambda n: (allocatable[n].cpu_millis, allocatable[n].memory_bytes), default=None)
+    if len(allocatable) < 2:
+        lost = None
+    remaining = [room for name, room in allocatable.items() if name != lost]
     supply = Requests()
     for node in remaining:
         supply = supply + node
@@ -135,6 +136,7 @@ def report(resources: list[Resource], cluster: Cluster) -> Report:
     for demand in workloads:
         total = total + demand.total(len(remaining))
     return Report(
+        lost=lost,
         nodes_left=len(remaining),
         supply=supply,
         demand=total,
