@@ -59,7 +59,8 @@ def events_for(api: Api, namespace: str, kind: str, name: str, limit: int = 6) -
     selector = quote(f"involvedObject.kind={kind},involvedObject.name={name}")
     items = api.items(f"/api/v1/namespaces/{namespace}/events?fieldSelector={selector}")
     items.sort(key=lambda e: e.get("lastTimestamp") or e.get("eventTime") or "")
-    return [f"{kind} {name}: {e.get('reason')}: {' '.join((e.get('message') or '').split())}" for e in items[-limit:]]
+    lines = [f"{kind} {name}: {e.get('reason')}: {' '.join((e.get('message') or '').split())}" for e in items]
+    return list(dict.fromkeys(lines))[-limit:]  # the same event recorded twice is shown once
 
 
 def workload_events(api: Api, deployment: dict) -> list[str]:

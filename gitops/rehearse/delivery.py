@@ -66,12 +66,15 @@ def unit_paths(checkout: Path, env: str) -> list[str]:
     return sorted(set(found))
 
 
-def apply_cluster_dir(kubectl: Kubectl, checkout: Path, env: str) -> list[str]:
-    """README step 4: kubectl apply -f dist/clusters/<env>/; returns the API's warnings."""
+def apply_cluster_dir(kubectl: Kubectl, checkout: Path, env: str) -> tuple[list[str], str | None]:
+    """README step 4: kubectl apply -f dist/clusters/<env>/; returns (the API's warnings, what it refused).
+    A refusal is the commit's fault, not the rehearsal's: it is reported as a broken promise."""
     code, out, warnings = kubectl.run("apply", "-f", str(checkout / "dist" / "clusters" / env))
+    refused = None
     if code != 0:
-        raise ComponentError("bootstrap", f"kubectl apply -f dist/clusters/{env}/: {out}")
-    return warnings
+        refused = " ".join(line.replace(str(checkout) + "/", "").strip() for line in out.splitlines()
+                           if line.startswith("Error"))
+    return warnings, refused or (out if code != 0 else None)
 
 
 def unit_problems(api: Api, state: flux.FluxWait, namespace: str) -> list[tuple[str, str, list[str]]]:

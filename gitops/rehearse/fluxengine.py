@@ -80,13 +80,18 @@ class FluxEngine:
         create_decryption_secrets(kubectl, self.sops_plan, decryption_secrets(project.load_manifests([cluster_dir])))
         # Step 3: the namespace and the declared Secrets; step 4: hand the cluster to git.
         delivery.create_bootstrap_secrets(kubectl, self.plans)
-        warnings = delivery.apply_cluster_dir(kubectl, checkout, self.env.name)
-        result = self._wait(head, checkout, started)
+        warnings, refused = delivery.apply_cluster_dir(kubectl, checkout, self.env.name)
+        if refused:
+            result = delivery.Delivered(checkout=checkout, commit=head, seconds=time.monotonic() - started,
+                                        paths=delivery.unit_paths(checkout, self.env.name))
+            result.problems.append((f"dist/clusters/{self.env.name}/", f"kubectl apply refused it: {refused}", []))
+        else:
+            result = self._wait(head, checkout, started)
         result.warnings = warnings
         result.substitutions = list(self.substitutions) + [
             f"Secret {NAMESPACE}/{secret}: username/password of the loopback git server" if secret else
             "no repository Secret (config names none)"]
-        if not self.server.requests:
+        if not self.server.requests and not refused:
             result.problems.append(("GitRepository", "source-controller never fetched from the loopback server", []))
         return result
 

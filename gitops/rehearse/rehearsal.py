@@ -111,7 +111,9 @@ def rehearse(env: project.Environment, tools: Tools, options: Options, report: E
 def _converge(stage: stages.Stage, delivered) -> DrillResult:
     warnings, rejected = _dry_run(stage.kubectl, delivered.checkout, delivered.paths)
     expected = sorted(f"{r.namespace}/{r.name}" for r in stage.resources if r.kind == "Deployment")
-    drill = converge.run(stage.api, stage.namespaces, stage.nodes, delivered.warnings + warnings, expected)
+    # When the delivery already failed, what is missing will not come: look, do not wait.
+    timeout = converge.AVAILABLE_TIMEOUT if not delivered.problems else 5.0
+    drill = converge.run(stage.api, stage.namespaces, stage.nodes, delivered.warnings + warnings, expected, timeout)
     for rejection in rejected:
         drill.fail("(apply)", f"rejected by the API server (server-side dry run): {rejection}",
                    "change the object so the API server accepts it")
