@@ -84,7 +84,17 @@ def capacity_rule(ctx: Context) -> Iterator[Issue]:
     report = view.report
     if report is None:
         return
-    if not report.fits and view.source is not None:
+    if view.source is not None and report.totals_fit:
+        # Short in total says it all; node by node is the news when the totals fit.
+        for where, found in (("with every node up", report.placement), (view.after_loss, report.shortfalls)):
+            for shortfall in found:
+                yield Issue(
+                    view.source,
+                    "data.cluster.json",
+                    f"requests do not fit node by node {where}: {shortfall.message}",
+                    "lower the requests of what must run there, or add a node to cluster.nodes",
+                )
+    if not report.totals_fit and view.source is not None:
         yield Issue(
             view.source,
             "data.cluster.json",
