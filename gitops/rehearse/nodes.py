@@ -15,7 +15,7 @@ from pathlib import Path
 from gitops.rehearse import project
 from gitops.rehearse.kube import Api
 from gitops.rehearse.ports import LOOPBACK
-from gitops.rehearse.procs import Process
+from gitops.rehearse.procs import ComponentError, Process
 from gitops.rehearse.session import Session
 from gitops.rehearse.tools import Tools
 
@@ -111,6 +111,9 @@ def stage_files(directory: Path) -> list[Path]:
 
 def start_kwok(session: Session, tools: Tools, kubeconfig: Path) -> Process:
     stages = stage_files(session.root / "kwok-stages")
+    if not stages:
+        # Without stages kwok would leave every pod Pending, and every drill would fail for nothing.
+        raise ComponentError("kwok", f"no pod stages in the module cache ({STAGE_DIR}); run `make rehearse-tools`")
     argv = [
         tools["kwok"], f"--kubeconfig={kubeconfig}",
         f"--manage-nodes-with-label-selector={KWOK_LABEL}={MANAGED}",

@@ -45,7 +45,7 @@ class Outcome:
     detected: float | None = None
     settled: float | None = None
     returned: float | None = None
-    pending: dict[str, list[str]] = field(default_factory=dict)  # owner -> scheduler messages
+    pending: dict[str, list[tuple[str, object]]] = field(default_factory=dict)  # owner -> (message, requests)
     pinned_down: list[str] = field(default_factory=list)  # Deployments pinned to the lost node
 
 
@@ -72,7 +72,7 @@ def _owner(deployments: list[dict], pod: dict) -> str:
 def settled(api: Api, namespaces: list[str], lost: str) -> tuple[bool, dict[str, list[str]]]:
     """Whether every Deployment has its replicas either Ready or unschedulable off the lost node;
     returns the unschedulable pods' scheduler messages by owner."""
-    pending: dict[str, list[str]] = {}
+    pending: dict[str, list[tuple[str, object]]] = {}
     done = True
     for ns in namespaces:
         deployments = api.items(cluster.DEPLOYMENTS.format(ns=ns))
@@ -84,7 +84,7 @@ def settled(api: Api, namespaces: list[str], lost: str) -> tuple[bool, dict[str,
         for pod in pods:
             message = cluster.unschedulable(pod)
             if message is not None:
-                pending.setdefault(_owner(deployments, pod), []).append(message)
+                pending.setdefault(_owner(deployments, pod), []).append((message, project.pod_requests(pod["spec"])))
             elif pod["spec"].get("nodeName") == lost or not cluster.pod_ready(pod):
                 done = False
     return done, pending
@@ -129,16 +129,18 @@ def lose(api: Api, namespaces: list[str], loss: Loss, pinned: dict[str, str]) ->
     return outcome, sampler
 
 
-def _moved(pending: dict[str, list[str]], pinned_down: list[str]) -> dict[str, list[str]]:
+def _moved(pending: dict, pinned_down: list[str]) -> dict:
     """The unschedulable pods that could have moved: everything not pinned to the lost node."""
     return {owner: messages for owner, messages in pending.items() if owner not in pinned_down}
 
 
-def _count(pending: dict[str, list[str]]) -> str:
-    """How many pods, not whose: which of two competing Deployments loses is the scheduler's pick,
-    and a report line must read the same on every run (the owners are in the events)."""
-    total = sum(len(m) for m in pending.values())
-    return f"{total} pod{'' if total == 1 else 's'}"
+def _count(pending: dict) -> str:
+    """How many pods and what they request, not whose: which of two competing Deployments loses is
+    the scheduler's pick, and a report line must read the same on every run (the events say whose)."""
+    pods = [requests for found in pending.values() for _, requests in found]
+    cpu, memory = sum(r.cpu_millis for r in pods), sum(r.memory_bytes for r in pods)
+    return (f"{len(pods)} pod{'' if len(pods) == 1 else 's'} "
+            f"({project.format_cpu(cpu)} CPU / {project.format_memory(memory)} of requests)")
 
 
 def judge(result: DrillResult, loss: Loss, outcome: Outcome, sampler: Sampler, prediction) -> None:
@@ -152,7 +154,8 @@ def judge(result: DrillResult, loss: Loss, outcome: Outcome, sampler: Sampler, p
         result.fact(f"Deployment {name} cannot leave {loss.node}: it is pinned there (its volume lives on "
                     f"that node), so it is down until the node returns")
     stuck = _moved(outcome.pending, outcome.pinned_down)
-    events = [f"{owner}: {message}" for owner, messages in sorted(stuck.items()) for message in sorted(set(messages))]
+    events = [f"{owner}: {message}" for owner, found in sorted(stuck.items())
+              for message in sorted({m for m, _ in found})]
     if loss.checked:
         report, line = prediction
         if report.fits and stuck:

@@ -93,9 +93,9 @@ def state(api: Api, item: Target) -> str:
     return "terminating" if live["metadata"].get("deletionTimestamp") else "present"
 
 
-def judge(result: DrillResult, api: Api, items: list[Target], why: str) -> None:
+def judge(result: DrillResult, api: Api, items: list[Target], why: str, timeout: float = GONE_TIMEOUT) -> None:
     """After the engine applied a commit without items: protected ones present, the rest gone."""
-    deadline = time.monotonic() + GONE_TIMEOUT
+    deadline = time.monotonic() + timeout
     for item in items:
         now = state(api, item)
         while not item.protected and now == "present" and time.monotonic() < deadline:
@@ -107,7 +107,7 @@ def judge(result: DrillResult, api: Api, items: list[Target], why: str) -> None:
         elif item.protected:
             result.fact(f"{item.ref} kept after {why} (protected from pruning)")
         elif now == "present":
-            result.fail(item.ref, f"still present {GONE_TIMEOUT:.0f} s after {why}",
+            result.fail(item.ref, f"still present {timeout:.0f} s after {why}",
                         "the engine must prune what git no longer holds: prune: true on the unit")
         else:
             result.fact(f"{item.ref} pruned after {why}")
