@@ -48,3 +48,17 @@ def test_a_label_over_63_characters_is_refused_where_it_is(prod_copy: Path):
     finding = one(check(prod_copy), "label-value", "Deployment", "api")
     assert finding.field == "spec.template.metadata.labels.app.kubernetes.io/instance"
     assert finding.message == f'Invalid value: "{long}": {TOO_LONG}'
+
+
+def test_a_kustomization_name_flux_cannot_put_in_its_owner_label(tmp_path: Path):
+    from tests.check_support import write
+
+    name = "honeydue-household-maintenance-and-reminders-apps-infrastructure"  # 64 characters
+    write(tmp_path, "ks.yaml", "apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\n"
+                               f"metadata: {{name: {name}, namespace: flux-system}}\n"
+                               "spec: {interval: 10m, path: ./x, prune: true, sourceRef: {kind: GitRepository, "
+                               "name: g}}\n")
+    finding = one(check(tmp_path), "label-value", "Kustomization", name)
+    assert finding.field == "metadata.name"
+    assert finding.message == (f'Flux labels every object it applies with kustomize.toolkit.fluxcd.io/name: '
+                               f'"{name}": {TOO_LONG}')
