@@ -156,29 +156,28 @@ def judge(result: DrillResult, loss: Loss, outcome: Outcome, sampler: Sampler, p
     stuck = _moved(outcome.pending, outcome.pinned_down)
     events = [f"{owner}: {message}" for owner, found in sorted(stuck.items())
               for message in sorted({m for m, _ in found})]
+    agreed = True
+    where, seen = " onto the nodes left", ""
     if loss.checked:
         report, line = prediction
+        where, seen = ", as check's capacity line predicts", f", as check's capacity line predicts ({line})"
         if report.fits and stuck:
+            agreed = False
             result.fail(ref, f"lost: check's capacity line says everything fits, the cluster could not reschedule "
                              f"{_count(stuck)}; check: {line}",
                         "a bug in check's capacity model or in the config it reads: the scheduler could not place "
                         "these pods on the nodes left; lower requests, or add a node", events)
         elif not report.fits and not stuck:
+            agreed = False
             result.fail(ref, f"lost: check's capacity line says it does not fit, the cluster rescheduled every pod; "
                              f"check: {line}",
                         "a bug in check's capacity model: it predicts a shortage the scheduler does not see")
-        elif stuck:
-            result.fail(ref, f"lost: {_count(stuck)} not rescheduled, as check's capacity line predicts",
-                        "lower requests or replicas, or add a node to cluster.nodes", events)
-        else:
-            result.fact(f"lost {loss.node} ({loss.why}): everything else rescheduled within "
-                        f"{outcome.settled or 0:.0f} s, as check's capacity line predicts ({line})")
-    elif stuck:
-        result.fail(ref, f"lost: {_count(stuck)} not rescheduled onto the nodes left",
+    if agreed and stuck:
+        result.fail(ref, f"lost: {_count(stuck)} not rescheduled{where}",
                     "lower requests or replicas, or add a node to cluster.nodes", events)
-    else:
+    elif agreed:
         result.fact(f"lost {loss.node} ({loss.why}): everything else rescheduled within "
-                    f"{outcome.settled or 0:.0f} s")
+                    f"{outcome.settled or 0:.0f} s{seen}")
     if outcome.settled is None and not stuck:
         result.fail(ref, f"pods not rescheduled within {SETTLE_TIMEOUT:.0f} s of the heartbeat stopping",
                     "read the pods' events")
