@@ -64,3 +64,10 @@ def test_prune_last_goes_after_the_last_wave_and_nothing_prunes_without_automate
 
 def test_kinds_outside_the_list_sort_last():
     assert argosync.kind_rank("Namespace") < argosync.kind_rank("Ingress") < argosync.kind_rank("Application") == 0
+
+
+def test_the_stand_in_substitutes_nothing():
+    from gitops.rehearse.argocd import ArgoStandIn
+
+    stand_in = ArgoStandIn(None, None, None, None, None, [])
+    assert stand_in.substitutions == [] and stand_in.serve("abc") == "abc"

@@ -61,6 +61,7 @@ class ArgoStandIn:
             session, kubectl, api, served, env, plans
         self.synced: dict[str, list[dict]] = {}  # Application name -> what its last sync applied
         self.kept: list[str] = []  # objects left in the cluster by Prune=false, as "Kind ns/name"
+        self.substitutions: list[str] = []  # nothing is substituted: there is no URL to point elsewhere
         self.stalled = lambda: None
 
     def serve(self, plain: str) -> str:
