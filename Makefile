@@ -166,6 +166,8 @@ bench: $(TEST_TOOLS)
 # A real Kubernetes control plane, etcd, kwok and two Flux controllers, built from Go modules
 # (wrapper modules with committed go.mod/go.sum under gitops/rehearse/modules/) into
 # .tools/cluster/<component>-<version>/bin/. Each build has a stamp: a second run rebuilds nothing.
+# A wrapper module's stamp is named after its go.mod and go.sum content, not their times: a fresh
+# checkout (or CI restoring .tools/cluster from its cache) has new times and the same content.
 # Versions are the ones whose CRDs gitops/tools/crdschemas.py pins (Flux) and the cluster's minor (1.34).
 REHEARSE_K8S_VERSION   := v1.34.4
 REHEARSE_ETCD_VERSION  := v3.6.8
@@ -182,15 +184,21 @@ FLUX_BIN  := $(CLUSTER_TOOLS)/flux-$(REHEARSE_FLUX_VERSION)/bin
 K8S_VERSION_LDFLAGS := $(foreach pkg,k8s.io/component-base/version k8s.io/client-go/pkg/version,\
   -X $(pkg).gitVersion=$(REHEARSE_K8S_VERSION) -X $(pkg).gitMajor=1 \
   -X $(pkg).gitMinor=$(word 2,$(subst ., ,$(REHEARSE_K8S_VERSION))) -X $(pkg).gitTreeState=clean)
+module_stamp = $(1)/.$(2)-$(shell cat $(REHEARSE_MODULES)/$(2)/go.mod $(REHEARSE_MODULES)/$(2)/go.sum | \
+  git hash-object --stdin | cut -c1-12)
+K8S_STAMP   := $(call module_stamp,$(K8S_BIN),kubernetes)
+ETCD_STAMP  := $(call module_stamp,$(ETCD_BIN),etcd)
+SOURCE_STAMP := $(call module_stamp,$(FLUX_BIN),source-controller)
+KUSTOMIZE_CONTROLLER_STAMP := $(call module_stamp,$(FLUX_BIN),kustomize-controller)
 
-$(K8S_BIN)/.built: $(REHEARSE_MODULES)/kubernetes/go.mod $(REHEARSE_MODULES)/kubernetes/go.sum
+$(K8S_STAMP):
 	@mkdir -p $(@D)
 	cd $(REHEARSE_MODULES)/kubernetes && $(REHEARSE_GO_BUILD) -ldflags='-s -w $(K8S_VERSION_LDFLAGS)' \
 	  -o $(CURDIR)/$(@D)/ k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kube-controller-manager \
 	  k8s.io/kubernetes/cmd/kube-scheduler k8s.io/kubernetes/cmd/kubectl
 	@touch $@
 
-$(ETCD_BIN)/.built: $(REHEARSE_MODULES)/etcd/go.mod $(REHEARSE_MODULES)/etcd/go.sum
+$(ETCD_STAMP):
 	@mkdir -p $(@D)
 	cd $(REHEARSE_MODULES)/etcd && $(REHEARSE_GO_BUILD) -ldflags='-s -w' -o $(CURDIR)/$(@D)/etcd go.etcd.io/etcd/server/v3
 	@touch $@
@@ -204,39 +212,40 @@ $(KWOK_BIN)/.built:
 	@touch $@
 
 # The controllers' main packages are their module roots.
-$(FLUX_BIN)/.source-controller: $(REHEARSE_MODULES)/source-controller/go.mod $(REHEARSE_MODULES)/source-controller/go.sum
+$(SOURCE_STAMP):
 	@mkdir -p $(@D)
 	cd $(REHEARSE_MODULES)/source-controller && $(REHEARSE_GO_BUILD) -ldflags='-s -w' \
 	  -o $(CURDIR)/$(@D)/source-controller github.com/fluxcd/source-controller
 	@touch $@
 
-$(FLUX_BIN)/.kustomize-controller: $(REHEARSE_MODULES)/kustomize-controller/go.mod $(REHEARSE_MODULES)/kustomize-controller/go.sum
+$(KUSTOMIZE_CONTROLLER_STAMP):
 	@mkdir -p $(@D)
 	cd $(REHEARSE_MODULES)/kustomize-controller && $(REHEARSE_GO_BUILD) -ldflags='-s -w' \
 	  -o $(CURDIR)/$(@D)/kustomize-controller github.com/fluxcd/kustomize-controller
 	@touch $@
 
-# The CRDs the rehearsal installs come from upstream modules in the module cache, never by hand:
-# Flux from the controllers' modules (fetched by the builds above), Argo CD and k3s helm-controller here.
-REHEARSE_CRD_MODULES := github.com/argoproj/argo-cd/v3@v3.5.7 github.com/k3s-io/helm-controller@v0.17.9 \
-  github.com/fluxcd/source-controller@$(REHEARSE_FLUX_VERSION) github.com/fluxcd/kustomize-controller@$(REHEARSE_FLUX_VERSION)
-REHEARSE_CRD_STAMP := $(CLUSTER_TOOLS)/.crd-modules
-$(REHEARSE_CRD_STAMP):
-	@mkdir -p $(@D)
-	GOFLAGS=-mod=mod go mod download $(REHEARSE_CRD_MODULES)
-	@echo '$(REHEARSE_CRD_MODULES)' > $@
+# The rehearsal reads files from upstream modules in the module cache, never written by hand: the CRDs
+# (Flux's from the controllers' modules, Argo CD's, k3s helm-controller's) and kwok's pod stages.
+# No stamp: the module cache is not .tools/ (CI restores one without the other), and downloading
+# what is already there takes no time.
+REHEARSE_SOURCE_MODULES := github.com/argoproj/argo-cd/v3@v3.5.7 github.com/k3s-io/helm-controller@v0.17.9 \
+  github.com/fluxcd/source-controller@$(REHEARSE_FLUX_VERSION) github.com/fluxcd/kustomize-controller@$(REHEARSE_FLUX_VERSION) \
+  sigs.k8s.io/kwok@$(REHEARSE_KWOK_VERSION)
 
-REHEARSE_TOOLS := $(K8S_BIN)/.built $(ETCD_BIN)/.built $(KWOK_BIN)/.built $(FLUX_BIN)/.source-controller \
-  $(FLUX_BIN)/.kustomize-controller $(REHEARSE_CRD_STAMP)
+REHEARSE_TOOLS := $(K8S_STAMP) $(ETCD_STAMP) $(KWOK_BIN)/.built $(SOURCE_STAMP) $(KUSTOMIZE_CONTROLLER_STAMP)
 
-.PHONY: rehearse-tools rehearse
-rehearse-tools: $(REHEARSE_TOOLS)
+.PHONY: rehearse-tools rehearse rehearse-modules
+rehearse-modules:
+	GOFLAGS=-mod=mod go mod download $(REHEARSE_SOURCE_MODULES)
 
-# Every environment, each on its own throwaway cluster, then the end-to-end tests
-# (tests/rehearse/, which `make test` does not collect: its files are not named test_*.py).
+rehearse-tools: $(REHEARSE_TOOLS) rehearse-modules
+
+# The end-to-end tests (tests/rehearse/, which `make test` does not collect: its files are not named
+# test_*.py). The first is the main run: every environment, each on its own throwaway cluster, its
+# report printed; then configs only a real cluster refuses, and SOPS decrypted by the real Flux.
+REHEARSE_E2E := tests/rehearse/e2e_project.py tests/rehearse/e2e_broken_configs.py tests/rehearse/e2e_sops.py
 rehearse: setup rehearse-tools
-	$(PY) main.py rehearse
-	$(PY) -m pytest -q -p no:cacheprovider tests/rehearse/e2e_broken_configs.py
+	$(PY) -m pytest -q -p no:cacheprovider $(REHEARSE_E2E)
 # ---- end of the cluster rehearsal tools ----
 
 clean:

@@ -62,7 +62,11 @@ def _parser(argv: list[str]) -> argparse.ArgumentParser:
 
 
 # What each command leaves alone when it stops on an error ("nothing was <this>").
-UNTOUCHED = {"synth": "written", "validate": "validated", "check": "checked", "diff": "compared"}
+UNTOUCHED = {"synth": "written", "validate": "validated", "check": "checked", "diff": "compared",
+             "rehearse": "rehearsed"}
+# What each command can promise after a Ctrl-C, after "<command>: interrupted".
+AFTER_INTERRUPT = {"synth": "; dist/ is as it was or fully new",  # one atomic swap, gitops/render/output.py
+                   "rehearse": "; everything it started was stopped"}  # gitops/rehearse/session.py
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
@@ -123,9 +127,7 @@ _SIGINT = _SigintFlag()
 
 
 def _interrupted(command: str) -> int:
-    # synth swaps dist/ in one step (gitops/render/output.py), so there is no third state to report.
-    print(f"{command}: interrupted" + ("; dist/ is as it was or fully new" if command == "synth" else ""),
-          file=sys.stderr)
+    print(f"{command}: interrupted{AFTER_INTERRUPT.get(command, '')}", file=sys.stderr)
     return EXIT_INTERRUPTED
 
 

@@ -124,3 +124,53 @@ def test_without_inventory_capacity_is_reported_as_not_checked(tmp_path: Path):
     assert json.loads(report.as_json([outcome]))["sets"][0]["capacity"] == {
         "checked": False, "reason": "no node inventory (no declarations ConfigMap with cluster.json in the set)",
     }
+
+
+def _requests(resource: str, cpu: str, memory: str) -> None:
+    return lambda d: d["spec"]["template"]["spec"]["containers"][0]["resources"].update(
+        {"requests": {"cpu": cpu, "memory": memory}})
+
+
+def test_totals_fit_but_the_volume_node_cannot_hold_its_share_of_the_spread(prod_copy: Path):
+    # Found by the rehearsal: Redis (pinned to its volume's node) grown to 6656Mi leaves that node no
+    # room for the one api pod the hostname spread puts on every node, though the totals fit.
+    edit(prod_copy, "Deployment", "redis", _requests("redis", "100m", "6656Mi"))
+    outcome = check(prod_copy)
+    messages = sorted(f.message for f in active(outcome, "capacity"))
+    assert messages == [
+        # admin 100m/256Mi (2 pods on 2 nodes: one each), api 250m/512Mi, redis 100m/6656Mi, traefik 100m/128Mi
+        "requests do not fit node by node on the 2 node(s) left after losing ubuntu-8gb-nbg1-1: node "
+        "ubuntu-8gb-nbg1-2 must hold 550m CPU / 7552Mi (Deployment honeydue/admin, Deployment honeydue/api, "
+        "Deployment honeydue/redis, HelmChartConfig kube-system/traefik) but allocates 3500m CPU / 7Gi",
+        # 2 admin pods over 3 nodes: no node must hold one
+        "requests do not fit node by node with every node up: node ubuntu-8gb-nbg1-2 must hold 450m CPU / "
+        "7296Mi (Deployment honeydue/api, Deployment honeydue/redis, HelmChartConfig kube-system/traefik) "
+        "but allocates 3500m CPU / 7Gi",
+    ]
+    assert _report(prod_copy).totals_fit and not _report(prod_copy).fits
+    assert report.capacity_line(outcome.headroom).endswith(
+        "; the totals fit, one node does not (see the capacity finding)")
+
+
+def test_totals_fit_but_the_spread_pod_left_over_after_a_loss_finds_no_node(prod_copy: Path):
+    # Found by the rehearsal's lose-node drill: 3 api pods of 2 CPU fit 3 nodes and 7 CPU in total,
+    # but on 2 nodes one of them must hold two.
+    edit(prod_copy, "Deployment", "api", _requests("api", "2", "512Mi"))
+    messages = [f.message for f in active(check(prod_copy), "capacity")]
+    assert messages == [
+        "requests do not fit node by node on the 2 node(s) left after losing ubuntu-8gb-nbg1-1: 1 of its 3 pods "
+        "spread over 2 nodes need a node with room for one more (2 CPU / 512Mi) beyond each node's share; "
+        "0 node(s) have it (free: ubuntu-8gb-nbg1-2 1200m CPU / 6016Mi, ubuntu-8gb-nbg1-3 1300m CPU / 6272Mi)",
+    ]
+
+
+def test_a_pod_pinned_to_the_lost_node_is_down_with_it_not_short_of_room(tmp_path: Path):
+    from gitops.k8s import packing
+
+    resources = manifests.load([write(tmp_path, "app.yaml", _cluster(THREE_NODES, 1, "2")).parent])
+    pinned = capacity.demands(resources)[0]
+    pinned.resource.obj["spec"]["template"]["spec"]["nodeSelector"] = {"kubernetes.io/hostname": "n1"}
+    room = capacity.Requests(1000, 2**30)
+    assert packing.shortfalls([pinned], {"n2": room, "n3": room}) == []
+    (short,) = packing.shortfalls([pinned], {"n1": room, "n2": room})
+    assert (short.node, short.workload) == ("n1", "Deployment app/web")

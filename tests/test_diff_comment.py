@@ -142,3 +142,22 @@ def test_a_refusal_exits_one_and_bad_input_exits_two(gitea, tmp_path, monkeypatc
     monkeypatch.delenv("GITEA_TOKEN")
     assert comment.main(["--api-url", api, "--repo", "r/x", "--pr", "1", "--body-file", "x"]) == 2
     assert capsys.readouterr().err == "comment: GITEA_TOKEN is not set\n"
+
+
+def test_several_reports_make_one_comment_in_the_order_given(gitea, tmp_path, monkeypatch, capsys):
+    fake, api = gitea
+    (tmp_path / "diff.md").write_text(f"{MARKER}\n### Cluster changes\nv1\n")
+    (tmp_path / "rehearse.md").write_text("### Cluster rehearsal\n\n**prod** (passed): rehearsed.\n\n")
+    monkeypatch.setenv("GITEA_TOKEN", TOKEN)
+    monkeypatch.setenv("no_proxy", "127.0.0.1")
+    assert comment.main(["--api-url", api, "--repo", "treytartt/honeydue-gitops", "--pr", "7",
+                         "--body-file", str(tmp_path / "diff.md"),
+                         "--body-file", str(tmp_path / "rehearse.md")]) == 0
+    (body,) = [c["body"] for c in fake.comments.values()]
+    assert body == f"{MARKER}\n### Cluster changes\nv1\n\n### Cluster rehearsal\n\n**prod** (passed): rehearsed.\n"
+
+
+def test_a_report_that_does_not_start_the_comment_with_the_marker_is_refused():
+    assert comment.compose(["", "x\n"]) == "x\n"
+    with pytest.raises(ValueError, match="does not start with the marker line"):
+        comment.upsert(None, 1, comment.compose(["### Cluster rehearsal\n"]))

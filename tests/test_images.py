@@ -98,3 +98,13 @@ def test_digests_shorten_to_twelve_hex_digits():
     assert short_digest(f"@{DIGEST}") == "@sha256:0123456789ab…"
     assert short_digest("7") == "7"
     assert short_digest("7@sha256:ab12") == "7@sha256:ab12"
+
+
+def test_a_tag_longer_than_a_label_value_makes_a_valid_version_label():
+    # A registry takes 128 characters of tag; the API server refuses a label value over 63 (the
+    # rehearsal found the Deployment refused whole). The image keeps its tag, the label a valid cut.
+    tag = "6f303dbbaa-" + "0123456789abcdef" * 4
+    image = parse_image(f"gitea.treytartt.com/treytartt/honeydue-worker:{tag}")
+    assert image.tag == tag
+    assert image.version_label == tag[:63]
+    assert parse_image("a.io/x:_build.7-").version_label == "build.7"

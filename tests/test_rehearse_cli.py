@@ -32,3 +32,20 @@ def test_a_bad_base_revision_is_bad_input():
     done = _run("--base", "no-such-revision")
     assert done.returncode == 2
     assert done.stderr == f"rehearse: no-such-revision: not a commit in {PROJECT}\n"
+
+
+def test_a_base_that_is_the_commit_under_test_is_a_usage_error():
+    done = _run("--base", "HEAD")
+    assert done.returncode == 2
+    assert done.stderr == "rehearse: --base HEAD is the commit under test itself; give the revision it changes\n"
+
+
+def test_an_age_key_that_is_not_a_file_is_a_usage_error(tmp_path: Path):
+    done = _run("--env", "prod", "--age-key", str(tmp_path / "none.key"))
+    assert done.returncode == 2
+    assert done.stderr == f"rehearse: --age-key {tmp_path / 'none.key'}: no such file\n"
+
+
+def test_bad_config_is_reported_once_as_every_command_reports_it():
+    done = _run("--env", "nope")
+    assert done.stderr.rstrip().endswith("1 problem(s) in config; nothing was rehearsed.")

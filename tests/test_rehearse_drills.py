@@ -51,3 +51,26 @@ def test_track_records_minimum_ready_maximum_alive_and_time_at_zero():
     track.observe(1, 1, {"n2"}, now=5.5)
     track.close(now=6.0)
     assert (track.min_ready, track.max_alive, track.zero_seconds, track.zero_nodes) == (0, 1, 4.5, {"n2"})
+
+
+def _tracked(name: str, replicas: int, min_ready: int, max_alive: int) -> Track:
+    track = Track(name, replicas)
+    track.min_ready, track.max_alive = min_ready, max_alive
+    return track
+
+
+def test_rollout_report_words_and_broken_promises():
+    from gitops.rehearse.drills.rollout import judge
+    from gitops.rehearse.findings import DrillResult
+
+    result = DrillResult("rollout")
+    assert judge(result, _deployment(3), _tracked("honeydue/api", 3, 3, 4)) == "api: never below 3 ready"
+    assert judge(result, _deployment(1, strategy="Recreate"), _tracked("honeydue/api", 1, 0, 1)) == \
+        "api: never 2 at once"
+    assert result.findings == []
+    assert judge(result, _deployment(3), _tracked("honeydue/api", 3, 0, 4)) == "api: never below 0 ready"
+    assert judge(result, _deployment(1, strategy="Recreate"), _tracked("honeydue/api", 1, 0, 2)) == "api: 2 at once"
+    assert [(f.object, f.what) for f in result.findings] == [
+        ("Deployment honeydue/api", "all 3 replicas down during the rollout"),
+        ("Deployment honeydue/api", "singleton ran 2 pods at once during the rollout"),
+    ]

@@ -58,6 +58,7 @@ def test_sigterm_becomes_an_exception_that_runs_cleanup():
             time.sleep(5)
     assert _gone(pid)
     assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL
+    assert issubclass(Interrupted, KeyboardInterrupt)  # main.py reports it as the interruption: exit 130
 
 
 def test_the_watchdog_ends_the_group_when_the_rehearsal_dies_without_cleanup():

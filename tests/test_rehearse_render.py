@@ -85,3 +85,13 @@ def test_a_component_that_could_not_start_is_exit_2_with_its_log_tail():
 def test_exit_codes():
     assert exit_code([_passed()]) == 0
     assert exit_code([_passed(), _broken()]) == 1
+
+
+def test_the_headline_reads_like_the_pull_request_line():
+    report = _passed()
+    report.base = "fedcba9876543210"
+    report.drills += [DrillResult("drain", summary="drained every node"),
+                      DrillResult("rollout", summary="rolled api: never below 3 ready")]
+    assert render.headline(report) == (
+        "rehearsed on 3 simulated node(s) (4 CPU / 8Gi, amd64): Flux Ready at the head in 41 s, "
+        "4/4 Deployments Available, drained every node, rolled api: never below 3 ready")

@@ -4,7 +4,9 @@ Demand is what the scheduler reserves: the requests of every pod a workload
 runs (replicas x pod requests; a DaemonSet once per node, including the
 k3s-bundled Traefik when a HelmChartConfig makes it one). Supply is the
 allocatable CPU and memory of the nodes left after losing the largest one,
-each minus the system reserve. Headroom is supply minus demand.
+each minus the system reserve. Headroom is supply minus demand. Totals that fit
+can still leave one node unable to hold what must run on it (packing.py):
+the report carries those shortfalls, on every node and on the nodes left.
 """
 
 from __future__ import annotations
@@ -50,12 +52,20 @@ class Demand:
 
 @dataclass(frozen=True)
 class Report:
+    lost: str | None  # the node taken away (the largest: the worst single loss); None with one node
     nodes_left: int
     supply: Requests
     demand: Requests
     largest_pod: Requests
     smallest_node: Requests
     workloads: list[Demand]
+    shortfalls: tuple = ()  # packing.Shortfall on the nodes left
+    placement: tuple = ()  # packing.Shortfall with every node up
+
+    @property
+    def totals_fit(self) -> bool:
+        room = self.headroom
+        return room.cpu_millis >= 0 and room.memory_bytes >= 0
 
     @property
     def headroom(self) -> Requests:
@@ -65,8 +75,7 @@ class Report:
 
     @property
     def fits(self) -> bool:
-        room = self.headroom
-        return room.cpu_millis >= 0 and room.memory_bytes >= 0
+        return self.totals_fit and not self.shortfalls
 
 
 def container_requests(container: dict) -> Requests:
@@ -118,15 +127,18 @@ def demands(resources: list[Resource]) -> list[Demand]:
 
 
 def report(resources: list[Resource], cluster: Cluster) -> Report:
-    allocatable = [
-        Requests(n.cpu_millis - cluster.reserved_cpu_millis, n.memory_bytes - cluster.reserved_memory_bytes)
+    from gitops.k8s import packing  # packing reads this module's Requests and Demand
+
+    allocatable = {
+        n.name: Requests(n.cpu_millis - cluster.reserved_cpu_millis, n.memory_bytes - cluster.reserved_memory_bytes)
         for n in cluster.nodes
-    ]
-    # Losing the largest node is the worst single loss.
-    largest = max(allocatable, key=lambda r: (r.cpu_millis, r.memory_bytes), default=Requests())
-    remaining = list(allocatable)
-    if len(remaining) > 1:
-        remaining.remove(largest)
+    }
+    # Losing the largest node is the worst single loss (the first of equals, in config's order).
+    lost = max(allocatable, key=lambda n: (allocatable[n].cpu_millis, allocatable[n].memory_bytes), default=None)
+    if len(allocatable) < 2:
+        lost = None
+    left = {name: room for name, room in allocatable.items() if name != lost}
+    remaining = list(left.values())
     supply = Requests()
     for node in remaining:
         supply = supply + node
@@ -135,6 +147,7 @@ def report(resources: list[Resource], cluster: Cluster) -> Report:
     for demand in workloads:
         total = total + demand.total(len(remaining))
     return Report(
+        lost=lost,
         nodes_left=len(remaining),
         supply=supply,
         demand=total,
@@ -143,4 +156,6 @@ def report(resources: list[Resource], cluster: Cluster) -> Report:
             min((r.cpu_millis for r in remaining), default=0), min((r.memory_bytes for r in remaining), default=0)
         ),
         workloads=workloads,
+        shortfalls=tuple(packing.shortfalls(workloads, left)),
+        placement=tuple(packing.shortfalls(workloads, allocatable)),
     )

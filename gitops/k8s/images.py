@@ -30,6 +30,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from gitops.k8s import labels
+
 _ALPHANUMERIC = r"[a-z0-9]+"
 _SEPARATOR = r"(?:[._]|__|[-]+)"
 _PATH_COMPONENT = rf"{_ALPHANUMERIC}(?:{_SEPARATOR}{_ALPHANUMERIC})*"
@@ -81,9 +83,15 @@ class ImageRef:
 
     @property
     def version_label(self) -> str:
-        """A label value for app.kubernetes.io/version: the tag, else the digest's first 12 hex digits."""
+        """A label value for app.kubernetes.io/version: the tag, else the digest's first 12 hex digits.
+
+        A tag may hold 128 characters and start with '_', a label value 63 that start and end
+        alphanumeric: a longer tag is cut to a valid value (labels.safe_value), because the API server
+        refuses the whole Deployment for an invalid label, and an image a registry serves is no
+        reason to refuse config. The image itself is unchanged.
+        """
         if self.tag:
-            return self.tag
+            return labels.safe_value(self.tag)
         return (self.digest or "").partition(":")[2][:12]
 
 

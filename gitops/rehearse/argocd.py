@@ -1,24 +1,27 @@
 """Argo CD environments: a stand-in, since no Argo CD controller runs.
 
 The README's bootstrap is followed (argocd namespace, the real Argo CD CRDs, namespace and
-Secrets, the root Application applied with kubectl), then what Argo CD would sync is applied
-with kubectl: the root Application's directory, then each child Application's directory,
-server-side when it says ServerSideApply=true, its namespace created when it says
-CreateNamespace=true, in sync-wave order, each wave healthy (Deployments Available) before
-the next, as Argo CD's wave ordering requires.
+Secrets, the root Application applied with kubectl); then what Argo CD would sync is applied
+with kubectl, as argosync.py orders it: the root Application's directory, then each child
+Application in sync-wave order, each healthy (Deployments Available) before the next, as the
+README's Application health check makes Argo CD wait. Inside an Application, objects go wave by
+wave and in gitops-engine's kind order, server-side when it says ServerSideApply=true, its
+namespace created when it says CreateNamespace=true; what the previous sync applied and git no
+longer holds is deleted (foreground, as Argo CD prunes) unless it says Prune=false. What a real
+Argo CD adds (diffing, self-heal, hooks, retries, its own health rules) is not rehearsed.
 """
 
 from __future__ import annotations
 
+import json
 import time
 from pathlib import Path
 
-from gitops.rehearse import cluster, delivery, flux, project, repo
+from gitops.rehearse import argosync, cluster, delivery, flux, project, repo
 from gitops.rehearse.crds import ARGOCD
 from gitops.rehearse.kube import Api, Kubectl
 from gitops.rehearse.procs import ComponentError
 
-WAVE = "argocd.argoproj.io/sync-wave"
 WAVE_TIMEOUT = 300.0
 
 
@@ -27,75 +30,126 @@ def applications(checkout: Path, env: str) -> list[dict]:
             if r.kind == "Application"]
 
 
-def wave(app: dict) -> int:
-    return int((app["metadata"].get("annotations") or {}).get(WAVE, "0"))
+def source_path(app: dict) -> str:
+    return ((app["spec"].get("source") or {}).get("path") or ".").removeprefix("./").rstrip("/")
 
 
-def apply_args(app: dict, checkout: Path) -> list[str]:
-    """kubectl apply arguments that honour the Application's source and sync options."""
-    spec = app["spec"]
-    source = spec.get("source") or {}
-    options = set((spec.get("syncPolicy") or {}).get("syncOptions") or [])
+def apply_args(app: dict) -> list[str]:
+    """kubectl apply arguments (reading objects from stdin) that honour the Application's sync options."""
     args = ["apply"]
-    if "ServerSideApply=true" in options:
+    if "ServerSideApply=true" in argosync.options(app):
         args += ["--server-side", "--force-conflicts", "--field-manager=argocd-controller"]
-    if (source.get("directory") or {}).get("recurse"):
-        args.append("-R")
-    return args + ["-f", str(checkout / source.get("path", ".").removeprefix("./"))]
+    return args + ["-f", "-"]
 
 
-def _wait_wave(api: Api, namespaces: list[str], timeout: float) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        deployments = [d for ns in namespaces for d in api.items(cluster.DEPLOYMENTS.format(ns=ns))]
-        if all(cluster.available(d) for d in deployments):
-            return True
-        time.sleep(0.5)
-    return False
+def delete_args(obj: dict) -> list[str]:
+    group, kind, namespace, name = argosync.key(obj)
+    resource = f"{kind}.{group}" if group else kind
+    return ["delete", *(["-n", namespace] if namespace else []), f"{resource}/{name}", "--cascade=foreground",
+            "--wait=false", "--ignore-not-found"]
 
 
-def deliver(kubectl: Kubectl, api: Api, served: Path, head: str, env: project.Environment, plans, session):
-    checkout = repo.checkout(served, head, session.root / "checkouts" / f"argocd-{head[:12]}")
-    started = time.monotonic()
-    result = delivery.Delivered(checkout=checkout, commit=head)
-    apps = applications(checkout, env.name)
-    namespace = apps[0]["metadata"]["namespace"] if apps else "argocd"
-    code, out, _ = kubectl.run("create", "namespace", namespace)
-    if code != 0:
-        raise ComponentError("bootstrap", f"kubectl create namespace {namespace}: {out}")
-    flux.install_crds(kubectl, api, ARGOCD)
-    delivery.create_bootstrap_secrets(kubectl, plans)
-    clusters_dir = f"dist/{project.CLUSTERS}/{env.name}"
-    children = []
-    for app in apps:
-        path = ((app["spec"].get("source") or {}).get("path") or "").removeprefix("./").rstrip("/")
-        if path == clusters_dir:
-            # The README's step 5 applies the root Application; its sync applies the directory.
-            code, out, warnings = kubectl.run("apply", "-n", namespace, "-f", str(checkout / clusters_dir))
-            result.warnings += warnings
-            if code != 0:
-                result.problems.append((f"Application {namespace}/{app['metadata']['name']}",
-                                        f"its directory was not accepted: {out}", []))
-        else:
-            children.append(app)
-            result.paths.append(path)
-    for app in sorted(children, key=lambda a: (wave(a), a["metadata"]["name"])):
-        name = app["metadata"]["name"]
-        destination = (app["spec"].get("destination") or {}).get("namespace")
-        options = set((app["spec"].get("syncPolicy") or {}).get("syncOptions") or [])
-        if destination and "CreateNamespace=true" in options:
-            kubectl.run("create", "namespace", destination)
-        code, out, warnings = kubectl.run(*apply_args(app, checkout))
-        result.warnings += warnings
+def _stream(objects: list[dict]) -> bytes:
+    return "".join(json.dumps(o) + "\n" for o in objects).encode()
+
+
+class ArgoStandIn:
+    label = "Argo CD stand-in"
+
+    def __init__(self, session, kubectl: Kubectl, api: Api, served: Path, env: project.Environment, plans) -> None:
+        self.session, self.kubectl, self.api, self.served, self.env, self.plans = \
+            session, kubectl, api, served, env, plans
+        self.synced: dict[str, list[dict]] = {}  # Application name -> what its last sync applied
+        self.kept: list[str] = []  # objects left in the cluster by Prune=false, as "Kind ns/name"
+        self.substitutions: list[str] = []  # nothing is substituted: there is no URL to point elsewhere
+        self.stalled = lambda: None
+
+    def serve(self, plain: str) -> str:
+        return plain  # the stand-in applies from the commit itself: no URL to substitute
+
+    def checkout(self, commit: str) -> Path:
+        return repo.checkout(self.served, commit, self.session.root / "checkouts" / f"argocd-{commit[:12]}")
+
+    def deliver(self, plain: str) -> delivery.Delivered:
+        apps = applications(self.checkout(plain), self.env.name)
+        namespace = apps[0]["metadata"]["namespace"] if apps else "argocd"
+        code, out, _ = self.kubectl.run("create", "namespace", namespace)
         if code != 0:
-            result.problems.append((f"Application {namespace}/{name}", f"sync failed: {out}", []))
-            result.units.append((name, None))
-            continue
-        namespaces = sorted({ns for ns in [destination, env.namespace] if ns})
-        healthy = _wait_wave(api, namespaces, WAVE_TIMEOUT)
-        result.units.append((name, time.monotonic() - started if healthy else None))
-        if not healthy:
-            result.problems.append((f"Application {namespace}/{name}",
-                                    f"wave {wave(app)} not healthy within {WAVE_TIMEOUT:.0f} s", []))
-    result.seconds = time.monotonic() - started
-    return result
+            raise ComponentError("bootstrap", f"kubectl create namespace {namespace}: {out}")
+        flux.install_crds(self.kubectl, self.api, ARGOCD)
+        delivery.create_bootstrap_secrets(self.kubectl, self.plans)
+        result = self.sync(plain)
+        result.substitutions = ["none: the stand-in applies each commit's directories itself"]
+        return result
+
+    def sync(self, commit: str) -> delivery.Delivered:
+        checkout = self.checkout(commit)
+        started = time.monotonic()
+        result = delivery.Delivered(checkout=checkout, commit=commit)
+        apps = applications(checkout, self.env.name)
+        clusters_dir = f"dist/{project.CLUSTERS}/{self.env.name}"
+        root = [a for a in apps if source_path(a) == clusters_dir]
+        children = [a for a in apps if source_path(a) != clusters_dir]
+        # The README's last step applies the root Application; its sync applies the directory.
+        for app in root:
+            self._sync_app(app, checkout, result, wait=False)
+        for app in sorted(children, key=lambda a: (argosync.wave(a), a["metadata"]["name"])):
+            result.paths.append(source_path(app))
+            healthy = self._sync_app(app, checkout, result, wait=True)
+            result.units.append((app["metadata"]["name"], time.monotonic() - started if healthy else None))
+        result.seconds = time.monotonic() - started
+        return result
+
+    def derive(self, served: str, remove: list[str], message: str) -> str:
+        return repo.commit_change(self.served, served, message, remove=remove)
+
+    def restore(self, tree_of: str, parent: str, message: str) -> str:
+        return repo.commit_tree_of(self.served, tree_of, parent, message)
+
+    def _sync_app(self, app: dict, checkout: Path, result: delivery.Delivered, wait: bool) -> bool:
+        name = app["metadata"]["name"]
+        ref = f"Application {app['metadata']['namespace']}/{name}"
+        destination = (app["spec"].get("destination") or {}).get("namespace")
+        if destination and "CreateNamespace=true" in argosync.options(app):
+            self.kubectl.run("create", "namespace", destination)
+        target = [r.obj for r in project.load_manifests([checkout / source_path(app)])]
+        for obj in target:
+            if destination and not (obj.get("metadata") or {}).get("namespace") and _namespaced(obj):
+                obj.setdefault("metadata", {})["namespace"] = destination
+        plan = argosync.plan(app, target, self.synced.get(name, []))
+        self.kept += [f"{o['kind']} {o['metadata'].get('namespace', '')}/{o['metadata']['name']}".replace(" /", " ")
+                      for o in plan.kept]
+        for wave, prunes, applies in plan.waves:
+            for task in prunes:
+                code, out, _ = self.kubectl.run(*delete_args(task.obj))
+                if code != 0:
+                    result.problems.append((ref, f"prune failed: {out}", []))
+            if applies:
+                code, out, warnings = self.kubectl.run(*apply_args(app), input=_stream([t.obj for t in applies]))
+                result.warnings += warnings
+                if code != 0:
+                    result.problems.append((ref, f"sync failed (wave {wave}): {out}", []))
+                    return False
+            if wait and not self._healthy(destination):
+                result.problems.append((ref, f"wave {wave} not healthy within {WAVE_TIMEOUT:.0f} s"
+                                        + (f": {self.stalled()}" if self.stalled() else ""), []))
+                return False
+        self.synced[name] = target
+        return True
+
+    def _healthy(self, destination: str | None) -> bool:
+        namespaces = sorted({ns for ns in (destination, self.env.namespace) if ns})
+        deadline = time.monotonic() + WAVE_TIMEOUT
+        while time.monotonic() < deadline:
+            deployments = [d for ns in namespaces for d in self.api.items(cluster.DEPLOYMENTS.format(ns=ns))]
+            if all(cluster.available(d) for d in deployments):
+                return True
+            if self.stalled():
+                return False
+            time.sleep(0.5)
+        return False
+
+
+def _namespaced(obj: dict) -> bool:
+    return obj.get("kind") not in {"Namespace", "ClusterRole", "ClusterRoleBinding", "CustomResourceDefinition",
+                                   "StorageClass", "PersistentVolume", "IngressClass", "PriorityClass"}

@@ -29,6 +29,13 @@ def selector_query(deployment: dict) -> str:
     return ",".join(f"{k}={v}" for k, v in sorted(labels.items()))
 
 
+def selects(deployment: dict, pod: dict) -> bool:
+    """Whether the Deployment's matchLabels select the pod (the project's selectors are matchLabels only)."""
+    labels = pod["metadata"].get("labels") or {}
+    wanted = ((deployment.get("spec") or {}).get("selector") or {}).get("matchLabels") or {}
+    return bool(wanted) and all(labels.get(k) == v for k, v in wanted.items())
+
+
 def pods_of(api: Api, deployment: dict) -> list[dict]:
     from urllib.parse import quote
 
@@ -52,7 +59,8 @@ def events_for(api: Api, namespace: str, kind: str, name: str, limit: int = 6) -
     selector = quote(f"involvedObject.kind={kind},involvedObject.name={name}")
     items = api.items(f"/api/v1/namespaces/{namespace}/events?fieldSelector={selector}")
     items.sort(key=lambda e: e.get("lastTimestamp") or e.get("eventTime") or "")
-    return [f"{kind} {name}: {e.get('reason')}: {' '.join((e.get('message') or '').split())}" for e in items[-limit:]]
+    lines = [f"{kind} {name}: {e.get('reason')}: {' '.join((e.get('message') or '').split())}" for e in items]
+    return list(dict.fromkeys(lines))[-limit:]  # the same event recorded twice is shown once
 
 
 def workload_events(api: Api, deployment: dict) -> list[str]:
@@ -96,3 +104,37 @@ def hostname_spread(pod_spec: dict) -> dict | None:
 def claims(pod_spec: dict) -> list[str]:
     return [v["persistentVolumeClaim"]["claimName"] for v in pod_spec.get("volumes") or []
             if v.get("persistentVolumeClaim")]
+
+
+# How long a pod may stay unschedulable before waiting longer is pointless: the scheduler retries an
+# unschedulable pod within seconds of any change (kube-scheduler's backoff is 1 s to 10 s), and in a
+# rehearsal nothing changes unless the rehearsal changes it.
+UNSCHEDULABLE_SECONDS = 20.0
+
+
+def _age(stamp: str | None) -> float:
+    from datetime import datetime, timezone
+
+    if not stamp:
+        return 0.0
+    when = datetime.strptime(stamp, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc)
+    return (datetime.now(timezone.utc) - when).total_seconds()
+
+
+def unschedulable(pod: dict) -> str | None:
+    """The scheduler's message for a pod it could not place, or None."""
+    scheduled = condition(pod, "PodScheduled")
+    if pod["metadata"].get("deletionTimestamp") or scheduled.get("status") != "False" \
+            or scheduled.get("reason") != "Unschedulable":
+        return None
+    return " ".join((scheduled.get("message") or "").split())
+
+
+def stuck(api: Api, namespaces: list[str], older_than: float = UNSCHEDULABLE_SECONDS) -> str | None:
+    """The first pod no node has taken for older_than seconds, with the scheduler's reason."""
+    for ns in namespaces:
+        for pod in api.items(PODS.format(ns=ns)):
+            message = unschedulable(pod)
+            if message is not None and _age(condition(pod, "PodScheduled").get("lastTransitionTime")) >= older_than:
+                return f"pod {ns}/{pod['metadata']['name']} unschedulable for {older_than:.0f} s: {message}"
+    return None

@@ -24,6 +24,13 @@ from gitops.rehearse.tools import Tools
 
 READY_TIMEOUT_SECONDS = 60.0
 SERVICE_CIDR = "10.96.0.0/16"
+# Rehearsal tuning, not production config, so that the lose-node drill takes seconds: the node
+# lifecycle controller checks every second and calls a node lost 10 s after its last Lease renewal
+# (kwok renews every 2.5 s, nodes.LEASE_SECONDS); pods tolerate an unreachable or not-ready node
+# for 2 s instead of the DefaultTolerationSeconds admission plugin's 300 s. Manifests that set
+# their own tolerations keep them.
+NODE_MONITOR = ("--node-monitor-period=1s", "--node-monitor-grace-period=10s")
+TOLERATION = ("--default-not-ready-toleration-seconds=2", "--default-unreachable-toleration-seconds=2")
 
 
 @dataclass
@@ -75,7 +82,7 @@ def start(session: Session, tools: Tools) -> ControlPlane:
         f"--service-account-key-file={pki.service_account_public_key}",
         f"--service-account-signing-key-file={pki.service_account_key}",
         f"--service-cluster-ip-range={SERVICE_CIDR}", "--authorization-mode=Node,RBAC",
-        f"--cert-dir={root / 'apiserver-certs'}", "--profiling=false", "--v=1",
+        f"--cert-dir={root / 'apiserver-certs'}", "--profiling=false", *TOLERATION, "--v=1",
     ])
     kubeconfig = pkimod.kubeconfig(pki, server, root / "kubeconfig")
     api = Api(server, pki.admin_token, pki.ca_cert)
@@ -94,7 +101,7 @@ def start(session: Session, tools: Tools) -> ControlPlane:
         tools["kube-controller-manager"], *auth, f"--secure-port={kcm_port}",
         f"--cert-dir={root / 'kcm-certs'}", "--use-service-account-credentials",
         f"--service-account-private-key-file={pki.service_account_key}", f"--root-ca-file={pki.ca_cert}",
-        f"--service-cluster-ip-range={SERVICE_CIDR}", "--v=1",
+        f"--service-cluster-ip-range={SERVICE_CIDR}", *NODE_MONITOR, "--v=1",
     ])
     scheduler = sup.start("kube-scheduler", [
         tools["kube-scheduler"], *auth, f"--secure-port={scheduler_port}", "--v=1",

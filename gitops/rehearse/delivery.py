@@ -1,13 +1,11 @@
-"""Deliver the commit under test as production does: Flux from git, or the Argo CD stand-in.
+"""What both engines share when they deliver a commit, and what a delivery found.
 
-Flux: the served branch holds the commit under test plus the URL substitution; the README's
-bootstrap is then followed (controllers, auth Secret, namespace and Secrets, `kubectl apply -f
-dist/clusters/<env>/`) and every Kustomization must turn Ready at the served commit.
+The bootstrap's Secrets, the units' paths, the GitRepository; fluxengine.py delivers Flux
+environments, argocd.py the Argo CD stand-in.
 """
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -53,17 +51,6 @@ def create_bootstrap_secrets(kubectl: Kubectl, plans: list[bootstrap.SecretPlan]
             raise ComponentError("bootstrap", f"kubectl create secret {plan.name}: {out}")
 
 
-def serve_commit(served: Path, under_test: str, checkout_root: Path, env: str, server_url: str,
-                 branch_hint: str | None = None) -> tuple[str, repo.Substitution, Path, str]:
-    """Substitute the URL on top of under_test; returns (commit, substitution, checkout, branch)."""
-    plain = repo.checkout(served, under_test, checkout_root / f"plain-{under_test[:12]}")
-    path, obj = gitrepository(plain, env)
-    spec = obj.get("spec") or {}
-    branch = branch_hint or (spec.get("ref") or {}).get("branch") or "main"
-    head, sub = repo.substitute(served, under_test, path, spec["url"], server_url)
-    return head, sub, repo.checkout(served, head, checkout_root / f"served-{head[:12]}"), branch
-
-
 def unit_paths(checkout: Path, env: str) -> list[str]:
     """The directories the engine's units sync, except the engine's own (dist/clusters/<env>)."""
     from gitops.rehearse import project
@@ -79,17 +66,15 @@ def unit_paths(checkout: Path, env: str) -> list[str]:
     return sorted(set(found))
 
 
-def apply_cluster_dir(kubectl: Kubectl, checkout: Path, env: str) -> list[str]:
-    """README step 4: kubectl apply -f dist/clusters/<env>/; returns the API's warnings."""
+def apply_cluster_dir(kubectl: Kubectl, checkout: Path, env: str) -> tuple[list[str], str | None]:
+    """README step 4: kubectl apply -f dist/clusters/<env>/; returns (the API's warnings, what it refused).
+    A refusal is the commit's fault, not the rehearsal's: it is reported as a broken promise."""
     code, out, warnings = kubectl.run("apply", "-f", str(checkout / "dist" / "clusters" / env))
+    refused = None
     if code != 0:
-        raise ComponentError("bootstrap", f"kubectl apply -f dist/clusters/{env}/: {out}")
-    return warnings
-
-
-def wait_flux(api: Api, session, namespace: str, commit: str, started: float,
-              timeout: float = FLUX_READY_TIMEOUT) -> flux.FluxWait:
-    return flux.wait_ready(api, session, namespace, commit, started, timeout)
+        refused = " ".join(line.replace(str(checkout) + "/", "").strip() for line in out.splitlines()
+                           if line.startswith("Error"))
+    return warnings, refused or (out if code != 0 else None)
 
 
 def unit_problems(api: Api, state: flux.FluxWait, namespace: str) -> list[tuple[str, str, list[str]]]:
@@ -104,8 +89,6 @@ def unit_problems(api: Api, state: flux.FluxWait, namespace: str) -> list[tuple[
                           f"not Ready ({unit.reason or 'no status'}): {message}", events))
     for violation in state.order_violations():
         found.append(("Kustomization", violation, []))
+    if state.stalled:
+        found.append(("(delivery)", f"stopped waiting for the health checks: {state.stalled}", []))
     return found
-
-
-def elapsed(since: float) -> float:
-    return time.monotonic() - since

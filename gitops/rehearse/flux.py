@@ -22,6 +22,10 @@ from gitops.rehearse.tools import Tools
 KUSTOMIZATIONS = "/apis/kustomize.toolkit.fluxcd.io/v1/namespaces/{ns}/kustomizations"
 GITREPOSITORIES = "/apis/source.toolkit.fluxcd.io/v1/namespaces/{ns}/gitrepositories"
 RECONCILE_ANNOTATION = "reconcile.fluxcd.io/requestedAt"
+# Rehearsal tuning, not production config: how soon kustomize-controller re-checks a unit whose
+# dependsOn is not Ready yet (--requeue-dependency, 30 s by default). The manifests' dependsOn is
+# unchanged; the rehearsal only waits less between the checks.
+REQUEUE_DEPENDENCY = "1s"
 # Ready=False reasons that mean "not yet" rather than "failed" (fluxcd/pkg/apis/meta reasons).
 WAITING = {"Progressing", "DependencyNotReady", "ProgressingWithRetry", ""}
 
@@ -64,6 +68,7 @@ def start_controllers(session: Session, tools: Tools, kubeconfig: str, namespace
     session.supervisor.start("kustomize-controller", [
         tools["kustomize-controller"], *common,
         f"--metrics-addr={LOOPBACK}:{session.ports.take()}", f"--health-addr={LOOPBACK}:{session.ports.take()}",
+        f"--requeue-dependency={REQUEUE_DEPENDENCY}",
     ], env=env)
 
 
@@ -91,6 +96,7 @@ class FluxWait:
 
     units: dict[str, UnitState] = field(default_factory=dict)
     timed_out: bool = False
+    stalled: str | None = None  # why the wait stopped before every unit was Ready
 
     def order_violations(self) -> list[str]:
         found = []
@@ -111,9 +117,10 @@ def request_reconcile(api: Api, namespace: str, kind_path: str, name: str) -> No
 
 
 def wait_ready(api: Api, session: Session, namespace: str, revision: str, started: float,
-               timeout: float, state: FluxWait | None = None) -> FluxWait:
-    """Poll until every Kustomization is Ready at revision (a commit id prefix), or timeout."""
-    state = state or FluxWait()
+               timeout: float, stalled=lambda: None) -> FluxWait:
+    """Poll until every Kustomization is Ready at revision (a commit id prefix), or timeout, or
+    stalled() names a reason the health checks cannot pass (say, a pod no node can take)."""
+    state = FluxWait()
     deadline = started + timeout
     while True:
         session.supervisor.check_alive()
@@ -137,5 +144,8 @@ def wait_ready(api: Api, session: Session, namespace: str, revision: str, starte
             return state
         if time.monotonic() > deadline:
             state.timed_out = True
+            return state
+        state.stalled = stalled()
+        if state.stalled:
             return state
         time.sleep(0.5)

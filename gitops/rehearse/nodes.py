@@ -15,17 +15,31 @@ from pathlib import Path
 from gitops.rehearse import project
 from gitops.rehearse.kube import Api
 from gitops.rehearse.ports import LOOPBACK
-from gitops.rehearse.procs import Process
+from gitops.rehearse.procs import ComponentError, Process
 from gitops.rehearse.session import Session
 from gitops.rehearse.tools import Tools
 
 # The kubelet's (and k3s's) default --max-pods.
 MAX_PODS = 110
-KWOK_ANNOTATION = "kwok.x-k8s.io/node"
+# kwok manages the nodes carrying this label. A label, not an annotation: kwok selects labels on the
+# API server's watch, which reports a node whose label changes away as gone, so kwok lets go of it
+# (stops renewing its Lease: the lose-node drill); an annotation selector is applied to events and
+# kwok keeps a node whose annotation changes.
+KWOK_LABEL = "kwok.x-k8s.io/node"
+MANAGED = "fake"
 KWOK_VERSION = "v0.7.0"
-# kwok's "general" pod stages: create, then Ready after a delay with jitter, and deletion that
-# honours the grace period, so drains and rollouts wait for pods as they would on real nodes.
+# kwok's upstream "general" pod stages (create, Ready, delete, ...), read from the module cache.
 STAGE_DIR = f"sigs.k8s.io/kwok@{KWOK_VERSION}/kustomize/stage/pod/general"
+# Rehearsal tuning, not production config: each stage's delay and jitter in milliseconds, shorter
+# than upstream's (1 s plus up to 5 s; deletion up to the whole grace period) so that the drills fit
+# in two minutes, and still not zero: an evicted pod's replacement takes 1.3 to 2.6 s to turn
+# Ready, so a second eviction of the same Deployment meets its PodDisruptionBudget (kubectl drain
+# then retries every 5 s) and a rollout waits for each new pod.
+STAGE_DELAYS = {"pod-create": (300, 300), "pod-ready": (1000, 1000), "pod-delete": (500, 500)}
+OTHER_STAGE_DELAY = (300, 300)
+# Rehearsal tuning: kwok renews each node's Lease every quarter of this (2.5 s); the controller
+# manager's grace period (controlplane.py) is set against it, so a lost node is noticed in seconds.
+LEASE_SECONDS = 10
 
 
 def _millis(value: int) -> str:
@@ -43,7 +57,6 @@ def node_object(node: project.Cluster, index: int) -> dict:
         "kind": "Node",
         "metadata": {
             "name": spec.name,
-            "annotations": {KWOK_ANNOTATION: "fake"},
             "labels": {
                 "kubernetes.io/hostname": spec.name,
                 "kubernetes.io/arch": arch,
@@ -51,6 +64,7 @@ def node_object(node: project.Cluster, index: int) -> dict:
                 "beta.kubernetes.io/arch": arch,
                 "beta.kubernetes.io/os": "linux",
                 "type": "kwok",
+                KWOK_LABEL: MANAGED,
             },
         },
         "spec": {},
@@ -63,22 +77,50 @@ def node_object(node: project.Cluster, index: int) -> dict:
     }
 
 
-def stage_files() -> list[Path]:
+def upstream_stage_files() -> list[Path]:
     """kwok's upstream pod stages, from the module cache (make rehearse-tools fetched the module)."""
     cache = subprocess.run(["go", "env", "GOMODCACHE"], capture_output=True, text=True).stdout.strip()
     directory = Path(cache or os.path.expanduser("~/go/pkg/mod")) / STAGE_DIR
     return sorted(p for p in directory.glob("*.yaml") if p.name != "kustomization.yaml")
 
 
+def tuned_stage(stage: dict) -> dict:
+    """The stage with the rehearsal's delays; what it matches and what it writes are upstream's."""
+    delay, jitter = STAGE_DELAYS.get(stage["metadata"]["name"], OTHER_STAGE_DELAY)
+    spec = dict(stage["spec"])
+    timing = {k: v for k, v in (spec.get("delay") or {}).items() if k != "jitterDurationFrom"}
+    spec["delay"] = {**timing, "durationMilliseconds": delay, "jitterDurationMilliseconds": jitter}
+    return {**stage, "spec": spec}
+
+
+def stage_files(directory: Path) -> list[Path]:
+    """The upstream stages, tuned, written as JSON (valid YAML) into directory."""
+    import json
+
+    from ruamel.yaml import YAML
+
+    directory.mkdir(parents=True, exist_ok=True)
+    written = []
+    for source in upstream_stage_files():
+        stage = tuned_stage(YAML(typ="safe").load(source.read_text()))
+        target = directory / source.name
+        target.write_text(json.dumps(stage, indent=1))
+        written.append(target)
+    return written
+
+
 def start_kwok(session: Session, tools: Tools, kubeconfig: Path) -> Process:
-    stages = stage_files()
+    stages = stage_files(session.root / "kwok-stages")
+    if not stages:
+        # Without stages kwok would leave every pod Pending, and every drill would fail for nothing.
+        raise ComponentError("kwok", f"no pod stages in the module cache ({STAGE_DIR}); run `make rehearse-tools`")
     argv = [
         tools["kwok"], f"--kubeconfig={kubeconfig}",
-        f"--manage-nodes-with-annotation-selector={KWOK_ANNOTATION}=fake",
+        f"--manage-nodes-with-label-selector={KWOK_LABEL}={MANAGED}",
         f"--node-ip={LOOPBACK}", f"--server-address={LOOPBACK}:{session.ports.take()}",
         # Leases are what the node lifecycle controller watches; without this flag given, kwok falls
         # back to its deprecated status heartbeat and nodes turn NotReady after ~50 s.
-        "--node-lease-duration-seconds=40",
+        f"--node-lease-duration-seconds={LEASE_SECONDS}",
     ]
     argv += [f"--config={stage}" for stage in stages]
     return session.supervisor.start("kwok", argv)

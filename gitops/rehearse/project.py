@@ -21,7 +21,7 @@ from gitops.render.synth import load_environments
 __all__ = [
     "CLUSTERS", "PROJECT", "Cluster", "ConfigError", "DeclarationError", "Declared", "Environment", "ManifestError",
     "Resource", "capacity_report", "cpu_millis", "environments", "format_cpu", "format_memory", "load_manifests",
-    "memory_bytes", "read_declared",
+    "memory_bytes", "read_declared", "demands", "capacity_line", "pod_requests",
 ]
 
 
@@ -69,3 +69,22 @@ def read_declared(resources: list[Resource]) -> Declared:
 def capacity_report(resources: list[Resource], cluster: Cluster) -> capacity.Report:
     """What `main.py check` predicts when the largest node is lost."""
     return capacity.report(resources, cluster)
+
+
+def pod_requests(spec: dict) -> capacity.Requests:
+    """What the scheduler reserves for one pod, as `main.py check` counts it."""
+    return capacity.pod_requests(spec)
+
+
+def demands(resources: list[Resource]) -> list[capacity.Demand]:
+    """Each workload's requests as `main.py check` counts them (Traefik's from its HelmChartConfig)."""
+    return capacity.demands(resources)
+
+
+def capacity_line(resources: list[Resource], cluster: Cluster) -> tuple[capacity.Report, str]:
+    """check's capacity report and the line `main.py check` prints for it, word for word."""
+    from gitops.review.check.headroom import Headroom
+    from gitops.review.check.report import capacity_line as line
+
+    report = capacity.report(resources, cluster)
+    return report, line(Headroom(report, report.lost, None))

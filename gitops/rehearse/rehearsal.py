@@ -1,4 +1,10 @@
-"""One environment's rehearsal, start to end: cluster up, deliver, drill, tear down."""
+"""One environment's rehearsal, start to end: stage up, deliver, drill, tear down.
+
+Without --base: deliver the head, then converge, drain, rollout (forced restart), prune (a drill
+commit) and lose-node. With --base: deliver the base, roll to the head (the rollout drill), then
+converge (of the head), prune (what the change removed), drain and lose-node. The report lists
+the drills in one order either way.
+"""
 
 from __future__ import annotations
 
@@ -6,16 +12,18 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from gitops.rehearse import bootstrap, controlplane, crds, delivery, flux, nodes, project, repo, storage
-from gitops.rehearse.drills import converge, drain, rollout
-from gitops.rehearse.findings import EnvReport, Failure
-from gitops.rehearse.gitserver import GitServer
+from gitops.rehearse import bootstrap, cluster, project, repo, sops
+from gitops.rehearse import stage as stages
+from gitops.rehearse.argocd import ArgoStandIn
+from gitops.rehearse.drills import converge, drain, lose_node, prune, rollout
+from gitops.rehearse.findings import DrillResult, EnvReport, Failure
+from gitops.rehearse.fluxengine import FluxEngine
 from gitops.rehearse.kube import Kubectl
 from gitops.rehearse.procs import ComponentError
 from gitops.rehearse.session import Session
 from gitops.rehearse.tools import Tools
 
-NODES_READY_TIMEOUT = 60.0
+ORDER = ("converge", "drain", "rollout", "prune", "lose-node")
 
 
 @dataclass(frozen=True)
@@ -24,31 +32,21 @@ class Options:
     head: str
     base: str | None
     drills: tuple[str, ...]
-
-
-def _wait_nodes(api, names: list[str], session: Session) -> None:
-    deadline = time.monotonic() + NODES_READY_TIMEOUT
-    while set(names) - nodes.ready_nodes(api):
-        session.supervisor.check_alive()
-        if time.monotonic() > deadline:
-            missing = sorted(set(names) - nodes.ready_nodes(api))
-            raise ComponentError("kwok", f"nodes not Ready within {NODES_READY_TIMEOUT:.0f} s: {', '.join(missing)}",
-                                 session.supervisor.processes["kwok"].tail())
-        time.sleep(0.2)
-
-
-def _describe_nodes(cluster: project.Cluster) -> str:
-    sizes = sorted({(n.cpu_millis, n.memory_bytes) for n in cluster.nodes})
-    shown = ", ".join(f"{project.format_cpu(c)} CPU / {project.format_memory(m)}" for c, m in sizes)
-    return f"{len(cluster.nodes)} simulated node(s) ({shown}, {cluster.architecture or 'amd64'})"
+    age_key: Path | None = None
 
 
 def _dry_run(kubectl: Kubectl, checkout: Path, paths: list[str]) -> tuple[list[str], list[str]]:
-    """(warnings, rejections) for every object of the units: a server-side dry run of each path."""
+    """(warnings, rejections) for every object of the units: a server-side dry run of each path.
+    SOPS files are left out: the engine applies them decrypted, without their sops metadata."""
+    import json
+
     warnings, rejected = [], []
     for path in paths:
+        objects = [r.obj for r in project.load_manifests([checkout / path])
+                   if not (r.kind == "Secret" and "sops" in r.obj)]
         code, out, found = kubectl.run("apply", "--server-side", "--dry-run=server", "--force-conflicts",
-                                       "--field-manager=rehearsal-dry-run", "-R", "-f", str(checkout / path))
+                                       "--field-manager=rehearsal-dry-run", "-f", "-",
+                                       input="".join(json.dumps(o) + "\n" for o in objects).encode())
         if code != 0:
             errors = [line for line in out.splitlines() if line.strip() and "(server dry run)" not in line]
             rejected.append(f"{path}: " + " ".join(line.strip() for line in errors))
@@ -56,108 +54,118 @@ def _dry_run(kubectl: Kubectl, checkout: Path, paths: list[str]) -> tuple[list[s
     return warnings, rejected
 
 
+def _usable_base(served: Path, base: str, env: str, report: EnvReport) -> bool:
+    if repo.files(served, base, f"dist/{project.CLUSTERS}/{env}") and repo.files(served, base, f"dist/{env}"):
+        return True
+    report.notes.append(f"base {base[:12]} has no dist/{env}/ to converge: rehearsed the head alone")
+    return False
+
+
+def _engine(session: Session, tools: Tools, stage: stages.Stage, env: project.Environment, plan: sops.SopsPlan):
+    skip = plan.placeholders()
+    plans = [p for p in bootstrap.secret_plans(stage.declared, stage.resources) if (p.namespace, p.name) not in skip]
+    if env.engine == "flux":
+        engine = FluxEngine(session, tools, stage.plane, stage.kubectl, stage.served, env, plans, plan)
+    else:
+        engine = ArgoStandIn(session, stage.kubectl, stage.api, stage.served, env, plans)
+    engine.stalled = lambda: cluster.stuck(stage.api, stage.namespaces)
+    return engine
+
+
 def rehearse(env: project.Environment, tools: Tools, options: Options, report: EnvReport) -> None:
     """Fill report; raises ComponentError/RepoError when the rehearsal cannot run."""
     begin = time.monotonic()
     with Session() as session:
-        plane = controlplane.start(session, tools)
-        report.control_plane_seconds = plane.started_seconds
-        api = plane.api
-        kubectl = Kubectl(tools["kubectl"], plane.kubeconfig, session.supervisor)
-        served = repo.create_served(session.root, options.repo, [c for c in (options.head, options.base) if c])
-        plain = repo.checkout(served, options.head, session.root / "head")
-        resources = project.load_manifests([plain / "dist" / env.name])
-        declared = project.read_declared(resources)
-        if declared.cluster is None:
-            raise repo.RepoError(f"dist/{env.name}/ has no declarations ConfigMap with a node inventory")
-        report.nodes = _describe_nodes(declared.cluster)
-        nodes.start_kwok(session, tools, plane.kubeconfig)
-        names = nodes.create_nodes(api, declared.cluster)
-        api.create("/apis/storage.k8s.io/v1/storageclasses", storage.storage_class())
-        provisioner = storage.Provisioner(api)
-        provisioner.start()
-        session.on_close(provisioner.stop)
-        flux.install_crds(kubectl, api, crds.K3S)
-        _wait_nodes(api, names, session)
-        plans = bootstrap.secret_plans(declared, resources)
-        namespaces = sorted({r.namespace for r in resources if r.kind == "Deployment"})
-        if env.engine == "flux":
-            delivered = _deliver_flux(session, tools, plane, kubectl, served, env, options, plans)
+        stage = stages.build(session, tools, options, env)
+        report.control_plane_seconds = stage.plane.started_seconds
+        report.nodes = stages.describe_nodes(stage.declared.cluster)
+        plan = sops.plan(stage.resources, stage.plain, options.age_key)
+        engine = _engine(session, tools, stage, env, plan)
+        base = options.base if options.base and _usable_base(stage.served, options.base, env.name, report) else None
+        drills = report.drills  # filled as each drill finishes, so a run that stops keeps what it found
+        if base:
+            first = engine.deliver(base)
+            if first.problems:
+                report.notes.append(f"base {base[:12]} did not converge: " + "; ".join(w for _, w, _ in first.problems))
+            moved, delivered = rollout.run_move(stage.api, stage.namespaces, stage.nodes,
+                                                lambda: engine.sync(engine.serve(options.head)))
+            drills.append(moved)
+            delivered.substitutions = first.substitutions + [s for s in engine.substitutions
+                                                             if s not in first.substitutions]
         else:
-            from gitops.rehearse import argocd
-
-            delivered = argocd.deliver(kubectl, api, served, options.head, env, plans, session)
-            report.notes.append("Argo CD is not run: its Applications are applied to the real CRDs, and each "
-                                "unit's directory is applied server-side in sync-wave order (a stand-in)")
+            delivered = engine.deliver(options.head)
         report.delivery_seconds, report.units = delivered.seconds, delivered.units
         report.substitutions = delivered.substitutions
-        warnings, rejected = _dry_run(kubectl, delivered.checkout, delivered.paths)
-        expected = sorted(f"{r.namespace}/{r.name}" for r in resources if r.kind == "Deployment")
-        drill = converge.run(api, namespaces, names, delivered.warnings + warnings, expected)
-        for rejection in rejected:
-            drill.fail("(apply)", f"rejected by the API server (server-side dry run): {rejection}",
-                       "change the object so the API server accepts it")
-        for obj, what, events in delivered.problems:
-            drill.fail(obj, what, "read the controller's message and events", events)
-        report.drills.append(drill)
-        if "drain" in options.drills and not drill.findings:
-            report.drills.append(drain.run(api, kubectl, namespaces, names))
-        if "rollout" in options.drills and not drill.findings:
-            report.drills.append(rollout.run(api, kubectl, namespaces, names))
-        report.notes.append(_sops_note(resources))
-        if provisioner.errors:
-            report.notes.append("local-path stand-in: " + "; ".join(sorted(set(provisioner.errors))[:3]))
+        if env.engine != "flux":
+            report.notes.append(f"Argo CD is not run: its Applications are applied to the real CRDs, and each "
+                                f"unit's directory is applied server-side in sync-wave and kind order, pruned as its "
+                                f"options say (a stand-in)")
+        drills.insert(0, _converge(stage, delivered))
+        if not drills[0].findings:
+            drills += _disturb(stage, engine, options, env, delivered, base)
+        drills.sort(key=lambda d: ORDER.index(d.name))
+        _sops(stage, plan, report)
+        report.notes += [f"stand-in for what k3s's helm-controller would run: {s} (the chart values' requests)"
+                         for s in stage.stand_ins]
+        if getattr(engine, "kept", None):
+            report.notes.append("left by Prune=false: " + ", ".join(sorted(set(engine.kept))))
+        if stage.provisioner.errors:
+            report.notes.append("local-path stand-in: " + "; ".join(sorted(set(stage.provisioner.errors))[:3]))
     report.wall_seconds = time.monotonic() - begin
 
 
-def _sops_note(resources: list[project.Resource]) -> str:
-    sops = [r for r in resources if r.kind == "Secret" and "sops" in r.obj]
-    if not sops:
-        return "SOPS: no encrypted Secrets in this environment"
-    return f"SOPS: {len(sops)} encrypted Secret(s) not rehearsed (no age key given)"
+def _converge(stage: stages.Stage, delivered) -> DrillResult:
+    warnings, rejected = _dry_run(stage.kubectl, delivered.checkout, delivered.paths)
+    expected = sorted(f"{r.namespace}/{r.name}" for r in stage.resources if r.kind == "Deployment")
+    # When the delivery already failed, what is missing will not come: look, do not wait.
+    timeout = converge.AVAILABLE_TIMEOUT if not delivered.problems else 5.0
+    drill = converge.run(stage.api, stage.namespaces, stage.nodes, delivered.warnings + warnings, expected, timeout)
+    for rejection in rejected:
+        drill.fail("(apply)", f"rejected by the API server (server-side dry run): {rejection}",
+                   "change the object so the API server accepts it")
+    for obj, what, events in delivered.problems:
+        drill.fail(obj, what, "read the controller's message and events", events)
+    return drill
 
 
-def _deliver_flux(session, tools, plane, kubectl, served, env, options, plans) -> delivery.Delivered:
-    namespace = "flux-system"
-    server = GitServer(session.root, session.ports.take(), session.supervisor.pgid)
-    server.start()
-    session.on_close(server.stop)
-    head, sub, checkout, branch = delivery.serve_commit(
-        served, options.head, session.root / "checkouts", env.name, server.url(repo.REPOSITORY))
-    repo.point_branch(served, branch, head)
-    started = time.monotonic()
-    # README step 1, flux install: the flux-system namespace, the CRDs, the two controllers.
-    code, out, _ = kubectl.run("create", "namespace", namespace)
-    if code != 0:
-        raise ComponentError("bootstrap", f"kubectl create namespace {namespace}: {out}")
-    flux.install_crds(kubectl, plane.api, crds.FLUX)
-    flux.start_controllers(session, tools, str(plane.kubeconfig), namespace)
-    # Step 2: the auth Secret `flux create secret git` makes (keys username, password).
-    secret = env.repository_secret
-    if secret:
-        code, out, _ = kubectl.run("-n", namespace, "create", "secret", "generic", secret,
-                                   f"--from-literal=username={server.username}",
-                                   f"--from-literal=password={server.password}")
-        if code != 0:
-            raise ComponentError("bootstrap", f"creating the auth Secret {secret}: {out}")
-    # Step 3: the namespace and the declared Secrets; step 4: hand the cluster to git.
-    delivery.create_bootstrap_secrets(kubectl, plans)
-    warnings = delivery.apply_cluster_dir(kubectl, checkout, env.name)
-    state = delivery.wait_flux(plane.api, session, namespace, head, started)
-    result = delivery.Delivered(checkout=checkout, commit=head, seconds=time.monotonic() - started)
-    result.units = sorted(((u.name, u.ready_after) for u in state.units.values()),
-                          key=lambda u: (u[1] is None, u[1] or 0))
-    result.problems = delivery.unit_problems(plane.api, state, namespace)
-    result.warnings = warnings
-    result.paths = delivery.unit_paths(checkout, env.name)
-    result.substitutions = [
-        f"{sub.file}: {sub.field} {sub.old} -> {sub.new} (commit {head[:12]} on top of {options.head[:12]})",
-        f"Secret {namespace}/{secret}: username/password of the loopback git server" if secret else
-        "no repository Secret (config names none)",
-    ]
-    if not server.requests:
-        result.problems.append(("GitRepository", "source-controller never fetched from the loopback server", []))
-    return result
+def _disturb(stage: stages.Stage, engine, options: Options, env: project.Environment, delivered,
+             base: str | None) -> list[DrillResult]:
+    """The drills that disturb a converged cluster, each leaving it converged again."""
+    found = []
+    wanted = set(options.drills)
+    if "prune" in wanted:
+        found.append(_prune(stage, engine, env, delivered, base))
+    if "drain" in wanted:
+        found.append(drain.run(stage.api, stage.kubectl, stage.namespaces, stage.nodes))
+    if "rollout" in wanted and not base:
+        found.append(rollout.run(stage.api, stage.kubectl, stage.namespaces, stage.nodes))
+    if "lose-node" in wanted:
+        found.append(lose_node.run(stage.api, stage.namespaces, stage.declared.cluster, stage.resources))
+    return found
+
+
+def _prune(stage: stages.Stage, engine, env: project.Environment, delivered, base: str | None) -> DrillResult:
+    if base:
+        old = repo.checkout(stage.served, base, stage.served.parent / "checkouts" / f"prune-base-{base[:12]}")
+        dirs = [f"dist/{env.name}", f"dist/{project.CLUSTERS}/{env.name}"]
+        before = project.load_manifests([old / d for d in dirs])
+        after = project.load_manifests([stage.plain / d for d in dirs])
+        gone = prune.removed(env.engine, before, after, old, stage.plain)
+        if gone:
+            return prune.run_removed(stage.api, gone)
+    items = prune.drill_targets(env.engine, stage.resources, stage.plain)
+    return prune.run_drill_commit(stage.api, engine, delivered.commit, items)
+
+
+def _sops(stage: stages.Stage, plan: sops.SopsPlan, report: EnvReport) -> None:
+    facts: list[str] = []
+    if plan.rehearsed:
+        problems, facts = sops.verify(stage.api, plan)
+        converged = next((d for d in report.drills if d.name == "converge"), None)
+        for problem in problems:
+            if converged is not None:
+                converged.fail(problem.split(":")[0], problem, "read kustomize-controller's decryption error")
+    report.notes.append(sops.note(plan, facts))
 
 
 def failure_of(err: Exception) -> Failure:

@@ -20,7 +20,8 @@ def headline(report: EnvReport) -> str:
     parts = []
     if report.delivery_seconds is not None:
         ready = all(t is not None for _, t in report.units)
-        parts.append(f"{ENGINES.get(report.engine, report.engine)} {'Ready' if ready else 'not Ready'} "
+        at = " at the head" if report.base else ""  # with --base, delivery is the move from the base
+        parts.append(f"{ENGINES.get(report.engine, report.engine)} {'Ready' if ready else 'not Ready'}{at} "
                      f"in {_s(report.delivery_seconds)}")
     parts += [d.summary for d in report.drills if d.summary]
     what = ", ".join(parts) if parts else "nothing rehearsed"

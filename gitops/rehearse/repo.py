@@ -15,14 +15,16 @@ from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path
 
+from gitops.errors import InputError
+
 REPOSITORY = "honeydue-gitops.git"
 AUTHOR = {"GIT_AUTHOR_NAME": "rehearsal", "GIT_AUTHOR_EMAIL": "rehearsal@localhost",
           "GIT_COMMITTER_NAME": "rehearsal", "GIT_COMMITTER_EMAIL": "rehearsal@localhost",
           "GIT_AUTHOR_DATE": "2000-01-01T00:00:00Z", "GIT_COMMITTER_DATE": "2000-01-01T00:00:00Z"}
 
 
-class RepoError(Exception):
-    pass
+class RepoError(InputError):
+    """A revision or a tree the rehearsal cannot use (exit 2)."""
 
 
 @dataclass(frozen=True)
@@ -56,19 +58,43 @@ def create_served(root: Path, project_root: Path, commits: list[str]) -> Path:
     return served
 
 
-def substitute(served: Path, commit: str, path: str, old_url: str, new_url: str) -> tuple[str, Substitution]:
-    """A commit on top of commit whose only change is spec.url in path; returns its id."""
+def commit_change(served: Path, parent: str, message: str, replace: dict[str, str] | None = None,
+                  remove: list[str] | None = None) -> str:
+    """A commit on top of parent that replaces and removes exactly the given files; returns its id."""
+    index = {"GIT_INDEX_FILE": str(served / "rehearsal-index")}
+    git(served, "read-tree", parent, env=index)
+    for path, text in sorted((replace or {}).items()):
+        blob = git(served, "hash-object", "-w", "--stdin", input=text.encode()).strip()
+        git(served, "update-index", "--cacheinfo", f"100644,{blob},{path}", env=index)
+    if remove:
+        # --index-info with mode 0 removes an entry; --force-remove needs a work tree, a bare repository has none.
+        zero = "0" * 40
+        git(served, "update-index", "--index-info", env=index,
+            input="".join(f"0 {zero}\t{path}\n" for path in sorted(remove)).encode())
+    tree = git(served, "write-tree", env=index).strip()
+    return git(served, "commit-tree", tree, "-p", parent, "-m", message, env=AUTHOR).strip()
+
+
+def commit_tree_of(served: Path, tree_of: str, parent: str, message: str) -> str:
+    """A commit on top of parent whose tree is tree_of's: how a revert of everything since tree_of looks."""
+    return git(served, "commit-tree", f"{tree_of}^{{tree}}", "-p", parent, "-m", message, env=AUTHOR).strip()
+
+
+def files(served: Path, commit: str, under: str) -> list[str]:
+    """Repository-relative paths of the files under a directory at commit."""
+    return [line for line in git(served, "ls-tree", "-r", "--name-only", commit, "--", under).splitlines() if line]
+
+
+def substitute(served: Path, commit: str, path: str, old_url: str, new_url: str,
+               remove: list[str] | None = None) -> tuple[str, Substitution]:
+    """A commit on top of commit whose only change is spec.url in path (and the files in remove)."""
     text = git(served, "show", f"{commit}:{path}")
     old_line, new_line = f"  url: {old_url}\n", f"  url: {new_url}\n"
     if text.count(old_line) != 1:
         raise RepoError(f"{path} at {commit[:10]}: expected one line '{old_line.strip()}'")
-    blob = git(served, "hash-object", "-w", "--stdin", input=text.replace(old_line, new_line).encode()).strip()
-    index = {"GIT_INDEX_FILE": str(served / "rehearsal-index")}
-    git(served, "read-tree", commit, env=index)
-    git(served, "update-index", "--cacheinfo", f"100644,{blob},{path}", env=index)
-    tree = git(served, "write-tree", env=index).strip()
     message = f"rehearsal: serve from loopback\n\n{path}: spec.url {old_url} -> {new_url}\n"
-    head = git(served, "commit-tree", tree, "-p", commit, "-m", message, env=AUTHOR).strip()
+    message += "".join(f"{removed}: removed\n" for removed in sorted(remove or []))
+    head = commit_change(served, commit, message, replace={path: text.replace(old_line, new_line)}, remove=remove)
     return head, Substitution(path, "spec.url", old_url, new_url)
 
 

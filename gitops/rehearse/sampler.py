@@ -36,11 +36,6 @@ class Track:
             self.zero_since = None
 
 
-def _matches(pod: dict, selector: dict) -> bool:
-    labels = pod["metadata"].get("labels") or {}
-    return all(labels.get(k) == v for k, v in selector.items())
-
-
 class Sampler:
     def __init__(self, api: Api, namespaces: list[str], period: float = 0.25) -> None:
         self.api, self.namespaces, self.period = api, namespaces, period
@@ -54,8 +49,7 @@ class Sampler:
             pods = self.api.items(cluster.PODS.format(ns=ns))
             for deployment in self.api.items(cluster.DEPLOYMENTS.format(ns=ns)):
                 key = f"{ns}/{deployment['metadata']['name']}"
-                selector = (deployment["spec"].get("selector") or {}).get("matchLabels") or {}
-                mine = [p for p in pods if _matches(p, selector)]
+                mine = [p for p in pods if cluster.selects(deployment, p)]
                 track = self.tracks.setdefault(key, Track(key, deployment["spec"].get("replicas", 1)))
                 track.observe(sum(cluster.pod_ready(p) for p in mine), sum(cluster.alive(p) for p in mine),
                               {p["spec"].get("nodeName") for p in mine if p["spec"].get("nodeName")}, now)

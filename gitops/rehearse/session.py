@@ -1,8 +1,10 @@
 """One rehearsal's lifetime: a temporary directory, ports, processes, and their guaranteed end.
 
-Cleanup runs on normal exit, on any exception, on Ctrl-C and on SIGTERM (the handler turns the
-signal into an exception so that the same finally block runs), and from atexit should the
-interpreter exit some other way. The watchdog that leads the process group covers a SIGKILL.
+Cleanup runs on normal exit, on any exception, on Ctrl-C (KeyboardInterrupt) and on SIGTERM (the
+handler raises Interrupted, a KeyboardInterrupt, so that the same finally block runs and main.py
+reports it as the interruption it is), and from atexit should the interpreter exit some other way.
+A second Ctrl-C while cleaning up is ignored: cleanup always finishes. The watchdog that leads the
+process group covers a SIGKILL.
 """
 
 from __future__ import annotations
@@ -18,7 +20,9 @@ from gitops.rehearse.ports import Ports
 from gitops.rehearse.procs import Supervisor
 
 
-class Interrupted(Exception):
+class Interrupted(KeyboardInterrupt):
+    """SIGTERM, handled like Ctrl-C."""
+
     def __init__(self, signum: int) -> None:
         super().__init__(f"interrupted by {signal.Signals(signum).name}")
         self.signum = signum
@@ -40,11 +44,10 @@ class Session:
         self._cleanups.append(cleanup)
 
     def __enter__(self) -> Session:
-        for signum in (signal.SIGINT, signal.SIGTERM):
-            try:
-                self._previous[signum] = signal.signal(signum, _raise_interrupted)
-            except ValueError:  # not the main thread: the caller owns signal handling
-                pass
+        try:
+            self._previous[signal.SIGTERM] = signal.signal(signal.SIGTERM, _raise_interrupted)
+        except ValueError:  # not the main thread: the caller owns signal handling
+            pass
         atexit.register(self.close)
         return self
 
@@ -55,6 +58,7 @@ class Session:
         if self.closed:
             return
         self.closed = True
+        ignored = _ignore_signals()
         try:
             for cleanup in reversed(self._cleanups):
                 try:
@@ -64,9 +68,20 @@ class Session:
             self.supervisor.stop()
         finally:
             shutil.rmtree(self.root, ignore_errors=True)
-            for signum, previous in self._previous.items():
+            for signum, previous in {**ignored, **self._previous}.items():
                 signal.signal(signum, previous)
             atexit.unregister(self.close)
+
+
+def _ignore_signals() -> dict[int, object]:
+    """Ignore Ctrl-C and SIGTERM while cleaning up; returns the handlers to put back."""
+    previous = {}
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        try:
+            previous[signum] = signal.signal(signum, signal.SIG_IGN)
+        except ValueError:  # not the main thread
+            pass
+    return previous
 
 
 def _raise_interrupted(signum: int, _frame: object) -> None:

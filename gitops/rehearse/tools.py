@@ -12,6 +12,8 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
+from gitops.errors import InputError
+
 # binary -> the directory prefix its build lands in
 BINARIES = {
     "etcd": "etcd", "kube-apiserver": "kubernetes", "kube-controller-manager": "kubernetes",
@@ -24,8 +26,8 @@ VERSION_ARGS = {
 }
 
 
-class ToolsMissing(Exception):
-    pass
+class ToolsMissing(InputError):
+    """The binaries are not built: bad input to the command, exit 2, naming what to run."""
 
 
 @dataclass(frozen=True)

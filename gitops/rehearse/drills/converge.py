@@ -13,13 +13,31 @@ AVAILABLE_TIMEOUT = 300.0
 
 
 def wait_available(api: Api, namespaces: list[str], timeout: float) -> list[dict]:
-    """Poll until every Deployment in namespaces is Available; returns the last listing."""
+    """Poll until every Deployment in namespaces is Available, the timeout passes, or a pod stays
+    unschedulable (cluster.stuck: waiting longer would change nothing); returns the last listing."""
     deadline = time.monotonic() + timeout
     while True:
         deployments = [d for ns in namespaces for d in api.items(cluster.DEPLOYMENTS.format(ns=ns))]
         if deployments and all(cluster.available(d) for d in deployments) or time.monotonic() > deadline:
             return deployments
+        if cluster.stuck(api, namespaces):
+            return deployments
         time.sleep(0.5)
+
+
+def reference_problems(api: Api, namespaces: list[str]) -> dict[str, dict[str, list[str]]]:
+    """Owner ("Deployment ns/name", or the pod) -> problem -> pod names, for every pod in namespaces."""
+    found: dict[str, dict[str, list[str]]] = {}
+    for ns in namespaces:
+        existing = existing_refs(api, ns)
+        deployments = api.items(cluster.DEPLOYMENTS.format(ns=ns))
+        for pod in api.items(cluster.PODS.format(ns=ns)):
+            name = pod["metadata"]["name"]
+            owner = next((f"Deployment {ns}/{d['metadata']['name']}" for d in deployments
+                          if cluster.selects(d, pod)), f"Pod {ns}/{name}")
+            for problem in bootstrap.pod_reference_problems(pod, existing):
+                found.setdefault(owner, {}).setdefault(problem, []).append(name)
+    return found
 
 
 def existing_refs(api: Api, namespace: str) -> dict[tuple[str, str], set[str]]:
@@ -67,16 +85,11 @@ def run(api: Api, namespaces: list[str], nodes: list[str], warnings: list[str], 
             ready += 1
         else:
             status = deployment.get("status") or {}
-            result.fail(ref, f"not Available after {timeout:.0f} s: {status.get('readyReplicas', 0)}/"
+            waited = "not Available" if cluster.stuck(api, namespaces) else f"not Available after {timeout:.0f} s"
+            result.fail(ref, f"{waited}: {status.get('readyReplicas', 0)}/"
                              f"{deployment['spec'].get('replicas', 1)} ready",
                         "read the events: the pods were not created, scheduled or started",
                         cluster.workload_events(api, deployment))
-        existing = existing_refs(api, meta["namespace"])
-        for pod in pods[:1]:
-            for problem in bootstrap.pod_reference_problems(pod, existing):
-                result.fail(ref, f"pod {pod['metadata']['name']}: {problem}; a kubelet would not start it",
-                            "declare the Secret and key under secrets: in config (the bootstrap creates "
-                            "what is declared), or fix the reference")
         template = deployment["spec"]["template"]["spec"]
         pinned = cluster.required_hostname(template)
         for claim in cluster.claims(template):
@@ -102,6 +115,11 @@ def run(api: Api, namespaces: list[str], nodes: list[str], warnings: list[str], 
         if problem:
             result.fail(ref, problem, "check topologySpreadConstraints and node capacity",
                         cluster.workload_events(api, deployment))
+    for owner, problems in sorted(reference_problems(api, namespaces).items()):
+        for problem, pods in sorted(problems.items()):
+            result.fail(owner, f"{_pods(sorted(pods))}: {problem}; a kubelet would not start it",
+                        "declare the Secret and key under secrets: in config (the bootstrap creates "
+                        "what is declared), or fix the reference")
     present = {f"{d['metadata']['namespace']}/{d['metadata']['name']}" for d in deployments}
     for missing in sorted(set(expected) - present):
         result.fail(f"Deployment {missing}", "never created in the cluster",
@@ -109,3 +127,8 @@ def run(api: Api, namespaces: list[str], nodes: list[str], warnings: list[str], 
     result.seconds = time.monotonic() - started
     result.summary = f"{ready}/{len(set(expected) | present)} Deployments Available"
     return result
+
+
+def _pods(names: list[str]) -> str:
+    """How many pods: their names are random, and a report line must read the same on every run."""
+    return f"{len(names)} pod{'' if len(names) == 1 else 's'}"

@@ -43,6 +43,8 @@ def run(api: Api, kubectl: Kubectl, namespaces: list[str], nodes: list[str],
     started = time.monotonic()
     pinned = _pinned(api, namespaces)
     overall: dict[str, int] = {}
+    replicas: dict[str, int] = {}
+    incomplete: list[str] = []
     for node in nodes:
         begin = time.monotonic()
         with Sampler(api, namespaces) as sampler:
@@ -52,6 +54,7 @@ def run(api: Api, kubectl: Kubectl, namespaces: list[str], nodes: list[str],
             kubectl.run("uncordon", node)
             settled = wait_available(api, namespaces, 300)
         if code != 0:
+            incomplete.append(node)
             tail = " ".join(out.splitlines()[-2:])
             result.fail(f"Node {node}", f"kubectl drain did not complete within {timeout} s: {tail}",
                         "a PodDisruptionBudget allows no eviction: maxUnavailable: 1, or minAvailable below "
@@ -61,6 +64,7 @@ def run(api: Api, kubectl: Kubectl, namespaces: list[str], nodes: list[str],
         for track in sorted(sampler.tracks.values(), key=lambda t: t.name):
             ready = track.min_ready or 0
             overall[track.name] = min(overall.get(track.name, ready), ready)
+            replicas[track.name] = track.replicas
             if ready > 0:
                 continue
             if track.replicas > 1:
@@ -75,6 +79,8 @@ def run(api: Api, kubectl: Kubectl, namespaces: list[str], nodes: list[str],
             result.fail(f"Node {node}", f"after the uncordon, not Available again: {', '.join(unsettled)}",
                         "read the Deployments' events")
     result.seconds = time.monotonic() - started
-    shown = ", ".join(f"{name.split('/')[-1]} >= {ready}" for name, ready in sorted(overall.items()))
-    result.summary = f"drained every node ({len(nodes)}), min ready: {shown}"
+    shown = ", ".join(f"{name.split('/')[-1]} {ready}/{replicas[name]}" for name, ready in sorted(overall.items()))
+    result.fact(f"fewest ready while draining: {shown}")
+    done = len(nodes) - len(incomplete)
+    result.summary = "drained every node" if not incomplete else f"drained {done}/{len(nodes)} nodes"
     return result

@@ -1,19 +1,23 @@
-"""Drill 3 (forced restart form): roll every Deployment and watch it.
+"""Drill 3: roll every Deployment and watch it.
 
-Per Deployment: the minimum ready replicas during the rollout; for singletons (1 replica,
-Recreate) the maximum pods alive at once, which must never exceed 1; and, once settled, the
-topology spread the template promises.
+With --base, the rollout is the change itself: the base commit is converged, git moves to the
+head and Flux applies it (the Argo CD stand-in syncs it). Without, every Deployment is restarted
+(`kubectl rollout restart`, a new pod template as any change of it would make). Per Deployment:
+the minimum ready replicas during the rollout; for singletons (1 replica, Recreate) the maximum
+pods alive at once, which must never exceed 1; once settled, the topology spread the template
+promises. A multi-replica Deployment at 0 ready fails; new Deployments have nothing to keep up.
 """
 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 
 from gitops.rehearse import cluster
 from gitops.rehearse.drills.converge import spread_problem, wait_available
 from gitops.rehearse.findings import DrillResult
 from gitops.rehearse.kube import Api, Kubectl
-from gitops.rehearse.sampler import Sampler
+from gitops.rehearse.sampler import Sampler, Track
 
 NAME = "rollout"
 ROLLOUT_TIMEOUT = 300
@@ -24,7 +28,46 @@ def is_singleton(deployment: dict) -> bool:
     return spec.get("replicas", 1) == 1 and (spec.get("strategy") or {}).get("type") == "Recreate"
 
 
+def judge(result: DrillResult, deployment: dict, track: Track | None) -> str | None:
+    """Fail a broken promise; returns what the summary says about this Deployment."""
+    meta = deployment["metadata"]
+    key = f"{meta['namespace']}/{meta['name']}"
+    if track is None:
+        return None
+    replicas = deployment["spec"].get("replicas", 1)
+    if is_singleton(deployment):
+        if track.max_alive > 1:
+            result.fail(f"Deployment {key}", f"singleton ran {track.max_alive} pods at once during the rollout",
+                        "strategy.type: Recreate, so the old pod is gone before the new one starts")
+        return f"{meta['name']}: {'never 2 at once' if track.max_alive <= 1 else f'{track.max_alive} at once'}"
+    if replicas > 1 and not track.min_ready:
+        result.fail(f"Deployment {key}", f"all {replicas} replicas down during the rollout",
+                    "a RollingUpdate with maxUnavailable below the replicas")
+    return f"{meta['name']}: never below {track.min_ready or 0} ready"
+
+
+def _settle(result: DrillResult, api: Api, namespaces: list[str], nodes: list[str], sampler: Sampler,
+            skip: set[str]) -> list[str]:
+    shown = []
+    for deployment in wait_available(api, namespaces, ROLLOUT_TIMEOUT):
+        meta = deployment["metadata"]
+        key = f"{meta['namespace']}/{meta['name']}"
+        if key not in skip:
+            said = judge(result, deployment, sampler.tracks.get(key))
+            shown += [said] if said else []
+        problem = spread_problem(deployment, cluster.pods_of(api, deployment), len(nodes))
+        if problem:
+            result.fail(f"Deployment {key}", f"after the rollout: {problem}",
+                        "topology spread is applied only when pods are scheduled; check maxSurge and capacity",
+                        cluster.workload_events(api, deployment))
+        elif not cluster.available(deployment):
+            result.fail(f"Deployment {key}", "not Available once the rollout settled",
+                        "read the events", cluster.workload_events(api, deployment))
+    return sorted(shown)
+
+
 def run(api: Api, kubectl: Kubectl, namespaces: list[str], nodes: list[str]) -> DrillResult:
+    """The forced restart of every Deployment."""
     result = DrillResult(NAME)
     started = time.monotonic()
     deployments = [d for ns in namespaces for d in api.items(cluster.DEPLOYMENTS.format(ns=ns))]
@@ -41,30 +84,32 @@ def run(api: Api, kubectl: Kubectl, namespaces: list[str], nodes: list[str]) -> 
                 result.fail(f"Deployment {meta['namespace']}/{meta['name']}",
                             f"rollout did not finish within {ROLLOUT_TIMEOUT} s: {out.splitlines()[-1:]}",
                             "read the events", cluster.workload_events(api, deployment))
-        settled = wait_available(api, namespaces, ROLLOUT_TIMEOUT)
-    shown = []
-    for deployment in settled:
-        meta = deployment["metadata"]
-        key = f"{meta['namespace']}/{meta['name']}"
-        track = sampler.tracks.get(key)
-        if track is None:
-            continue
-        replicas = deployment["spec"].get("replicas", 1)
-        if is_singleton(deployment):
-            shown.append(f"{meta['name']} max {track.max_alive} alive")
-            if track.max_alive > 1:
-                result.fail(f"Deployment {key}", f"singleton ran {track.max_alive} pods at once during the rollout",
-                            "strategy.type: Recreate, so the old pod is gone before the new one starts")
-        else:
-            shown.append(f"{meta['name']} >= {track.min_ready or 0} ready")
-            if replicas > 1 and not track.min_ready:
-                result.fail(f"Deployment {key}", f"all {replicas} replicas down during the rollout",
-                            "a RollingUpdate with maxUnavailable below the replicas")
-        problem = spread_problem(deployment, cluster.pods_of(api, deployment), len(nodes))
-        if problem:
-            result.fail(f"Deployment {key}", f"after the rollout: {problem}",
-                        "topology spread is applied only when pods are scheduled; check maxSurge and capacity",
-                        cluster.workload_events(api, deployment))
+        shown = _settle(result, api, namespaces, nodes, sampler, set())
     result.seconds = time.monotonic() - started
-    result.summary = "restarted every Deployment: " + ", ".join(sorted(shown))
+    result.summary = "rolled every Deployment: " + ", ".join(shown)
     return result
+
+
+def generations(api: Api, namespaces: list[str]) -> dict[str, int]:
+    return {f"{ns}/{d['metadata']['name']}": d["metadata"].get("generation", 0)
+            for ns in namespaces for d in api.items(cluster.DEPLOYMENTS.format(ns=ns))}
+
+
+def run_move(api: Api, namespaces: list[str], nodes: list[str], move: Callable[[], object]) -> tuple[DrillResult, object]:
+    """The base-to-head rollout: move() has the engine apply the head; returns (drill, move's result)."""
+    result = DrillResult(NAME)
+    started = time.monotonic()
+    before = generations(api, namespaces)
+    with Sampler(api, namespaces) as sampler:
+        moved = move()
+        after = generations(api, namespaces)
+        new = set(after) - set(before)
+        unchanged = {k for k, g in after.items() if k in before and g == before[k]}
+        shown = _settle(result, api, namespaces, nodes, sampler, new | unchanged)
+    result.seconds = time.monotonic() - started
+    parts = [f"rolled {', '.join(shown)}" if shown else "no Deployment changed"]
+    parts += [f"new: {', '.join(sorted(k.split('/')[-1] for k in new))}"] if new else []
+    result.summary = "; ".join(parts)
+    for key in sorted(set(before) - set(after)):
+        result.fact(f"Deployment {key} removed by the change")
+    return result, moved

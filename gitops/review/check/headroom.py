@@ -48,15 +48,9 @@ def headroom(ctx: Context) -> Headroom:
     cluster = ctx.declared.cluster
     if cluster is None or not cluster.nodes:
         return Headroom(None, None, None, "no node inventory (no declarations ConfigMap with cluster.json in the set)")
-    lost = None
-    if len(cluster.nodes) > 1:
-        # The node capacity.report drops: the largest, the worst single loss.
-        lost = max(
-            cluster.nodes,
-            key=lambda n: (n.cpu_millis - cluster.reserved_cpu_millis, n.memory_bytes - cluster.reserved_memory_bytes),
-        ).name
     source = next((s for s in ctx.declared.sources if mapping(s.obj.get("data")).get(CLUSTER_KEY)), None)
-    return Headroom(capacity.report(ctx.resources, cluster), lost, source)
+    report = capacity.report(ctx.resources, cluster)
+    return Headroom(report, report.lost, source)
 
 
 def _shortfall(report: capacity.Report) -> str:
@@ -90,7 +84,17 @@ def capacity_rule(ctx: Context) -> Iterator[Issue]:
     report = view.report
     if report is None:
         return
-    if not report.fits and view.source is not None:
+    if view.source is not None and report.totals_fit:
+        # Short in total says it all; node by node is the news when the totals fit.
+        for where, found in (("with every node up", report.placement), (view.after_loss, report.shortfalls)):
+            for shortfall in found:
+                yield Issue(
+                    view.source,
+                    "data.cluster.json",
+                    f"requests do not fit node by node {where}: {shortfall.message}",
+                    "lower the requests of what must run there, or add a node to cluster.nodes",
+                )
+    if not report.totals_fit and view.source is not None:
         yield Issue(
             view.source,
             "data.cluster.json",

@@ -1,0 +1,157 @@
+"""Drill 4, prune: what git no longer holds is deleted, except what is protected from pruning.
+
+With --base, the objects the change removes must be gone once the head is applied, and the
+prune-protected ones among them (the namespace, PVCs: their data) must still be there. When the
+change removes nothing (or without --base), the drill makes its own commit on the served branch:
+it removes the files of the namespace, of every PVC, and of one unprotected object of the same
+unit, lets the engine apply it, checks that the protected objects survive and the other one is
+gone, then commits the tree back (what a revert does) and checks that the object returns.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from urllib.parse import quote
+
+from gitops.rehearse import argosync
+from gitops.rehearse.findings import DrillResult
+from gitops.rehearse.kube import Api
+
+NAME = "prune"
+# What each engine reads as "never prune this" (Flux: kustomize-controller's prune annotation;
+# Argo CD: the Prune=false sync option). The project sets both on the namespace and PVCs.
+FLUX_PRUNE = "kustomize.toolkit.fluxcd.io/prune"
+# Kinds whose absence stops no pod from running, so that the drill disturbs nothing it does not check.
+HARMLESS = ("NetworkPolicy", "PodDisruptionBudget", "Ingress")
+GONE_TIMEOUT = 60.0
+
+
+@dataclass(frozen=True)
+class Target:
+    kind: str
+    api_version: str
+    namespace: str
+    name: str
+    path: str  # repository-relative file
+    protected: bool
+
+    @property
+    def ref(self) -> str:
+        return f"{self.kind} {self.namespace + '/' if self.namespace else ''}{self.name}"
+
+
+def protected(engine: str, obj: dict) -> bool:
+    annotations = (obj.get("metadata") or {}).get("annotations") or {}
+    if engine == "flux":
+        return annotations.get(FLUX_PRUNE) == "disabled"
+    return "Prune=false" in argosync.options(obj)
+
+
+def target(engine: str, resource, checkout) -> Target:
+    obj = resource.obj
+    return Target(resource.kind, obj.get("apiVersion", ""), resource.namespace or "", resource.name,
+                  str(resource.path.relative_to(checkout)), protected(engine, obj))
+
+
+def removed(engine: str, before: list, after: list, before_checkout, after_checkout) -> list[Target]:
+    """Objects in before that after no longer holds."""
+    kept = {(r.kind, r.namespace, r.name) for r in after}
+    return sorted((target(engine, r, before_checkout) for r in before if (r.kind, r.namespace, r.name) not in kept),
+                  key=lambda t: t.path)
+
+
+def drill_targets(engine: str, resources: list, checkout) -> list[Target]:
+    """The namespace and PVC files (protected) and one harmless unprotected object of their unit."""
+    chosen = [target(engine, r, checkout) for r in resources
+              if r.kind in ("Namespace", "PersistentVolumeClaim") and protected(engine, r.obj)]
+    units = {t.path.rsplit("/", 1)[0] for t in chosen}
+    for kind in HARMLESS:
+        spare = sorted((target(engine, r, checkout) for r in resources if r.kind == kind
+                        and not protected(engine, r.obj) and str(r.path.relative_to(checkout)).rsplit("/", 1)[0]
+                        in units), key=lambda t: t.path)
+        if spare:
+            return sorted(chosen, key=lambda t: t.path) + spare[:1]
+    return sorted(chosen, key=lambda t: t.path)
+
+
+def _path(item: Target) -> str:
+    group, _, version = item.api_version.rpartition("/")
+    plural = {"NetworkPolicy": "networkpolicies", "PodDisruptionBudget": "poddisruptionbudgets",
+              "Ingress": "ingresses", "Namespace": "namespaces",
+              "PersistentVolumeClaim": "persistentvolumeclaims"}.get(item.kind, item.kind.lower() + "s")
+    base = f"/apis/{group}/{version}" if group else f"/api/{version}"
+    scope = f"/namespaces/{quote(item.namespace)}" if item.namespace and item.kind != "Namespace" else ""
+    return f"{base}{scope}/{plural}/{quote(item.name)}"
+
+
+def state(api: Api, item: Target) -> str:
+    """'present', 'terminating' or 'gone'."""
+    live = api.find(_path(item))
+    if live is None:
+        return "gone"
+    return "terminating" if live["metadata"].get("deletionTimestamp") else "present"
+
+
+def judge(result: DrillResult, api: Api, items: list[Target], why: str, timeout: float = GONE_TIMEOUT) -> None:
+    """After the engine applied a commit without items: protected ones present, the rest gone."""
+    deadline = time.monotonic() + timeout
+    for item in items:
+        now = state(api, item)
+        while not item.protected and now == "present" and time.monotonic() < deadline:
+            time.sleep(0.5)
+            now = state(api, item)
+        if item.protected and now != "present":
+            result.fail(item.ref, f"{now} after {why}, though it is protected from pruning",
+                        "keep the prune-protection annotation on it (charts set it on namespaces and PVCs)")
+        elif item.protected:
+            result.fact(f"{item.ref} kept after {why} (protected from pruning)")
+        elif now == "present":
+            result.fail(item.ref, f"still present {timeout:.0f} s after {why}",
+                        "the engine must prune what git no longer holds: prune: true on the unit")
+        else:
+            result.fact(f"{item.ref} pruned after {why}")
+
+
+def summary(items: list[Target]) -> str:
+    pruned = [i for i in items if not i.protected]
+    kept = [i.kind for i in items if i.protected]
+    parts = [f"pruned {len(pruned)} removed object{'' if len(pruned) == 1 else 's'}"]
+    if kept:
+        parts.append("kept " + " and ".join(sorted(set(kept), key=kept.index)))
+    return ", ".join(parts)
+
+
+def _delivery_problems(result: DrillResult, delivered) -> None:
+    for obj, what, events in delivered.problems:
+        result.fail(obj, what, "read the controller's message and events", events)
+
+
+def run_removed(api: Api, items: list[Target]) -> DrillResult:
+    """--base: the head is applied; judge what the change removed."""
+    result = DrillResult(NAME)
+    started = time.monotonic()
+    judge(result, api, items, "the change removed it")
+    result.seconds = time.monotonic() - started
+    result.summary = summary(items)
+    return result
+
+
+def run_drill_commit(api: Api, engine, served: str, items: list[Target]) -> DrillResult:
+    """Remove the items' files in a commit on top of served, apply, judge, commit the tree back, apply."""
+    result = DrillResult(NAME)
+    started = time.monotonic()
+    files = "".join(f"{item.path}: removed\n" for item in items)
+    commit = engine.derive(served, [item.path for item in items], f"rehearsal: prune drill\n\n{files}")
+    _delivery_problems(result, engine.sync(commit))
+    judge(result, api, items, "a commit removed its file")
+    back = engine.restore(served, commit, "rehearsal: restore what the prune drill removed\n")
+    _delivery_problems(result, engine.sync(back))
+    for item in items:
+        if not item.protected and state(api, item) != "present":
+            result.fail(item.ref, "not recreated once its file was back", "read the engine's events")
+    result.seconds = time.monotonic() - started
+    result.summary = summary(items) + " (drill commit, then restored)"
+    result.fact(f"drill commit {commit[:12]} removed {', '.join(i.path for i in items)}; "
+                f"commit {back[:12]} put them back")
+    return result

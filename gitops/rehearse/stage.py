@@ -1,0 +1,108 @@
+"""The stage every rehearsal runs on: the control plane, the environment's nodes, storage, k3s's CRDs.
+
+Built from the commit under test's own dist/ (its declarations ConfigMap holds the node
+inventory), before any engine delivers anything. Traefik, which k3s's helm-controller would
+install from its HelmChartConfig, is stood in for by a DaemonSet with the chart values' requests,
+so that the scheduler reserves on every node what `main.py check` counts (its host ports are
+`main.py check`'s hostports rule; the stand-in claims none).
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from gitops.rehearse import controlplane, crds, flux, nodes, project, repo, storage
+from gitops.rehearse.controlplane import ControlPlane
+from gitops.rehearse.kube import Api, Kubectl
+from gitops.rehearse.procs import ComponentError
+from gitops.rehearse.session import Session
+from gitops.rehearse.tools import Tools
+
+NODES_READY_TIMEOUT = 60.0
+STAND_IN_IMAGE = "registry.k8s.io/pause:3.10"  # never pulled: kwok runs no containers
+
+
+@dataclass
+class Stage:
+    plane: ControlPlane
+    api: Api
+    kubectl: Kubectl
+    served: Path  # the bare repository the rehearsal serves and commits to
+    plain: Path  # the commit under test's dist/, as committed
+    resources: list[project.Resource]  # dist/<env>/ of the commit under test
+    cluster_resources: list[project.Resource]  # dist/clusters/<env>/
+    declared: project.Declared
+    nodes: list[str]
+    provisioner: storage.Provisioner
+    stand_ins: list[str]
+
+    @property
+    def namespaces(self) -> list[str]:
+        return sorted({r.namespace for r in self.resources if r.kind == "Deployment"})
+
+
+def _wait_nodes(api: Api, names: list[str], session: Session) -> None:
+    deadline = time.monotonic() + NODES_READY_TIMEOUT
+    while set(names) - nodes.ready_nodes(api):
+        session.supervisor.check_alive()
+        if time.monotonic() > deadline:
+            missing = sorted(set(names) - nodes.ready_nodes(api))
+            raise ComponentError("kwok", f"nodes not Ready within {NODES_READY_TIMEOUT:.0f} s: {', '.join(missing)}",
+                                 session.supervisor.processes["kwok"].tail())
+        time.sleep(0.2)
+
+
+def describe_nodes(cluster: project.Cluster) -> str:
+    """'3 simulated 4 CPU / 8Gi nodes': the count and sizes config gives, nothing else."""
+    sizes = sorted({(n.cpu_millis, n.memory_bytes) for n in cluster.nodes})
+    shown = " and ".join(f"{project.format_cpu(c)} CPU / {project.format_memory(m)}" for c, m in sizes)
+    count = len(cluster.nodes)
+    return f"{count} simulated {shown} node{'' if count == 1 else 's'} ({cluster.architecture or 'amd64'})"
+
+
+def traefik_stand_ins(resources: list[project.Resource]) -> list[dict]:
+    """A DaemonSet per HelmChartConfig that makes its chart a DaemonSet, with the values' requests."""
+    found = []
+    for demand in project.demands(resources):
+        if demand.resource.kind != "HelmChartConfig":
+            continue
+        name, namespace = demand.resource.name, demand.resource.namespace
+        labels = {"app.kubernetes.io/name": name, "rehearsal.honeydue/stand-in": "helm-chart"}
+        requests = {"cpu": f"{demand.per_pod.cpu_millis}m", "memory": str(demand.per_pod.memory_bytes)}
+        found.append({
+            "apiVersion": "apps/v1", "kind": "DaemonSet",
+            "metadata": {"name": name, "namespace": namespace, "labels": labels},
+            "spec": {"selector": {"matchLabels": labels}, "template": {"metadata": {"labels": labels}, "spec": {
+                "containers": [{"name": name, "image": STAND_IN_IMAGE, "resources": {"requests": requests}}]}}},
+        })
+    return found
+
+
+def build(session: Session, tools: Tools, options, env: project.Environment) -> Stage:
+    plane = controlplane.start(session, tools)
+    api = plane.api
+    kubectl = Kubectl(tools["kubectl"], plane.kubeconfig, session.supervisor)
+    served = repo.create_served(session.root, options.repo, [c for c in (options.head, options.base) if c])
+    plain = repo.checkout(served, options.head, session.root / "head")
+    resources = project.load_manifests([plain / "dist" / env.name])
+    cluster_resources = project.load_manifests([plain / "dist" / project.CLUSTERS / env.name])
+    declared = project.read_declared(resources)
+    if declared.cluster is None:
+        raise repo.RepoError(f"dist/{env.name}/ has no declarations ConfigMap with a node inventory")
+    nodes.start_kwok(session, tools, plane.kubeconfig)
+    names = nodes.create_nodes(api, declared.cluster)
+    api.create("/apis/storage.k8s.io/v1/storageclasses", storage.storage_class())
+    provisioner = storage.Provisioner(api)
+    provisioner.start()
+    session.on_close(provisioner.stop)
+    flux.install_crds(kubectl, api, crds.K3S)
+    _wait_nodes(api, names, session)
+    stand_ins = []
+    for daemonset in traefik_stand_ins(resources):
+        meta = daemonset["metadata"]
+        api.create(f"/apis/apps/v1/namespaces/{meta['namespace']}/daemonsets", daemonset)
+        stand_ins.append(f"DaemonSet {meta['namespace']}/{meta['name']}")
+    return Stage(plane, api, kubectl, served, plain, resources, cluster_resources, declared, names, provisioner,
+                 stand_ins)
