@@ -96,8 +96,8 @@ $(ACTIONLINT_STAMP):
 	@touch $@
 
 # Built-in schemas from kubernetes-validate; Flux and Argo CD schemas from their CRDs,
-# fetched as Go modules (gitops/tools/crdschemas.py pins the versions).
-$(SCHEMA_STAMP): $(DEV_STAMP) gitops/tools/kubeschemas.py gitops/tools/crdschemas.py $(wildcard gitops/tools/schemas/*/*.json) $(wildcard config/*.yaml)
+# fetched as Go modules (gitops/k8s/crds.py pins the versions).
+$(SCHEMA_STAMP): $(DEV_STAMP) gitops/tools/kubeschemas.py gitops/tools/crdschemas.py gitops/k8s/crds.py $(wildcard gitops/tools/schemas/*/*.json) $(wildcard config/*.yaml)
 	$(PY) -m gitops.tools.kubeschemas $(SCHEMAS)
 	@touch $@
 
@@ -168,7 +168,8 @@ bench: $(TEST_TOOLS)
 # .tools/cluster/<component>-<version>/bin/. Each build has a stamp: a second run rebuilds nothing.
 # A wrapper module's stamp is named after its go.mod and go.sum content, not their times: a fresh
 # checkout (or CI restoring .tools/cluster from its cache) has new times and the same content.
-# Versions are the ones whose CRDs gitops/tools/crdschemas.py pins (Flux) and the cluster's minor (1.34).
+# Versions are the ones whose CRDs gitops/k8s/crds.py pins (Flux; tests/test_crds.py holds them
+# equal) and the cluster's minor (1.34).
 REHEARSE_K8S_VERSION   := v1.34.4
 REHEARSE_ETCD_VERSION  := v3.6.8
 REHEARSE_KWOK_VERSION  := v0.7.0
@@ -225,18 +226,15 @@ $(KUSTOMIZE_CONTROLLER_STAMP):
 	@touch $@
 
 # The rehearsal reads files from upstream modules in the module cache, never written by hand: the CRDs
-# (Flux's from the controllers' modules, Argo CD's, k3s helm-controller's) and kwok's pod stages.
-# No stamp: the module cache is not .tools/ (CI restores one without the other), and downloading
-# what is already there takes no time.
-REHEARSE_SOURCE_MODULES := github.com/argoproj/argo-cd/v3@v3.5.7 github.com/k3s-io/helm-controller@v0.17.9 \
-  github.com/fluxcd/source-controller@$(REHEARSE_FLUX_VERSION) github.com/fluxcd/kustomize-controller@$(REHEARSE_FLUX_VERSION) \
-  sigs.k8s.io/kwok@$(REHEARSE_KWOK_VERSION)
-
+# (the releases gitops/k8s/crds.py pins, one list for the schemas and the rehearsal) and kwok's pod
+# stages. No stamp: the module cache is not .tools/ (CI restores one without the other), and
+# downloading what is already there takes no time.
 REHEARSE_TOOLS := $(K8S_STAMP) $(ETCD_STAMP) $(KWOK_BIN)/.built $(SOURCE_STAMP) $(KUSTOMIZE_CONTROLLER_STAMP)
 
 .PHONY: rehearse-tools rehearse rehearse-modules
-rehearse-modules:
-	GOFLAGS=-mod=mod go mod download $(REHEARSE_SOURCE_MODULES)
+rehearse-modules: $(VENV_STAMP)
+	$(PY) -m gitops.k8s.crds download
+	GOFLAGS=-mod=mod go mod download sigs.k8s.io/kwok@$(REHEARSE_KWOK_VERSION)
 
 rehearse-tools: $(REHEARSE_TOOLS) rehearse-modules
 

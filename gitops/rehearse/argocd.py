@@ -18,7 +18,6 @@ import time
 from pathlib import Path
 
 from gitops.rehearse import argosync, cluster, delivery, flux, project, repo
-from gitops.rehearse.crds import ARGOCD
 from gitops.rehearse.kube import Api, Kubectl
 from gitops.rehearse.procs import ComponentError
 
@@ -76,7 +75,7 @@ class ArgoStandIn:
         code, out, _ = self.kubectl.run("create", "namespace", namespace)
         if code != 0:
             raise ComponentError("bootstrap", f"kubectl create namespace {namespace}: {out}")
-        flux.install_crds(self.kubectl, self.api, ARGOCD)
+        flux.install_crds(self.kubectl, self.api, project.crds.ARGO_CD)
         delivery.create_bootstrap_secrets(self.kubectl, self.plans)
         result = self.sync(plain)
         result.substitutions = ["none: the stand-in applies each commit's directories itself"]

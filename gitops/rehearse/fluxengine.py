@@ -11,7 +11,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from gitops.rehearse import crds, delivery, flux, project, repo
+from gitops.rehearse import delivery, flux, project, repo
 from gitops.rehearse.gitserver import GitServer
 from gitops.rehearse.procs import ComponentError
 from gitops.rehearse.sops import SopsPlan, create_decryption_secrets, decryption_secrets
@@ -66,7 +66,7 @@ class FluxEngine:
         code, out, _ = kubectl.run("create", "namespace", NAMESPACE)
         if code != 0:
             raise ComponentError("bootstrap", f"kubectl create namespace {NAMESPACE}: {out}")
-        flux.install_crds(kubectl, self.plane.api, crds.FLUX)
+        flux.install_crds(kubectl, self.plane.api, project.crds.FLUX)
         flux.start_controllers(self.session, self.tools, str(self.plane.kubeconfig), NAMESPACE)
         # Step 2: the auth Secret `flux create secret git` makes (keys username, password).
         secret = self.env.repository_secret

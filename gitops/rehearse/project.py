@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from gitops.config import ConfigError, environment_names
-from gitops.k8s import capacity, declared, manifests
+from gitops.k8s import capacity, crds, declared, manifests
 from gitops.k8s.declared import Cluster, DeclarationError, Declared
 from gitops.k8s.manifests import ManifestError, Resource
 from gitops.k8s.quantities import cpu_millis, format_cpu, format_memory, memory_bytes
@@ -19,6 +19,7 @@ from gitops.layout import CLUSTERS, PROJECT
 from gitops.render.synth import load_environments
 
 __all__ = [
+    "crds",
     "CLUSTERS", "PROJECT", "Cluster", "ConfigError", "DeclarationError", "Declared", "Environment", "ManifestError",
     "Resource", "capacity_report", "cpu_millis", "environments", "format_cpu", "format_memory", "load_manifests",
     "memory_bytes", "read_declared", "demands", "capacity_line", "pod_requests",

@@ -13,7 +13,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from gitops.rehearse import controlplane, crds, flux, nodes, project, repo, storage
+from gitops.rehearse import controlplane, flux, nodes, project, repo, storage
 from gitops.rehearse.controlplane import ControlPlane
 from gitops.rehearse.kube import Api, Kubectl
 from gitops.rehearse.procs import ComponentError
@@ -97,7 +97,7 @@ def build(session: Session, tools: Tools, options, env: project.Environment) -> 
     provisioner = storage.Provisioner(api)
     provisioner.start()
     session.on_close(provisioner.stop)
-    flux.install_crds(kubectl, api, crds.K3S)
+    flux.install_crds(kubectl, api, project.crds.K3S)
     _wait_nodes(api, names, session)
     stand_ins = []
     for daemonset in traefik_stand_ins(resources):

@@ -1,8 +1,7 @@
 """JSON schemas for the Flux and Argo CD kinds, derived from their upstream CRDs.
 
-The CRDs come from the controllers' own Go modules (the module zips the Go
-module proxy serves include each repository's CRD manifests), fetched with
-`go mod download` at set-up, so validation never reaches the network at run
+The CRDs are the ones gitops/k8s/crds.py pins (the controllers' own Go
+modules), fetched at set-up, so validation never reaches the network at run
 time. Each served version's openAPIV3Schema is turned into a strict JSON
 schema: objects that list their properties reject unknown ones (unless the
 CRD preserves unknown fields), int-or-string and nullable are spelled out,
@@ -11,70 +10,9 @@ and metadata is checked as the built-in ObjectMeta.
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import zipfile
-from dataclasses import dataclass
-
-from ruamel.yaml import YAML
+from gitops.k8s import crds
 
 OBJECT_META_REF = "/api/_definitions.json#/$defs/io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"
-
-
-@dataclass(frozen=True)
-class CrdSource:
-    module: str
-    version: str
-    path: str
-
-    @property
-    def label(self) -> str:
-        return f"{self.module}@{self.version}/{self.path}"
-
-
-# Pinned to the controller releases the clusters run; a bump is a reviewed change here.
-SOURCES = (
-    CrdSource("github.com/fluxcd/source-controller", "v1.9.6",
-              "config/crd/bases/source.toolkit.fluxcd.io_gitrepositories.yaml"),
-    CrdSource("github.com/fluxcd/kustomize-controller", "v1.9.6",
-              "config/crd/bases/kustomize.toolkit.fluxcd.io_kustomizations.yaml"),
-    CrdSource("github.com/argoproj/argo-cd/v3", "v3.5.7", "manifests/crds/application-crd.yaml"),
-    CrdSource("github.com/argoproj/argo-cd/v3", "v3.5.7", "manifests/crds/appproject-crd.yaml"),
-)
-
-
-class CrdError(Exception):
-    pass
-
-
-def fingerprint() -> str:
-    """Changes whenever a source changes, so a stale schema set is rebuilt."""
-    return "\n".join(source.label for source in SOURCES)
-
-
-def _module_zip(module: str, version: str) -> str:
-    done = subprocess.run(
-        ["go", "mod", "download", "-json", f"{module}@{version}"],
-        capture_output=True, text=True, env={**os.environ, "GOFLAGS": "-mod=mod"},
-    )
-    try:
-        info = json.loads(done.stdout)
-    except json.JSONDecodeError:
-        raise CrdError(f"go mod download {module}@{version} failed: {done.stderr.strip()}") from None
-    if info.get("Error") or not info.get("Zip"):
-        raise CrdError(f"go mod download {module}@{version} failed: {info.get('Error', 'no zip')}")
-    return info["Zip"]
-
-
-def fetch(source: CrdSource) -> str:
-    """The CRD manifest text from the module zip in the Go module cache."""
-    archive = _module_zip(source.module, source.version)
-    with zipfile.ZipFile(archive) as zipped:
-        try:
-            return zipped.read(f"{source.module}@{source.version}/{source.path}").decode()
-        except KeyError:
-            raise CrdError(f"{source.label} is not in the module") from None
 
 
 def strict(node: object) -> object:
@@ -126,11 +64,19 @@ def convert(crd: dict, source: str) -> dict[str, dict]:
     return schemas
 
 
+# The kinds dist/ holds that no package carries a schema for (k3s's HelmChartConfig is kept stricter
+# than its CRD, by hand, in gitops/tools/schemas/: see the file's $comment).
+SETS = crds.FLUX + crds.ARGO_CD
+
+
+def fingerprint() -> str:
+    """Changes whenever a pinned CRD module changes, so a stale schema set is rebuilt."""
+    return crds.fingerprint(SETS)
+
+
 def build() -> dict[str, dict]:
-    """Every schema from SOURCES, keyed by its path under the custom schema directory."""
+    """Every schema converted from the pinned CRDs, keyed by its path under the custom schema directory."""
     schemas: dict[str, dict] = {}
-    for source in SOURCES:
-        for document in YAML(typ="safe", pure=False).load_all(fetch(source)):
-            if isinstance(document, dict) and document.get("kind") == "CustomResourceDefinition":
-                schemas.update(convert(document, source.label))
+    for label, definition in crds.definitions(SETS):
+        schemas.update(convert(definition, label))
     return schemas

@@ -26,6 +26,7 @@ from importlib import resources
 from pathlib import Path
 
 from gitops.config import ConfigError, load_all
+from gitops.k8s import crds
 from gitops.tools import crdschemas
 
 _SHARED_REF = "/api/_definitions.json#/$defs/"
@@ -166,7 +167,7 @@ def main(argv: list[str]) -> int:
     for version in versions:
         try:
             builtin, custom = build(root, version)
-        except crdschemas.CrdError as err:
+        except crds.CrdError as err:
             print(f"cannot build custom resource schemas: {err}", file=sys.stderr)
             return 1
         state = f"{builtin} built-in and {custom} custom kinds written" if builtin else "already built"
