@@ -70,7 +70,7 @@ AFTER_INTERRUPT = {"synth": "; dist/ is as it was or fully new",  # one atomic s
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from gitops.render.synth import load_environments
+    from gitops.config import load_environments
     from gitops.review import kubeconform
 
     environments = load_environments(args.config_dir, args.envs)

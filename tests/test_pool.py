@@ -11,7 +11,8 @@ import pytest
 
 from gitops.render import pool as pool_module
 from gitops.render.pool import WorkerFailed, WorkerPool, start_method
-from gitops.render.synth import jobs_for, load_environments, render_in_process
+from gitops.config import load_environments
+from gitops.render.synth import jobs_for, render_in_process
 from tests.conftest import CONFIG, PROJECT
 
 

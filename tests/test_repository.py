@@ -31,3 +31,14 @@ def test_cdk8s_cli_is_pinned_exactly():
     text = (PROJECT / "package.json").read_text()
     assert re.search(r'"cdk8s-cli": "\d+\.\d+\.\d+"', text)
     assert "package-lock=false" in (PROJECT / ".npmrc").read_text()
+
+
+def test_cdk8s_plus_is_imported_in_exactly_one_module():
+    """cdk8s-plus is published per Kubernetes minor; moving to another one must be a one-line change."""
+    importing = []
+    for name in _tracked():
+        if name.endswith(".py"):
+            text = (PROJECT / name).read_text()
+            if re.search(r"^\s*(import|from) cdk8s_plus_\d+", text, flags=re.M):
+                importing.append(name)
+    assert importing == ["charts/plus.py"]

@@ -8,7 +8,8 @@ import pytest
 
 from gitops.config import Problem
 from gitops.render.output import OutputError
-from gitops.render.synth import Outcome, accept, jobs_for, load_environments, write_rendered
+from gitops.config import load_environments
+from gitops.render.synth import Outcome, accept, jobs_for, write_rendered
 from tests.conftest import CONFIG
 
 LEAK = {"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "oops"}, "stringData": {"k": "v"}}

@@ -1,7 +1,7 @@
 """Environment config: typed models, loading with line numbers, cross-reference rules."""
 
 from gitops.config.errors import ConfigError, Problem
-from gitops.config.loader import LoadedEnvironment, environment_names, load, load_all
+from gitops.config.loader import LoadedEnvironment, environment_names, load, load_environments
 from gitops.config.model import Environment
 
 __all__ = [
@@ -11,5 +11,5 @@ __all__ = [
     "Problem",
     "environment_names",
     "load",
-    "load_all",
+    "load_environments",
 ]

@@ -26,7 +26,7 @@ from gitops.config.errors import ConfigError, Path, Problem, dotted
 from gitops.config.model import Environment
 from gitops.config.reading import read_text, refuse_tags_and_aliases
 from gitops.config.values import Expect, Invalid, is_name, name_like
-from gitops.layout import CONFIG_DIR
+from gitops.layout import CLUSTERS, CONFIG_DIR
 
 SCHEMA_FILE = "schema.json"
 BASE_FILE = "base.yaml"
@@ -195,18 +195,30 @@ def load(name: str, config_dir: FsPath) -> LoadedEnvironment:
     return LoadedEnvironment(name=name, source=source, config=config)
 
 
-def load_all(config_dir: FsPath | None = None) -> list[LoadedEnvironment]:
-    """Every environment under config_dir (default: the project's config/), in name order."""
-    config_dir = config_dir or CONFIG_DIR
-    problems: list[Problem] = []
-    loaded = []
-    for name in environment_names(config_dir):
+def load_environments(
+    config_dir: FsPath = CONFIG_DIR, names: list[str] | None = None
+) -> list[LoadedEnvironment]:
+    """Load the named environments (all when names is None), reporting every problem of every one at once.
+
+    'clusters' is refused as a name: dist/clusters/ holds the GitOps engines' own objects.
+    """
+    names = names if names is not None else environment_names(config_dir)
+    loaded, problems = [], []
+    for name in names:
+        if name == CLUSTERS:
+            problems.append(Problem(display_path(config_dir / f"{name}.yaml"), 0, "(file)",
+                                    f"'{name}' is reserved for dist/{CLUSTERS}/", "name the environment otherwise"))
+            continue
         try:
             loaded.append(load(name, config_dir))
         except ConfigError as err:
             problems.extend(err.problems)
     if problems:
         raise ConfigError(problems)
+    if not loaded:
+        raise ConfigError(
+            [Problem(display_path(config_dir), 0, "(config)", "no environment files found", "add config/<env>.yaml")]
+        )
     return loaded
 
 

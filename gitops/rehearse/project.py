@@ -10,13 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from gitops.config import ConfigError, environment_names
+from gitops.config import ConfigError, environment_names, load_environments
 from gitops.k8s import capacity, crds, declared, manifests
 from gitops.k8s.declared import Cluster, DeclarationError, Declared
 from gitops.k8s.manifests import ManifestError, Resource
 from gitops.k8s.quantities import cpu_millis, format_cpu, format_memory, memory_bytes
 from gitops.layout import CLUSTERS, PROJECT
-from gitops.render.synth import load_environments
 
 __all__ = [
     "crds",

@@ -21,8 +21,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from gitops.config import ConfigError, LoadedEnvironment, Problem, environment_names, load
-from gitops.config.loader import SCHEMA_FILE, display_path
+from gitops.config import ConfigError, LoadedEnvironment, Problem, load_environments
+from gitops.config.loader import SCHEMA_FILE
 from gitops.config.schema import schema_text
 from gitops.layout import CLUSTERS, INVENTORY_FILE, repository_path
 from gitops.render import inventory, output, secrets
@@ -55,28 +55,6 @@ class Outcome:
 
 # Renders jobs into a staging root, one Outcome per job in the same order.
 Renderer = Callable[[list[Job], Path], list[Outcome]]
-
-
-def load_environments(config_dir: Path, names: list[str] | None) -> list[LoadedEnvironment]:
-    """Load the named environments (all when names is None), reporting every problem at once."""
-    names = names if names is not None else environment_names(config_dir)
-    loaded, problems = [], []
-    for name in names:
-        if name == CLUSTERS:
-            problems.append(Problem(display_path(config_dir / f"{name}.yaml"), 0, "(file)",
-                                    f"'{name}' is reserved for dist/{CLUSTERS}/", "name the environment otherwise"))
-            continue
-        try:
-            loaded.append(load(name, config_dir))
-        except ConfigError as err:
-            problems.extend(err.problems)
-    if problems:
-        raise ConfigError(problems)
-    if not loaded:
-        raise ConfigError(
-            [Problem(display_path(config_dir), 0, "(config)", "no environment files found", "add config/<env>.yaml")]
-        )
-    return loaded
 
 
 def jobs_for(config_dir: Path, loaded: list[LoadedEnvironment]) -> list[Job]:

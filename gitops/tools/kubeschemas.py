@@ -25,7 +25,7 @@ import sys
 from importlib import resources
 from pathlib import Path
 
-from gitops.config import ConfigError, load_all
+from gitops.config import ConfigError, load_environments
 from gitops.k8s import crds
 from gitops.tools import crdschemas
 
@@ -159,7 +159,7 @@ def main(argv: list[str]) -> int:
         return 2
     root = Path(argv[0])
     try:
-        environments = load_all()
+        environments = load_environments()
     except ConfigError as err:
         print(err, file=sys.stderr)
         return 2

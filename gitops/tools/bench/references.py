@@ -87,13 +87,15 @@ def phases(config_dir: Path, out: Path) -> dict:
         clock[0] = now
 
     import gitops.render.synth as synth
+    from gitops.config import load_environments
 
     lap("import config models and loader")
-    jobs = synth.jobs_for(config_dir, synth.load_environments(config_dir, None))
+    jobs = synth.jobs_for(config_dir, load_environments(config_dir, None))
     lap("load and check config")
-    import cdk8s
-    import cdk8s_plus_28  # noqa: F401
+    import cdk8s  # noqa: F401
     import jsii._kernel.providers.process as jsii_process
+
+    import charts.plus  # noqa: F401  (the project's one import of cdk8s-plus)
 
     lap("start jsii, load cdk8s and cdk8s-plus (the floor)")
     import charts.stack  # noqa: F401
