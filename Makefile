@@ -42,6 +42,9 @@ export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 
 GENERATED := dist config/schema.json docs/reference
 
+# The unit tests are independent (each works in its own temporary directory): one process per core.
+PYTEST_WORKERS := -n auto
+
 .PHONY: setup synth watch test freshness validate check lint-workflows pytest bench cdk8s-synth clean
 
 # The commit before the developer-loop work (workers, watch, install per need), for
@@ -125,7 +128,7 @@ test: $(TEST_TOOLS)
 	$(PY) main.py validate
 	$(PY) main.py check
 	$(ACTIONLINT) .gitea/workflows/manifests.yaml
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q $(PYTEST_WORKERS)
 
 # dist/, config/schema.json and docs/reference/ must be exactly what synth and the docs
 # generator produce and be in git
@@ -156,7 +159,7 @@ lint-workflows: $(ACTIONLINT_STAMP)
 	$(ACTIONLINT) .gitea/workflows/manifests.yaml
 
 pytest: $(TEST_TOOLS)
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q $(PYTEST_WORKERS)
 
 # Speed and memory of synth and the gate, against bare cdk8s and plain YAML writing (BENCHMARKS.md).
 bench: $(TEST_TOOLS)
