@@ -145,3 +145,24 @@ def test_not_secret_must_name_a_setting(tmp_path, config_copy, dist):
         f"config/prod.yaml:{line}: notSecret.TOKEN_TTL: notSecret names TOKEN_TTL, which is not a setting.\n"
         "  fix: remove TOKEN_TTL from notSecret, or add it under settings.\n"
     ))
+
+
+def test_a_part_of_too_long_for_the_labels_built_from_it_is_refused(tmp_path, config_copy, dist):
+    """The real cluster refused it: Flux labels every object with its Kustomization's name, <partOf>-<unit>."""
+    part_of = "honeydue-household-maintenance-and-reminders-apps"  # 49: with -infrastructure, 64
+    line = edit_config(config_copy, "partOf: honeydue\n", f"partOf: {part_of}\n", file="base.yaml")
+    assert_rejected(tmp_path, dist, (
+        f"config/base.yaml:{line}: partOf: partOf '{part_of}' makes its delivery unit infrastructure's "
+        f"Kustomization name, which Flux writes as a label '{part_of}-infrastructure' 64 characters long; "
+        "a label value holds at most 63.\n"
+        "  fix: shorten partOf to at most 48 characters.\n"
+    ))
+
+
+def test_an_ingress_class_that_cannot_name_an_object_is_refused(tmp_path, config_copy, dist):
+    """The real cluster refused it: spec.ingressClassName is a lowercase RFC 1123 name."""
+    line = edit_config(config_copy, "  className: traefik\n", "  className: Traefik\n", file="base.yaml")
+    assert_rejected(tmp_path, dist, (
+        f"config/base.yaml:{line}: edge.className: 'Traefik' cannot name a Kubernetes object.\n"
+        "  fix: use at most 63 lowercase letters, digits and '-', starting with a letter, e.g. api.\n"
+    ))

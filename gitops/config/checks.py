@@ -7,19 +7,23 @@ still fail together, e.g. a secret reference that never resolves.
 
 from __future__ import annotations
 
+import typing
 from collections.abc import Iterator
 
 from gitops.config.credentials import credential_shape
 from gitops.config.errors import Path
-from gitops.config.model import Environment
+from gitops.config.model import Environment, Service
+from gitops.k8s.labels import VALUE_MAX
 
 Finding = tuple[Path, str, str]
 
 DOCKER_CONFIG = "kubernetes.io/dockerconfigjson"
 
 
-def check(env: Environment) -> list[Finding]:
+def check(env: Environment, environment: str = "") -> list[Finding]:
+    """Every cross-reference problem; environment is the file's name, which some names are built from."""
     return [
+        *_derived_label_values(env, environment),
         *_singletons(env),
         *_storage(env),
         *_ports(env),
@@ -30,6 +34,29 @@ def check(env: Environment) -> list[Finding]:
         *_registry(env),
         *_hosts(env),
     ]
+
+
+def _derived_label_values(env: Environment, environment: str) -> Iterator[Finding]:
+    """Label values built from partOf (charts/naming.py): the API server refuses one over 63 characters.
+
+    The instance label is <partOf>-<environment>, and Flux labels everything a Kustomization applies
+    with kustomize.toolkit.fluxcd.io/name: <partOf>-<unit> (fluxcd/pkg ssa). A partOf that makes
+    either too long fails every apply of the environment, though each object validates on its own.
+    """
+    units = typing.get_args(Service.model_fields["unit"].annotation)
+    suffixes = [(unit, f"its delivery unit {unit}'s Kustomization name, which Flux writes as a label") for unit in units]
+    if environment:
+        suffixes.append((environment, "the app.kubernetes.io/instance label"))
+    for suffix, what in suffixes:
+        value = f"{env.part_of}-{suffix}"
+        if len(value) > VALUE_MAX:
+            yield (
+                ("partOf",),
+                f"partOf '{env.part_of}' makes {what} '{value}' {len(value)} characters long; a label value "
+                f"holds at most {VALUE_MAX}",
+                f"shorten partOf to at most {VALUE_MAX - len(suffix) - 1} characters",
+            )
+            return
 
 
 def _singletons(env: Environment) -> Iterator[Finding]:

@@ -129,7 +129,7 @@ def _locate(where: Where, path: Path, fallback: str) -> tuple[str, int]:
     return fallback, 1
 
 
-def _quick(layers: list[FsPath]) -> Environment | None:
+def _quick(layers: list[FsPath], name: str) -> Environment | None:
     """The config when it is valid, read without line numbers (the C parser); None otherwise.
 
     Line numbers only matter for reporting problems, and keeping them costs
@@ -150,7 +150,7 @@ def _quick(layers: list[FsPath]) -> Environment | None:
         config = Environment.model_validate(data)
     except (YAMLError, ValidationError, RecursionError, TypeError):
         return None
-    return None if check(config) else config
+    return None if check(config, name) else config
 
 
 def load(name: str, config_dir: FsPath) -> LoadedEnvironment:
@@ -172,7 +172,7 @@ def load(name: str, config_dir: FsPath) -> LoadedEnvironment:
         )])
     base = config_dir / BASE_FILE
     layers = ([base] if base.is_file() else []) + [source]
-    quick = _quick(layers)
+    quick = _quick(layers, name)
     if quick is not None:
         return LoadedEnvironment(name=name, source=source, config=quick)
 
@@ -188,7 +188,8 @@ def load(name: str, config_dir: FsPath) -> LoadedEnvironment:
     except ValidationError as err:
         raise ConfigError([_from_pydantic(e, where, shown) for e in err.errors()]) from None
     problems = [
-        Problem(*_locate(where, path, shown), dotted(path), problem, fix) for path, problem, fix in check(config)
+        Problem(*_locate(where, path, shown), dotted(path), problem, fix)
+        for path, problem, fix in check(config, name)
     ]
     if problems:
         raise ConfigError(problems)

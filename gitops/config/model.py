@@ -120,7 +120,9 @@ class Registry(Model):
 
 
 class Edge(Model):
-    class_name: str = Field(default="traefik", description="IngressClass that serves the Ingresses")
+    class_name: Name = Field(
+        default="traefik", description="IngressClass that serves the Ingresses (its object name, e.g. traefik)"
+    )
     entry_point: str = Field(default="web", description="Traefik entry point the Ingresses bind to")
     public_scheme: Literal["https", "http"] = Field(
         default="https",

@@ -50,16 +50,19 @@ CLUSTER_ONLY = {
         ["    FAIL PersistentVolumeClaim honeydue/redis-data: Pending, not Bound",
          "    FAIL Deployment honeydue/redis: not Available: 0/1 ready"],
     ),
-    # ingressClassName must be a DNS subdomain; the schema types it as any string and config's
-    # edge.className is free text (the fix belongs in config's type; check does not re-validate
-    # API field formats: that is what the API server, and kubeconform's schemas, are for).
-    # (Flux's own line names whichever Ingress its dry run met first; the rehearsal's dry run names both.)
+    # ingressClassName must be a DNS subdomain; the schema types it as any string, and check does not
+    # re-validate API field formats (that is what the API server, and kubeconform's schemas, are for).
+    # Config now refuses it (edge.className is a Name), so dist/ is edited as the generator used to
+    # write it. (Flux's own line names whichever Ingress its dry run met first; the rehearsal's dry run
+    # names both.)
     "ingress-class-name-in-upper-case": Case(
         "the API server refuses the Ingresses, Flux's apps unit fails at its dry run",
-        [("config/base.yaml", "className: traefik", "className: Traefik")],
-        ["    FAIL (apply): rejected by the API server (server-side dry run): dist/prod/apps: " + " ".join(
+        [], ["    FAIL (apply): rejected by the API server (server-side dry run): dist/prod/apps: " + " ".join(
             f'Error from server (Invalid): Ingress.networking.k8s.io "{name}" is invalid: spec.ingressClassName: '
             f'Invalid value: "Traefik": {DNS_SUBDOMAIN}' for name in ("admin", "api"))],
+        synth=False,
+        dist_edits=[(f"dist/prod/apps/ingress-{name}.yaml", "ingressClassName: traefik", "ingressClassName: Traefik")
+                    for name in ("admin", "api")],
     ),
     # Two spread Deployments each leave one pod over after a node is lost, and only one node has room
     # for one of them. Each alone fits, and so do the totals: check's packing keeps to necessary
@@ -94,15 +97,19 @@ CHECK_LEARNED = {
     ),
     # Flux labels every object it applies with its Kustomization's name (fluxcd/pkg/ssa): a partOf of
     # 49 characters keeps every label the project writes within 63, but <partOf>-infrastructure is 64.
-    # (The config fix, a partOf short enough for every name made of it, belongs to config's model.)
+    # Config now refuses such a partOf (gitops/config/checks.py), so dist/ is edited as the generator
+    # used to write it: the infrastructure Kustomization under that name, and the apps unit's dependsOn.
     "kustomization-name-flux-cannot-put-in-a-label": Case(
         "every object of the infrastructure unit is refused at Flux's dry run",
-        [("config/base.yaml", "partOf: honeydue", "partOf: honeydue-household-maintenance-and-reminders-apps")],
+        [],
         ["    FAIL Kustomization flux-system/honeydue-household-maintenance-and-reminders-apps-infrastructure: not "
          "Ready (ReconciliationFailed): Namespace/honeydue dry-run failed (Invalid): Namespace \"honeydue\" is "
          "invalid: metadata.labels: Invalid value: \"honeydue-household-maintenance-and-reminders-apps-"
          "infrastructure\": must be no more than 63 characters"],
-        check_rule="label-value",
+        synth=False, check_rule="label-value",
+        dist_edits=[(f"dist/clusters/prod/kustomization-flux-system-honeydue-{unit}.yaml", "name: honeydue-infrastructure",
+                     "name: honeydue-household-maintenance-and-reminders-apps-infrastructure")
+                    for unit in ("infrastructure", "apps")],
     ),
     # Redis, pinned to its volume's node, grown until that node has no room for its share of the api
     # spread: the totals fit, the node does not.
