@@ -15,7 +15,6 @@ from charts.context import StackContext
 from charts.plus import kplus
 from gitops.annotations import PRUNE_PROTECTION
 from gitops.config.model import Service
-from gitops.config.values import gibibytes
 
 
 def add_data_claim(
@@ -32,7 +31,7 @@ def add_data_claim(
             # Deleting a local-path claim deletes the data on the node with it.
             annotations=dict(PRUNE_PROTECTION),
         ),
-        storage=values.gibibytes(gibibytes(service.storage.size)),
+        storage=values.gibibytes(service.storage.size.gibibytes),
         storage_class_name=service.storage.storage_class,
         access_modes=[kplus.PersistentVolumeAccessMode.READ_WRITE_ONCE],
     )

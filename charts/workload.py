@@ -21,7 +21,6 @@ from charts.probes import plan, progress_deadline_seconds
 from charts.settings import settings_hash
 from gitops.annotations import PROBES_RULE, SETTINGS_HASH, SINGLETON_ROLLOUT_RULE, waiver
 from gitops.config.model import Service
-from gitops.k8s.images import parse_image
 from gitops.k8s.placement import ARCH_LABEL, HOSTNAME_LABEL
 from gitops.k8s.probes import ProbeTiming
 
@@ -87,10 +86,10 @@ def _probes(ctx: StackContext, service: Service) -> dict[str, kplus.Probe]:
 def _resources(service: Service) -> kplus.ContainerResources:
     res = service.resources
     return kplus.ContainerResources(
-        cpu=kplus.CpuResources(request=values.millicores(res.cpu_millis)),
+        cpu=kplus.CpuResources(request=values.millicores(res.cpu.millis)),
         memory=kplus.MemoryResources(
-            request=values.mebibytes(res.memory_mebibytes),
-            limit=values.mebibytes(res.memory_limit_mebibytes),
+            request=values.mebibytes(res.memory.mebibytes),
+            limit=values.mebibytes(res.memory_limit.mebibytes),
         ),
     )
 
@@ -118,7 +117,7 @@ def add_deployment(
 ) -> kplus.Deployment:
     """One service's Deployment, added to scope (the service's AppService)."""
     naming = ctx.naming
-    image = parse_image(service.image)
+    image = service.image.ref
     object_labels = naming.labels(name, service.component, version=image.version_label)
     pulls_privately = image.registry == ctx.config.registry.host
 

@@ -195,3 +195,25 @@ def test_exported_schema_describes_every_yaml_key():
 def test_config_files_point_editors_at_the_schema():
     for path in CONFIG.glob("*.yaml"):
         assert path.read_text().splitlines()[0] == "# yaml-language-server: $schema=./schema.json"
+
+
+def test_quantities_and_images_are_parsed_once_into_values_that_are_still_the_text_written():
+    """Constructs read .millis, .mebibytes, .gibibytes and .ref; they never parse config text again."""
+    import pickle
+
+    from gitops.config.model import Resources, Service
+
+    resources = Resources.model_validate({"cpu": "250m", "memory": "1Gi", "memoryLimit": "1536Mi"})
+    assert (resources.cpu, resources.cpu.millis) == ("250m", 250)
+    assert (resources.memory.bytes, resources.memory.mebibytes, resources.memory_limit.mebibytes) == (2**30, 1024, 1536)
+    service = Service.model_validate({
+        "component": "backend", "image": "gitea.treytartt.com/treytartt/honeydue-api:6f303dbbaa",
+        "health": {"kind": "none", "reason": "r"}, "resources": {"cpu": "1", "memory": "1Gi", "memoryLimit": "1Gi"},
+        "storage": {"size": "2Gi", "mountPath": "/data", "node": "n1"},
+    })
+    assert (service.image.ref.registry, service.image.ref.tag) == ("gitea.treytartt.com", "6f303dbbaa")
+    assert service.storage.size.gibibytes == 2
+    # Workers receive the models pickled: the meaning travels with the text.
+    again = pickle.loads(pickle.dumps(service))
+    assert (again.image, again.image.ref, again.storage.size.gibibytes) == (service.image, service.image.ref, 2)
+    assert service.model_dump(by_alias=True)["image"] == "gitea.treytartt.com/treytartt/honeydue-api:6f303dbbaa"

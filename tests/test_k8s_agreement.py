@@ -175,8 +175,8 @@ def test_config_check_and_diff_read_requests_alike(cpu, mebibytes):
         return  # config refuses no CPU at all
     resources = Resources.model_validate({"cpu": cpu, "memory": f"{mebibytes}Mi", "memoryLimit": f"{mebibytes}Mi"})
     millis = math.ceil(cores * 1000)
-    assert resources.cpu_millis == millis
-    assert resources.memory_mebibytes == mebibytes
+    assert resources.cpu.millis == millis
+    assert resources.memory.mebibytes == mebibytes
     # check (headroom) and diff (capacity) count a container's requests with gitops/k8s/capacity.py.
     requests = capacity.container_requests({"resources": {"requests": {"cpu": cpu, "memory": f"{mebibytes}Mi"}}})
     assert (requests.cpu_millis, requests.memory_bytes) == (millis, mebibytes * 2**20)

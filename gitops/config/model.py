@@ -31,7 +31,6 @@ from gitops.config.values import (
     SecretKey,
     VolumeSize,
 )
-from gitops.k8s.quantities import cpu_millis, memory_bytes
 
 MEBIBYTE = 2**20
 
@@ -141,25 +140,12 @@ class Resources(Model):
 
     @model_validator(mode="after")
     def _limit_covers_request(self) -> Resources:
-        if memory_bytes(self.memory_limit) < memory_bytes(self.memory):
+        if self.memory_limit.bytes < self.memory.bytes:
             raise Invalid(
                 f"memoryLimit {self.memory_limit} is below the memory request {self.memory}",
                 "raise memoryLimit to at least the request",
             )
         return self
-
-    @property
-    def cpu_millis(self) -> int:
-        return cpu_millis(self.cpu)
-
-    @property
-    def memory_mebibytes(self) -> int:
-        # Memory accepts only Mi and Gi, so this is exact.
-        return memory_bytes(self.memory) // MEBIBYTE
-
-    @property
-    def memory_limit_mebibytes(self) -> int:
-        return memory_bytes(self.memory_limit) // MEBIBYTE
 
 
 class Traefik(Model):

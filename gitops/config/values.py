@@ -1,7 +1,11 @@
 """Value types shared by the config models: quantities, hostnames, image references.
 
 Each type validates the text an operator writes and explains the fix when it
-is wrong; the models use them through ``Annotated`` aliases.
+is wrong; the models use them through ``Annotated`` aliases. Quantities and
+image references are parsed once, here: the model holds a Parsed value, text
+exactly as written (it is a str, so it is rendered and dumped unchanged) that
+also carries what the text means (millicores, bytes, the reference's parts),
+so the constructs never parse a string again.
 """
 
 from __future__ import annotations
@@ -34,39 +38,83 @@ _ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _SECRET_KEY = re.compile(r"^[-._a-zA-Z0-9]+$")
 
 
+class Parsed(str):
+    """Config text as written, with its meaning parsed once (attributes set by the type's validator)."""
+
+    @classmethod
+    def of(cls, text: str, **meaning: object) -> Parsed:
+        value = cls(text)
+        value.__dict__.update(meaning)
+        return value
+
+    def __reduce__(self):
+        # Workers receive the models pickled: keep the meaning with the text.
+        return (_rebuild, (type(self), str(self), dict(self.__dict__)))
+
+
+def _rebuild(cls: type[Parsed], text: str, meaning: dict) -> Parsed:
+    return cls.of(text, **meaning)
+
+
+class ParsedCpu(Parsed):
+    """A CPU quantity; millis as the scheduler counts it."""
+
+    millis: int
+
+
+class ParsedMemory(Parsed):
+    """A memory quantity; bytes, and mebibytes (config's forms are whole Mi or Gi)."""
+
+    bytes: int
+
+    @property
+    def mebibytes(self) -> int:
+        return self.bytes // 2**20
+
+
+class ParsedSize(Parsed):
+    """A volume size in whole gibibytes."""
+
+    gibibytes: int
+
+
+class ParsedImage(Parsed):
+    """An image reference; ref holds its parts (registry, repository, tag, digest)."""
+
+    ref: images.ImageRef
+
+
 def _quantity_form(text: str, form: re.Pattern, problem: str, fix: str) -> None:
     """Config accepts fewer quantity forms than Kubernetes does; their values come from the one parser."""
     if not form.match(text):
         raise Invalid(problem, fix)
 
 
-def _positive_quantity(form: re.Pattern, amount, kind: str, what: str, examples: str, least: str):
-    """A validator: one of config's forms, and more than nothing."""
+def _positive_quantity(form: re.Pattern, parsed: type[Parsed], unit: str, amount, kind: str, what: str,
+                       examples: str, least: str):
+    """A validator: one of config's forms, more than nothing, parsed into its amount once."""
 
-    def check(text: str) -> str:
+    def check(text: str) -> Parsed:
         _quantity_form(text, form, f"'{text}' is not a {what}", f"write {examples}")
-        if amount(text) <= 0:
+        value = amount(text)
+        if value <= 0:
             raise Invalid(f"'{text}' is no {kind} at all", f"request at least {least}")
-        return text
+        return parsed.of(text, **{unit: value})
 
     return check
 
 
-_check_cpu = _positive_quantity(_CPU, quantities.cpu_millis, "CPU", "CPU quantity",
+_check_cpu = _positive_quantity(_CPU, ParsedCpu, "millis", quantities.cpu_millis, "CPU", "CPU quantity",
                                 "millicores such as 250m, or whole cores such as 1", "1m")
-_check_memory = _positive_quantity(_MEMORY, quantities.memory_bytes, "memory", "memory quantity in Mi or Gi",
-                                   "mebibytes such as 512Mi, or gibibytes such as 2Gi", "1Mi")
+_check_memory = _positive_quantity(_MEMORY, ParsedMemory, "bytes", quantities.memory_bytes, "memory",
+                                   "memory quantity in Mi or Gi", "mebibytes such as 512Mi, or gibibytes such as 2Gi",
+                                   "1Mi")
 
 
-def gibibytes(text: str) -> int:
-    """'2Gi' -> 2. Volumes are sized in whole gibibytes."""
+def _check_gibibytes(text: str) -> ParsedSize:
+    """'2Gi' -> 2: volumes are sized in whole gibibytes."""
     _quantity_form(text, _GIBIBYTES, f"'{text}' is not a whole number of gibibytes", "write the size in Gi, e.g. 2Gi")
-    return quantities.memory_bytes(text) // 2**30
-
-
-def _check_gibibytes(text: str) -> str:
-    gibibytes(text)
-    return text
+    return ParsedSize.of(text, gibibytes=quantities.memory_bytes(text) // 2**30)
 
 
 def _check_hostname(text: str) -> str:
@@ -180,12 +228,11 @@ def _check_ip(text: str) -> str:
     return text
 
 
-def _check_image(text: str) -> str:
+def _check_image(text: str) -> ParsedImage:
     try:
-        images.parse_image(text)
+        return ParsedImage.of(text, ref=images.parse_image(text))
     except images.ImageError as err:
         raise Invalid(err.problem, err.fix) from None
-    return text
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ import re
 from ruamel.yaml import YAML
 from ruamel.yaml.representer import RoundTripRepresenter
 from ruamel.yaml.resolver import VersionedResolver
-from ruamel.yaml.scalarstring import LiteralScalarString
+from ruamel.yaml.scalarstring import LiteralScalarString, ScalarString
 
 
 class _Yaml11Resolver(VersionedResolver):
@@ -74,6 +74,10 @@ def _literal_multiline(node: object) -> object:
         return node
     if isinstance(node, str) and "\n" in node and not isinstance(node, LiteralScalarString):
         return LiteralScalarString(node)
+    if isinstance(node, str) and type(node) is not str and not isinstance(node, ScalarString):
+        # Config values are str subclasses that carry their parsed meaning (gitops/config/values.py);
+        # ruamel represents only the str type itself (and its own ScalarStrings). The text is the same.
+        return str(node)
     return node
 
 
