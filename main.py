@@ -15,10 +15,38 @@ import os
 import signal
 import sys
 
-if __name__ == "__main__" and sys.argv[1:2] == ["synth"]:
-    from gitops.render.flags import optimize
 
-    optimize()  # before the imports below, which the new process would do again
+class _SigintFlag:
+    """Remembers that Ctrl-C was pressed. Once main() has armed it, raises KeyboardInterrupt as Python's own
+    handler does; before that (main.py's imports) it only remembers, and main() stops as soon as it starts:
+    a KeyboardInterrupt in the middle of an import would reach the user as a traceback."""
+
+    received = False
+    armed = False
+
+    def __call__(self, signum, frame) -> None:
+        type(self).received = True
+        if type(self).armed:
+            raise KeyboardInterrupt
+
+    def arm(self) -> None:
+        type(self).armed = True
+        if type(self).received:
+            raise KeyboardInterrupt
+
+
+_SIGINT = _SigintFlag()
+
+if __name__ == "__main__":
+    # A Ctrl-C waits, blocked, until the handler is in place; the mask and a pending signal survive
+    # optimize()'s exec, so one pressed while synth starts again under -O is not lost either.
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    if sys.argv[1:2] == ["synth"]:
+        from gitops.render.flags import optimize
+
+        optimize()  # before the imports below, which the new process would do again
+    signal.signal(signal.SIGINT, _SIGINT)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
 
 import argparse  # noqa: E402
 import importlib  # noqa: E402
@@ -92,6 +120,7 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     command = argv[:1] or ["main.py"]
     try:
+        _SIGINT.arm()
         # Inside the try: building the parser imports the check and diff modules, and a
         # Ctrl-C during imports or jsii's start-up is as much an interruption as one later.
         args = _parser(argv).parse_args(argv)
@@ -113,19 +142,6 @@ def main(argv: list[str] | None = None) -> int:
         raise
 
 
-class _SigintFlag:
-    """Remembers that Ctrl-C was pressed, and raises KeyboardInterrupt as Python's own handler does."""
-
-    received = False
-
-    def __call__(self, signum, frame) -> None:
-        type(self).received = True
-        raise KeyboardInterrupt
-
-
-_SIGINT = _SigintFlag()
-
-
 def _interrupted(command: str) -> int:
     print(f"{command}: interrupted{AFTER_INTERRUPT.get(command, '')}", file=sys.stderr)
     return EXIT_INTERRUPTED
@@ -143,7 +159,6 @@ def _quiet_interrupts(hook):
 
 
 if __name__ == "__main__":
-    signal.signal(signal.SIGINT, _SIGINT)
     sys.unraisablehook = _quiet_interrupts(sys.unraisablehook)
     code = main()
     # The command has finished or stopped: a Ctrl-C now must not turn into a traceback at shutdown.
