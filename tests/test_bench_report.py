@@ -35,7 +35,14 @@ def _data(**changes) -> dict:
         "load": ["0.10 0.20 0.30", "0.40 0.50 0.60"], "phases-seed": phases,
         "phases-large": {**phases, "objects": 999, "phases": {k: 10 * v for k, v in PHASES.items()}},
         "clone": {"first": _result("first make synth", 61.0, mb=0), "again": _result("make synth again", 0.8, mb=0),
-                  "direct": _result("python main.py synth", 0.75, mb=0), "sources": "pip cache 512 MB"},
+                  "direct": _result("python main.py synth", 0.75, mb=0), "sources": "pip cache 512 MB",
+                  "installed": []},
+        "rehearsal": {
+            "cached": {"result": _result("make rehearse-tools, cached", 0.9, mb=0), "changed": []},
+            "rehearsal": {"result": _result("rehearsal of prod", 71.0, mb=900), "headline": "prod: held",
+                          "parts": {"control plane start-up": [3.1, 3.3, 3.2], "delivery (Flux Ready)": [9.0],
+                                    "drill: drain": [20.0, 22.0, 21.0]}},
+        },
         "baseline": "abc123",
         "pairs": {"synth-all": {"before": _result("before", 1.5), "after": _result("after", 0.6)}},
     }
@@ -57,6 +64,45 @@ def test_targets_are_measured_against_their_thresholds():
         "| full gate for all environments ≤ 5 s | 4.00 s | yes |",
     ]:
         assert row in text
+
+
+def test_the_rehearsal_rows_without_a_cold_build():
+    text = report(_data())
+    for row in [
+        "| first `make synth` installs nothing only tests or the rehearsal use | installed: none of "
+        ".venv/.installed-dev, node_modules, .tools/bin, .tools/schemas, .tools/cluster | yes |",
+        "| cold build of every cluster binary | not measured in this run (`make bench COLD_BUILD=1`) | — |",
+        "| `make rehearse-tools` with the binaries built rebuilds nothing | 0 files rebuilt, 0.9 s | yes |",
+        "| rehearsal of prod with every drill ≤ 120 s wall | 71 s | yes |",
+        "| control plane start-up ≤ 10 s | 3.2 s | yes |",
+        "| rehearsal of prod |  | 71.00 | 71.00–71.00 | 3 | 900 | 900 | `rehearsal of prod` |",
+        "| drill: drain | 21.0 | 20.0–22.0 |",
+        "| delivery (Flux Ready) | 9.0 | 9.0–9.0 |",
+    ]:
+        assert row in text
+
+
+def test_a_cold_build_and_what_a_synth_installed_that_it_should_not():
+    data = _data()
+    data["clone"]["installed"] = ["node_modules"]
+    data["rehearsal"]["cold"] = {
+        "components": {"K8S_STAMP": _result("cold build: kube-apiserver", 700.0),
+                       "ETCD_STAMP": _result("cold build: etcd", 60.0)},
+        "seconds": 1900.0, "sizes": {"Go build cache": 2048.0, "Go module cache": 1024.0},
+    }
+    text = report(data)
+    for row in [
+        "| first `make synth` installs nothing only tests or the rehearsal use | installed: node_modules | no |",
+        "| cold build of every cluster binary (empty Go caches) ≤ 30 min | 31.7 min | no |",
+        "| kube-apiserver | 700 | 100 |",
+        "| every component | 1900 | |",
+        "Left behind on a fresh machine: Go build cache 2,048 MB, Go module cache 1,024 MB.",
+    ]:
+        assert row in text
+
+
+def test_a_run_without_the_rehearsal_says_so():
+    assert "| the cluster rehearsal | not measured (--no-rehearsal) | — |" in report(_data(rehearsal=None))
 
 
 def test_a_run_without_the_clone_says_so():

@@ -54,11 +54,13 @@ class Sample:
     seconds: float
     peak_bytes: int
     largest_bytes: int = 0
+    output: str = ""  # the command's stdout, when asked for
 
 
-def run_once(command: list[str], cwd: Path, env: dict[str, str]) -> Sample:
+def run_once(command: list[str], cwd: Path, env: dict[str, str], *, capture: bool = False) -> Sample:
     start = time.perf_counter()
-    process = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    process = subprocess.Popen(command, cwd=cwd, env=env, stderr=subprocess.PIPE,
+                               stdout=subprocess.PIPE if capture else subprocess.DEVNULL)
     peak = largest = 0
     done = threading.Event()
 
@@ -71,13 +73,14 @@ def run_once(command: list[str], cwd: Path, env: dict[str, str]) -> Sample:
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
-    _, stderr = process.communicate()
+    stdout, stderr = process.communicate()
     elapsed = time.perf_counter() - start
     done.set()
     sampler.join()
     if process.returncode != 0:
-        raise RuntimeError(f"{' '.join(command)} failed ({process.returncode}):\n{stderr.decode()[-2000:]}")
-    return Sample(elapsed, peak, largest)
+        shown = (stdout or b"").decode()[-2000:] + stderr.decode()[-2000:]
+        raise RuntimeError(f"{' '.join(command)} failed ({process.returncode}):\n{shown}")
+    return Sample(elapsed, peak, largest, (stdout or b"").decode())
 
 
 @dataclass

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from gitops.tools.bench import devloop, rehearsal
 from gitops.tools.bench.measure import Result
 from gitops.tools.bench.workloads import SIZES
 
@@ -53,6 +54,10 @@ def _targets(data: dict, marginal: dict[tuple[str, int], float]) -> list[tuple[s
             (f"`make synth` again ≤ `python main.py synth` + {SECOND_SYNTH_OVERHEAD} s",
              f"{again.median:.2f} s vs {direct.median:.2f} s", again.median <= direct.median + SECOND_SYNTH_OVERHEAD),
         ]
+        installed = clone["installed"]
+        rows.append(("first `make synth` installs nothing only tests or the rehearsal use",
+                     "installed: " + (", ".join(installed) if installed else "none of " + ", ".join(
+                         devloop.NOT_FOR_SYNTH)), not installed))
     else:
         rows.append(("first `make synth` in a fresh clone", "not measured (--no-clone)", None))
     rows += [
@@ -72,6 +77,10 @@ def _targets(data: dict, marginal: dict[tuple[str, int], float]) -> list[tuple[s
          f"{marginal[('ours', SIZES[-1])]:.2f} ms", marginal[("ours", SIZES[-1])] <= MARGINAL_MS),
         (f"full gate for all environments ≤ {GATE_SECONDS:.0f} s", f"{gate.median:.2f} s", gate.median <= GATE_SECONDS),
     ]
+    if data.get("rehearsal"):
+        rows += rehearsal.targets(data["rehearsal"])
+    else:
+        rows.append(("the cluster rehearsal", "not measured (--no-rehearsal)", None))
     return rows
 
 
@@ -128,6 +137,8 @@ def report(data: dict) -> str:
     clone = data.get("clone")
     if clone:
         lines += [*[_row(clone[key]) for key in ("first", "again", "direct")]]
+    if data.get("rehearsal"):
+        lines += [_row(r) for r in rehearsal.rows(data["rehearsal"])]
     lines += [
         "",
         "## Scaling and references",
@@ -156,6 +167,8 @@ def report(data: dict) -> str:
         "worker starts jsii, renders and writes, all at once. What the floor does not do is the config models'",
         "import, loading config, the constructs, toJson, the writing and the schema export.",
     ]
+    if data.get("rehearsal"):
+        lines += ["", *rehearsal.lines(data["rehearsal"])]
     pairs = data.get("pairs")
     if pairs:
         lines += [

@@ -10,7 +10,7 @@ import tempfile
 from pathlib import Path
 
 from gitops.layout import PROJECT
-from gitops.tools.bench import devloop
+from gitops.tools.bench import devloop, rehearsal
 from gitops.tools.bench.measure import Result, measure, run_once
 from gitops.tools.bench.references import FLOOR_CODE
 from gitops.tools.bench.workloads import SIZES, objects_json, sandbox, services_for, synthetic_config
@@ -68,7 +68,8 @@ def _phases(python: str, config: Path, out: Path, env: dict[str, str]) -> dict:
     return json.loads(done.stdout)
 
 
-def run(project: Path, runs: int, baseline: str | None = None, *, clone: bool = True, edits: int = 20) -> dict:
+def run(project: Path, runs: int, baseline: str | None = None, *, clone: bool = True, edits: int = 20,
+        rehearse: bool = True, cold_build: bool = False, rehearsal_runs: int = 3) -> dict:
     env = {**os.environ, "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": "20"}
     python = str(PROJECT / ".venv" / "bin" / "python")
     shown_python = "python"
@@ -131,6 +132,9 @@ def run(project: Path, runs: int, baseline: str | None = None, *, clone: bool = 
         if clone:
             print("a fresh clone:", flush=True)
             data["clone"] = devloop.fresh_clone(project, root, env, runs)
+        if rehearse:
+            print("the cluster rehearsal:", flush=True)
+            data["rehearsal"] = rehearsal.measure_all(project, root, env, rehearsal_runs, cold=cold_build)
         pairs: dict[str, dict[str, Result]] = {}
         if baseline:
             print(f"baseline {baseline}, each measurement beside this checkout's:", flush=True)
