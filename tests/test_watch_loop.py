@@ -30,9 +30,13 @@ class FakePool:
 
 
 def _run(work: Path, steps: list, monkeypatch) -> tuple[Path | None, FakePool, str, str]:
-    """Run the loop; before each poll the next step edits the project; after the last one, Ctrl-C."""
+    """Run the loop; before each poll the next step edits the project, and the poll after it finds the save
+    settled (a step that is a list writes in consecutive polls: one save in several writes); then Ctrl-C."""
     pool, out, err = FakePool(), io.StringIO(), io.StringIO()
-    pending = list(steps)
+    pending = []
+    for step in steps:
+        pending += step if isinstance(step, list) else [step]
+        pending.append(lambda: None)
 
     def sleep(seconds: float) -> None:
         if not pending:
@@ -75,6 +79,21 @@ def test_config_changes_synthesize_and_config_errors_are_reported_without_a_trac
         "  fix: write replicas as a whole number such as 3 (Number of pods).\n"
         "1 problem(s) in config; nothing was written.\n"
     )
+
+
+def test_a_save_in_two_writes_is_one_round_of_the_whole_file(tmp_path, monkeypatch):
+    """An editor that truncates, then writes: the loop waits for the file to settle, so the empty file
+    in between is never synthesized nor reported as a config error."""
+    work = sandbox.project(tmp_path)
+    prod = work / "config" / "prod.yaml"
+    edited = prod.read_text().replace("  admin:\n    replicas: 2", "  admin:\n    replicas: 3")
+    returned, pool, out, err = _run(work, [[lambda: prod.write_text(""), lambda: prod.write_text(edited)]],
+                                    monkeypatch)
+    assert returned is None
+    assert pool.calls == ["warm prod staging", "render prod staging", "render prod staging"]
+    assert out.count("changed: config/prod.yaml\n") == 1
+    assert "  [prod] Deployment honeydue/admin: replicas 2 → 3\n" in out
+    assert err == ""
 
 
 def test_a_change_to_charts_restarts_the_workers_first(tmp_path, monkeypatch):

@@ -83,10 +83,20 @@ def watch(
         while True:
             time.sleep(interval)
             now = snapshot(inputs + code, skip)
-            paths = changed(before, now)
-            if not paths:
+            if now == before:
                 continue
+            # One save can be several writes (an editor truncates, then writes): look again until a look
+            # finds nothing new, so a round never synthesizes, or reports errors in, a half-written file.
+            while True:
+                time.sleep(interval)
+                settled = snapshot(inputs + code, skip)
+                if settled == now:
+                    break
+                now = settled
+            paths = changed(before, now)
             before = now
+            if not paths:  # written and put back as it was
+                continue
             for path in paths:
                 if any(path == root or root in path.parents for root in code):
                     return path
