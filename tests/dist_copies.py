@@ -20,6 +20,11 @@ from gitops.render.yamlio import dumps
 BASE_ENV = "prod"
 
 
+def tree(root: Path) -> dict[str, bytes]:
+    """Every file under root by its relative path, with its bytes: two outputs compare byte for byte."""
+    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
 def copy_env(synthesized: Path, tmp_path: Path, env: str = BASE_ENV, name: str | None = None) -> Path:
     """A writable copy of dist/<env> at tmp_path/<name> (default: the environment's name)."""
     target = tmp_path / (name or env)

@@ -56,9 +56,10 @@ def test_a_cached_build_that_rebuilt_a_binary_is_reported(monkeypatch, tmp_path)
     found = rehearsal.cached_tools(tmp_path, {}, 2)
     assert calls == [["make", "--no-print-directory", "rehearse-tools"]] * 3
     assert found["changed"] == ["etcd-v3.6.8/bin/etcd"]
-    assert rehearsal.targets({"cached": found, "rehearsal": {
-        "result": found["result"], "parts": {"control plane start-up": [1.0]}}})[1] == (
-        "`make rehearse-tools` with the binaries built rebuilds nothing", "1 files rebuilt, 0.5 s", False)
+    rows = rehearsal.targets({"cached": found, "rehearsal": {
+        "result": found["result"], "parts": {"control plane start-up": [1.0]}}})
+    name = "`make rehearse-tools` with the binaries built rebuilds nothing"
+    assert next(row for row in rows if row[0] == name) == (name, "1 files rebuilt, 0.5 s", False)
 
 
 def test_the_cold_build_uses_empty_go_caches_and_a_scratch_tools_directory(monkeypatch, tmp_path):

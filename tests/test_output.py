@@ -14,11 +14,9 @@ from gitops.k8s.manifests import load_documents
 from gitops.render import output, yamlio
 from gitops.render.synth import synth
 from tests.conftest import CONFIG, PROJECT
+from tests.dist_copies import tree
 from tests.manifests import Manifests
 
-
-def _tree(root: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
 
 
 def test_one_file_per_object_with_readable_names(synthesized: Path):
@@ -134,9 +132,9 @@ def test_byte_identical_across_runs_and_hash_seeds(tmp_path: Path):
             cwd=PROJECT, capture_output=True, text=True, env={**os.environ, "PYTHONHASHSEED": seed},
         )
         assert done.returncode == 0, done.stderr
-        trees.append(_tree(out))
+        trees.append(tree(out))
     assert trees[0] == trees[1] == trees[2]
-    assert trees[0] == _tree(PROJECT / "dist"), "dist/ is stale: run make synth"
+    assert trees[0] == tree(PROJECT / "dist"), "dist/ is stale: run make synth"
 
 
 def test_no_timestamps_in_output(synthesized: Path):
@@ -150,14 +148,14 @@ def test_no_timestamps_in_output(synthesized: Path):
 def test_failing_synth_leaves_dist_untouched(tmp_path: Path, config_copy: Path):
     out = tmp_path / "dist"
     synth(config_copy, out)
-    before = _tree(out)
+    before = tree(out)
     text = (config_copy / "prod.yaml").read_text()
     (config_copy / "prod.yaml").write_text(text.replace("replicas: 3", "replicas: -1"))
     from gitops.config import ConfigError
 
     with pytest.raises(ConfigError):
         synth(config_copy, out)
-    assert _tree(out) == before
+    assert tree(out) == before
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".dist.") and p.is_dir()] == []
 
 

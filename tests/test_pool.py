@@ -14,15 +14,13 @@ from gitops.render.pool import WorkerFailed, WorkerPool, start_method
 from gitops.config import load_environments
 from gitops.render.synth import jobs_for, render_in_process
 from tests.conftest import CONFIG, PROJECT
+from tests.dist_copies import tree
 
 
 @pytest.fixture(scope="module")
 def jobs():
     return jobs_for(CONFIG, load_environments(CONFIG, None))
 
-
-def _tree(root: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
 
 
 def test_workers_write_what_one_process_writes(jobs, tmp_path: Path):
@@ -31,7 +29,7 @@ def test_workers_write_what_one_process_writes(jobs, tmp_path: Path):
     serial = render_in_process(jobs, tmp_path / "serial")
     assert [o.environment for o in outcomes] == ["prod", "staging"]
     assert outcomes == serial
-    assert _tree(tmp_path / "parallel") == _tree(tmp_path / "serial")
+    assert tree(tmp_path / "parallel") == tree(tmp_path / "serial")
 
 
 def test_a_warm_worker_renders_again_and_a_dead_one_is_replaced(jobs, tmp_path: Path):
@@ -47,7 +45,7 @@ def test_a_warm_worker_renders_again_and_a_dead_one_is_replaced(jobs, tmp_path: 
             pool.render(prod, tmp_path / "two")
         pool.render(prod, tmp_path / "three")
         assert pool._workers["prod"] is not first
-    assert _tree(tmp_path / "one") == _tree(tmp_path / "three")
+    assert tree(tmp_path / "one") == tree(tmp_path / "three")
 
 
 def test_every_environment_that_crashes_is_reported_with_its_traceback(jobs, tmp_path: Path):

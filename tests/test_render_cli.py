@@ -11,6 +11,7 @@ from pathlib import Path
 from gitops.watch.loop import WAITING
 from tests import sandbox
 from tests.conftest import PROJECT
+from tests.dist_copies import tree
 
 ADMIN_TWO = "  admin:\n    replicas: 2\n"
 ADMIN_THREE = "  admin:\n    replicas: 3\n"
@@ -21,14 +22,14 @@ def test_serial_parallel_and_watch_write_the_same_bytes(tmp_path: Path):
     prod = work / "config" / "prod.yaml"
     original = prod.read_text()
     assert ADMIN_TWO in original
-    watching = sandbox.Running(work, "synth", "--watch")
-    first = watching.until(WAITING)
+    watching = sandbox.watch(work)
+    first = watching.until(WAITING, 60)[1]
     prod.write_text(original.replace(ADMIN_TWO, ADMIN_THREE))
-    changed = watching.until(WAITING)
-    by_watch = sandbox.tree(work / "dist")
+    changed = watching.until(WAITING, 60)[1]
+    by_watch = tree(work / "dist")
     prod.write_text(original.replace(ADMIN_TWO, "  admin:\n    replicas: many\n"))
-    watching.until(WAITING)
-    running = watching.descendants()
+    watching.until(WAITING, 60)
+    running = sandbox.descendants(watching)
     code, stderr = watching.interrupt()
 
     assert "no changes (52 objects compared)" in first
@@ -42,7 +43,7 @@ def test_serial_parallel_and_watch_write_the_same_bytes(tmp_path: Path):
         "1 problem(s) in config; nothing was written.\n"
         "synth: interrupted; dist/ is as it was or fully new\n"
     )
-    assert sandbox.tree(work / "dist") == by_watch, "a config error must leave dist/ as it was"
+    assert tree(work / "dist") == by_watch, "a config error must leave dist/ as it was"
     assert len(running) >= 4  # two workers and their Node.js processes
     assert [pid for pid in running if _alive(pid)] == []
 
@@ -50,8 +51,8 @@ def test_serial_parallel_and_watch_write_the_same_bytes(tmp_path: Path):
     for mode in ([], ["--serial"]):
         done = sandbox.synth(work, "--out", str(tmp_path / f"dist{''.join(mode)}"), *mode)
         assert done.returncode == 0, done.stderr
-    assert sandbox.tree(tmp_path / "dist") == sandbox.tree(tmp_path / "dist--serial") == by_watch
-    assert by_watch != sandbox.tree(PROJECT / "dist")
+    assert tree(tmp_path / "dist") == tree(tmp_path / "dist--serial") == by_watch
+    assert by_watch != tree(PROJECT / "dist")
 
 
 def _alive(pid: int) -> bool:
@@ -94,11 +95,11 @@ def test_watch_and_serial_do_not_go_together():
 
 def test_watch_starts_again_when_its_own_code_changes(tmp_path: Path):
     work = sandbox.project(tmp_path)
-    watching = sandbox.Running(work, "synth", "--watch")
-    watching.until(WAITING)
+    watching = sandbox.watch(work)
+    watching.until(WAITING, 60)
     code = work / "gitops" / "render" / "yamlio.py"
     code.write_text(code.read_text() + "\n")
-    again = watching.until(WAITING)
+    again = watching.until(WAITING, 60)[1]
     exit_code, stderr = watching.interrupt()
     assert again.startswith("gitops/render/yamlio.py changed: starting again with the new code\n"
                             "synthesizing and comparing with HEAD\n")

@@ -9,10 +9,8 @@ import sys
 from pathlib import Path
 
 from tests.conftest import PROJECT
+from tests.dist_copies import tree
 
-
-def _tree(root: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
 
 
 def test_output_does_not_depend_on_the_working_directory(tmp_path: Path):
@@ -23,20 +21,20 @@ def test_output_does_not_depend_on_the_working_directory(tmp_path: Path):
         cwd=elsewhere, capture_output=True, text=True,
     )
     assert done.returncode == 0, done.stderr
-    assert _tree(tmp_path / "dist") == _tree(PROJECT / "dist")
+    assert tree(tmp_path / "dist") == tree(PROJECT / "dist")
 
 
 def test_ctrl_c_prints_one_line_exits_130_and_leaves_dist_whole(tmp_path: Path, synthesized: Path):
     """SIGINT to the process group, as a terminal sends it, at points from start-up to the swap."""
     out = tmp_path / "dist"
-    fresh = _tree(synthesized)
+    fresh = tree(synthesized)
     outcomes = []
     for delay in (0.2, 0.5, 0.9):
         if out.exists():
             subprocess.run(["rm", "-rf", str(out)], check=True)
         subprocess.run(["cp", "-R", str(synthesized), str(out)], check=True)
         (out / "prod" / "INVENTORY.md").write_text("from before\n")
-        before = _tree(out)
+        before = tree(out)
         run = subprocess.Popen(
             [sys.executable, str(PROJECT / "main.py"), "synth", "--out", str(out)],
             cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
@@ -51,7 +49,7 @@ def test_ctrl_c_prints_one_line_exits_130_and_leaves_dist_whole(tmp_path: Path, 
             assert (stdout, stderr) == ("", "synth: interrupted; dist/ is as it was or fully new\n")
         else:
             assert run.returncode == 0, stderr
-        assert _tree(out) in (before, fresh)
+        assert tree(out) in (before, fresh)
     assert 130 in outcomes
     # Whatever an interrupted run left beside dist/ (its staging directory), the next run removes.
     done = subprocess.run([sys.executable, str(PROJECT / "main.py"), "synth", "--out", str(out)],

@@ -32,8 +32,6 @@ from gitops.config.values import (
     VolumeSize,
 )
 
-MEBIBYTE = 2**20
-
 
 class Model(BaseModel):
     # strict: a number is a number and true/false is a boolean; pydantic's lax mode would read

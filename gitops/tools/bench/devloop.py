@@ -7,6 +7,7 @@ import queue
 import shutil
 import signal
 import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
@@ -61,12 +62,17 @@ def fresh_clone(project: Path, root: Path, env: dict[str, str], runs: int) -> di
     return {"first": first, "again": again, "direct": direct, "sources": sources, "installed": installed}
 
 
-class _Watching:
-    def __init__(self, work: Path, env: dict[str, str]) -> None:
+class Running:
+    """`main.py ARGS` in a project copy, its output lines read as they come (as a terminal shows them),
+    each with the moment it was read. The benchmark times watch's round trips with it; the tests drive
+    watch with it too."""
+
+    def __init__(self, work: Path, args: list[str], env: dict[str, str], python: str = sys.executable) -> None:
+        self.args = args
         self.process = subprocess.Popen(
-            [str(work / ".venv" / "bin" / "python"), "main.py", "synth", "--watch"], cwd=work, env=env, text=True,
+            [python, "main.py", *args], cwd=work, env=env, text=True,
             stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-            # Ctrl-C must reach it even when this benchmark runs with SIGINT ignored (in the background).
+            # Ctrl-C must reach it even when its caller runs with SIGINT ignored (in the background).
             preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
         )
         self.lines: queue.Queue[tuple[float, str | None]] = queue.Queue()
@@ -78,20 +84,24 @@ class _Watching:
             self.lines.put((time.perf_counter(), line))
         self.lines.put((time.perf_counter(), None))
 
-    def until(self, marker: str) -> float:
-        """When the next line starting with marker was read."""
+    def until(self, marker: str, timeout: float = 120) -> tuple[float, str]:
+        """When the next line starting with marker was read, and the output up to and including it."""
+        seen = []
         while True:
-            at, line = self.lines.get(timeout=120)
+            at, line = self.lines.get(timeout=timeout)
             if line is None:
                 _, stderr = self.process.communicate()
-                raise RuntimeError(f"synth --watch exited ({self.process.returncode}):\n{stderr[-2000:]}")
+                raise RuntimeError(f"main.py {' '.join(self.args)} exited ({self.process.returncode}):\n"
+                                   f"{''.join(seen)}{stderr[-2000:]}")
+            seen.append(line)
             if line.startswith(marker):
-                return at
+                return at, "".join(seen)
 
-    def stop(self) -> int:
+    def interrupt(self) -> tuple[int, str]:
+        """Ctrl-C; the exit code and everything it printed on stderr."""
         self.process.send_signal(signal.SIGINT)
-        self.process.communicate(timeout=60)
-        return self.process.returncode
+        _, stderr = self.process.communicate(timeout=60)
+        return self.process.returncode, stderr
 
 
 def watch_round_trips(work: Path, env: dict[str, str], edits: int, chart_edits: int) -> dict[str, Result]:
@@ -105,21 +115,21 @@ def watch_round_trips(work: Path, env: dict[str, str], edits: int, chart_edits: 
     config = Result("watch: save config/prod.yaml → summary", f"python main.py synth --watch; edit {EDITED}")
     charts = Result("watch: save charts/naming.py → summary (workers restart)",
                     f"python main.py synth --watch; edit {TOUCHED_CHART}")
-    watching = _Watching(work, env)
+    watching = Running(work, ["synth", "--watch"], env, python=str(work / ".venv" / "bin" / "python"))
     try:
         watching.until(WAITING)
         for index in range(edits):
             time.sleep(0.2)  # a pause between saves, as between a developer's
             started = time.perf_counter()
             path.write_text(original.replace(BEFORE, AFTER) if index % 2 == 0 else original)
-            config.samples.append(Sample(watching.until(WAITING) - started, 0))
+            config.samples.append(Sample(watching.until(WAITING)[0] - started, 0))
         for index in range(chart_edits):
             time.sleep(0.2)
             started = time.perf_counter()
             chart.write_text(chart_text + "\n" * (index + 1))
-            charts.samples.append(Sample(watching.until(WAITING) - started, 0))
+            charts.samples.append(Sample(watching.until(WAITING)[0] - started, 0))
     finally:
-        code = watching.stop()
+        code, _ = watching.interrupt()
         path.write_text(original)
         chart.write_text(chart_text)
     if code != 130:
