@@ -82,19 +82,31 @@ def _parser(argv: list[str]) -> argparse.ArgumentParser:
             importlib.import_module(module).configure(sub)
 
     validate = commands.add_parser("validate", help="validate dist/<env>/ with kubeconform")
-    validate.add_argument("--env", action="append", dest="envs", metavar="ENV",
-                          help="only this environment (repeatable); default: every config/*.yaml")
+    validate.add_argument(
+        "--env",
+        action="append",
+        dest="envs",
+        metavar="ENV",
+        help="only this environment (repeatable); default: every config/*.yaml",
+    )
     validate.add_argument("--config-dir", type=Path, default=CONFIG_DIR, help=argparse.SUPPRESS)
     validate.add_argument("--dist", type=Path, default=DIST_DIR, help="rendered manifests (default: dist/)")
     return parser
 
 
 # What each command leaves alone when it stops on an error ("nothing was <this>").
-UNTOUCHED = {"synth": "written", "validate": "validated", "check": "checked", "diff": "compared",
-             "rehearse": "rehearsed"}
+UNTOUCHED = {
+    "synth": "written",
+    "validate": "validated",
+    "check": "checked",
+    "diff": "compared",
+    "rehearse": "rehearsed",
+}
 # What each command can promise after a Ctrl-C, after "<command>: interrupted".
-AFTER_INTERRUPT = {"synth": "; dist/ is as it was or fully new",  # one atomic swap, gitops/render/output.py
-                   "rehearse": "; everything it started was stopped"}  # gitops/rehearse/session.py
+AFTER_INTERRUPT = {
+    "synth": "; dist/ is as it was or fully new",  # one atomic swap, gitops/render/output.py
+    "rehearse": "; everything it started was stopped",
+}  # gitops/rehearse/session.py
 
 
 def cmd_validate(args: argparse.Namespace) -> int:

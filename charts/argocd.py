@@ -73,47 +73,64 @@ class ArgoDelivery(Construct):
         cluster_scoped = sorted({(k.group, k.kind) for k in kinds if not k.namespace})
         namespaces = sorted({k.namespace for k in kinds if k.namespace})
         # The project exists before the Applications that name it (lowest wave).
-        _object(self, "project", "AppProject", metadata(naming.project(), wave=-1), {
-            "description": f"{ctx.config.part_of} {ctx.environment}: only this repository, only what it renders",
-            "sourceRepos": [repository.url],
-            "destinations": [{"server": argo.destination_server, "namespace": ns} for ns in namespaces],
-            "clusterResourceWhitelist": [{"group": g, "kind": k} for g, k in cluster_scoped],
-            "namespaceResourceWhitelist": [{"group": g, "kind": k} for g, k in namespaced],
-        })
+        _object(
+            self,
+            "project",
+            "AppProject",
+            metadata(naming.project(), wave=-1),
+            {
+                "description": f"{ctx.config.part_of} {ctx.environment}: only this repository, only what it renders",
+                "sourceRepos": [repository.url],
+                "destinations": [{"server": argo.destination_server, "namespace": ns} for ns in namespaces],
+                "clusterResourceWhitelist": [{"group": g, "kind": k} for g, k in cluster_scoped],
+                "namespaceResourceWhitelist": [{"group": g, "kind": k} for g, k in namespaced],
+            },
+        )
 
         order = waves()
         for unit in UNITS:
-            _object(self, f"unit-{unit.name}", "Application",
-                    metadata(naming.delivery_unit(unit.name), wave=order[unit.name], finalizer=True), {
-                        "project": naming.project(),
-                        "source": {
-                            "repoURL": repository.url,
-                            "targetRevision": repository.branch,
-                            "path": naming.repo_path(naming.unit_dir(unit.name)),
-                            "directory": {"recurse": True},
-                        },
-                        "destination": {"server": argo.destination_server, "namespace": ctx.config.namespace},
-                        "syncPolicy": {
-                            "automated": {"prune": True, "selfHeal": True},
-                            "syncOptions": SYNC_OPTIONS,
-                            "retry": RETRY,
-                        },
-                    })
+            _object(
+                self,
+                f"unit-{unit.name}",
+                "Application",
+                metadata(naming.delivery_unit(unit.name), wave=order[unit.name], finalizer=True),
+                {
+                    "project": naming.project(),
+                    "source": {
+                        "repoURL": repository.url,
+                        "targetRevision": repository.branch,
+                        "path": naming.repo_path(naming.unit_dir(unit.name)),
+                        "directory": {"recurse": True},
+                    },
+                    "destination": {"server": argo.destination_server, "namespace": ctx.config.namespace},
+                    "syncPolicy": {
+                        "automated": {"prune": True, "selfHeal": True},
+                        "syncOptions": SYNC_OPTIONS,
+                        "retry": RETRY,
+                    },
+                },
+            )
 
         # The root sits in Argo CD's own `default` project: putting it in the
         # project it manages would let a commit widen that project's limits.
-        _object(self, "root", "Application", metadata(naming.delivery_root()), {
-            "project": "default",
-            "source": {
-                "repoURL": repository.url,
-                "targetRevision": repository.branch,
-                "path": naming.repo_path(naming.cluster_dir()),
-                "directory": {"recurse": True},
+        _object(
+            self,
+            "root",
+            "Application",
+            metadata(naming.delivery_root()),
+            {
+                "project": "default",
+                "source": {
+                    "repoURL": repository.url,
+                    "targetRevision": repository.branch,
+                    "path": naming.repo_path(naming.cluster_dir()),
+                    "directory": {"recurse": True},
+                },
+                "destination": {"server": argo.destination_server, "namespace": argo.namespace},
+                "syncPolicy": {
+                    "automated": {"prune": True, "selfHeal": True},
+                    "syncOptions": SYNC_OPTIONS,
+                    "retry": RETRY,
+                },
             },
-            "destination": {"server": argo.destination_server, "namespace": argo.namespace},
-            "syncPolicy": {
-                "automated": {"prune": True, "selfHeal": True},
-                "syncOptions": SYNC_OPTIONS,
-                "retry": RETRY,
-            },
-        })
+        )

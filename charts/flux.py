@@ -43,22 +43,34 @@ class FluxDelivery(Construct):
         }
         if repository.secret_ref:
             source["secretRef"] = {"name": repository.secret_ref}
-        custom_object(self, "source", api_version=SOURCE_API, kind="GitRepository",
-                      metadata=metadata(naming.source()), spec=source)
+        custom_object(
+            self,
+            "source",
+            api_version=SOURCE_API,
+            kind="GitRepository",
+            metadata=metadata(naming.source()),
+            spec=source,
+        )
         source_ref = {"kind": "GitRepository", "name": naming.source()}
 
-        custom_object(self, "root", api_version=KUSTOMIZE_API, kind="Kustomization",
-                      metadata=metadata(naming.delivery_root()), spec={
-            "interval": flux.interval,
-            "retryInterval": flux.retry_interval,
-            "timeout": format_duration(MINIMUM_TIMEOUT_SECONDS),
-            "path": "./" + naming.repo_path(naming.cluster_dir()),
-            "prune": True,
-            # The root only has to apply the unit Kustomizations; each of them
-            # reports its own health, so waiting here would double every timeout.
-            "wait": False,
-            "sourceRef": source_ref,
-        })
+        custom_object(
+            self,
+            "root",
+            api_version=KUSTOMIZE_API,
+            kind="Kustomization",
+            metadata=metadata(naming.delivery_root()),
+            spec={
+                "interval": flux.interval,
+                "retryInterval": flux.retry_interval,
+                "timeout": format_duration(MINIMUM_TIMEOUT_SECONDS),
+                "path": "./" + naming.repo_path(naming.cluster_dir()),
+                "prune": True,
+                # The root only has to apply the unit Kustomizations; each of them
+                # reports its own health, so waiting here would double every timeout.
+                "wait": False,
+                "sourceRef": source_ref,
+            },
+        )
 
         for unit in UNITS:
             spec = {
@@ -74,5 +86,11 @@ class FluxDelivery(Construct):
                 spec["dependsOn"] = [{"name": naming.delivery_unit(dep)} for dep in unit.depends_on]
             if unit.name in encrypted_units:
                 spec["decryption"] = {"provider": "sops", "secretRef": {"name": flux.decryption_secret}}
-            custom_object(self, f"unit-{unit.name}", api_version=KUSTOMIZE_API, kind="Kustomization",
-                          metadata=metadata(naming.delivery_unit(unit.name)), spec=spec)
+            custom_object(
+                self,
+                f"unit-{unit.name}",
+                api_version=KUSTOMIZE_API,
+                kind="Kustomization",
+                metadata=metadata(naming.delivery_unit(unit.name)),
+                spec=spec,
+            )

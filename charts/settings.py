@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+
 import cdk8s
 from constructs import Construct
 
@@ -23,9 +24,7 @@ def settings_hash(settings: dict[str, str], keys: list[str]) -> str:
     return hashlib.sha256(payload.encode()).hexdigest()[:16]
 
 
-def app_config_map(
-    scope: Construct, *, ctx: StackContext, name: str, component: str, data: dict[str, str]
-) -> None:
+def app_config_map(scope: Construct, *, ctx: StackContext, name: str, component: str, data: dict[str, str]) -> None:
     """A ConfigMap of the application as a whole (not of one service) in its namespace."""
     kplus.ConfigMap(
         scope,

@@ -25,8 +25,7 @@ from gitops.config import LoadedEnvironment
 def build_units(app: cdk8s.App, ctx: StackContext) -> dict[str, cdk8s.Chart]:
     """The environment's delivery units as charts, by unit name."""
     units = {
-        unit: cdk8s.Chart(app, f"{ctx.environment}-{unit}", disable_resource_name_hashes=True)
-        for unit in UNIT_NAMES
+        unit: cdk8s.Chart(app, f"{ctx.environment}-{unit}", disable_resource_name_hashes=True) for unit in UNIT_NAMES
     }
     infrastructure = units["infrastructure"]
     AppNamespace(infrastructure, "namespace", ctx=ctx)
@@ -65,9 +64,7 @@ def synthesize(
     result = {}
     for loaded in environments:
         ctx = StackContext.of(loaded)
-        rendered = {
-            ctx.naming.unit_dir(unit): list(chart.to_json()) for unit, chart in build_units(app, ctx).items()
-        }
+        rendered = {ctx.naming.unit_dir(unit): list(chart.to_json()) for unit, chart in build_units(app, ctx).items()}
         unit_objects = [obj for objects in rendered.values() for obj in objects]
         delivery = build_delivery(app, ctx, unit_objects, encrypted_units.get(loaded.name, set()))
         rendered[ctx.naming.cluster_dir()] = list(delivery.to_json())

@@ -17,9 +17,7 @@ from gitops.annotations import PRUNE_PROTECTION
 from gitops.config.model import Service
 
 
-def add_data_claim(
-    scope: Construct, *, ctx: StackContext, name: str, service: Service
-) -> kplus.PersistentVolumeClaim:
+def add_data_claim(scope: Construct, *, ctx: StackContext, name: str, service: Service) -> kplus.PersistentVolumeClaim:
     naming = ctx.naming
     return kplus.PersistentVolumeClaim(
         scope,

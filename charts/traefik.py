@@ -45,40 +45,64 @@ def values(ctx: StackContext) -> CommentedMap:
     res = traefik.resources
     status = _status(ctx)
     return _map(
-        ("deployment", _map(
-            ("kind", "DaemonSet", "one Traefik on every node: DNS round-robins over all node addresses"),
-            ("dnsPolicy", "ClusterFirstWithHostNet", "keep cluster DNS while on the host network"),
-        )),
+        (
+            "deployment",
+            _map(
+                ("kind", "DaemonSet", "one Traefik on every node: DNS round-robins over all node addresses"),
+                ("dnsPolicy", "ClusterFirstWithHostNet", "keep cluster DNS while on the host network"),
+            ),
+        ),
         ("hostNetwork", True, "listen on each node's own address, no ServiceLB or kube-proxy hop"),
         ("ports", _map(("web", web))),
-        ("updateStrategy", _map(
-            ("type", "RollingUpdate"),
-            ("rollingUpdate", _map(
-                ("maxUnavailable", 1, "two pods cannot hold one host port: replace, never surge"),
-                ("maxSurge", 0),
-            )),
-        )),
-        ("service", _map(
-            ("type", "ClusterIP", "a LoadBalancer Service would make ServiceLB claim the host ports too"),
-        )),
-        ("podSecurityContext", _map(
-            ("runAsNonRoot", False, "without ambient capabilities only root can use NET_BIND_SERVICE"),
-            ("runAsUser", 0),
-            ("runAsGroup", 0),
-        )),
-        ("securityContext", _map(
-            ("allowPrivilegeEscalation", False),
-            ("capabilities", _map(
-                ("drop", ["ALL"]),
-                ("add", ["NET_BIND_SERVICE"], f"bind :{port}, nothing else"),
-            )),
-            ("readOnlyRootFilesystem", True),
-            ("seccompProfile", _map(("type", "RuntimeDefault"))),
-        )),
-        ("resources", _map(
-            ("requests", _map(("cpu", res.cpu), ("memory", res.memory))),
-            ("limits", _map(("memory", res.memory_limit))),
-        )),
+        (
+            "updateStrategy",
+            _map(
+                ("type", "RollingUpdate"),
+                (
+                    "rollingUpdate",
+                    _map(
+                        ("maxUnavailable", 1, "two pods cannot hold one host port: replace, never surge"),
+                        ("maxSurge", 0),
+                    ),
+                ),
+            ),
+        ),
+        (
+            "service",
+            _map(
+                ("type", "ClusterIP", "a LoadBalancer Service would make ServiceLB claim the host ports too"),
+            ),
+        ),
+        (
+            "podSecurityContext",
+            _map(
+                ("runAsNonRoot", False, "without ambient capabilities only root can use NET_BIND_SERVICE"),
+                ("runAsUser", 0),
+                ("runAsGroup", 0),
+            ),
+        ),
+        (
+            "securityContext",
+            _map(
+                ("allowPrivilegeEscalation", False),
+                (
+                    "capabilities",
+                    _map(
+                        ("drop", ["ALL"]),
+                        ("add", ["NET_BIND_SERVICE"], f"bind :{port}, nothing else"),
+                    ),
+                ),
+                ("readOnlyRootFilesystem", True),
+                ("seccompProfile", _map(("type", "RuntimeDefault"))),
+            ),
+        ),
+        (
+            "resources",
+            _map(
+                ("requests", _map(("cpu", res.cpu), ("memory", res.memory))),
+                ("limits", _map(("memory", res.memory_limit))),
+            ),
+        ),
         *status,
     )
 
@@ -89,11 +113,27 @@ def _status(ctx: StackContext) -> list[tuple]:
     if hostname is None:
         return []
     return [
-        ("providers", _map(("kubernetesIngress", _map(("publishedService", _map(
-            ("enabled", False, "the Service is ClusterIP: it has no address to publish"),
-        )))))),
-        ("additionalArguments", [f"--providers.kubernetesingress.ingressendpoint.hostname={hostname}"],
-         "Ingress status names the public host; Argo CD's health check waits for it"),
+        (
+            "providers",
+            _map(
+                (
+                    "kubernetesIngress",
+                    _map(
+                        (
+                            "publishedService",
+                            _map(
+                                ("enabled", False, "the Service is ClusterIP: it has no address to publish"),
+                            ),
+                        )
+                    ),
+                )
+            ),
+        ),
+        (
+            "additionalArguments",
+            [f"--providers.kubernetesingress.ingressendpoint.hostname={hostname}"],
+            "Ingress status names the public host; Argo CD's health check waits for it",
+        ),
     ]
 
 

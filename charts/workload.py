@@ -133,9 +133,7 @@ def add_deployment(
         # Pod labels and annotations in one go: each add_label() would be a round trip to jsii.
         pod_metadata=cdk8s.ApiObjectMetadata(
             labels=object_labels,
-            annotations=(
-                {SETTINGS_HASH: settings_hash(ctx.settings, service.settings)} if service.settings else None
-            ),
+            annotations=({SETTINGS_HASH: settings_hash(ctx.settings, service.settings)} if service.settings else None),
         ),
         replicas=service.replicas,
         select=False,
@@ -194,9 +192,7 @@ def add_deployment(
         values.add_constant("/spec/template/spec/enableServiceLinks", False),
     ]
     if spreads_across_nodes(service):
-        patches.append(
-            cdk8s.JsonPatch.add("/spec/template/spec/topologySpreadConstraints", topology_spread(ctx, name))
-        )
+        patches.append(cdk8s.JsonPatch.add("/spec/template/spec/topologySpreadConstraints", topology_spread(ctx, name)))
     cdk8s.ApiObject.of(deployment).add_json_patch(*patches)
 
     return deployment

@@ -10,6 +10,7 @@ from gitops.review.check import engine
 from gitops.review.check.engine import Outcome
 from gitops.review.findings import Finding
 
+
 def check(*roots: Path) -> Outcome:
     return engine.check_paths("test", list(roots))
 

@@ -33,7 +33,9 @@ def edit_config(config: Path, old: str, new: str, count: int = 1, file: str = "p
 def synth_in(tmp_path: Path, *args: str) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, str(PROJECT / "main.py"), "synth", "--config-dir", "config", "--out", "dist", *args],
-        cwd=tmp_path, capture_output=True, text=True,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
     )
 
 

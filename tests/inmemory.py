@@ -42,14 +42,27 @@ def diff_risks(before: list[dict], after: list[dict]) -> list[tuple[str, str, st
 
 
 def deployment(name: str, labels: dict, replicas: object = 1, namespace: str = "ns", **pod: object) -> dict:
-    spec: dict = {"selector": {"matchLabels": labels}, "template": {"metadata": {"labels": labels}, "spec": {
-        "containers": [{"name": name, "image": "registry.example/app:1.2.3"}], **pod}}}
+    spec: dict = {
+        "selector": {"matchLabels": labels},
+        "template": {
+            "metadata": {"labels": labels},
+            "spec": {"containers": [{"name": name, "image": "registry.example/app:1.2.3"}], **pod},
+        },
+    }
     if replicas is not None:
         spec["replicas"] = replicas
-    return {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": name, "namespace": namespace},
-            "spec": spec}
+    return {
+        "apiVersion": "apps/v1",
+        "kind": "Deployment",
+        "metadata": {"name": name, "namespace": namespace},
+        "spec": spec,
+    }
 
 
 def budget(name: str, selector: object, namespace: str = "ns", **settings: object) -> dict:
-    return {"apiVersion": "policy/v1", "kind": "PodDisruptionBudget",
-            "metadata": {"name": name, "namespace": namespace}, "spec": {"selector": selector, **settings}}
+    return {
+        "apiVersion": "policy/v1",
+        "kind": "PodDisruptionBudget",
+        "metadata": {"name": name, "namespace": namespace},
+        "spec": {"selector": selector, **settings},
+    }

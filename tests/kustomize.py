@@ -27,9 +27,7 @@ class KustomizeError(Exception):
 
 def generated_kustomization(directory: Path) -> str:
     """A kustomization listing every YAML file under directory, as Flux generates one."""
-    files = sorted(
-        str(p.relative_to(directory)) for p in directory.rglob("*") if p.is_file() and p.suffix in SUFFIXES
-    )
+    files = sorted(str(p.relative_to(directory)) for p in directory.rglob("*") if p.is_file() and p.suffix in SUFFIXES)
     lines = ["apiVersion: kustomize.config.k8s.io/v1beta1", "kind: Kustomization", "resources:"]
     return "\n".join(lines + [f"  - {name}" for name in files]) + "\n"
 

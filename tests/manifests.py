@@ -24,7 +24,8 @@ class Manifests:
 
     def resource(self, kind: str, name: str, namespace: str | None = None) -> Resource:
         matches = [
-            r for r in self.resources
+            r
+            for r in self.resources
             if r.kind == kind and r.name == name and (namespace is None or r.namespace == namespace)
         ]
         assert len(matches) == 1, f"expected one {kind} {name}, found {len(matches)}"
@@ -38,4 +39,3 @@ class Manifests:
 
     def unit_of(self, kind: str, name: str) -> str:
         return self.resource(kind, name).path.relative_to(self.root).parts[0]
-

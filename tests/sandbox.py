@@ -25,8 +25,9 @@ def project(tmp_path: Path) -> Path:
 
 
 def synth(work: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "main.py", "synth", *args], cwd=work, capture_output=True, text=True,
-                          env=ENV)
+    return subprocess.run(
+        [sys.executable, "main.py", "synth", *args], cwd=work, capture_output=True, text=True, env=ENV
+    )
 
 
 def watch(work: Path) -> Running:

@@ -16,4 +16,5 @@ def test_package_sources_name_the_pip_cache_and_local_wheels(tmp_path):
     assert package_sources(python, {"PIP_FIND_LINKS": str(tmp_path / "wheels")}) == "pip cache 3 MB"
     (tmp_path / "wheels" / "cdk8s-2.70.115-py3-none-any.whl").write_bytes(b"")
     assert package_sources(python, {"PIP_FIND_LINKS": f"{tmp_path / 'wheels'} /nowhere"}) == (
-        "pip cache 3 MB; 1 local wheels (PIP_FIND_LINKS)")
+        "pip cache 3 MB; 1 local wheels (PIP_FIND_LINKS)"
+    )

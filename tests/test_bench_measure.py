@@ -16,8 +16,9 @@ def test_memory_of_a_process_tree_is_read_from_proc():
 
 
 def test_a_run_records_the_memory_of_the_child():
-    sample = run_once([sys.executable, "-c", "b = bytearray(64 * 2**20); import time; time.sleep(0.2)"],
-                      Path.cwd(), dict(os.environ))
+    sample = run_once(
+        [sys.executable, "-c", "b = bytearray(64 * 2**20); import time; time.sleep(0.2)"], Path.cwd(), dict(os.environ)
+    )
     assert sample.largest_bytes >= 64 * 2**20
     assert sample.peak_bytes >= sample.largest_bytes
 

@@ -23,7 +23,9 @@ def test_bare_cdk8s_rebuilds_the_same_object(tmp_path: Path):
     objects.write_text(ONE)
     references.bare(objects, tmp_path / "bare")
     references.writer(objects, tmp_path / "writer")
-    assert (tmp_path / "bare" / "configmap-n-x.yaml").read_text() == (tmp_path / "writer" / "configmap-n-x.yaml").read_text()
+    assert (tmp_path / "bare" / "configmap-n-x.yaml").read_text() == (
+        tmp_path / "writer" / "configmap-n-x.yaml"
+    ).read_text()
 
 
 def test_the_phases_of_one_synth_cover_every_part(tmp_path: Path):

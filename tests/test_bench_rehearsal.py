@@ -14,11 +14,18 @@ from gitops.tools.bench.measure import Sample
 
 
 def _report(plane: float, drain: float) -> str:
-    return json.dumps({"environments": [{
-        "env": "prod", "headline": f"prod: drained in {drain}",
-        "seconds": {"controlPlane": plane, "delivery": 9.0, "wall": 60.0},
-        "drills": [{"name": "converge", "seconds": 5.0}, {"name": "drain", "seconds": drain}],
-    }]})
+    return json.dumps(
+        {
+            "environments": [
+                {
+                    "env": "prod",
+                    "headline": f"prod: drained in {drain}",
+                    "seconds": {"controlPlane": plane, "delivery": 9.0, "wall": 60.0},
+                    "drills": [{"name": "converge", "seconds": 5.0}, {"name": "drain", "seconds": drain}],
+                }
+            ]
+        }
+    )
 
 
 def test_each_rehearsal_is_read_from_its_own_json_report(monkeypatch, tmp_path):
@@ -33,8 +40,12 @@ def test_each_rehearsal_is_read_from_its_own_json_report(monkeypatch, tmp_path):
     monkeypatch.setattr(rehearsal, "run_once", fake)
     found = rehearsal.rehearse(tmp_path, {}, 2)
     assert commands == [["main.py", "rehearse", "--env", "prod", "--format", "json"]] * 2
-    assert found["parts"] == {"control plane start-up": [3.0, 4.0], "delivery (Flux Ready)": [9.0, 9.0],
-                              "drill: converge": [5.0, 5.0], "drill: drain": [20.0, 22.0]}
+    assert found["parts"] == {
+        "control plane start-up": [3.0, 4.0],
+        "delivery (Flux Ready)": [9.0, 9.0],
+        "drill: converge": [5.0, 5.0],
+        "drill: drain": [20.0, 22.0],
+    }
     assert found["headline"] == "prod: drained in 22.0"
     assert found["result"].peak_mb == 1024
 
@@ -56,8 +67,9 @@ def test_a_cached_build_that_rebuilt_a_binary_is_reported(monkeypatch, tmp_path)
     found = rehearsal.cached_tools(tmp_path, {}, 2)
     assert calls == [["make", "--no-print-directory", "rehearse-tools"]] * 3
     assert found["changed"] == ["etcd-v3.6.8/bin/etcd"]
-    rows = rehearsal.targets({"cached": found, "rehearsal": {
-        "result": found["result"], "parts": {"control plane start-up": [1.0]}}})
+    rows = rehearsal.targets(
+        {"cached": found, "rehearsal": {"result": found["result"], "parts": {"control plane start-up": [1.0]}}}
+    )
     name = "`make rehearse-tools` with the binaries built rebuilds nothing"
     assert next(row for row in rows if row[0] == name) == (name, "1 files rebuilt, 0.5 s", False)
 
@@ -76,7 +88,12 @@ def test_the_cold_build_uses_empty_go_caches_and_a_scratch_tools_directory(monke
     found = rehearsal.cold_build(project, tmp_path, {"GOFLAGS": "-mod=readonly"})
     stamps = [stamp for stamp, *_ in seen]
     assert [Path(s).parent.parent.name for s in stamps] == [
-        "kubernetes-v1.34.4", "etcd-v3.6.8", "kwok-v0.7.0", "flux-v1.9.6", "flux-v1.9.6"]
+        "kubernetes-v1.34.4",
+        "etcd-v3.6.8",
+        "kwok-v0.7.0",
+        "flux-v1.9.6",
+        "flux-v1.9.6",
+    ]
     assert all(s.startswith(str(tmp_path)) for s in stamps)  # never the project's own .tools/cluster
     caches = {(cache, modules) for _, cache, modules, _ in seen}
     assert len(caches) == 1 and all(str(tmp_path) in path for path in caches.pop())

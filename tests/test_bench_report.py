@@ -24,24 +24,41 @@ def _data(**changes) -> dict:
         "watch-config": Result("watch", "watch", [Sample(s, 0) for s in (0.2, 0.3, 0.25, 0.4, 0.6)]),
         "watch-charts": _result("watch charts", 1.2, mb=0),
     }
-    for size, objects, ours, bare_, writer in ((10, 12, 1.0, 0.9, 0.1), (100, 99, 1.2, 1.0, 0.2),
-                                                (1000, 999, 2.0, 1.8, 0.8)):
+    for size, objects, ours, bare_, writer in (
+        (10, 12, 1.0, 0.9, 0.1),
+        (100, 99, 1.2, 1.0, 0.2),
+        (1000, 999, 2.0, 1.8, 0.8),
+    ):
         results[f"ours-{size}"] = _result(f"ours {size}", ours, objects)
         results[f"bare-{size}"] = _result(f"bare {size}", bare_, objects)
         results[f"writer-{size}"] = _result(f"writer {size}", writer, objects)
     phases = {"phases": PHASES, "jsii_calls": 300, "jsii_seconds": 0.2, "objects": 52}
     data = {
-        "machine": {"CPU": "test"}, "runs": 3, "results": results, "invocation": "python -m gitops.tools.bench",
-        "load": ["0.10 0.20 0.30", "0.40 0.50 0.60"], "phases-seed": phases,
+        "machine": {"CPU": "test"},
+        "runs": 3,
+        "results": results,
+        "invocation": "python -m gitops.tools.bench",
+        "load": ["0.10 0.20 0.30", "0.40 0.50 0.60"],
+        "phases-seed": phases,
         "phases-large": {**phases, "objects": 999, "phases": {k: 10 * v for k, v in PHASES.items()}},
-        "clone": {"first": _result("first make synth", 61.0, mb=0), "again": _result("make synth again", 0.8, mb=0),
-                  "direct": _result("python main.py synth", 0.75, mb=0), "sources": "pip cache 512 MB",
-                  "installed": []},
+        "clone": {
+            "first": _result("first make synth", 61.0, mb=0),
+            "again": _result("make synth again", 0.8, mb=0),
+            "direct": _result("python main.py synth", 0.75, mb=0),
+            "sources": "pip cache 512 MB",
+            "installed": [],
+        },
         "rehearsal": {
             "cached": {"result": _result("make rehearse-tools, cached", 0.9, mb=0), "changed": []},
-            "rehearsal": {"result": _result("rehearsal of prod", 71.0, mb=900), "headline": "prod: held",
-                          "parts": {"control plane start-up": [3.1, 3.3, 3.2], "delivery (Flux Ready)": [9.0],
-                                    "drill: drain": [20.0, 22.0, 21.0]}},
+            "rehearsal": {
+                "result": _result("rehearsal of prod", 71.0, mb=900),
+                "headline": "prod: held",
+                "parts": {
+                    "control plane start-up": [3.1, 3.3, 3.2],
+                    "delivery (Flux Ready)": [9.0],
+                    "drill: drain": [20.0, 22.0, 21.0],
+                },
+            },
         },
         "baseline": "abc123",
         "pairs": {"synth-all": {"before": _result("before", 1.5), "after": _result("after", 0.6)}},
@@ -86,9 +103,12 @@ def test_a_cold_build_and_what_a_synth_installed_that_it_should_not():
     data = _data()
     data["clone"]["installed"] = ["node_modules"]
     data["rehearsal"]["cold"] = {
-        "components": {"K8S_STAMP": _result("cold build: kube-apiserver", 700.0),
-                       "ETCD_STAMP": _result("cold build: etcd", 60.0)},
-        "seconds": 1900.0, "sizes": {"Go build cache": 2048.0, "Go module cache": 1024.0},
+        "components": {
+            "K8S_STAMP": _result("cold build: kube-apiserver", 700.0),
+            "ETCD_STAMP": _result("cold build: etcd", 60.0),
+        },
+        "seconds": 1900.0,
+        "sizes": {"Go build cache": 2048.0, "Go module cache": 1024.0},
     }
     text = report(data)
     for row in [

@@ -29,8 +29,13 @@ def test_sizes_map_to_service_counts():
 
 def test_a_committed_sandbox_is_a_repository_of_its_own(tmp_path: Path):
     work = workloads.sandbox(PROJECT, tmp_path, committed=True)
-    status = subprocess.run(["git", "status", "--porcelain", "--", *workloads.SOURCES, "dist"], cwd=work,
-                            capture_output=True, text=True, check=True)
+    status = subprocess.run(
+        ["git", "status", "--porcelain", "--", *workloads.SOURCES, "dist"],
+        cwd=work,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     assert status.stdout == ""
     assert (work / "dist" / "prod" / "INVENTORY.md").read_bytes() == (PROJECT / "dist/prod/INVENTORY.md").read_bytes()
     assert (work / ".venv").resolve() == (PROJECT / ".venv").resolve()

@@ -19,19 +19,23 @@ def test_upstream_good_percentages(value):
     assert value_problem("minAvailable", value) is None
 
 
-@pytest.mark.parametrize("value", ["", "0", "100", "0.0%", "99.9%", "hundred", " 1%", "1% ", "-0%", "-1%", "+1%",
-                                   "101%", "12.5%"])
+@pytest.mark.parametrize(
+    "value", ["", "0", "100", "0.0%", "99.9%", "hundred", " 1%", "1% ", "-0%", "-1%", "+1%", "101%", "12.5%"]
+)
 def test_upstream_bad_percentages(value):
     assert value_problem("maxUnavailable", value) is not None
 
 
-@pytest.mark.parametrize("value, problem", [
-    (-1, "maxUnavailable -1 is negative"),
-    (2**31, "maxUnavailable 2147483648 does not fit in an int32"),
-    ("101%", "maxUnavailable '101%' is more than 100%"),
-    (True, "maxUnavailable True is neither a whole number nor a whole-number percentage such as \"50%\""),
-    (1.5, "maxUnavailable 1.5 is neither a whole number nor a whole-number percentage such as \"50%\""),
-])
+@pytest.mark.parametrize(
+    "value, problem",
+    [
+        (-1, "maxUnavailable -1 is negative"),
+        (2**31, "maxUnavailable 2147483648 does not fit in an int32"),
+        ("101%", "maxUnavailable '101%' is more than 100%"),
+        (True, 'maxUnavailable True is neither a whole number nor a whole-number percentage such as "50%"'),
+        (1.5, 'maxUnavailable 1.5 is neither a whole number nor a whole-number percentage such as "50%"'),
+    ],
+)
 def test_values_the_api_server_refuses(value, problem):
     assert value_problem("maxUnavailable", value) == problem
 
@@ -42,24 +46,27 @@ def test_upstream_scaled_values_round_up(value, total, result):
     assert scaled(value, total) == result
 
 
-@pytest.mark.parametrize("spec, pods, allowed", [
-    ({"maxUnavailable": "10%"}, Pods(scaled=3), 1),
-    ({"minAvailable": "50%"}, Pods(scaled=3), 1),
-    ({"maxUnavailable": 0}, Pods(scaled=3), 0),
-    ({"maxUnavailable": 5}, Pods(scaled=3), 3),
-    ({"minAvailable": 5}, Pods(scaled=3), 0),
-    ({"maxUnavailable": "12%"}, Pods(scaled=3), 1),  # ceil(0.36)
-    ({}, Pods(scaled=3), None),
-    # An integer minAvailable expects every selected pod, a DaemonSet's and a bare Pod's too.
-    ({"minAvailable": 2}, Pods(scaled=2, per_node=3, unscalable=True), 3),
-    ({"minAvailable": 2}, Pods(scaled=2, per_node=None, unscalable=True), None),
-    ({"minAvailable": 1}, Pods(unmanaged=2), 1),
-    # maxUnavailable or a percentage needs every controller's scale: a DaemonSet has none (failSafe: 0) ...
-    ({"maxUnavailable": 1}, Pods(scaled=2, per_node=3, unscalable=True), 0),
-    ({"minAvailable": "50%"}, Pods(scaled=2, per_node=None, unscalable=True), 0),
-    # ... and bare Pods are not expected, so a budget over them alone allows nothing.
-    ({"maxUnavailable": 1}, Pods(unmanaged=1), 0),
-])
+@pytest.mark.parametrize(
+    "spec, pods, allowed",
+    [
+        ({"maxUnavailable": "10%"}, Pods(scaled=3), 1),
+        ({"minAvailable": "50%"}, Pods(scaled=3), 1),
+        ({"maxUnavailable": 0}, Pods(scaled=3), 0),
+        ({"maxUnavailable": 5}, Pods(scaled=3), 3),
+        ({"minAvailable": 5}, Pods(scaled=3), 0),
+        ({"maxUnavailable": "12%"}, Pods(scaled=3), 1),  # ceil(0.36)
+        ({}, Pods(scaled=3), None),
+        # An integer minAvailable expects every selected pod, a DaemonSet's and a bare Pod's too.
+        ({"minAvailable": 2}, Pods(scaled=2, per_node=3, unscalable=True), 3),
+        ({"minAvailable": 2}, Pods(scaled=2, per_node=None, unscalable=True), None),
+        ({"minAvailable": 1}, Pods(unmanaged=2), 1),
+        # maxUnavailable or a percentage needs every controller's scale: a DaemonSet has none (failSafe: 0) ...
+        ({"maxUnavailable": 1}, Pods(scaled=2, per_node=3, unscalable=True), 0),
+        ({"minAvailable": "50%"}, Pods(scaled=2, per_node=None, unscalable=True), 0),
+        # ... and bare Pods are not expected, so a budget over them alone allows nothing.
+        ({"maxUnavailable": 1}, Pods(unmanaged=1), 0),
+    ],
+)
 def test_allowed_evictions_as_the_disruption_controller_computes_them(spec, pods, allowed):
     assert allowed_evictions(spec, pods) == allowed
 
@@ -87,8 +94,13 @@ def test_a_fractional_percentage_budget_is_refused_by_check_and_diff_alike():
     check, diff = _refusals({"maxUnavailable": "12.5%"})
     problem = "maxUnavailable '12.5%' is neither a whole number nor a whole-number percentage such as \"50%\""
     assert check == [("spec.maxUnavailable", f"{problem}: the API server rejects the budget")]
-    assert diff == [("high", "spec.maxUnavailable",
-                     f"{problem}: the API server rejects the budget, so the sync that applies it fails.")]
+    assert diff == [
+        (
+            "high",
+            "spec.maxUnavailable",
+            f"{problem}: the API server rejects the budget, so the sync that applies it fails.",
+        )
+    ]
 
 
 def test_a_budget_with_both_fields_is_refused_by_check_and_diff_alike():
@@ -96,7 +108,9 @@ def test_a_budget_with_both_fields_is_refused_by_check_and_diff_alike():
     check, diff = _refusals({"minAvailable": 3, "maxUnavailable": 1})
     problem = "sets both minAvailable and maxUnavailable; the API allows one of them"
     assert check == [("spec", f"{problem}: the API server rejects the budget")]
-    assert diff == [("high", "spec", f"{problem}: the API server rejects the budget, so the sync that applies it fails.")]
+    assert diff == [
+        ("high", "spec", f"{problem}: the API server rejects the budget, so the sync that applies it fails.")
+    ]
 
 
 def test_a_percentage_without_the_sign_is_refused_by_check_and_diff_alike():
@@ -107,8 +121,12 @@ def test_a_percentage_without_the_sign_is_refused_by_check_and_diff_alike():
 
 def test_a_budget_over_daemonset_pods_only_blocks_no_drain_in_check_and_diff_alike():
     # diff counted a DaemonSet's pods (one per node) and could flag minAvailable over them; a drain skips them.
-    agent = {"apiVersion": "apps/v1", "kind": "DaemonSet", "metadata": {"name": "agent", "namespace": "ns"},
-             "spec": {"template": {"metadata": {"labels": {"app": "agent"}}, "spec": {"containers": []}}}}
+    agent = {
+        "apiVersion": "apps/v1",
+        "kind": "DaemonSet",
+        "metadata": {"name": "agent", "namespace": "ns"},
+        "spec": {"template": {"metadata": {"labels": {"app": "agent"}}, "spec": {"containers": []}}},
+    }
     objects = [agent, inmemory.budget("agent", {"matchLabels": {"app": "agent"}}, minAvailable=3)]
     assert inmemory.check_findings(objects, "pdb-blocks-drain") == []
     assert inmemory.diff_risks([agent], objects) == []
@@ -116,17 +134,26 @@ def test_a_budget_over_daemonset_pods_only_blocks_no_drain_in_check_and_diff_ali
 
 def test_max_unavailable_over_a_deployment_and_a_daemonset_blocks_drains_in_check_and_diff_alike():
     # Neither saw it: the controller cannot get a DaemonSet's scale, fails the sync and allows 0 evictions.
-    agent = {"apiVersion": "apps/v1", "kind": "DaemonSet", "metadata": {"name": "agent", "namespace": "ns"},
-             "spec": {"template": {"metadata": {"labels": {"app": "api"}}, "spec": {"containers": []}}}}
+    agent = {
+        "apiVersion": "apps/v1",
+        "kind": "DaemonSet",
+        "metadata": {"name": "agent", "namespace": "ns"},
+        "spec": {"template": {"metadata": {"labels": {"app": "api"}}, "spec": {"containers": []}}},
+    }
     objects = _api() + [agent, inmemory.budget("api", APP, maxUnavailable=1)]
-    assert inmemory.check_findings(objects, "pdb-blocks-drain") == [(
-        "PodDisruptionBudget", "api", "spec.maxUnavailable",
-        "maxUnavailable 1 allows 0 voluntary evictions because it selects DaemonSet pods, which the disruption "
-        "controller cannot count for a percentage or maxUnavailable (no scale subresource): a node drain would wait "
-        "forever",
-    )]
+    assert inmemory.check_findings(objects, "pdb-blocks-drain") == [
+        (
+            "PodDisruptionBudget",
+            "api",
+            "spec.maxUnavailable",
+            "maxUnavailable 1 allows 0 voluntary evictions because it selects DaemonSet pods, which the disruption "
+            "controller cannot count for a percentage or maxUnavailable (no scale subresource): a node drain would wait "
+            "forever",
+        )
+    ]
     assert [(level, field) for level, _, field, _ in inmemory.diff_risks(_api() + [agent], objects)] == [
-        ("medium", "spec.maxUnavailable")]
+        ("medium", "spec.maxUnavailable")
+    ]
 
 
 def test_replicas_written_as_text_count_for_nothing_in_check_and_diff_alike():

@@ -23,12 +23,19 @@ def test_prod_fits_on_two_nodes_with_headroom(synthesized: Path):
     assert report.supply == capacity.Requests(2 * 3500, 2 * 7 * GI)
     assert report.fits
     kinds = sorted(str(d.resource) for d in report.workloads)
-    assert kinds == ["Deployment honeydue/admin", "Deployment honeydue/api", "Deployment honeydue/redis",
-                     "Deployment honeydue/worker", "HelmChartConfig kube-system/traefik"]
+    assert kinds == [
+        "Deployment honeydue/admin",
+        "Deployment honeydue/api",
+        "Deployment honeydue/redis",
+        "Deployment honeydue/worker",
+        "HelmChartConfig kube-system/traefik",
+    ]
 
 
 def test_replicas_daemonsets_and_init_containers(tmp_path: Path):
-    resources = _resources(tmp_path, """
+    resources = _resources(
+        tmp_path,
+        """
 apiVersion: apps/v1
 kind: Deployment
 metadata: {name: web}
@@ -48,7 +55,8 @@ spec:
   template:
     spec:
       containers: [{name: a, resources: {requests: {cpu: 100m, memory: 128Mi}}}]
-""")
+""",
+    )
     cluster = Cluster([Node("a", 4000, 8 * GI), Node("b", 4000, 8 * GI), Node("c", 2000, 4 * GI)], 0, 0)
     report = capacity.report(resources, cluster)
     assert report.nodes_left == 2
@@ -64,8 +72,13 @@ def test_replicas_the_api_server_refuses_run_no_pods_and_absent_ones_one(tmp_pat
     # counts (gitops/k8s/workloads.py) says what the API server stores.
     from tests import inmemory
 
-    objects = [inmemory.deployment("text", {"app": "a"}, replicas="3"),
-               inmemory.deployment("word", {"app": "b"}, replicas="three"),
-               inmemory.deployment("absent", {"app": "c"}, replicas=None)]
+    objects = [
+        inmemory.deployment("text", {"app": "a"}, replicas="3"),
+        inmemory.deployment("word", {"app": "b"}, replicas="three"),
+        inmemory.deployment("absent", {"app": "c"}, replicas=None),
+    ]
     assert [(str(d.resource), d.pods) for d in capacity.demands(inmemory.resources(objects))] == [
-        ("Deployment ns/text", 0), ("Deployment ns/word", 0), ("Deployment ns/absent", 1)]
+        ("Deployment ns/text", 0),
+        ("Deployment ns/word", 0),
+        ("Deployment ns/absent", 1),
+    ]

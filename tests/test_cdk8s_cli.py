@@ -22,7 +22,10 @@ def test_cdk8s_cli_synth_matches_main_py(tmp_path: Path):
     for name in (".venv", "node_modules"):
         (work / name).symlink_to(PROJECT / name)
     done = subprocess.run(
-        [str(CLI), "synth", "--no-check-upgrade"], cwd=work, capture_output=True, text=True,
+        [str(CLI), "synth", "--no-check-upgrade"],
+        cwd=work,
+        capture_output=True,
+        text=True,
         env={**os.environ, "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": "20"},
     )
     assert done.returncode == 0, done.stdout + done.stderr

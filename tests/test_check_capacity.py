@@ -35,10 +35,16 @@ def test_prod_headroom_is_printed_even_when_it_fits(prod_copy: Path):
         "fits": True,
         "nodesLeft": 2,
         "lostNode": "ubuntu-8gb-nbg1-1",
-        "cpu": {"requestedMillis": expected.demand.cpu_millis, "allocatableMillis": 7000,
-                "headroomMillis": 7000 - expected.demand.cpu_millis},
-        "memory": {"requestedBytes": expected.demand.memory_bytes, "allocatableBytes": 14 * 2**30,
-                   "headroomBytes": 14 * 2**30 - expected.demand.memory_bytes},
+        "cpu": {
+            "requestedMillis": expected.demand.cpu_millis,
+            "allocatableMillis": 7000,
+            "headroomMillis": 7000 - expected.demand.cpu_millis,
+        },
+        "memory": {
+            "requestedBytes": expected.demand.memory_bytes,
+            "allocatableBytes": 14 * 2**30,
+            "headroomBytes": 14 * 2**30 - expected.demand.memory_bytes,
+        },
     }
 
 
@@ -98,13 +104,17 @@ def test_hand_written_inventory_one_replica_too_many(tmp_path: Path):
     assert finding.message == (
         "requests do not fit on the 2 node(s) left after losing n1: CPU requests 5 > 4 allocatable (short by 1)"
     )
-    assert "capacity: DOES NOT FIT on the 2 node(s) left after losing n1: CPU requests 5 of 4 allocatable " \
-           "(headroom -1)" in report.text([outcome])
+    assert (
+        "capacity: DOES NOT FIT on the 2 node(s) left after losing n1: CPU requests 5 of 4 allocatable "
+        "(headroom -1)" in report.text([outcome])
+    )
 
 
 def test_pod_larger_than_the_smallest_remaining_node(tmp_path: Path):
-    nodes = '{"name": "big", "cpu": "4", "memory": "8Gi"}, {"name": "s1", "cpu": "2", "memory": "4Gi"}, ' \
-            '{"name": "s2", "cpu": "2", "memory": "4Gi"}'
+    nodes = (
+        '{"name": "big", "cpu": "4", "memory": "8Gi"}, {"name": "s1", "cpu": "2", "memory": "4Gi"}, '
+        '{"name": "s2", "cpu": "2", "memory": "4Gi"}'
+    )
     write(tmp_path, "app.yaml", _cluster(nodes, 1, "3"))
     finding = one(check(tmp_path), "capacity", "Deployment", "web")
     assert finding.field == "spec.template.spec.containers"
@@ -119,16 +129,20 @@ def test_without_inventory_capacity_is_reported_as_not_checked(tmp_path: Path):
     outcome = check(tmp_path)
     assert active(outcome, "capacity") == []
     assert not outcome.headroom.checked
-    assert "  capacity: not checked: no node inventory (no declarations ConfigMap with cluster.json in the set)\n" \
+    assert (
+        "  capacity: not checked: no node inventory (no declarations ConfigMap with cluster.json in the set)\n"
         in report.text([outcome])
+    )
     assert json.loads(report.as_json([outcome]))["sets"][0]["capacity"] == {
-        "checked": False, "reason": "no node inventory (no declarations ConfigMap with cluster.json in the set)",
+        "checked": False,
+        "reason": "no node inventory (no declarations ConfigMap with cluster.json in the set)",
     }
 
 
 def _requests(resource: str, cpu: str, memory: str) -> None:
     return lambda d: d["spec"]["template"]["spec"]["containers"][0]["resources"].update(
-        {"requests": {"cpu": cpu, "memory": memory}})
+        {"requests": {"cpu": cpu, "memory": memory}}
+    )
 
 
 def test_totals_fit_but_the_volume_node_cannot_hold_its_share_of_the_spread(prod_copy: Path):
@@ -149,7 +163,8 @@ def test_totals_fit_but_the_volume_node_cannot_hold_its_share_of_the_spread(prod
     ]
     assert _report(prod_copy).totals_fit and not _report(prod_copy).fits
     assert report.capacity_line(outcome.headroom).endswith(
-        "; the totals fit, one node does not (see the capacity finding)")
+        "; the totals fit, one node does not (see the capacity finding)"
+    )
 
 
 def test_totals_fit_but_the_spread_pod_left_over_after_a_loss_finds_no_node(prod_copy: Path):

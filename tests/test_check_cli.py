@@ -29,8 +29,10 @@ def test_every_environment_of_the_project_passes(synthesized: Path, capsys):
     code, out, err = run(capsys, "--dist", str(synthesized), "--format", "json")
     document = json.loads(out)
     assert [s["name"] for s in document["sets"]] == environments
-    errors = {s["name"]: [(f["rule"], f["object"]["name"], f["message"]) for f in s["findings"]
-                          if f["severity"] == "error"] for s in document["sets"]}
+    errors = {
+        s["name"]: [(f["rule"], f["object"]["name"], f["message"]) for f in s["findings"] if f["severity"] == "error"]
+        for s in document["sets"]
+    }
     assert errors == {name: [] for name in environments}
     assert (code, err) == (0, "")
     for environment in document["sets"]:
@@ -53,8 +55,10 @@ def test_an_error_fails_with_exit_1_and_a_table(broken_prod: Path, capsys):
     assert lines[0] == str(broken_prod)
     assert lines[1].split() == ["SEVERITY", "RULE", "OBJECT", "FIELD"]
     assert lines[2].split() == ["error", "service-selector", "Service", "honeydue/api", "spec.selector"]
-    assert lines[4] == "      fix: copy the selector from the target workload's spec.selector.matchLabels; if the pods " \
-                       "come from outside this set, waive with an annotation naming where they come from"
+    assert (
+        lines[4] == "      fix: copy the selector from the target workload's spec.selector.matchLabels; if the pods "
+        "come from outside this set, waive with an annotation naming where they come from"
+    )
     # The four warnings: prod's images are pinned by tag, not by digest (image-digest).
     assert f"  {broken_prod}: 1 error, 4 warnings, 2 waived -> FAILED" in lines
     assert lines[-1] == "check: 1 set: 1 error, 4 warnings, 2 waived -> FAILED"
@@ -70,19 +74,25 @@ def test_json_for_ci(broken_prod: Path, capsys):
     (only,) = document["sets"]
     assert set(only) == {"name", "paths", "ok", "summary", "findings", "waived", "capacity", "notes"}
     assert sorted(f["object"]["name"] for f in only["findings"] if f["rule"] == "image-digest") == [
-        "admin", "api", "redis", "worker"]
-    assert [f for f in only["findings"] if f["rule"] != "image-digest"] == [{
-        "rule": "service-selector",
-        "severity": "error",
-        "object": {"kind": "Service", "namespace": "honeydue", "name": "api"},
-        "field": "spec.selector",
-        "message": "selector app.kubernetes.io/instance=honeydue-prod, app.kubernetes.io/name=apii matches the pod "
-                   "labels of no workload in namespace honeydue (workloads there: Deployment honeydue/admin, "
-                   "Deployment honeydue/api, Deployment honeydue/redis, Deployment honeydue/worker)",
-        "fix": "copy the selector from the target workload's spec.selector.matchLabels; if the pods come from outside "
-               "this set, waive with an annotation naming where they come from",
-        "file": str(broken_prod / "apps" / "service-api.yaml"),
-    }]
+        "admin",
+        "api",
+        "redis",
+        "worker",
+    ]
+    assert [f for f in only["findings"] if f["rule"] != "image-digest"] == [
+        {
+            "rule": "service-selector",
+            "severity": "error",
+            "object": {"kind": "Service", "namespace": "honeydue", "name": "api"},
+            "field": "spec.selector",
+            "message": "selector app.kubernetes.io/instance=honeydue-prod, app.kubernetes.io/name=apii matches the pod "
+            "labels of no workload in namespace honeydue (workloads there: Deployment honeydue/admin, "
+            "Deployment honeydue/api, Deployment honeydue/redis, Deployment honeydue/worker)",
+            "fix": "copy the selector from the target workload's spec.selector.matchLabels; if the pods come from outside "
+            "this set, waive with an annotation naming where they come from",
+            "file": str(broken_prod / "apps" / "service-api.yaml"),
+        }
+    ]
     reason = "the Asynq worker serves no HTTP or TCP endpoint; a crash ends the process and restarts the pod"
     assert [(w["rule"], w["object"]["name"], w["field"], w["reason"]) for w in only["waived"]] == [
         ("probes", "worker", "spec.template.spec.containers[worker].livenessProbe", reason),
@@ -93,6 +103,7 @@ def test_json_for_ci(broken_prod: Path, capsys):
 def _waive(rule: str, reason: str):
     def change(obj: dict) -> None:
         obj["metadata"].setdefault("annotations", {})[f"{waivers.PREFIX}{rule}"] = reason
+
     return change
 
 
@@ -113,8 +124,11 @@ def test_a_waiver_without_reason_is_an_error_and_waives_nothing(broken_prod: Pat
     code, out, _ = run(capsys, str(broken_prod), "--format", "json")
     assert code == 1
     findings = {(f["rule"], f["field"], f["message"]) for f in json.loads(out)["sets"][0]["findings"]}
-    assert ("waiver-reason", "metadata.annotations[waive.gitops.myhoneydue.com/service-selector]",
-            "the waiver of service-selector gives no reason, so it waives nothing") in findings
+    assert (
+        "waiver-reason",
+        "metadata.annotations[waive.gitops.myhoneydue.com/service-selector]",
+        "the waiver of service-selector gives no reason, so it waives nothing",
+    ) in findings
     assert "service-selector" in {rule for rule, _, _ in findings}
 
 
@@ -125,8 +139,11 @@ def test_misspelt_unused_and_unwaivable_waivers_are_warnings(synthesized: Path, 
     edit(root, "Service", "redis", _waive("waiver-reason", "trying"))
     code, out, _ = run(capsys, str(root), "--format", "json")
     assert code == 0
-    found = {(f["rule"], f["severity"], f["object"]["name"], f["message"])
-             for f in json.loads(out)["sets"][0]["findings"] if f["rule"] != "image-digest"}
+    found = {
+        (f["rule"], f["severity"], f["object"]["name"], f["message"])
+        for f in json.loads(out)["sets"][0]["findings"]
+        if f["rule"] != "image-digest"
+    }
     assert found == {
         ("waiver-unknown-rule", "warning", "api", "waives service-selecter, which is not a rule of this check"),
         ("waiver-unused", "warning", "admin", "waives service-selector, which reports nothing on this object"),
@@ -145,28 +162,61 @@ def test_list_rules_names_every_rule(capsys):
     listed = [line.split()[0] for line in out.splitlines() if line and not line.startswith(" ")]
     assert listed == [r.id for r in engine.rules()]
     required = {
-        "service-selector", "service-target-port", "ingress-backend", "ingress-duplicate-route", "pdb-selector",
-        "pdb-blocks-drain", "reference-unresolved", "local-volume-pinning", "local-volume-prune",
-        "host-port-conflict", "gitops-reference", "pss-restricted", "resources", "probes", "startup-probe",
-        "image-tag", "plaintext-secret", "service-account-token", "singleton-rollout", "capacity",
+        "service-selector",
+        "service-target-port",
+        "ingress-backend",
+        "ingress-duplicate-route",
+        "pdb-selector",
+        "pdb-blocks-drain",
+        "reference-unresolved",
+        "local-volume-pinning",
+        "local-volume-prune",
+        "host-port-conflict",
+        "gitops-reference",
+        "pss-restricted",
+        "resources",
+        "probes",
+        "startup-probe",
+        "image-tag",
+        "plaintext-secret",
+        "service-account-token",
+        "singleton-rollout",
+        "capacity",
     }
     assert required <= set(listed)
 
 
-@pytest.mark.parametrize("setup, argv, message", [
-    (None, ["{tmp}/missing"], "check: {tmp}/missing: no such file or directory\n"),
-    ({"bad.yaml": "a: [\n"}, ["{tmp}"], "check: {tmp}/bad.yaml: not valid YAML: "),
-    ({"x.yaml": "just: a mapping\n"}, ["{tmp}"],
-     "check: {tmp}/x.yaml: document 1 is not a Kubernetes object (apiVersion, kind, metadata)\n"),
-    ({"notes.md": "# no yaml here\n"}, ["{tmp}"],
-     "check: {tmp}: no Kubernetes objects found (looked for *.yaml and *.yml files)\n"),
-    ({"cm.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: d\n  labels: "
-                 "{app.kubernetes.io/component: declarations}\ndata:\n  cluster.json: '{nope'\n"}, ["{tmp}"],
-     "check: {tmp}/cm.yaml: ConfigMap d data.cluster.json is not JSON: "),
-    (None, ["--env", "prod", "{tmp}"], "check: give --env or PATHs, not both\n"),
-    (None, ["--dist", "{tmp}", "--env", "nowhere"],
-     "check: {tmp}/nowhere: environment nowhere is not synthesized; run `make synth`\n"),
-])
+@pytest.mark.parametrize(
+    "setup, argv, message",
+    [
+        (None, ["{tmp}/missing"], "check: {tmp}/missing: no such file or directory\n"),
+        ({"bad.yaml": "a: [\n"}, ["{tmp}"], "check: {tmp}/bad.yaml: not valid YAML: "),
+        (
+            {"x.yaml": "just: a mapping\n"},
+            ["{tmp}"],
+            "check: {tmp}/x.yaml: document 1 is not a Kubernetes object (apiVersion, kind, metadata)\n",
+        ),
+        (
+            {"notes.md": "# no yaml here\n"},
+            ["{tmp}"],
+            "check: {tmp}: no Kubernetes objects found (looked for *.yaml and *.yml files)\n",
+        ),
+        (
+            {
+                "cm.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: d\n  labels: "
+                "{app.kubernetes.io/component: declarations}\ndata:\n  cluster.json: '{nope'\n"
+            },
+            ["{tmp}"],
+            "check: {tmp}/cm.yaml: ConfigMap d data.cluster.json is not JSON: ",
+        ),
+        (None, ["--env", "prod", "{tmp}"], "check: give --env or PATHs, not both\n"),
+        (
+            None,
+            ["--dist", "{tmp}", "--env", "nowhere"],
+            "check: {tmp}/nowhere: environment nowhere is not synthesized; run `make synth`\n",
+        ),
+    ],
+)
 def test_unusable_input_exits_2_with_a_message(tmp_path: Path, capsys, setup, argv, message):
     for name, text in (setup or {}).items():
         write(tmp_path, name, text)
@@ -178,7 +228,10 @@ def test_unusable_input_exits_2_with_a_message(tmp_path: Path, capsys, setup, ar
 def test_unusable_input_from_the_command_line_prints_no_traceback(tmp_path: Path):
     (tmp_path / "bad.yaml").write_text("kind: [\n")
     result = subprocess.run(
-        [sys.executable, "main.py", "check", str(tmp_path)], cwd=PROJECT, capture_output=True, text=True,
+        [sys.executable, "main.py", "check", str(tmp_path)],
+        cwd=PROJECT,
+        capture_output=True,
+        text=True,
     )
     assert result.returncode == 2
     assert result.stdout == ""

@@ -58,6 +58,7 @@ spec:
   nodeName: {node}
   containers: [{{name: c, image: "x:1.0.0", ports: [{{containerPort: 9000, hostPort: 9000}}]}}]
 """
+
     write(tmp_path / "same", "a.yaml", pod("a", "n1") + "---" + pod("b", "n1"))
     found = active(check(tmp_path / "same"), "host-port-conflict")
     assert [(f.name, f.message) for f in found] == [
@@ -69,8 +70,14 @@ spec:
 
 
 def test_load_balancer_service_claims_ports_through_servicelb(prod_copy: Path):
-    edit(prod_copy, "Service", "admin", lambda s: s["spec"].update({"type": "LoadBalancer", "ports": [
-        {"name": "http", "port": 80, "targetPort": 3000}]}))
+    edit(
+        prod_copy,
+        "Service",
+        "admin",
+        lambda s: s["spec"].update(
+            {"type": "LoadBalancer", "ports": [{"name": "http", "port": 80, "targetPort": 3000}]}
+        ),
+    )
     finding = one(check(prod_copy), "host-port-conflict", "Service", "admin")
     assert finding.message == (
         "port 80/TCP (k3s ServiceLB (type LoadBalancer), every node) is also claimed by "

@@ -20,7 +20,10 @@ def test_an_object_defined_twice(prod_copy: Path):
 
 
 def test_same_name_in_another_namespace_or_kind_is_no_duplicate(tmp_path: Path):
-    write(tmp_path, "a.yaml", """
+    write(
+        tmp_path,
+        "a.yaml",
+        """
 apiVersion: v1
 kind: ConfigMap
 metadata: {name: x, namespace: a}
@@ -32,5 +35,6 @@ metadata: {name: x, namespace: b}
 apiVersion: v1
 kind: Secret
 metadata: {name: x, namespace: a}
-""")
+""",
+    )
     assert active(check(tmp_path), "duplicate-object") == []

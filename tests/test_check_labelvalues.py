@@ -11,20 +11,25 @@ from tests.check_support import active, check, one
 from tests.dist_copies import edit
 
 TOO_LONG = "must be no more than 63 characters"
-MALFORMED = ("a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', "
-             "and must start and end with an alphanumeric character")
+MALFORMED = (
+    "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', "
+    "and must start and end with an alphanumeric character"
+)
 
 
-@pytest.mark.parametrize("value, problem", [
-    ("honeydue-prod", None),
-    ("", None),
-    ("a" * 63, None),
-    ("a" * 64, TOO_LONG),
-    ("-api", MALFORMED),
-    ("api_", MALFORMED),
-    ("a/b", MALFORMED),
-    (7, "must be a string"),
-])
+@pytest.mark.parametrize(
+    "value, problem",
+    [
+        ("honeydue-prod", None),
+        ("", None),
+        ("a" * 63, None),
+        ("a" * 64, TOO_LONG),
+        ("-api", MALFORMED),
+        ("api_", MALFORMED),
+        ("a/b", MALFORMED),
+        (7, "must be a string"),
+    ],
+)
 def test_label_values_as_the_api_server_judges_them(value, problem):
     assert labels.value_problem(value) == problem
 
@@ -44,8 +49,12 @@ def test_a_label_over_63_characters_is_refused_where_it_is(prod_copy: Path):
     # What a partOf of 60 characters makes of app.kubernetes.io/instance (<partOf>-<env>): the rehearsal
     # found the API server refusing every object that carries it.
     long = "honeydue-household-maintenance-reminders-and-task-planner-app-prod"
-    edit(prod_copy, "Deployment", "api",
-         lambda d: d["spec"]["template"]["metadata"]["labels"].update({"app.kubernetes.io/instance": long}))
+    edit(
+        prod_copy,
+        "Deployment",
+        "api",
+        lambda d: d["spec"]["template"]["metadata"]["labels"].update({"app.kubernetes.io/instance": long}),
+    )
     finding = one(check(prod_copy), "label-value", "Deployment", "api")
     assert finding.field == "spec.template.metadata.labels.app.kubernetes.io/instance"
     assert finding.message == f'Invalid value: "{long}": {TOO_LONG}'
@@ -55,11 +64,16 @@ def test_a_kustomization_name_flux_cannot_put_in_its_owner_label(tmp_path: Path)
     from tests.dist_copies import write
 
     name = "honeydue-household-maintenance-and-reminders-apps-infrastructure"  # 64 characters
-    write(tmp_path, "ks.yaml", "apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\n"
-                               f"metadata: {{name: {name}, namespace: flux-system}}\n"
-                               "spec: {interval: 10m, path: ./x, prune: true, sourceRef: {kind: GitRepository, "
-                               "name: g}}\n")
+    write(
+        tmp_path,
+        "ks.yaml",
+        "apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\n"
+        f"metadata: {{name: {name}, namespace: flux-system}}\n"
+        "spec: {interval: 10m, path: ./x, prune: true, sourceRef: {kind: GitRepository, "
+        "name: g}}\n",
+    )
     finding = one(check(tmp_path), "label-value", "Kustomization", name)
     assert finding.field == "metadata.name"
-    assert finding.message == (f'Flux labels every object it applies with kustomize.toolkit.fluxcd.io/name: '
-                               f'"{name}": {TOO_LONG}')
+    assert finding.message == (
+        f'Flux labels every object it applies with kustomize.toolkit.fluxcd.io/name: "{name}": {TOO_LONG}'
+    )

@@ -14,6 +14,7 @@ def _env_ref(name: str, field: str, value: str):
             if env["name"] == name:
                 ref = env["valueFrom"].get("secretKeyRef") or env["valueFrom"]["configMapKeyRef"]
                 ref[field] = value
+
     return change
 
 
@@ -53,34 +54,52 @@ def test_optional_reference_may_be_missing(prod_copy: Path):
 
 
 def test_pull_secret_claim_and_mount_references(prod_copy: Path):
-    edit(prod_copy, "Deployment", "admin",
-         lambda d: d["spec"]["template"]["spec"]["imagePullSecrets"][0].update({"name": "gitea"}))
-    edit(prod_copy, "Deployment", "redis",
-         lambda d: d["spec"]["template"]["spec"]["volumes"][1]["persistentVolumeClaim"].update({"claimName": "redis"}))
-    edit(prod_copy, "Deployment", "worker",
-         lambda d: container(d, "worker")["volumeMounts"][0].update({"name": "scratch"}))
+    edit(
+        prod_copy,
+        "Deployment",
+        "admin",
+        lambda d: d["spec"]["template"]["spec"]["imagePullSecrets"][0].update({"name": "gitea"}),
+    )
+    edit(
+        prod_copy,
+        "Deployment",
+        "redis",
+        lambda d: d["spec"]["template"]["spec"]["volumes"][1]["persistentVolumeClaim"].update({"claimName": "redis"}),
+    )
+    edit(
+        prod_copy,
+        "Deployment",
+        "worker",
+        lambda d: container(d, "worker")["volumeMounts"][0].update({"name": "scratch"}),
+    )
     outcome = check(prod_copy)
     admin = one(outcome, "reference-unresolved", "Deployment", "admin")
     assert admin.field == "spec.template.spec.imagePullSecrets[0]"
     assert admin.message.startswith("Secret gitea does not exist in namespace honeydue: not in this set")
     redis = [f for f in active(outcome, "reference-unresolved") if f.name == "redis"]
-    assert [(f.field, f.message) for f in redis] == [(
-        "spec.template.spec.volumes[data].persistentVolumeClaim.claimName",
-        "PersistentVolumeClaim redis does not exist in namespace honeydue in this set: the pod stays Pending",
-    )]
+    assert [(f.field, f.message) for f in redis] == [
+        (
+            "spec.template.spec.volumes[data].persistentVolumeClaim.claimName",
+            "PersistentVolumeClaim redis does not exist in namespace honeydue in this set: the pod stays Pending",
+        )
+    ]
     worker = one(outcome, "reference-unresolved", "Deployment", "worker")
     assert worker.field == "spec.template.spec.containers[worker].volumeMounts[scratch]"
     assert worker.message == "mounts volume scratch, which the pod does not define (volumes: tmp)"
 
 
 def test_pull_secret_of_the_wrong_type(prod_copy: Path):
-    write(prod_copy / "apps", "secret.yaml", """
+    write(
+        prod_copy / "apps",
+        "secret.yaml",
+        """
 apiVersion: v1
 kind: Secret
 metadata: {name: gitea-registry, namespace: honeydue}
 type: Opaque
 data: {token: "ENC[AES256_GCM,data:abc=,iv:aXY=,tag:dGFn,type:str]"}
-""")
+""",
+    )
     finding = one(check(prod_copy), "reference-unresolved", "Deployment", "api")
     assert finding.message == (
         "Secret gitea-registry is of type Opaque; the kubelet only reads pull credentials from "
@@ -112,16 +131,24 @@ def test_hand_written_references_resolve_only_inside_the_set(tmp_path: Path):
     write(tmp_path, "pod.yaml", HAND_WRITTEN_POD)
     found = {(f.field, f.message) for f in active(check(tmp_path), "reference-unresolved")}
     assert found == {
-        ("spec.containers[job].envFrom[0].secretRef",
-         "Secret creds does not exist in namespace ns: not in this set and not declared in a declarations "
-         "ConfigMap (known secrets in ns: none)"),
-        ("spec.volumes[conf].projected.sources[0].configMap", "ConfigMap conf does not exist in namespace ns: not in this set"),
+        (
+            "spec.containers[job].envFrom[0].secretRef",
+            "Secret creds does not exist in namespace ns: not in this set and not declared in a declarations "
+            "ConfigMap (known secrets in ns: none)",
+        ),
+        (
+            "spec.volumes[conf].projected.sources[0].configMap",
+            "ConfigMap conf does not exist in namespace ns: not in this set",
+        ),
     }
 
 
 def test_hand_written_references_resolved_by_objects_in_the_set(tmp_path: Path):
     write(tmp_path, "pod.yaml", HAND_WRITTEN_POD)
-    write(tmp_path, "objects.yaml", """
+    write(
+        tmp_path,
+        "objects.yaml",
+        """
 apiVersion: v1
 kind: Secret
 metadata: {name: creds, namespace: ns}
@@ -131,12 +158,17 @@ apiVersion: v1
 kind: ConfigMap
 metadata: {name: conf, namespace: ns}
 data: {app.ini: "[main]"}
-""")
+""",
+    )
     assert active(check(tmp_path), "reference-unresolved") == []
 
 
 def test_ingress_tls_secret_must_exist(prod_copy: Path):
-    edit(prod_copy, "Ingress", "admin",
-         lambda i: i["spec"].update({"tls": [{"hosts": ["admin.myhoneydue.com"], "secretName": "admin-tls"}]}))
+    edit(
+        prod_copy,
+        "Ingress",
+        "admin",
+        lambda i: i["spec"].update({"tls": [{"hosts": ["admin.myhoneydue.com"], "secretName": "admin-tls"}]}),
+    )
     finding = one(check(prod_copy), "reference-unresolved", "Ingress", "admin")
     assert finding.field == "spec.tls[0].secretName"

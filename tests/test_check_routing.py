@@ -23,7 +23,10 @@ def test_service_selector_matching_no_workload(prod_copy: Path):
 
 
 def test_service_selector_subset_of_labels_and_selectorless_services_pass(tmp_path: Path):
-    write(tmp_path, "app.yaml", """
+    write(
+        tmp_path,
+        "app.yaml",
+        """
 apiVersion: apps/v1
 kind: Deployment
 metadata: {name: web}
@@ -41,7 +44,8 @@ apiVersion: v1
 kind: Service
 metadata: {name: external-db}
 spec: {ports: [{port: 5432}]}
-""")
+""",
+    )
     outcome = check(tmp_path)
     assert active(outcome, "service-selector") == []
     assert active(outcome, "service-target-port") == []
@@ -59,7 +63,10 @@ def test_service_target_port_number_not_on_the_pods(prod_copy: Path):
 def test_service_target_port_name_must_name_a_container_port(prod_copy: Path):
     edit(prod_copy, "Service", "admin", lambda s: s["spec"]["ports"][0].update({"targetPort": "web"}))
     finding = one(check(prod_copy), "service-target-port", "Service", "admin")
-    assert finding.message == "targetPort web is no container port name of Deployment honeydue/admin (its ports: http=3000)"
+    assert (
+        finding.message
+        == "targetPort web is no container port name of Deployment honeydue/admin (its ports: http=3000)"
+    )
 
 
 def test_service_target_port_by_name_resolves(prod_copy: Path):
@@ -68,16 +75,24 @@ def test_service_target_port_by_name_resolves(prod_copy: Path):
 
 
 def test_ingress_backend_names_a_missing_service(prod_copy: Path):
-    edit(prod_copy, "Ingress", "admin",
-         lambda i: i["spec"]["rules"][0]["http"]["paths"][0]["backend"]["service"].update({"name": "admn"}))
+    edit(
+        prod_copy,
+        "Ingress",
+        "admin",
+        lambda i: i["spec"]["rules"][0]["http"]["paths"][0]["backend"]["service"].update({"name": "admn"}),
+    )
     finding = one(check(prod_copy), "ingress-backend", "Ingress", "admin")
     assert finding.field == "spec.rules[0].http.paths[0].backend.service.name"
     assert finding.message == "Service admn does not exist in namespace honeydue (Services there: admin, api, redis)"
 
 
 def test_ingress_backend_port_number_not_on_the_service(prod_copy: Path):
-    edit(prod_copy, "Ingress", "admin",
-         lambda i: i["spec"]["rules"][0]["http"]["paths"][0]["backend"]["service"].update({"port": {"number": 80}}))
+    edit(
+        prod_copy,
+        "Ingress",
+        "admin",
+        lambda i: i["spec"]["rules"][0]["http"]["paths"][0]["backend"]["service"].update({"port": {"number": 80}}),
+    )
     finding = one(check(prod_copy), "ingress-backend", "Ingress", "admin")
     assert finding.field == "spec.rules[0].http.paths[0].backend.service.port.number"
     assert finding.message == "Service admin has no port 80 (its ports: 3000)"
@@ -85,7 +100,9 @@ def test_ingress_backend_port_number_not_on_the_service(prod_copy: Path):
 
 def test_ingress_backend_port_by_name(prod_copy: Path):
     def port(name: str):
-        return lambda i: i["spec"]["rules"][0]["http"]["paths"][0]["backend"]["service"].update({"port": {"name": name}})
+        return lambda i: i["spec"]["rules"][0]["http"]["paths"][0]["backend"]["service"].update(
+            {"port": {"name": name}}
+        )
 
     edit(prod_copy, "Ingress", "admin", port("http"))
     assert active(check(prod_copy), "ingress-backend") == []
@@ -100,8 +117,12 @@ def test_two_ingresses_claiming_the_same_host_and_path(prod_copy: Path):
     admin = one(outcome, "ingress-duplicate-route", "Ingress", "admin")
     api = one(outcome, "ingress-duplicate-route", "Ingress", "api")
     assert admin.field == "spec.rules[0].http.paths[0]"
-    assert admin.message == "host myhoneydue.com path / is also routed by Ingress honeydue/api spec.rules[1].http.paths[0]"
-    assert api.message == "host myhoneydue.com path / is also routed by Ingress honeydue/admin spec.rules[0].http.paths[0]"
+    assert (
+        admin.message == "host myhoneydue.com path / is also routed by Ingress honeydue/api spec.rules[1].http.paths[0]"
+    )
+    assert (
+        api.message == "host myhoneydue.com path / is also routed by Ingress honeydue/admin spec.rules[0].http.paths[0]"
+    )
 
 
 def test_same_host_on_another_path_is_no_duplicate(prod_copy: Path):

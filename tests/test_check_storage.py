@@ -13,11 +13,13 @@ from tests.dist_copies import edit
 def _redis_hostnames(values: list[str] | None):
     def change(deployment: dict) -> None:
         term = deployment["spec"]["template"]["spec"]["affinity"]["nodeAffinity"][
-            "requiredDuringSchedulingIgnoredDuringExecution"]["nodeSelectorTerms"][0]
+            "requiredDuringSchedulingIgnoredDuringExecution"
+        ]["nodeSelectorTerms"][0]
         expressions = [e for e in term["matchExpressions"] if e["key"] != "kubernetes.io/hostname"]
         if values is not None:
             expressions.append({"key": "kubernetes.io/hostname", "operator": "In", "values": values})
         term["matchExpressions"] = expressions
+
     return change
 
 
@@ -25,7 +27,10 @@ def test_local_volume_user_not_pinned(prod_copy: Path):
     edit(prod_copy, "Deployment", "redis", _redis_hostnames(None))
     finding = one(check(prod_copy), "local-volume-pinning", "Deployment", "redis")
     assert finding.field == "spec.template.spec.affinity.nodeAffinity"
-    assert finding.message == "uses node-local volume redis-data (storageClassName local-path) but may be scheduled on any node"
+    assert (
+        finding.message
+        == "uses node-local volume redis-data (storageClassName local-path) but may be scheduled on any node"
+    )
 
 
 def test_local_volume_user_pinned_to_two_nodes(prod_copy: Path):
@@ -66,10 +71,13 @@ def test_local_volume_claim_without_prune_protection(prod_copy: Path):
     )
 
 
-@pytest.mark.parametrize("metadata", [
-    {"annotations": {"argocd.argoproj.io/sync-options": "Delete=false, Prune=false"}},
-    {"labels": {"kustomize.toolkit.fluxcd.io/prune": "disabled"}},
-])
+@pytest.mark.parametrize(
+    "metadata",
+    [
+        {"annotations": {"argocd.argoproj.io/sync-options": "Delete=false, Prune=false"}},
+        {"labels": {"kustomize.toolkit.fluxcd.io/prune": "disabled"}},
+    ],
+)
 def test_either_engine_protection_is_enough(prod_copy: Path, metadata: dict):
     def protect(claim: dict) -> None:
         claim["metadata"].pop("annotations")

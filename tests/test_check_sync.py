@@ -46,28 +46,46 @@ def layout(root: Path, cluster: str) -> Path:
 
 
 def test_flux_objects_that_resolve(tmp_path: Path):
-    dist = layout(tmp_path, GIT_REPOSITORY + "---" + kustomization("infra", "./dist/prod/infrastructure")
-                  + "---" + kustomization("apps", "./dist/prod/apps", depends=["infra"]))
+    dist = layout(
+        tmp_path,
+        GIT_REPOSITORY
+        + "---"
+        + kustomization("infra", "./dist/prod/infrastructure")
+        + "---"
+        + kustomization("apps", "./dist/prod/apps", depends=["infra"]),
+    )
     assert active(check(dist / "prod", dist / "clusters" / "prod"), "gitops-reference") == []
 
 
 def test_flux_dependency_and_source_that_do_not_exist(tmp_path: Path):
-    dist = layout(tmp_path, GIT_REPOSITORY + "---" + kustomization("apps", "./dist/prod/apps", depends=["infra"],
-                                                                    source="flux-system"))
+    dist = layout(
+        tmp_path,
+        GIT_REPOSITORY + "---" + kustomization("apps", "./dist/prod/apps", depends=["infra"], source="flux-system"),
+    )
     found = {(f.field, f.message) for f in active(check(dist / "prod", dist / "clusters" / "prod"), "gitops-reference")}
     assert found == {
-        ("spec.sourceRef",
-         "GitRepository flux-system/flux-system is not in this set (Flux sources here: GitRepository "
-         "flux-system/repo): the Kustomization never becomes Ready"),
-        ("spec.dependsOn[infra]",
-         "depends on Kustomization flux-system/infra, which is not in this set (Kustomizations here: "
-         "Kustomization flux-system/apps): this one would wait forever"),
+        (
+            "spec.sourceRef",
+            "GitRepository flux-system/flux-system is not in this set (Flux sources here: GitRepository "
+            "flux-system/repo): the Kustomization never becomes Ready",
+        ),
+        (
+            "spec.dependsOn[infra]",
+            "depends on Kustomization flux-system/infra, which is not in this set (Kustomizations here: "
+            "Kustomization flux-system/apps): this one would wait forever",
+        ),
     }
 
 
 def test_flux_dependency_cycle(tmp_path: Path):
-    dist = layout(tmp_path, GIT_REPOSITORY + "---" + kustomization("a", "./dist/prod/apps", depends=["b"])
-                  + "---" + kustomization("b", "./dist/prod/infrastructure", depends=["a"]))
+    dist = layout(
+        tmp_path,
+        GIT_REPOSITORY
+        + "---"
+        + kustomization("a", "./dist/prod/apps", depends=["b"])
+        + "---"
+        + kustomization("b", "./dist/prod/infrastructure", depends=["a"]),
+    )
     outcome = check(dist / "prod", dist / "clusters" / "prod")
     assert one(outcome, "gitops-reference", "Kustomization", "a").message == (
         "dependsOn forms a cycle (a -> b -> a): none of them ever becomes Ready"
@@ -87,8 +105,14 @@ def test_flux_path_that_does_not_exist_in_the_moved_copy(tmp_path: Path):
 
 def test_flux_path_resolves_against_the_git_work_tree(tmp_path: Path):
     (tmp_path / ".git").mkdir()
-    dist = layout(tmp_path, GIT_REPOSITORY + "---" + kustomization("apps", "./dist/prod/apps")
-                  + "---" + kustomization("other", "./prod/apps"))
+    dist = layout(
+        tmp_path,
+        GIT_REPOSITORY
+        + "---"
+        + kustomization("apps", "./dist/prod/apps")
+        + "---"
+        + kustomization("other", "./prod/apps"),
+    )
     # Only the clusters directory is checked: the paths still resolve through the work tree...
     outcome = check(dist / "clusters" / "prod")
     assert [f.name for f in active(outcome, "gitops-reference")] == ["other"]
@@ -147,11 +171,15 @@ def test_argo_path_and_project_that_do_not_exist(tmp_path: Path):
     dist = layout(tmp_path, application("dist/prod/ap", project="honeydue"))
     found = {(f.field, f.message) for f in active(check(dist / "prod", dist / "clusters" / "prod"), "gitops-reference")}
     assert found == {
-        ("spec.project",
-         "AppProject honeydue is not in this set (AppProjects in argocd: none): Argo CD refuses to sync the Application"),
-        ("spec.source.path",
-         "path dist/prod/ap does not resolve to a directory among the checked directories (matched by path "
-         "suffix; no git work tree): the sync fails"),
+        (
+            "spec.project",
+            "AppProject honeydue is not in this set (AppProjects in argocd: none): Argo CD refuses to sync the Application",
+        ),
+        (
+            "spec.source.path",
+            "path dist/prod/ap does not resolve to a directory among the checked directories (matched by path "
+            "suffix; no git work tree): the sync fails",
+        ),
     }
 
 
@@ -161,6 +189,8 @@ def test_flux_path_leaving_the_repository_and_missing_source(tmp_path: Path):
     found = {(f.field, f.message) for f in active(check(dist / "prod", dist / "clusters" / "prod"), "gitops-reference")}
     assert found == {
         ("spec.sourceRef", "has no sourceRef: Flux has nothing to build from"),
-        ("spec.path",
-         "path ../elsewhere does not resolve to a directory inside the repository (it leads out of it): the sync fails"),
+        (
+            "spec.path",
+            "path ../elsewhere does not resolve to a directory inside the repository (it leads out of it): the sync fails",
+        ),
     }

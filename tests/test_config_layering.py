@@ -62,19 +62,24 @@ def test_environment_files_repeat_nothing_the_base_already_says(name: str):
 def test_mappings_merge_lists_replace_and_null_removes(config_copy: Path):
     staging = config_copy / "staging.yaml"
     staging.write_text(staging.read_text() + "serviceUrls:\n  ADMIN_PUBLIC_URL: null\n")
-    staging.write_text(staging.read_text().replace(
-        "    hosts: [admin-staging.myhoneydue.com]\n", "    hosts: [admin-staging.myhoneydue.com]\n    settings: [API_PUBLIC_URL]\n"
-    ))
+    staging.write_text(
+        staging.read_text().replace(
+            "    hosts: [admin-staging.myhoneydue.com]\n",
+            "    hosts: [admin-staging.myhoneydue.com]\n    settings: [API_PUBLIC_URL]\n",
+        )
+    )
     # api reads ADMIN_PUBLIC_URL in the base; without it here too the removal would leave a dangling reference.
     api_settings = "[SMTP_HOST, SMTP_PORT, B2_REGION, B2_BUCKET, B2_ENDPOINT, REDIS_URL, API_PUBLIC_URL]"
-    staging.write_text(staging.read_text().replace(
-        "    hosts: [api-staging.myhoneydue.com, staging.myhoneydue.com]\n",
-        f"    hosts: [api-staging.myhoneydue.com, staging.myhoneydue.com]\n    settings: {api_settings}\n",
-    ))
+    staging.write_text(
+        staging.read_text().replace(
+            "    hosts: [api-staging.myhoneydue.com, staging.myhoneydue.com]\n",
+            f"    hosts: [api-staging.myhoneydue.com, staging.myhoneydue.com]\n    settings: {api_settings}\n",
+        )
+    )
     config = load("staging", config_copy).config
-    assert "ADMIN_PUBLIC_URL" not in config.service_urls          # null removed the base's key
+    assert "ADMIN_PUBLIC_URL" not in config.service_urls  # null removed the base's key
     assert config.services["admin"].settings == ["API_PUBLIC_URL"]  # the list replaced the base's list
-    assert config.services["admin"].port == 3000                  # the rest of the mapping merged from base
+    assert config.services["admin"].port == 3000  # the rest of the mapping merged from base
     assert config.settings["SMTP_HOST"] == "smtp.fastmail.com"
 
 

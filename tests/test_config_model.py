@@ -31,7 +31,8 @@ MINIMAL = {
 
 def _models() -> list[type[BaseModel]]:
     return [
-        obj for obj in vars(model).values()
+        obj
+        for obj in vars(model).values()
         if isinstance(obj, type) and issubclass(obj, BaseModel) and obj not in (BaseModel, model.Model)
     ]
 
@@ -206,11 +207,15 @@ def test_quantities_and_images_are_parsed_once_into_values_that_are_still_the_te
     resources = Resources.model_validate({"cpu": "250m", "memory": "1Gi", "memoryLimit": "1536Mi"})
     assert (resources.cpu, resources.cpu.millis) == ("250m", 250)
     assert (resources.memory.bytes, resources.memory.mebibytes, resources.memory_limit.mebibytes) == (2**30, 1024, 1536)
-    service = Service.model_validate({
-        "component": "backend", "image": "gitea.treytartt.com/treytartt/honeydue-api:6f303dbbaa",
-        "health": {"kind": "none", "reason": "r"}, "resources": {"cpu": "1", "memory": "1Gi", "memoryLimit": "1Gi"},
-        "storage": {"size": "2Gi", "mountPath": "/data", "node": "n1"},
-    })
+    service = Service.model_validate(
+        {
+            "component": "backend",
+            "image": "gitea.treytartt.com/treytartt/honeydue-api:6f303dbbaa",
+            "health": {"kind": "none", "reason": "r"},
+            "resources": {"cpu": "1", "memory": "1Gi", "memoryLimit": "1Gi"},
+            "storage": {"size": "2Gi", "mountPath": "/data", "node": "n1"},
+        }
+    )
     assert (service.image.ref.registry, service.image.ref.tag) == ("gitea.treytartt.com", "6f303dbbaa")
     assert service.storage.size.gibibytes == 2
     # Workers receive the models pickled: the meaning travels with the text.

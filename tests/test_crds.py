@@ -19,7 +19,9 @@ def test_the_rehearsal_builds_the_flux_controllers_whose_crds_are_pinned():
     assert _makefile_variable("REHEARSE_FLUX_VERSION") == crds.FLUX_VERSION
     for controller in ("source-controller", "kustomize-controller"):
         go_mod = (PROJECT / "gitops" / "rehearse" / "modules" / controller / "go.mod").read_text()
-        assert re.search(rf"^\s*github\.com/fluxcd/{controller} {re.escape(crds.FLUX_VERSION)}\b", go_mod, re.M), controller
+        assert re.search(rf"^\s*github\.com/fluxcd/{controller} {re.escape(crds.FLUX_VERSION)}\b", go_mod, re.M), (
+            controller
+        )
 
 
 def test_every_pinned_module_is_named_once():

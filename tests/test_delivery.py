@@ -90,7 +90,10 @@ def test_argocd_applications_sync_recursively_with_prune_self_heal_ssa_prune_las
         spec = app["spec"]
         assert spec["project"] == "honeydue"
         assert spec["source"] == {
-            "repoURL": REPO, "targetRevision": "main", "path": f"dist/staging/{unit}", "directory": {"recurse": True},
+            "repoURL": REPO,
+            "targetRevision": "main",
+            "path": f"dist/staging/{unit}",
+            "directory": {"recurse": True},
         }
         assert spec["syncPolicy"]["automated"] == {"prune": True, "selfHeal": True}
         assert spec["syncPolicy"]["syncOptions"] == ["ServerSideApply=true", "PruneLast=true"]
@@ -100,7 +103,8 @@ def test_argocd_applications_sync_recursively_with_prune_self_heal_ssa_prune_las
 def test_argocd_waves_follow_the_same_graph_as_flux_depends_on(argo: Manifests, flux: Manifests):
     wave = {
         a["metadata"]["name"]: int(a["metadata"]["annotations"]["argocd.argoproj.io/sync-wave"])
-        for a in argo.of_kind("Application") if "annotations" in a["metadata"]
+        for a in argo.of_kind("Application")
+        if "annotations" in a["metadata"]
     }
     assert wave == {"honeydue-infrastructure": 0, "honeydue-apps": 1}
     for kustomization in flux.of_kind("Kustomization"):

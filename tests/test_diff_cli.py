@@ -54,8 +54,9 @@ def test_base_ref_against_the_synthesized_working_tree(repo, capsys):
     lines = out.splitlines()
     assert lines[0] == f"dist/ at {repo['drifted']} ({repo['drifted'][:10]}) → working tree, synthesized"
     assert "  [prod] Deployment honeydue/worker: replicas 2 → 1" in lines
-    assert ("  MEDIUM  [prod] ConfigMap honeydue/legacy: removed from git: the engine prunes it from the cluster."
-            in lines)
+    assert (
+        "  MEDIUM  [prod] ConfigMap honeydue/legacy: removed from git: the engine prunes it from the cluster." in lines
+    )
     code, out, _ = run(capsys, *_base(repo, repo["exact"]))
     assert code == 0
     assert out.splitlines()[1].startswith("no changes (")
@@ -95,14 +96,17 @@ def test_a_bad_ref_and_broken_config_exit_two(repo, capsys, config_copy):
 
 
 def _dirty_dist() -> str:
-    return subprocess.run(["git", "status", "--porcelain", "--", "dist"], cwd=PROJECT, capture_output=True,
-                          text=True, check=True).stdout
+    return subprocess.run(
+        ["git", "status", "--porcelain", "--", "dist"], cwd=PROJECT, capture_output=True, text=True, check=True
+    ).stdout
 
 
 def test_base_head_on_the_real_project_reports_no_changes(capsys):
     if _dirty_dist():
-        pytest.skip("dist/ has uncommitted changes in this working tree (a change in progress), so HEAD's dist/ "
-                    "is not what the working tree synthesizes")
+        pytest.skip(
+            "dist/ has uncommitted changes in this working tree (a change in progress), so HEAD's dist/ "
+            "is not what the working tree synthesizes"
+        )
     code, out, err = run(capsys, "--base", "HEAD")
     assert (code, err) == (0, "")
     assert out.splitlines()[1].startswith("no changes (")
@@ -117,8 +121,10 @@ def test_two_directories_limited_to_one_environment(synthesized: Path, tmp_path:
     assert (code, out.splitlines()[1].startswith("no changes (")) == (0, True)
     code, out, _ = run(capsys, "--from", str(before), "--to", str(after), "--env", "staging", "--fail-on", "high")
     assert code == 1
-    assert ("  HIGH    [staging] Deployment honeydue/api spec.replicas: scaled from 1 to 0: every pod of it stops."
-            in out.splitlines())
+    assert (
+        "  HIGH    [staging] Deployment honeydue/api spec.replicas: scaled from 1 to 0: every pod of it stops."
+        in out.splitlines()
+    )
 
 
 def test_whole_dist_trees_keep_environments_apart(synthesized: Path, tmp_path: Path, capsys):
@@ -131,17 +137,28 @@ def test_whole_dist_trees_keep_environments_apart(synthesized: Path, tmp_path: P
     assert lines[1].startswith("objects: 0 added, 0 removed, 1 changed, ")
     assert "  [staging] Deployment honeydue/api: replicas 1 → 2" in lines
     assert [line.split(" (")[0] for line in lines if line.startswith("requests with one node lost")] == [
-        "requests with one node lost in staging"]
+        "requests with one node lost in staging"
+    ]
 
 
 def test_usage_and_input_errors_exit_two(synthesized: Path, tmp_path: Path, capsys):
     prod = str(synthesized / "prod")
     cases = {
         ("--from", prod): "diff: --from and --to go together\n",
-        ("--from", prod, "--to", prod, "--base", "HEAD"):
-            "diff: --base compares git with the working tree; --from/--to compare two directories: pick one\n",
-        ("--from", prod, "--to", str(tmp_path / "missing")):
-            f"diff: {tmp_path / 'missing'}: no such file or directory\n",
+        (
+            "--from",
+            prod,
+            "--to",
+            prod,
+            "--base",
+            "HEAD",
+        ): "diff: --base compares git with the working tree; --from/--to compare two directories: pick one\n",
+        (
+            "--from",
+            prod,
+            "--to",
+            str(tmp_path / "missing"),
+        ): f"diff: {tmp_path / 'missing'}: no such file or directory\n",
         ("--from", prod, "--to", prod, "--env", "../etc"): "diff: --env '../etc': not an environment name\n",
         ("--from", prod, "--to", prod, "--env", "qa"): f"diff: no qa under {prod} or {prod}\n",
     }

@@ -62,7 +62,7 @@ def _handler(fake: FakeGitea):
                 new = fake.add(self._body()["body"], "gitea-actions")
                 return self._reply(201, fake.comments[new])
             if method == "PATCH" and self.path.startswith(edit_prefix):
-                found = fake.comments.get(int(self.path[len(edit_prefix):]))
+                found = fake.comments.get(int(self.path[len(edit_prefix) :]))
                 if found is None:
                     return self._reply(404, {"message": "not found"})
                 found["body"] = self._body()["body"]
@@ -98,8 +98,9 @@ def _post(tmp_path: Path, api: str, body: str, monkeypatch, capsys) -> tuple[int
     (tmp_path / "diff.md").write_text(body)
     monkeypatch.setenv("GITEA_TOKEN", TOKEN)
     monkeypatch.setenv("no_proxy", "127.0.0.1")  # the stand-in is local, whatever proxy CI uses
-    code = comment.main(["--api-url", api, "--repo", "treytartt/honeydue-gitops", "--pr", "7",
-                         "--body-file", str(tmp_path / "diff.md")])
+    code = comment.main(
+        ["--api-url", api, "--repo", "treytartt/honeydue-gitops", "--pr", "7", "--body-file", str(tmp_path / "diff.md")]
+    )
     out = capsys.readouterr()
     return code, out.out, out.err
 
@@ -109,12 +110,21 @@ def test_the_first_push_creates_later_pushes_edit_the_same_comment(gitea, tmp_pa
     fake.add("LGTM")
     first = f"{MARKER}\n### Cluster changes\nv1\n"
     assert _post(tmp_path, api, first, monkeypatch, capsys) == (
-        0, "comment 102 created on treytartt/honeydue-gitops#7\n", "")
+        0,
+        "comment 102 created on treytartt/honeydue-gitops#7\n",
+        "",
+    )
     second = f"{MARKER}\n### Cluster changes\nv2\n"
     assert _post(tmp_path, api, second, monkeypatch, capsys) == (
-        0, "comment 102 updated on treytartt/honeydue-gitops#7\n", "")
+        0,
+        "comment 102 updated on treytartt/honeydue-gitops#7\n",
+        "",
+    )
     assert _post(tmp_path, api, second, monkeypatch, capsys) == (
-        0, "comment 102 unchanged on treytartt/honeydue-gitops#7\n", "")
+        0,
+        "comment 102 unchanged on treytartt/honeydue-gitops#7\n",
+        "",
+    )
     assert [c["body"] for c in fake.comments.values()] == ["LGTM", second]
     assert [method for method, _ in fake.calls] == ["GET", "POST", "GET", "PATCH", "GET"]
 
@@ -135,8 +145,10 @@ def test_a_refusal_exits_one_and_bad_input_exits_two(gitea, tmp_path, monkeypatc
     fake.refuse_writes = True
     code, out, err = _post(tmp_path, api, f"{MARKER}\nbody\n", monkeypatch, capsys)
     assert (code, out) == (1, "")
-    assert err == (f"comment: POST {api}/repos/treytartt/honeydue-gitops/issues/7/comments: HTTP 403 "
-                   '{"message": "token does not have write access"}\n')
+    assert err == (
+        f"comment: POST {api}/repos/treytartt/honeydue-gitops/issues/7/comments: HTTP 403 "
+        '{"message": "token does not have write access"}\n'
+    )
     code, out, err = _post(tmp_path, api, "no marker\n", monkeypatch, capsys)
     assert (code, err) == (2, "comment: the body does not start with the marker line; render it with --format md\n")
     monkeypatch.delenv("GITEA_TOKEN")
@@ -150,9 +162,23 @@ def test_several_reports_make_one_comment_in_the_order_given(gitea, tmp_path, mo
     (tmp_path / "rehearse.md").write_text("### Cluster rehearsal\n\n**prod** (passed): rehearsed.\n\n")
     monkeypatch.setenv("GITEA_TOKEN", TOKEN)
     monkeypatch.setenv("no_proxy", "127.0.0.1")
-    assert comment.main(["--api-url", api, "--repo", "treytartt/honeydue-gitops", "--pr", "7",
-                         "--body-file", str(tmp_path / "diff.md"),
-                         "--body-file", str(tmp_path / "rehearse.md")]) == 0
+    assert (
+        comment.main(
+            [
+                "--api-url",
+                api,
+                "--repo",
+                "treytartt/honeydue-gitops",
+                "--pr",
+                "7",
+                "--body-file",
+                str(tmp_path / "diff.md"),
+                "--body-file",
+                str(tmp_path / "rehearse.md"),
+            ]
+        )
+        == 0
+    )
     (body,) = [c["body"] for c in fake.comments.values()]
     assert body == f"{MARKER}\n### Cluster changes\nv1\n\n### Cluster rehearsal\n\n**prod** (passed): rehearsed.\n"
 

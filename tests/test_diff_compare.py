@@ -18,7 +18,11 @@ def test_each_object_gets_one_status_and_its_changes(tmp_path: Path):
     loader = Loader()
     diffs = compare(loader.load("a", [tmp_path / "a.yaml"]), loader.load("b", [tmp_path / "b.yaml"]))
     assert [(d.key.name, d.status) for d in diffs] == [
-        ("dropped", Status.REMOVED), ("edited", Status.CHANGED), ("kept", Status.UNCHANGED), ("new", Status.ADDED)]
+        ("dropped", Status.REMOVED),
+        ("edited", Status.CHANGED),
+        ("kept", Status.UNCHANGED),
+        ("new", Status.ADDED),
+    ]
     (edited,) = [d for d in diffs if d.key.name == "edited"]
     assert [(render_path(c.path), c.old, c.new) for c in edited.changes] == [("data.k", 1, 2)]
     assert count(diffs) == Counts(added=1, removed=1, changed=1, unchanged=1)

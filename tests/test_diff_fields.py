@@ -11,14 +11,21 @@ def _changes(old, new) -> list[tuple[str, object, object]]:
 
 
 def test_containers_and_env_are_matched_by_name_not_position():
-    old = {"containers": [
-        {"name": "api", "env": [{"name": "A", "value": "1"}, {"name": "B", "value": "2"}]},
-        {"name": "sidecar", "image": "envoy:1"},
-    ]}
-    new = {"containers": [
-        {"name": "sidecar", "image": "envoy:2"},
-        {"name": "api", "env": [{"name": "B", "value": "2"}, {"name": "A", "value": "1"}, {"name": "C", "value": "3"}]},
-    ]}
+    old = {
+        "containers": [
+            {"name": "api", "env": [{"name": "A", "value": "1"}, {"name": "B", "value": "2"}]},
+            {"name": "sidecar", "image": "envoy:1"},
+        ]
+    }
+    new = {
+        "containers": [
+            {"name": "sidecar", "image": "envoy:2"},
+            {
+                "name": "api",
+                "env": [{"name": "B", "value": "2"}, {"name": "A", "value": "1"}, {"name": "C", "value": "3"}],
+            },
+        ]
+    }
     assert _changes(old, new) == [
         ("containers[api].env[C]", MISSING, {"name": "C", "value": "3"}),
         ("containers[sidecar].image", "envoy:1", "envoy:2"),

@@ -23,7 +23,9 @@ def test_an_object_moved_to_another_file_is_unchanged(tmp_path: Path):
     (tmp_path / "b" / "deeper" / "two.yaml").write_text(CM % "two")
     result = diffkit.compare(tmp_path / "a", tmp_path / "b")
     assert [(str(d.key), d.status) for d in result.diffs] == [
-        ("ConfigMap ns/one", Status.UNCHANGED), ("ConfigMap ns/two", Status.UNCHANGED)]
+        ("ConfigMap ns/one", Status.UNCHANGED),
+        ("ConfigMap ns/two", Status.UNCHANGED),
+    ]
 
 
 def test_a_name_yaml_reads_as_a_boolean_is_an_input_error(tmp_path: Path):
@@ -51,7 +53,8 @@ def test_an_object_defined_twice_is_an_input_error(tmp_path: Path):
 
 def test_kustomize_build_files_are_skipped_not_rejected(tmp_path: Path):
     (tmp_path / "kustomization.yaml").write_text(
-        "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: [cm.yaml]\n")
+        "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: [cm.yaml]\n"
+    )
     (tmp_path / "cm.yaml").write_text(CM % "x")
     side = Loader().load("side", [tmp_path])
     assert [str(k) for k in side.objects] == ["ConfigMap ns/x"]

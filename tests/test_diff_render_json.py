@@ -19,7 +19,9 @@ def test_the_realistic_change_as_json(synthesized: Path, tmp_path: Path):
         ("high", "PersistentVolumeClaim", "redis-data", ""),
     ]
     assert [(w["object"]["name"], w["summary"]) for w in data["workloads"]] == [
-        ("api", f"image honeydue-api {old_tag} → {diffkit.NEW_API_TAG}"), ("worker", "replicas 1 → 2")]
+        ("api", f"image honeydue-api {old_tag} → {diffkit.NEW_API_TAG}"),
+        ("worker", "replicas 1 → 2"),
+    ]
     objects = {o["object"]["name"]: o for o in data["objects"]}
     assert objects["worker"]["changes"] == [{"path": "spec.replicas", "old": 1, "new": 2}]
     assert objects["redis-data"] == {
@@ -33,8 +35,10 @@ def test_an_added_field_has_no_old_key(tmp_path: Path):
     (tmp_path / "a.yaml").write_text("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n")
     (tmp_path / "b.yaml").write_text("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata: {k: v}\n")
     data = json.loads(render_json.render(diffkit.compare(tmp_path / "a.yaml", tmp_path / "b.yaml")))
-    assert data["objects"] == [{
-        "object": {"apiVersion": "v1", "kind": "ConfigMap", "namespace": "", "name": "c"},
-        "status": "changed",
-        "changes": [{"path": "data", "new": {"k": "v"}}],
-    }]
+    assert data["objects"] == [
+        {
+            "object": {"apiVersion": "v1", "kind": "ConfigMap", "namespace": "", "name": "c"},
+            "status": "changed",
+            "changes": [{"path": "data", "new": {"k": "v"}}],
+        }
+    ]

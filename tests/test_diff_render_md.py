@@ -32,9 +32,9 @@ def test_the_realistic_change_reads_without_opening_the_yaml(synthesized: Path, 
         f"| Deployment honeydue/api | image honeydue-api {old_tag} → {diffkit.NEW_API_TAG} |",
         "| Deployment honeydue/worker | replicas 1 → 2 |",
     ]
-    assert lines[:len(summary)] == summary
+    assert lines[: len(summary)] == summary
     risks = lines.index("#### Risks, highest first")
-    assert lines[risks + 2:risks + 6] == [
+    assert lines[risks + 2 : risks + 6] == [
         "| Level | Object | Field | Why |",
         "| --- | --- | --- | --- |",
         "| **high** | Deployment honeydue/worker | `spec.replicas` | the base runs it as a singleton (1 replica, "
@@ -74,11 +74,15 @@ def test_reformatting_and_reordering_are_no_changes(synthesized: Path, tmp_path:
         resource.path.write_text("# hand-edited\n" + json.dumps(_scramble(resource.obj), indent=4))
         count += 1
     assert count > 10
-    env_names = [[e["name"] for e in dist_copies.container(dist_copies.obj(side, "Deployment", "api"), "api")["env"]]
-                 for side in (before, after)]
+    env_names = [
+        [e["name"] for e in dist_copies.container(dist_copies.obj(side, "Deployment", "api"), "api")["env"]]
+        for side in (before, after)
+    ]
     assert env_names[1] == list(reversed(env_names[0])) != env_names[0]
     assert _lines(before, after) == [
-        MARKER, "### Cluster changes: `before` → `after`", "",
+        MARKER,
+        "### Cluster changes: `before` → `after`",
+        "",
         f"No changes: {count} objects compared, all identical.",
     ]
 
@@ -95,8 +99,10 @@ def test_table_cells_escape_pipes_and_newlines(synthesized: Path, tmp_path: Path
     dist_copies.edit(before, "Ingress", "admin", pipe_host)
     dist_copies.remove(after, "Ingress", "admin")
     (row,) = [line for line in _lines(before, after) if line.startswith("| **medium** |")]
-    assert row == ("| **medium** | Ingress honeydue/admin | (object) | removed from git: the engine prunes it, and "
-                   "requests for a\\|b.example are no longer routed. |")
+    assert row == (
+        "| **medium** | Ingress honeydue/admin | (object) | removed from git: the engine prunes it, and "
+        "requests for a\\|b.example are no longer routed. |"
+    )
 
 
 def test_the_realistic_change_comment_as_a_whole(synthesized: Path, tmp_path: Path, snapshot):

@@ -24,14 +24,14 @@ def test_the_realistic_change_as_text(synthesized: Path, tmp_path: Path):
         "",
     ]
     start = lines.index("risks, highest first:")
-    assert lines[start + 1:start + 3] == [
+    assert lines[start + 1 : start + 3] == [
         "  HIGH    Deployment honeydue/worker spec.replicas: the base runs it as a singleton (1 replica, Recreate): 2 "
         "copies will now run at the same time.",
         "  HIGH    PersistentVolumeClaim honeydue/redis-data: removed from git while Deployment honeydue/redis still "
         "mounts it: prune is disabled on it, so the claim and its data stay in the cluster, but unmanaged and one "
         "manual delete away from being lost.",
     ]
-    changes = lines[lines.index("changes:") + 1:]
+    changes = lines[lines.index("changes:") + 1 :]
     assert changes[2:] == [
         "  ~ Deployment honeydue/worker (apps/v1)",
         "      spec.replicas: 1 → 2",

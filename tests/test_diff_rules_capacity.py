@@ -13,6 +13,7 @@ DECLARATIONS = "honeydue-declarations"
 def _api_requests(cpu: str):
     def change(obj: dict) -> None:
         dist_copies.container(obj, "api")["resources"]["requests"]["cpu"] = cpu
+
     return change
 
 
@@ -23,11 +24,15 @@ def test_requests_that_no_longer_fit_on_two_nodes_are_high(synthesized: Path, tm
     (cap,) = result.capacity
     assert (cap.nodes_left, cap.cpu_supply, cap.cpu_after - cap.cpu_before) == (2, 7000, 3 * 2250)
     headroom = cap.cpu_supply - cap.cpu_before
-    assert diffkit.risks(result) == [(
-        "high", "Deployment honeydue/api", "spec.template.spec.containers[api].resources.requests.cpu",
-        f"cpu requests grow by 6750m to {cap.cpu_after}m, more than the 7 left on 2 node(s) when one is lost "
-        f"(headroom was {headroom}m): pods stay Pending while a node is down.",
-    )]
+    assert diffkit.risks(result) == [
+        (
+            "high",
+            "Deployment honeydue/api",
+            "spec.template.spec.containers[api].resources.requests.cpu",
+            f"cpu requests grow by 6750m to {cap.cpu_after}m, more than the 7 left on 2 node(s) when one is lost "
+            f"(headroom was {headroom}m): pods stay Pending while a node is down.",
+        )
+    ]
 
 
 def test_more_replicas_point_at_spec_replicas(synthesized: Path, tmp_path: Path):
@@ -63,10 +68,14 @@ def test_an_increase_beyond_the_base_headroom_is_flagged_when_nodes_grew(synthes
     result = diffkit.compare(before, after)
     (cap,) = result.capacity
     headroom = 7000 - cap.cpu_before
-    assert diffkit.risks(result) == [(
-        "high", "Deployment honeydue/api", "spec.template.spec.containers[api].resources.requests.cpu",
-        f"cpu requests grow by 6750m, more than the {headroom}m of headroom the base had with one node lost.",
-    )]
+    assert diffkit.risks(result) == [
+        (
+            "high",
+            "Deployment honeydue/api",
+            "spec.template.spec.containers[api].resources.requests.cpu",
+            f"cpu requests grow by 6750m, more than the {headroom}m of headroom the base had with one node lost.",
+        )
+    ]
 
 
 def test_without_a_node_inventory_capacity_is_not_judged(synthesized: Path, tmp_path: Path):

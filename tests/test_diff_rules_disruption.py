@@ -16,16 +16,21 @@ def _min_available(value: object):
     def change(obj: dict) -> None:
         obj["spec"].pop("maxUnavailable", None)
         obj["spec"]["minAvailable"] = value
+
     return change
 
 
 def test_a_budget_that_allows_no_eviction_of_the_worker_is_flagged(synthesized: Path, tmp_path: Path):
     before, after = diffkit.before_after(synthesized, tmp_path)
     dist_copies.edit(after, PDB, "worker", _min_available(1))
-    assert diffkit.risks(diffkit.compare(before, after)) == [(
-        "medium", f"{PDB} honeydue/worker", "spec.minAvailable",
-        f"allows 0 evictions of the 1 pod(s) of Deployment honeydue/worker (minAvailable 1): {BLOCKS}",
-    )]
+    assert diffkit.risks(diffkit.compare(before, after)) == [
+        (
+            "medium",
+            f"{PDB} honeydue/worker",
+            "spec.minAvailable",
+            f"allows 0 evictions of the 1 pod(s) of Deployment honeydue/worker (minAvailable 1): {BLOCKS}",
+        )
+    ]
 
 
 def test_a_workload_scaled_down_under_its_budget_is_flagged_on_the_budget(synthesized: Path, tmp_path: Path):
@@ -33,10 +38,14 @@ def test_a_workload_scaled_down_under_its_budget_is_flagged_on_the_budget(synthe
     for side in (before, after):
         dist_copies.edit(side, PDB, "admin", _min_available("50%"))
     dist_copies.edit(after, "Deployment", "admin", lambda o: o["spec"].update(replicas=1))
-    assert diffkit.risks(diffkit.compare(before, after)) == [(
-        "medium", f"{PDB} honeydue/admin", "spec.minAvailable",
-        f"allows 0 evictions of the 1 pod(s) of Deployment honeydue/admin (minAvailable 50%): {BLOCKS}",
-    )]
+    assert diffkit.risks(diffkit.compare(before, after)) == [
+        (
+            "medium",
+            f"{PDB} honeydue/admin",
+            "spec.minAvailable",
+            f"allows 0 evictions of the 1 pod(s) of Deployment honeydue/admin (minAvailable 50%): {BLOCKS}",
+        )
+    ]
 
 
 def test_a_budget_that_already_blocked_is_not_news(synthesized: Path, tmp_path: Path):

@@ -32,10 +32,14 @@ def test_a_host_removed_and_another_added_is_medium(synthesized: Path, tmp_path:
         apex["host"] = "www.myhoneydue.com"
 
     dist_copies.edit(after, "Ingress", "api", rehost)
-    assert diffkit.risks(diffkit.compare(before, after)) == [(
-        "medium", "Ingress honeydue/api", "spec.rules",
-        "stops routing myhoneydue.com/; starts routing www.myhoneydue.com/ → api:8000.",
-    )]
+    assert diffkit.risks(diffkit.compare(before, after)) == [
+        (
+            "medium",
+            "Ingress honeydue/api",
+            "spec.rules",
+            "stops routing myhoneydue.com/; starts routing www.myhoneydue.com/ → api:8000.",
+        )
+    ]
 
 
 def test_a_path_pointed_elsewhere_is_medium(synthesized: Path, tmp_path: Path):
@@ -48,27 +52,40 @@ def test_a_path_pointed_elsewhere_is_medium(synthesized: Path, tmp_path: Path):
         path["pathType"] = "Exact"
 
     dist_copies.edit(after, "Ingress", "admin", repoint)
-    assert diffkit.risks(diffkit.compare(before, after)) == [(
-        "medium", "Ingress honeydue/admin", "spec.rules",
-        "stops routing admin.myhoneydue.com/; starts routing admin.myhoneydue.com/admin (Exact) → admin:3000.",
-    )]
+    assert diffkit.risks(diffkit.compare(before, after)) == [
+        (
+            "medium",
+            "Ingress honeydue/admin",
+            "spec.rules",
+            "stops routing admin.myhoneydue.com/; starts routing admin.myhoneydue.com/admin (Exact) → admin:3000.",
+        )
+    ]
 
 
 def test_a_new_ingress_is_a_low_notice_of_new_public_routes(synthesized: Path, tmp_path: Path):
     before, after = diffkit.before_after(synthesized, tmp_path)
     dist_copies.write(after, "ingress-status.yaml", INGRESS)
-    assert diffkit.risks(diffkit.compare(before, after)) == [(
-        "low", "Ingress honeydue/status", "spec.rules", "starts routing status.myhoneydue.com/ → api:8000.",
-    )]
+    assert diffkit.risks(diffkit.compare(before, after)) == [
+        (
+            "low",
+            "Ingress honeydue/status",
+            "spec.rules",
+            "starts routing status.myhoneydue.com/ → api:8000.",
+        )
+    ]
 
 
 def test_a_new_ingress_class_is_medium(synthesized: Path, tmp_path: Path):
     before, after = diffkit.before_after(synthesized, tmp_path)
     dist_copies.edit(after, "Ingress", "admin", lambda o: o["spec"].update(ingressClassName="nginx"))
-    assert diffkit.risks(diffkit.compare(before, after)) == [(
-        "medium", "Ingress honeydue/admin", "spec.ingressClassName",
-        "moves from traefik ingress class to nginx: until that controller picks it up, its hosts are not routed.",
-    )]
+    assert diffkit.risks(diffkit.compare(before, after)) == [
+        (
+            "medium",
+            "Ingress honeydue/admin",
+            "spec.ingressClassName",
+            "moves from traefik ingress class to nginx: until that controller picks it up, its hosts are not routed.",
+        )
+    ]
 
 
 def test_service_exposure_selector_and_ports(synthesized: Path, tmp_path: Path):
@@ -81,11 +98,23 @@ def test_service_exposure_selector_and_ports(synthesized: Path, tmp_path: Path):
 
     dist_copies.edit(after, "Service", "redis", expose)
     assert diffkit.risks(diffkit.compare(before, after)) == [
-        ("medium", "Service honeydue/redis", "spec.ports",
-         "no longer serves port redis (6379): clients using it fail to connect."),
-        ("medium", "Service honeydue/redis", "spec.selector",
-         "selects different pods: its traffic goes wherever the new selector points."),
-        ("medium", "Service honeydue/redis", "spec.type",
-         "type changes from ClusterIP to LoadBalancer: it becomes reachable from outside the cluster (k3s ServiceLB "
-         "claims its ports on every node)."),
+        (
+            "medium",
+            "Service honeydue/redis",
+            "spec.ports",
+            "no longer serves port redis (6379): clients using it fail to connect.",
+        ),
+        (
+            "medium",
+            "Service honeydue/redis",
+            "spec.selector",
+            "selects different pods: its traffic goes wherever the new selector points.",
+        ),
+        (
+            "medium",
+            "Service honeydue/redis",
+            "spec.type",
+            "type changes from ClusterIP to LoadBalancer: it becomes reachable from outside the cluster (k3s ServiceLB "
+            "claims its ports on every node).",
+        ),
     ]

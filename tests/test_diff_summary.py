@@ -59,16 +59,22 @@ def test_probe_and_resource_changes_are_listed_per_field(synthesized: Path, tmp_
         del api["livenessProbe"]
         api["resources"] = {"requests": {"cpu": "300m", "memory": "512Mi"}}
 
-    dist_copies.edit(before, "Deployment", "api",
-                 lambda o: dist_copies.container(o, "api")["resources"].update(limits={"memory": "1Gi"}))
+    dist_copies.edit(
+        before,
+        "Deployment",
+        "api",
+        lambda o: dist_copies.container(o, "api")["resources"].update(limits={"memory": "1Gi"}),
+    )
     dist_copies.edit(after, "Deployment", "api", tune)
     old = dist_copies.container(dist_copies.obj(before, "Deployment", "api"), "api")
-    assert _summary(diffkit.compare(before, after)) == {"Deployment honeydue/api": [
-        f"startupProbe.failureThreshold {old['startupProbe']['failureThreshold']} → 60",
-        "livenessProbe removed",
-        "limits.memory 1Gi → (none)",
-        f"requests.cpu {old['resources']['requests']['cpu']} → 300m",
-    ]}
+    assert _summary(diffkit.compare(before, after)) == {
+        "Deployment honeydue/api": [
+            f"startupProbe.failureThreshold {old['startupProbe']['failureThreshold']} → 60",
+            "livenessProbe removed",
+            "limits.memory 1Gi → (none)",
+            f"requests.cpu {old['resources']['requests']['cpu']} → 300m",
+        ]
+    }
 
 
 def test_added_and_removed_workloads_and_containers(synthesized: Path, tmp_path: Path):
@@ -77,7 +83,9 @@ def test_added_and_removed_workloads_and_containers(synthesized: Path, tmp_path:
     dist_copies.remove(after, "Deployment", "admin")
 
     def sidecar(obj: dict) -> None:
-        dist_copies.pod_spec(obj)["containers"].append({"name": "exporter", "image": "oliver006/redis_exporter:v1.62.0"})
+        dist_copies.pod_spec(obj)["containers"].append(
+            {"name": "exporter", "image": "oliver006/redis_exporter:v1.62.0"}
+        )
 
     dist_copies.edit(after, "Deployment", "redis", sidecar)
     assert _summary(diffkit.compare(before, after)) == {

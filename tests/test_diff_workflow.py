@@ -24,7 +24,12 @@ def _steps() -> list[dict]:
 def test_every_action_is_an_official_setup_action_pinned_to_a_full_version():
     uses = [step["uses"] for step in _steps() if "uses" in step]
     assert [u.split("@")[0] for u in uses] == [
-        "actions/checkout", "actions/setup-python", "actions/setup-node", "actions/setup-go", "actions/cache"]
+        "actions/checkout",
+        "actions/setup-python",
+        "actions/setup-node",
+        "actions/setup-go",
+        "actions/cache",
+    ]
     for ref in uses:
         assert re.fullmatch(r"[\w-]+/[\w-]+@v\d+\.\d+\.\d+", ref), ref
     versions = {step["uses"].split("@")[0]: step.get("with", {}) for step in _steps() if "uses" in step}

@@ -22,19 +22,37 @@ def _add(monkeypatch, registry: Registry, rule: Rule) -> None:
 
 
 def test_a_check_rule_added_to_the_registry_is_a_row_of_its_table(monkeypatch):
-    _add(monkeypatch, CHECK_REGISTRY, Rule(
-        "example-rule", Category.POLICY, Severity.WARNING, prevents="a | b\nacross lines", fix="do x",
-        check=lambda ctx: [], waivable=False,
-    ))
+    _add(
+        monkeypatch,
+        CHECK_REGISTRY,
+        Rule(
+            "example-rule",
+            Category.POLICY,
+            Severity.WARNING,
+            prevents="a | b\nacross lines",
+            fix="do x",
+            check=lambda ctx: [],
+            waivable=False,
+        ),
+    )
     rows = _table_rows(rules.check_page())
     assert "| `example-rule` | policy | warning, not waivable | a \\| b across lines | do x |" in rows
 
 
 def test_a_check_rule_with_a_severity_note_documents_the_note(monkeypatch):
-    _add(monkeypatch, CHECK_REGISTRY, Rule(
-        "example-noted", Category.CAPACITY, Severity.ERROR, prevents="p", fix="f", check=lambda ctx: [],
-        severity_note="error (x) / warning (y)",
-    ))
+    _add(
+        monkeypatch,
+        CHECK_REGISTRY,
+        Rule(
+            "example-noted",
+            Category.CAPACITY,
+            Severity.ERROR,
+            prevents="p",
+            fix="f",
+            check=lambda ctx: [],
+            severity_note="error (x) / warning (y)",
+        ),
+    )
     assert "| `example-noted` | capacity | error (x) / warning (y) | p | f |" in _table_rows(rules.check_page())
 
 
@@ -44,16 +62,30 @@ def test_the_check_table_has_one_row_per_rule_in_list_rules_order():
 
 
 def test_a_risk_rule_added_to_the_registry_is_a_row_of_its_table(monkeypatch):
-    _add(monkeypatch, DIFF_REGISTRY, Rule("example-risk", Area.WORKLOADS, Severity.LOW, prevents="p", fix="f",
-                                          check=lambda ctx: []))
+    _add(
+        monkeypatch,
+        DIFF_REGISTRY,
+        Rule("example-risk", Area.WORKLOADS, Severity.LOW, prevents="p", fix="f", check=lambda ctx: []),
+    )
     rows = _table_rows(rules.diff_page())
     assert rows[-1] == "| `example-risk` | workloads | low | p | f |"
 
 
 def test_a_risk_rule_with_a_severity_note_documents_the_note(monkeypatch):
     monkeypatch.setattr(DIFF_REGISTRY, "_rules", {})
-    _add(monkeypatch, DIFF_REGISTRY, Rule("example-noted", Area.WORKLOADS, Severity.HIGH, prevents="p", fix="f",
-                                          check=lambda ctx: [], severity_note="high / low"))
+    _add(
+        monkeypatch,
+        DIFF_REGISTRY,
+        Rule(
+            "example-noted",
+            Area.WORKLOADS,
+            Severity.HIGH,
+            prevents="p",
+            fix="f",
+            check=lambda ctx: [],
+            severity_note="high / low",
+        ),
+    )
     assert _table_rows(rules.diff_page()) == ["| `example-noted` | workloads | high / low | p | f |"]
 
 

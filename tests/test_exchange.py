@@ -46,13 +46,16 @@ def test_macos_uses_renamex_np_with_rename_swap():
     assert exchange.RENAME_SWAP == 0x00000002
 
 
-@pytest.mark.parametrize("platform, libc", [
-    ("win32", FakeLibc("renameat2")),
-    ("freebsd14", FakeLibc("renameat2")),  # renameat2 on a system that is not Linux: not trusted
-    ("linux", FakeLibc("rename")),  # a C library older than glibc 2.28
-    ("darwin", FakeLibc("rename")),  # before macOS 10.12
-    ("linux", None),
-])
+@pytest.mark.parametrize(
+    "platform, libc",
+    [
+        ("win32", FakeLibc("renameat2")),
+        ("freebsd14", FakeLibc("renameat2")),  # renameat2 on a system that is not Linux: not trusted
+        ("linux", FakeLibc("rename")),  # a C library older than glibc 2.28
+        ("darwin", FakeLibc("rename")),  # before macOS 10.12
+        ("linux", None),
+    ],
+)
 def test_elsewhere_there_is_no_exchange(platform: str, libc):
     assert exchange.select(platform, libc) is None
 

@@ -21,8 +21,15 @@ def test_debugging_keeps_the_bindings_type_checks(monkeypatch):
 
 def test_already_optimized_or_debugging_it_does_not_start_again():
     env = {k: v for k, v in os.environ.items() if k != flags.DEBUG_ENV}
-    optimized = subprocess.run([sys.executable, "-O", "-c", STAYS], cwd=PROJECT, env=env,
-                               capture_output=True, text=True, check=True)
-    debugging = subprocess.run([sys.executable, "-c", STAYS], cwd=PROJECT, env={**env, flags.DEBUG_ENV: "1"},
-                               capture_output=True, text=True, check=True)
+    optimized = subprocess.run(
+        [sys.executable, "-O", "-c", STAYS], cwd=PROJECT, env=env, capture_output=True, text=True, check=True
+    )
+    debugging = subprocess.run(
+        [sys.executable, "-c", STAYS],
+        cwd=PROJECT,
+        env={**env, flags.DEBUG_ENV: "1"},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     assert (optimized.stdout, debugging.stdout) == ("1\n", "0\n")

@@ -26,16 +26,52 @@ from tests.config_runs import snapshot
 from tests.conftest import CONFIG, PROJECT
 
 FUZZ = settings(
-    max_examples=60, deadline=timedelta(seconds=2), database=None, derandomize=True,
+    max_examples=60,
+    deadline=timedelta(seconds=2),
+    database=None,
+    derandomize=True,
     suppress_health_check=[HealthCheck.too_slow],
 )
 
 # Fragments that steer the parser into its corners: tags, anchors, aliases, merge keys,
 # directives, document markers, flow collections, block scalars, tabs, odd characters.
 TRICKS = [
-    "!!python/object/apply:os.system ['true']", "!!binary aGk=", "!local", "&a", "*a", "<<: *a", "%YAML 1.1",
-    "---", "...", "? ", "[", "]", "{", "}", "|", ">-", "\t", "'", '"', "#", ": ", "- ", "\x00", "\ufeff",
-    "\u2028", "0x1F", "1e9", "yes", "~", "null", "true", "-1", "3.0", "2Gi", "250m", "@sha256:",
+    "!!python/object/apply:os.system ['true']",
+    "!!binary aGk=",
+    "!local",
+    "&a",
+    "*a",
+    "<<: *a",
+    "%YAML 1.1",
+    "---",
+    "...",
+    "? ",
+    "[",
+    "]",
+    "{",
+    "}",
+    "|",
+    ">-",
+    "\t",
+    "'",
+    '"',
+    "#",
+    ": ",
+    "- ",
+    "\x00",
+    "\ufeff",
+    "\u2028",
+    "0x1F",
+    "1e9",
+    "yes",
+    "~",
+    "null",
+    "true",
+    "-1",
+    "3.0",
+    "2Gi",
+    "250m",
+    "@sha256:",
 ]
 PROD_LINES = (CONFIG / "prod.yaml").read_text().splitlines(keepends=True)
 

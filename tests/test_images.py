@@ -10,43 +10,78 @@ from gitops.k8s.images import ImageError, ImageRef, name_and_version, parse_imag
 DIGEST = "sha256:" + "0123456789abcdef" * 4
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("gitea.treytartt.com/treytartt/honeydue-api:6f303dbbaa",
-     ImageRef("gitea.treytartt.com", "treytartt/honeydue-api", "6f303dbbaa", None)),
-    (f"docker.io/library/redis:7.4.2-alpine@{DIGEST}", ImageRef("docker.io", "library/redis", "7.4.2-alpine", DIGEST)),
-    (f"docker.io/library/redis@{DIGEST}", ImageRef("docker.io", "library/redis", None, DIGEST)),
-    ("localhost:5000/ops/agent:2.1", ImageRef("localhost:5000", "ops/agent", "2.1", None)),
-    ("[::1]:5000/agent:2.1", ImageRef("[::1]:5000", "agent", "2.1", None)),
-    ("redis:7", ImageRef("", "redis", "7", None)),  # the grammar allows no host; config does not
-    ("library/redis", ImageRef("", "library/redis", None, None)),  # 'library' is no host: no '.', ':' or localhost
-    ("a.io/x__y/z--w.v:T_1", ImageRef("a.io", "x__y/z--w.v", "T_1", None)),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        (
+            "gitea.treytartt.com/treytartt/honeydue-api:6f303dbbaa",
+            ImageRef("gitea.treytartt.com", "treytartt/honeydue-api", "6f303dbbaa", None),
+        ),
+        (
+            f"docker.io/library/redis:7.4.2-alpine@{DIGEST}",
+            ImageRef("docker.io", "library/redis", "7.4.2-alpine", DIGEST),
+        ),
+        (f"docker.io/library/redis@{DIGEST}", ImageRef("docker.io", "library/redis", None, DIGEST)),
+        ("localhost:5000/ops/agent:2.1", ImageRef("localhost:5000", "ops/agent", "2.1", None)),
+        ("[::1]:5000/agent:2.1", ImageRef("[::1]:5000", "agent", "2.1", None)),
+        ("redis:7", ImageRef("", "redis", "7", None)),  # the grammar allows no host; config does not
+        ("library/redis", ImageRef("", "library/redis", None, None)),  # 'library' is no host: no '.', ':' or localhost
+        ("a.io/x__y/z--w.v:T_1", ImageRef("a.io", "x__y/z--w.v", "T_1", None)),
+    ],
+)
 def test_the_grammar_splits_registry_path_tag_and_digest(text: str, expected: ImageRef):
     assert split(text) == expected
     assert split(text).text == text  # rendered exactly as written
 
 
-@pytest.mark.parametrize("text, problem, fix", [
-    ("gitea.treytartt.com/Treytartt/API:1",
-     "image 'gitea.treytartt.com/Treytartt/API:1' has upper case in its repository path 'Treytartt/API', "
-     "which no registry serves", "write the path in lower case: treytartt/api"),
-    ("a.io/x_-y:1", "image 'a.io/x_-y:1' has an invalid repository path 'x_-y'",
-     "use lower-case letters and digits separated by '/', '.', '_' or '-'"),
-    ("a.io/x:-1", "image 'a.io/x:-1' has an invalid tag '-1'",
-     "use at most 128 letters, digits, '_', '.' and '-', not starting with '.' or '-'"),
-    ("a.io/x:" + "t" * 129, f"image 'a.io/x:{'t' * 129}' has an invalid tag '{'t' * 129}'",
-     "use at most 128 letters, digits, '_', '.' and '-', not starting with '.' or '-'"),
-    ("a.io/x@sha256:abc", "image 'a.io/x@sha256:abc' has an invalid digest 'sha256:abc'",
-     "write the digest the registry reports, sha256: followed by 64 lower-case hex digits"),
-    ("a.io/x@" + DIGEST.upper(), f"image 'a.io/x@{DIGEST.upper()}' has an invalid digest '{DIGEST.upper()}'",
-     "write the digest the registry reports, sha256: followed by 64 lower-case hex digits"),
-    ("a.io/x@md5:" + "0" * 32, f"image 'a.io/x@md5:{'0' * 32}' has an invalid digest 'md5:{'0' * 32}'",
-     "write the digest the registry reports, sha256: followed by 64 lower-case hex digits"),
-    ("a-.io/x:1", "image 'a-.io/x:1' has an invalid registry host 'a-.io'", "write a host name such as ghcr.io"),
-    ("", "image '' names no repository", "write registry/owner/name:tag"),
-    ("a.io/" + "x" * 256 + ":1", f"image 'a.io/{'x' * 256}:1' has a repository path longer than 255 characters",
-     "shorten it"),
-])
+@pytest.mark.parametrize(
+    "text, problem, fix",
+    [
+        (
+            "gitea.treytartt.com/Treytartt/API:1",
+            "image 'gitea.treytartt.com/Treytartt/API:1' has upper case in its repository path 'Treytartt/API', "
+            "which no registry serves",
+            "write the path in lower case: treytartt/api",
+        ),
+        (
+            "a.io/x_-y:1",
+            "image 'a.io/x_-y:1' has an invalid repository path 'x_-y'",
+            "use lower-case letters and digits separated by '/', '.', '_' or '-'",
+        ),
+        (
+            "a.io/x:-1",
+            "image 'a.io/x:-1' has an invalid tag '-1'",
+            "use at most 128 letters, digits, '_', '.' and '-', not starting with '.' or '-'",
+        ),
+        (
+            "a.io/x:" + "t" * 129,
+            f"image 'a.io/x:{'t' * 129}' has an invalid tag '{'t' * 129}'",
+            "use at most 128 letters, digits, '_', '.' and '-', not starting with '.' or '-'",
+        ),
+        (
+            "a.io/x@sha256:abc",
+            "image 'a.io/x@sha256:abc' has an invalid digest 'sha256:abc'",
+            "write the digest the registry reports, sha256: followed by 64 lower-case hex digits",
+        ),
+        (
+            "a.io/x@" + DIGEST.upper(),
+            f"image 'a.io/x@{DIGEST.upper()}' has an invalid digest '{DIGEST.upper()}'",
+            "write the digest the registry reports, sha256: followed by 64 lower-case hex digits",
+        ),
+        (
+            "a.io/x@md5:" + "0" * 32,
+            f"image 'a.io/x@md5:{'0' * 32}' has an invalid digest 'md5:{'0' * 32}'",
+            "write the digest the registry reports, sha256: followed by 64 lower-case hex digits",
+        ),
+        ("a-.io/x:1", "image 'a-.io/x:1' has an invalid registry host 'a-.io'", "write a host name such as ghcr.io"),
+        ("", "image '' names no repository", "write registry/owner/name:tag"),
+        (
+            "a.io/" + "x" * 256 + ":1",
+            f"image 'a.io/{'x' * 256}:1' has a repository path longer than 255 characters",
+            "shorten it",
+        ),
+    ],
+)
 def test_references_no_runtime_accepts(text: str, problem: str, fix: str):
     with pytest.raises(ImageError) as raised:
         split(text)
@@ -60,22 +95,30 @@ def test_digest_algorithms_have_their_own_lengths():
     assert images.DIGEST_HEX_LENGTH == {"sha256": 64, "sha384": 96, "sha512": 128}
 
 
-@pytest.mark.parametrize("text", [
-    "gitea.treytartt.com/treytartt/honeydue-api:6f303dbbaa",
-    f"gitea.treytartt.com/treytartt/honeydue-api:6f303dbbaa@{DIGEST}",
-    f"docker.io/library/redis@{DIGEST}",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "gitea.treytartt.com/treytartt/honeydue-api:6f303dbbaa",
+        f"gitea.treytartt.com/treytartt/honeydue-api:6f303dbbaa@{DIGEST}",
+        f"docker.io/library/redis@{DIGEST}",
+    ],
+)
 def test_config_accepts_tags_digests_and_both(text: str):
     assert parse_image(text).text == text
 
 
-@pytest.mark.parametrize("text, problem", [
-    ("docker.io/library/redis:latest", "image 'docker.io/library/redis:latest' uses the floating tag 'latest'"),
-    (f"docker.io/library/redis:latest@{DIGEST}",
-     f"image 'docker.io/library/redis:latest@{DIGEST}' uses the floating tag 'latest'"),
-    ("docker.io/library/redis", "image 'docker.io/library/redis' has no tag"),
-    ("redis:7.4.2", "image 'redis:7.4.2' does not name its registry"),
-])
+@pytest.mark.parametrize(
+    "text, problem",
+    [
+        ("docker.io/library/redis:latest", "image 'docker.io/library/redis:latest' uses the floating tag 'latest'"),
+        (
+            f"docker.io/library/redis:latest@{DIGEST}",
+            f"image 'docker.io/library/redis:latest@{DIGEST}' uses the floating tag 'latest'",
+        ),
+        ("docker.io/library/redis", "image 'docker.io/library/redis' has no tag"),
+        ("redis:7.4.2", "image 'redis:7.4.2' does not name its registry"),
+    ],
+)
 def test_config_refuses_latest_a_missing_tag_and_a_missing_registry(text: str, problem: str):
     with pytest.raises(ImageError) as raised:
         parse_image(text)

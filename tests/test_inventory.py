@@ -11,7 +11,10 @@ def test_inventory_has_a_row_per_object(synthesized: Path, prod: Manifests):
     text = (synthesized / "prod" / "INVENTORY.md").read_text()
     rows = [line for line in text.splitlines() if line.startswith("| apps ") or line.startswith("| infrastructure ")]
     assert len(rows) == len(prod.objects)
-    assert "| apps | Deployment | honeydue | api | `gitea.treytartt.com/treytartt/honeydue-api:6f303dbbaa` | 3 |  |" in rows
+    assert (
+        "| apps | Deployment | honeydue | api | `gitea.treytartt.com/treytartt/honeydue-api:6f303dbbaa` | 3 |  |"
+        in rows
+    )
     assert "| apps | Ingress | honeydue | api |  |  | api.myhoneydue.com, myhoneydue.com |" in rows
 
 

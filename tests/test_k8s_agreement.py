@@ -30,10 +30,16 @@ expression = st.fixed_dictionaries(
     {"key": st.sampled_from(KEYS), "operator": st.sampled_from(["In", "NotIn", "Exists", "DoesNotExist", "Gt"])},
     optional={"values": st.lists(label_value, max_size=2)},
 )
-selector = st.one_of(st.none(), st.fixed_dictionaries({}, optional={
-    "matchLabels": st.dictionaries(st.sampled_from(KEYS), label_value, max_size=2),
-    "matchExpressions": st.lists(expression, max_size=2),
-}))
+selector = st.one_of(
+    st.none(),
+    st.fixed_dictionaries(
+        {},
+        optional={
+            "matchLabels": st.dictionaries(st.sampled_from(KEYS), label_value, max_size=2),
+            "matchExpressions": st.lists(expression, max_size=2),
+        },
+    ),
+)
 
 
 def reference_selects(sel: dict | None, pod: dict) -> bool:
@@ -50,7 +56,9 @@ def reference_selects(sel: dict | None, pod: dict) -> bool:
         values = e.get("values") or []
         if not all(isinstance(v, str) for v in values):
             return False
-        if e["operator"] in ("In", "NotIn") and not values or e["operator"] in ("Exists", "DoesNotExist") and values:
+        if (e["operator"] in ("In", "NotIn") and not values) or (
+            e["operator"] in ("Exists", "DoesNotExist") and values
+        ):
             return False  # NewRequirement: values must be non-empty for In/NotIn, empty for Exists/DoesNotExist
         if e["operator"] not in ("In", "NotIn", "Exists", "DoesNotExist"):
             return False  # "is not a valid label selector operator"
@@ -61,7 +69,7 @@ def reference_selects(sel: dict | None, pod: dict) -> bool:
             return False
         if operator == "NotIn" and present and pod[key] in values:
             return False
-        if operator == "Exists" and not present or operator == "DoesNotExist" and present:
+        if (operator == "Exists" and not present) or (operator == "DoesNotExist" and present):
             return False
     return True
 
@@ -69,8 +77,10 @@ def reference_selects(sel: dict | None, pod: dict) -> bool:
 @given(pod_labels=labels, budget_selector=selector)
 def test_selectors_agree_with_apimachinery(pod_labels, budget_selector):
     selected = reference_selects(budget_selector, pod_labels)
-    objects = [inmemory.deployment("api", pod_labels, replicas=1),
-               inmemory.budget("api", budget_selector, minAvailable=1)]
+    objects = [
+        inmemory.deployment("api", pod_labels, replicas=1),
+        inmemory.budget("api", budget_selector, minAvailable=1),
+    ]
     # Selected, minAvailable 1 of 1 blocks drains in both tools; not selected, check says the budget protects nothing.
     assert bool(inmemory.check_findings(objects, "pdb-selector")) is not selected
     assert bool(inmemory.check_findings(objects, "pdb-blocks-drain")) is selected
@@ -80,7 +90,8 @@ def test_selectors_agree_with_apimachinery(pod_labels, budget_selector):
 # --- disruption budgets: pkg/apis/policy/validation/validation.go, pkg/controller/disruption/disruption.go ------
 
 budget_value = st.one_of(
-    st.integers(-2, 12), st.integers(0, 150).map(lambda n: f"{n}%"),
+    st.integers(-2, 12),
+    st.integers(0, 150).map(lambda n: f"{n}%"),
     st.sampled_from(["12.5%", "50", "-1%", "+1%", "half", True, 1.5]),
 )
 budget_spec = st.fixed_dictionaries({}, optional={"maxUnavailable": budget_value, "minAvailable": budget_value})
@@ -88,17 +99,20 @@ budget_spec = st.fixed_dictionaries({}, optional={"maxUnavailable": budget_value
 
 def reference_refused(spec: dict) -> bool:
     """ValidatePodDisruptionBudgetSpec: one field at most, a non-negative int32 or IsValidPercent ≤ 100%."""
+
     def bad(value: object) -> bool:
         if isinstance(value, bool) or not isinstance(value, (int, str)):
             return True
         if isinstance(value, int):
             return not 0 <= value <= 2**31 - 1
         return re.fullmatch("[0-9]+%", value) is None or int(value[:-1]) > 100
+
     return ("minAvailable" in spec and "maxUnavailable" in spec) or any(bad(v) for v in spec.values())
 
 
 def reference_allowed(spec: dict, replicas: int) -> int | None:
     """getExpectedPodCount and updatePdbStatus for one Deployment with every pod ready."""
+
     def scaled(value: int | str, total: int) -> int:  # GetScaledValueFromIntOrPercent(..., roundUp=true)
         return value if isinstance(value, int) else math.ceil(float(int(value[:-1])) * float(total) / 100)
 
@@ -134,10 +148,22 @@ def test_the_generators_budgets_allow_what_the_controller_allows(replicas):
 
 # --- quantities: apimachinery/pkg/api/resource/quantity.go ---------------------------------------------------
 
-SUFFIXES = {"Ki": 2**10, "Mi": 2**20, "Gi": 2**30, "n": Fraction(1, 10**9), "u": Fraction(1, 10**6),
-            "m": Fraction(1, 1000), "": 1, "k": 10**3, "M": 10**6, "G": 10**9}
+SUFFIXES = {
+    "Ki": 2**10,
+    "Mi": 2**20,
+    "Gi": 2**30,
+    "n": Fraction(1, 10**9),
+    "u": Fraction(1, 10**6),
+    "m": Fraction(1, 1000),
+    "": 1,
+    "k": 10**3,
+    "M": 10**6,
+    "G": 10**9,
+}
 quantity = st.tuples(
-    st.sampled_from(["", "+", "-"]), st.integers(0, 10**6), st.one_of(st.none(), st.integers(0, 10**4)),
+    st.sampled_from(["", "+", "-"]),
+    st.integers(0, 10**6),
+    st.one_of(st.none(), st.integers(0, 10**4)),
     st.one_of(st.sampled_from(sorted(SUFFIXES)), st.integers(-12, 9).map(lambda e: f"e{e}")),
 )
 
@@ -164,7 +190,8 @@ def test_quantities_agree_with_resource_quantity(parts):
 config_cpu = st.one_of(
     st.integers(1, 64_000).map(lambda n: f"{n}m"),
     st.tuples(st.integers(0, 64), st.one_of(st.none(), st.text("0123456789", min_size=1, max_size=3))).map(
-        lambda t: f"{t[0]}" + ("" if t[1] is None else f".{t[1]}")),
+        lambda t: f"{t[0]}" + ("" if t[1] is None else f".{t[1]}")
+    ),
 )
 
 
@@ -185,8 +212,9 @@ def test_config_check_and_diff_read_requests_alike(cpu, mebibytes):
 # --- probes: pkg/apis/core/v1/defaults.go SetDefaults_Probe; k8s.io/api/core/v1/types.go Probe -----------------
 
 probe_field = st.one_of(st.none(), st.integers(0, 40), st.sampled_from([-1, "10"]))
-probe = st.fixed_dictionaries({}, optional={
-    "initialDelaySeconds": probe_field, "periodSeconds": probe_field, "failureThreshold": probe_field})
+probe = st.fixed_dictionaries(
+    {}, optional={"initialDelaySeconds": probe_field, "periodSeconds": probe_field, "failureThreshold": probe_field}
+)
 
 
 def reference_window(spec: dict) -> int | None:
@@ -215,7 +243,9 @@ def test_probe_windows_agree_with_the_kubelet(before, after):
     assert (None if timing is None else timing.window_seconds) == new
     check = inmemory.check_findings([_with_startup(after)], "startup-probe")
     assert bool(check) is (new is not None and new < 45)
-    shrinks = [r for r in inmemory.diff_risks([_with_startup(before)], [_with_startup(after)]) if "startupProbe" in r[2]]
+    shrinks = [
+        r for r in inmemory.diff_risks([_with_startup(before)], [_with_startup(after)]) if "startupProbe" in r[2]
+    ]
     assert bool(shrinks) is (old is not None and new is not None and new < old)
 
 

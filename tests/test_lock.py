@@ -28,7 +28,10 @@ def test_a_second_synth_waits_for_the_first(tmp_path: Path):
     with locked(out):
         waiting = subprocess.Popen(
             [sys.executable, str(PROJECT / "main.py"), "synth", "--env", "staging", "--out", str(out)],
-            cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            cwd=tmp_path,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
         )
         first_line = waiting.stderr.readline()
         assert first_line == f"synth: waiting for another synth (pid {os.getpid()}) to finish writing dist/\n"

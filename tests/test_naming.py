@@ -28,7 +28,11 @@ def test_labels_extend_the_selector():
 
 def test_object_names():
     assert (NAMES.workload("api"), NAMES.service("api"), NAMES.disruption_budget("api"), NAMES.ingress("api")) == (
-        "api", "api", "api", "api")
+        "api",
+        "api",
+        "api",
+        "api",
+    )
     assert NAMES.claim("redis") == "redis-data"
     assert NAMES.settings() == "honeydue-settings"
     assert NAMES.internal_host("redis") == "redis.honeydue.svc.cluster.local"

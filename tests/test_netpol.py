@@ -29,8 +29,10 @@ def _allowed(env: Manifests, target: str, port: int, source_pod: str | None = No
             for peer in rule.get("from", []):
                 if source_pod and "podSelector" in peer and _selects(peer["podSelector"], _pods(env)[source_pod]):
                     return True
-                if source_ip and "ipBlock" in peer and ipaddress.ip_address(source_ip) in ipaddress.ip_network(
-                    peer["ipBlock"]["cidr"]
+                if (
+                    source_ip
+                    and "ipBlock" in peer
+                    and ipaddress.ip_address(source_ip) in ipaddress.ip_network(peer["ipBlock"]["cidr"])
                 ):
                     return True
     return False

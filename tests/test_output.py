@@ -18,7 +18,6 @@ from tests.dist_copies import tree
 from tests.manifests import Manifests
 
 
-
 def test_one_file_per_object_with_readable_names(synthesized: Path):
     files = sorted(str(p.relative_to(synthesized)) for p in synthesized.rglob("*.yaml"))
     prod = [f for f in files if f.startswith("prod/")]
@@ -129,7 +128,10 @@ def test_byte_identical_across_runs_and_hash_seeds(tmp_path: Path):
         out = tmp_path / f"dist-{seed}"
         done = subprocess.run(
             [sys.executable, str(PROJECT / "main.py"), "synth", "--out", str(out)],
-            cwd=PROJECT, capture_output=True, text=True, env={**os.environ, "PYTHONHASHSEED": seed},
+            cwd=PROJECT,
+            capture_output=True,
+            text=True,
+            env={**os.environ, "PYTHONHASHSEED": seed},
         )
         assert done.returncode == 0, done.stderr
         trees.append(tree(out))
@@ -202,7 +204,9 @@ def test_synth_refreshes_the_config_schema(tmp_path: Path, config_copy: Path):
 def test_staging_directories_are_ignored_by_git():
     done = subprocess.run(
         ["git", "check-ignore", "--no-index", ".dist.abc123/prod/apps/deployment-api.yaml"],
-        cwd=PROJECT, capture_output=True, text=True,
+        cwd=PROJECT,
+        capture_output=True,
+        text=True,
     )
     assert done.returncode == 0
 

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from gitops.config import load_environments
 from gitops.render import pool as pool_module
 from gitops.render.pool import WorkerFailed, WorkerPool, start_method
-from gitops.config import load_environments
 from gitops.render.synth import jobs_for, render_in_process
 from tests.conftest import CONFIG, PROJECT
 from tests.dist_copies import tree
@@ -20,7 +20,6 @@ from tests.dist_copies import tree
 @pytest.fixture(scope="module")
 def jobs():
     return jobs_for(CONFIG, load_environments(CONFIG, None))
-
 
 
 def test_workers_write_what_one_process_writes(jobs, tmp_path: Path):

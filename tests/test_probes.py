@@ -11,22 +11,28 @@ from tests import inmemory
 def test_the_api_defaults_of_a_probe():
     # SetDefaults_Probe, pkg/apis/core/v1/defaults.go: timeout 1, period 10, failureThreshold 3; no initial delay.
     assert timing({"httpGet": {"port": 80}}) == ProbeTiming(10, 3, 1, 0)
-    assert ProbeTiming() == ProbeTiming(period_seconds=10, failure_threshold=3, timeout_seconds=1,
-                                        initial_delay_seconds=0)
+    assert ProbeTiming() == ProbeTiming(
+        period_seconds=10, failure_threshold=3, timeout_seconds=1, initial_delay_seconds=0
+    )
     assert timing({}).window_seconds == 30
 
 
-@pytest.mark.parametrize("probe, window", [
-    ({"periodSeconds": 5, "failureThreshold": 24}, 120),
-    ({"initialDelaySeconds": 15, "periodSeconds": 5, "failureThreshold": 2}, 25),
-    ({"periodSeconds": 0, "failureThreshold": 0, "timeoutSeconds": 0}, 30),  # 0 is "not set": defaulted
-])
+@pytest.mark.parametrize(
+    "probe, window",
+    [
+        ({"periodSeconds": 5, "failureThreshold": 24}, 120),
+        ({"initialDelaySeconds": 15, "periodSeconds": 5, "failureThreshold": 2}, 25),
+        ({"periodSeconds": 0, "failureThreshold": 0, "timeoutSeconds": 0}, 30),  # 0 is "not set": defaulted
+    ],
+)
 def test_the_window_is_the_initial_delay_and_period_times_failures(probe, window):
     assert timing(probe).window_seconds == window
 
 
-@pytest.mark.parametrize("probe", [{"periodSeconds": "10"}, {"failureThreshold": -1}, {"periodSeconds": True},
-                                   {"initialDelaySeconds": 1.5}, "probe"])
+@pytest.mark.parametrize(
+    "probe",
+    [{"periodSeconds": "10"}, {"failureThreshold": -1}, {"periodSeconds": True}, {"initialDelaySeconds": 1.5}, "probe"],
+)
 def test_fields_the_api_server_refuses_give_no_timing(probe):
     assert timing(probe) is None
 

@@ -12,9 +12,7 @@ from tests.dist_copies import container, pod_spec
 from tests.manifests import Manifests
 
 WORKLOADS = ("api", "admin", "worker", "redis")
-PSS_LABELS = {
-    f"pod-security.kubernetes.io/{mode}": "restricted" for mode in ("enforce", "audit", "warn")
-}
+PSS_LABELS = {f"pod-security.kubernetes.io/{mode}": "restricted" for mode in ("enforce", "audit", "warn")}
 
 
 def _startup_window(c: dict) -> int:
@@ -274,8 +272,16 @@ def test_every_container_meets_pod_security_restricted(prod: Manifests):
             assert security["seccompProfile"] == {"type": "RuntimeDefault"}
             assert security["readOnlyRootFilesystem"] is True
             assert security["privileged"] is False
-        allowed = {"configMap", "downwardAPI", "emptyDir", "projected", "secret", "csi",
-                   "persistentVolumeClaim", "ephemeral"}
+        allowed = {
+            "configMap",
+            "downwardAPI",
+            "emptyDir",
+            "projected",
+            "secret",
+            "csi",
+            "persistentVolumeClaim",
+            "ephemeral",
+        }
         for volume in spec.get("volumes", []):
             assert set(volume) - {"name"} <= allowed
 
@@ -283,7 +289,9 @@ def test_every_container_meets_pod_security_restricted(prod: Manifests):
 def test_every_workload_runs_with_user_and_group_ids_above_the_hosts(prod: Manifests):
     for name in WORKLOADS:
         spec = pod_spec(prod.get("Deployment", name))
-        ids = [spec["securityContext"][k] for k in ("runAsUser", "runAsGroup", "fsGroup") if k in spec["securityContext"]]
+        ids = [
+            spec["securityContext"][k] for k in ("runAsUser", "runAsGroup", "fsGroup") if k in spec["securityContext"]
+        ]
         ids += [c["securityContext"][k] for c in spec["containers"] for k in ("runAsUser", "runAsGroup")]
         assert ids and min(ids) >= 10000, (name, ids)
     # Redis included: its data volume is group-owned by the pod's group.
@@ -331,12 +339,23 @@ def test_service_links_are_off_so_they_cannot_shadow_settings(prod: Manifests):
 
 
 def test_units_split_infrastructure_from_apps(prod: Manifests):
-    assert {o["kind"] + "/" + o["metadata"]["name"] for o in prod.objects if
-            prod.unit_of(o["kind"], o["metadata"]["name"]) == "infrastructure"} == {
-        "Namespace/honeydue", "ConfigMap/honeydue-settings", "ConfigMap/honeydue-declarations",
-        "HelmChartConfig/traefik", "NetworkPolicy/default-deny-ingress", "NetworkPolicy/api-ingress",
-        "NetworkPolicy/admin-ingress", "NetworkPolicy/redis-ingress",
-        "Deployment/redis", "Service/redis", "PersistentVolumeClaim/redis-data", "PodDisruptionBudget/redis",
+    assert {
+        o["kind"] + "/" + o["metadata"]["name"]
+        for o in prod.objects
+        if prod.unit_of(o["kind"], o["metadata"]["name"]) == "infrastructure"
+    } == {
+        "Namespace/honeydue",
+        "ConfigMap/honeydue-settings",
+        "ConfigMap/honeydue-declarations",
+        "HelmChartConfig/traefik",
+        "NetworkPolicy/default-deny-ingress",
+        "NetworkPolicy/api-ingress",
+        "NetworkPolicy/admin-ingress",
+        "NetworkPolicy/redis-ingress",
+        "Deployment/redis",
+        "Service/redis",
+        "PersistentVolumeClaim/redis-data",
+        "PodDisruptionBudget/redis",
     }
     assert prod.unit_of("Deployment", "api") == "apps"
     assert prod.unit_of("Ingress", "api") == "apps"

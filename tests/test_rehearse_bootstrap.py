@@ -17,16 +17,32 @@ def test_every_declared_secret_is_created_with_the_readme_command(synthesized: P
     plans = _plans(synthesized)
     assert sorted(plans) == ["gitea-registry", "honeydue-app", "honeydue-b2", "honeydue-database", "honeydue-smtp"]
     assert plans["honeydue-b2"].argv == (
-        "-n", "honeydue", "create", "secret", "generic", "honeydue-b2", "--type=Opaque",
-        "--from-literal=B2_APPLICATION_KEY=rehearsal-placeholder", "--from-literal=B2_KEY_ID=rehearsal-placeholder")
+        "-n",
+        "honeydue",
+        "create",
+        "secret",
+        "generic",
+        "honeydue-b2",
+        "--type=Opaque",
+        "--from-literal=B2_APPLICATION_KEY=rehearsal-placeholder",
+        "--from-literal=B2_KEY_ID=rehearsal-placeholder",
+    )
 
 
 def test_the_registry_secret_is_a_docker_registry_secret_for_the_images_host(synthesized: Path):
     plan = _plans(synthesized)["gitea-registry"]
     assert plan.type == "kubernetes.io/dockerconfigjson"
-    assert plan.argv == ("-n", "honeydue", "create", "secret", "docker-registry", "gitea-registry",
-                         "--docker-server=gitea.treytartt.com", "--docker-username=rehearsal",
-                         "--docker-password=rehearsal-placeholder")
+    assert plan.argv == (
+        "-n",
+        "honeydue",
+        "create",
+        "secret",
+        "docker-registry",
+        "gitea-registry",
+        "--docker-server=gitea.treytartt.com",
+        "--docker-username=rehearsal",
+        "--docker-password=rehearsal-placeholder",
+    )
 
 
 def _pod(env: list[dict] | None = None, **spec) -> dict:
@@ -39,12 +55,14 @@ EXISTING = {("Secret", "honeydue-database"): {"DATABASE_URL"}, ("ConfigMap", "ho
 def test_a_reference_to_an_undeclared_key_is_reported():
     pod = _pod([{"name": "X", "valueFrom": {"secretKeyRef": {"name": "honeydue-database", "key": "DATABASE_URI"}}}])
     assert bootstrap.pod_reference_problems(pod, EXISTING) == [
-        "Secret honeydue-database has no key DATABASE_URI (the bootstrap creates DATABASE_URL)"]
+        "Secret honeydue-database has no key DATABASE_URI (the bootstrap creates DATABASE_URL)"
+    ]
 
 
 def test_missing_secrets_in_volumes_pull_secrets_and_env_from_are_reported():
-    pod = _pod([], volumes=[{"name": "v", "secret": {"secretName": "tls"}}],
-               imagePullSecrets=[{"name": "gitea-registry"}])
+    pod = _pod(
+        [], volumes=[{"name": "v", "secret": {"secretName": "tls"}}], imagePullSecrets=[{"name": "gitea-registry"}]
+    )
     pod["spec"]["containers"][0]["envFrom"] = [{"configMapRef": {"name": "extra"}}]
     assert bootstrap.pod_reference_problems(pod, EXISTING) == [
         "ConfigMap extra does not exist (the bootstrap does not create it)",
@@ -54,9 +72,11 @@ def test_missing_secrets_in_volumes_pull_secrets_and_env_from_are_reported():
 
 
 def test_optional_and_satisfied_references_are_fine():
-    pod = _pod([
-        {"name": "A", "valueFrom": {"secretKeyRef": {"name": "honeydue-database", "key": "DATABASE_URL"}}},
-        {"name": "B", "valueFrom": {"configMapKeyRef": {"name": "honeydue-settings", "key": "SMTP_HOST"}}},
-        {"name": "C", "valueFrom": {"secretKeyRef": {"name": "nope", "key": "k", "optional": True}}},
-    ])
+    pod = _pod(
+        [
+            {"name": "A", "valueFrom": {"secretKeyRef": {"name": "honeydue-database", "key": "DATABASE_URL"}}},
+            {"name": "B", "valueFrom": {"configMapKeyRef": {"name": "honeydue-settings", "key": "SMTP_HOST"}}},
+            {"name": "C", "valueFrom": {"secretKeyRef": {"name": "nope", "key": "k", "optional": True}}},
+        ]
+    )
     assert bootstrap.pod_reference_problems(pod, EXISTING) == []

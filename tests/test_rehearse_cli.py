@@ -10,8 +10,9 @@ from gitops.layout import PROJECT
 
 
 def _run(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "main.py", "rehearse", *args], cwd=PROJECT, capture_output=True,
-                          text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "main.py", "rehearse", *args], cwd=PROJECT, capture_output=True, text=True, timeout=120
+    )
 
 
 def test_an_unknown_environment_is_bad_input():

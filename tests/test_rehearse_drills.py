@@ -11,13 +11,17 @@ SPREAD = {"topologyKey": "kubernetes.io/hostname", "whenUnsatisfiable": "DoNotSc
 
 def _deployment(replicas: int, spread: bool = True, strategy: str = "RollingUpdate") -> dict:
     template = {"topologySpreadConstraints": [SPREAD]} if spread else {}
-    return {"metadata": {"name": "api", "namespace": "honeydue"},
-            "spec": {"replicas": replicas, "strategy": {"type": strategy}, "template": {"spec": template}}}
+    return {
+        "metadata": {"name": "api", "namespace": "honeydue"},
+        "spec": {"replicas": replicas, "strategy": {"type": strategy}, "template": {"spec": template}},
+    }
 
 
 def _pods(*nodes: str) -> list[dict]:
-    return [{"metadata": {"name": f"p{i}"}, "spec": {"nodeName": n}, "status": {"phase": "Running"}}
-            for i, n in enumerate(nodes)]
+    return [
+        {"metadata": {"name": f"p{i}"}, "spec": {"nodeName": n}, "status": {"phase": "Running"}}
+        for i, n in enumerate(nodes)
+    ]
 
 
 def test_three_replicas_on_three_nodes_hold_the_spread():
@@ -26,7 +30,8 @@ def test_three_replicas_on_three_nodes_hold_the_spread():
 
 def test_two_replicas_on_one_node_break_the_spread():
     assert spread_problem(_deployment(3), _pods("n1", "n1", "n3"), 3) == (
-        "3 pod(s) on 2 node(s) (n1: 2, n3: 1); the spread promises 3 different nodes")
+        "3 pod(s) on 2 node(s) (n1: 2, n3: 1); the spread promises 3 different nodes"
+    )
 
 
 def test_more_replicas_than_nodes_need_only_every_node():
@@ -65,8 +70,9 @@ def test_rollout_report_words_and_broken_promises():
 
     result = DrillResult("rollout")
     assert judge(result, _deployment(3), _tracked("honeydue/api", 3, 3, 4)) == "api: never below 3 ready"
-    assert judge(result, _deployment(1, strategy="Recreate"), _tracked("honeydue/api", 1, 0, 1)) == \
-        "api: never 2 at once"
+    assert (
+        judge(result, _deployment(1, strategy="Recreate"), _tracked("honeydue/api", 1, 0, 1)) == "api: never 2 at once"
+    )
     assert result.findings == []
     assert judge(result, _deployment(3), _tracked("honeydue/api", 3, 0, 4)) == "api: never below 0 ready"
     assert judge(result, _deployment(1, strategy="Recreate"), _tracked("honeydue/api", 1, 0, 2)) == "api: 2 at once"

@@ -31,9 +31,13 @@ def served(tmp_path: Path):
 
 
 def _clone(url: str, target: Path) -> subprocess.CompletedProcess:
-    return subprocess.run(["git", "-c", "credential.helper=", "clone", "--quiet", url, str(target)],
-                          capture_output=True, text=True, timeout=60, env={"GIT_TERMINAL_PROMPT": "0", "PATH":
-                                                                            "/usr/bin:/bin:/usr/local/bin"})
+    return subprocess.run(
+        ["git", "-c", "credential.helper=", "clone", "--quiet", url, str(target)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={"GIT_TERMINAL_PROMPT": "0", "PATH": "/usr/bin:/bin:/usr/local/bin"},
+    )
 
 
 def test_git_clones_the_served_branch_over_smart_http(served):

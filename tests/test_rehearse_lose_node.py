@@ -22,7 +22,9 @@ def _inventory(synthesized: Path, env: str):
 def test_lose_checks_node_then_every_node_a_deployment_is_pinned_to(synthesized: Path):
     inventory, resources = _inventory(synthesized, "prod")
     assert [(loss.node, loss.checked) for loss in lose_node.losses(inventory, resources, "ubuntu-8gb-nbg1-1")] == [
-        ("ubuntu-8gb-nbg1-1", True), ("ubuntu-8gb-nbg1-2", False)]
+        ("ubuntu-8gb-nbg1-1", True),
+        ("ubuntu-8gb-nbg1-2", False),
+    ]
     assert lose_node.losses(inventory, resources, "ubuntu-8gb-nbg1-2")[1:] == []
 
 
@@ -43,19 +45,28 @@ def _track(name: str, replicas: int, min_ready: int, max_alive: int) -> Track:
 
 
 def _prediction(fits: bool):
-    report = capacity.Report(lost="n1", nodes_left=2, supply=capacity.Requests(), demand=capacity.Requests(
-        1 if not fits else 0), largest_pod=capacity.Requests(), smallest_node=capacity.Requests(), workloads=[])
+    report = capacity.Report(
+        lost="n1",
+        nodes_left=2,
+        supply=capacity.Requests(),
+        demand=capacity.Requests(1 if not fits else 0),
+        largest_pod=capacity.Requests(),
+        smallest_node=capacity.Requests(),
+        workloads=[],
+    )
     return report, CHECK_LINE
 
 
 def _outcome(pending: dict | None = None, pinned: list[str] | None = None) -> lose_node.Outcome:
-    return lose_node.Outcome(detected=11.0, settled=14.0, returned=5.0, pending=pending or {},
-                             pinned_down=pinned or [])
+    return lose_node.Outcome(detected=11.0, settled=14.0, returned=5.0, pending=pending or {}, pinned_down=pinned or [])
 
 
 LOSS = lose_node.Loss("n1", "the largest", True)
-STUCK = {"honeydue/api": [(API, project.pod_requests({"containers": [
-    {"resources": {"requests": {"cpu": "1", "memory": "512Mi"}}}]}))]}
+STUCK = {
+    "honeydue/api": [
+        (API, project.pod_requests({"containers": [{"resources": {"requests": {"cpu": "1", "memory": "512Mi"}}}]}))
+    ]
+}
 
 
 def _judge(outcome, prediction, *tracks) -> DrillResult:
@@ -69,21 +80,25 @@ def test_agreeing_with_check_is_a_fact():
     assert result.findings == []
     assert [f.text for f in result.facts] == [
         f"lost n1 (the largest): everything else rescheduled within 14 s, as check's capacity line predicts "
-        f"({CHECK_LINE})"]
+        f"({CHECK_LINE})"
+    ]
 
 
 def test_check_says_it_fits_and_the_cluster_disagrees():
     (finding,) = _judge(_outcome(STUCK), _prediction(True)).findings
     assert finding.object == "Node n1"
-    assert finding.what == ("lost: check's capacity line says everything fits, the cluster could not reschedule "
-                            f"1 pod (1 CPU / 512Mi of requests); check: {CHECK_LINE}")
+    assert finding.what == (
+        "lost: check's capacity line says everything fits, the cluster could not reschedule "
+        f"1 pod (1 CPU / 512Mi of requests); check: {CHECK_LINE}"
+    )
     assert finding.events == (f"honeydue/api: {API}",)
 
 
 def test_check_says_it_does_not_fit_and_the_cluster_disagrees():
     (finding,) = _judge(_outcome(), _prediction(False)).findings
-    assert finding.what == ("lost: check's capacity line says it does not fit, the cluster rescheduled every pod; "
-                            f"check: {CHECK_LINE}")
+    assert finding.what == (
+        f"lost: check's capacity line says it does not fit, the cluster rescheduled every pod; check: {CHECK_LINE}"
+    )
 
 
 def test_both_say_it_does_not_fit():
@@ -92,8 +107,11 @@ def test_both_say_it_does_not_fit():
 
 
 def test_a_pinned_pod_is_a_fact_and_a_singleton_twice_alive_is_said():
-    pinned = {"honeydue/redis": [("0/3 nodes are available: 1 node(s) had volume node affinity conflict.",
-                                  capacity.Requests(100, 2**28))]}
+    pinned = {
+        "honeydue/redis": [
+            ("0/3 nodes are available: 1 node(s) had volume node affinity conflict.", capacity.Requests(100, 2**28))
+        ]
+    }
     result = _judge(_outcome(pinned, ["honeydue/redis"]), _prediction(True), _track("honeydue/worker", 1, 0, 2))
     assert result.findings == []
     assert [f.text for f in result.facts] == [

@@ -21,7 +21,10 @@ def test_one_node_per_prod_node_with_capacity_minus_the_reserve(synthesized: Pat
     cluster = _cluster(synthesized, "prod")
     objects = [nodes.node_object(cluster, i) for i in range(len(cluster.nodes))]
     assert sorted(o["metadata"]["name"] for o in objects) == [
-        "ubuntu-8gb-nbg1-1", "ubuntu-8gb-nbg1-2", "ubuntu-8gb-nbg1-3"]
+        "ubuntu-8gb-nbg1-1",
+        "ubuntu-8gb-nbg1-2",
+        "ubuntu-8gb-nbg1-3",
+    ]
     node = _node(objects, "ubuntu-8gb-nbg1-2")
     assert "annotations" not in node["metadata"]
     labels = node["metadata"]["labels"]
@@ -43,8 +46,12 @@ def test_staging_node_follows_its_smaller_machine(synthesized: Path):
 
 
 def test_architecture_comes_from_the_inventory():
-    cluster = declared.Cluster(nodes=[declared.Node("mac-1", 8000, 16 * 2**30)], reserved_cpu_millis=0,
-                               reserved_memory_bytes=0, architecture="arm64")
+    cluster = declared.Cluster(
+        nodes=[declared.Node("mac-1", 8000, 16 * 2**30)],
+        reserved_cpu_millis=0,
+        reserved_memory_bytes=0,
+        architecture="arm64",
+    )
     node = nodes.node_object(cluster, 0)
     assert node["metadata"]["labels"]["kubernetes.io/arch"] == "arm64"
     assert node["status"]["nodeInfo"]["architecture"] == "arm64"

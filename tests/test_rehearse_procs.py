@@ -25,15 +25,14 @@ def _gone(pid: int) -> bool:
 
 def test_processes_share_one_new_group_and_are_stopped_on_an_error():
     pids, root = [], None
-    with pytest.raises(RuntimeError, match="drill failed"):
-        with Session() as session:
-            root = session.root
-            for name in ("a", "b"):
-                pids.append(session.supervisor.start(name, [SLEEP, "300"]).pid)
-            group = session.supervisor.pgid
-            assert group != os.getpgid(0)
-            assert {os.getpgid(pid) for pid in pids} == {group}
-            raise RuntimeError("drill failed")
+    with pytest.raises(RuntimeError, match="drill failed"), Session() as session:
+        root = session.root
+        for name in ("a", "b"):
+            pids.append(session.supervisor.start(name, [SLEEP, "300"]).pid)
+        group = session.supervisor.pgid
+        assert group != os.getpgid(0)
+        assert {os.getpgid(pid) for pid in pids} == {group}
+        raise RuntimeError("drill failed")
     assert all(_gone(pid) for pid in pids)
     assert _gone(group)
     assert not root.exists()
@@ -51,11 +50,10 @@ def test_a_component_that_exits_is_named_with_its_log_tail():
 
 
 def test_sigterm_becomes_an_exception_that_runs_cleanup():
-    with pytest.raises(Interrupted, match="interrupted by SIGTERM"):
-        with Session() as session:
-            pid = session.supervisor.start("kwok", [SLEEP, "300"]).pid
-            os.kill(os.getpid(), signal.SIGTERM)
-            time.sleep(5)
+    with pytest.raises(Interrupted, match="interrupted by SIGTERM"), Session() as session:
+        pid = session.supervisor.start("kwok", [SLEEP, "300"]).pid
+        os.kill(os.getpid(), signal.SIGTERM)
+        time.sleep(5)
     assert _gone(pid)
     assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL
     assert issubclass(Interrupted, KeyboardInterrupt)  # main.py reports it as the interruption: exit 130

@@ -12,8 +12,7 @@ from gitops.rehearse.findings import DrillResult
 
 
 @pytest.mark.parametrize("engine", ["flux", "argocd"])
-def test_the_drill_commit_removes_namespace_pvc_and_one_harmless_object_of_their_unit(synthesized: Path,
-                                                                                       engine: str):
+def test_the_drill_commit_removes_namespace_pvc_and_one_harmless_object_of_their_unit(synthesized: Path, engine: str):
     env = "prod" if engine == "flux" else "staging"
     resources = manifests.load([synthesized / env])
     targets = prune.drill_targets(engine, resources, synthesized.parent)
@@ -22,9 +21,11 @@ def test_the_drill_commit_removes_namespace_pvc_and_one_harmless_object_of_their
         ("PersistentVolumeClaim honeydue/redis-data", True),
         ("NetworkPolicy honeydue/admin-ingress", False),
     ]
-    assert [t.path for t in targets] == [f"dist/{env}/infrastructure/namespace-honeydue.yaml",
-                                         f"dist/{env}/infrastructure/persistentvolumeclaim-redis-data.yaml",
-                                         f"dist/{env}/infrastructure/networkpolicy-admin-ingress.yaml"]
+    assert [t.path for t in targets] == [
+        f"dist/{env}/infrastructure/namespace-honeydue.yaml",
+        f"dist/{env}/infrastructure/persistentvolumeclaim-redis-data.yaml",
+        f"dist/{env}/infrastructure/networkpolicy-admin-ingress.yaml",
+    ]
 
 
 def test_protection_is_read_the_way_each_engine_reads_it():
@@ -39,8 +40,11 @@ def test_objects_the_change_removes(synthesized: Path, tmp_path: Path):
     after = [r for r in before if r.kind not in ("Service", "Namespace")]
     gone = prune.removed("flux", before, after, synthesized.parent, synthesized.parent)
     assert [(t.ref, t.protected) for t in gone] == [
-        ("Service honeydue/admin", False), ("Service honeydue/api", False),
-        ("Namespace honeydue", True), ("Service honeydue/redis", False)]
+        ("Service honeydue/admin", False),
+        ("Service honeydue/api", False),
+        ("Namespace honeydue", True),
+        ("Service honeydue/redis", False),
+    ]
     assert prune.summary(gone) == "pruned 3 removed objects, kept Namespace"
 
 
@@ -68,6 +72,8 @@ def test_judging_what_survived():
     prune.judge(result, api, [kept, gone, stuck], "a commit removed its file", timeout=0.0)
     assert [f.text for f in result.facts] == [
         "Namespace honeydue kept after a commit removed its file (protected from pruning)",
-        "NetworkPolicy honeydue/p pruned after a commit removed its file"]
+        "NetworkPolicy honeydue/p pruned after a commit removed its file",
+    ]
     assert [(f.object, f.what) for f in result.findings] == [
-        ("NetworkPolicy honeydue/q", "still present 0 s after a commit removed its file")]
+        ("NetworkPolicy honeydue/q", "still present 0 s after a commit removed its file")
+    ]

@@ -9,9 +9,16 @@ from gitops.rehearse.findings import DrillResult, EnvReport, Failure, exit_code
 
 
 def _passed() -> EnvReport:
-    report = EnvReport(env="prod", engine="flux", commit="0123456789abcdef", nodes="3 simulated node(s) "
-                       "(4 CPU / 8Gi, amd64)", control_plane_seconds=5.84, wall_seconds=95.2, delivery_seconds=41.4,
-                       units=[("honeydue-cluster", 9.6), ("honeydue-infrastructure", 20.2), ("honeydue-apps", 41.4)])
+    report = EnvReport(
+        env="prod",
+        engine="flux",
+        commit="0123456789abcdef",
+        nodes="3 simulated node(s) (4 CPU / 8Gi, amd64)",
+        control_plane_seconds=5.84,
+        wall_seconds=95.2,
+        delivery_seconds=41.4,
+        units=[("honeydue-cluster", 9.6), ("honeydue-infrastructure", 20.2), ("honeydue-apps", 41.4)],
+    )
     drill = DrillResult("converge", seconds=1.2, summary="4/4 Deployments Available")
     drill.fact("PersistentVolumeClaim honeydue/redis-data bound on ubuntu-8gb-nbg1-2")
     report.drills.append(drill)
@@ -21,8 +28,12 @@ def _passed() -> EnvReport:
 
 def _broken() -> EnvReport:
     report = _passed()
-    report.drills[0].fail("Deployment honeydue/api", "not Available after 300 s: 0/3 ready",
-                          "read the events", ["ReplicaSet api-1: FailedCreate: pods \"api-1\" is forbidden"])
+    report.drills[0].fail(
+        "Deployment honeydue/api",
+        "not Available after 300 s: 0/3 ready",
+        "read the events",
+        ['ReplicaSet api-1: FailedCreate: pods "api-1" is forbidden'],
+    )
     return report
 
 
@@ -43,16 +54,20 @@ def test_text_report_of_a_passing_run():
 
 def test_text_report_names_the_object_the_events_and_the_fix():
     out = render.text([_broken()])
-    assert "    FAIL Deployment honeydue/api: not Available after 300 s: 0/3 ready\n" \
-           "      event: ReplicaSet api-1: FailedCreate: pods \"api-1\" is forbidden\n" \
-           "      fix: read the events\n" in out
+    assert (
+        "    FAIL Deployment honeydue/api: not Available after 300 s: 0/3 ready\n"
+        '      event: ReplicaSet api-1: FailedCreate: pods "api-1" is forbidden\n'
+        "      fix: read the events\n" in out
+    )
     assert out.endswith("rehearse: 1 environment(s), 1 broken promise(s) -> failed\n")
 
 
 def test_markdown_headline_is_the_pull_request_line():
     out = render.markdown([_passed()])
-    assert "**prod** (passed): rehearsed on 3 simulated node(s) (4 CPU / 8Gi, amd64): Flux Ready in 41 s, " \
-           "4/4 Deployments Available." in out
+    assert (
+        "**prod** (passed): rehearsed on 3 simulated node(s) (4 CPU / 8Gi, amd64): Flux Ready in 41 s, "
+        "4/4 Deployments Available." in out
+    )
     assert "| Drill |" not in out
 
 
@@ -74,8 +89,9 @@ def test_json_report_shape():
 
 
 def test_a_component_that_could_not_start_is_exit_2_with_its_log_tail():
-    report = EnvReport(env="staging", engine="argocd",
-                       failure=Failure("etcd", "exited with code 1", "bind: address already in use"))
+    report = EnvReport(
+        env="staging", engine="argocd", failure=Failure("etcd", "exited with code 1", "bind: address already in use")
+    )
     assert exit_code([_passed(), report]) == 2
     out = render.text([report])
     assert "  could not run: etcd: exited with code 1\n    | bind: address already in use\n" in out
@@ -90,8 +106,11 @@ def test_exit_codes():
 def test_the_headline_reads_like_the_pull_request_line():
     report = _passed()
     report.base = "fedcba9876543210"
-    report.drills += [DrillResult("drain", summary="drained every node"),
-                      DrillResult("rollout", summary="rolled api: never below 3 ready")]
+    report.drills += [
+        DrillResult("drain", summary="drained every node"),
+        DrillResult("rollout", summary="rolled api: never below 3 ready"),
+    ]
     assert render.headline(report) == (
         "rehearsed on 3 simulated node(s) (4 CPU / 8Gi, amd64): Flux Ready at the head in 41 s, "
-        "4/4 Deployments Available, drained every node, rolled api: never below 3 ready")
+        "4/4 Deployments Available, drained every node, rolled api: never below 3 ready"
+    )

@@ -28,20 +28,27 @@ def served(tmp_path: Path) -> tuple[Path, str]:
 
 def test_the_substitution_changes_only_the_url(served):
     bare, commit = served
-    head, sub = repo.substitute(bare, commit, GITREPOSITORY, "https://gitea.example/o/r.git",
-                                "http://127.0.0.1:1234/honeydue-gitops.git")
+    head, sub = repo.substitute(
+        bare, commit, GITREPOSITORY, "https://gitea.example/o/r.git", "http://127.0.0.1:1234/honeydue-gitops.git"
+    )
     assert repo.git(bare, "rev-parse", f"{head}^").strip() == commit
     assert repo.git(bare, "diff", "--name-only", commit, head).split() == [GITREPOSITORY]
     assert repo.git(bare, "show", f"{head}:{GITREPOSITORY}") == TEXT.replace(
-        "https://gitea.example/o/r.git", "http://127.0.0.1:1234/honeydue-gitops.git")
-    assert (sub.file, sub.field, sub.old, sub.new) == (GITREPOSITORY, "spec.url", "https://gitea.example/o/r.git",
-                                                       "http://127.0.0.1:1234/honeydue-gitops.git")
+        "https://gitea.example/o/r.git", "http://127.0.0.1:1234/honeydue-gitops.git"
+    )
+    assert (sub.file, sub.field, sub.old, sub.new) == (
+        GITREPOSITORY,
+        "spec.url",
+        "https://gitea.example/o/r.git",
+        "http://127.0.0.1:1234/honeydue-gitops.git",
+    )
 
 
 def test_the_substitution_can_leave_files_out(served):
     bare, commit = served
-    head, _ = repo.substitute(bare, commit, GITREPOSITORY, "https://gitea.example/o/r.git", "http://x/r.git",
-                              remove=["dist/prod/b.yaml"])
+    head, _ = repo.substitute(
+        bare, commit, GITREPOSITORY, "https://gitea.example/o/r.git", "http://x/r.git", remove=["dist/prod/b.yaml"]
+    )
     assert repo.files(bare, head, "dist/prod") == ["dist/prod/a.yaml"]
     assert "dist/prod/b.yaml: removed" in repo.git(bare, "log", "-1", "--format=%B", head)
 

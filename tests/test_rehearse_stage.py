@@ -12,36 +12,56 @@ CIPHERTEXT = "ENC[AES256_GCM,data:bm90IGEgcmVhbCBzZWNyZXQ=,iv:AAAA,tag:BBBB,type
 
 
 def test_nodes_are_described_from_config(synthesized: Path):
-    for env, words in (("prod", "3 simulated 4 CPU / 8Gi nodes (amd64)"),
-                       ("staging", "1 simulated 2 CPU / 4Gi node (amd64)")):
+    for env, words in (
+        ("prod", "3 simulated 4 CPU / 8Gi nodes (amd64)"),
+        ("staging", "1 simulated 2 CPU / 4Gi node (amd64)"),
+    ):
         assert stage.describe_nodes(declared.read(manifests.load([synthesized / env])).cluster) == words
 
 
 def test_traefik_stands_in_as_a_daemonset_with_the_chart_values_requests(synthesized: Path):
     (daemonset,) = stage.traefik_stand_ins(manifests.load([synthesized / "prod"]))
     assert (daemonset["kind"], daemonset["metadata"]["namespace"], daemonset["metadata"]["name"]) == (
-        "DaemonSet", "kube-system", "traefik")
+        "DaemonSet",
+        "kube-system",
+        "traefik",
+    )
     (container,) = daemonset["spec"]["template"]["spec"]["containers"]
     assert container["resources"] == {"requests": {"cpu": "100m", "memory": str(128 * 2**20)}}
 
 
 def test_kwok_stages_keep_what_they_match_and_take_the_rehearsals_delays():
-    upstream = {"metadata": {"name": "pod-delete"}, "spec": {"selector": {"x": 1}, "delay": {
-        "durationMilliseconds": 1000, "durationFrom": {"expressionFrom": "a"},
-        "jitterDurationFrom": {"expressionFrom": ".metadata.deletionTimestamp"}}}}
+    upstream = {
+        "metadata": {"name": "pod-delete"},
+        "spec": {
+            "selector": {"x": 1},
+            "delay": {
+                "durationMilliseconds": 1000,
+                "durationFrom": {"expressionFrom": "a"},
+                "jitterDurationFrom": {"expressionFrom": ".metadata.deletionTimestamp"},
+            },
+        },
+    }
     tuned = nodes.tuned_stage(upstream)
     assert tuned["spec"]["selector"] == {"x": 1}
-    assert tuned["spec"]["delay"] == {"durationMilliseconds": 500, "durationFrom": {"expressionFrom": "a"},
-                                      "jitterDurationMilliseconds": 500}
+    assert tuned["spec"]["delay"] == {
+        "durationMilliseconds": 500,
+        "durationFrom": {"expressionFrom": "a"},
+        "jitterDurationMilliseconds": 500,
+    }
     assert nodes.tuned_stage({"metadata": {"name": "pod-ready"}, "spec": {}})["spec"]["delay"] == {
-        "durationMilliseconds": 1000, "jitterDurationMilliseconds": 1000}
+        "durationMilliseconds": 1000,
+        "jitterDurationMilliseconds": 1000,
+    }
 
 
 def _plan(tmp_path: Path, key: Path | None) -> sops.SopsPlan:
     secret = tmp_path / "dist" / "prod" / "secret-db.sops.yaml"
     secret.parent.mkdir(parents=True)
-    secret.write_text("apiVersion: v1\nkind: Secret\nmetadata: {name: db, namespace: app}\n"
-                      f"stringData: {{URL: '{CIPHERTEXT}'}}\nsops: {{version: 3.13.3}}\n")
+    secret.write_text(
+        "apiVersion: v1\nkind: Secret\nmetadata: {name: db, namespace: app}\n"
+        f"stringData: {{URL: '{CIPHERTEXT}'}}\nsops: {{version: 3.13.3}}\n"
+    )
     return sops.plan(manifests.load([tmp_path / "dist"]), tmp_path, key)
 
 
@@ -49,8 +69,10 @@ def test_without_a_key_the_encrypted_files_are_left_out_and_placeholders_made(tm
     plan = _plan(tmp_path, None)
     assert plan.left_out() == ["dist/prod/secret-db.sops.yaml"]
     assert plan.placeholders() == set()
-    assert sops.note(plan, []) == ("SOPS: 1 encrypted Secret(s) not rehearsed (no age key given): left out of the "
-                                   "served commit, created with placeholder values instead")
+    assert sops.note(plan, []) == (
+        "SOPS: 1 encrypted Secret(s) not rehearsed (no age key given): left out of the "
+        "served commit, created with placeholder values instead"
+    )
 
 
 def test_with_a_key_flux_decrypts_and_the_bootstrap_leaves_them_alone(tmp_path: Path):
@@ -61,6 +83,10 @@ def test_with_a_key_flux_decrypts_and_the_bootstrap_leaves_them_alone(tmp_path: 
 
 
 def test_a_live_secret_still_holding_ciphertext_is_named():
-    live = {"data": {"URL": base64.b64encode(CIPHERTEXT.encode()).decode(),
-                     "OK": base64.b64encode(b"postgres://x").decode()}}
+    live = {
+        "data": {
+            "URL": base64.b64encode(CIPHERTEXT.encode()).decode(),
+            "OK": base64.b64encode(b"postgres://x").decode(),
+        }
+    }
     assert sops.still_encrypted(live) == ["URL"]

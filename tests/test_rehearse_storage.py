@@ -8,17 +8,25 @@ from gitops.rehearse import storage
 def _claim(**annotations) -> dict:
     return {
         "metadata": {"name": "redis-data", "namespace": "honeydue", "uid": "1234", "annotations": annotations},
-        "spec": {"storageClassName": "local-path", "accessModes": ["ReadWriteOnce"],
-                 "resources": {"requests": {"storage": "2Gi"}}},
+        "spec": {
+            "storageClassName": "local-path",
+            "accessModes": ["ReadWriteOnce"],
+            "resources": {"requests": {"storage": "2Gi"}},
+        },
     }
 
 
 def test_storage_class_is_the_k3s_default_local_path():
     sc = storage.storage_class()
-    assert sc["metadata"] == {"name": "local-path",
-                              "annotations": {"storageclass.kubernetes.io/is-default-class": "true"}}
+    assert sc["metadata"] == {
+        "name": "local-path",
+        "annotations": {"storageclass.kubernetes.io/is-default-class": "true"},
+    }
     assert (sc["provisioner"], sc["reclaimPolicy"], sc["volumeBindingMode"]) == (
-        "rancher.io/local-path", "Delete", "WaitForFirstConsumer")
+        "rancher.io/local-path",
+        "Delete",
+        "WaitForFirstConsumer",
+    )
 
 
 def test_a_claim_waits_for_the_scheduler_to_pick_a_node():
@@ -39,8 +47,13 @@ def test_bound_other_class_or_deleted_claims_get_nothing():
 def test_volume_is_pinned_to_the_selected_node_and_reserved_for_the_claim():
     volume = storage.volume_for(_claim(), "ubuntu-8gb-nbg1-2")
     assert volume["metadata"]["name"] == "pvc-1234"
-    assert volume["spec"]["claimRef"] == {"apiVersion": "v1", "kind": "PersistentVolumeClaim",
-                                          "namespace": "honeydue", "name": "redis-data", "uid": "1234"}
+    assert volume["spec"]["claimRef"] == {
+        "apiVersion": "v1",
+        "kind": "PersistentVolumeClaim",
+        "namespace": "honeydue",
+        "name": "redis-data",
+        "uid": "1234",
+    }
     assert volume["spec"]["capacity"] == {"storage": "2Gi"}
     assert volume["spec"]["persistentVolumeReclaimPolicy"] == "Delete"
     assert volume["spec"]["hostPath"]["path"] == "/var/lib/rancher/k3s/storage/pvc-1234_honeydue_redis-data"

@@ -38,7 +38,7 @@ def test_serial_parallel_and_watch_write_the_same_bytes(tmp_path: Path):
     assert "      spec.replicas: 2 → 3\n" in changed
     assert code == 130
     assert stderr == (
-        "config/prod.yaml:36: services.admin.replicas: got \"many\", expected a whole number such as 3.\n"
+        'config/prod.yaml:36: services.admin.replicas: got "many", expected a whole number such as 3.\n'
         "  fix: write replicas as a whole number such as 3 (Number of pods).\n"
         "1 problem(s) in config; nothing was written.\n"
         "synth: interrupted; dist/ is as it was or fully new\n"
@@ -87,8 +87,9 @@ def test_a_config_error_is_reported_without_starting_jsii(tmp_path: Path, config
 
 
 def test_watch_and_serial_do_not_go_together():
-    done = subprocess.run([sys.executable, str(PROJECT / "main.py"), "synth", "--watch", "--serial"],
-                          capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, str(PROJECT / "main.py"), "synth", "--watch", "--serial"], capture_output=True, text=True
+    )
     assert done.returncode == 2
     assert "argument --serial: not allowed with argument --watch" in done.stderr
 
@@ -101,6 +102,7 @@ def test_watch_starts_again_when_its_own_code_changes(tmp_path: Path):
     code.write_text(code.read_text() + "\n")
     again = watching.until(WAITING, 60)[1]
     exit_code, stderr = watching.interrupt()
-    assert again.startswith("gitops/render/yamlio.py changed: starting again with the new code\n"
-                            "synthesizing and comparing with HEAD\n")
+    assert again.startswith(
+        "gitops/render/yamlio.py changed: starting again with the new code\nsynthesizing and comparing with HEAD\n"
+    )
     assert (exit_code, stderr) == (130, "synth: interrupted; dist/ is as it was or fully new\n")

@@ -63,7 +63,8 @@ def test_encrypted_secrets_are_copied_unchanged_and_decrypted_by_flux(tmp_path: 
     assert copied.read_text() == SOPS_SHAPED
     kustomizations = Manifests.load(out / "clusters" / "prod")
     assert kustomizations.get("Kustomization", "honeydue-infrastructure")["spec"]["decryption"] == {
-        "provider": "sops", "secretRef": {"name": "sops-age"},
+        "provider": "sops",
+        "secretRef": {"name": "sops-age"},
     }
     assert "decryption" not in kustomizations.get("Kustomization", "honeydue-apps")["spec"]
     inventory = (out / "prod" / "INVENTORY.md").read_text()
@@ -150,7 +151,9 @@ def test_real_sops_round_trip_with_a_throwaway_age_key(tmp_path: Path, config_co
     plain.write_text(PLAINTEXT.split("sops:")[0])
     encrypted = subprocess.run(
         [str(sops), "--encrypt", "--age", recipient, "--encrypted-regex", "^(data|stringData)$", str(plain)],
-        check=True, capture_output=True, text=True,
+        check=True,
+        capture_output=True,
+        text=True,
     ).stdout
     _put(config_copy, "prod", "database.yaml", encrypted)
     out = tmp_path / "dist"
@@ -158,7 +161,10 @@ def test_real_sops_round_trip_with_a_throwaway_age_key(tmp_path: Path, config_co
     copied = out / "prod" / "infrastructure" / "secret-honeydue-database.sops.yaml"
     assert copied.read_text() == encrypted
     decrypted = subprocess.run(
-        [str(sops), "--decrypt", str(copied)], check=True, capture_output=True, text=True,
+        [str(sops), "--decrypt", str(copied)],
+        check=True,
+        capture_output=True,
+        text=True,
         env={**os.environ, "SOPS_AGE_KEY_FILE": str(key)},
     ).stdout
     assert "DATABASE_URL: postgres://user:pw@host/db" in decrypted

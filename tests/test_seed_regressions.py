@@ -103,8 +103,11 @@ def test_gitignore_api_pattern_hid_manifests_every_dist_file_is_tracked_and_not_
     files = sorted(str(p.relative_to(PROJECT)) for p in (PROJECT / "dist").rglob("*") if p.is_file())
     assert files, "dist/ is empty: run make synth"
     ignored = subprocess.run(
-        ["git", "check-ignore", "--no-index", "--stdin"], cwd=PROJECT, input="\n".join(files),
-        capture_output=True, text=True,
+        ["git", "check-ignore", "--no-index", "--stdin"],
+        cwd=PROJECT,
+        input="\n".join(files),
+        capture_output=True,
+        text=True,
     ).stdout.split()
     assert ignored == [], f".gitignore hides generated files: {ignored}"
     tracked = set(_git("ls-files", "--cached", "--", "dist").split())

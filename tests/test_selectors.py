@@ -11,23 +11,26 @@ LABELS = {"app": "api", "tier": "web"}
 
 
 # Requirement.Matches in apimachinery/pkg/labels/selector.go, case by case.
-@pytest.mark.parametrize("selector, selected", [
-    ({}, True),  # LabelSelectorAsSelector: no requirements is labels.Everything()
-    (None, False),  # and a nil selector labels.Nothing()
-    ({"matchLabels": {"app": "api"}}, True),
-    ({"matchLabels": {"app": "web"}}, False),
-    ({"matchExpressions": [{"key": "tier", "operator": "In", "values": ["web", "db"]}]}, True),
-    ({"matchExpressions": [{"key": "zone", "operator": "In", "values": ["a"]}]}, False),
-    ({"matchExpressions": [{"key": "tier", "operator": "NotIn", "values": ["web"]}]}, False),
-    ({"matchExpressions": [{"key": "zone", "operator": "NotIn", "values": ["a"]}]}, True),  # key absent
-    ({"matchExpressions": [{"key": "tier", "operator": "Exists"}]}, True),
-    ({"matchExpressions": [{"key": "zone", "operator": "DoesNotExist"}]}, True),
-    ({"matchExpressions": [{"key": "tier", "operator": "DoesNotExist"}]}, False),
-    # NewRequirement refuses these, so the selector selects nothing.
-    ({"matchExpressions": [{"key": "zone", "operator": "NotIn", "values": []}]}, False),
-    ({"matchExpressions": [{"key": "tier", "operator": "Exists", "values": ["web"]}]}, False),
-    ({"matchExpressions": [{"key": "tier", "operator": "Gt", "values": ["1"]}]}, False),
-])
+@pytest.mark.parametrize(
+    "selector, selected",
+    [
+        ({}, True),  # LabelSelectorAsSelector: no requirements is labels.Everything()
+        (None, False),  # and a nil selector labels.Nothing()
+        ({"matchLabels": {"app": "api"}}, True),
+        ({"matchLabels": {"app": "web"}}, False),
+        ({"matchExpressions": [{"key": "tier", "operator": "In", "values": ["web", "db"]}]}, True),
+        ({"matchExpressions": [{"key": "zone", "operator": "In", "values": ["a"]}]}, False),
+        ({"matchExpressions": [{"key": "tier", "operator": "NotIn", "values": ["web"]}]}, False),
+        ({"matchExpressions": [{"key": "zone", "operator": "NotIn", "values": ["a"]}]}, True),  # key absent
+        ({"matchExpressions": [{"key": "tier", "operator": "Exists"}]}, True),
+        ({"matchExpressions": [{"key": "zone", "operator": "DoesNotExist"}]}, True),
+        ({"matchExpressions": [{"key": "tier", "operator": "DoesNotExist"}]}, False),
+        # NewRequirement refuses these, so the selector selects nothing.
+        ({"matchExpressions": [{"key": "zone", "operator": "NotIn", "values": []}]}, False),
+        ({"matchExpressions": [{"key": "tier", "operator": "Exists", "values": ["web"]}]}, False),
+        ({"matchExpressions": [{"key": "tier", "operator": "Gt", "values": ["1"]}]}, False),
+    ],
+)
 def test_label_selector_requirements(selector, selected):
     assert selects(selector, LABELS) is selected
 
@@ -50,8 +53,10 @@ def test_a_label_value_that_is_not_a_string_matches_nothing_in_check_and_diff_al
     for pod_value, selector_value in ((1, 1), ("1", 1), (1, "1"), (True, "true")):
         assert not selects({"matchLabels": {"tier": selector_value}}, {"tier": pod_value})
         assert not service_selects({"tier": selector_value}, {"tier": pod_value})
-    objects = [inmemory.deployment("api", {"app": "api", "tier": 1}, replicas=1),
-               inmemory.budget("api", {"matchLabels": {"app": "api", "tier": 1}}, minAvailable=1)]
+    objects = [
+        inmemory.deployment("api", {"app": "api", "tier": 1}, replicas=1),
+        inmemory.budget("api", {"matchLabels": {"app": "api", "tier": 1}}, minAvailable=1),
+    ]
     assert [message for *_, message in inmemory.check_findings(objects, "pdb-selector")] == [
         "selector app=api, tier=1 selects the pods of no workload in namespace ns (workloads there: Deployment ns/api)"
     ]

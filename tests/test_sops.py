@@ -20,23 +20,31 @@ def _synth_refuses(value: object) -> bool:
 
 
 def _check_refuses(tmp_path: Path, value: object) -> bool:
-    write(tmp_path, "secret.yaml", "apiVersion: v1\nkind: Secret\nmetadata: {name: s, namespace: ns}\n"
-                                   f"stringData: {{KEY: {value!r}}}\n".replace("None", "null"))
+    write(
+        tmp_path,
+        "secret.yaml",
+        f"apiVersion: v1\nkind: Secret\nmetadata: {{name: s, namespace: ns}}\nstringData: {{KEY: {value!r}}}\n".replace(
+            "None", "null"
+        ),
+    )
     return bool(active(check(tmp_path), "plaintext-secret"))
 
 
-@pytest.mark.parametrize("value, refused", [
-    (CIPHERTEXT, False),
-    ("ENC[AES256_GCM,data:abc=,iv:aXY=,tag:dGFn,type:int]", False),
-    ("hunter2", True),
-    ("ENC[]", True),
-    ("ENC[AES256_GCM,data:eA==,type:str]", True),
-    ("ENC[AES256_GCM,data:eA==,iv:aXY=,tag:dGFn,type:str] trailing", True),
-    ("ENC[AES256_GCM,data:e A,iv:aXY=,tag:dGFn,type:str]", True),
-    ("ENC[AES256_GCM,data:eA==,iv:aXY=,tag:dGFn,type:unknown]", True),
-    ("", False),
-    (None, False),
-])
+@pytest.mark.parametrize(
+    "value, refused",
+    [
+        (CIPHERTEXT, False),
+        ("ENC[AES256_GCM,data:abc=,iv:aXY=,tag:dGFn,type:int]", False),
+        ("hunter2", True),
+        ("ENC[]", True),
+        ("ENC[AES256_GCM,data:eA==,type:str]", True),
+        ("ENC[AES256_GCM,data:eA==,iv:aXY=,tag:dGFn,type:str] trailing", True),
+        ("ENC[AES256_GCM,data:e A,iv:aXY=,tag:dGFn,type:str]", True),
+        ("ENC[AES256_GCM,data:eA==,iv:aXY=,tag:dGFn,type:unknown]", True),
+        ("", False),
+        (None, False),
+    ],
+)
 def test_synth_and_check_refuse_the_same_values(tmp_path: Path, value: object, refused: bool):
     assert sops.is_plaintext(value) is refused
     assert _synth_refuses(value) is refused

@@ -25,7 +25,9 @@ def test_one_replica_of_every_workload_and_no_spread(staging: Manifests):
 def test_its_own_first_level_hosts(staging: Manifests):
     hosts = sorted(rule["host"] for ingress in staging.of_kind("Ingress") for rule in ingress["spec"]["rules"])
     assert hosts == ["admin-staging.myhoneydue.com", "api-staging.myhoneydue.com", "staging.myhoneydue.com"]
-    assert staging.get("ConfigMap", "honeydue-settings")["data"]["API_PUBLIC_URL"] == "https://api-staging.myhoneydue.com"
+    assert (
+        staging.get("ConfigMap", "honeydue-settings")["data"]["API_PUBLIC_URL"] == "https://api-staging.myhoneydue.com"
+    )
 
 
 def test_smaller_than_prod(staging: Manifests, prod: Manifests):
@@ -37,9 +39,11 @@ def test_smaller_than_prod(staging: Manifests, prod: Manifests):
 
 def test_redis_stays_on_the_one_node_that_holds_its_volume(staging: Manifests):
     terms = pod_spec(staging.get("Deployment", "redis"))["affinity"]["nodeAffinity"][
-        "requiredDuringSchedulingIgnoredDuringExecution"]["nodeSelectorTerms"]
+        "requiredDuringSchedulingIgnoredDuringExecution"
+    ]["nodeSelectorTerms"]
     assert {"key": "kubernetes.io/hostname", "operator": "In", "values": ["honeydue-staging-1"]} in terms[0][
-        "matchExpressions"]
+        "matchExpressions"
+    ]
 
 
 def test_workers_and_budgets_keep_their_safety_properties(staging: Manifests):

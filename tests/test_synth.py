@@ -6,9 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from gitops.config import Problem
+from gitops.config import Problem, load_environments
 from gitops.render.output import OutputError
-from gitops.config import load_environments
 from gitops.render.synth import Outcome, accept, jobs_for, write_rendered
 from tests.conftest import CONFIG
 
@@ -24,8 +23,11 @@ def test_files_of_every_environment_are_counted():
 
 
 def test_leaks_of_every_environment_are_reported_in_one_error_in_environment_order():
-    outcomes = [Outcome("prod", leaked=(_leak("prod"),)), Outcome("staging", leaked=(_leak("staging"),)),
-                Outcome("other", refused="two objects map to x.yaml: give them different names")]
+    outcomes = [
+        Outcome("prod", leaked=(_leak("prod"),)),
+        Outcome("staging", leaked=(_leak("staging"),)),
+        Outcome("other", refused="two objects map to x.yaml: give them different names"),
+    ]
     with pytest.raises(OutputError) as caught:
         accept(outcomes)
     assert str(caught.value) == (
@@ -36,8 +38,11 @@ def test_leaks_of_every_environment_are_reported_in_one_error_in_environment_ord
 
 
 def test_refusals_of_every_environment_are_reported_together():
-    outcomes = [Outcome("prod", refused="a would overwrite b"), Outcome("staging", files=3),
-                Outcome("test", refused="c would overwrite d")]
+    outcomes = [
+        Outcome("prod", refused="a would overwrite b"),
+        Outcome("staging", files=3),
+        Outcome("test", refused="c would overwrite d"),
+    ]
     with pytest.raises(OutputError, match=r"^a would overwrite b\nc would overwrite d$"):
         accept(outcomes)
 
@@ -45,11 +50,18 @@ def test_refusals_of_every_environment_are_reported_together():
 def test_a_leaked_secret_is_refused_before_anything_is_written(tmp_path: Path):
     (job,) = jobs_for(CONFIG, load_environments(CONFIG, ["prod"]))
     outcome = write_rendered(tmp_path, job, {"prod/apps": [LEAK]})
-    assert outcome == Outcome("prod", leaked=(
-        Problem("prod/apps/", 0, "Secret oops stringData.k",
+    assert outcome == Outcome(
+        "prod",
+        leaked=(
+            Problem(
+                "prod/apps/",
+                0,
+                "Secret oops stringData.k",
                 "holds a plaintext value; secret values never go into the repository",
-                "encrypt the file with sops (see README, Secrets) or create the Secret in the cluster instead"),
-    ))
+                "encrypt the file with sops (see README, Secrets) or create the Secret in the cluster instead",
+            ),
+        ),
+    )
     assert list(tmp_path.iterdir()) == []
 
 

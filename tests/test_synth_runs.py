@@ -12,13 +12,14 @@ from tests.conftest import PROJECT
 from tests.dist_copies import tree
 
 
-
 def test_output_does_not_depend_on_the_working_directory(tmp_path: Path):
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     done = subprocess.run(
         [sys.executable, str(PROJECT / "main.py"), "synth", "--out", str(tmp_path / "dist")],
-        cwd=elsewhere, capture_output=True, text=True,
+        cwd=elsewhere,
+        capture_output=True,
+        text=True,
     )
     assert done.returncode == 0, done.stderr
     assert tree(tmp_path / "dist") == tree(PROJECT / "dist")
@@ -37,7 +38,11 @@ def test_ctrl_c_prints_one_line_exits_130_and_leaves_dist_whole(tmp_path: Path, 
         before = tree(out)
         run = subprocess.Popen(
             [sys.executable, str(PROJECT / "main.py"), "synth", "--out", str(out)],
-            cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+            cwd=tmp_path,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            start_new_session=True,
         )
         try:
             run.wait(timeout=delay)
@@ -52,20 +57,33 @@ def test_ctrl_c_prints_one_line_exits_130_and_leaves_dist_whole(tmp_path: Path, 
         assert tree(out) in (before, fresh)
     assert 130 in outcomes
     # Whatever an interrupted run left beside dist/ (its staging directory), the next run removes.
-    done = subprocess.run([sys.executable, str(PROJECT / "main.py"), "synth", "--out", str(out)],
-                          cwd=tmp_path, capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, str(PROJECT / "main.py"), "synth", "--out", str(out)],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+    )
     assert done.returncode == 0, done.stderr
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".dist.") and p.is_dir()] == []
 
 
 def test_a_ctrl_c_while_synth_starts_again_under_minus_o_is_not_lost(tmp_path: Path):
     """Pressed before main.py has its handler (here: pending, as the exec finds it), the run still stops."""
-    press_then_start = ("import os, signal, sys; signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT}); "
-                        "os.kill(os.getpid(), signal.SIGINT); os.execv(sys.executable, [sys.executable, *sys.argv[1:]])")
-    done = subprocess.run([sys.executable, "-c", press_then_start, str(PROJECT / "main.py"), "synth",
-                           "--out", str(tmp_path / "dist")], cwd=tmp_path, capture_output=True, text=True)
+    press_then_start = (
+        "import os, signal, sys; signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT}); "
+        "os.kill(os.getpid(), signal.SIGINT); os.execv(sys.executable, [sys.executable, *sys.argv[1:]])"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", press_then_start, str(PROJECT / "main.py"), "synth", "--out", str(tmp_path / "dist")],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+    )
     assert (done.returncode, done.stdout, done.stderr) == (
-        130, "", "synth: interrupted; dist/ is as it was or fully new\n")
+        130,
+        "",
+        "synth: interrupted; dist/ is as it was or fully new\n",
+    )
     assert not (tmp_path / "dist").exists()
 
 

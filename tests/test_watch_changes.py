@@ -15,8 +15,13 @@ def _tree(root: Path) -> Path:
     (root / "config" / "schema.json").write_text("{}\n")
     (root / "charts" / "__pycache__").mkdir(parents=True)
     (root / "charts" / "naming.py").write_text("x = 1\n")
-    for dropping in ("charts/__pycache__/naming.cpython-311.pyc", "config/.prod.yaml.swp", "config/prod.yaml~",
-                     "config/#prod.yaml#", "charts/.DS_Store"):
+    for dropping in (
+        "charts/__pycache__/naming.cpython-311.pyc",
+        "config/.prod.yaml.swp",
+        "config/prod.yaml~",
+        "config/#prod.yaml#",
+        "charts/.DS_Store",
+    ):
         (root / dropping).write_text("")
     (root / "main.py").write_text("")
     return root
@@ -24,10 +29,15 @@ def _tree(root: Path) -> Path:
 
 def test_every_source_file_is_seen_and_nothing_else(tmp_path: Path):
     root = _tree(tmp_path)
-    found = snapshot([root / "config", root / "charts", root / "main.py", root / "missing"],
-                     frozenset({root / "config" / "schema.json"}))
+    found = snapshot(
+        [root / "config", root / "charts", root / "main.py", root / "missing"],
+        frozenset({root / "config" / "schema.json"}),
+    )
     assert sorted(str(p.relative_to(root)) for p in found) == [
-        "charts/naming.py", "config/prod.yaml", "config/secrets/prod/db.yaml", "main.py",
+        "charts/naming.py",
+        "config/prod.yaml",
+        "config/secrets/prod/db.yaml",
+        "main.py",
     ]
 
 
@@ -40,7 +50,9 @@ def test_additions_removals_and_edits_are_changes(tmp_path: Path):
     (root / "config" / "staging.yaml").write_text("a: 1\n")
     (root / "charts" / "naming.py").unlink()
     assert changed(before, snapshot(roots)) == [
-        root / "charts" / "naming.py", root / "config" / "prod.yaml", root / "config" / "staging.yaml",
+        root / "charts" / "naming.py",
+        root / "config" / "prod.yaml",
+        root / "config" / "staging.yaml",
     ]
 
 

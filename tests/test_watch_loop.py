@@ -58,14 +58,18 @@ def _edit(path: Path, old: str, new: str):
         text = path.read_text()
         assert old in text
         path.write_text(text.replace(old, new))
+
     return step
 
 
 def test_config_changes_synthesize_and_config_errors_are_reported_without_a_traceback(tmp_path, monkeypatch):
     work = sandbox.project(tmp_path)
     prod = work / "config" / "prod.yaml"
-    steps = [_edit(prod, "  admin:\n    replicas: 2", "  admin:\n    replicas: nine"), lambda: None,
-             _edit(prod, "replicas: nine", "replicas: 3")]
+    steps = [
+        _edit(prod, "  admin:\n    replicas: 2", "  admin:\n    replicas: nine"),
+        lambda: None,
+        _edit(prod, "replicas: nine", "replicas: 3"),
+    ]
     returned, pool, out, err = _run(work, steps, monkeypatch)
     assert returned is None
     assert pool.calls == ["warm prod staging", "render prod staging", "render prod staging"]
@@ -75,7 +79,7 @@ def test_config_changes_synthesize_and_config_errors_are_reported_without_a_trac
     assert "  [prod] Deployment honeydue/admin: replicas 2 → 3\n" in rounds[2]
     assert rounds[3] == ""
     assert err == (
-        "config/prod.yaml:36: services.admin.replicas: got \"nine\", expected a whole number such as 3.\n"
+        'config/prod.yaml:36: services.admin.replicas: got "nine", expected a whole number such as 3.\n'
         "  fix: write replicas as a whole number such as 3 (Number of pods).\n"
         "1 problem(s) in config; nothing was written.\n"
     )
@@ -87,8 +91,7 @@ def test_a_save_in_two_writes_is_one_round_of_the_whole_file(tmp_path, monkeypat
     work = sandbox.project(tmp_path)
     prod = work / "config" / "prod.yaml"
     edited = prod.read_text().replace("  admin:\n    replicas: 2", "  admin:\n    replicas: 3")
-    returned, pool, out, err = _run(work, [[lambda: prod.write_text(""), lambda: prod.write_text(edited)]],
-                                    monkeypatch)
+    returned, pool, out, err = _run(work, [[lambda: prod.write_text(""), lambda: prod.write_text(edited)]], monkeypatch)
     assert returned is None
     assert pool.calls == ["warm prod staging", "render prod staging", "render prod staging"]
     assert out.count("changed: config/prod.yaml\n") == 1

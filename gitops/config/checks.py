@@ -44,7 +44,9 @@ def _derived_label_values(env: Environment, environment: str) -> Iterator[Findin
     either too long fails every apply of the environment, though each object validates on its own.
     """
     units = typing.get_args(Service.model_fields["unit"].annotation)
-    suffixes = [(unit, f"its delivery unit {unit}'s Kustomization name, which Flux writes as a label") for unit in units]
+    suffixes = [
+        (unit, f"its delivery unit {unit}'s Kustomization name, which Flux writes as a label") for unit in units
+    ]
     if environment:
         suffixes.append((environment, "the app.kubernetes.io/instance label"))
     for suffix, what in suffixes:
@@ -136,8 +138,11 @@ def _credentials(env: Environment) -> Iterator[Finding]:
             )
     for key in env.not_secret:
         if key not in env.settings:
-            yield (("notSecret", key), f"notSecret names {key}, which is not a setting",
-                   f"remove {key} from notSecret, or add it under settings")
+            yield (
+                ("notSecret", key),
+                f"notSecret names {key}, which is not a setting",
+                f"remove {key} from notSecret, or add it under settings",
+            )
 
 
 def _setting_references(env: Environment) -> Iterator[Finding]:

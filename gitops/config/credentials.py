@@ -14,10 +14,23 @@ import re
 from urllib.parse import urlsplit
 
 # Whole words of a key (split at '_') that name a credential.
-SECRET_WORDS = frozenset({
-    "PASSWORD", "PASSWD", "PASS", "PWD", "SECRET", "SECRETS", "TOKEN", "TOKENS", "CREDENTIAL", "CREDENTIALS",
-    "APIKEY", "PASSPHRASE", "PRIVATE",
-})
+SECRET_WORDS = frozenset(
+    {
+        "PASSWORD",
+        "PASSWD",
+        "PASS",
+        "PWD",
+        "SECRET",
+        "SECRETS",
+        "TOKEN",
+        "TOKENS",
+        "CREDENTIAL",
+        "CREDENTIALS",
+        "APIKEY",
+        "PASSPHRASE",
+        "PRIVATE",
+    }
+)
 
 _PREFIXED_TOKEN = re.compile(
     # GitHub (ghp_, gho_, ghs_, github_pat_), GitLab (glpat-), Slack (xox?-), Stripe (sk_live_/rk_live_),

@@ -67,7 +67,9 @@ def _syntax(shown: str, err: Exception, text: str) -> ConfigError:
     else:
         line = mark.line + 1 if mark else 0
         what = str(getattr(err, "problem", None) or getattr(err, "context", None) or err)
-    return ConfigError([Problem(shown, line, "(syntax)", f"YAML cannot be read: {what}", "correct the YAML at this line")])
+    return ConfigError(
+        [Problem(shown, line, "(syntax)", f"YAML cannot be read: {what}", "correct the YAML at this line")]
+    )
 
 
 def _read(path: FsPath) -> CommentedMap:
@@ -82,8 +84,15 @@ def _read(path: FsPath) -> CommentedMap:
         return CommentedMap()
     if not isinstance(document, CommentedMap):
         raise ConfigError(
-            [Problem(shown, 1, "(top level)", "the file is not a mapping of keys",
-                     "start from config/prod.yaml and keep its key: value layout")]
+            [
+                Problem(
+                    shown,
+                    1,
+                    "(top level)",
+                    "the file is not a mapping of keys",
+                    "start from config/prod.yaml and keep its key: value layout",
+                )
+            ]
         )
     return document
 
@@ -159,17 +168,21 @@ def load(name: str, config_dir: FsPath) -> LoadedEnvironment:
     shown = display_path(source)
     if name == FsPath(BASE_FILE).stem or not source.is_file():
         known = ", ".join(environment_names(config_dir)) or "none"
-        raise ConfigError(
-            [Problem(shown, 0, "(file)", f"no config for environment '{name}'", f"use one of: {known}")]
-        )
+        raise ConfigError([Problem(shown, 0, "(file)", f"no config for environment '{name}'", f"use one of: {known}")])
     if not is_name(name):
-        raise ConfigError([Problem(
-            shown, 0, "(file)",
-            f"'{name}' cannot name an environment: it becomes a label value, a directory of dist/ and part of "
-            "object names",
-            f"rename the file to {display_path(config_dir / (name_like(name) + '.yaml'))} (lowercase letters, "
-            "digits and '-', starting with a letter)",
-        )])
+        raise ConfigError(
+            [
+                Problem(
+                    shown,
+                    0,
+                    "(file)",
+                    f"'{name}' cannot name an environment: it becomes a label value, a directory of dist/ and part of "
+                    "object names",
+                    f"rename the file to {display_path(config_dir / (name_like(name) + '.yaml'))} (lowercase letters, "
+                    "digits and '-', starting with a letter)",
+                )
+            ]
+        )
     base = config_dir / BASE_FILE
     layers = ([base] if base.is_file() else []) + [source]
     quick = _quick(layers, name)
@@ -188,17 +201,14 @@ def load(name: str, config_dir: FsPath) -> LoadedEnvironment:
     except ValidationError as err:
         raise ConfigError([_from_pydantic(e, where, shown) for e in err.errors()]) from None
     problems = [
-        Problem(*_locate(where, path, shown), dotted(path), problem, fix)
-        for path, problem, fix in check(config, name)
+        Problem(*_locate(where, path, shown), dotted(path), problem, fix) for path, problem, fix in check(config, name)
     ]
     if problems:
         raise ConfigError(problems)
     return LoadedEnvironment(name=name, source=source, config=config)
 
 
-def load_environments(
-    config_dir: FsPath = CONFIG_DIR, names: list[str] | None = None
-) -> list[LoadedEnvironment]:
+def load_environments(config_dir: FsPath = CONFIG_DIR, names: list[str] | None = None) -> list[LoadedEnvironment]:
     """Load the named environments (all when names is None), reporting every problem of every one at once.
 
     'clusters' is refused as a name: dist/clusters/ holds the GitOps engines' own objects.
@@ -207,8 +217,15 @@ def load_environments(
     loaded, problems = [], []
     for name in names:
         if name == CLUSTERS:
-            problems.append(Problem(display_path(config_dir / f"{name}.yaml"), 0, "(file)",
-                                    f"'{name}' is reserved for dist/{CLUSTERS}/", "name the environment otherwise"))
+            problems.append(
+                Problem(
+                    display_path(config_dir / f"{name}.yaml"),
+                    0,
+                    "(file)",
+                    f"'{name}' is reserved for dist/{CLUSTERS}/",
+                    "name the environment otherwise",
+                )
+            )
             continue
         try:
             loaded.append(load(name, config_dir))
@@ -341,11 +358,15 @@ def _wrong_type(kind: str, loc: Path, key: str, got: object) -> tuple[str, str]:
     expected = _expected(kind, loc)
     subject = key if loc and not isinstance(loc[-1], int) else None
     if isinstance(got, str) and _reads_as(got, kind):
-        return (f"got {_yaml_value(got)} in quotes, which is text, expected {expected}",
-                f"remove the quotes: {subject}: {got}" if subject else f"remove the quotes around {got}")
+        return (
+            f"got {_yaml_value(got)} in quotes, which is text, expected {expected}",
+            f"remove the quotes: {subject}: {got}" if subject else f"remove the quotes around {got}",
+        )
     if kind == "string_type" and isinstance(got, (int, float)) and not isinstance(got, bool):
-        return (f"got the number {got}, expected {expected}",
-                f'quote it: {subject}: "{got}"' if subject else f'quote it: "{got}"')
+        return (
+            f"got the number {got}, expected {expected}",
+            f'quote it: {subject}: "{got}"' if subject else f'quote it: "{got}"',
+        )
     description = _field_description(loc)
     fix = f"write {subject or 'it'} as {expected}" + (f" ({description})" if description else "")
     return f"got {_yaml_value(got)}, expected {expected}", fix

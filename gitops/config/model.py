@@ -53,7 +53,7 @@ def _setting_text(value: object) -> object:
     if not isinstance(value, str):
         raise Invalid(
             f"settings values are text, got {type(value).__name__} {value!r}",
-            "write the value as a string, quoted if YAML would read it otherwise, e.g. \"true\"",
+            'write the value as a string, quoted if YAML would read it otherwise, e.g. "true"',
         )
     return value
 

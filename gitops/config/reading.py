@@ -38,10 +38,17 @@ def read_text(path: FsPath, shown: str) -> str:
     except UnicodeDecodeError as err:
         line = data[: err.start].count(b"\n") + 1
         column = err.start - (data.rfind(b"\n", 0, err.start) + 1) + 1
-        raise ConfigError([Problem(
-            shown, line, "(file)", f"the file is not UTF-8 text (byte 0x{data[err.start]:02x} at column {column})",
-            "save it as UTF-8; YAML config is UTF-8 text",
-        )]) from None
+        raise ConfigError(
+            [
+                Problem(
+                    shown,
+                    line,
+                    "(file)",
+                    f"the file is not UTF-8 text (byte 0x{data[err.start]:02x} at column {column})",
+                    "save it as UTF-8; YAML config is UTF-8 text",
+                )
+            ]
+        ) from None
 
 
 def refuse_tags_and_aliases(text: str, shown: str, *, pure: bool) -> None:
@@ -59,11 +66,18 @@ def refuse_tags_and_aliases(text: str, shown: str, *, pure: bool) -> None:
             raise ConfigError([_alias(shown, line, f"&{event.anchor}")])
         tag = getattr(event, "tag", None)  # None unless the file writes one: implicit types are resolved later
         if tag is not None:
-            raise ConfigError([Problem(
-                shown, line, "(syntax)", f"YAML tag {_as_written(str(tag))} is not allowed in config",
-                "remove the tag: config holds only text, numbers, true/false, lists and mappings "
-                "(quote a value that starts with '!')",
-            )])
+            raise ConfigError(
+                [
+                    Problem(
+                        shown,
+                        line,
+                        "(syntax)",
+                        f"YAML tag {_as_written(str(tag))} is not allowed in config",
+                        "remove the tag: config holds only text, numbers, true/false, lists and mappings "
+                        "(quote a value that starts with '!')",
+                    )
+                ]
+            )
 
 
 def _as_written(tag: str) -> str:
@@ -72,7 +86,9 @@ def _as_written(tag: str) -> str:
 
 def _alias(shown: str, line: int, what: str) -> Problem:
     return Problem(
-        shown, line, "(syntax)", f"YAML anchors and aliases ({what}) are not allowed in config",
+        shown,
+        line,
+        "(syntax)",
+        f"YAML anchors and aliases ({what}) are not allowed in config",
         "write the value out where it is used; to share it between environments, put it in config/base.yaml",
     )
-

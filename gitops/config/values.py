@@ -90,8 +90,9 @@ def _quantity_form(text: str, form: re.Pattern, problem: str, fix: str) -> None:
         raise Invalid(problem, fix)
 
 
-def _positive_quantity(form: re.Pattern, parsed: type[Parsed], unit: str, amount, kind: str, what: str,
-                       examples: str, least: str):
+def _positive_quantity(
+    form: re.Pattern, parsed: type[Parsed], unit: str, amount, kind: str, what: str, examples: str, least: str
+):
     """A validator: one of config's forms, more than nothing, parsed into its amount once."""
 
     def check(text: str) -> Parsed:
@@ -104,11 +105,26 @@ def _positive_quantity(form: re.Pattern, parsed: type[Parsed], unit: str, amount
     return check
 
 
-_check_cpu = _positive_quantity(_CPU, ParsedCpu, "millis", quantities.cpu_millis, "CPU", "CPU quantity",
-                                "millicores such as 250m, or whole cores such as 1", "1m")
-_check_memory = _positive_quantity(_MEMORY, ParsedMemory, "bytes", quantities.memory_bytes, "memory",
-                                   "memory quantity in Mi or Gi", "mebibytes such as 512Mi, or gibibytes such as 2Gi",
-                                   "1Mi")
+_check_cpu = _positive_quantity(
+    _CPU,
+    ParsedCpu,
+    "millis",
+    quantities.cpu_millis,
+    "CPU",
+    "CPU quantity",
+    "millicores such as 250m, or whole cores such as 1",
+    "1m",
+)
+_check_memory = _positive_quantity(
+    _MEMORY,
+    ParsedMemory,
+    "bytes",
+    quantities.memory_bytes,
+    "memory",
+    "memory quantity in Mi or Gi",
+    "mebibytes such as 512Mi, or gibibytes such as 2Gi",
+    "1Mi",
+)
 
 
 def _check_gibibytes(text: str) -> ParsedSize:
@@ -258,22 +274,25 @@ Memory = _text(
 VolumeSize = _text(_check_gibibytes, _GIBIBYTES.pattern, "volume size, e.g. 2Gi", "a size in whole Gi such as 2Gi")
 Hostname = _text(_check_hostname, _HOSTNAME.pattern, "DNS hostname", "a DNS hostname such as api.myhoneydue.com")
 Name = _text(
-    _check_name, _NAME.pattern, "Kubernetes object name (RFC 1035 label)",
+    _check_name,
+    _NAME.pattern,
+    "Kubernetes object name (RFC 1035 label)",
     "a name of lowercase letters, digits and '-' such as api",
 )
 EnvName = _text(_check_env_name, _ENV_NAME.pattern, "environment variable name", "a variable name such as SMTP_HOST")
 SecretKey = _text(_check_secret_key, _SECRET_KEY.pattern, "key inside a Secret", "a Secret key such as DATABASE_URL")
-Duration = _text(
-    _check_duration, _DURATION.pattern, "duration, e.g. 10m or 1h30m", "a duration such as 10m or 1h30m"
-)
+Duration = _text(_check_duration, _DURATION.pattern, "duration, e.g. 10m or 1h30m", "a duration such as 10m or 1h30m")
 GitUrl = _text(
-    _check_git_url, _GIT_URL.pattern, "http(s):// or ssh:// git URL",
+    _check_git_url,
+    _GIT_URL.pattern,
+    "http(s):// or ssh:// git URL",
     "a repository URL such as https://gitea.treytartt.com/owner/repo.git",
 )
 Cidr = _text(_check_cidr, None, "CIDR, e.g. 10.42.0.0/16", "a network such as 10.42.0.0/16")
 IpAddress = _text(_check_ip, None, "IP address", "an IP address such as 178.104.247.152")
 Image = _text(
-    _check_image, None,
+    _check_image,
+    None,
     "registry/owner/name:tag, registry/owner/name@sha256:<digest> or both; never latest",
     "an image reference such as gitea.treytartt.com/owner/name:tag",
 )

@@ -32,9 +32,7 @@ class Requests:
 
     @staticmethod
     def largest(items: list[Requests]) -> Requests:
-        return Requests(
-            max((r.cpu_millis for r in items), default=0), max((r.memory_bytes for r in items), default=0)
-        )
+        return Requests(max((r.cpu_millis for r in items), default=0), max((r.memory_bytes for r in items), default=0))
 
 
 @dataclass(frozen=True)

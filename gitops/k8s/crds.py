@@ -57,8 +57,12 @@ class CrdError(GitopsError):
 
 
 def _module_zip(crd_set: CrdSet) -> str:
-    done = subprocess.run(["go", "mod", "download", "-json", f"{crd_set.module}@{crd_set.version}"],
-                          capture_output=True, text=True, env={**os.environ, "GOFLAGS": "-mod=mod"})
+    done = subprocess.run(
+        ["go", "mod", "download", "-json", f"{crd_set.module}@{crd_set.version}"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "GOFLAGS": "-mod=mod"},
+    )
     try:
         info = json.loads(done.stdout)
     except json.JSONDecodeError:
@@ -74,8 +78,11 @@ def manifests(sets: tuple[CrdSet, ...]) -> list[tuple[str, bytes]]:
     for crd_set in sets:
         prefix = f"{crd_set.module}@{crd_set.version}/{crd_set.directory}"
         with zipfile.ZipFile(_module_zip(crd_set)) as archive:
-            names = sorted(n for n in archive.namelist()
-                           if n.startswith(prefix) and "/" not in n[len(prefix):] and n.endswith((".yaml", ".yml")))
+            names = sorted(
+                n
+                for n in archive.namelist()
+                if n.startswith(prefix) and "/" not in n[len(prefix) :] and n.endswith((".yaml", ".yml"))
+            )
             for name in names:
                 text = archive.read(name)
                 if b"kind: CustomResourceDefinition" in text:

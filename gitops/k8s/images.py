@@ -106,7 +106,7 @@ def _parts(text: str) -> tuple[str, str | None, str | None]:
     """name, tag, digest: the tag follows the last ':' after the last '/', so a registry port is not a tag."""
     name, at, digest = text.partition("@")
     slash, colon = name.rfind("/"), name.rfind(":")
-    name, tag = (name[:colon], name[colon + 1:]) if colon > slash else (name, None)
+    name, tag = (name[:colon], name[colon + 1 :]) if colon > slash else (name, None)
     return name, tag, digest if at else None
 
 
@@ -121,18 +121,21 @@ def split(text: str) -> ImageRef:
     if not _PATH.fullmatch(path):
         if _PATH.fullmatch(path.lower()):
             raise ImageError(
-                text, f"has upper case in its repository path '{path}', which no registry serves",
+                text,
+                f"has upper case in its repository path '{path}', which no registry serves",
                 f"write the path in lower case: {path.lower()}",
             )
         raise ImageError(
-            text, f"has an invalid repository path '{path}'",
+            text,
+            f"has an invalid repository path '{path}'",
             "use lower-case letters and digits separated by '/', '.', '_' or '-'",
         )
     if len(path) > PATH_MAX:
         raise ImageError(text, f"has a repository path longer than {PATH_MAX} characters", "shorten it")
     if tag is not None and not _TAG_RE.fullmatch(tag):
         raise ImageError(
-            text, f"has an invalid tag '{tag}'",
+            text,
+            f"has an invalid tag '{tag}'",
             "use at most 128 letters, digits, '_', '.' and '-', not starting with '.' or '-'",
         )
     if digest is not None:
@@ -145,7 +148,8 @@ def _check_digest(text: str, digest: str) -> None:
     length = DIGEST_HEX_LENGTH.get(algorithm)
     if not _DIGEST_RE.fullmatch(digest) or length is None or len(encoded) != length or encoded != encoded.lower():
         raise ImageError(
-            text, f"has an invalid digest '{digest}'",
+            text,
+            f"has an invalid digest '{digest}'",
             "write the digest the registry reports, sha256: followed by 64 lower-case hex digits",
         )
 
@@ -155,17 +159,20 @@ def parse_image(text: str) -> ImageRef:
     image = split(text)
     if image.tag == FLOATING_TAG:
         raise ImageError(
-            text, "uses the floating tag 'latest'",
+            text,
+            "uses the floating tag 'latest'",
             "pin the tag of a released build, e.g. the git commit the image was built from",
         )
     if image.tag is None and image.digest is None:
         raise ImageError(
-            text, "has no tag",
+            text,
+            "has no tag",
             "append ':<tag>' naming a released build, e.g. ':6f303dbbaa' (never 'latest'), or '@sha256:<digest>'",
         )
     if not image.registry:
         raise ImageError(
-            text, "does not name its registry",
+            text,
+            "does not name its registry",
             f"write the registry host first, e.g. docker.io/library/{image.repository} or "
             f"gitea.treytartt.com/{image.repository}",
         )

@@ -31,8 +31,10 @@ def value_problem(value: object) -> str | None:
     if len(value) > VALUE_MAX:
         return f"must be no more than {VALUE_MAX} characters"
     if not _VALUE.fullmatch(value):
-        return ("a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', "
-                "and must start and end with an alphanumeric character")
+        return (
+            "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', "
+            "and must start and end with an alphanumeric character"
+        )
     return None
 
 

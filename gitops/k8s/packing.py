@@ -60,13 +60,13 @@ def shortfalls(demands: Iterable[Demand], nodes: dict[str, Requests]) -> list[Sh
         spec = pod_spec(workload.resource.obj) if workload.resource.kind != "HelmChartConfig" else None
         pinned = pinned_nodes(spec) if spec is not None else None
         if workload.per_node:
-            share = {name: 1 for name in nodes}
+            share = dict.fromkeys(nodes, 1)
         elif pinned is not None and len(pinned) == 1:
             # Pinned to a node that is not in the set (lost): down with it, not a question of room.
             share = {name: workload.pods for name in pinned if name in nodes}
         elif spread_skew(spec) == 1 and nodes:
             base, remainder = divmod(workload.pods, len(nodes))
-            share = {name: base for name in nodes} if base else {}
+            share = dict.fromkeys(nodes, base) if base else {}
             if remainder:
                 extra.append((workload, remainder))
         else:
@@ -75,16 +75,26 @@ def shortfalls(demands: Iterable[Demand], nodes: dict[str, Requests]) -> list[Sh
         for name, count in share.items():
             load[name] = load[name] + workload.per_pod.times(count)
             forced[name].append(f"{label} x{count}" if count > 1 else label)
-    found = [Shortfall(name, ", ".join(forced[name]),
-                       f"node {name} must hold {_text(load[name])} ({', '.join(forced[name])}) "
-                       f"but allocates {_text(nodes[name])}")
-             for name in nodes if not _holds(nodes[name], load[name])]
+    found = [
+        Shortfall(
+            name,
+            ", ".join(forced[name]),
+            f"node {name} must hold {_text(load[name])} ({', '.join(forced[name])}) but allocates {_text(nodes[name])}",
+        )
+        for name in nodes
+        if not _holds(nodes[name], load[name])
+    ]
     for workload, remainder in extra:
         roomy = [name for name in nodes if _holds(_less(nodes[name], load[name]), workload.per_pod)]
         if len(roomy) < remainder:
             free = ", ".join(f"{name} {_text(_less(nodes[name], load[name]))}" for name in nodes)
-            found.append(Shortfall(None, str(workload.resource),
-                                   f"{remainder} of its {workload.pods} pods spread over {len(nodes)} nodes need a "
-                                   f"node with room for one more ({_text(workload.per_pod)}) beyond each node's share; "
-                                   f"{len(roomy)} node(s) have it (free: {free})"))
+            found.append(
+                Shortfall(
+                    None,
+                    str(workload.resource),
+                    f"{remainder} of its {workload.pods} pods spread over {len(nodes)} nodes need a "
+                    f"node with room for one more ({_text(workload.per_pod)}) beyond each node's share; "
+                    f"{len(roomy)} node(s) have it (free: {free})",
+                )
+            )
     return found

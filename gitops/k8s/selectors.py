@@ -39,7 +39,7 @@ def _requirement_matches(expression: object, labels: dict[str, str]) -> bool | N
     key, operator, values = expression.get("key"), expression.get("operator"), expression.get("values") or []
     if not isinstance(key, str) or not isinstance(values, list) or not all(isinstance(v, str) for v in values):
         return None
-    if operator in _VALUED and not values or operator in _UNVALUED and values:
+    if (operator in _VALUED and not values) or (operator in _UNVALUED and values):
         return None
     if operator == "In":
         return key in labels and labels[key] in values

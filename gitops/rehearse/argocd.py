@@ -25,8 +25,9 @@ WAVE_TIMEOUT = 300.0
 
 
 def applications(checkout: Path, env: str) -> list[dict]:
-    return [r.obj for r in project.load_manifests([checkout / "dist" / project.CLUSTERS / env])
-            if r.kind == "Application"]
+    return [
+        r.obj for r in project.load_manifests([checkout / "dist" / project.CLUSTERS / env]) if r.kind == "Application"
+    ]
 
 
 def source_path(app: dict) -> str:
@@ -44,8 +45,14 @@ def apply_args(app: dict) -> list[str]:
 def delete_args(obj: dict) -> list[str]:
     group, kind, namespace, name = argosync.key(obj)
     resource = f"{kind}.{group}" if group else kind
-    return ["delete", *(["-n", namespace] if namespace else []), f"{resource}/{name}", "--cascade=foreground",
-            "--wait=false", "--ignore-not-found"]
+    return [
+        "delete",
+        *(["-n", namespace] if namespace else []),
+        f"{resource}/{name}",
+        "--cascade=foreground",
+        "--wait=false",
+        "--ignore-not-found",
+    ]
 
 
 def _stream(objects: list[dict]) -> bytes:
@@ -56,8 +63,14 @@ class ArgoStandIn:
     label = "Argo CD stand-in"
 
     def __init__(self, session, kubectl: Kubectl, api: Api, served: Path, env: project.Environment, plans) -> None:
-        self.session, self.kubectl, self.api, self.served, self.env, self.plans = \
-            session, kubectl, api, served, env, plans
+        self.session, self.kubectl, self.api, self.served, self.env, self.plans = (
+            session,
+            kubectl,
+            api,
+            served,
+            env,
+            plans,
+        )
         self.synced: dict[str, list[dict]] = {}  # Application name -> what its last sync applied
         self.kept: list[str] = []  # objects left in the cluster by Prune=false, as "Kind ns/name"
         self.substitutions: list[str] = []  # nothing is substituted: there is no URL to point elsewhere
@@ -116,8 +129,10 @@ class ArgoStandIn:
             if destination and not (obj.get("metadata") or {}).get("namespace") and _namespaced(obj):
                 obj.setdefault("metadata", {})["namespace"] = destination
         plan = argosync.plan(app, target, self.synced.get(name, []))
-        self.kept += [f"{o['kind']} {o['metadata'].get('namespace', '')}/{o['metadata']['name']}".replace(" /", " ")
-                      for o in plan.kept]
+        self.kept += [
+            f"{o['kind']} {o['metadata'].get('namespace', '')}/{o['metadata']['name']}".replace(" /", " ")
+            for o in plan.kept
+        ]
         for wave, prunes, applies in plan.waves:
             for task in prunes:
                 code, out, _ = self.kubectl.run(*delete_args(task.obj))
@@ -130,8 +145,14 @@ class ArgoStandIn:
                     result.problems.append((ref, f"sync failed (wave {wave}): {out}", []))
                     return False
             if wait and not self._healthy(destination):
-                result.problems.append((ref, f"wave {wave} not healthy within {WAVE_TIMEOUT:.0f} s"
-                                        + (f": {self.stalled()}" if self.stalled() else ""), []))
+                result.problems.append(
+                    (
+                        ref,
+                        f"wave {wave} not healthy within {WAVE_TIMEOUT:.0f} s"
+                        + (f": {self.stalled()}" if self.stalled() else ""),
+                        [],
+                    )
+                )
                 return False
         self.synced[name] = target
         return True
@@ -150,5 +171,13 @@ class ArgoStandIn:
 
 
 def _namespaced(obj: dict) -> bool:
-    return obj.get("kind") not in {"Namespace", "ClusterRole", "ClusterRoleBinding", "CustomResourceDefinition",
-                                   "StorageClass", "PersistentVolume", "IngressClass", "PriorityClass"}
+    return obj.get("kind") not in {
+        "Namespace",
+        "ClusterRole",
+        "ClusterRoleBinding",
+        "CustomResourceDefinition",
+        "StorageClass",
+        "PersistentVolume",
+        "IngressClass",
+        "PriorityClass",
+    }

@@ -21,12 +21,41 @@ SYNC_OPTIONS = "argocd.argoproj.io/sync-options"
 
 # gitops-engine pkg/sync/sync_tasks.go, kindOrder.
 KIND_ORDER = (
-    "Namespace", "NetworkPolicy", "ResourceQuota", "LimitRange", "PodSecurityPolicy", "PodDisruptionBudget",
-    "ServiceAccount", "Secret", "SecretList", "ConfigMap", "StorageClass", "PersistentVolume",
-    "PersistentVolumeClaim", "CustomResourceDefinition", "ClusterRole", "ClusterRoleList", "ClusterRoleBinding",
-    "ClusterRoleBindingList", "Role", "RoleList", "RoleBinding", "RoleBindingList", "Service", "DaemonSet", "Pod",
-    "ReplicationController", "ReplicaSet", "Deployment", "HorizontalPodAutoscaler", "StatefulSet", "Job",
-    "CronJob", "IngressClass", "Ingress", "APIService",
+    "Namespace",
+    "NetworkPolicy",
+    "ResourceQuota",
+    "LimitRange",
+    "PodSecurityPolicy",
+    "PodDisruptionBudget",
+    "ServiceAccount",
+    "Secret",
+    "SecretList",
+    "ConfigMap",
+    "StorageClass",
+    "PersistentVolume",
+    "PersistentVolumeClaim",
+    "CustomResourceDefinition",
+    "ClusterRole",
+    "ClusterRoleList",
+    "ClusterRoleBinding",
+    "ClusterRoleBindingList",
+    "Role",
+    "RoleList",
+    "RoleBinding",
+    "RoleBindingList",
+    "Service",
+    "DaemonSet",
+    "Pod",
+    "ReplicationController",
+    "ReplicaSet",
+    "Deployment",
+    "HorizontalPodAutoscaler",
+    "StatefulSet",
+    "Job",
+    "CronJob",
+    "IngressClass",
+    "Ingress",
+    "APIService",
 )
 _RANK = {kind: index - len(KIND_ORDER) for index, kind in enumerate(KIND_ORDER)}
 
@@ -87,8 +116,10 @@ def plan(app: dict, target: list[dict], previous: list[dict]) -> Plan:
     mirrored = dict(zip(prune_waves, reversed(prune_waves)))
     last = max([t.wave for t in applying] + list(prune_waves) + [0]) + 1
     prune_last = "PruneLast=true" in options(app)
-    prunes = [Task(last if prune_last or "PruneLast=true" in options(o) else mirrored[wave(o)], o, prune=True)
-              for o in pruning]
+    prunes = [
+        Task(last if prune_last or "PruneLast=true" in options(o) else mirrored[wave(o)], o, prune=True)
+        for o in pruning
+    ]
     grouped: dict[int, tuple[list[Task], list[Task]]] = defaultdict(lambda: ([], []))
     for task in sorted(applying + prunes, key=lambda t: t.sort_key):
         grouped[task.wave][0 if task.prune else 1].append(task)
@@ -102,6 +133,9 @@ def _namespaces_first(tasks: list[Task]) -> list[Task]:
         namespace = (task.obj.get("metadata") or {}).get("namespace")
         if namespace and task.obj.get("kind") != "Namespace":
             first[namespace] = min(first.get(namespace, task.wave), task.wave)
-    return [Task(min(t.wave, first.get(t.obj["metadata"]["name"], t.wave)), t.obj)
-            if t.obj.get("kind") == "Namespace" and not t.obj.get("apiVersion", "").count("/") else t
-            for t in tasks]
+    return [
+        Task(min(t.wave, first.get(t.obj["metadata"]["name"], t.wave)), t.obj)
+        if t.obj.get("kind") == "Namespace" and not t.obj.get("apiVersion", "").count("/")
+        else t
+        for t in tasks
+    ]

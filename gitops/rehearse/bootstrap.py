@@ -45,12 +45,28 @@ def secret_plans(declared: project.Declared, resources: list[project.Resource]) 
     for (namespace, name), keys in sorted(declared.secrets.items()):
         kind = declared.secret_types.get((namespace, name), "Opaque")
         if kind == DOCKER_CONFIG:
-            argv = ("-n", namespace, "create", "secret", "docker-registry", name,
-                    f"--docker-server={hosts.get(name, 'registry.invalid')}",
-                    "--docker-username=rehearsal", f"--docker-password={PLACEHOLDER}")
+            argv = (
+                "-n",
+                namespace,
+                "create",
+                "secret",
+                "docker-registry",
+                name,
+                f"--docker-server={hosts.get(name, 'registry.invalid')}",
+                "--docker-username=rehearsal",
+                f"--docker-password={PLACEHOLDER}",
+            )
         else:
-            argv = ("-n", namespace, "create", "secret", "generic", name, f"--type={kind}",
-                    *(f"--from-literal={key}={PLACEHOLDER}" for key in sorted(keys)))
+            argv = (
+                "-n",
+                namespace,
+                "create",
+                "secret",
+                "generic",
+                name,
+                f"--type={kind}",
+                *(f"--from-literal={key}={PLACEHOLDER}" for key in sorted(keys)),
+            )
         plans.append(SecretPlan(namespace, name, kind, tuple(sorted(keys)), argv))
     return plans
 

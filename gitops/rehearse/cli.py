@@ -19,16 +19,35 @@ DRILLS = ("converge", "drain", "rollout", "prune", "lose-node")
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--env", action="append", dest="envs", metavar="ENV",
-                        help="rehearse this environment (repeatable); default: every config/*.yaml environment")
-    parser.add_argument("--base", metavar="REF",
-                        help="git revision to converge first; the rollout and prune drills then move to HEAD")
-    parser.add_argument("--format", choices=("text", "md", "json"), default="text",
-                        help="report format (default: text; md is the pull-request comment)")
-    parser.add_argument("--age-key", type=Path, metavar="FILE",
-                        help="age identity for Flux to decrypt SOPS Secrets with (default: SOPS is not rehearsed)")
-    parser.add_argument("--drill", action="append", dest="drills", choices=DRILLS,
-                        help="run only these drills (repeatable; converge always runs); default: all")
+    parser.add_argument(
+        "--env",
+        action="append",
+        dest="envs",
+        metavar="ENV",
+        help="rehearse this environment (repeatable); default: every config/*.yaml environment",
+    )
+    parser.add_argument(
+        "--base", metavar="REF", help="git revision to converge first; the rollout and prune drills then move to HEAD"
+    )
+    parser.add_argument(
+        "--format",
+        choices=("text", "md", "json"),
+        default="text",
+        help="report format (default: text; md is the pull-request comment)",
+    )
+    parser.add_argument(
+        "--age-key",
+        type=Path,
+        metavar="FILE",
+        help="age identity for Flux to decrypt SOPS Secrets with (default: SOPS is not rehearsed)",
+    )
+    parser.add_argument(
+        "--drill",
+        action="append",
+        dest="drills",
+        choices=DRILLS,
+        help="run only these drills (repeatable; converge always runs); default: all",
+    )
     parser.add_argument("--head", default="HEAD", help=argparse.SUPPRESS)
     parser.add_argument("--repo", type=Path, default=PROJECT, help=argparse.SUPPRESS)
     parser.add_argument("--tools", type=Path, default=TOOLS_DIR / "cluster", help=argparse.SUPPRESS)
@@ -48,8 +67,7 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"--age-key {args.age_key}: no such file")
     located = tools.locate(args.tools)
     versions = located.versions()
-    options = Options(repo=args.repo, head=head, base=base, drills=tuple(args.drills or DRILLS),
-                      age_key=args.age_key)
+    options = Options(repo=args.repo, head=head, base=base, drills=tuple(args.drills or DRILLS), age_key=args.age_key)
     reports = []
     for env in environments:
         report = EnvReport(env=env.name, engine=env.engine, commit=head, base=base, versions=versions)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC
+
 from gitops.rehearse.kube import Api
 
 DEPLOYMENTS = "/apis/apps/v1/namespaces/{ns}/deployments"
@@ -18,10 +20,13 @@ def condition(obj: dict, kind: str) -> dict:
 def available(deployment: dict) -> bool:
     spec, status = deployment.get("spec") or {}, deployment.get("status") or {}
     want = spec.get("replicas", 1)
-    return (condition(deployment, "Available").get("status") == "True"
-            and status.get("observedGeneration", 0) >= deployment["metadata"].get("generation", 0)
-            and status.get("updatedReplicas", 0) == want and status.get("readyReplicas", 0) == want
-            and status.get("replicas", 0) == want)
+    return (
+        condition(deployment, "Available").get("status") == "True"
+        and status.get("observedGeneration", 0) >= deployment["metadata"].get("generation", 0)
+        and status.get("updatedReplicas", 0) == want
+        and status.get("readyReplicas", 0) == want
+        and status.get("replicas", 0) == want
+    )
 
 
 def selector_query(deployment: dict) -> str:
@@ -82,12 +87,16 @@ def required_hostname(pod_spec: dict) -> str | None:
     if selector:
         return selector
     affinity = ((pod_spec.get("affinity") or {}).get("nodeAffinity") or {}).get(
-        "requiredDuringSchedulingIgnoredDuringExecution") or {}
+        "requiredDuringSchedulingIgnoredDuringExecution"
+    ) or {}
     for term in affinity.get("nodeSelectorTerms") or []:
         for expression in term.get("matchExpressions") or []:
             values = expression.get("values") or []
-            if expression.get("key") == "kubernetes.io/hostname" and expression.get("operator") == "In" \
-                    and len(values) == 1:
+            if (
+                expression.get("key") == "kubernetes.io/hostname"
+                and expression.get("operator") == "In"
+                and len(values) == 1
+            ):
                 return values[0]
     return None
 
@@ -95,15 +104,18 @@ def required_hostname(pod_spec: dict) -> str | None:
 def hostname_spread(pod_spec: dict) -> dict | None:
     """The hard topology spread over nodes, if the template has one."""
     for constraint in pod_spec.get("topologySpreadConstraints") or []:
-        if constraint.get("topologyKey") == "kubernetes.io/hostname" \
-                and constraint.get("whenUnsatisfiable") == "DoNotSchedule":
+        if (
+            constraint.get("topologyKey") == "kubernetes.io/hostname"
+            and constraint.get("whenUnsatisfiable") == "DoNotSchedule"
+        ):
             return constraint
     return None
 
 
 def claims(pod_spec: dict) -> list[str]:
-    return [v["persistentVolumeClaim"]["claimName"] for v in pod_spec.get("volumes") or []
-            if v.get("persistentVolumeClaim")]
+    return [
+        v["persistentVolumeClaim"]["claimName"] for v in pod_spec.get("volumes") or [] if v.get("persistentVolumeClaim")
+    ]
 
 
 # How long a pod may stay unschedulable before waiting longer is pointless: the scheduler retries an
@@ -113,19 +125,22 @@ UNSCHEDULABLE_SECONDS = 20.0
 
 
 def _age(stamp: str | None) -> float:
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     if not stamp:
         return 0.0
-    when = datetime.strptime(stamp, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc)
-    return (datetime.now(timezone.utc) - when).total_seconds()
+    when = datetime.strptime(stamp, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+    return (datetime.now(UTC) - when).total_seconds()
 
 
 def unschedulable(pod: dict) -> str | None:
     """The scheduler's message for a pod it could not place, or None."""
     scheduled = condition(pod, "PodScheduled")
-    if pod["metadata"].get("deletionTimestamp") or scheduled.get("status") != "False" \
-            or scheduled.get("reason") != "Unschedulable":
+    if (
+        pod["metadata"].get("deletionTimestamp")
+        or scheduled.get("status") != "False"
+        or scheduled.get("reason") != "Unschedulable"
+    ):
         return None
     return " ".join((scheduled.get("message") or "").split())
 

@@ -65,25 +65,48 @@ def start(session: Session, tools: Tools) -> ControlPlane:
     pki = pkimod.create(root / "pki")
     etcd_client, etcd_peer = ports.take(), ports.take()
     etcd_url, peer_url = f"http://{LOOPBACK}:{etcd_client}", f"http://{LOOPBACK}:{etcd_peer}"
-    etcd = sup.start("etcd", [
-        tools["etcd"], "--name=rehearsal", f"--data-dir={root / 'etcd'}", "--unsafe-no-fsync",
-        f"--listen-client-urls={etcd_url}", f"--advertise-client-urls={etcd_url}",
-        f"--listen-peer-urls={peer_url}", f"--initial-advertise-peer-urls={peer_url}",
-        f"--initial-cluster=rehearsal={peer_url}", "--initial-cluster-state=new", "--log-level=warn",
-    ])
+    etcd = sup.start(
+        "etcd",
+        [
+            tools["etcd"],
+            "--name=rehearsal",
+            f"--data-dir={root / 'etcd'}",
+            "--unsafe-no-fsync",
+            f"--listen-client-urls={etcd_url}",
+            f"--advertise-client-urls={etcd_url}",
+            f"--listen-peer-urls={peer_url}",
+            f"--initial-advertise-peer-urls={peer_url}",
+            f"--initial-cluster=rehearsal={peer_url}",
+            "--initial-cluster-state=new",
+            "--log-level=warn",
+        ],
+    )
     api_port = ports.take()
     server = f"https://{LOOPBACK}:{api_port}"
-    apiserver = sup.start("kube-apiserver", [
-        tools["kube-apiserver"], f"--bind-address={LOOPBACK}", f"--advertise-address={LOOPBACK}",
-        f"--secure-port={api_port}", "--endpoint-reconciler-type=none", f"--etcd-servers={etcd_url}",
-        f"--token-auth-file={pki.token_file}", f"--client-ca-file={pki.ca_cert}",
-        f"--tls-cert-file={pki.server_cert}", f"--tls-private-key-file={pki.server_key}",
-        "--service-account-issuer=https://kubernetes.default.svc.cluster.local",
-        f"--service-account-key-file={pki.service_account_public_key}",
-        f"--service-account-signing-key-file={pki.service_account_key}",
-        f"--service-cluster-ip-range={SERVICE_CIDR}", "--authorization-mode=Node,RBAC",
-        f"--cert-dir={root / 'apiserver-certs'}", "--profiling=false", *TOLERATION, "--v=1",
-    ])
+    apiserver = sup.start(
+        "kube-apiserver",
+        [
+            tools["kube-apiserver"],
+            f"--bind-address={LOOPBACK}",
+            f"--advertise-address={LOOPBACK}",
+            f"--secure-port={api_port}",
+            "--endpoint-reconciler-type=none",
+            f"--etcd-servers={etcd_url}",
+            f"--token-auth-file={pki.token_file}",
+            f"--client-ca-file={pki.ca_cert}",
+            f"--tls-cert-file={pki.server_cert}",
+            f"--tls-private-key-file={pki.server_key}",
+            "--service-account-issuer=https://kubernetes.default.svc.cluster.local",
+            f"--service-account-key-file={pki.service_account_public_key}",
+            f"--service-account-signing-key-file={pki.service_account_key}",
+            f"--service-cluster-ip-range={SERVICE_CIDR}",
+            "--authorization-mode=Node,RBAC",
+            f"--cert-dir={root / 'apiserver-certs'}",
+            "--profiling=false",
+            *TOLERATION,
+            "--v=1",
+        ],
+    )
     kubeconfig = pkimod.kubeconfig(pki, server, root / "kubeconfig")
     api = Api(server, pki.admin_token, pki.ca_cert)
     deadline = begin + READY_TIMEOUT_SECONDS
@@ -92,21 +115,43 @@ def start(session: Session, tools: Tools) -> ControlPlane:
             if not process.running():
                 raise ComponentError(process.name, f"exited with code {process.popen.returncode}", process.tail())
         if time.monotonic() >= deadline:
-            raise ComponentError("kube-apiserver", f"/readyz not ready within {READY_TIMEOUT_SECONDS:.0f} s",
-                                 apiserver.tail())
-    auth = [f"--kubeconfig={kubeconfig}", f"--authentication-kubeconfig={kubeconfig}",
-            f"--authorization-kubeconfig={kubeconfig}", f"--bind-address={LOOPBACK}", "--leader-elect=false"]
+            raise ComponentError(
+                "kube-apiserver", f"/readyz not ready within {READY_TIMEOUT_SECONDS:.0f} s", apiserver.tail()
+            )
+    auth = [
+        f"--kubeconfig={kubeconfig}",
+        f"--authentication-kubeconfig={kubeconfig}",
+        f"--authorization-kubeconfig={kubeconfig}",
+        f"--bind-address={LOOPBACK}",
+        "--leader-elect=false",
+    ]
     kcm_port, scheduler_port = ports.take(), ports.take()
-    kcm = sup.start("kube-controller-manager", [
-        tools["kube-controller-manager"], *auth, f"--secure-port={kcm_port}",
-        f"--cert-dir={root / 'kcm-certs'}", "--use-service-account-credentials",
-        f"--service-account-private-key-file={pki.service_account_key}", f"--root-ca-file={pki.ca_cert}",
-        f"--service-cluster-ip-range={SERVICE_CIDR}", *NODE_MONITOR, "--v=1",
-    ])
-    scheduler = sup.start("kube-scheduler", [
-        tools["kube-scheduler"], *auth, f"--secure-port={scheduler_port}", "--v=1",
-    ])
+    kcm = sup.start(
+        "kube-controller-manager",
+        [
+            tools["kube-controller-manager"],
+            *auth,
+            f"--secure-port={kcm_port}",
+            f"--cert-dir={root / 'kcm-certs'}",
+            "--use-service-account-credentials",
+            f"--service-account-private-key-file={pki.service_account_key}",
+            f"--root-ca-file={pki.ca_cert}",
+            f"--service-cluster-ip-range={SERVICE_CIDR}",
+            *NODE_MONITOR,
+            "--v=1",
+        ],
+    )
+    scheduler = sup.start(
+        "kube-scheduler",
+        [
+            tools["kube-scheduler"],
+            *auth,
+            f"--secure-port={scheduler_port}",
+            "--v=1",
+        ],
+    )
     _https_ok(f"https://{LOOPBACK}:{kcm_port}/healthz", deadline, kcm)
     _https_ok(f"https://{LOOPBACK}:{scheduler_port}/healthz", deadline, scheduler)
-    return ControlPlane(api, kubeconfig, pki, time.monotonic() - begin,
-                        {p.name: p for p in (etcd, apiserver, kcm, scheduler)})
+    return ControlPlane(
+        api, kubeconfig, pki, time.monotonic() - begin, {p.name: p for p in (etcd, apiserver, kcm, scheduler)}
+    )

@@ -32,8 +32,9 @@ def gitrepository(checkout: Path, env: str) -> tuple[str, dict]:
     """(repository-relative file, object) of the environment's GitRepository."""
     from gitops.rehearse import project
 
-    found = [r for r in project.load_manifests([checkout / "dist" / project.CLUSTERS / env])
-             if r.kind == "GitRepository"]
+    found = [
+        r for r in project.load_manifests([checkout / "dist" / project.CLUSTERS / env]) if r.kind == "GitRepository"
+    ]
     if len(found) != 1:
         raise repo.RepoError(f"dist/clusters/{env}/ holds {len(found)} GitRepository objects, expected 1")
     return str(found[0].path.relative_to(checkout)), found[0].obj
@@ -72,8 +73,9 @@ def apply_cluster_dir(kubectl: Kubectl, checkout: Path, env: str) -> tuple[list[
     code, out, warnings = kubectl.run("apply", "-f", str(checkout / "dist" / "clusters" / env))
     refused = None
     if code != 0:
-        refused = " ".join(line.replace(str(checkout) + "/", "").strip() for line in out.splitlines()
-                           if line.startswith("Error"))
+        refused = " ".join(
+            line.replace(str(checkout) + "/", "").strip() for line in out.splitlines() if line.startswith("Error")
+        )
     return warnings, refused or (out if code != 0 else None)
 
 
@@ -85,8 +87,13 @@ def unit_problems(api: Api, state: flux.FluxWait, namespace: str) -> list[tuple[
         if unit.ready_after is None:
             events = events_for(api, namespace, "Kustomization", unit.name)
             message = " ".join(unit.message.split())
-            found.append((f"Kustomization {namespace}/{unit.name}",
-                          f"not Ready ({unit.reason or 'no status'}): {message}", events))
+            found.append(
+                (
+                    f"Kustomization {namespace}/{unit.name}",
+                    f"not Ready ({unit.reason or 'no status'}): {message}",
+                    events,
+                )
+            )
     for violation in state.order_violations():
         found.append(("Kustomization", violation, []))
     if state.stalled:

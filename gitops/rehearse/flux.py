@@ -34,8 +34,7 @@ def install_crds(kubectl: Kubectl, api: Api, sets: tuple[project.crds.CrdSet, ..
     """Apply every CRD of the sets and wait until each is Established; returns the CRD names."""
     names = []
     for label, text in project.crds.manifests(sets):
-        code, out, _ = kubectl.run("apply", "--server-side", "--force-conflicts", "-o", "name", "-f", "-",
-                                   input=text)
+        code, out, _ = kubectl.run("apply", "--server-side", "--force-conflicts", "-o", "name", "-f", "-", input=text)
         if code != 0:
             raise ComponentError("crds", f"{label} was not accepted: {out}")
         names += [line.split("/", 1)[1] for line in out.splitlines() if "/" in line]
@@ -54,22 +53,34 @@ def install_crds(kubectl: Kubectl, api: Api, sets: tuple[project.crds.CrdSet, ..
 
 def start_controllers(session: Session, tools: Tools, kubeconfig: str, namespace: str) -> None:
     env = {**os.environ, "KUBECONFIG": kubeconfig, "RUNTIME_NAMESPACE": namespace}
-    common = ["--watch-all-namespaces", "--enable-leader-election=false", "--log-level=info",
-              "--log-encoding=json"]
+    common = ["--watch-all-namespaces", "--enable-leader-election=false", "--log-level=info", "--log-encoding=json"]
     storage_port = session.ports.take()
     artifacts = session.root / "flux-artifacts"
     artifacts.mkdir(exist_ok=True)
-    session.supervisor.start("source-controller", [
-        tools["source-controller"], *common,
-        f"--metrics-addr={LOOPBACK}:{session.ports.take()}", f"--health-addr={LOOPBACK}:{session.ports.take()}",
-        f"--storage-path={artifacts}", f"--storage-addr={LOOPBACK}:{storage_port}",
-        f"--storage-adv-addr={LOOPBACK}:{storage_port}",
-    ], env=env)
-    session.supervisor.start("kustomize-controller", [
-        tools["kustomize-controller"], *common,
-        f"--metrics-addr={LOOPBACK}:{session.ports.take()}", f"--health-addr={LOOPBACK}:{session.ports.take()}",
-        f"--requeue-dependency={REQUEUE_DEPENDENCY}",
-    ], env=env)
+    session.supervisor.start(
+        "source-controller",
+        [
+            tools["source-controller"],
+            *common,
+            f"--metrics-addr={LOOPBACK}:{session.ports.take()}",
+            f"--health-addr={LOOPBACK}:{session.ports.take()}",
+            f"--storage-path={artifacts}",
+            f"--storage-addr={LOOPBACK}:{storage_port}",
+            f"--storage-adv-addr={LOOPBACK}:{storage_port}",
+        ],
+        env=env,
+    )
+    session.supervisor.start(
+        "kustomize-controller",
+        [
+            tools["kustomize-controller"],
+            *common,
+            f"--metrics-addr={LOOPBACK}:{session.ports.take()}",
+            f"--health-addr={LOOPBACK}:{session.ports.take()}",
+            f"--requeue-dependency={REQUEUE_DEPENDENCY}",
+        ],
+        env=env,
+    )
 
 
 def condition(obj: dict, kind: str = "Ready") -> dict:
@@ -103,8 +114,11 @@ class FluxWait:
         for unit in self.units.values():
             for dep in unit.depends_on:
                 other = self.units.get(dep)
-                if unit.ready_after is not None and other and (other.ready_after is None
-                                                               or other.ready_after > unit.ready_after):
+                if (
+                    unit.ready_after is not None
+                    and other
+                    and (other.ready_after is None or other.ready_after > unit.ready_after)
+                ):
                     found.append(f"{unit.name} became Ready before {dep}, which it dependsOn")
         return found
 
@@ -112,12 +126,14 @@ class FluxWait:
 def request_reconcile(api: Api, namespace: str, kind_path: str, name: str) -> None:
     """What `flux reconcile` does: annotate the object with the time of the request."""
     stamp = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()) + f".{time.time_ns() % 10**9}"
-    api.merge_patch(f"{kind_path.format(ns=namespace)}/{name}",
-                    {"metadata": {"annotations": {RECONCILE_ANNOTATION: stamp}}})
+    api.merge_patch(
+        f"{kind_path.format(ns=namespace)}/{name}", {"metadata": {"annotations": {RECONCILE_ANNOTATION: stamp}}}
+    )
 
 
-def wait_ready(api: Api, session: Session, namespace: str, revision: str, started: float,
-               timeout: float, stalled=lambda: None) -> FluxWait:
+def wait_ready(
+    api: Api, session: Session, namespace: str, revision: str, started: float, timeout: float, stalled=lambda: None
+) -> FluxWait:
     """Poll until every Kustomization is Ready at revision (a commit id prefix), or timeout, or
     stalled() names a reason the health checks cannot pass (say, a pod no node can take)."""
     state = FluxWait()
@@ -127,8 +143,9 @@ def wait_ready(api: Api, session: Session, namespace: str, revision: str, starte
         items = api.items(KUSTOMIZATIONS.format(ns=namespace))
         for item in items:
             name = item["metadata"]["name"]
-            unit = state.units.setdefault(name, UnitState(
-                name, [d["name"] for d in (item.get("spec") or {}).get("dependsOn") or []]))
+            unit = state.units.setdefault(
+                name, UnitState(name, [d["name"] for d in (item.get("spec") or {}).get("dependsOn") or []])
+            )
             ready = condition(item)
             unit.message, unit.reason = ready.get("message", ""), ready.get("reason", "")
             unit.revision = (item.get("status") or {}).get("lastAppliedRevision")
@@ -136,8 +153,7 @@ def wait_ready(api: Api, session: Session, namespace: str, revision: str, starte
             if ready.get("status") == "True" and at_revision and unit.ready_after is None:
                 unit.ready_after = time.monotonic() - started
             attempted = (item.get("status") or {}).get("lastAttemptedRevision") or ""
-            unit.failed = (ready.get("status") == "False" and unit.reason not in WAITING
-                           and revision in attempted)
+            unit.failed = ready.get("status") == "False" and unit.reason not in WAITING and revision in attempted
         failed = {u.name for u in state.units.values() if u.failed}
         blocked = {u.name for u in state.units.values() if failed & set(u.depends_on)}
         if items and all(u.ready_after is not None or u.name in failed | blocked for u in state.units.values()):

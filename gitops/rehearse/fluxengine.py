@@ -22,8 +22,9 @@ NAMESPACE = "flux-system"
 class FluxEngine:
     label = "Flux"
 
-    def __init__(self, session, tools, plane, kubectl, served: Path, env: project.Environment,
-                 plans, sops_plan: SopsPlan) -> None:
+    def __init__(
+        self, session, tools, plane, kubectl, served: Path, env: project.Environment, plans, sops_plan: SopsPlan
+    ) -> None:
         self.session, self.tools, self.plane, self.kubectl = session, tools, plane, kubectl
         self.served, self.env, self.plans, self.sops_plan = served, env, plans, sops_plan
         self.server = GitServer(session.root, session.ports.take(), session.supervisor.pgid)
@@ -42,11 +43,13 @@ class FluxEngine:
             self.branch = (spec.get("ref") or {}).get("branch") or "main"
             self.source = obj["metadata"]["name"]
             left_out = [p for p in self.sops_plan.left_out() if repo.files(self.served, plain, p)]
-            head, sub = repo.substitute(self.served, plain, path, spec["url"],
-                                        self.server.url(repo.REPOSITORY), remove=left_out)
+            head, sub = repo.substitute(
+                self.served, plain, path, spec["url"], self.server.url(repo.REPOSITORY), remove=left_out
+            )
             self._served[plain] = head
-            self.substitutions.append(f"{sub.file}: {sub.field} {sub.old} -> {sub.new} "
-                                      f"(commit {head[:12]} on top of {plain[:12]})")
+            self.substitutions.append(
+                f"{sub.file}: {sub.field} {sub.old} -> {sub.new} (commit {head[:12]} on top of {plain[:12]})"
+            )
             self.substitutions += [f"{p}: left out (commit {head[:12]}; no age key)" for p in left_out]
         return self._served[plain]
 
@@ -71,9 +74,16 @@ class FluxEngine:
         # Step 2: the auth Secret `flux create secret git` makes (keys username, password).
         secret = self.env.repository_secret
         if secret:
-            code, out, _ = kubectl.run("-n", NAMESPACE, "create", "secret", "generic", secret,
-                                       f"--from-literal=username={self.server.username}",
-                                       f"--from-literal=password={self.server.password}")
+            code, out, _ = kubectl.run(
+                "-n",
+                NAMESPACE,
+                "create",
+                "secret",
+                "generic",
+                secret,
+                f"--from-literal=username={self.server.username}",
+                f"--from-literal=password={self.server.password}",
+            )
             if code != 0:
                 raise ComponentError("bootstrap", f"creating the auth Secret {secret}: {out}")
         cluster_dir = checkout / "dist" / project.CLUSTERS / self.env.name
@@ -82,15 +92,21 @@ class FluxEngine:
         delivery.create_bootstrap_secrets(kubectl, self.plans)
         warnings, refused = delivery.apply_cluster_dir(kubectl, checkout, self.env.name)
         if refused:
-            result = delivery.Delivered(checkout=checkout, commit=head, seconds=time.monotonic() - started,
-                                        paths=delivery.unit_paths(checkout, self.env.name))
+            result = delivery.Delivered(
+                checkout=checkout,
+                commit=head,
+                seconds=time.monotonic() - started,
+                paths=delivery.unit_paths(checkout, self.env.name),
+            )
             result.problems.append((f"dist/clusters/{self.env.name}/", f"kubectl apply refused it: {refused}", []))
         else:
             result = self._wait(head, checkout, started)
         result.warnings = warnings
         result.substitutions = list(self.substitutions) + [
-            f"Secret {NAMESPACE}/{secret}: username/password of the loopback git server" if secret else
-            "no repository Secret (config names none)"]
+            f"Secret {NAMESPACE}/{secret}: username/password of the loopback git server"
+            if secret
+            else "no repository Secret (config names none)"
+        ]
         if not self.server.requests and not refused:
             result.problems.append(("GitRepository", "source-controller never fetched from the loopback server", []))
         return result
@@ -110,11 +126,13 @@ class FluxEngine:
         return repo.commit_tree_of(self.served, tree_of, parent, message)
 
     def _wait(self, served: str, checkout: Path, started: float) -> delivery.Delivered:
-        state = flux.wait_ready(self.plane.api, self.session, NAMESPACE, served, started, delivery.FLUX_READY_TIMEOUT,
-                                stalled=self.stalled)
+        state = flux.wait_ready(
+            self.plane.api, self.session, NAMESPACE, served, started, delivery.FLUX_READY_TIMEOUT, stalled=self.stalled
+        )
         result = delivery.Delivered(checkout=checkout, commit=served, seconds=time.monotonic() - started)
-        result.units = sorted(((u.name, u.ready_after) for u in state.units.values()),
-                              key=lambda u: (u[1] is None, u[1] or 0))
+        result.units = sorted(
+            ((u.name, u.ready_after) for u in state.units.values()), key=lambda u: (u[1] is None, u[1] or 0)
+        )
         result.problems = delivery.unit_problems(self.plane.api, state, NAMESPACE)
         result.paths = delivery.unit_paths(checkout, self.env.name)
         return result

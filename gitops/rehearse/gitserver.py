@@ -69,16 +69,23 @@ class GitServer:
         body = request.rfile.read(length) if length else b""
         env = {
             "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-            "GIT_PROJECT_ROOT": str(self.root), "GIT_HTTP_EXPORT_ALL": "1",
-            "REQUEST_METHOD": request.command, "PATH_INFO": path, "QUERY_STRING": query,
-            "CONTENT_TYPE": request.headers.get("Content-Type", ""), "CONTENT_LENGTH": str(len(body)),
-            "REMOTE_USER": self.username, "REMOTE_ADDR": LOOPBACK, "GATEWAY_INTERFACE": "CGI/1.1",
+            "GIT_PROJECT_ROOT": str(self.root),
+            "GIT_HTTP_EXPORT_ALL": "1",
+            "REQUEST_METHOD": request.command,
+            "PATH_INFO": path,
+            "QUERY_STRING": query,
+            "CONTENT_TYPE": request.headers.get("Content-Type", ""),
+            "CONTENT_LENGTH": str(len(body)),
+            "REMOTE_USER": self.username,
+            "REMOTE_ADDR": LOOPBACK,
+            "GATEWAY_INTERFACE": "CGI/1.1",
         }
         for header in ("Content-Encoding", "Git-Protocol"):
             if request.headers.get(header):
                 env["HTTP_" + header.upper().replace("-", "_")] = request.headers[header]
-        done = subprocess.run(["git", HTTP_BACKEND], input=body, env=env, capture_output=True, timeout=60,
-                              process_group=self._group)
+        done = subprocess.run(
+            ["git", HTTP_BACKEND], input=body, env=env, capture_output=True, timeout=60, process_group=self._group
+        )
         head, _, payload = done.stdout.partition(b"\r\n\r\n")
         status, headers = 200, []
         for line in head.decode(errors="replace").split("\r\n"):

@@ -35,8 +35,9 @@ class Api:
     def __post_init__(self) -> None:
         self._context = ssl.create_default_context(cafile=str(self.ca_cert))
 
-    def request(self, method: str, path: str, body: object = None, content_type: str = JSON,
-                timeout: float = 30) -> dict:
+    def request(
+        self, method: str, path: str, body: object = None, content_type: str = JSON, timeout: float = 30
+    ) -> dict:
         data = None if body is None else json.dumps(body).encode()
         req = urllib.request.Request(self.server + path, data=data, method=method)
         req.add_header("Authorization", f"Bearer {self.token}")
@@ -123,8 +124,9 @@ class Kubectl:
 
     def run(self, *args: str, input: bytes | None = None, timeout: float = 120) -> tuple[int, str, list[str]]:
         """(exit code, stdout, warnings): kubectl prints API warnings on stderr as 'Warning: ...'."""
-        done = self.supervisor.run("kubectl", [self.binary, f"--kubeconfig={self.kubeconfig}", *args],
-                                   input=input, timeout=timeout)
+        done = self.supervisor.run(
+            "kubectl", [self.binary, f"--kubeconfig={self.kubeconfig}", *args], input=input, timeout=timeout
+        )
         stderr = done.stderr.decode(errors="replace")
         warnings = [line.removeprefix("Warning: ") for line in stderr.splitlines() if line.startswith("Warning: ")]
         out = done.stdout.decode(errors="replace")

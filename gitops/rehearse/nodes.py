@@ -70,8 +70,7 @@ def node_object(node: project.Cluster, index: int) -> dict:
         "spec": {},
         "status": {
             "capacity": {"cpu": _millis(spec.cpu_millis), "memory": str(spec.memory_bytes), "pods": str(MAX_PODS)},
-            "allocatable": {"cpu": _millis(allocatable_cpu), "memory": str(allocatable_memory),
-                            "pods": str(MAX_PODS)},
+            "allocatable": {"cpu": _millis(allocatable_cpu), "memory": str(allocatable_memory), "pods": str(MAX_PODS)},
             "nodeInfo": {"architecture": arch, "operatingSystem": "linux", "kubeletVersion": "fake"},
         },
     }
@@ -115,9 +114,11 @@ def start_kwok(session: Session, tools: Tools, kubeconfig: Path) -> Process:
         # Without stages kwok would leave every pod Pending, and every drill would fail for nothing.
         raise ComponentError("kwok", f"no pod stages in the module cache ({STAGE_DIR}); run `make rehearse-tools`")
     argv = [
-        tools["kwok"], f"--kubeconfig={kubeconfig}",
+        tools["kwok"],
+        f"--kubeconfig={kubeconfig}",
         f"--manage-nodes-with-label-selector={KWOK_LABEL}={MANAGED}",
-        f"--node-ip={LOOPBACK}", f"--server-address={LOOPBACK}:{session.ports.take()}",
+        f"--node-ip={LOOPBACK}",
+        f"--server-address={LOOPBACK}:{session.ports.take()}",
         # Leases are what the node lifecycle controller watches; without this flag given, kwok falls
         # back to its deprecated status heartbeat and nodes turn NotReady after ~50 s.
         f"--node-lease-duration-seconds={LEASE_SECONDS}",

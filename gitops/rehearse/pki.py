@@ -38,18 +38,65 @@ def _openssl(*args: str, cwd: Path) -> None:
 
 def create(directory: Path) -> Pki:
     directory.mkdir(parents=True, exist_ok=True)
-    _openssl("req", "-x509", *EC_KEY, "-nodes", "-keyout", "ca.key", "-out", "ca.crt", "-days", "1",
-             "-subj", "/CN=honeydue-rehearsal-ca", cwd=directory)
-    _openssl("req", *EC_KEY, "-nodes", "-keyout", "apiserver.key", "-out", "apiserver.csr",
-             "-subj", "/CN=kube-apiserver", cwd=directory)
+    _openssl(
+        "req",
+        "-x509",
+        *EC_KEY,
+        "-nodes",
+        "-keyout",
+        "ca.key",
+        "-out",
+        "ca.crt",
+        "-days",
+        "1",
+        "-subj",
+        "/CN=honeydue-rehearsal-ca",
+        cwd=directory,
+    )
+    _openssl(
+        "req",
+        *EC_KEY,
+        "-nodes",
+        "-keyout",
+        "apiserver.key",
+        "-out",
+        "apiserver.csr",
+        "-subj",
+        "/CN=kube-apiserver",
+        cwd=directory,
+    )
     (directory / "apiserver.ext").write_text(
         "basicConstraints=CA:FALSE\nkeyUsage=digitalSignature,keyEncipherment\n"
         "extendedKeyUsage=serverAuth\nsubjectAltName=IP:127.0.0.1,DNS:localhost\n"
     )
-    _openssl("x509", "-req", "-in", "apiserver.csr", "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial",
-             "-out", "apiserver.crt", "-days", "1", "-extfile", "apiserver.ext", cwd=directory)
-    _openssl("genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:prime256v1",
-             "-out", "service-account.key", cwd=directory)
+    _openssl(
+        "x509",
+        "-req",
+        "-in",
+        "apiserver.csr",
+        "-CA",
+        "ca.crt",
+        "-CAkey",
+        "ca.key",
+        "-CAcreateserial",
+        "-out",
+        "apiserver.crt",
+        "-days",
+        "1",
+        "-extfile",
+        "apiserver.ext",
+        cwd=directory,
+    )
+    _openssl(
+        "genpkey",
+        "-algorithm",
+        "EC",
+        "-pkeyopt",
+        "ec_paramgen_curve:prime256v1",
+        "-out",
+        "service-account.key",
+        cwd=directory,
+    )
     _openssl("pkey", "-in", "service-account.key", "-pubout", "-out", "service-account.pub", cwd=directory)
     token = secrets.token_hex(24)
     tokens = directory / "tokens.csv"
@@ -57,10 +104,14 @@ def create(directory: Path) -> Pki:
     tokens.write_text(f'{token},rehearsal-admin,rehearsal-admin,"system:masters"\n')
     tokens.chmod(0o600)
     return Pki(
-        ca_cert=directory / "ca.crt", ca_key=directory / "ca.key",
-        server_cert=directory / "apiserver.crt", server_key=directory / "apiserver.key",
+        ca_cert=directory / "ca.crt",
+        ca_key=directory / "ca.key",
+        server_cert=directory / "apiserver.crt",
+        server_key=directory / "apiserver.key",
         service_account_key=directory / "service-account.key",
-        service_account_public_key=directory / "service-account.pub", token_file=tokens, admin_token=token,
+        service_account_public_key=directory / "service-account.pub",
+        token_file=tokens,
+        admin_token=token,
     )
 
 
@@ -69,7 +120,9 @@ def kubeconfig(pki: Pki, server: str, path: Path) -> Path:
     import json
 
     config = {
-        "apiVersion": "v1", "kind": "Config", "current-context": "rehearsal",
+        "apiVersion": "v1",
+        "kind": "Config",
+        "current-context": "rehearsal",
         "clusters": [{"name": "rehearsal", "cluster": {"server": server, "certificate-authority": str(pki.ca_cert)}}],
         "users": [{"name": "admin", "user": {"token": pki.admin_token}}],
         "contexts": [{"name": "rehearsal", "context": {"cluster": "rehearsal", "user": "admin"}}],

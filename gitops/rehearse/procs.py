@@ -70,8 +70,11 @@ class Supervisor:
     def _ensure_group(self) -> int:
         if self._watchdog is None:
             self._watchdog = subprocess.Popen(
-                [sys.executable, str(WATCHDOG)], stdin=subprocess.PIPE,
-                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, process_group=0,
+                [sys.executable, str(WATCHDOG)],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                process_group=0,
             )
         return self._watchdog.pid
 
@@ -83,8 +86,13 @@ class Supervisor:
         with log.open("ab") as out:
             try:
                 popen = subprocess.Popen(
-                    argv, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
-                    env=env, cwd=cwd, process_group=group,
+                    argv,
+                    stdin=subprocess.DEVNULL,
+                    stdout=out,
+                    stderr=subprocess.STDOUT,
+                    env=env,
+                    cwd=cwd,
+                    process_group=group,
                 )
             except OSError as err:
                 raise ComponentError(name, f"cannot start {argv[0]}: {err}") from None
@@ -92,13 +100,18 @@ class Supervisor:
         self.processes[name] = process
         return process
 
-    def run(self, name: str, argv: list[str], env: dict[str, str] | None = None, input: bytes | None = None,
-            timeout: float = 120) -> subprocess.CompletedProcess:
+    def run(
+        self,
+        name: str,
+        argv: list[str],
+        env: dict[str, str] | None = None,
+        input: bytes | None = None,
+        timeout: float = 120,
+    ) -> subprocess.CompletedProcess:
         """A short-lived command (kubectl, git) inside the same group, its output captured."""
         group = self._ensure_group()
         try:
-            return subprocess.run(argv, input=input, capture_output=True, env=env, timeout=timeout,
-                                  process_group=group)
+            return subprocess.run(argv, input=input, capture_output=True, env=env, timeout=timeout, process_group=group)
         except subprocess.TimeoutExpired:
             raise ComponentError(name, f"{' '.join(argv[:3])} ... did not finish in {timeout:.0f} s") from None
         except OSError as err:

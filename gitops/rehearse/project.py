@@ -18,10 +18,27 @@ from gitops.k8s.quantities import cpu_millis, format_cpu, format_memory, memory_
 from gitops.layout import CLUSTERS, PROJECT
 
 __all__ = [
+    "CLUSTERS",
+    "PROJECT",
+    "Cluster",
+    "ConfigError",
+    "DeclarationError",
+    "Declared",
+    "Environment",
+    "ManifestError",
+    "Resource",
+    "capacity_line",
+    "capacity_report",
+    "cpu_millis",
     "crds",
-    "CLUSTERS", "PROJECT", "Cluster", "ConfigError", "DeclarationError", "Declared", "Environment", "ManifestError",
-    "Resource", "capacity_report", "cpu_millis", "environments", "format_cpu", "format_memory", "load_manifests",
-    "memory_bytes", "read_declared", "demands", "capacity_line", "pod_requests",
+    "demands",
+    "environments",
+    "format_cpu",
+    "format_memory",
+    "load_manifests",
+    "memory_bytes",
+    "pod_requests",
+    "read_declared",
 ]
 
 
@@ -43,14 +60,16 @@ def environments(config_dir: Path, names: list[str] | None) -> list[Environment]
     for loaded in load_environments(config_dir, names):
         config = loaded.config
         repository = config.delivery.repository
-        found.append(Environment(
-            name=loaded.name,
-            engine=config.delivery.engine,
-            architecture=config.cluster.architecture,
-            namespace=config.namespace,
-            repository_url=repository.url,
-            repository_secret=repository.secret_ref,
-        ))
+        found.append(
+            Environment(
+                name=loaded.name,
+                engine=config.delivery.engine,
+                architecture=config.cluster.architecture,
+                namespace=config.namespace,
+                repository_url=repository.url,
+                repository_secret=repository.secret_ref,
+            )
+        )
     return found
 
 

@@ -42,11 +42,19 @@ def _dry_run(kubectl: Kubectl, checkout: Path, paths: list[str]) -> tuple[list[s
 
     warnings, rejected = [], []
     for path in paths:
-        objects = [r.obj for r in project.load_manifests([checkout / path])
-                   if not (r.kind == "Secret" and "sops" in r.obj)]
-        code, out, found = kubectl.run("apply", "--server-side", "--dry-run=server", "--force-conflicts",
-                                       "--field-manager=rehearsal-dry-run", "-f", "-",
-                                       input="".join(json.dumps(o) + "\n" for o in objects).encode())
+        objects = [
+            r.obj for r in project.load_manifests([checkout / path]) if not (r.kind == "Secret" and "sops" in r.obj)
+        ]
+        code, out, found = kubectl.run(
+            "apply",
+            "--server-side",
+            "--dry-run=server",
+            "--force-conflicts",
+            "--field-manager=rehearsal-dry-run",
+            "-f",
+            "-",
+            input="".join(json.dumps(o) + "\n" for o in objects).encode(),
+        )
         if code != 0:
             errors = [line for line in out.splitlines() if line.strip() and "(server dry run)" not in line]
             rejected.append(f"{path}: " + " ".join(line.strip() for line in errors))
@@ -87,26 +95,32 @@ def rehearse(env: project.Environment, tools: Tools, options: Options, report: E
             first = engine.deliver(base)
             if first.problems:
                 report.notes.append(f"base {base[:12]} did not converge: " + "; ".join(w for _, w, _ in first.problems))
-            moved, delivered = rollout.run_move(stage.api, stage.namespaces, stage.nodes,
-                                                lambda: engine.sync(engine.serve(options.head)))
+            moved, delivered = rollout.run_move(
+                stage.api, stage.namespaces, stage.nodes, lambda: engine.sync(engine.serve(options.head))
+            )
             drills.append(moved)
-            delivered.substitutions = first.substitutions + [s for s in engine.substitutions
-                                                             if s not in first.substitutions]
+            delivered.substitutions = first.substitutions + [
+                s for s in engine.substitutions if s not in first.substitutions
+            ]
         else:
             delivered = engine.deliver(options.head)
         report.delivery_seconds, report.units = delivered.seconds, delivered.units
         report.substitutions = delivered.substitutions
         if env.engine != "flux":
-            report.notes.append(f"Argo CD is not run: its Applications are applied to the real CRDs, and each "
-                                f"unit's directory is applied server-side in sync-wave and kind order, pruned as its "
-                                f"options say (a stand-in)")
+            report.notes.append(
+                "Argo CD is not run: its Applications are applied to the real CRDs, and each "
+                "unit's directory is applied server-side in sync-wave and kind order, pruned as its "
+                "options say (a stand-in)"
+            )
         drills.insert(0, _converge(stage, delivered))
         if not drills[0].findings:
             drills += _disturb(stage, engine, options, env, delivered, base)
         drills.sort(key=lambda d: ORDER.index(d.name))
         _sops(stage, plan, report)
-        report.notes += [f"stand-in for what k3s's helm-controller would run: {s} (the chart values' requests)"
-                         for s in stage.stand_ins]
+        report.notes += [
+            f"stand-in for what k3s's helm-controller would run: {s} (the chart values' requests)"
+            for s in stage.stand_ins
+        ]
         if getattr(engine, "kept", None):
             report.notes.append("left by Prune=false: " + ", ".join(sorted(set(engine.kept))))
         if stage.provisioner.errors:
@@ -121,15 +135,19 @@ def _converge(stage: stages.Stage, delivered) -> DrillResult:
     timeout = converge.AVAILABLE_TIMEOUT if not delivered.problems else 5.0
     drill = converge.run(stage.api, stage.namespaces, stage.nodes, delivered.warnings + warnings, expected, timeout)
     for rejection in rejected:
-        drill.fail("(apply)", f"rejected by the API server (server-side dry run): {rejection}",
-                   "change the object so the API server accepts it")
+        drill.fail(
+            "(apply)",
+            f"rejected by the API server (server-side dry run): {rejection}",
+            "change the object so the API server accepts it",
+        )
     for obj, what, events in delivered.problems:
         drill.fail(obj, what, "read the controller's message and events", events)
     return drill
 
 
-def _disturb(stage: stages.Stage, engine, options: Options, env: project.Environment, delivered,
-             base: str | None) -> list[DrillResult]:
+def _disturb(
+    stage: stages.Stage, engine, options: Options, env: project.Environment, delivered, base: str | None
+) -> list[DrillResult]:
     """The drills that disturb a converged cluster, each leaving it converged again."""
     found = []
     wanted = set(options.drills)

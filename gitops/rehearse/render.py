@@ -21,8 +21,10 @@ def headline(report: EnvReport) -> str:
     if report.delivery_seconds is not None:
         ready = all(t is not None for _, t in report.units)
         at = " at the head" if report.base else ""  # with --base, delivery is the move from the base
-        parts.append(f"{ENGINES.get(report.engine, report.engine)} {'Ready' if ready else 'not Ready'}{at} "
-                     f"in {_s(report.delivery_seconds)}")
+        parts.append(
+            f"{ENGINES.get(report.engine, report.engine)} {'Ready' if ready else 'not Ready'}{at} "
+            f"in {_s(report.delivery_seconds)}"
+        )
     parts += [d.summary for d in report.drills if d.summary]
     what = ", ".join(parts) if parts else "nothing rehearsed"
     return f"rehearsed on {report.nodes or 'no nodes'}: {what}"
@@ -63,8 +65,9 @@ def text(reports: list[EnvReport]) -> str:
                 lines.append(f"      fix: {finding.fix}")
         lines += [f"  note: {note}" for note in r.notes]
     broken = sum(len(r.findings) for r in reports)
-    lines.append(f"rehearse: {len(reports)} environment(s), {broken} broken promise(s) -> "
-                 f"{VERDICT[exit_code(reports)]}")
+    lines.append(
+        f"rehearse: {len(reports)} environment(s), {broken} broken promise(s) -> {VERDICT[exit_code(reports)]}"
+    )
     return "\n".join(lines) + "\n"
 
 
@@ -77,8 +80,14 @@ def markdown(reports: list[EnvReport]) -> str:
     for r in reports:
         lines.append(f"**{r.env}** ({_status(r)}): {headline(r)}.")
         if r.failure:
-            lines += ["", f"Could not run: `{r.failure.component}`: {_cell(r.failure.what)}", "", "```",
-                      *r.failure.log_tail.splitlines()[-10:], "```"]
+            lines += [
+                "",
+                f"Could not run: `{r.failure.component}`: {_cell(r.failure.what)}",
+                "",
+                "```",
+                *r.failure.log_tail.splitlines()[-10:],
+                "```",
+            ]
         findings = r.findings
         if findings:
             lines += ["", "| Drill | Object | What happened | Fix |", "| --- | --- | --- | --- |"]
@@ -99,21 +108,43 @@ def markdown(reports: list[EnvReport]) -> str:
 def as_json(reports: list[EnvReport]) -> str:
     def env(r: EnvReport) -> dict:
         return {
-            "env": r.env, "engine": r.engine, "ok": r.ok, "commit": r.commit, "base": r.base, "nodes": r.nodes,
-            "headline": headline(r), "versions": r.versions,
-            "seconds": {"controlPlane": r.control_plane_seconds, "delivery": r.delivery_seconds,
-                        "wall": r.wall_seconds},
+            "env": r.env,
+            "engine": r.engine,
+            "ok": r.ok,
+            "commit": r.commit,
+            "base": r.base,
+            "nodes": r.nodes,
+            "headline": headline(r),
+            "versions": r.versions,
+            "seconds": {
+                "controlPlane": r.control_plane_seconds,
+                "delivery": r.delivery_seconds,
+                "wall": r.wall_seconds,
+            },
             "units": [{"name": n, "readySeconds": t} for n, t in r.units],
             "substitutions": r.substitutions,
-            "drills": [{"name": d.name, "seconds": d.seconds, "summary": d.summary,
-                        "facts": [f.text for f in d.facts],
-                        "findings": [{"object": f.object, "what": f.what, "fix": f.fix, "events": list(f.events)}
-                                     for f in d.findings]} for d in r.drills],
+            "drills": [
+                {
+                    "name": d.name,
+                    "seconds": d.seconds,
+                    "summary": d.summary,
+                    "facts": [f.text for f in d.facts],
+                    "findings": [
+                        {"object": f.object, "what": f.what, "fix": f.fix, "events": list(f.events)} for f in d.findings
+                    ],
+                }
+                for d in r.drills
+            ],
             "notes": r.notes,
-            "failure": None if r.failure is None else {"component": r.failure.component, "what": r.failure.what,
-                                                       "logTail": r.failure.log_tail},
+            "failure": None
+            if r.failure is None
+            else {"component": r.failure.component, "what": r.failure.what, "logTail": r.failure.log_tail},
         }
 
     code = exit_code(reports)
-    return json.dumps({"format": FORMAT, "ok": code == 0, "exitCode": code,
-                       "environments": [env(r) for r in reports]}, indent=2) + "\n"
+    return (
+        json.dumps(
+            {"format": FORMAT, "ok": code == 0, "exitCode": code, "environments": [env(r) for r in reports]}, indent=2
+        )
+        + "\n"
+    )

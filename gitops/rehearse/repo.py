@@ -18,9 +18,14 @@ from pathlib import Path
 from gitops.errors import InputError
 
 REPOSITORY = "honeydue-gitops.git"
-AUTHOR = {"GIT_AUTHOR_NAME": "rehearsal", "GIT_AUTHOR_EMAIL": "rehearsal@localhost",
-          "GIT_COMMITTER_NAME": "rehearsal", "GIT_COMMITTER_EMAIL": "rehearsal@localhost",
-          "GIT_AUTHOR_DATE": "2000-01-01T00:00:00Z", "GIT_COMMITTER_DATE": "2000-01-01T00:00:00Z"}
+AUTHOR = {
+    "GIT_AUTHOR_NAME": "rehearsal",
+    "GIT_AUTHOR_EMAIL": "rehearsal@localhost",
+    "GIT_COMMITTER_NAME": "rehearsal",
+    "GIT_COMMITTER_EMAIL": "rehearsal@localhost",
+    "GIT_AUTHOR_DATE": "2000-01-01T00:00:00Z",
+    "GIT_COMMITTER_DATE": "2000-01-01T00:00:00Z",
+}
 
 
 class RepoError(InputError):
@@ -36,8 +41,9 @@ class Substitution:
 
 
 def git(repo: Path, *args: str, input: bytes | None = None, env: dict | None = None) -> str:
-    done = subprocess.run(["git", "-C", str(repo), *args], input=input, capture_output=True,
-                          env={**os.environ, **(env or {})})
+    done = subprocess.run(
+        ["git", "-C", str(repo), *args], input=input, capture_output=True, env={**os.environ, **(env or {})}
+    )
     if done.returncode != 0:
         raise RepoError(f"git {' '.join(args[:2])}: {done.stderr.decode(errors='replace').strip()}")
     return done.stdout.decode()
@@ -58,8 +64,9 @@ def create_served(root: Path, project_root: Path, commits: list[str]) -> Path:
     return served
 
 
-def commit_change(served: Path, parent: str, message: str, replace: dict[str, str] | None = None,
-                  remove: list[str] | None = None) -> str:
+def commit_change(
+    served: Path, parent: str, message: str, replace: dict[str, str] | None = None, remove: list[str] | None = None
+) -> str:
     """A commit on top of parent that replaces and removes exactly the given files; returns its id."""
     index = {"GIT_INDEX_FILE": str(served / "rehearsal-index")}
     git(served, "read-tree", parent, env=index)
@@ -69,8 +76,13 @@ def commit_change(served: Path, parent: str, message: str, replace: dict[str, st
     if remove:
         # --index-info with mode 0 removes an entry; --force-remove needs a work tree, a bare repository has none.
         zero = "0" * 40
-        git(served, "update-index", "--index-info", env=index,
-            input="".join(f"0 {zero}\t{path}\n" for path in sorted(remove)).encode())
+        git(
+            served,
+            "update-index",
+            "--index-info",
+            env=index,
+            input="".join(f"0 {zero}\t{path}\n" for path in sorted(remove)).encode(),
+        )
     tree = git(served, "write-tree", env=index).strip()
     return git(served, "commit-tree", tree, "-p", parent, "-m", message, env=AUTHOR).strip()
 
@@ -85,8 +97,9 @@ def files(served: Path, commit: str, under: str) -> list[str]:
     return [line for line in git(served, "ls-tree", "-r", "--name-only", commit, "--", under).splitlines() if line]
 
 
-def substitute(served: Path, commit: str, path: str, old_url: str, new_url: str,
-               remove: list[str] | None = None) -> tuple[str, Substitution]:
+def substitute(
+    served: Path, commit: str, path: str, old_url: str, new_url: str, remove: list[str] | None = None
+) -> tuple[str, Substitution]:
     """A commit on top of commit whose only change is spec.url in path (and the files in remove)."""
     text = git(served, "show", f"{commit}:{path}")
     old_line, new_line = f"  url: {old_url}\n", f"  url: {new_url}\n"
@@ -105,8 +118,7 @@ def point_branch(served: Path, branch: str, commit: str) -> None:
 
 def checkout(served: Path, commit: str, target: Path) -> Path:
     """commit's dist/ extracted into target (nothing else is needed to apply it)."""
-    done = subprocess.run(["git", "-C", str(served), "archive", "--format=tar", commit, "dist"],
-                          capture_output=True)
+    done = subprocess.run(["git", "-C", str(served), "archive", "--format=tar", commit, "dist"], capture_output=True)
     if done.returncode != 0:
         raise RepoError(f"{commit[:10]} has no dist/: {done.stderr.decode(errors='replace').strip()}")
     target.mkdir(parents=True, exist_ok=True)

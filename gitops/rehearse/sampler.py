@@ -51,8 +51,12 @@ class Sampler:
                 key = f"{ns}/{deployment['metadata']['name']}"
                 mine = [p for p in pods if cluster.selects(deployment, p)]
                 track = self.tracks.setdefault(key, Track(key, deployment["spec"].get("replicas", 1)))
-                track.observe(sum(cluster.pod_ready(p) for p in mine), sum(cluster.alive(p) for p in mine),
-                              {p["spec"].get("nodeName") for p in mine if p["spec"].get("nodeName")}, now)
+                track.observe(
+                    sum(cluster.pod_ready(p) for p in mine),
+                    sum(cluster.alive(p) for p in mine),
+                    {p["spec"].get("nodeName") for p in mine if p["spec"].get("nodeName")},
+                    now,
+                )
 
     def _loop(self) -> None:
         while not self._stop.is_set():

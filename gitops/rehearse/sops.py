@@ -55,8 +55,9 @@ def plan(resources: list[project.Resource], checkout: Path, key: Path | None) ->
     for resource in resources:
         if resource.kind == "Secret" and "sops" in resource.obj:
             keys = sorted({*(resource.obj.get("data") or {}), *(resource.obj.get("stringData") or {})})
-            found.append(Encrypted(resource.namespace, resource.name, tuple(keys),
-                                   str(resource.path.relative_to(checkout))))
+            found.append(
+                Encrypted(resource.namespace, resource.name, tuple(keys), str(resource.path.relative_to(checkout)))
+            )
     return SopsPlan(tuple(sorted(found, key=lambda e: (e.namespace, e.name))), key)
 
 
@@ -106,9 +107,13 @@ def verify(api: Api, sops_plan: SopsPlan) -> tuple[list[str], list[str]]:
         missing = sorted(set(item.keys) - set(live.get("data") or {}))
         encrypted = still_encrypted(live)
         if missing or encrypted:
-            problems.append(f"Secret {ref}: " + "; ".join(
-                ([f"keys missing: {', '.join(missing)}"] if missing else [])
-                + ([f"still encrypted: {', '.join(encrypted)}"] if encrypted else [])))
+            problems.append(
+                f"Secret {ref}: "
+                + "; ".join(
+                    ([f"keys missing: {', '.join(missing)}"] if missing else [])
+                    + ([f"still encrypted: {', '.join(encrypted)}"] if encrypted else [])
+                )
+            )
         else:
             facts.append(f"Secret {ref} decrypted by Flux ({', '.join(item.keys)})")
     return problems, facts
@@ -118,6 +123,8 @@ def note(sops_plan: SopsPlan, facts: list[str]) -> str:
     if not sops_plan.encrypted:
         return "SOPS: no encrypted Secrets in this environment"
     if sops_plan.key is None:
-        return (f"SOPS: {len(sops_plan.encrypted)} encrypted Secret(s) not rehearsed (no age key given): "
-                "left out of the served commit, created with placeholder values instead")
+        return (
+            f"SOPS: {len(sops_plan.encrypted)} encrypted Secret(s) not rehearsed (no age key given): "
+            "left out of the served commit, created with placeholder values instead"
+        )
     return "SOPS: " + "; ".join(facts) if facts else "SOPS: nothing decrypted"

@@ -49,8 +49,11 @@ def _wait_nodes(api: Api, names: list[str], session: Session) -> None:
         session.supervisor.check_alive()
         if time.monotonic() > deadline:
             missing = sorted(set(names) - nodes.ready_nodes(api))
-            raise ComponentError("kwok", f"nodes not Ready within {NODES_READY_TIMEOUT:.0f} s: {', '.join(missing)}",
-                                 session.supervisor.processes["kwok"].tail())
+            raise ComponentError(
+                "kwok",
+                f"nodes not Ready within {NODES_READY_TIMEOUT:.0f} s: {', '.join(missing)}",
+                session.supervisor.processes["kwok"].tail(),
+            )
         time.sleep(0.2)
 
 
@@ -71,12 +74,22 @@ def traefik_stand_ins(resources: list[project.Resource]) -> list[dict]:
         name, namespace = demand.resource.name, demand.resource.namespace
         labels = {"app.kubernetes.io/name": name, "rehearsal.honeydue/stand-in": "helm-chart"}
         requests = {"cpu": f"{demand.per_pod.cpu_millis}m", "memory": str(demand.per_pod.memory_bytes)}
-        found.append({
-            "apiVersion": "apps/v1", "kind": "DaemonSet",
-            "metadata": {"name": name, "namespace": namespace, "labels": labels},
-            "spec": {"selector": {"matchLabels": labels}, "template": {"metadata": {"labels": labels}, "spec": {
-                "containers": [{"name": name, "image": STAND_IN_IMAGE, "resources": {"requests": requests}}]}}},
-        })
+        found.append(
+            {
+                "apiVersion": "apps/v1",
+                "kind": "DaemonSet",
+                "metadata": {"name": name, "namespace": namespace, "labels": labels},
+                "spec": {
+                    "selector": {"matchLabels": labels},
+                    "template": {
+                        "metadata": {"labels": labels},
+                        "spec": {
+                            "containers": [{"name": name, "image": STAND_IN_IMAGE, "resources": {"requests": requests}}]
+                        },
+                    },
+                },
+            }
+        )
     return found
 
 
@@ -104,5 +117,6 @@ def build(session: Session, tools: Tools, options, env: project.Environment) -> 
         meta = daemonset["metadata"]
         api.create(f"/apis/apps/v1/namespaces/{meta['namespace']}/daemonsets", daemonset)
         stand_ins.append(f"DaemonSet {meta['namespace']}/{meta['name']}")
-    return Stage(plane, api, kubectl, served, plain, resources, cluster_resources, declared, names, provisioner,
-                 stand_ins)
+    return Stage(
+        plane, api, kubectl, served, plain, resources, cluster_resources, declared, names, provisioner, stand_ins
+    )

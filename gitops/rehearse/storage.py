@@ -52,21 +52,35 @@ def volume_for(claim: dict, node: str) -> dict:
             "persistentVolumeReclaimPolicy": "Delete",
             "storageClassName": CLASS_NAME,
             "volumeMode": spec.get("volumeMode", "Filesystem"),
-            "hostPath": {"path": f"{STORAGE_ROOT}/{name}_{meta['namespace']}_{meta['name']}",
-                         "type": "DirectoryOrCreate"},
-            "nodeAffinity": {"required": {"nodeSelectorTerms": [{"matchExpressions": [
-                {"key": "kubernetes.io/hostname", "operator": "In", "values": [node]}]}]}},
-            "claimRef": {"apiVersion": "v1", "kind": "PersistentVolumeClaim", "namespace": meta["namespace"],
-                         "name": meta["name"], "uid": meta["uid"]},
+            "hostPath": {
+                "path": f"{STORAGE_ROOT}/{name}_{meta['namespace']}_{meta['name']}",
+                "type": "DirectoryOrCreate",
+            },
+            "nodeAffinity": {
+                "required": {
+                    "nodeSelectorTerms": [
+                        {"matchExpressions": [{"key": "kubernetes.io/hostname", "operator": "In", "values": [node]}]}
+                    ]
+                }
+            },
+            "claimRef": {
+                "apiVersion": "v1",
+                "kind": "PersistentVolumeClaim",
+                "namespace": meta["namespace"],
+                "name": meta["name"],
+                "uid": meta["uid"],
+            },
         },
     }
 
 
 def released(volume: dict) -> bool:
     meta, spec = volume["metadata"], volume.get("spec") or {}
-    return ((meta.get("annotations") or {}).get(PROVISIONED_BY) == PROVISIONER
-            and spec.get("persistentVolumeReclaimPolicy") == "Delete"
-            and (volume.get("status") or {}).get("phase") == "Released")
+    return (
+        (meta.get("annotations") or {}).get(PROVISIONED_BY) == PROVISIONER
+        and spec.get("persistentVolumeReclaimPolicy") == "Delete"
+        and (volume.get("status") or {}).get("phase") == "Released"
+    )
 
 
 def volume_node(volume: dict) -> str | None:

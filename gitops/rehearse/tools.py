@@ -16,12 +16,19 @@ from gitops.errors import InputError
 
 # binary -> the directory prefix its build lands in
 BINARIES = {
-    "etcd": "etcd", "kube-apiserver": "kubernetes", "kube-controller-manager": "kubernetes",
-    "kube-scheduler": "kubernetes", "kubectl": "kubernetes", "kwok": "kwok",
-    "source-controller": "flux", "kustomize-controller": "flux",
+    "etcd": "etcd",
+    "kube-apiserver": "kubernetes",
+    "kube-controller-manager": "kubernetes",
+    "kube-scheduler": "kubernetes",
+    "kubectl": "kubernetes",
+    "kwok": "kwok",
+    "source-controller": "flux",
+    "kustomize-controller": "flux",
 }
 VERSION_ARGS = {
-    "etcd": ["--version"], "kube-apiserver": ["--version"], "kubectl": ["version", "--client"],
+    "etcd": ["--version"],
+    "kube-apiserver": ["--version"],
+    "kubectl": ["version", "--client"],
     "kwok": ["--version"],
 }
 

@@ -21,16 +21,27 @@ from gitops.render.pool import WorkerPool
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--env", action="append", dest="envs", metavar="ENV",
-                        help="only this environment (repeatable); default: every config/*.yaml")
+    parser.add_argument(
+        "--env",
+        action="append",
+        dest="envs",
+        metavar="ENV",
+        help="only this environment (repeatable); default: every config/*.yaml",
+    )
     parser.add_argument("--config-dir", type=Path, default=CONFIG_DIR, help=argparse.SUPPRESS)
     parser.add_argument("--out", type=Path, default=DIST_DIR, help="output directory (default: dist/)")
     mode = parser.add_mutually_exclusive_group()
-    mode.add_argument("--watch", action="store_true",
-                      help="keep running: synthesize again on every change under config/ or charts/ and print "
-                           "what the change does against HEAD (Ctrl-C stops)")
-    mode.add_argument("--serial", action="store_true",
-                      help="every environment in this one process and jsii runtime (slower; for a debugger)")
+    mode.add_argument(
+        "--watch",
+        action="store_true",
+        help="keep running: synthesize again on every change under config/ or charts/ and print "
+        "what the change does against HEAD (Ctrl-C stops)",
+    )
+    mode.add_argument(
+        "--serial",
+        action="store_true",
+        help="every environment in this one process and jsii runtime (slower; for a debugger)",
+    )
 
 
 def _expected_environments(args: argparse.Namespace) -> int:

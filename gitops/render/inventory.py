@@ -40,12 +40,16 @@ def _expected_secrets(config: Environment, encrypted: list[str]) -> list[str]:
     delivery = config.delivery
     if delivery.engine == "flux":
         if delivery.repository.secret_ref:
-            rows.append(f"| {delivery.flux.namespace} | {delivery.repository.secret_ref} | Opaque | "
-                        "`username`, `password` (or `identity`, `known_hosts`) | created by the operator | "
-                        "Flux's read access to this repository |")
+            rows.append(
+                f"| {delivery.flux.namespace} | {delivery.repository.secret_ref} | Opaque | "
+                "`username`, `password` (or `identity`, `known_hosts`) | created by the operator | "
+                "Flux's read access to this repository |"
+            )
         if encrypted:
-            rows.append(f"| {delivery.flux.namespace} | {delivery.flux.decryption_secret} | Opaque | "
-                        "`identity.agekey` | created by the operator | age key that decrypts config/secrets |")
+            rows.append(
+                f"| {delivery.flux.namespace} | {delivery.flux.decryption_secret} | Opaque | "
+                "`identity.agekey` | created by the operator | age key that decrypts config/secrets |"
+            )
     return rows
 
 

@@ -171,7 +171,7 @@ class WorkerPool:
 
     def warm(self, names: list[str]) -> None:
         """Start jsii in a worker for each environment now, so the first render does not wait for it."""
-        self._ask({name: (protocol.WARM,) for name in names})
+        self._ask(dict.fromkeys(names, (protocol.WARM,)))
 
     def restart(self) -> None:
         """Replace every worker by a fresh one on its next job (new code under charts/)."""

@@ -64,8 +64,11 @@ def plaintext_fields(document: dict) -> list[tuple[str, str, int | None]]:
 def _documents(path: Path) -> list[tuple[int, object]]:
     """(line, document) pairs of a YAML file; unreadable files yield nothing (their owner reports them)."""
     try:
-        return [(getattr(getattr(doc, "lc", None), "line", 0) + 1, doc)
-                for doc in YAML(typ="rt").load_all(path.read_text()) if doc is not None]
+        return [
+            (getattr(getattr(doc, "lc", None), "line", 0) + 1, doc)
+            for doc in YAML(typ="rt").load_all(path.read_text())
+            if doc is not None
+        ]
     except YAMLError:
         return []
 
@@ -93,7 +96,9 @@ def plaintext_problems(doc: object, shown: str, line: int) -> list[Problem]:
     name = (doc.get("metadata") or {}).get("name", "?")
     return [
         Problem(
-            shown, at or line, f"Secret {name} {field}.{key}".rstrip("."),
+            shown,
+            at or line,
+            f"Secret {name} {field}.{key}".rstrip("."),
             "holds a plaintext value; secret values never go into the repository",
             "encrypt the file with sops (see README, Secrets) or create the Secret in the cluster instead",
         )
@@ -120,44 +125,87 @@ def load_encrypted(config_dir: Path, loaded: LoadedEnvironment) -> tuple[list[En
     secrets: list[EncryptedSecret] = []
     problems: list[Problem] = []
     if files and config.delivery.engine != "flux":
-        problems.append(Problem(
-            display_path(directory), 0, "(secrets)",
-            f"environment '{loaded.name}' is delivered by {config.delivery.engine}, which cannot decrypt SOPS files",
-            "create these Secrets in the cluster instead (INVENTORY.md lists them) and remove the directory",
-        ))
+        problems.append(
+            Problem(
+                display_path(directory),
+                0,
+                "(secrets)",
+                f"environment '{loaded.name}' is delivered by {config.delivery.engine}, which cannot decrypt SOPS files",
+                "create these Secrets in the cluster instead (INVENTORY.md lists them) and remove the directory",
+            )
+        )
         return [], problems
     for path in files:
         shown = display_path(path)
         documents = _documents(path)
         if len(documents) != 1 or not isinstance(documents[0][1], dict) or documents[0][1].get("kind") != "Secret":
-            problems.append(Problem(
-                shown, 1, "(file)", "expected exactly one Secret manifest with readable kind and metadata",
-                "keep one Secret per file, encrypted with sops --encrypted-regex '^(data|stringData)$'",
-            ))
+            problems.append(
+                Problem(
+                    shown,
+                    1,
+                    "(file)",
+                    "expected exactly one Secret manifest with readable kind and metadata",
+                    "keep one Secret per file, encrypted with sops --encrypted-regex '^(data|stringData)$'",
+                )
+            )
             continue
         line, doc = documents[0]
         meta = doc.get("metadata") or {}
         name, namespace = meta.get("name", ""), meta.get("namespace", "")
         if "sops" not in doc:
-            problems.append(Problem(shown, line, "sops", "the file is not SOPS-encrypted (no sops metadata)",
-                                    "encrypt it: sops --encrypt --encrypted-regex '^(data|stringData)$' "
-                                    f"--age <recipient> --in-place {shown}"))
+            problems.append(
+                Problem(
+                    shown,
+                    line,
+                    "sops",
+                    "the file is not SOPS-encrypted (no sops metadata)",
+                    "encrypt it: sops --encrypt --encrypted-regex '^(data|stringData)$' "
+                    f"--age <recipient> --in-place {shown}",
+                )
+            )
         for field, key, at in plaintext_fields(doc):
-            problems.append(Problem(shown, at or line, f"{field}.{key}".rstrip("."), "holds a plaintext value",
-                                    "encrypt the file with sops; never commit secret values"))
+            problems.append(
+                Problem(
+                    shown,
+                    at or line,
+                    f"{field}.{key}".rstrip("."),
+                    "holds a plaintext value",
+                    "encrypt the file with sops; never commit secret values",
+                )
+            )
         declared = config.secrets.get(name)
         if declared is None:
-            problems.append(Problem(shown, line, "metadata.name", f"secret '{name}' is not declared in config",
-                                    f"declare it under secrets in config/{loaded.name}.yaml or config/base.yaml"))
+            problems.append(
+                Problem(
+                    shown,
+                    line,
+                    "metadata.name",
+                    f"secret '{name}' is not declared in config",
+                    f"declare it under secrets in config/{loaded.name}.yaml or config/base.yaml",
+                )
+            )
             continue
         if namespace != config.namespace:
-            problems.append(Problem(shown, line, "metadata.namespace",
-                                    f"namespace '{namespace}' is not the environment's namespace",
-                                    f"set metadata.namespace: {config.namespace}"))
+            problems.append(
+                Problem(
+                    shown,
+                    line,
+                    "metadata.namespace",
+                    f"namespace '{namespace}' is not the environment's namespace",
+                    f"set metadata.namespace: {config.namespace}",
+                )
+            )
         present = {str(k) for field in _VALUE_FIELDS for k in (doc.get(field) or {})}
         missing = [key for key in declared.keys if key not in present]
         if missing:
-            problems.append(Problem(shown, line, "data", f"declared keys missing: {', '.join(missing)}",
-                                    "add them to the Secret before encrypting, or remove them from the declaration"))
+            problems.append(
+                Problem(
+                    shown,
+                    line,
+                    "data",
+                    f"declared keys missing: {', '.join(missing)}",
+                    "add them to the Secret before encrypting, or remove them from the declaration",
+                )
+            )
         secrets.append(EncryptedSecret(path, name, namespace, path.read_text()))
     return secrets, problems

@@ -193,11 +193,11 @@ def _sequence(node: list, dash: int, out: list[str]) -> None:
         if isinstance(item, dict) and item:
             start = len(out)
             _mapping(item, dash + 2, out)
-            out[start] = pad + "- " + out[start][dash + 2:]
+            out[start] = pad + "- " + out[start][dash + 2 :]
         elif isinstance(item, list) and item:
             start = len(out)
             _sequence(item, dash + 2, out)
-            out[start] = pad + "- " + out[start][dash + 2:]
+            out[start] = pad + "- " + out[start][dash + 2 :]
         elif isinstance(item, (dict, list)):
             out.append(pad + ("- {}" if isinstance(item, dict) else "- []"))
         else:

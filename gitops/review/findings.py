@@ -178,8 +178,9 @@ class Registry:
         def register(check: Check) -> Check:
             if id in self._rules:
                 raise ValueError(f"rule id {id!r} registered twice")
-            self._rules[id] = Rule(id, category, severity, prevents, fix, check, severity_note, waivable,
-                                   needs_findings)
+            self._rules[id] = Rule(
+                id, category, severity, prevents, fix, check, severity_note, waivable, needs_findings
+            )
             return check
 
         return register

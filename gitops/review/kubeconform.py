@@ -34,9 +34,12 @@ def command(paths: list[Path], kubernetes_version: str, schemas: Path = SCHEMAS)
         str(BINARY),
         "-strict",
         "-summary",
-        "-kubernetes-version", kubernetes_version,
-        "-schema-location", f"{builtin}/{{{{ .ResourceKind }}}}{{{{ .KindSuffix }}}}.json",
-        "-schema-location", f"{crds}/{{{{ .Group }}}}/{{{{ .ResourceKind }}}}_{{{{ .ResourceAPIVersion }}}}.json",
+        "-kubernetes-version",
+        kubernetes_version,
+        "-schema-location",
+        f"{builtin}/{{{{ .ResourceKind }}}}{{{{ .KindSuffix }}}}.json",
+        "-schema-location",
+        f"{crds}/{{{{ .Group }}}}/{{{{ .ResourceKind }}}}_{{{{ .ResourceAPIVersion }}}}.json",
         *(str(p) for p in paths),
     ]
 
@@ -46,8 +49,9 @@ def validate(paths: list[Path], kubernetes_version: str, schemas: Path = SCHEMAS
         return Result(False, f"kubeconform is not installed at {BINARY}: run `make setup`")
     if not (builtin_dir(schemas, kubernetes_version) / ".complete").exists():
         return Result(False, f"no schemas for Kubernetes {kubernetes_version} under {schemas}: run `make setup`")
-    encrypted = sorted(f for p in paths for f in ([p] if p.is_file() else p.rglob(f"*{SOPS_SUFFIX}"))
-                       if f.name.endswith(SOPS_SUFFIX))
+    encrypted = sorted(
+        f for p in paths for f in ([p] if p.is_file() else p.rglob(f"*{SOPS_SUFFIX}")) if f.name.endswith(SOPS_SUFFIX)
+    )
     with tempfile.TemporaryDirectory(prefix="sops-stripped-") as scratch:
         # A SOPS file carries a top-level `sops` block that Flux removes when it
         # decrypts; validate the object the cluster will receive instead.

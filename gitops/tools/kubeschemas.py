@@ -63,7 +63,7 @@ def _refs(node: object, found: set[str]) -> None:
         if isinstance(ref, str):
             for prefix in (_SHARED_REF, _LOCAL_REF):
                 if ref.startswith(prefix):
-                    found.add(ref[len(prefix):])
+                    found.add(ref[len(prefix) :])
         for value in node.values():
             _refs(value, found)
     elif isinstance(node, list):
@@ -76,7 +76,7 @@ def _localise(node: object) -> object:
         out = {}
         for key, value in node.items():
             if key == "$ref" and isinstance(value, str) and value.startswith(_SHARED_REF):
-                out[key] = _LOCAL_REF + value[len(_SHARED_REF):]
+                out[key] = _LOCAL_REF + value[len(_SHARED_REF) :]
             else:
                 out[key] = _localise(value)
         return out

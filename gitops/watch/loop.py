@@ -67,8 +67,11 @@ def watch(
             result = synth(config_dir, out_dir, names, render=pool.render)
             synthesized = time.perf_counter()
             stdout.write(review.text(out_dir))
-            print(f"synthesized {', '.join(result.environments)} in {synthesized - started:.2f} s, "
-                  f"reviewed in {time.perf_counter() - synthesized:.2f} s", file=stdout)
+            print(
+                f"synthesized {', '.join(result.environments)} in {synthesized - started:.2f} s, "
+                f"reviewed in {time.perf_counter() - synthesized:.2f} s",
+                file=stdout,
+            )
         except GitopsError as err:
             print(err.report("synth", "written"), file=stderr, flush=True)
         print(WAITING, file=stdout, flush=True)

@@ -22,9 +22,11 @@ from tests.rehearse.e2ekit import Edit
 
 LONG_TAG = "6f303dbbaa-" + "0123456789abcdef" * 4
 TOO_LONG = f'Invalid value: "{LONG_TAG}": must be no more than 63 characters'
-DNS_SUBDOMAIN = ("a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', "
-                 "and must start and end with an alphanumeric character (e.g. 'example.com', regex used for "
-                 "validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')")
+DNS_SUBDOMAIN = (
+    "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', "
+    "and must start and end with an alphanumeric character (e.g. 'example.com', regex used for "
+    "validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')"
+)
 CHECK_LINE = "{check}"  # replaced by the capacity line `main.py check` prints for the case
 
 
@@ -47,8 +49,10 @@ CLUSTER_ONLY = {
     "storage-class-the-cluster-does-not-have": Case(
         "the claim's class is not installed",
         [("config/base.yaml", "storageClass: local-path   # k3s", "storageClass: longhorn   # k3s")],
-        ["    FAIL PersistentVolumeClaim honeydue/redis-data: Pending, not Bound",
-         "    FAIL Deployment honeydue/redis: not Available: 0/1 ready"],
+        [
+            "    FAIL PersistentVolumeClaim honeydue/redis-data: Pending, not Bound",
+            "    FAIL Deployment honeydue/redis: not Available: 0/1 ready",
+        ],
     ),
     # ingressClassName must be a DNS subdomain; the schema types it as any string, and check does not
     # re-validate API field formats (that is what the API server, and kubeconform's schemas, are for).
@@ -57,26 +61,44 @@ CLUSTER_ONLY = {
     # names both.)
     "ingress-class-name-in-upper-case": Case(
         "the API server refuses the Ingresses, Flux's apps unit fails at its dry run",
-        [], ["    FAIL (apply): rejected by the API server (server-side dry run): dist/prod/apps: " + " ".join(
-            f'Error from server (Invalid): Ingress.networking.k8s.io "{name}" is invalid: spec.ingressClassName: '
-            f'Invalid value: "Traefik": {DNS_SUBDOMAIN}' for name in ("admin", "api"))],
+        [],
+        [
+            "    FAIL (apply): rejected by the API server (server-side dry run): dist/prod/apps: "
+            + " ".join(
+                f'Error from server (Invalid): Ingress.networking.k8s.io "{name}" is invalid: spec.ingressClassName: '
+                f'Invalid value: "Traefik": {DNS_SUBDOMAIN}'
+                for name in ("admin", "api")
+            )
+        ],
         synth=False,
-        dist_edits=[(f"dist/prod/apps/ingress-{name}.yaml", "ingressClassName: traefik", "ingressClassName: Traefik")
-                    for name in ("admin", "api")],
+        dist_edits=[
+            (f"dist/prod/apps/ingress-{name}.yaml", "ingressClassName: traefik", "ingressClassName: Traefik")
+            for name in ("admin", "api")
+        ],
     ),
     # Two spread Deployments each leave one pod over after a node is lost, and only one node has room
     # for one of them. Each alone fits, and so do the totals: check's packing keeps to necessary
     # conditions per workload; which combination the scheduler finds is the scheduler's search.
     "two-spreads-compete-for-the-room-left-after-a-loss": Case(
         "check's capacity line says it fits; the scheduler leaves one pod Pending",
-        [("config/prod.yaml", "resources: {cpu: 250m, memory: 512Mi, memoryLimit: 1Gi}",
-          "resources: {cpu: '1', memory: 512Mi, memoryLimit: 1Gi}"),
-         ("config/prod.yaml", "replicas: 2\n    hosts: [admin.myhoneydue.com]\n"
-                              "    resources: {cpu: 100m, memory: 256Mi, memoryLimit: 512Mi}",
-          "replicas: 3\n    hosts: [admin.myhoneydue.com]\n    resources: {cpu: '1', memory: 512Mi, memoryLimit: 1Gi}"),
-         ("config/prod.yaml", "# hetzner1\n    resources: {cpu: 100m", "# hetzner1\n    resources: {cpu: 500m")],
-        ["    FAIL Node ubuntu-8gb-nbg1-1: lost: check's capacity line says everything fits, the cluster could not "
-         f"reschedule 1 pod (1 CPU / 512Mi of requests); check: {CHECK_LINE}"],
+        [
+            (
+                "config/prod.yaml",
+                "resources: {cpu: 250m, memory: 512Mi, memoryLimit: 1Gi}",
+                "resources: {cpu: '1', memory: 512Mi, memoryLimit: 1Gi}",
+            ),
+            (
+                "config/prod.yaml",
+                "replicas: 2\n    hosts: [admin.myhoneydue.com]\n"
+                "    resources: {cpu: 100m, memory: 256Mi, memoryLimit: 512Mi}",
+                "replicas: 3\n    hosts: [admin.myhoneydue.com]\n    resources: {cpu: '1', memory: 512Mi, memoryLimit: 1Gi}",
+            ),
+            ("config/prod.yaml", "# hetzner1\n    resources: {cpu: 100m", "# hetzner1\n    resources: {cpu: 500m"),
+        ],
+        [
+            "    FAIL Node ubuntu-8gb-nbg1-1: lost: check's capacity line says everything fits, the cluster could not "
+            f"reschedule 1 pod (1 CPU / 512Mi of requests); check: {CHECK_LINE}"
+        ],
         drills=("lose-node",),
     ),
 }
@@ -87,13 +109,21 @@ CHECK_LEARNED = {
     # so dist/ is edited as the generator used to write it.
     "image-tag-longer-than-a-label-value": Case(
         "the API server refuses the Deployment whole",
-        [], [
+        [],
+        [
             "    FAIL Kustomization flux-system/honeydue-apps: not Ready (ReconciliationFailed): "
             'Deployment/honeydue/worker dry-run failed (Invalid): Deployment.apps "worker" is invalid: '
-            f"[metadata.labels: {TOO_LONG}, spec.template.labels: {TOO_LONG}]"],
-        synth=False, check_rule="label-value",
-        dist_edits=[("dist/prod/apps/deployment-worker.yaml", "app.kubernetes.io/version: 6f303dbbaa",
-                     f"app.kubernetes.io/version: {LONG_TAG}")],
+            f"[metadata.labels: {TOO_LONG}, spec.template.labels: {TOO_LONG}]"
+        ],
+        synth=False,
+        check_rule="label-value",
+        dist_edits=[
+            (
+                "dist/prod/apps/deployment-worker.yaml",
+                "app.kubernetes.io/version: 6f303dbbaa",
+                f"app.kubernetes.io/version: {LONG_TAG}",
+            )
+        ],
     ),
     # Flux labels every object it applies with its Kustomization's name (fluxcd/pkg/ssa): a partOf of
     # 49 characters keeps every label the project writes within 63, but <partOf>-infrastructure is 64.
@@ -102,34 +132,57 @@ CHECK_LEARNED = {
     "kustomization-name-flux-cannot-put-in-a-label": Case(
         "every object of the infrastructure unit is refused at Flux's dry run",
         [],
-        ["    FAIL Kustomization flux-system/honeydue-household-maintenance-and-reminders-apps-infrastructure: not "
-         "Ready (ReconciliationFailed): Namespace/honeydue dry-run failed (Invalid): Namespace \"honeydue\" is "
-         "invalid: metadata.labels: Invalid value: \"honeydue-household-maintenance-and-reminders-apps-"
-         "infrastructure\": must be no more than 63 characters"],
-        synth=False, check_rule="label-value",
-        dist_edits=[(f"dist/clusters/prod/kustomization-flux-system-honeydue-{unit}.yaml", "name: honeydue-infrastructure",
-                     "name: honeydue-household-maintenance-and-reminders-apps-infrastructure")
-                    for unit in ("infrastructure", "apps")],
+        [
+            "    FAIL Kustomization flux-system/honeydue-household-maintenance-and-reminders-apps-infrastructure: not "
+            'Ready (ReconciliationFailed): Namespace/honeydue dry-run failed (Invalid): Namespace "honeydue" is '
+            'invalid: metadata.labels: Invalid value: "honeydue-household-maintenance-and-reminders-apps-'
+            'infrastructure": must be no more than 63 characters'
+        ],
+        synth=False,
+        check_rule="label-value",
+        dist_edits=[
+            (
+                f"dist/clusters/prod/kustomization-flux-system-honeydue-{unit}.yaml",
+                "name: honeydue-infrastructure",
+                "name: honeydue-household-maintenance-and-reminders-apps-infrastructure",
+            )
+            for unit in ("infrastructure", "apps")
+        ],
     ),
     # Redis, pinned to its volume's node, grown until that node has no room for its share of the api
     # spread: the totals fit, the node does not.
     "volume-node-too-full-for-its-share-of-the-spread": Case(
         "one api pod can go nowhere the spread allows",
-        [("config/prod.yaml", "# hetzner1\n    resources: {cpu: 100m, memory: 256Mi, memoryLimit: 512Mi}",
-          "# hetzner1\n    resources: {cpu: 100m, memory: 6656Mi, memoryLimit: 7Gi}")],
-        ["    FAIL Deployment honeydue/api: not Available: 2/3 ready",
-         "    FAIL Deployment honeydue/api: 2 pod(s) on 2 node(s) (ubuntu-8gb-nbg1-1: 1, ubuntu-8gb-nbg1-3: 1); "
-         "the spread promises 3 different nodes"],
+        [
+            (
+                "config/prod.yaml",
+                "# hetzner1\n    resources: {cpu: 100m, memory: 256Mi, memoryLimit: 512Mi}",
+                "# hetzner1\n    resources: {cpu: 100m, memory: 6656Mi, memoryLimit: 7Gi}",
+            )
+        ],
+        [
+            "    FAIL Deployment honeydue/api: not Available: 2/3 ready",
+            "    FAIL Deployment honeydue/api: 2 pod(s) on 2 node(s) (ubuntu-8gb-nbg1-1: 1, ubuntu-8gb-nbg1-3: 1); "
+            "the spread promises 3 different nodes",
+        ],
         check_rule="capacity",
     ),
     # Three api pods of 2 CPU fit three nodes and 7 CPU in total, but two nodes left must hold two on one.
     "spread-that-fits-three-nodes-but-not-two": Case(
         "after losing a node, one api pod finds no room",
-        [("config/prod.yaml", "resources: {cpu: 250m, memory: 512Mi, memoryLimit: 1Gi}",
-          "resources: {cpu: '2', memory: 512Mi, memoryLimit: 1Gi}")],
-        ["    FAIL Node ubuntu-8gb-nbg1-1: lost: 1 pod (2 CPU / 512Mi of requests) not rescheduled, as check's "
-         "capacity line predicts"],
-        drills=("lose-node",), check_rule="capacity",
+        [
+            (
+                "config/prod.yaml",
+                "resources: {cpu: 250m, memory: 512Mi, memoryLimit: 1Gi}",
+                "resources: {cpu: '2', memory: 512Mi, memoryLimit: 1Gi}",
+            )
+        ],
+        [
+            "    FAIL Node ubuntu-8gb-nbg1-1: lost: 1 pod (2 CPU / 512Mi of requests) not rescheduled, as check's "
+            "capacity line predicts"
+        ],
+        drills=("lose-node",),
+        check_rule="capacity",
     ),
 }
 

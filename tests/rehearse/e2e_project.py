@@ -13,8 +13,13 @@ from tests.rehearse.e2ekit import PROJECT, PYTHON, TOOLS
 
 
 def test_every_environment_passes_every_drill(capsys):
-    done = subprocess.run([PYTHON, "main.py", "rehearse", "--tools", str(TOOLS)], cwd=PROJECT,
-                          capture_output=True, text=True, timeout=1800)
+    done = subprocess.run(
+        [PYTHON, "main.py", "rehearse", "--tools", str(TOOLS)],
+        cwd=PROJECT,
+        capture_output=True,
+        text=True,
+        timeout=1800,
+    )
     with capsys.disabled():
         print("\n" + done.stdout + done.stderr, end="")
     assert done.returncode == 0, done.stdout + done.stderr

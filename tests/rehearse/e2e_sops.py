@@ -30,8 +30,19 @@ def encrypted(tmp_path_factory) -> tuple[Path, Path]:
     plain = tmp / "secret.yaml"
     plain.write_text(SECRET)
     ciphertext = subprocess.run(
-        [str(e2ekit.BIN / "sops"), "--encrypt", "--age", recipient, "--encrypted-regex", "^(data|stringData)$",
-         str(plain)], check=True, capture_output=True, text=True).stdout
+        [
+            str(e2ekit.BIN / "sops"),
+            "--encrypt",
+            "--age",
+            recipient,
+            "--encrypted-regex",
+            "^(data|stringData)$",
+            str(plain),
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
     clone = e2ekit.clone(tmp)
 
     def put(repo: Path) -> None:
@@ -48,8 +59,9 @@ def test_flux_decrypts_it_with_the_key(encrypted):
     clone, key = encrypted
     done = e2ekit.rehearse(clone, "prod", "--drill", "converge", "--age-key", str(key))
     assert done.returncode == 0, done.stdout + done.stderr
-    assert "  note: SOPS: Secret honeydue/honeydue-database decrypted by Flux (DATABASE_URL)" \
-        in done.stdout.splitlines(), done.stdout
+    assert (
+        "  note: SOPS: Secret honeydue/honeydue-database decrypted by Flux (DATABASE_URL)" in done.stdout.splitlines()
+    ), done.stdout
 
 
 def test_without_a_key_it_is_not_rehearsed(encrypted):
@@ -57,7 +69,11 @@ def test_without_a_key_it_is_not_rehearsed(encrypted):
     done = e2ekit.rehearse(clone, "prod", "--drill", "converge")
     assert done.returncode == 0, done.stdout + done.stderr
     lines = done.stdout.splitlines()
-    assert "  note: SOPS: 1 encrypted Secret(s) not rehearsed (no age key given): left out of the served commit, " \
-           "created with placeholder values instead" in lines, done.stdout
-    assert any(line.startswith("  substituted: dist/prod/infrastructure/secret-honeydue-database.sops.yaml: "
-                               "left out") for line in lines), done.stdout
+    assert (
+        "  note: SOPS: 1 encrypted Secret(s) not rehearsed (no age key given): left out of the served commit, "
+        "created with placeholder values instead" in lines
+    ), done.stdout
+    assert any(
+        line.startswith("  substituted: dist/prod/infrastructure/secret-honeydue-database.sops.yaml: left out")
+        for line in lines
+    ), done.stdout

@@ -51,8 +51,9 @@ def commit(repo: Path, edits: list[Edit], synth: bool, before_synth: Callable[[P
 
 
 def validate(repo: Path, env: str) -> subprocess.CompletedProcess:
-    return main("validate", "--env", env, "--config-dir", str(repo / "config"), "--dist", str(repo / "dist"),
-                timeout=300)
+    return main(
+        "validate", "--env", env, "--config-dir", str(repo / "config"), "--dist", str(repo / "dist"), timeout=300
+    )
 
 
 def check(repo: Path, env: str) -> subprocess.CompletedProcess:

@@ -18,7 +18,7 @@ def wait_available(api: Api, namespaces: list[str], timeout: float) -> list[dict
     deadline = time.monotonic() + timeout
     while True:
         deployments = [d for ns in namespaces for d in api.items(cluster.DEPLOYMENTS.format(ns=ns))]
-        if deployments and all(cluster.available(d) for d in deployments) or time.monotonic() > deadline:
+        if (deployments and all(cluster.available(d) for d in deployments)) or time.monotonic() > deadline:
             return deployments
         if cluster.stuck(api, namespaces):
             return deployments
@@ -33,8 +33,10 @@ def reference_problems(api: Api, namespaces: list[str]) -> dict[str, dict[str, l
         deployments = api.items(cluster.DEPLOYMENTS.format(ns=ns))
         for pod in api.items(cluster.PODS.format(ns=ns)):
             name = pod["metadata"]["name"]
-            owner = next((f"Deployment {ns}/{d['metadata']['name']}" for d in deployments
-                          if cluster.selects(d, pod)), f"Pod {ns}/{name}")
+            owner = next(
+                (f"Deployment {ns}/{d['metadata']['name']}" for d in deployments if cluster.selects(d, pod)),
+                f"Pod {ns}/{name}",
+            )
             for problem in bootstrap.pod_reference_problems(pod, existing):
                 found.setdefault(owner, {}).setdefault(problem, []).append(name)
     return found
@@ -65,17 +67,29 @@ def spread_problem(deployment: dict, pods: list[dict], schedulable_nodes: int) -
     return f"{len(nodes)} pod(s) on {len(counts)} node(s) ({placed}); the spread promises {want} different nodes"
 
 
-def run(api: Api, namespaces: list[str], nodes: list[str], warnings: list[str], expected: list[str],
-        timeout: float = AVAILABLE_TIMEOUT) -> DrillResult:
+def run(
+    api: Api,
+    namespaces: list[str],
+    nodes: list[str],
+    warnings: list[str],
+    expected: list[str],
+    timeout: float = AVAILABLE_TIMEOUT,
+) -> DrillResult:
     """expected: namespace/name of every Deployment the commit renders."""
     result = DrillResult(NAME)
     started = time.monotonic()
     for warning in sorted(set(warnings)):
-        result.fail("(apply)", f"admission warning: {warning}",
-                    "change the object so the API server accepts it without a warning")
+        result.fail(
+            "(apply)",
+            f"admission warning: {warning}",
+            "change the object so the API server accepts it without a warning",
+        )
     deployments = wait_available(api, namespaces, timeout)
-    volumes = {v["spec"]["claimRef"]["namespace"] + "/" + v["spec"]["claimRef"]["name"]: v
-               for v in api.items("/api/v1/persistentvolumes") if (v.get("spec") or {}).get("claimRef")}
+    volumes = {
+        v["spec"]["claimRef"]["namespace"] + "/" + v["spec"]["claimRef"]["name"]: v
+        for v in api.items("/api/v1/persistentvolumes")
+        if (v.get("spec") or {}).get("claimRef")
+    }
     ready = 0
     for deployment in deployments:
         meta = deployment["metadata"]
@@ -86,10 +100,12 @@ def run(api: Api, namespaces: list[str], nodes: list[str], warnings: list[str], 
         else:
             status = deployment.get("status") or {}
             waited = "not Available" if cluster.stuck(api, namespaces) else f"not Available after {timeout:.0f} s"
-            result.fail(ref, f"{waited}: {status.get('readyReplicas', 0)}/"
-                             f"{deployment['spec'].get('replicas', 1)} ready",
-                        "read the events: the pods were not created, scheduled or started",
-                        cluster.workload_events(api, deployment))
+            result.fail(
+                ref,
+                f"{waited}: {status.get('readyReplicas', 0)}/{deployment['spec'].get('replicas', 1)} ready",
+                "read the events: the pods were not created, scheduled or started",
+                cluster.workload_events(api, deployment),
+            )
         template = deployment["spec"]["template"]["spec"]
         pinned = cluster.required_hostname(template)
         for claim in cluster.claims(template):
@@ -98,32 +114,51 @@ def run(api: Api, namespaces: list[str], nodes: list[str], warnings: list[str], 
             phase = ((pvc or {}).get("status") or {}).get("phase", "missing")
             volume_node = storage.volume_node(volumes[key]) if key in volumes else None
             if phase != "Bound":
-                result.fail(f"PersistentVolumeClaim {key}", f"{phase}, not Bound",
-                            "a local-path claim binds when its first pod is scheduled; see the pod's events",
-                            cluster.events_for(api, meta["namespace"], "PersistentVolumeClaim", claim))
+                result.fail(
+                    f"PersistentVolumeClaim {key}",
+                    f"{phase}, not Bound",
+                    "a local-path claim binds when its first pod is scheduled; see the pod's events",
+                    cluster.events_for(api, meta["namespace"], "PersistentVolumeClaim", claim),
+                )
             elif pinned and volume_node != pinned:
-                result.fail(f"PersistentVolumeClaim {key}", f"bound on {volume_node}, config pins {pinned}",
-                            "pin the workload to the node its data lives on")
+                result.fail(
+                    f"PersistentVolumeClaim {key}",
+                    f"bound on {volume_node}, config pins {pinned}",
+                    "pin the workload to the node its data lives on",
+                )
             else:
                 result.fact(f"PersistentVolumeClaim {key} bound on {volume_node}")
             for pod in pods:
                 node = pod["spec"].get("nodeName")
                 if node and volume_node and node != volume_node:
-                    result.fail(ref, f"pod {pod['metadata']['name']} on {node}, its volume on {volume_node}",
-                                "pin the pod to its volume's node")
+                    result.fail(
+                        ref,
+                        f"pod {pod['metadata']['name']} on {node}, its volume on {volume_node}",
+                        "pin the pod to its volume's node",
+                    )
         problem = spread_problem(deployment, pods, len(nodes))
         if problem:
-            result.fail(ref, problem, "check topologySpreadConstraints and node capacity",
-                        cluster.workload_events(api, deployment))
+            result.fail(
+                ref,
+                problem,
+                "check topologySpreadConstraints and node capacity",
+                cluster.workload_events(api, deployment),
+            )
     for owner, problems in sorted(reference_problems(api, namespaces).items()):
         for problem, pods in sorted(problems.items()):
-            result.fail(owner, f"{_pods(sorted(pods))}: {problem}; a kubelet would not start it",
-                        "declare the Secret and key under secrets: in config (the bootstrap creates "
-                        "what is declared), or fix the reference")
+            result.fail(
+                owner,
+                f"{_pods(sorted(pods))}: {problem}; a kubelet would not start it",
+                "declare the Secret and key under secrets: in config (the bootstrap creates "
+                "what is declared), or fix the reference",
+            )
     present = {f"{d['metadata']['namespace']}/{d['metadata']['name']}" for d in deployments}
     for missing in sorted(set(expected) - present):
-        result.fail(f"Deployment {missing}", "never created in the cluster",
-                    "see why its unit did not apply (the unit's finding above)")
+        result.fail(
+            f"Deployment {missing}",
+            "never created in the cluster",
+            "see why its unit did not apply (the unit's finding above)",
+        )
     result.seconds = time.monotonic() - started
     result.summary = f"{ready}/{len(set(expected) | present)} Deployments Available"
     return result

@@ -37,8 +37,9 @@ def _why_down(track: Track, node: str, pinned: dict[str, str]) -> str:
     return "every replica was evicted before a replacement was Ready"
 
 
-def run(api: Api, kubectl: Kubectl, namespaces: list[str], nodes: list[str],
-        timeout: int = DRAIN_TIMEOUT) -> DrillResult:
+def run(
+    api: Api, kubectl: Kubectl, namespaces: list[str], nodes: list[str], timeout: int = DRAIN_TIMEOUT
+) -> DrillResult:
     result = DrillResult(NAME)
     started = time.monotonic()
     pinned = _pinned(api, namespaces)
@@ -48,17 +49,26 @@ def run(api: Api, kubectl: Kubectl, namespaces: list[str], nodes: list[str],
     for node in nodes:
         begin = time.monotonic()
         with Sampler(api, namespaces) as sampler:
-            code, out, _ = kubectl.run("drain", node, "--ignore-daemonsets", "--delete-emptydir-data",
-                                       f"--timeout={timeout}s", timeout=timeout + 30)
+            code, out, _ = kubectl.run(
+                "drain",
+                node,
+                "--ignore-daemonsets",
+                "--delete-emptydir-data",
+                f"--timeout={timeout}s",
+                timeout=timeout + 30,
+            )
             drained = time.monotonic() - begin
             kubectl.run("uncordon", node)
             settled = wait_available(api, namespaces, 300)
         if code != 0:
             incomplete.append(node)
             tail = " ".join(out.splitlines()[-2:])
-            result.fail(f"Node {node}", f"kubectl drain did not complete within {timeout} s: {tail}",
-                        "a PodDisruptionBudget allows no eviction: maxUnavailable: 1, or minAvailable below "
-                        "the replicas", cluster.events_for(api, "default", "Node", node))
+            result.fail(
+                f"Node {node}",
+                f"kubectl drain did not complete within {timeout} s: {tail}",
+                "a PodDisruptionBudget allows no eviction: maxUnavailable: 1, or minAvailable below the replicas",
+                cluster.events_for(api, "default", "Node", node),
+            )
         else:
             result.fact(f"drained {node} in {drained:.0f} s")
         for track in sorted(sampler.tracks.values(), key=lambda t: t.name):
@@ -68,16 +78,23 @@ def run(api: Api, kubectl: Kubectl, namespaces: list[str], nodes: list[str],
             if ready > 0:
                 continue
             if track.replicas > 1:
-                result.fail(f"Deployment {track.name}", f"all {track.replicas} replicas down while draining {node} "
-                            f"({track.zero_seconds:.0f} s at 0 ready)",
-                            "spread the replicas over nodes and give them a PodDisruptionBudget")
+                result.fail(
+                    f"Deployment {track.name}",
+                    f"all {track.replicas} replicas down while draining {node} ({track.zero_seconds:.0f} s at 0 ready)",
+                    "spread the replicas over nodes and give them a PodDisruptionBudget",
+                )
             else:
-                result.fact(f"Deployment {track.name} was fully down for {track.zero_seconds:.0f} s while "
-                            f"draining {node}: {_why_down(track, node, pinned)}")
+                result.fact(
+                    f"Deployment {track.name} was fully down for {track.zero_seconds:.0f} s while "
+                    f"draining {node}: {_why_down(track, node, pinned)}"
+                )
         unsettled = [d["metadata"]["name"] for d in settled if not cluster.available(d)]
         if unsettled:
-            result.fail(f"Node {node}", f"after the uncordon, not Available again: {', '.join(unsettled)}",
-                        "read the Deployments' events")
+            result.fail(
+                f"Node {node}",
+                f"after the uncordon, not Available again: {', '.join(unsettled)}",
+                "read the Deployments' events",
+            )
     result.seconds = time.monotonic() - started
     shown = ", ".join(f"{name.split('/')[-1]} {ready}/{replicas[name]}" for name, ready in sorted(overall.items()))
     result.fact(f"fewest ready while draining: {shown}")

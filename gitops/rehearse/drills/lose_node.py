@@ -65,8 +65,10 @@ def losses(cluster_inventory: project.Cluster, resources: list[project.Resource]
 
 def _owner(deployments: list[dict], pod: dict) -> str:
     meta = pod["metadata"]
-    return next((f"{meta['namespace']}/{d['metadata']['name']}" for d in deployments if cluster.selects(d, pod)),
-                f"{meta['namespace']}/{meta['name']}")
+    return next(
+        (f"{meta['namespace']}/{d['metadata']['name']}" for d in deployments if cluster.selects(d, pod)),
+        f"{meta['namespace']}/{meta['name']}",
+    )
 
 
 def settled(api: Api, namespaces: list[str], lost: str) -> tuple[bool, dict[str, list[str]]]:
@@ -139,23 +141,31 @@ def _count(pending: dict) -> str:
     the scheduler's pick, and a report line must read the same on every run (the events say whose)."""
     pods = [requests for found in pending.values() for _, requests in found]
     cpu, memory = sum(r.cpu_millis for r in pods), sum(r.memory_bytes for r in pods)
-    return (f"{len(pods)} pod{'' if len(pods) == 1 else 's'} "
-            f"({project.format_cpu(cpu)} CPU / {project.format_memory(memory)} of requests)")
+    return (
+        f"{len(pods)} pod{'' if len(pods) == 1 else 's'} "
+        f"({project.format_cpu(cpu)} CPU / {project.format_memory(memory)} of requests)"
+    )
 
 
 def judge(result: DrillResult, loss: Loss, outcome: Outcome, sampler: Sampler, prediction) -> None:
     """prediction: (capacity report, capacity line) of `main.py check` for loss.checked losses."""
     ref = f"Node {loss.node}"
     if outcome.detected is None:
-        result.fail(ref, f"still Ready {DETECT_TIMEOUT:.0f} s after its heartbeat stopped",
-                    "the node lifecycle controller did not notice: read kube-controller-manager's log")
+        result.fail(
+            ref,
+            f"still Ready {DETECT_TIMEOUT:.0f} s after its heartbeat stopped",
+            "the node lifecycle controller did not notice: read kube-controller-manager's log",
+        )
         return
     for name in outcome.pinned_down:
-        result.fact(f"Deployment {name} cannot leave {loss.node}: it is pinned there (its volume lives on "
-                    f"that node), so it is down until the node returns")
+        result.fact(
+            f"Deployment {name} cannot leave {loss.node}: it is pinned there (its volume lives on "
+            f"that node), so it is down until the node returns"
+        )
     stuck = _moved(outcome.pending, outcome.pinned_down)
-    events = [f"{owner}: {message}" for owner, found in sorted(stuck.items())
-              for message in sorted({m for m, _ in found})]
+    events = [
+        f"{owner}: {message}" for owner, found in sorted(stuck.items()) for message in sorted({m for m, _ in found})
+    ]
     agreed = True
     where, seen = " onto the nodes left", ""
     if loss.checked:
@@ -163,34 +173,56 @@ def judge(result: DrillResult, loss: Loss, outcome: Outcome, sampler: Sampler, p
         where, seen = ", as check's capacity line predicts", f", as check's capacity line predicts ({line})"
         if report.fits and stuck:
             agreed = False
-            result.fail(ref, f"lost: check's capacity line says everything fits, the cluster could not reschedule "
-                             f"{_count(stuck)}; check: {line}",
-                        "a bug in check's capacity model or in the config it reads: the scheduler could not place "
-                        "these pods on the nodes left; lower requests, or add a node", events)
+            result.fail(
+                ref,
+                f"lost: check's capacity line says everything fits, the cluster could not reschedule "
+                f"{_count(stuck)}; check: {line}",
+                "a bug in check's capacity model or in the config it reads: the scheduler could not place "
+                "these pods on the nodes left; lower requests, or add a node",
+                events,
+            )
         elif not report.fits and not stuck:
             agreed = False
-            result.fail(ref, f"lost: check's capacity line says it does not fit, the cluster rescheduled every pod; "
-                             f"check: {line}",
-                        "a bug in check's capacity model: it predicts a shortage the scheduler does not see")
+            result.fail(
+                ref,
+                f"lost: check's capacity line says it does not fit, the cluster rescheduled every pod; check: {line}",
+                "a bug in check's capacity model: it predicts a shortage the scheduler does not see",
+            )
     if agreed and stuck:
-        result.fail(ref, f"lost: {_count(stuck)} not rescheduled{where}",
-                    "lower requests or replicas, or add a node to cluster.nodes", events)
+        result.fail(
+            ref,
+            f"lost: {_count(stuck)} not rescheduled{where}",
+            "lower requests or replicas, or add a node to cluster.nodes",
+            events,
+        )
     elif agreed:
-        result.fact(f"lost {loss.node} ({loss.why}): everything else rescheduled within "
-                    f"{outcome.settled or 0:.0f} s{seen}")
+        result.fact(
+            f"lost {loss.node} ({loss.why}): everything else rescheduled within {outcome.settled or 0:.0f} s{seen}"
+        )
     if outcome.settled is None and not stuck:
-        result.fail(ref, f"pods not rescheduled within {SETTLE_TIMEOUT:.0f} s of the heartbeat stopping",
-                    "read the pods' events")
+        result.fail(
+            ref,
+            f"pods not rescheduled within {SETTLE_TIMEOUT:.0f} s of the heartbeat stopping",
+            "read the pods' events",
+        )
     for track in sorted(sampler.tracks.values(), key=lambda t: t.name):
         if track.replicas == 1 and track.max_alive > 1:
-            result.fact(f"Deployment {track.name}: its replacement started while the pod on {loss.node} was still "
-                        "Terminating (an unreachable kubelet never confirms): on a real partition both may run")
+            result.fact(
+                f"Deployment {track.name}: its replacement started while the pod on {loss.node} was still "
+                "Terminating (an unreachable kubelet never confirms): on a real partition both may run"
+            )
         if track.replicas > 1 and not track.min_ready:
-            result.fail(f"Deployment {track.name}", f"all {track.replicas} replicas down while {loss.node} was lost",
-                        "spread the replicas over nodes (spreadAcrossNodes)")
+            result.fail(
+                f"Deployment {track.name}",
+                f"all {track.replicas} replicas down while {loss.node} was lost",
+                "spread the replicas over nodes (spreadAcrossNodes)",
+            )
     if outcome.returned is None:
-        result.fail(ref, f"not everything Available within {RETURN_TIMEOUT:.0f} s of the node returning",
-                    "read the Deployments' events")
+        result.fail(
+            ref,
+            f"not everything Available within {RETURN_TIMEOUT:.0f} s of the node returning",
+            "read the Deployments' events",
+        )
 
 
 def run(api: Api, namespaces: list[str], inventory: project.Cluster, resources: list[project.Resource]) -> DrillResult:
@@ -201,8 +233,11 @@ def run(api: Api, namespaces: list[str], inventory: project.Cluster, resources: 
     if not plan:
         result.summary = "one node: nothing to reschedule onto (not rehearsed)"
         return result
-    pinned = {f"{r.namespace}/{r.name}": cluster.required_hostname(r.obj["spec"]["template"]["spec"])
-              for r in resources if r.kind == "Deployment"}
+    pinned = {
+        f"{r.namespace}/{r.name}": cluster.required_hostname(r.obj["spec"]["template"]["spec"])
+        for r in resources
+        if r.kind == "Deployment"
+    }
     shown = []
     for loss in plan:
         outcome, sampler = lose(api, namespaces, loss, {k: v for k, v in pinned.items() if v})

@@ -50,26 +50,44 @@ def protected(engine: str, obj: dict) -> bool:
 
 def target(engine: str, resource, checkout) -> Target:
     obj = resource.obj
-    return Target(resource.kind, obj.get("apiVersion", ""), resource.namespace or "", resource.name,
-                  str(resource.path.relative_to(checkout)), protected(engine, obj))
+    return Target(
+        resource.kind,
+        obj.get("apiVersion", ""),
+        resource.namespace or "",
+        resource.name,
+        str(resource.path.relative_to(checkout)),
+        protected(engine, obj),
+    )
 
 
 def removed(engine: str, before: list, after: list, before_checkout, after_checkout) -> list[Target]:
     """Objects in before that after no longer holds."""
     kept = {(r.kind, r.namespace, r.name) for r in after}
-    return sorted((target(engine, r, before_checkout) for r in before if (r.kind, r.namespace, r.name) not in kept),
-                  key=lambda t: t.path)
+    return sorted(
+        (target(engine, r, before_checkout) for r in before if (r.kind, r.namespace, r.name) not in kept),
+        key=lambda t: t.path,
+    )
 
 
 def drill_targets(engine: str, resources: list, checkout) -> list[Target]:
     """The namespace and PVC files (protected) and one harmless unprotected object of their unit."""
-    chosen = [target(engine, r, checkout) for r in resources
-              if r.kind in ("Namespace", "PersistentVolumeClaim") and protected(engine, r.obj)]
+    chosen = [
+        target(engine, r, checkout)
+        for r in resources
+        if r.kind in ("Namespace", "PersistentVolumeClaim") and protected(engine, r.obj)
+    ]
     units = {t.path.rsplit("/", 1)[0] for t in chosen}
     for kind in HARMLESS:
-        spare = sorted((target(engine, r, checkout) for r in resources if r.kind == kind
-                        and not protected(engine, r.obj) and str(r.path.relative_to(checkout)).rsplit("/", 1)[0]
-                        in units), key=lambda t: t.path)
+        spare = sorted(
+            (
+                target(engine, r, checkout)
+                for r in resources
+                if r.kind == kind
+                and not protected(engine, r.obj)
+                and str(r.path.relative_to(checkout)).rsplit("/", 1)[0] in units
+            ),
+            key=lambda t: t.path,
+        )
         if spare:
             return sorted(chosen, key=lambda t: t.path) + spare[:1]
     return sorted(chosen, key=lambda t: t.path)
@@ -77,9 +95,13 @@ def drill_targets(engine: str, resources: list, checkout) -> list[Target]:
 
 def _path(item: Target) -> str:
     group, _, version = item.api_version.rpartition("/")
-    plural = {"NetworkPolicy": "networkpolicies", "PodDisruptionBudget": "poddisruptionbudgets",
-              "Ingress": "ingresses", "Namespace": "namespaces",
-              "PersistentVolumeClaim": "persistentvolumeclaims"}.get(item.kind, item.kind.lower() + "s")
+    plural = {
+        "NetworkPolicy": "networkpolicies",
+        "PodDisruptionBudget": "poddisruptionbudgets",
+        "Ingress": "ingresses",
+        "Namespace": "namespaces",
+        "PersistentVolumeClaim": "persistentvolumeclaims",
+    }.get(item.kind, item.kind.lower() + "s")
     base = f"/apis/{group}/{version}" if group else f"/api/{version}"
     scope = f"/namespaces/{quote(item.namespace)}" if item.namespace and item.kind != "Namespace" else ""
     return f"{base}{scope}/{plural}/{quote(item.name)}"
@@ -102,13 +124,19 @@ def judge(result: DrillResult, api: Api, items: list[Target], why: str, timeout:
             time.sleep(0.5)
             now = state(api, item)
         if item.protected and now != "present":
-            result.fail(item.ref, f"{now} after {why}, though it is protected from pruning",
-                        "keep the prune-protection annotation on it (charts set it on namespaces and PVCs)")
+            result.fail(
+                item.ref,
+                f"{now} after {why}, though it is protected from pruning",
+                "keep the prune-protection annotation on it (charts set it on namespaces and PVCs)",
+            )
         elif item.protected:
             result.fact(f"{item.ref} kept after {why} (protected from pruning)")
         elif now == "present":
-            result.fail(item.ref, f"still present {timeout:.0f} s after {why}",
-                        "the engine must prune what git no longer holds: prune: true on the unit")
+            result.fail(
+                item.ref,
+                f"still present {timeout:.0f} s after {why}",
+                "the engine must prune what git no longer holds: prune: true on the unit",
+            )
         else:
             result.fact(f"{item.ref} pruned after {why}")
 
@@ -152,6 +180,7 @@ def run_drill_commit(api: Api, engine, served: str, items: list[Target]) -> Dril
             result.fail(item.ref, "not recreated once its file was back", "read the engine's events")
     result.seconds = time.monotonic() - started
     result.summary = summary(items) + " (drill commit, then restored)"
-    result.fact(f"drill commit {commit[:12]} removed {', '.join(i.path for i in items)}; "
-                f"commit {back[:12]} put them back")
+    result.fact(
+        f"drill commit {commit[:12]} removed {', '.join(i.path for i in items)}; commit {back[:12]} put them back"
+    )
     return result

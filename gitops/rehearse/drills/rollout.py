@@ -37,17 +37,24 @@ def judge(result: DrillResult, deployment: dict, track: Track | None) -> str | N
     replicas = deployment["spec"].get("replicas", 1)
     if is_singleton(deployment):
         if track.max_alive > 1:
-            result.fail(f"Deployment {key}", f"singleton ran {track.max_alive} pods at once during the rollout",
-                        "strategy.type: Recreate, so the old pod is gone before the new one starts")
+            result.fail(
+                f"Deployment {key}",
+                f"singleton ran {track.max_alive} pods at once during the rollout",
+                "strategy.type: Recreate, so the old pod is gone before the new one starts",
+            )
         return f"{meta['name']}: {'never 2 at once' if track.max_alive <= 1 else f'{track.max_alive} at once'}"
     if replicas > 1 and not track.min_ready:
-        result.fail(f"Deployment {key}", f"all {replicas} replicas down during the rollout",
-                    "a RollingUpdate with maxUnavailable below the replicas")
+        result.fail(
+            f"Deployment {key}",
+            f"all {replicas} replicas down during the rollout",
+            "a RollingUpdate with maxUnavailable below the replicas",
+        )
     return f"{meta['name']}: never below {track.min_ready or 0} ready"
 
 
-def _settle(result: DrillResult, api: Api, namespaces: list[str], nodes: list[str], sampler: Sampler,
-            skip: set[str]) -> list[str]:
+def _settle(
+    result: DrillResult, api: Api, namespaces: list[str], nodes: list[str], sampler: Sampler, skip: set[str]
+) -> list[str]:
     shown = []
     for deployment in wait_available(api, namespaces, ROLLOUT_TIMEOUT):
         meta = deployment["metadata"]
@@ -57,12 +64,19 @@ def _settle(result: DrillResult, api: Api, namespaces: list[str], nodes: list[st
             shown += [said] if said else []
         problem = spread_problem(deployment, cluster.pods_of(api, deployment), len(nodes))
         if problem:
-            result.fail(f"Deployment {key}", f"after the rollout: {problem}",
-                        "topology spread is applied only when pods are scheduled; check maxSurge and capacity",
-                        cluster.workload_events(api, deployment))
+            result.fail(
+                f"Deployment {key}",
+                f"after the rollout: {problem}",
+                "topology spread is applied only when pods are scheduled; check maxSurge and capacity",
+                cluster.workload_events(api, deployment),
+            )
         elif not cluster.available(deployment):
-            result.fail(f"Deployment {key}", "not Available once the rollout settled",
-                        "read the events", cluster.workload_events(api, deployment))
+            result.fail(
+                f"Deployment {key}",
+                "not Available once the rollout settled",
+                "read the events",
+                cluster.workload_events(api, deployment),
+            )
     return sorted(shown)
 
 
@@ -78,12 +92,22 @@ def run(api: Api, kubectl: Kubectl, namespaces: list[str], nodes: list[str]) -> 
                 result.fail(f"Namespace {ns}", f"kubectl rollout restart failed: {out}", "see the message")
         for deployment in deployments:
             meta = deployment["metadata"]
-            code, out, _ = kubectl.run("-n", meta["namespace"], "rollout", "status", f"deployment/{meta['name']}",
-                                       f"--timeout={ROLLOUT_TIMEOUT}s", timeout=ROLLOUT_TIMEOUT + 30)
+            code, out, _ = kubectl.run(
+                "-n",
+                meta["namespace"],
+                "rollout",
+                "status",
+                f"deployment/{meta['name']}",
+                f"--timeout={ROLLOUT_TIMEOUT}s",
+                timeout=ROLLOUT_TIMEOUT + 30,
+            )
             if code != 0:
-                result.fail(f"Deployment {meta['namespace']}/{meta['name']}",
-                            f"rollout did not finish within {ROLLOUT_TIMEOUT} s: {out.splitlines()[-1:]}",
-                            "read the events", cluster.workload_events(api, deployment))
+                result.fail(
+                    f"Deployment {meta['namespace']}/{meta['name']}",
+                    f"rollout did not finish within {ROLLOUT_TIMEOUT} s: {out.splitlines()[-1:]}",
+                    "read the events",
+                    cluster.workload_events(api, deployment),
+                )
         shown = _settle(result, api, namespaces, nodes, sampler, set())
     result.seconds = time.monotonic() - started
     result.summary = "rolled every Deployment: " + ", ".join(shown)
@@ -91,11 +115,16 @@ def run(api: Api, kubectl: Kubectl, namespaces: list[str], nodes: list[str]) -> 
 
 
 def generations(api: Api, namespaces: list[str]) -> dict[str, int]:
-    return {f"{ns}/{d['metadata']['name']}": d["metadata"].get("generation", 0)
-            for ns in namespaces for d in api.items(cluster.DEPLOYMENTS.format(ns=ns))}
+    return {
+        f"{ns}/{d['metadata']['name']}": d["metadata"].get("generation", 0)
+        for ns in namespaces
+        for d in api.items(cluster.DEPLOYMENTS.format(ns=ns))
+    }
 
 
-def run_move(api: Api, namespaces: list[str], nodes: list[str], move: Callable[[], object]) -> tuple[DrillResult, object]:
+def run_move(
+    api: Api, namespaces: list[str], nodes: list[str], move: Callable[[], object]
+) -> tuple[DrillResult, object]:
     """The base-to-head rollout: move() has the engine apply the head; returns (drill, move's result)."""
     result = DrillResult(NAME)
     started = time.monotonic()

@@ -14,14 +14,19 @@ from gitops.errors import EXIT_FAILED, EXIT_OK, UsageError
 from gitops.layout import CLUSTERS, CONFIG_DIR, DIST_DIR
 
 
-
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "paths", nargs="*", type=Path, metavar="PATH",
+        "paths",
+        nargs="*",
+        type=Path,
+        metavar="PATH",
         help="a directory or file of Kubernetes YAML, checked as one set (repeatable; any YAML, not only ours)",
     )
     parser.add_argument(
-        "--env", action="append", dest="envs", metavar="ENV",
+        "--env",
+        action="append",
+        dest="envs",
+        metavar="ENV",
         help="check dist/ENV/ (and dist/clusters/ENV/ when present); repeatable; "
         "default without PATH: every config/*.yaml environment",
     )

@@ -93,8 +93,10 @@ def pdb_blocks_drain(ctx: Context) -> Iterator[Issue]:
         key, value = setting
         expected = pdb.expected(budget.spec, budget.count)
         if pdb.uncountable(budget.spec, budget.count):
-            why = "because it selects DaemonSet pods, which the disruption controller cannot count for a " \
-                  "percentage or maxUnavailable (no scale subresource)"
+            why = (
+                "because it selects DaemonSet pods, which the disruption controller cannot count for a "
+                "percentage or maxUnavailable (no scale subresource)"
+            )
             fix = "select only the pods of Deployments or StatefulSets, or use an integer minAvailable"
         else:
             workloads = ", ".join(f"{p}: {p.replicas} replica(s)" for p in budget.pods if p.replicas)

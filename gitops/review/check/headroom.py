@@ -57,12 +57,16 @@ def _shortfall(report: capacity.Report) -> str:
     parts = []
     room = report.headroom
     if room.cpu_millis < 0:
-        parts.append(f"CPU requests {format_cpu(report.demand.cpu_millis)} > {format_cpu(report.supply.cpu_millis)} "
-                     f"allocatable (short by {format_cpu(-room.cpu_millis)})")
+        parts.append(
+            f"CPU requests {format_cpu(report.demand.cpu_millis)} > {format_cpu(report.supply.cpu_millis)} "
+            f"allocatable (short by {format_cpu(-room.cpu_millis)})"
+        )
     if room.memory_bytes < 0:
-        parts.append(f"memory requests {format_memory(report.demand.memory_bytes)} > "
-                     f"{format_memory(report.supply.memory_bytes)} allocatable "
-                     f"(short by {format_memory(-room.memory_bytes)})")
+        parts.append(
+            f"memory requests {format_memory(report.demand.memory_bytes)} > "
+            f"{format_memory(report.supply.memory_bytes)} allocatable "
+            f"(short by {format_memory(-room.memory_bytes)})"
+        )
     return "; ".join(parts)
 
 
@@ -98,8 +102,7 @@ def capacity_rule(ctx: Context) -> Iterator[Issue]:
         yield Issue(
             view.source,
             "data.cluster.json",
-            f"requests do not fit {view.after_loss}: "
-            f"{_shortfall(report)}",
+            f"requests do not fit {view.after_loss}: {_shortfall(report)}",
             "lower requests or replicas, or add a node to cluster.nodes in the environment's config",
         )
     smallest = report.smallest_node

@@ -17,8 +17,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from gitops.k8s.manifests import Resource
-from gitops.k8s.manifests import load_documents
+from gitops.k8s.manifests import Resource, load_documents
 from gitops.k8s.placement import pinned_nodes
 from gitops.k8s.workloads import PER_NODE, as_int, dig, mapping, sequence
 from gitops.review.check.context import Context
@@ -159,9 +158,7 @@ def host_port_conflict(ctx: Context) -> Iterator[Issue]:
             continue
         pods = sum(c.pods for c in claims if not c.every_node)
         for claim in claims:
-            rivals = [
-                c for c in claims if c.resource is not claim.resource and _collide(claim, c, node_count, pods)
-            ]
+            rivals = [c for c in claims if c.resource is not claim.resource and _collide(claim, c, node_count, pods)]
             if not rivals:
                 continue
             others = "; ".join(f"{c.resource} ({c.how}, {c.place})" for c in rivals)

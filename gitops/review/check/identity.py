@@ -33,10 +33,10 @@ def duplicate_object(ctx: Context) -> Iterator[Issue]:
         if len(copies) < 2:
             continue
         for resource in copies:
-            others = ", ".join(
-                f"{shown(o.path)} (document {o.document + 1})" for o in copies if o is not resource
-            )
+            others = ", ".join(f"{shown(o.path)} (document {o.document + 1})" for o in copies if o is not resource)
             yield Issue(
-                resource, "metadata.name", f"is also defined in {others}",
+                resource,
+                "metadata.name",
+                f"is also defined in {others}",
                 "keep one definition of the object and delete the other",
             )

@@ -45,13 +45,21 @@ def label_value(ctx: Context) -> Iterator[Issue]:
             for key, value in sorted(mapping(dig(resource.obj, *path)).items()):
                 problem = labels.value_problem(value)
                 if problem:
-                    yield Issue(resource, ".".join(path) + f".{key}", f'Invalid value: "{value}": {problem}',
-                                "shorten the config value this label is made of (partOf, the environment "
-                                "name, an image tag) to fit 63 characters")
+                    yield Issue(
+                        resource,
+                        ".".join(path) + f".{key}",
+                        f'Invalid value: "{value}": {problem}',
+                        "shorten the config value this label is made of (partOf, the environment "
+                        "name, an image tag) to fit 63 characters",
+                    )
         if resource.kind == "Kustomization" and resource.obj.get("apiVersion", "").startswith(FLUX_GROUP + "/"):
             for field, value in (("metadata.name", resource.name), ("metadata.namespace", resource.namespace)):
                 problem = labels.value_problem(value or "")
                 if problem:
-                    yield Issue(resource, field, f'Flux labels every object it applies with '
-                                f'{FLUX_GROUP}/{field.split(".")[1]}: "{value}": {problem}',
-                                "shorten partOf (Kustomization names are <partOf>-<unit>) to fit 63 characters")
+                    yield Issue(
+                        resource,
+                        field,
+                        f"Flux labels every object it applies with "
+                        f'{FLUX_GROUP}/{field.split(".")[1]}: "{value}": {problem}',
+                        "shorten partOf (Kustomization names are <partOf>-<unit>) to fit 63 characters",
+                    )

@@ -6,9 +6,8 @@ import re
 from collections.abc import Iterator
 
 from gitops.annotations import PROBES_RULE
-from gitops.k8s import images
+from gitops.k8s import images, sops
 from gitops.k8s import probes as probes_k8s
-from gitops.k8s import sops
 from gitops.k8s.quantities import QuantityError, cpu_millis, memory_bytes
 from gitops.k8s.workloads import Container, as_int, mapping
 from gitops.review.check.context import Context
@@ -27,17 +26,24 @@ def _quantity(values: dict, section: str, key: str, container: Container, issues
     try:
         amount = _PARSERS[key](values[key])
     except QuantityError:
-        issues.append(Issue(
-            owner, f"{container.field}.resources.{section}.{key}",
-            f"{section}.{key} {values[key]!r} is not a Kubernetes quantity: the API server rejects the pod",
-            "write it as e.g. 250m or 0.25 (CPU), 256Mi or 1Gi (memory)",
-        ))
+        issues.append(
+            Issue(
+                owner,
+                f"{container.field}.resources.{section}.{key}",
+                f"{section}.{key} {values[key]!r} is not a Kubernetes quantity: the API server rejects the pod",
+                "write it as e.g. 250m or 0.25 (CPU), 256Mi or 1Gi (memory)",
+            )
+        )
         return None
     if amount < 0:
-        issues.append(Issue(
-            owner, f"{container.field}.resources.{section}.{key}", f"{section}.{key} {values[key]} is negative",
-            "use a positive quantity",
-        ))
+        issues.append(
+            Issue(
+                owner,
+                f"{container.field}.resources.{section}.{key}",
+                f"{section}.{key} {values[key]} is negative",
+                "use a positive quantity",
+            )
+        )
         return None
     return amount
 
@@ -58,24 +64,31 @@ def resources(ctx: Context) -> Iterator[Issue]:
             issues: list[Issue] = []
             for section, key in _REQUIRED:
                 if key not in sections[section]:
-                    issues.append(Issue(
-                        pod.resource, f"{container.field}.resources.{section}.{key}",
-                        f"container {container.name} has no {section}.{key}",
-                        f"set resources.{section}.{key}",
-                    ))
+                    issues.append(
+                        Issue(
+                            pod.resource,
+                            f"{container.field}.resources.{section}.{key}",
+                            f"container {container.name} has no {section}.{key}",
+                            f"set resources.{section}.{key}",
+                        )
+                    )
             amounts = {
                 (s, k): _quantity(sections[s], s, k, container, issues, pod.resource)
-                for s in ("requests", "limits") for k in ("cpu", "memory")
+                for s in ("requests", "limits")
+                for k in ("cpu", "memory")
             }
             for key in ("cpu", "memory"):
                 request, limit = amounts[("requests", key)], amounts[("limits", key)]
                 if request is not None and limit is not None and request > limit:
-                    issues.append(Issue(
-                        pod.resource, f"{container.field}.resources.requests.{key}",
-                        f"requests.{key} {sections['requests'][key]} exceeds limits.{key} {sections['limits'][key]}: "
-                        "the API server rejects the pod",
-                        f"raise limits.{key} or lower requests.{key}",
-                    ))
+                    issues.append(
+                        Issue(
+                            pod.resource,
+                            f"{container.field}.resources.requests.{key}",
+                            f"requests.{key} {sections['requests'][key]} exceeds limits.{key} {sections['limits'][key]}: "
+                            "the API server rejects the pod",
+                            f"raise limits.{key} or lower requests.{key}",
+                        )
+                    )
             yield from issues
 
 
@@ -102,7 +115,8 @@ def probes(ctx: Context) -> Iterator[Issue]:
             for probe in PROBES:
                 if not isinstance(container.spec.get(probe), dict):
                     yield Issue(
-                        pod.resource, f"{container.field}.{probe}",
+                        pod.resource,
+                        f"{container.field}.{probe}",
                         f"container {container.name} of a long-running {pod.kind} has no {probe}",
                         f"add a {probe} (httpGet, tcpSocket, grpc or exec)",
                     )
@@ -139,14 +153,16 @@ def probe_port(ctx: Context) -> Iterator[Issue]:
                 number = as_int(port)
                 if number is None and port not in names:
                     yield Issue(
-                        pod.resource, field,
+                        pod.resource,
+                        field,
                         f"{probe_name} probes port {port}, which container {container.name} does not name "
                         f"(named ports: {', '.join(sorted(names)) or 'none'}): the probe always fails",
                         "use one of the container's port names or a port number",
                     )
                 elif number is not None and numbers and number not in numbers:
                     yield Issue(
-                        pod.resource, field,
+                        pod.resource,
+                        field,
                         f"{probe_name} probes port {number}, which container {container.name} does not declare "
                         f"(containerPorts: {', '.join(str(n) for n in sorted(n for n in numbers if n))})",
                         "probe the port the application listens on, and declare it in ports",
@@ -179,7 +195,8 @@ def startup_probe(ctx: Context) -> Iterator[Issue]:
             if not isinstance(container.spec.get("startupProbe"), dict):
                 if delay >= SLOW_START_SECONDS:
                     yield Issue(
-                        pod.resource, f"{container.field}.startupProbe",
+                        pod.resource,
+                        f"{container.field}.startupProbe",
                         f"container {container.name} has no startupProbe but its livenessProbe waits "
                         f"initialDelaySeconds {delay}: a start slower than that is killed, and every restart "
                         f"leaves a hang unnoticed for {delay} s",
@@ -193,7 +210,8 @@ def startup_probe(ctx: Context) -> Iterator[Issue]:
             window = startup.window_seconds
             if window < delay:
                 yield Issue(
-                    pod.resource, f"{container.field}.startupProbe",
+                    pod.resource,
+                    f"{container.field}.startupProbe",
                     f"container {container.name}'s startupProbe gives up after {window} s, before the {delay} s "
                     "its livenessProbe initialDelaySeconds allows for starting: slow starts are killed",
                     f"raise startupProbe.failureThreshold so periodSeconds x failureThreshold covers {delay} s",
@@ -204,8 +222,21 @@ def startup_probe(ctx: Context) -> Iterator[Issue]:
 
 _VERSION = re.compile(r"^v?(\d+)((?:\.\d+)*)(?=$|[-_+])")
 MOVING_TAGS = {
-    "stable", "edge", "lts", "main", "master", "nightly", "dev", "develop", "current", "alpine", "slim",
-    "mainline", "rolling", "beta", "rc",
+    "stable",
+    "edge",
+    "lts",
+    "main",
+    "master",
+    "nightly",
+    "dev",
+    "develop",
+    "current",
+    "alpine",
+    "slim",
+    "mainline",
+    "rolling",
+    "beta",
+    "rc",
 }
 
 
@@ -226,8 +257,11 @@ def image_tag_problem(image: str) -> tuple[Severity, str] | None:
     if match and len(match.group(1)) <= 4:
         components = 1 + match.group(2).count(".")
         if components < 3:
-            return Severity.WARNING, f"uses the floating tag {tag} ({components} version component(s)): " \
-                "it moves to new releases without a change in git"
+            return (
+                Severity.WARNING,
+                f"uses the floating tag {tag} ({components} version component(s)): "
+                "it moves to new releases without a change in git",
+            )
     elif tag in MOVING_TAGS:
         return Severity.WARNING, f"uses the moving tag {tag}: it changes without a change in git"
     return None
@@ -252,8 +286,11 @@ def image_tag(ctx: Context) -> Iterator[Issue]:
             if problem:
                 severity, what = problem
                 yield Issue(
-                    pod.resource, f"{container.field}.image", f"image {image} {what}",
-                    "pin a full version (e.g. 7.4.2-alpine), a build tag, or a digest", severity,
+                    pod.resource,
+                    f"{container.field}.image",
+                    f"image {image} {what}",
+                    "pin a full version (e.g. 7.4.2-alpine), a build tag, or a digest",
+                    severity,
                 )
 
 
@@ -282,13 +319,15 @@ def image_digest(ctx: Context) -> Iterator[Issue]:
                 continue  # image-tag reports a reference that cannot be pulled
             if not pinned:
                 yield Issue(
-                    pod.resource, f"{container.field}.image",
+                    pod.resource,
+                    f"{container.field}.image",
                     f"image {image} goes to production by tag alone, without a digest",
                     f"append the digest the registry reports for it: {image}@sha256:<digest>",
                 )
 
 
 # --- secrets and tokens --------------------------------------------------------------------------
+
 
 @rule(
     "plaintext-secret",
@@ -305,7 +344,8 @@ def plaintext_secret(ctx: Context) -> Iterator[Issue]:
                 if not sops.is_plaintext(value):
                     continue
                 yield Issue(
-                    secret, f"{section}.{key}",
+                    secret,
+                    f"{section}.{key}",
                     f"{section}.{key} is stored in plain text (not a SOPS ENC[...] value)",
                     "encrypt it with sops --encrypt --encrypted-regex '^(data|stringData)$', or remove the Secret "
                     "from git and create it in the cluster",
@@ -329,7 +369,8 @@ def service_account_token(ctx: Context) -> Iterator[Issue]:
         if service_account is not None and service_account.obj.get("automountServiceAccountToken") is False:
             continue
         yield Issue(
-            pod.resource, f"{pod.field}.automountServiceAccountToken",
+            pod.resource,
+            f"{pod.field}.automountServiceAccountToken",
             f"automountServiceAccountToken is not set, so a token of ServiceAccount {account} is mounted into "
             "every pod",
             "set automountServiceAccountToken: false, or true if the pod calls the Kubernetes API",

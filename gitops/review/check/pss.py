@@ -23,7 +23,14 @@ from gitops.review.findings import Issue, Severity
 
 ENFORCE_LABEL = "pod-security.kubernetes.io/enforce"
 ALLOWED_VOLUMES = {
-    "configMap", "csi", "downwardAPI", "emptyDir", "ephemeral", "persistentVolumeClaim", "projected", "secret",
+    "configMap",
+    "csi",
+    "downwardAPI",
+    "emptyDir",
+    "ephemeral",
+    "persistentVolumeClaim",
+    "projected",
+    "secret",
 }
 SECCOMP_TYPES = {"RuntimeDefault", "Localhost"}
 ADDABLE_CAPABILITIES = {"NET_BIND_SERVICE"}
@@ -40,9 +47,7 @@ class _Pod:
         self.ns = pod.namespace
 
     def issue(self, field: str, message: str, fix: str) -> Issue:
-        return Issue(
-            self.pod.resource, field, f"{message} (namespace {self.ns} enforces Pod Security restricted)", fix
-        )
+        return Issue(self.pod.resource, field, f"{message} (namespace {self.ns} enforces Pod Security restricted)", fix)
 
     def pod_level(self) -> Iterator[Issue]:
         spec, field = self.pod.spec, self.pod.field
@@ -59,13 +64,9 @@ class _Pod:
                         "use an emptyDir, a PersistentVolumeClaim or a projected volume instead",
                     )
         if self.context.get("runAsNonRoot") is False:
-            yield self.issue(
-                f"{field}.securityContext.runAsNonRoot", "runAsNonRoot is false", "set runAsNonRoot: true"
-            )
+            yield self.issue(f"{field}.securityContext.runAsNonRoot", "runAsNonRoot is false", "set runAsNonRoot: true")
         if self.context.get("runAsUser") == 0:
-            yield self.issue(
-                f"{field}.securityContext.runAsUser", "runAsUser is 0 (root)", "run as a non-zero user id"
-            )
+            yield self.issue(f"{field}.securityContext.runAsUser", "runAsUser is 0 (root)", "run as a non-zero user id")
         seccomp = mapping(self.context.get("seccompProfile")).get("type")
         if seccomp is not None and seccomp not in SECCOMP_TYPES:
             yield self.issue(
@@ -94,13 +95,15 @@ class _Pod:
         capabilities = mapping(sc.get("capabilities"))
         if "ALL" not in [str(d) for d in sequence(capabilities.get("drop"))]:
             yield self.issue(
-                f"{field}.capabilities.drop", "capabilities.drop does not contain ALL",
+                f"{field}.capabilities.drop",
+                "capabilities.drop does not contain ALL",
                 "set securityContext.capabilities.drop: [ALL]",
             )
         added = sorted({str(a) for a in sequence(capabilities.get("add"))} - ADDABLE_CAPABILITIES)
         if added:
             yield self.issue(
-                f"{field}.capabilities.add", f"adds capabilities {', '.join(added)} (only NET_BIND_SERVICE may be added)",
+                f"{field}.capabilities.add",
+                f"adds capabilities {', '.join(added)} (only NET_BIND_SERVICE may be added)",
                 "remove them from capabilities.add",
             )
         non_root = sc.get("runAsNonRoot")
@@ -108,7 +111,8 @@ class _Pod:
             yield self.issue(f"{field}.runAsNonRoot", "runAsNonRoot is false", "set runAsNonRoot: true")
         elif non_root is not True and self.context.get("runAsNonRoot") is not True:
             yield self.issue(
-                f"{field}.runAsNonRoot", "runAsNonRoot is set neither on the container nor on the pod",
+                f"{field}.runAsNonRoot",
+                "runAsNonRoot is set neither on the container nor on the pod",
                 "set securityContext.runAsNonRoot: true on the pod",
             )
         if sc.get("runAsUser") == 0:
@@ -116,7 +120,9 @@ class _Pod:
         seccomp = mapping(sc.get("seccompProfile")).get("type")
         if seccomp is not None and seccomp not in SECCOMP_TYPES:
             yield self.issue(
-                f"{field}.seccompProfile.type", f"seccompProfile.type is {seccomp}", "set seccompProfile.type: RuntimeDefault"
+                f"{field}.seccompProfile.type",
+                f"seccompProfile.type is {seccomp}",
+                "set seccompProfile.type: RuntimeDefault",
             )
         elif seccomp is None and mapping(self.context.get("seccompProfile")).get("type") is None:
             yield self.issue(

@@ -48,7 +48,9 @@ def _secret(ctx: Context, namespace: str, name: str) -> Target | None:
 def _configmap(ctx: Context, namespace: str, name: str) -> Target | None:
     found = ctx.get("ConfigMap", namespace, name)
     if found is not None:
-        return Target(set(mapping(found.obj.get("data"))) | set(mapping(found.obj.get("binaryData"))), None, "in this set")
+        return Target(
+            set(mapping(found.obj.get("data"))) | set(mapping(found.obj.get("binaryData"))), None, "in this set"
+        )
     if name in BUILTIN_CONFIGMAPS:
         return Target(BUILTIN_CONFIGMAPS[name], None, "built in")
     return None
@@ -112,7 +114,12 @@ class _Resolver:
                     ref = mapping(value_from.get(key))
                     if ref:
                         yield from self.check(
-                            owner, f"{field}.{key}", kind, ref.get("name"), [str(ref.get("key"))], ref.get("optional") is True
+                            owner,
+                            f"{field}.{key}",
+                            kind,
+                            ref.get("name"),
+                            [str(ref.get("key"))],
+                            ref.get("optional") is True,
                         )
             for index, source in enumerate(sequence(container.spec.get("envFrom"))):
                 source = mapping(source)
@@ -120,7 +127,11 @@ class _Resolver:
                     ref = mapping(source.get(key))
                     if ref:
                         yield from self.check(
-                            owner, f"{container.field}.envFrom[{index}].{key}", kind, ref.get("name"), [],
+                            owner,
+                            f"{container.field}.envFrom[{index}].{key}",
+                            kind,
+                            ref.get("name"),
+                            [],
                             ref.get("optional") is True,
                         )
             for index, mount in enumerate(sequence(container.spec.get("volumeMounts"))):
@@ -151,13 +162,21 @@ class _Resolver:
         secret = mapping(volume.get("secret"))
         if secret:
             yield from self.check(
-                owner, f"{field}.secret", "Secret", secret.get("secretName"), self.item_keys(secret),
+                owner,
+                f"{field}.secret",
+                "Secret",
+                secret.get("secretName"),
+                self.item_keys(secret),
                 secret.get("optional") is True,
             )
         config = mapping(volume.get("configMap"))
         if config:
             yield from self.check(
-                owner, f"{field}.configMap", "ConfigMap", config.get("name"), self.item_keys(config),
+                owner,
+                f"{field}.configMap",
+                "ConfigMap",
+                config.get("name"),
+                self.item_keys(config),
                 config.get("optional") is True,
             )
         claim = mapping(volume.get("persistentVolumeClaim"))
@@ -177,8 +196,12 @@ class _Resolver:
                 ref = mapping(source.get(key))
                 if ref:
                     yield from self.check(
-                        owner, f"{field}.projected.sources[{index}].{key}", kind, ref.get("name"),
-                        self.item_keys(ref), ref.get("optional") is True,
+                        owner,
+                        f"{field}.projected.sources[{index}].{key}",
+                        kind,
+                        ref.get("name"),
+                        self.item_keys(ref),
+                        ref.get("optional") is True,
                     )
 
     def pull_secret(self, owner: Resource, name: object, field: str) -> Iterator[Issue]:

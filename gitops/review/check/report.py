@@ -49,8 +49,11 @@ def capacity_line(view: Headroom) -> str:
         f"(headroom {_signed(room.cpu_millis, format_cpu)}), "
         f"memory requests {format_memory(report.demand.memory_bytes)} of {format_memory(report.supply.memory_bytes)} "
         f"(headroom {_signed(room.memory_bytes, format_memory)})"
-        + ("; the totals fit, one node does not (see the capacity finding)" if report.totals_fit and not report.fits
-           else "")
+        + (
+            "; the totals fit, one node does not (see the capacity finding)"
+            if report.totals_fit and not report.fits
+            else ""
+        )
     )
 
 

@@ -23,8 +23,7 @@ NODE_LOCAL_CLASSES = {"local-path"}
 
 def node_local_claims(ctx: Context) -> list[Resource]:
     return [
-        c for c in ctx.of_kind("PersistentVolumeClaim")
-        if dig(c.obj, "spec", "storageClassName") in NODE_LOCAL_CLASSES
+        c for c in ctx.of_kind("PersistentVolumeClaim") if dig(c.obj, "spec", "storageClassName") in NODE_LOCAL_CLASSES
     ]
 
 
@@ -53,18 +52,23 @@ def local_volume_pinning(ctx: Context) -> Iterator[Issue]:
         field = f"{pod.field}.affinity.nodeAffinity"
         if nodes is None:
             yield Issue(
-                pod.resource, field, f"{what} but may be scheduled on any node",
+                pod.resource,
+                field,
+                f"{what} but may be scheduled on any node",
                 f"add required node affinity {HOSTNAME_LABEL} In [<the volume's node>]",
             )
         elif len(nodes) != 1:
             listed = ", ".join(sorted(nodes)) or "no node (the constraints contradict each other)"
             yield Issue(
-                pod.resource, field, f"{what} but may be scheduled on {listed}",
+                pod.resource,
+                field,
+                f"{what} but may be scheduled on {listed}",
                 f"pin to exactly one node: {HOSTNAME_LABEL} In [<the volume's node>]",
             )
         elif known_nodes is not None and not nodes <= known_nodes:
             yield Issue(
-                pod.resource, field,
+                pod.resource,
+                field,
                 f"{what} and is pinned to node {next(iter(nodes))}, which is not in the declared node inventory "
                 f"({', '.join(sorted(known_nodes))}): the pod would stay Pending",
                 "pin it to the node that holds the volume",

@@ -84,7 +84,9 @@ def _dependency_cycle(ctx: Context, start: Resource) -> list[str] | None:
         found = []
         for dep in sequence(dig(k.obj, "spec", "dependsOn")):
             dep = mapping(dep)
-            target = ctx.get("Kustomization", str(dep.get("namespace") or k.namespace), str(dep.get("name")), FLUX_KUSTOMIZE)
+            target = ctx.get(
+                "Kustomization", str(dep.get("namespace") or k.namespace), str(dep.get("name")), FLUX_KUSTOMIZE
+            )
             if target is not None:
                 found.append(target)
         return found
@@ -118,7 +120,8 @@ def _flux(ctx: Context, resolver: PathResolver, k: Resource) -> Iterator[Issue]:
         if ctx.get(source_kind, namespace, str(source.get("name")), FLUX_SOURCE) is None:
             known = ", ".join(sorted(str(r) for r in ctx.resources if r.group == FLUX_SOURCE)) or "none"
             yield Issue(
-                k, "spec.sourceRef",
+                k,
+                "spec.sourceRef",
                 f"{source_kind or 'source'} {namespace}/{source.get('name')} is not in this set "
                 f"(Flux sources here: {known}): the Kustomization never becomes Ready",
                 "name a GitRepository (or OCIRepository/Bucket) defined in the set, or add it",
@@ -129,7 +132,8 @@ def _flux(ctx: Context, resolver: PathResolver, k: Resource) -> Iterator[Issue]:
         if ctx.get("Kustomization", namespace, str(dep.get("name")), FLUX_KUSTOMIZE) is None:
             known = ", ".join(sorted(str(r) for r in ctx.of_kind("Kustomization", FLUX_KUSTOMIZE))) or "none"
             yield Issue(
-                k, f"spec.dependsOn[{dep.get('name') or index}]",
+                k,
+                f"spec.dependsOn[{dep.get('name') or index}]",
                 f"depends on Kustomization {namespace}/{dep.get('name')}, which is not in this set "
                 f"(Kustomizations here: {known}): this one would wait forever",
                 "name an existing Kustomization, or remove the dependency",
@@ -137,7 +141,9 @@ def _flux(ctx: Context, resolver: PathResolver, k: Resource) -> Iterator[Issue]:
     cycle = _dependency_cycle(ctx, k)
     if cycle:
         yield Issue(
-            k, "spec.dependsOn", f"dependsOn forms a cycle ({' -> '.join(cycle)}): none of them ever becomes Ready",
+            k,
+            "spec.dependsOn",
+            f"dependsOn forms a cycle ({' -> '.join(cycle)}): none of them ever becomes Ready",
             "break the cycle: infrastructure first, apps depending on it, never back",
         )
     path = spec.get("path")
@@ -146,11 +152,15 @@ def _flux(ctx: Context, resolver: PathResolver, k: Resource) -> Iterator[Issue]:
         yield from _path(resolver, k, "spec.path", path, recurse=True, tool="Flux")
 
 
-def _path(resolver: PathResolver, owner: Resource, field: str, path: str, *, recurse: bool, tool: str) -> Iterator[Issue]:
+def _path(
+    resolver: PathResolver, owner: Resource, field: str, path: str, *, recurse: bool, tool: str
+) -> Iterator[Issue]:
     directory, how = resolver.resolve(path, owner.path)
     if directory is None:
         yield Issue(
-            owner, field, f"path {path} does not resolve to a directory {how}: the sync fails",
+            owner,
+            field,
+            f"path {path} does not resolve to a directory {how}: the sync fails",
             "use the repository-relative path of a directory that exists, e.g. ./dist/<env>/apps",
         )
         return
@@ -159,7 +169,8 @@ def _path(resolver: PathResolver, owner: Resource, field: str, path: str, *, rec
         where = "in it or below" if recurse else "at its top level"
         extra = "" if recurse else " and spec.source.directory.recurse is not true"
         yield Issue(
-            owner, field,
+            owner,
+            field,
             f"path {path} ({directory}) has no manifests {where}{extra}: {tool} would apply nothing "
             "(and with pruning, delete what it applied before)",
             "point at the directory holding the manifests" + ("" if recurse else ", or set directory.recurse: true"),
@@ -173,7 +184,8 @@ def _argo(ctx: Context, resolver: PathResolver, app: Resource) -> Iterator[Issue
     if project != "default" and ctx.get("AppProject", app.namespace, project, ARGO) is None:
         known = ", ".join(sorted(p.name for p in ctx.of_kind("AppProject", ARGO) if p.namespace == app.namespace))
         yield Issue(
-            app, "spec.project",
+            app,
+            "spec.project",
             f"AppProject {project or '(empty)'} is not in this set (AppProjects in {app.namespace or '(none)'}: "
             f"{known or 'none'}): Argo CD refuses to sync the Application",
             "name an AppProject defined in the set, or default",

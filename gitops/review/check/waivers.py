@@ -27,7 +27,7 @@ def waivers(resource: Resource) -> dict[str, str]:
     found = {}
     for key, value in resource.annotations.items():
         if isinstance(key, str) and key.startswith(PREFIX):
-            found[key[len(PREFIX):]] = "" if value is None else str(value).strip()
+            found[key[len(PREFIX) :]] = "" if value is None else str(value).strip()
     return found
 
 
@@ -59,7 +59,8 @@ def waiver_reason(ctx: Context) -> Iterator[Issue]:
     for resource, rule_id, reason in _annotated(ctx):
         if not reason:
             yield Issue(
-                resource, f"metadata.annotations[{PREFIX}{rule_id}]",
+                resource,
+                f"metadata.annotations[{PREFIX}{rule_id}]",
                 f"the waiver of {rule_id} gives no reason, so it waives nothing",
                 "write why the rule does not apply to this object as the annotation's value",
             )
@@ -77,13 +78,15 @@ def waiver_unknown_rule(ctx: Context) -> Iterator[Issue]:
     for resource, rule_id, _ in _annotated(ctx):
         if rule_id not in REGISTRY:
             yield Issue(
-                resource, f"metadata.annotations[{PREFIX}{rule_id}]",
+                resource,
+                f"metadata.annotations[{PREFIX}{rule_id}]",
                 f"waives {rule_id}, which is not a rule of this check",
                 "use a rule id from `main.py check --list-rules`, or remove the annotation",
             )
         elif not REGISTRY[rule_id].waivable:
             yield Issue(
-                resource, f"metadata.annotations[{PREFIX}{rule_id}]",
+                resource,
+                f"metadata.annotations[{PREFIX}{rule_id}]",
                 f"waives {rule_id}, which cannot be waived",
                 "fix what the rule reports instead, or remove the annotation",
             )
@@ -105,7 +108,8 @@ def waiver_unused(ctx: Context, findings: list[Finding]) -> Iterator[Issue]:
             continue
         if (rule_id, resource.kind, resource.namespace, resource.name) not in reported:
             yield Issue(
-                resource, f"metadata.annotations[{PREFIX}{rule_id}]",
+                resource,
+                f"metadata.annotations[{PREFIX}{rule_id}]",
                 f"waives {rule_id}, which reports nothing on this object",
                 "remove the annotation",
             )

@@ -33,19 +33,41 @@ _ENV_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--base", metavar="REF",
-                        help="compare dist/ as committed at REF with a fresh synth of the working tree "
-                             "(default: the merge-base of HEAD with main, else origin/main)")
-    parser.add_argument("--env", action="append", dest="envs", metavar="ENV",
-                        help="only dist/ENV/ and dist/clusters/ENV/ (repeatable); default: all of dist/")
-    parser.add_argument("--from", dest="from_path", type=Path, metavar="DIR",
-                        help="old side: a directory or file of manifests (use with --to instead of --base)")
-    parser.add_argument("--to", dest="to_path", type=Path, metavar="DIR",
-                        help="new side: a directory or file of manifests")
-    parser.add_argument("--format", choices=("text", "md", "json"), default="text",
-                        help="text for a terminal, md for a pull-request comment, json for tools (default: text)")
-    parser.add_argument("--fail-on", choices=("high", "medium"), metavar="LEVEL",
-                        help="exit 1 when a risk of LEVEL (high|medium) or higher is found")
+    parser.add_argument(
+        "--base",
+        metavar="REF",
+        help="compare dist/ as committed at REF with a fresh synth of the working tree "
+        "(default: the merge-base of HEAD with main, else origin/main)",
+    )
+    parser.add_argument(
+        "--env",
+        action="append",
+        dest="envs",
+        metavar="ENV",
+        help="only dist/ENV/ and dist/clusters/ENV/ (repeatable); default: all of dist/",
+    )
+    parser.add_argument(
+        "--from",
+        dest="from_path",
+        type=Path,
+        metavar="DIR",
+        help="old side: a directory or file of manifests (use with --to instead of --base)",
+    )
+    parser.add_argument(
+        "--to", dest="to_path", type=Path, metavar="DIR", help="new side: a directory or file of manifests"
+    )
+    parser.add_argument(
+        "--format",
+        choices=("text", "md", "json"),
+        default="text",
+        help="text for a terminal, md for a pull-request comment, json for tools (default: text)",
+    )
+    parser.add_argument(
+        "--fail-on",
+        choices=("high", "medium"),
+        metavar="LEVEL",
+        help="exit 1 when a risk of LEVEL (high|medium) or higher is found",
+    )
     parser.add_argument("--config-dir", type=Path, default=CONFIG_DIR, help=argparse.SUPPRESS)
     parser.add_argument("--repo", type=Path, default=PROJECT, help=argparse.SUPPRESS)
 
@@ -117,8 +139,11 @@ def _git_base(args: argparse.Namespace, loader: Loader) -> Report:
     with tempfile.TemporaryDirectory(prefix="honeydue-diff-") as tmp:
         base_root, new_root = Path(tmp) / "base", Path(tmp) / "new" / DIST
         git_paths = [DIST] if env_paths is None else [f"{DIST}/{sub}" for sub in env_paths]
-        notes = [] if extract(root, commit, git_paths, base_root) else [
-            f"{', '.join(git_paths)}: nothing committed at {where}; every object is new"]
+        notes = (
+            []
+            if extract(root, commit, git_paths, base_root)
+            else [f"{', '.join(git_paths)}: nothing committed at {where}; every object is new"]
+        )
         synth(args.config_dir, new_root, args.envs, write_schema=False)
         synthesized, working, new_notes = _new_side(new_root, root / DIST, env_paths)
         old_side = loader.load(base_label, _existing(base_root / DIST, env_paths), base_root / DIST)

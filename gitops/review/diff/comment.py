@@ -49,11 +49,16 @@ class Forge:
 
     def _call(self, method: str, url: str, payload: dict | None = None) -> object:
         data = None if payload is None else json.dumps(payload).encode()
-        request = urllib.request.Request(url, data=data, method=method, headers={
-            "Authorization": f"token {self.token}",
-            "Accept": "application/json",
-            "Content-Type": "application/json",
-        })
+        request = urllib.request.Request(
+            url,
+            data=data,
+            method=method,
+            headers={
+                "Authorization": f"token {self.token}",
+                "Accept": "application/json",
+                "Content-Type": "application/json",
+            },
+        )
         try:
             with urllib.request.urlopen(request, timeout=self.timeout) as response:
                 return json.loads(response.read() or b"null")
@@ -77,7 +82,8 @@ class Forge:
 def own_comment(comments: list[dict], author: str | None = None) -> dict | None:
     """The oldest comment carrying the marker (by author, when one is given)."""
     mine = [
-        c for c in comments
+        c
+        for c in comments
         if str(c.get("body", "")).lstrip().startswith(MARKER)
         and (author is None or (c.get("user") or {}).get("login") == author)
     ]
@@ -112,9 +118,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--api-url", required=True, help="the forge's API root, e.g. ${{ github.api_url }}")
     parser.add_argument("--repo", required=True, help="owner/name")
     parser.add_argument("--pr", required=True, type=int, help="pull request number (index)")
-    parser.add_argument("--body-file", required=True, type=Path, action="append", dest="body_files",
-                        help="Markdown from `main.py diff --format md` (first), then e.g. `main.py rehearse "
-                             "--format md`; repeatable, composed into one comment")
+    parser.add_argument(
+        "--body-file",
+        required=True,
+        type=Path,
+        action="append",
+        dest="body_files",
+        help="Markdown from `main.py diff --format md` (first), then e.g. `main.py rehearse "
+        "--format md`; repeatable, composed into one comment",
+    )
     parser.add_argument("--author", help="only take over comments by this login")
     args = parser.parse_args(argv)
     token = os.environ.get(TOKEN_VARIABLE, "")

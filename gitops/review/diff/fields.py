@@ -186,4 +186,3 @@ def get(obj: object, *path: str | int | Named) -> object:
         if node is MISSING:
             return MISSING
     return node
-

@@ -78,7 +78,7 @@ def extract(root: Path, commit: str, paths: list[str], dest: Path) -> int:
     for _, path in wanted:
         header_end = blobs.index(b"\n", position)
         size = int(blobs[position:header_end].split()[2])
-        content = blobs[header_end + 1: header_end + 1 + size]
+        content = blobs[header_end + 1 : header_end + 1 + size]
         position = header_end + 1 + size + 1
         target = (dest / path).resolve()
         if base not in target.parents:

@@ -28,7 +28,6 @@ KUSTOMIZE_API = "kustomize.config.k8s.io/"
 SECRET_FIELDS = ("data", "stringData")
 
 
-
 class DiffInputError(InputError):
     """Input that cannot be compared: missing paths, unreadable YAML, one object defined twice."""
 

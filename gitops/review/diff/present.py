@@ -74,6 +74,8 @@ def capacity_text(line: CapacityLine) -> str:
         return fmt(after) if before == after else f"{fmt(before)} {ARROW} {fmt(after)}"
 
     where = f" in {line.scope}" if line.scope else ""
-    return (f"requests with one node lost{where} ({line.nodes_left} node(s) left): "
-            f"cpu {pair(line.cpu_before, line.cpu_after, _cpu)} of {_cpu(line.cpu_supply)}, "
-            f"memory {pair(line.memory_before, line.memory_after, _memory)} of {_memory(line.memory_supply)}")
+    return (
+        f"requests with one node lost{where} ({line.nodes_left} node(s) left): "
+        f"cpu {pair(line.cpu_before, line.cpu_after, _cpu)} of {_cpu(line.cpu_supply)}, "
+        f"memory {pair(line.memory_before, line.memory_after, _memory)} of {_memory(line.memory_supply)}"
+    )

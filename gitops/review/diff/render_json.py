@@ -40,8 +40,7 @@ def as_data(report: Report) -> dict:
                 "status": w.status.value,
                 "summary": w.text,
                 "items": [
-                    {"topic": i.topic, "container": i.container, "field": i.field, "text": i.text}
-                    for i in w.items
+                    {"topic": i.topic, "container": i.container, "field": i.field, "text": i.text} for i in w.items
                 ],
             }
             for w in report.workloads
@@ -51,8 +50,7 @@ def as_data(report: Report) -> dict:
                 "environment": line.scope,
                 "nodesLeft": line.nodes_left,
                 "cpuMillis": {"supply": line.cpu_supply, "before": line.cpu_before, "after": line.cpu_after},
-                "memoryBytes": {"supply": line.memory_supply, "before": line.memory_before,
-                                "after": line.memory_after},
+                "memoryBytes": {"supply": line.memory_supply, "before": line.memory_before, "after": line.memory_after},
             }
             for line in report.capacity
         ],

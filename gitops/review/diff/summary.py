@@ -69,13 +69,29 @@ def _container_items(workload: str, list_name: str, name: str, old: dict | None,
             continue
         for change in (leaf for c in fields.diff(before, after, (probe,)) for leaf in fields.leaves(c)):
             path = fields.render_path(change.path)
-            items.append(SummaryItem("probe", name, path, change.old, change.new,
-                                     f"{label}{path} {show(change.old)} → {show(change.new)}"))
+            items.append(
+                SummaryItem(
+                    "probe",
+                    name,
+                    path,
+                    change.old,
+                    change.new,
+                    f"{label}{path} {show(change.old)} → {show(change.new)}",
+                )
+            )
     resource_changes = fields.diff(old.get("resources", {}) or {}, new.get("resources", {}) or {})
     for change in (leaf for c in resource_changes for leaf in fields.leaves(c)):
         path = fields.render_path(change.path)
-        items.append(SummaryItem("resources", name, f"resources.{path}", change.old, change.new,
-                                 f"{label}{path} {show(change.old)} → {show(change.new)}"))
+        items.append(
+            SummaryItem(
+                "resources",
+                name,
+                f"resources.{path}",
+                change.old,
+                change.new,
+                f"{label}{path} {show(change.old)} → {show(change.new)}",
+            )
+        )
     return items
 
 
@@ -102,8 +118,9 @@ def summarize(d: ObjectDiff) -> WorkloadSummary | None:
         items.append(SummaryItem("replicas", None, "spec.replicas", before, after, text))
     old_containers = workloads.containers(workloads.pod_spec(d.old))
     for list_name, name in list(old_containers) + [k for k in new_containers if k not in old_containers]:
-        items += _container_items(d.key.name, list_name, name, old_containers.get((list_name, name)),
-                                  new_containers.get((list_name, name)))
+        items += _container_items(
+            d.key.name, list_name, name, old_containers.get((list_name, name)), new_containers.get((list_name, name))
+        )
     if not items:
         return None
     return WorkloadSummary(d.key, d.status, tuple(items))

@@ -27,21 +27,39 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--write", type=Path, help="write the Markdown report here (e.g. BENCHMARKS.md)")
     parser.add_argument("--project", type=Path, default=PROJECT, help="measure another checkout of the project")
     parser.add_argument("--baseline", help="git revision to measure in the same run, for before/after")
-    parser.add_argument("--no-clone", dest="clone", action="store_false",
-                        help="skip the first `make synth` in a fresh clone (a minute or two, with downloads)")
-    parser.add_argument("--no-rehearsal", dest="rehearse", action="store_false",
-                        help="skip the cluster rehearsal's rows (a few minutes)")
+    parser.add_argument(
+        "--no-clone",
+        dest="clone",
+        action="store_false",
+        help="skip the first `make synth` in a fresh clone (a minute or two, with downloads)",
+    )
+    parser.add_argument(
+        "--no-rehearsal",
+        dest="rehearse",
+        action="store_false",
+        help="skip the cluster rehearsal's rows (a few minutes)",
+    )
     parser.add_argument("--rehearsal-runs", type=int, default=3, help="rehearsals of prod measured (default 3)")
-    parser.add_argument("--cold-build", action="store_true",
-                        help="also build every cluster binary on empty Go caches (about 17 minutes on 2 cores)")
+    parser.add_argument(
+        "--cold-build",
+        action="store_true",
+        help="also build every cluster binary on empty Go caches (about 17 minutes on 2 cores)",
+    )
     args = parser.parse_args(argv)
     if args.cold_build and not args.rehearse:
         parser.error("--cold-build measures the rehearsal's tools: drop --no-rehearsal")
     from gitops.tools.bench.report import report
     from gitops.tools.bench.run import run
 
-    data = run(args.project.resolve(), args.runs, args.baseline, clone=args.clone, rehearse=args.rehearse,
-               cold_build=args.cold_build, rehearsal_runs=args.rehearsal_runs)
+    data = run(
+        args.project.resolve(),
+        args.runs,
+        args.baseline,
+        clone=args.clone,
+        rehearse=args.rehearse,
+        cold_build=args.cold_build,
+        rehearsal_runs=args.rehearsal_runs,
+    )
     data["invocation"] = " ".join(["python -m gitops.tools.bench", *argv])
     text = report(data)
     if args.write:

@@ -48,8 +48,11 @@ def fresh_clone(project: Path, root: Path, env: dict[str, str], runs: int) -> di
     if done.returncode != 0:
         raise RuntimeError(f"make synth in a fresh clone failed:\n{done.stdout[-2000:]}{done.stderr[-2000:]}")
     installed = [name for name in NOT_FOR_SYNTH if (clone / name).exists()]
-    print(f"  first make synth in a fresh clone: {first.median:.1f} s ({sources}); "
-          f"test or rehearsal tools installed: {', '.join(installed) or 'none'}", flush=True)
+    print(
+        f"  first make synth in a fresh clone: {first.median:.1f} s ({sources}); "
+        f"test or rehearsal tools installed: {', '.join(installed) or 'none'}",
+        flush=True,
+    )
     again = Result("make synth again, same clone", "make synth")
     direct = Result("python main.py synth, same clone", "python main.py synth")
     for _ in range(runs):  # alternated, so both see the same machine
@@ -70,8 +73,12 @@ class Running:
     def __init__(self, work: Path, args: list[str], env: dict[str, str], python: str = sys.executable) -> None:
         self.args = args
         self.process = subprocess.Popen(
-            [python, "main.py", *args], cwd=work, env=env, text=True,
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            [python, "main.py", *args],
+            cwd=work,
+            env=env,
+            text=True,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
             # Ctrl-C must reach it even when its caller runs with SIGINT ignored (in the background).
             preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
         )
@@ -91,8 +98,10 @@ class Running:
             at, line = self.lines.get(timeout=timeout)
             if line is None:
                 _, stderr = self.process.communicate()
-                raise RuntimeError(f"main.py {' '.join(self.args)} exited ({self.process.returncode}):\n"
-                                   f"{''.join(seen)}{stderr[-2000:]}")
+                raise RuntimeError(
+                    f"main.py {' '.join(self.args)} exited ({self.process.returncode}):\n"
+                    f"{''.join(seen)}{stderr[-2000:]}"
+                )
             seen.append(line)
             if line.startswith(marker):
                 return at, "".join(seen)
@@ -113,8 +122,10 @@ def watch_round_trips(work: Path, env: dict[str, str], edits: int, chart_edits: 
     if BEFORE not in original:
         raise RuntimeError(f"{EDITED} no longer holds the scripted edit's text")
     config = Result("watch: save config/prod.yaml → summary", f"python main.py synth --watch; edit {EDITED}")
-    charts = Result("watch: save charts/naming.py → summary (workers restart)",
-                    f"python main.py synth --watch; edit {TOUCHED_CHART}")
+    charts = Result(
+        "watch: save charts/naming.py → summary (workers restart)",
+        f"python main.py synth --watch; edit {TOUCHED_CHART}",
+    )
     watching = Running(work, ["synth", "--watch"], env, python=str(work / ".venv" / "bin" / "python"))
     try:
         watching.until(WAITING)
@@ -134,8 +145,11 @@ def watch_round_trips(work: Path, env: dict[str, str], edits: int, chart_edits: 
         chart.write_text(chart_text)
     if code != 130:
         raise RuntimeError(f"synth --watch ended with {code} on Ctrl-C, not 130")
-    print(f"  watch round trip: p50 {config.median:.2f} s, p95 {config.percentile(0.95):.2f} s; "
-          f"after a charts/ edit {charts.median:.2f} s", flush=True)
+    print(
+        f"  watch round trip: p50 {config.median:.2f} s, p95 {config.percentile(0.95):.2f} s; "
+        f"after a charts/ edit {charts.median:.2f} s",
+        flush=True,
+    )
     return {"watch-config": config, "watch-charts": charts}
 
 

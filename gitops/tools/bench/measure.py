@@ -59,8 +59,9 @@ class Sample:
 
 def run_once(command: list[str], cwd: Path, env: dict[str, str], *, capture: bool = False) -> Sample:
     start = time.perf_counter()
-    process = subprocess.Popen(command, cwd=cwd, env=env, stderr=subprocess.PIPE,
-                               stdout=subprocess.PIPE if capture else subprocess.DEVNULL)
+    process = subprocess.Popen(
+        command, cwd=cwd, env=env, stderr=subprocess.PIPE, stdout=subprocess.PIPE if capture else subprocess.DEVNULL
+    )
     peak = largest = 0
     done = threading.Event()
 
@@ -116,12 +117,22 @@ class Result:
         return max(s.largest_bytes for s in self.samples) / 2**20
 
 
-def measure(name: str, command: list[str], cwd: Path, env: dict[str, str], runs: int,
-            objects: int | None = None, shown: str | None = None) -> Result:
+def measure(
+    name: str,
+    command: list[str],
+    cwd: Path,
+    env: dict[str, str],
+    runs: int,
+    objects: int | None = None,
+    shown: str | None = None,
+) -> Result:
     result = Result(name, shown or " ".join(command), objects=objects)
     run_once(command, cwd, env)  # warm the page cache and jsii's package cache; not counted
     for _ in range(runs):
         result.samples.append(run_once(command, cwd, env))
-    print(f"  {name}: median {result.median:.2f} s ({result.low:.2f}-{result.high:.2f}), "
-          f"peak {result.peak_mb:.0f} MB (largest process {result.largest_mb:.0f} MB)", flush=True)
+    print(
+        f"  {name}: median {result.median:.2f} s ({result.low:.2f}-{result.high:.2f}), "
+        f"peak {result.peak_mb:.0f} MB (largest process {result.largest_mb:.0f} MB)",
+        flush=True,
+    )
     return result

@@ -31,12 +31,23 @@ def bare(objects_file: Path, out: Path) -> None:
     chart = cdk8s.Chart(app, "bare", disable_resource_name_hashes=True)
     for index, obj in enumerate(objects):
         meta = obj["metadata"]
-        api = cdk8s.ApiObject(chart, f"o{index}", api_version=obj["apiVersion"], kind=obj["kind"],
-                              metadata=cdk8s.ApiObjectMetadata(
-                                  name=meta["name"], namespace=meta.get("namespace"),
-                                  labels=meta.get("labels"), annotations=meta.get("annotations")))
-        patches = [cdk8s.JsonPatch.add(f"/{key}", value) for key, value in obj.items()
-                   if key not in ("apiVersion", "kind", "metadata")]
+        api = cdk8s.ApiObject(
+            chart,
+            f"o{index}",
+            api_version=obj["apiVersion"],
+            kind=obj["kind"],
+            metadata=cdk8s.ApiObjectMetadata(
+                name=meta["name"],
+                namespace=meta.get("namespace"),
+                labels=meta.get("labels"),
+                annotations=meta.get("annotations"),
+            ),
+        )
+        patches = [
+            cdk8s.JsonPatch.add(f"/{key}", value)
+            for key, value in obj.items()
+            if key not in ("apiVersion", "kind", "metadata")
+        ]
         if patches:
             api.add_json_patch(*patches)
     output.write_unit(out, chart.to_json(), "bench", "")
@@ -92,18 +103,21 @@ def phases(config_dir: Path, out: Path) -> dict:
     lap("import config models and loader")
     jobs = synth.jobs_for(config_dir, load_environments(config_dir, None))
     lap("load and check config")
-    import cdk8s  # noqa: F401
+    import cdk8s
     import jsii._kernel.providers.process as jsii_process
 
-    import charts.plus  # noqa: F401  (the project's one import of cdk8s-plus)
+    import charts.plus
 
     lap("start jsii, load cdk8s and cdk8s-plus (the floor)")
     import charts.stack  # noqa: F401
 
     lap("import charts/")
     shutil.rmtree(out, ignore_errors=True)
-    with (_Timed(jsii_process._NodeProcess, "send") as calls, _Timed(cdk8s.Chart, "to_json") as to_json,
-          _Timed(synth, "write_rendered") as written):
+    with (
+        _Timed(jsii_process._NodeProcess, "send") as calls,
+        _Timed(cdk8s.Chart, "to_json") as to_json,
+        _Timed(synth, "write_rendered") as written,
+    ):
         outcomes = synth.render_in_process(jobs, out)
     lap("render")
     render = found.pop("render")
@@ -112,5 +126,9 @@ def phases(config_dir: Path, out: Path) -> dict:
     found["write YAML, inventory, SOPS files"] = written.seconds
     synth.schema_text()
     lap("config/schema.json export")
-    return {"phases": found, "jsii_calls": calls.calls, "jsii_seconds": calls.seconds,
-            "objects": sum(outcome.files for outcome in outcomes)}
+    return {
+        "phases": found,
+        "jsii_calls": calls.calls,
+        "jsii_seconds": calls.seconds,
+        "objects": sum(outcome.files for outcome in outcomes),
+    }

@@ -35,8 +35,13 @@ REHEARSED_ENV = "prod"
 
 
 def _stamp(project: Path, variable: str, cluster_tools: Path) -> str:
-    done = subprocess.run(["make", "-s", "--no-print-directory", f"print-{variable}",
-                           f"CLUSTER_TOOLS={cluster_tools}"], cwd=project, capture_output=True, text=True, check=True)
+    done = subprocess.run(
+        ["make", "-s", "--no-print-directory", f"print-{variable}", f"CLUSTER_TOOLS={cluster_tools}"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     return done.stdout.strip()
 
 
@@ -55,14 +60,18 @@ def cold_build(project: Path, root: Path, env: dict[str, str]) -> dict:
     for name, variable in COMPONENTS:
         stamp = _stamp(project, variable, cluster_tools)
         result = Result(f"cold build: {name}", f"make $({variable}), empty Go caches")
-        result.samples.append(run_once(["make", "--no-print-directory", f"CLUSTER_TOOLS={cluster_tools}", stamp],
-                                       project, cold))
+        result.samples.append(
+            run_once(["make", "--no-print-directory", f"CLUSTER_TOOLS={cluster_tools}", stamp], project, cold)
+        )
         print(f"  {result.name}: {result.median:.0f} s", flush=True)
         results[variable] = result
     total = sum(r.median for r in results.values())
     print(f"  cold build, every component: {total / 60:.1f} min", flush=True)
-    sizes = {"Go build cache": _size_mb(cache), "Go module cache": _size_mb(modules),
-             "binaries": _size_mb(cluster_tools)}
+    sizes = {
+        "Go build cache": _size_mb(cache),
+        "Go module cache": _size_mb(modules),
+        "binaries": _size_mb(cluster_tools),
+    }
     subprocess.run(["rm", "-rf", str(scratch)], check=True)
     return {"components": results, "seconds": total, "sizes": sizes}
 
@@ -90,10 +99,18 @@ def rehearse(project: Path, env: dict[str, str], runs: int) -> dict:
     """`main.py rehearse --env prod` with every drill, run after run: its wall time and peak memory (the
     whole cluster is its process tree), and from each run's JSON report the control plane's start-up,
     delivery and each drill."""
-    command = [str(project / ".venv" / "bin" / "python"), "main.py", "rehearse", "--env", REHEARSED_ENV,
-               "--format", "json"]
-    result = Result(f"rehearsal of {REHEARSED_ENV}, every drill",
-                    f"python main.py rehearse --env {REHEARSED_ENV} --format json")
+    command = [
+        str(project / ".venv" / "bin" / "python"),
+        "main.py",
+        "rehearse",
+        "--env",
+        REHEARSED_ENV,
+        "--format",
+        "json",
+    ]
+    result = Result(
+        f"rehearsal of {REHEARSED_ENV}, every drill", f"python main.py rehearse --env {REHEARSED_ENV} --format json"
+    )
     reports = []
     for _ in range(runs):
         sample = run_once(command, project, env, capture=True)
@@ -105,8 +122,11 @@ def rehearse(project: Path, env: dict[str, str], runs: int) -> dict:
         parts["delivery (Flux Ready)"].append(report["seconds"]["delivery"])
         for drill in report["drills"]:
             parts.setdefault(f"drill: {drill['name']}", []).append(drill["seconds"])
-    print(f"  rehearsal of {REHEARSED_ENV}: median {result.median:.0f} s, control plane "
-          f"{statistics.median(parts['control plane start-up']):.1f} s, peak {result.peak_mb:.0f} MB", flush=True)
+    print(
+        f"  rehearsal of {REHEARSED_ENV}: median {result.median:.0f} s, control plane "
+        f"{statistics.median(parts['control plane start-up']):.1f} s, peak {result.peak_mb:.0f} MB",
+        flush=True,
+    )
     return {"result": result, "parts": parts, "headline": reports[-1]["headline"]}
 
 
@@ -124,16 +144,28 @@ def targets(data: dict) -> list[tuple[str, str, bool | None]]:
     cold = data.get("cold")
     rows: list[tuple[str, str, bool | None]] = []
     if cold:
-        rows.append((f"cold build of every cluster binary (empty Go caches) ≤ {COLD_BUILD_MINUTES} min",
-                     f"{cold['seconds'] / 60:.1f} min", cold["seconds"] <= 60 * COLD_BUILD_MINUTES))
+        rows.append(
+            (
+                f"cold build of every cluster binary (empty Go caches) ≤ {COLD_BUILD_MINUTES} min",
+                f"{cold['seconds'] / 60:.1f} min",
+                cold["seconds"] <= 60 * COLD_BUILD_MINUTES,
+            )
+        )
     else:
-        rows.append(("cold build of every cluster binary", "not measured in this run (`make bench COLD_BUILD=1`)",
-                     None))
+        rows.append(
+            ("cold build of every cluster binary", "not measured in this run (`make bench COLD_BUILD=1`)", None)
+        )
     rows += [
-        ("`make rehearse-tools` with the binaries built rebuilds nothing",
-         f"{len(cached['changed'])} files rebuilt, {cached['result'].median:.1f} s", not cached["changed"]),
-        (f"rehearsal of {REHEARSED_ENV} with every drill ≤ {REHEARSAL_SECONDS} s wall",
-         f"{result.median:.0f} s", result.median <= REHEARSAL_SECONDS),
+        (
+            "`make rehearse-tools` with the binaries built rebuilds nothing",
+            f"{len(cached['changed'])} files rebuilt, {cached['result'].median:.1f} s",
+            not cached["changed"],
+        ),
+        (
+            f"rehearsal of {REHEARSED_ENV} with every drill ≤ {REHEARSAL_SECONDS} s wall",
+            f"{result.median:.0f} s",
+            result.median <= REHEARSAL_SECONDS,
+        ),
         (f"control plane start-up ≤ {CONTROL_PLANE_SECONDS} s", f"{plane:.1f} s", plane <= CONTROL_PLANE_SECONDS),
     ]
     return rows
@@ -158,8 +190,11 @@ def lines(data: dict) -> list[str]:
         "",
         "| Part (from each run's JSON report) | Median s | Min–max s |",
         "| --- | ---: | ---: |",
-        *[f"| {part} | {statistics.median(values):.1f} | {min(values):.1f}–{max(values):.1f} |"
-          for part, values in rehearsal["parts"].items() if values],
+        *[
+            f"| {part} | {statistics.median(values):.1f} | {min(values):.1f}–{max(values):.1f} |"
+            for part, values in rehearsal["parts"].items()
+            if values
+        ],
     ]
     cold = data.get("cold")
     if cold:
@@ -170,12 +205,14 @@ def lines(data: dict) -> list[str]:
             "",
             "| Component | Seconds | Peak MB |",
             "| --- | ---: | ---: |",
-            *[f"| {r.name.removeprefix('cold build: ')} | {r.median:.0f} | {r.peak_mb:.0f} |"
-              for r in cold["components"].values()],
+            *[
+                f"| {r.name.removeprefix('cold build: ')} | {r.median:.0f} | {r.peak_mb:.0f} |"
+                for r in cold["components"].values()
+            ],
             f"| every component | {cold['seconds']:.0f} | |",
             "",
-            "Left behind on a fresh machine: " + ", ".join(f"{name} {mb:,.0f} MB"
-                                                           for name, mb in cold["sizes"].items()) + ".",
+            "Left behind on a fresh machine: "
+            + ", ".join(f"{name} {mb:,.0f} MB" for name, mb in cold["sizes"].items())
+            + ".",
         ]
     return out
-

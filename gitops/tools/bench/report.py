@@ -22,8 +22,10 @@ GATE_SECONDS = 5.0
 def _row(result: Result) -> str:
     objects = str(result.objects) if result.objects is not None else ""
     memory = f"{result.peak_mb:.0f} | {result.largest_mb:.0f}" if result.peak_mb else " | "
-    return (f"| {result.name} | {objects} | {result.median:.2f} | {result.low:.2f}–{result.high:.2f} "
-            f"| {len(result.samples)} | {memory} | `{result.command}` |")
+    return (
+        f"| {result.name} | {objects} | {result.median:.2f} | {result.low:.2f}–{result.high:.2f} "
+        f"| {len(result.samples)} | {memory} | `{result.command}` |"
+    )
 
 
 def _marginal(results: dict[str, Result]) -> dict[tuple[str, int], float]:
@@ -48,33 +50,59 @@ def _targets(data: dict, marginal: dict[tuple[str, int], float]) -> list[tuple[s
     if clone:
         first, again, direct = clone["first"], clone["again"], clone["direct"]
         rows += [
-            (f"first `make synth` in a fresh clone ≤ {FIRST_SYNTH_SECONDS:.0f} s "
-             f"(before it: {clone['sources']})", f"{first.median:.1f} s",
-             first.median <= FIRST_SYNTH_SECONDS),
-            (f"`make synth` again ≤ `python main.py synth` + {SECOND_SYNTH_OVERHEAD} s",
-             f"{again.median:.2f} s vs {direct.median:.2f} s", again.median <= direct.median + SECOND_SYNTH_OVERHEAD),
+            (
+                f"first `make synth` in a fresh clone ≤ {FIRST_SYNTH_SECONDS:.0f} s (before it: {clone['sources']})",
+                f"{first.median:.1f} s",
+                first.median <= FIRST_SYNTH_SECONDS,
+            ),
+            (
+                f"`make synth` again ≤ `python main.py synth` + {SECOND_SYNTH_OVERHEAD} s",
+                f"{again.median:.2f} s vs {direct.median:.2f} s",
+                again.median <= direct.median + SECOND_SYNTH_OVERHEAD,
+            ),
         ]
         installed = clone["installed"]
-        rows.append(("first `make synth` installs nothing only tests or the rehearsal use",
-                     "installed: " + (", ".join(installed) if installed else "none of " + ", ".join(
-                         devloop.NOT_FOR_SYNTH)), not installed))
+        rows.append(
+            (
+                "first `make synth` installs nothing only tests or the rehearsal use",
+                "installed: " + (", ".join(installed) if installed else "none of " + ", ".join(devloop.NOT_FOR_SYNTH)),
+                not installed,
+            )
+        )
     else:
         rows.append(("first `make synth` in a fresh clone", "not measured (--no-clone)", None))
     rows += [
-        (f"all environments ≤ {PARALLEL_RATIO} × the slowest alone", f"{synth_all.median:.2f} s / {slowest:.2f} s "
-         f"= {synth_all.median / slowest:.2f}", synth_all.median <= PARALLEL_RATIO * slowest),
-        (f"watch, save to summary: p50 ≤ {WATCH_P50_SECONDS} s", f"p50 {watch.median:.2f} s, "
-         f"p95 {watch.percentile(0.95):.2f} s", watch.median <= WATCH_P50_SECONDS),
-        (f"ours / jsii floor ≤ {FLOOR_RATIO} (seed stack, `python main.py synth`)",
-         f"{synth_all.median:.2f} s / {floor.median:.2f} s = {synth_all.median / floor.median:.2f}",
-         synth_all.median <= FLOOR_RATIO * floor.median),
+        (
+            f"all environments ≤ {PARALLEL_RATIO} × the slowest alone",
+            f"{synth_all.median:.2f} s / {slowest:.2f} s = {synth_all.median / slowest:.2f}",
+            synth_all.median <= PARALLEL_RATIO * slowest,
+        ),
+        (
+            f"watch, save to summary: p50 ≤ {WATCH_P50_SECONDS} s",
+            f"p50 {watch.median:.2f} s, p95 {watch.percentile(0.95):.2f} s",
+            watch.median <= WATCH_P50_SECONDS,
+        ),
+        (
+            f"ours / jsii floor ≤ {FLOOR_RATIO} (seed stack, `python main.py synth`)",
+            f"{synth_all.median:.2f} s / {floor.median:.2f} s = {synth_all.median / floor.median:.2f}",
+            synth_all.median <= FLOOR_RATIO * floor.median,
+        ),
         (f"ours / bare cdk8s ≤ {BARE_RATIO} ({SIZES[-1]:,} objects)", f"{bare_ratio:.2f}", bare_ratio <= BARE_RATIO),
-        (f"peak memory ≤ {PEAK_MB} MB per process (every `main.py` measurement)", f"{largest:.0f} MB",
-         largest <= PEAK_MB),
-        (f"all environments synthesize in ≤ {SYNTH_ALL_SECONDS} s", f"{synth_all.median:.2f} s",
-         synth_all.median <= SYNTH_ALL_SECONDS),
-        (f"marginal cost ≤ {MARGINAL_MS:.0f} ms per object at {SIZES[-1]:,} objects",
-         f"{marginal[('ours', SIZES[-1])]:.2f} ms", marginal[("ours", SIZES[-1])] <= MARGINAL_MS),
+        (
+            f"peak memory ≤ {PEAK_MB} MB per process (every `main.py` measurement)",
+            f"{largest:.0f} MB",
+            largest <= PEAK_MB,
+        ),
+        (
+            f"all environments synthesize in ≤ {SYNTH_ALL_SECONDS} s",
+            f"{synth_all.median:.2f} s",
+            synth_all.median <= SYNTH_ALL_SECONDS,
+        ),
+        (
+            f"marginal cost ≤ {MARGINAL_MS:.0f} ms per object at {SIZES[-1]:,} objects",
+            f"{marginal[('ours', SIZES[-1])]:.2f} ms",
+            marginal[("ours", SIZES[-1])] <= MARGINAL_MS,
+        ),
         (f"full gate for all environments ≤ {GATE_SECONDS:.0f} s", f"{gate.median:.2f} s", gate.median <= GATE_SECONDS),
     ]
     if data.get("rehearsal"):
@@ -125,8 +153,10 @@ def report(data: dict) -> str:
         "",
         "| Target | Measured | Met |",
         "| --- | --- | --- |",
-        *[f"| {name} | {value} | {'—' if met is None else 'yes' if met else 'no'} |"
-          for name, value, met in _targets(data, marginal)],
+        *[
+            f"| {name} | {value} | {'—' if met is None else 'yes' if met else 'no'} |"
+            for name, value, met in _targets(data, marginal)
+        ],
         "",
         "## Results",
         "",
@@ -148,16 +178,21 @@ def report(data: dict) -> str:
     ]
     for size in SIZES:
         ours, bare_, writer = results[f"ours-{size}"], results[f"bare-{size}"], results[f"writer-{size}"]
-        lines.append(f"| {ours.objects} | {ours.median:.2f} | {bare_.median:.2f} | {writer.median:.2f} "
-                     f"| {ours.median / bare_.median:.2f} | {ours.median / writer.median:.2f} |")
+        lines.append(
+            f"| {ours.objects} | {ours.median:.2f} | {bare_.median:.2f} | {writer.median:.2f} "
+            f"| {ours.median / bare_.median:.2f} | {ours.median / writer.median:.2f} |"
+        )
     lines += [
         "",
         "Marginal cost per object (ms), from the difference between two sizes:",
         "",
         "| Between | ours | bare cdk8s | writer alone |",
         "| --- | ---: | ---: | ---: |",
-        *[f"| {small} → {large} objects | {marginal[('ours', large)]:.2f} | {marginal[('bare', large)]:.2f} "
-          f"| {marginal[('writer', large)]:.2f} |" for small, large in zip(SIZES, SIZES[1:])],
+        *[
+            f"| {small} → {large} objects | {marginal[('ours', large)]:.2f} | {marginal[('bare', large)]:.2f} "
+            f"| {marginal[('writer', large)]:.2f} |"
+            for small, large in zip(SIZES, SIZES[1:])
+        ],
         "",
         "## Where synth's time goes (every environment in one process, part by part)",
         "",
@@ -180,6 +215,8 @@ def report(data: dict) -> str:
         ]
         for key, pair in pairs.items():
             old, new = pair["before"], pair["after"]
-            lines.append(f"| {results[key].name} | {old.median:.2f} | {new.median:.2f} "
-                         f"| {100 * (new.median - old.median) / old.median:+.0f}% |")
+            lines.append(
+                f"| {results[key].name} | {old.median:.2f} | {new.median:.2f} "
+                f"| {100 * (new.median - old.median) / old.median:+.0f}% |"
+            )
     return "\n".join(lines) + "\n"

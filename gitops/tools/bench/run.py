@@ -28,16 +28,26 @@ def measure_together(specs: list[Spec], env: dict[str, str], runs: int) -> dict[
         for key, _, command, cwd, _ in specs:
             results[key].samples.append(run_once(command, cwd, env))
     for result in results.values():
-        print(f"  {result.name}: median {result.median:.2f} s ({result.low:.2f}-{result.high:.2f}), "
-              f"peak {result.peak_mb:.0f} MB (largest process {result.largest_mb:.0f} MB)", flush=True)
+        print(
+            f"  {result.name}: median {result.median:.2f} s ({result.low:.2f}-{result.high:.2f}), "
+            f"peak {result.peak_mb:.0f} MB (largest process {result.largest_mb:.0f} MB)",
+            flush=True,
+        )
     return results
 
 
 def machine() -> dict[str, str]:
-    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                if line.startswith("model name")), platform.processor())
-    memory = next((line.split()[1] for line in Path("/proc/meminfo").read_text().splitlines()
-                   if line.startswith("MemTotal")), "0")
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
+    memory = next(
+        (line.split()[1] for line in Path("/proc/meminfo").read_text().splitlines() if line.startswith("MemTotal")), "0"
+    )
 
     def version(command: list[str]) -> str:
         try:
@@ -63,13 +73,28 @@ def extract(revision: str, target: Path) -> Path:
 
 
 def _phases(python: str, config: Path, out: Path, env: dict[str, str]) -> dict:
-    done = subprocess.run([python, "-O", "-m", "gitops.tools.bench", "phases", str(config), str(out)],
-                          cwd=PROJECT, env=env, capture_output=True, text=True, check=True)
+    done = subprocess.run(
+        [python, "-O", "-m", "gitops.tools.bench", "phases", str(config), str(out)],
+        cwd=PROJECT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     return json.loads(done.stdout)
 
 
-def run(project: Path, runs: int, baseline: str | None = None, *, clone: bool = True, edits: int = 20,
-        rehearse: bool = True, cold_build: bool = False, rehearsal_runs: int = 3) -> dict:
+def run(
+    project: Path,
+    runs: int,
+    baseline: str | None = None,
+    *,
+    clone: bool = True,
+    edits: int = 20,
+    rehearse: bool = True,
+    cold_build: bool = False,
+    rehearsal_runs: int = 3,
+) -> dict:
     env = {**os.environ, "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": "20"}
     python = str(PROJECT / ".venv" / "bin" / "python")
     shown_python = "python"
@@ -80,21 +105,49 @@ def run(project: Path, runs: int, baseline: str | None = None, *, clone: bool = 
         work = sandbox(project, root / "sandbox", committed=True)
         main = [python, "main.py", "synth", "--out", str(root / "out")]
         print("the seed stack: each environment alone, all of them, and the jsii floor:", flush=True)
-        results.update(measure_together([
-            ("floor", "jsii floor: empty App, cdk8s and cdk8s-plus imported",
-             [python, "-O", "-c", FLOOR_CODE, str(root / "floor-out")], work, f'{shown_python} -O -c "{FLOOR_CODE}"'),
-            ("synth-prod", "synth prod", [*main, "--env", "prod"], work, "python main.py synth --env prod"),
-            ("synth-staging", "synth staging", [*main, "--env", "staging"], work, "python main.py synth --env staging"),
-            ("synth-all", "synth all environments (a worker each)", main, work, "python main.py synth"),
-            ("synth-serial", "synth all environments, one process", [*main, "--serial"], work,
-             "python main.py synth --serial"),
-        ], env, runs))
-        results["cdk8s-cli"] = measure("cdk8s CLI synth", ["npx", "cdk8s", "synth", "--no-check-upgrade"],
-                                       work, env, runs)
+        results.update(
+            measure_together(
+                [
+                    (
+                        "floor",
+                        "jsii floor: empty App, cdk8s and cdk8s-plus imported",
+                        [python, "-O", "-c", FLOOR_CODE, str(root / "floor-out")],
+                        work,
+                        f'{shown_python} -O -c "{FLOOR_CODE}"',
+                    ),
+                    ("synth-prod", "synth prod", [*main, "--env", "prod"], work, "python main.py synth --env prod"),
+                    (
+                        "synth-staging",
+                        "synth staging",
+                        [*main, "--env", "staging"],
+                        work,
+                        "python main.py synth --env staging",
+                    ),
+                    ("synth-all", "synth all environments (a worker each)", main, work, "python main.py synth"),
+                    (
+                        "synth-serial",
+                        "synth all environments, one process",
+                        [*main, "--serial"],
+                        work,
+                        "python main.py synth --serial",
+                    ),
+                ],
+                env,
+                runs,
+            )
+        )
+        results["cdk8s-cli"] = measure(
+            "cdk8s CLI synth", ["npx", "cdk8s", "synth", "--no-check-upgrade"], work, env, runs
+        )
         gate = "main.py synth && main.py validate && main.py check"
-        results["gate"] = measure("full gate (synth + kubeconform + check)",
-                                  ["sh", "-c", gate.replace("main.py", f"{python} main.py")], work, env, runs,
-                                  shown=gate)
+        results["gate"] = measure(
+            "full gate (synth + kubeconform + check)",
+            ["sh", "-c", gate.replace("main.py", f"{python} main.py")],
+            work,
+            env,
+            runs,
+            shown=gate,
+        )
         print("synth --watch with a scripted edit:", flush=True)
         results.update(devloop.watch_round_trips(work, env, edits, chart_edits=3))
         data["phases-seed"] = _phases(python, work / "config", root / "phases-seed", env)
@@ -105,25 +158,42 @@ def run(project: Path, runs: int, baseline: str | None = None, *, clone: bool = 
             config.mkdir()
             (config / "bench.yaml").write_text(synthetic_config(services))
             dist = root / f"dist-{size}"
-            subprocess.run([python, "main.py", "synth", "--config-dir", str(config), "--out", str(dist)],
-                           cwd=work, env=env, check=True, capture_output=True)
+            subprocess.run(
+                [python, "main.py", "synth", "--config-dir", str(config), "--out", str(dist)],
+                cwd=work,
+                env=env,
+                check=True,
+                capture_output=True,
+            )
             objects_file = root / f"objects-{size}.json"
             objects = objects_json(dist, objects_file)
             print(f"synthetic stack, {objects} objects ({services} services):", flush=True)
             size_runs = runs if size < 1000 else max(3, runs // 2)
             # -O, as main.py synth runs itself: the bindings' per-call type checks are off for all of them.
             references = [
-                (f"{kind}-{size}", f"{kind} {size}",
-                 [python, "-O", "-m", "gitops.tools.bench", kind, str(objects_file), str(root / f"{kind}-{size}")],
-                 PROJECT, f"python -O -m gitops.tools.bench {kind} OBJECTS.json DIR")
+                (
+                    f"{kind}-{size}",
+                    f"{kind} {size}",
+                    [python, "-O", "-m", "gitops.tools.bench", kind, str(objects_file), str(root / f"{kind}-{size}")],
+                    PROJECT,
+                    f"python -O -m gitops.tools.bench {kind} OBJECTS.json DIR",
+                )
                 for kind in ("bare", "writer")
             ]
-            measured = measure_together([
-                (f"ours-{size}", f"ours {size}", [python, "main.py", "synth", "--config-dir", str(config),
-                                                   "--out", str(dist)], work,
-                 f"main.py synth --config-dir <{services} services> --out DIR"),
-                *references,
-            ], env, size_runs)
+            measured = measure_together(
+                [
+                    (
+                        f"ours-{size}",
+                        f"ours {size}",
+                        [python, "main.py", "synth", "--config-dir", str(config), "--out", str(dist)],
+                        work,
+                        f"main.py synth --config-dir <{services} services> --out DIR",
+                    ),
+                    *references,
+                ],
+                env,
+                size_runs,
+            )
             for result in measured.values():
                 result.objects = objects
             results.update(measured)
@@ -143,13 +213,29 @@ def run(project: Path, runs: int, baseline: str | None = None, *, clone: bool = 
             commands = {
                 "synth-all": ("synth all environments", [python, "main.py", "synth"], "python main.py synth"),
                 "gate": ("full gate", ["sh", "-c", gate.replace("main.py", f"{python} main.py")], gate),
-                f"ours-{big}": (f"ours {big}", [python, "main.py", "synth", "--config-dir", str(root / f"config-{big}"),
-                                                "--out", str(root / "dist-pair")], f"ours {big}"),
+                f"ours-{big}": (
+                    f"ours {big}",
+                    [
+                        python,
+                        "main.py",
+                        "synth",
+                        "--config-dir",
+                        str(root / f"config-{big}"),
+                        "--out",
+                        str(root / "dist-pair"),
+                    ],
+                    f"ours {big}",
+                ),
             }
             for key, (name, command, shown) in commands.items():
-                pair = measure_together([("before", f"{name}, {baseline}", command, old, shown),
-                                         ("after", f"{name}, this checkout", command, work, shown)],
-                                        env, runs if key != f"ours-{big}" else max(3, runs // 2))
+                pair = measure_together(
+                    [
+                        ("before", f"{name}, {baseline}", command, old, shown),
+                        ("after", f"{name}, this checkout", command, work, shown),
+                    ],
+                    env,
+                    runs if key != f"ours-{big}" else max(3, runs // 2),
+                )
                 pairs[key] = pair
     data["load"].append(devloop.load_average())
     data.update(results=results, pairs=pairs)

@@ -14,7 +14,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=REFERENCE_DIR, help="output directory (default: docs/reference/)")
     args = parser.parse_args(argv)
     changed = write(args.out)
-    print(f"docs: {len(changed)} reference page(s) rewritten in {args.out}" if changed else "docs: reference pages up to date")
+    print(
+        f"docs: {len(changed)} reference page(s) rewritten in {args.out}"
+        if changed
+        else "docs: reference pages up to date"
+    )
     return 0
 
 

@@ -45,8 +45,9 @@ def diff_risks() -> list[RuleDoc]:
     from gitops.review.diff.rules import REGISTRY
 
     return [
-        RuleDoc(id=r.id, area=r.category.value, level=r.severity_note or r.severity.label, prevents=r.prevents,
-                fix=r.fix)
+        RuleDoc(
+            id=r.id, area=r.category.value, level=r.severity_note or r.severity.label, prevents=r.prevents, fix=r.fix
+        )
         for r in REGISTRY
     ]
 

@@ -10,8 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from gitops.k8s import capacity
-from gitops.k8s import workloads
+from gitops.k8s import capacity, workloads
 from gitops.k8s.capacity import Demand
 from gitops.k8s.quantities import QuantityError, cpu_millis, format_cpu, format_memory, memory_bytes
 from gitops.review.diff.fields import container_path, render_path
@@ -40,9 +39,16 @@ def capacity_line(context: Context) -> CapacityLine | None:
     if found is None:
         return None
     before, after = found
-    return CapacityLine(context.scope, after.nodes_left, after.supply.cpu_millis, after.supply.memory_bytes,
-                        before.demand.cpu_millis, after.demand.cpu_millis,
-                        before.demand.memory_bytes, after.demand.memory_bytes)
+    return CapacityLine(
+        context.scope,
+        after.nodes_left,
+        after.supply.cpu_millis,
+        after.supply.memory_bytes,
+        before.demand.cpu_millis,
+        after.demand.cpu_millis,
+        before.demand.memory_bytes,
+        after.demand.memory_bytes,
+    )
 
 
 def _per_workload(report: capacity.Report, scope: str) -> dict[ObjectKey, Demand]:
@@ -73,8 +79,9 @@ def _container_growth(before: Demand, after: Demand, dimension: str) -> str:
     return best
 
 
-def _culprit(before: capacity.Report, after: capacity.Report, dimension: str,
-             scope: str) -> tuple[ObjectKey, str] | None:
+def _culprit(
+    before: capacity.Report, after: capacity.Report, dimension: str, scope: str
+) -> tuple[ObjectKey, str] | None:
     """The workload whose demand grew most, and the field that made it grow."""
     old, new = _per_workload(before, scope), _per_workload(after, scope)
     best: tuple[int, ObjectKey, str] | None = None
@@ -95,11 +102,15 @@ def _culprit(before: capacity.Report, after: capacity.Report, dimension: str,
     return None if best is None else (best[1], best[2])
 
 
-@rule("capacity-headroom", Area.CAPACITY, Severity.HIGH,
-      prevents='pods Pending while a node is down: the requests no longer fit on the nodes left when one '
-               'is lost, or grow by more than the headroom the base had (with the node inventory either '
-               'side declares)',
-      fix='lower requests or replicas, or add a node to `cluster.nodes` in config')
+@rule(
+    "capacity-headroom",
+    Area.CAPACITY,
+    Severity.HIGH,
+    prevents="pods Pending while a node is down: the requests no longer fit on the nodes left when one "
+    "is lost, or grow by more than the headroom the base had (with the node inventory either "
+    "side declares)",
+    fix="lower requests or replicas, or add a node to `cluster.nodes` in config",
+)
 def requests_headroom(context: Context) -> Iterator[Issue]:
     found = reports(context)
     if found is None:
@@ -118,11 +129,14 @@ def requests_headroom(context: Context) -> Iterator[Issue]:
         key, field = culprit
         supply = getattr(after.supply, dimension)
         if room_after < 0:
-            message = (f"{label} requests grow by {fmt(increase)} to {fmt(getattr(after.demand, dimension))}, more "
-                       f"than the {fmt(supply)} left on {after.nodes_left} node(s) when one is lost (headroom was "
-                       f"{fmt(room_before)}): pods stay Pending while a node is down.")
+            message = (
+                f"{label} requests grow by {fmt(increase)} to {fmt(getattr(after.demand, dimension))}, more "
+                f"than the {fmt(supply)} left on {after.nodes_left} node(s) when one is lost (headroom was "
+                f"{fmt(room_before)}): pods stay Pending while a node is down."
+            )
         else:
-            message = (f"{label} requests grow by {fmt(increase)}, more than the {fmt(room_before)} of headroom the "
-                       "base had with one node lost.")
+            message = (
+                f"{label} requests grow by {fmt(increase)}, more than the {fmt(room_before)} of headroom the "
+                "base had with one node lost."
+            )
         yield risk(Severity.HIGH, key, field, message)
-

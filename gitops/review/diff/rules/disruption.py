@@ -45,10 +45,14 @@ def _blocks(side: Side, budget: dict | None, cluster: Cluster | None) -> tuple[i
     return pods.evictable, owners, f"{key} {value}"
 
 
-@rule("pdb-blocks-drain", Area.DISRUPTION, Severity.MEDIUM,
-      prevents="a PodDisruptionBudget that starts allowing 0 evictions at its workloads' replicas "
-               '(percentages rounded up): a node drain (k3s upgrade, reboot) waits forever',
-      fix='`maxUnavailable: 1`, or a `minAvailable` below the replica count')
+@rule(
+    "pdb-blocks-drain",
+    Area.DISRUPTION,
+    Severity.MEDIUM,
+    prevents="a PodDisruptionBudget that starts allowing 0 evictions at its workloads' replicas "
+    "(percentages rounded up): a node drain (k3s upgrade, reboot) waits forever",
+    fix="`maxUnavailable: 1`, or a `minAvailable` below the replica count",
+)
 def drain_blocking_budgets(context: Context) -> Iterator[Issue]:
     for d in context.present_after(kinds={"PodDisruptionBudget"}):
         now = _blocks(context.new, d.new, context.new_cluster)
@@ -60,20 +64,32 @@ def drain_blocking_budgets(context: Context) -> Iterator[Issue]:
         pods, owners, setting = now
         field = "spec.minAvailable" if setting.startswith("minAvailable") else "spec.maxUnavailable"
         names = ", ".join(owner.local for owner in owners)
-        yield risk(Severity.MEDIUM, d.key, field,
-                   f"allows 0 evictions of the {pods} pod(s) of {names} ({setting}): a node drain "
-                   "(k3s upgrade, reboot) waits forever.")
+        yield risk(
+            Severity.MEDIUM,
+            d.key,
+            field,
+            f"allows 0 evictions of the {pods} pod(s) of {names} ({setting}): a node drain "
+            "(k3s upgrade, reboot) waits forever.",
+        )
 
 
-@rule("pdb-refused", Area.DISRUPTION, Severity.HIGH,
-      prevents="a sync that fails because the API server rejects a disruption budget (a fractional or "
-               "sign-less percentage, text that is not a number, or both minAvailable and maxUnavailable)",
-      fix='set exactly one of minAvailable and maxUnavailable, to a whole number or a whole percentage ("50%")')
+@rule(
+    "pdb-refused",
+    Area.DISRUPTION,
+    Severity.HIGH,
+    prevents="a sync that fails because the API server rejects a disruption budget (a fractional or "
+    "sign-less percentage, text that is not a number, or both minAvailable and maxUnavailable)",
+    fix='set exactly one of minAvailable and maxUnavailable, to a whole number or a whole percentage ("50%")',
+)
 def refused_budgets(context: Context) -> Iterator[Issue]:
     for d in context.present_after(kinds={"PodDisruptionBudget"}):
         before = pdb.problems(mapping(d.old.get("spec"))) if d.status is not Status.ADDED else []
         for field, problem in pdb.problems(mapping(d.new.get("spec"))):
             if (field, problem) in before:
                 continue
-            yield risk(Severity.HIGH, d.key, field,
-                       f"{problem}: the API server rejects the budget, so the sync that applies it fails.")
+            yield risk(
+                Severity.HIGH,
+                d.key,
+                field,
+                f"{problem}: the API server rejects the budget, so the sync that applies it fails.",
+            )

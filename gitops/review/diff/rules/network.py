@@ -50,12 +50,16 @@ def hosts(obj: dict | None) -> list[str]:
     return sorted({str(rule.get("host") or "*") for rule in rules if isinstance(rule, dict)})
 
 
-@rule("ingress-routes", Area.TRAFFIC, Severity.MEDIUM,
-      prevents='requests for a host or path that stop being routed or go to another backend, or an '
-               'Ingress moved to another ingress class; new Ingresses and routes are listed, as new '
-               'public routes',
-      fix='confirm each dropped, repointed or new route is intended',
-      severity_note='medium (route dropped or repointed, class changed) / low (new routes)')
+@rule(
+    "ingress-routes",
+    Area.TRAFFIC,
+    Severity.MEDIUM,
+    prevents="requests for a host or path that stop being routed or go to another backend, or an "
+    "Ingress moved to another ingress class; new Ingresses and routes are listed, as new "
+    "public routes",
+    fix="confirm each dropped, repointed or new route is intended",
+    severity_note="medium (route dropped or repointed, class changed) / low (new routes)",
+)
 def ingress_routes(context: Context) -> Iterator[Issue]:
     for added in context.with_status(Status.ADDED, kinds={"Ingress"}):
         shown = ", ".join(f"{route} → {backend}" for route, backend in routes(added.new).items())
@@ -66,9 +70,13 @@ def ingress_routes(context: Context) -> Iterator[Issue]:
         if not equal(old_class, new_class):
             old_name = "the default" if old_class is MISSING else str(old_class)
             new_name = "the default" if new_class is MISSING else str(new_class)
-            yield risk(Severity.MEDIUM, changed.key, "spec.ingressClassName",
-                       f"moves from {old_name} ingress class to {new_name}: until that controller picks it up, "
-                       "its hosts are not routed.")
+            yield risk(
+                Severity.MEDIUM,
+                changed.key,
+                "spec.ingressClassName",
+                f"moves from {old_name} ingress class to {new_name}: until that controller picks it up, "
+                "its hosts are not routed.",
+            )
         before, after = routes(changed.old), routes(changed.new)
         dropped = [r for r in before if r not in after]
         repointed = [r for r in before if r in after and before[r] != after[r]]
@@ -92,17 +100,25 @@ def _ports(obj: dict) -> dict[str, object]:
     return found
 
 
-@rule("service-routing", Area.TRAFFIC, Severity.MEDIUM,
-      prevents='a Service whose traffic goes elsewhere or fails: its selector changes, its type changes '
-               "(as a NodePort or LoadBalancer it is exposed on every node's address), or a port is "
-               'removed',
-      fix="confirm the new selector, type and ports with the Service's clients")
+@rule(
+    "service-routing",
+    Area.TRAFFIC,
+    Severity.MEDIUM,
+    prevents="a Service whose traffic goes elsewhere or fails: its selector changes, its type changes "
+    "(as a NodePort or LoadBalancer it is exposed on every node's address), or a port is "
+    "removed",
+    fix="confirm the new selector, type and ports with the Service's clients",
+)
 def services(context: Context) -> Iterator[Issue]:
     for changed in context.changed(kinds={"Service"}):
         old_selector, new_selector = get(changed.old, "spec", "selector"), get(changed.new, "spec", "selector")
         if not equal(old_selector, new_selector):
-            yield risk(Severity.MEDIUM, changed.key, "spec.selector",
-                       "selects different pods: its traffic goes wherever the new selector points.")
+            yield risk(
+                Severity.MEDIUM,
+                changed.key,
+                "spec.selector",
+                "selects different pods: its traffic goes wherever the new selector points.",
+            )
         old_type = get(changed.old, "spec", "type") or "ClusterIP"
         new_type = get(changed.new, "spec", "type") or "ClusterIP"
         if old_type != new_type:
@@ -116,5 +132,9 @@ def services(context: Context) -> Iterator[Issue]:
         before, after = _ports(changed.old), _ports(changed.new)
         gone = [name if name == str(port) else f"{name} ({port})" for name, port in before.items() if name not in after]
         if gone:
-            yield risk(Severity.MEDIUM, changed.key, "spec.ports",
-                       f"no longer serves port {', '.join(gone)}: clients using it fail to connect.")
+            yield risk(
+                Severity.MEDIUM,
+                changed.key,
+                "spec.ports",
+                f"no longer serves port {', '.join(gone)}: clients using it fail to connect.",
+            )

@@ -9,14 +9,21 @@ from gitops.review.diff.fields import container_path
 from gitops.review.diff.rules.context import Area, Context, risk, rule
 from gitops.review.findings import Issue, Severity
 
-@rule("scaled-to-zero", Area.WORKLOADS, Severity.HIGH,
-      prevents='a workload scaled to 0 replicas by mistake: every pod of it stops',
-      fix='confirm the outage is intended')
+
+@rule(
+    "scaled-to-zero",
+    Area.WORKLOADS,
+    Severity.HIGH,
+    prevents="a workload scaled to 0 replicas by mistake: every pod of it stops",
+    fix="confirm the outage is intended",
+)
 def replicas(context: Context) -> Iterator[Issue]:
     for changed in context.changed(kinds=workloads.REPLICATED):
         before, after = workloads.replicas(changed.old), workloads.replicas(changed.new)
         if before and after == 0:
-            yield risk(Severity.HIGH, changed.key, "spec.replicas", f"scaled from {before} to 0: every pod of it stops.")
+            yield risk(
+                Severity.HIGH, changed.key, "spec.replicas", f"scaled from {before} to 0: every pod of it stops."
+            )
 
 
 def _surges(obj: dict) -> bool:
@@ -29,24 +36,35 @@ def _surges(obj: dict) -> bool:
     return intstr.scaled(surge, 1, round_up=True) > 0
 
 
-@rule("singleton-overlap", Area.WORKLOADS, Severity.HIGH,
-      prevents='two copies of a singleton (1 replica with Recreate in the base, e.g. the Asynq '
-               'scheduler): scaled above 1, or switched to a RollingUpdate that surges, so old and new '
-               'pod overlap on every rollout',
-      fix='keep `replicas: 1` and `strategy.type: Recreate` (config `singleton: true`)')
+@rule(
+    "singleton-overlap",
+    Area.WORKLOADS,
+    Severity.HIGH,
+    prevents="two copies of a singleton (1 replica with Recreate in the base, e.g. the Asynq "
+    "scheduler): scaled above 1, or switched to a RollingUpdate that surges, so old and new "
+    "pod overlap on every rollout",
+    fix="keep `replicas: 1` and `strategy.type: Recreate` (config `singleton: true`)",
+)
 def singletons(context: Context) -> Iterator[Issue]:
     for changed in context.changed(kinds={"Deployment"}):
         if workloads.replicas(changed.old) != 1 or workloads.strategy_type(changed.old) != "Recreate":
             continue
         after = workloads.replicas(changed.new)
         if after is not None and after > 1:
-            yield risk(Severity.HIGH, changed.key, "spec.replicas",
-                       f"the base runs it as a singleton (1 replica, Recreate): {after} copies will now run at "
-                       "the same time.")
+            yield risk(
+                Severity.HIGH,
+                changed.key,
+                "spec.replicas",
+                f"the base runs it as a singleton (1 replica, Recreate): {after} copies will now run at the same time.",
+            )
         elif after == 1 and workloads.strategy_type(changed.new) != "Recreate" and _surges(changed.new):
-            yield risk(Severity.HIGH, changed.key, "spec.strategy.type",
-                       "a singleton (1 replica) loses Recreate: every rollout starts the new pod before the old one "
-                       "stops, so two copies overlap.")
+            yield risk(
+                Severity.HIGH,
+                changed.key,
+                "spec.strategy.type",
+                "a singleton (1 replica) loses Recreate: every rollout starts the new pod before the old one "
+                "stops, so two copies overlap.",
+            )
 
 
 def _start_budget(container: dict) -> tuple[str, int] | None:
@@ -58,12 +76,15 @@ def _start_budget(container: dict) -> tuple[str, int] | None:
     return None
 
 
-@rule("startup-window-shrinks", Area.WORKLOADS, Severity.MEDIUM,
-      prevents='a container killed and restarted while it is still starting: its start-up window '
-               '(startupProbe, else livenessProbe: initialDelaySeconds + failureThreshold × '
-               'periodSeconds) shrinks',
-      fix='keep the window at or above the slowest start, first boot included (config '
-          '`startupSeconds`)')
+@rule(
+    "startup-window-shrinks",
+    Area.WORKLOADS,
+    Severity.MEDIUM,
+    prevents="a container killed and restarted while it is still starting: its start-up window "
+    "(startupProbe, else livenessProbe: initialDelaySeconds + failureThreshold × "
+    "periodSeconds) shrinks",
+    fix="keep the window at or above the slowest start, first boot included (config `startupSeconds`)",
+)
 def startup_budget(context: Context) -> Iterator[Issue]:
     for changed in context.changed(kinds=workloads.WORKLOADS):
         before = workloads.containers(workloads.pod_spec(changed.old))
@@ -75,6 +96,10 @@ def startup_budget(context: Context) -> Iterator[Issue]:
             if old is None or new is None or new[1] >= old[1]:
                 continue
             path = container_path(changed.key.kind, list_name, name) + (new[0],)
-            yield risk(Severity.MEDIUM, changed.key, path,
-                       f"the time the container may take to start shrinks from {old[1]} s to {new[1]} s: a slower "
-                       "start gets it killed and restarted, over and over.")
+            yield risk(
+                Severity.MEDIUM,
+                changed.key,
+                path,
+                f"the time the container may take to start shrinks from {old[1]} s to {new[1]} s: a slower "
+                "start gets it killed and restarted, over and over.",
+            )

@@ -46,8 +46,16 @@ def _seccomp(container: dict | None, pod: dict | None) -> object:
 class _Container:
     """One container on both sides and where its findings are reported."""
 
-    def __init__(self, key: ObjectKey, list_name: str, name: str, old: dict | None, new: dict,
-                 old_pod: dict | None, new_pod: dict) -> None:
+    def __init__(
+        self,
+        key: ObjectKey,
+        list_name: str,
+        name: str,
+        old: dict | None,
+        new: dict,
+        old_pod: dict | None,
+        new_pod: dict,
+    ) -> None:
         self.key, self.old, self.new, self.old_pod, self.new_pod = key, old, new, old_pod, new_pod
         self.path = container_path(key.kind, list_name, name)
         self.pod_path = workloads.pod_spec_path(key.kind) or ()
@@ -67,47 +75,81 @@ class _Container:
 def _existing_only(c: _Container) -> Iterator[Issue]:
     """Protections a container had and loses."""
     if c.before("runAsNonRoot") is True and c.after("runAsNonRoot") is not True:
-        yield risk(Severity.HIGH, c.key, c.where("runAsNonRoot"),
-                   "runAsNonRoot is turned off or removed: nothing stops the container from running as root.")
+        yield risk(
+            Severity.HIGH,
+            c.key,
+            c.where("runAsNonRoot"),
+            "runAsNonRoot is turned off or removed: nothing stops the container from running as root.",
+        )
     if c.before("allowPrivilegeEscalation") is False and c.after("allowPrivilegeEscalation") is not False:
-        yield risk(Severity.MEDIUM, c.key, c.where("allowPrivilegeEscalation"),
-                   "allowPrivilegeEscalation is no longer false (it defaults to true): setuid binaries can gain "
-                   "privileges.")
+        yield risk(
+            Severity.MEDIUM,
+            c.key,
+            c.where("allowPrivilegeEscalation"),
+            "allowPrivilegeEscalation is no longer false (it defaults to true): setuid binaries can gain privileges.",
+        )
     if c.before("readOnlyRootFilesystem") is True and c.after("readOnlyRootFilesystem") is not True:
-        yield risk(Severity.MEDIUM, c.key, c.where("readOnlyRootFilesystem"),
-                   "the root filesystem becomes writable: whatever gets in can change the image's files.")
+        yield risk(
+            Severity.MEDIUM,
+            c.key,
+            c.where("readOnlyRootFilesystem"),
+            "the root filesystem becomes writable: whatever gets in can change the image's files.",
+        )
     old_drop = (_security(c.old).get("capabilities") or {}).get("drop") or []
     new_drop = (_security(c.new).get("capabilities") or {}).get("drop") or []
     if "ALL" in old_drop and "ALL" not in new_drop:
-        yield risk(Severity.MEDIUM, c.key, c.path + ("securityContext", "capabilities", "drop"),
-                   "no longer drops ALL capabilities: the runtime's default set comes back.")
+        yield risk(
+            Severity.MEDIUM,
+            c.key,
+            c.path + ("securityContext", "capabilities", "drop"),
+            "no longer drops ALL capabilities: the runtime's default set comes back.",
+        )
     if _seccomp(c.old, c.old_pod) in CONFINED_SECCOMP and _seccomp(c.new, c.new_pod) not in CONFINED_SECCOMP:
-        yield risk(Severity.MEDIUM, c.key, c.where("seccompProfile"),
-                   "the seccomp profile is removed or unconfined: every system call is allowed.")
+        yield risk(
+            Severity.MEDIUM,
+            c.key,
+            c.where("seccompProfile"),
+            "the seccomp profile is removed or unconfined: every system call is allowed.",
+        )
 
 
 def _dangerous(c: _Container) -> Iterator[Issue]:
     """Settings that are dangerous on their own, newly present."""
     if c.after("privileged") is True and c.before("privileged") is not True:
-        yield risk(Severity.HIGH, c.key, c.where("privileged"),
-                   "privileged: the container gets every capability and the node's devices.")
+        yield risk(
+            Severity.HIGH,
+            c.key,
+            c.where("privileged"),
+            "privileged: the container gets every capability and the node's devices.",
+        )
     if c.after("runAsUser") == 0 and c.before("runAsUser") != 0:
         yield risk(Severity.HIGH, c.key, c.where("runAsUser"), "runAsUser becomes 0: the container runs as root.")
     if c.after("allowPrivilegeEscalation") is True and c.old is None:
-        yield risk(Severity.MEDIUM, c.key, c.where("allowPrivilegeEscalation"),
-                   "allowPrivilegeEscalation is true: setuid binaries can gain privileges.")
+        yield risk(
+            Severity.MEDIUM,
+            c.key,
+            c.where("allowPrivilegeEscalation"),
+            "allowPrivilegeEscalation is true: setuid binaries can gain privileges.",
+        )
     old_add = set((_security(c.old).get("capabilities") or {}).get("add") or [])
     added = [cap for cap in (_security(c.new).get("capabilities") or {}).get("add") or [] if cap not in old_add]
     if added:
-        yield risk(Severity.MEDIUM, c.key, c.path + ("securityContext", "capabilities", "add"),
-                   f"adds capabilities {', '.join(map(str, added))}: the container can do more as whatever user "
-                   "it runs as.")
+        yield risk(
+            Severity.MEDIUM,
+            c.key,
+            c.path + ("securityContext", "capabilities", "add"),
+            f"adds capabilities {', '.join(map(str, added))}: the container can do more as whatever user it runs as.",
+        )
     old_ports = {p.get("hostPort") for p in (c.old or {}).get("ports") or [] if isinstance(p, dict)}
     new_ports = [p.get("hostPort") for p in c.new.get("ports") or [] if isinstance(p, dict) and p.get("hostPort")]
     opened = [port for port in new_ports if port not in old_ports]
     if opened:
-        yield risk(Severity.HIGH, c.key, c.path + ("ports",),
-                   f"binds host port {', '.join(map(str, opened))}: the pod takes that port on its node's address.")
+        yield risk(
+            Severity.HIGH,
+            c.key,
+            c.path + ("ports",),
+            f"binds host port {', '.join(map(str, opened))}: the pod takes that port on its node's address.",
+        )
 
 
 def _pod(key: ObjectKey, old_pod: dict | None, new_pod: dict) -> Iterator[Issue]:
@@ -119,8 +161,12 @@ def _pod(key: ObjectKey, old_pod: dict | None, new_pod: dict) -> Iterator[Issue]
     for volume in new_pod.get("volumes") or []:
         if isinstance(volume, dict) and "hostPath" in volume and volume.get("name") not in old_paths:
             where = (volume.get("hostPath") or {}).get("path", "?")
-            yield risk(Severity.HIGH, key, pod_path + ("volumes", Named("name", volume.get("name"))),
-                       f"mounts {where} from the node (hostPath): the pod reads or writes the host's files.")
+            yield risk(
+                Severity.HIGH,
+                key,
+                pod_path + ("volumes", Named("name", volume.get("name"))),
+                f"mounts {where} from the node (hostPath): the pod reads or writes the host's files.",
+            )
 
 
 def _workload(d: ObjectDiff) -> Iterator[Issue]:
@@ -135,13 +181,17 @@ def _workload(d: ObjectDiff) -> Iterator[Issue]:
         yield from _dangerous(c)
 
 
-@rule("security-weakened", Area.SECURITY, Severity.HIGH,
-      prevents="lower isolation of a workload's pods; high: runAsNonRoot turned off or removed, "
-               'runAsUser 0, privileged, hostNetwork, hostPID or hostIPC, a new hostPort or hostPath '
-               'volume; medium: allowPrivilegeEscalation no longer false, capabilities added, `drop: '
-               '[ALL]` removed, readOnlyRootFilesystem turned off, seccomp removed or Unconfined',
-      fix='restore the setting; if the workload needs it, say why in the pull request',
-      severity_note='high / medium')
+@rule(
+    "security-weakened",
+    Area.SECURITY,
+    Severity.HIGH,
+    prevents="lower isolation of a workload's pods; high: runAsNonRoot turned off or removed, "
+    "runAsUser 0, privileged, hostNetwork, hostPID or hostIPC, a new hostPort or hostPath "
+    "volume; medium: allowPrivilegeEscalation no longer false, capabilities added, `drop: "
+    "[ALL]` removed, readOnlyRootFilesystem turned off, seccomp removed or Unconfined",
+    fix="restore the setting; if the workload needs it, say why in the pull request",
+    severity_note="high / medium",
+)
 def pod_security(context: Context) -> Iterator[Issue]:
     for d in context.with_status(Status.ADDED, Status.CHANGED, kinds=workloads.WORKLOADS):
         yield from _workload(d)
@@ -157,11 +207,15 @@ def _strictness(level: str | None) -> int:
     return PSS_STRICTNESS.get(level or "privileged", 0)
 
 
-@rule("pod-security-relaxed", Area.SECURITY, Severity.HIGH,
-      prevents="a Namespace's Pod Security labels relaxed: a weaker or removed `enforce` admits pods the "
-               'profile refused; a weaker `audit` or `warn` stops reporting violations',
-      fix='keep `pod-security.kubernetes.io/enforce: restricted` on the application namespace',
-      severity_note='high (enforce) / low (audit, warn)')
+@rule(
+    "pod-security-relaxed",
+    Area.SECURITY,
+    Severity.HIGH,
+    prevents="a Namespace's Pod Security labels relaxed: a weaker or removed `enforce` admits pods the "
+    "profile refused; a weaker `audit` or `warn` stops reporting violations",
+    fix="keep `pod-security.kubernetes.io/enforce: restricted` on the application namespace",
+    severity_note="high (enforce) / low (audit, warn)",
+)
 def namespace_pod_security(context: Context) -> Iterator[Issue]:
     for d in context.changed(kinds={"Namespace"}):
         before, after = _pss_levels(d.old), _pss_levels(d.new)
@@ -172,10 +226,18 @@ def namespace_pod_security(context: Context) -> Iterator[Issue]:
             new_level = after[mode] or "privileged (label removed)"
             field = f"metadata.labels['{PSS_LABEL}{mode}']"
             if mode == "enforce":
-                yield risk(Severity.HIGH, d.key, field,
-                           f"Pod Security enforcement relaxed from {old_level} to {new_level}: pods the "
-                           f"{old_level} profile refused are now admitted.")
+                yield risk(
+                    Severity.HIGH,
+                    d.key,
+                    field,
+                    f"Pod Security enforcement relaxed from {old_level} to {new_level}: pods the "
+                    f"{old_level} profile refused are now admitted.",
+                )
             else:
-                yield risk(Severity.LOW, d.key, field,
-                           f"Pod Security {mode} relaxed from {old_level} to {new_level}: violations of the "
-                           f"{old_level} profile are no longer reported.")
+                yield risk(
+                    Severity.LOW,
+                    d.key,
+                    field,
+                    f"Pod Security {mode} relaxed from {old_level} to {new_level}: violations of the "
+                    f"{old_level} profile are no longer reported.",
+                )
