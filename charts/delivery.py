@@ -10,27 +10,29 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from gitops.config.model import Environment, Service
+from gitops.layout import APPS, INFRASTRUCTURE, Unit
 
 MINIMUM_TIMEOUT_SECONDS = 300
 TIMEOUT_MARGIN_SECONDS = 120
 
 
 @dataclass(frozen=True)
-class Unit:
-    name: str
-    depends_on: tuple[str, ...]
+class Delivered:
+    """A delivery unit, what it must wait for, and what it holds."""
+
+    name: Unit
+    depends_on: tuple[Unit, ...]
     description: str
 
 
 # infrastructure: what the apps need to exist first (namespace, settings, Redis, policies).
 UNITS = (
-    Unit("infrastructure", (), "namespace, settings, network policies, ingress controller and stateful services"),
-    Unit("apps", ("infrastructure",), "the application services, their Services, Ingresses and budgets"),
+    Delivered(INFRASTRUCTURE, (), "namespace, settings, network policies, ingress controller and stateful services"),
+    Delivered(APPS, (INFRASTRUCTURE,), "the application services, their Services, Ingresses and budgets"),
 )
-UNIT_NAMES = tuple(unit.name for unit in UNITS)
 
 
-def waves(units: tuple[Unit, ...] = UNITS) -> dict[str, int]:
+def waves(units: tuple[Delivered, ...] = UNITS) -> dict[str, int]:
     by_name = {unit.name: unit for unit in units}
     memo: dict[str, int] = {}
 

@@ -13,21 +13,19 @@ from charts.app_service import AppService
 from charts.argocd import ArgoDelivery, rendered_kinds
 from charts.context import StackContext
 from charts.declarations import Declarations
-from charts.delivery import UNIT_NAMES
 from charts.flux import FluxDelivery
 from charts.namespace import AppNamespace
 from charts.netpol import NetworkPolicies
 from charts.settings import SettingsMap
 from charts.traefik import TraefikConfig
 from gitops.config import LoadedEnvironment
+from gitops.layout import INFRASTRUCTURE, UNITS
 
 
 def build_units(app: cdk8s.App, ctx: StackContext) -> dict[str, cdk8s.Chart]:
     """The environment's delivery units as charts, by unit name."""
-    units = {
-        unit: cdk8s.Chart(app, f"{ctx.environment}-{unit}", disable_resource_name_hashes=True) for unit in UNIT_NAMES
-    }
-    infrastructure = units["infrastructure"]
+    units = {unit: cdk8s.Chart(app, f"{ctx.environment}-{unit}", disable_resource_name_hashes=True) for unit in UNITS}
+    infrastructure = units[INFRASTRUCTURE]
     AppNamespace(infrastructure, "namespace", ctx=ctx)
     SettingsMap(infrastructure, "settings", ctx=ctx)
     Declarations(infrastructure, "declarations", ctx=ctx)

@@ -14,7 +14,7 @@ from ruamel.yaml.comments import CommentedMap
 
 from charts.context import StackContext
 from charts.custom import custom_object
-from gitops.render import yamlio
+from gitops.formats import yamlio
 
 NAME = "traefik"
 NAMESPACE = "kube-system"

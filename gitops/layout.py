@@ -7,6 +7,7 @@ takes it from here, so moving a module never changes what it writes or reads.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Final, Literal, get_args
 
 PROJECT = Path(__file__).resolve().parents[1]
 CONFIG_DIR = PROJECT / "config"
@@ -17,6 +18,24 @@ TOOLS_DIR = PROJECT / ".tools"
 DIST = "dist"
 CLUSTERS = "clusters"
 INVENTORY_FILE = "INVENTORY.md"
+
+
+# The delivery units: one directory each under dist/<env>/, which the engine syncs on its own.
+# charts/delivery.py says in what order; config's services.<name>.unit puts a service in one.
+Unit = Literal["infrastructure", "apps"]
+UNITS: Final[tuple[Unit, ...]] = get_args(Unit)
+INFRASTRUCTURE: Final[Unit] = "infrastructure"
+APPS: Final[Unit] = "apps"
+
+
+def engine_dir(env: str) -> str:
+    """The directory under dist/ of an environment's GitOps engine objects: clusters/<env>."""
+    return f"{CLUSTERS}/{env}"
+
+
+def environment_dirs(env: str) -> tuple[str, str]:
+    """Every directory under dist/ that belongs to one environment: its units, then its engine's objects."""
+    return env, engine_dir(env)
 
 
 def repository_path(path: Path) -> str:

@@ -12,9 +12,9 @@ import shutil
 from collections.abc import Callable
 from pathlib import Path
 
+from gitops.formats.yamlio import dumps
 from gitops.k8s import manifests
 from gitops.k8s.manifests import load_documents
-from gitops.render.yamlio import dumps
 
 # Tests that edit output name the production stack's objects (api, worker, redis, ...).
 BASE_ENV = "prod"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from gitops.k8s import capacity, declared, manifests
+from gitops.k8s import capacity, declared, manifests, requests
 from gitops.k8s.declared import Cluster, Node
 
 GI = 2**30
@@ -20,7 +20,7 @@ def test_prod_fits_on_two_nodes_with_headroom(synthesized: Path):
     cluster = declared.read(resources).cluster
     report = capacity.report(resources, cluster)
     assert report.nodes_left == 2
-    assert report.supply == capacity.Requests(2 * 3500, 2 * 7 * GI)
+    assert report.supply == requests.Requests(2 * 3500, 2 * 7 * GI)
     assert report.fits
     kinds = sorted(str(d.resource) for d in report.workloads)
     assert kinds == [
@@ -60,9 +60,9 @@ spec:
     cluster = Cluster([Node("a", 4000, 8 * GI), Node("b", 4000, 8 * GI), Node("c", 2000, 4 * GI)], 0, 0)
     report = capacity.report(resources, cluster)
     assert report.nodes_left == 2
-    assert report.supply == capacity.Requests(6000, 12 * GI)
+    assert report.supply == requests.Requests(6000, 12 * GI)
     # web: max(init 2 cores/1Gi, containers 500m/512Mi) x 3; agent: once per remaining node
-    assert report.demand == capacity.Requests(3 * 2000 + 2 * 100, 3 * GI + 2 * 128 * 2**20)
+    assert report.demand == requests.Requests(3 * 2000 + 2 * 100, 3 * GI + 2 * 128 * 2**20)
     assert not report.fits
     assert report.headroom.cpu_millis == -200
 
@@ -77,7 +77,7 @@ def test_replicas_the_api_server_refuses_run_no_pods_and_absent_ones_one(tmp_pat
         inmemory.deployment("word", {"app": "b"}, replicas="three"),
         inmemory.deployment("absent", {"app": "c"}, replicas=None),
     ]
-    assert [(str(d.resource), d.pods) for d in capacity.demands(inmemory.resources(objects))] == [
+    assert [(str(d.resource), d.pods) for d in requests.demands(inmemory.resources(objects))] == [
         ("Deployment ns/text", 0),
         ("Deployment ns/word", 0),
         ("Deployment ns/absent", 1),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from gitops.k8s import capacity, declared, manifests
+from gitops.k8s import capacity, declared, manifests, requests
 from gitops.k8s.quantities import format_cpu, format_memory
 from gitops.review.check import report
 from tests.check_support import active, check, one
@@ -183,9 +183,9 @@ def test_a_pod_pinned_to_the_lost_node_is_down_with_it_not_short_of_room(tmp_pat
     from gitops.k8s import packing
 
     resources = manifests.load([write(tmp_path, "app.yaml", _cluster(THREE_NODES, 1, "2")).parent])
-    pinned = capacity.demands(resources)[0]
+    pinned = requests.demands(resources)[0]
     pinned.resource.obj["spec"]["template"]["spec"]["nodeSelector"] = {"kubernetes.io/hostname": "n1"}
-    room = capacity.Requests(1000, 2**30)
+    room = requests.Requests(1000, 2**30)
     assert packing.shortfalls([pinned], {"n2": room, "n3": room}) == []
     (short,) = packing.shortfalls([pinned], {"n1": room, "n2": room})
     assert (short.node, short.workload) == ("n1", "Deployment app/web")

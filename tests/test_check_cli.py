@@ -248,7 +248,7 @@ def test_bad_format_is_a_usage_error(capsys):
 
 def test_the_gate_does_not_load_cdk8s():
     code = (
-        "import sys, gitops.review.check.cli, gitops.review.check.engine, gitops.review.check.report; "
+        "import sys, gitops.cli.check, gitops.review.check.engine, gitops.review.check.report; "
         "print(sorted(m for m in sys.modules if m.split('.')[0] in ('cdk8s', 'cdk8s_plus_28', 'jsii', 'charts')))"
     )
     result = subprocess.run([sys.executable, "-c", code], cwd=PROJECT, capture_output=True, text=True, check=True)

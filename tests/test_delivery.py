@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from charts.delivery import UNITS, Unit, timeout_seconds, waves
+from charts.delivery import UNITS, Delivered, timeout_seconds, waves
 from gitops.config import load
 from tests.conftest import CONFIG
 from tests.manifests import Manifests
@@ -122,14 +122,14 @@ def test_argocd_root_application_manages_the_entry_point_from_the_default_projec
 
 
 def test_waves_are_the_longest_dependency_chain():
-    units = (Unit("a", (), ""), Unit("b", ("a",), ""), Unit("c", ("a", "b"), ""))
+    units = (Delivered("a", (), ""), Delivered("b", ("a",), ""), Delivered("c", ("a", "b"), ""))
     assert waves(units) == {"a": 0, "b": 1, "c": 2}
     assert waves() == {"infrastructure": 0, "apps": 1}
 
 
 def test_a_dependency_cycle_is_refused():
     with pytest.raises(ValueError, match="delivery units depend on each other in a cycle: a -> b -> a"):
-        waves((Unit("a", ("b",), ""), Unit("b", ("a",), "")))
+        waves((Delivered("a", ("b",), ""), Delivered("b", ("a",), "")))
 
 
 def test_unit_timeouts_are_derived_from_startup_budgets():

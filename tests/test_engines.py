@@ -17,7 +17,8 @@ import pytest
 from gitops.config import environment_names, load
 from gitops.k8s import manifests
 from gitops.render import secrets
-from gitops.render.synth import CLUSTERS, synth
+from gitops.layout import CLUSTERS
+from gitops.render.synth import synth
 from gitops.review import kubeconform
 from tests import kustomize
 from tests.conftest import CONFIG

@@ -6,10 +6,10 @@ import os
 import subprocess
 import sys
 
-from gitops.render import flags
+from gitops.cli import flags
 from tests.conftest import PROJECT
 
-STAYS = "from gitops.render.flags import optimize; optimize(); import sys; print(sys.flags.optimize)"
+STAYS = "from gitops.cli.flags import optimize; optimize(); import sys; print(sys.flags.optimize)"
 
 
 def test_debugging_keeps_the_bindings_type_checks(monkeypatch):

@@ -18,7 +18,7 @@ from charts.disruption import allowed_evictions as charts_allowed_evictions
 from charts.disruption import max_unavailable
 from charts.probes import plan
 from gitops.config.model import ProbePolicy, Resources
-from gitops.k8s import capacity, probes, quantities
+from gitops.k8s import probes, quantities, requests
 from tests import inmemory
 
 # --- selectors: apimachinery/pkg/apis/meta/v1/helpers.go LabelSelectorAsSelector, pkg/labels/selector.go ----
@@ -204,9 +204,9 @@ def test_config_check_and_diff_read_requests_alike(cpu, mebibytes):
     millis = math.ceil(cores * 1000)
     assert resources.cpu.millis == millis
     assert resources.memory.mebibytes == mebibytes
-    # check (headroom) and diff (capacity) count a container's requests with gitops/k8s/capacity.py.
-    requests = capacity.container_requests({"resources": {"requests": {"cpu": cpu, "memory": f"{mebibytes}Mi"}}})
-    assert (requests.cpu_millis, requests.memory_bytes) == (millis, mebibytes * 2**20)
+    # check (headroom) and diff (capacity) count a container's requests with gitops/k8s/requests.py.
+    counted = requests.container_requests({"resources": {"requests": {"cpu": cpu, "memory": f"{mebibytes}Mi"}}})
+    assert (counted.cpu_millis, counted.memory_bytes) == (millis, mebibytes * 2**20)
 
 
 # --- probes: pkg/apis/core/v1/defaults.go SetDefaults_Probe; k8s.io/api/core/v1/types.go Probe -----------------

@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from gitops.formats import yamlio
 from gitops.k8s.manifests import load_documents
-from gitops.render import output, yamlio
+from gitops.render import output
 from gitops.render.synth import synth
 from tests.conftest import CONFIG, PROJECT
 from tests.dist_copies import tree

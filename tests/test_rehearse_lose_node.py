@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from gitops.k8s import capacity, declared, manifests
-from gitops.rehearse import project
+from gitops.k8s import capacity, declared, manifests, requests
+from gitops.k8s.requests import pod_requests
 from gitops.rehearse.drills import lose_node
 from gitops.rehearse.findings import DrillResult
 from gitops.rehearse.sampler import Track
@@ -48,10 +48,10 @@ def _prediction(fits: bool):
     report = capacity.Report(
         lost="n1",
         nodes_left=2,
-        supply=capacity.Requests(),
-        demand=capacity.Requests(1 if not fits else 0),
-        largest_pod=capacity.Requests(),
-        smallest_node=capacity.Requests(),
+        supply=requests.Requests(),
+        demand=requests.Requests(1 if not fits else 0),
+        largest_pod=requests.Requests(),
+        smallest_node=requests.Requests(),
         workloads=[],
     )
     return report, CHECK_LINE
@@ -64,7 +64,7 @@ def _outcome(pending: dict | None = None, pinned: list[str] | None = None) -> lo
 LOSS = lose_node.Loss("n1", "the largest", True)
 STUCK = {
     "honeydue/api": [
-        (API, project.pod_requests({"containers": [{"resources": {"requests": {"cpu": "1", "memory": "512Mi"}}}]}))
+        (API, pod_requests({"containers": [{"resources": {"requests": {"cpu": "1", "memory": "512Mi"}}}]}))
     ]
 }
 
@@ -109,7 +109,7 @@ def test_both_say_it_does_not_fit():
 def test_a_pinned_pod_is_a_fact_and_a_singleton_twice_alive_is_said():
     pinned = {
         "honeydue/redis": [
-            ("0/3 nodes are available: 1 node(s) had volume node affinity conflict.", capacity.Requests(100, 2**28))
+            ("0/3 nodes are available: 1 node(s) had volume node affinity conflict.", requests.Requests(100, 2**28))
         ]
     }
     result = _judge(_outcome(pinned, ["honeydue/redis"]), _prediction(True), _track("honeydue/worker", 1, 0, 2))

@@ -1,4 +1,4 @@
-"""`main.py synth`: the same bytes whichever way it runs (one process, a worker per environment, --watch)."""
+"""`main.py synth`: the same bytes whichever way it runs (once, or on every save under --watch)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from gitops.watch.loop import WAITING
+from gitops.cli.watch import WAITING
 from tests import sandbox
 from tests.conftest import PROJECT
 from tests.dist_copies import tree
@@ -17,7 +17,7 @@ ADMIN_TWO = "  admin:\n    replicas: 2\n"
 ADMIN_THREE = "  admin:\n    replicas: 3\n"
 
 
-def test_serial_parallel_and_watch_write_the_same_bytes(tmp_path: Path):
+def test_synth_and_watch_write_the_same_bytes(tmp_path: Path):
     work = sandbox.project(tmp_path)
     prod = work / "config" / "prod.yaml"
     original = prod.read_text()
@@ -44,14 +44,13 @@ def test_serial_parallel_and_watch_write_the_same_bytes(tmp_path: Path):
         "synth: interrupted; dist/ is as it was or fully new\n"
     )
     assert tree(work / "dist") == by_watch, "a config error must leave dist/ as it was"
-    assert len(running) >= 4  # two workers and their Node.js processes
+    assert len(running) >= 1  # its Node.js process
     assert [pid for pid in running if _alive(pid)] == []
 
     prod.write_text(original.replace(ADMIN_TWO, ADMIN_THREE))
-    for mode in ([], ["--serial"]):
-        done = sandbox.synth(work, "--out", str(tmp_path / f"dist{''.join(mode)}"), *mode)
-        assert done.returncode == 0, done.stderr
-    assert tree(tmp_path / "dist") == tree(tmp_path / "dist--serial") == by_watch
+    done = sandbox.synth(work, "--out", str(tmp_path / "dist"))
+    assert done.returncode == 0, done.stderr
+    assert tree(tmp_path / "dist") == by_watch
     assert by_watch != tree(PROJECT / "dist")
 
 
@@ -86,23 +85,15 @@ def test_a_config_error_is_reported_without_starting_jsii(tmp_path: Path, config
     assert mark.exists()
 
 
-def test_watch_and_serial_do_not_go_together():
-    done = subprocess.run(
-        [sys.executable, str(PROJECT / "main.py"), "synth", "--watch", "--serial"], capture_output=True, text=True
-    )
-    assert done.returncode == 2
-    assert "argument --serial: not allowed with argument --watch" in done.stderr
-
-
 def test_watch_starts_again_when_its_own_code_changes(tmp_path: Path):
     work = sandbox.project(tmp_path)
     watching = sandbox.watch(work)
     watching.until(WAITING, 60)
-    code = work / "gitops" / "render" / "yamlio.py"
+    code = work / "gitops" / "formats" / "yamlio.py"
     code.write_text(code.read_text() + "\n")
     again = watching.until(WAITING, 60)[1]
     exit_code, stderr = watching.interrupt()
     assert again.startswith(
-        "gitops/render/yamlio.py changed: starting again with the new code\nsynthesizing and comparing with HEAD\n"
+        "gitops/formats/yamlio.py changed: starting again with the new code\nsynthesizing and comparing with HEAD\n"
     )
     assert (exit_code, stderr) == (130, "synth: interrupted; dist/ is as it was or fully new\n")

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from gitops.k8s import sops
+from gitops.formats import sops
 from gitops.render.secrets import plaintext_fields
 from tests.check_support import active, check
 from tests.dist_copies import write

@@ -8,7 +8,7 @@ import pytest
 
 from gitops.config import Problem, load_environments
 from gitops.render.output import OutputError
-from gitops.render.synth import Outcome, accept, jobs_for, write_rendered
+from gitops.render.synth import Rendered, accept, jobs_for, write_rendered
 from tests.conftest import CONFIG
 
 LEAK = {"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "oops"}, "stringData": {"k": "v"}}
@@ -19,14 +19,14 @@ def _leak(env: str) -> Problem:
 
 
 def test_files_of_every_environment_are_counted():
-    assert accept([Outcome("prod", files=26), Outcome("staging", files=26)]) == 52
+    assert accept([Rendered("prod", files=26), Rendered("staging", files=26)]) == 52
 
 
 def test_leaks_of_every_environment_are_reported_in_one_error_in_environment_order():
     outcomes = [
-        Outcome("prod", leaked=(_leak("prod"),)),
-        Outcome("staging", leaked=(_leak("staging"),)),
-        Outcome("other", refused="two objects map to x.yaml: give them different names"),
+        Rendered("prod", leaked=(_leak("prod"),)),
+        Rendered("staging", leaked=(_leak("staging"),)),
+        Rendered("other", refused="two objects map to x.yaml: give them different names"),
     ]
     with pytest.raises(OutputError) as caught:
         accept(outcomes)
@@ -39,9 +39,9 @@ def test_leaks_of_every_environment_are_reported_in_one_error_in_environment_ord
 
 def test_refusals_of_every_environment_are_reported_together():
     outcomes = [
-        Outcome("prod", refused="a would overwrite b"),
-        Outcome("staging", files=3),
-        Outcome("test", refused="c would overwrite d"),
+        Rendered("prod", refused="a would overwrite b"),
+        Rendered("staging", files=3),
+        Rendered("test", refused="c would overwrite d"),
     ]
     with pytest.raises(OutputError, match=r"^a would overwrite b\nc would overwrite d$"):
         accept(outcomes)
@@ -50,7 +50,7 @@ def test_refusals_of_every_environment_are_reported_together():
 def test_a_leaked_secret_is_refused_before_anything_is_written(tmp_path: Path):
     (job,) = jobs_for(CONFIG, load_environments(CONFIG, ["prod"]))
     outcome = write_rendered(tmp_path, job, {"prod/apps": [LEAK]})
-    assert outcome == Outcome(
+    assert outcome == Rendered(
         "prod",
         leaked=(
             Problem(

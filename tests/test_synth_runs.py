@@ -89,10 +89,11 @@ def test_a_ctrl_c_while_synth_starts_again_under_minus_o_is_not_lost(tmp_path: P
 
 def test_a_ctrl_c_during_main_py_imports_stops_the_command_as_it_starts(tmp_path: Path, monkeypatch, capsys):
     import main as cli
+    from gitops.cli.interrupts import SIGINT_FLAG
 
-    monkeypatch.setattr(cli._SigintFlag, "received", False)
-    monkeypatch.setattr(cli._SigintFlag, "armed", False)
-    cli._SIGINT(signal.SIGINT, None)  # not armed yet: remembered, nothing raised mid-import
+    monkeypatch.setattr(SIGINT_FLAG, "received", False)
+    monkeypatch.setattr(SIGINT_FLAG, "armed", False)
+    SIGINT_FLAG(signal.SIGINT, None)  # not armed yet: remembered, nothing raised mid-import
     assert cli.main(["synth", "--out", str(tmp_path / "dist")]) == 130
     assert capsys.readouterr().err == "synth: interrupted; dist/ is as it was or fully new\n"
     assert not (tmp_path / "dist").exists()

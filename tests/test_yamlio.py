@@ -9,8 +9,8 @@ import pytest
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap
 
+from gitops.formats import yamlio
 from gitops.k8s import manifests
-from gitops.render import yamlio
 from gitops.render.output import canonical
 
 TRICKY = [

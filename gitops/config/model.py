@@ -31,6 +31,7 @@ from gitops.config.values import (
     SecretKey,
     VolumeSize,
 )
+from gitops.layout import APPS, Unit
 
 
 class Model(BaseModel):
@@ -222,9 +223,7 @@ class Service(Model):
     component: Literal["backend", "frontend", "worker", "cache"] = Field(
         description="Role of the service (the app.kubernetes.io/component label)"
     )
-    unit: Literal["infrastructure", "apps"] = Field(
-        default="apps", description="Delivery unit: infrastructure is applied before apps"
-    )
+    unit: Unit = Field(default=APPS, description="Delivery unit: infrastructure is applied before apps")
     image: Image = Field(description="Container image, pinned by a tag, a digest or both")
     args: list[str] = Field(default_factory=list, description="Arguments passed to the image's entrypoint")
     replicas: int = Field(default=1, ge=1, description="Number of pods")

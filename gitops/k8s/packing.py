@@ -16,9 +16,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from gitops.k8s.capacity import Demand, Requests
 from gitops.k8s.placement import HOSTNAME_LABEL, pinned_nodes
 from gitops.k8s.quantities import format_cpu, format_memory
+from gitops.k8s.requests import Demand, Requests
 from gitops.k8s.workloads import as_int, mapping, pod_spec, sequence
 
 

@@ -17,7 +17,10 @@ import json
 import time
 from pathlib import Path
 
-from gitops.rehearse import argosync, cluster, delivery, flux, project, repo
+from gitops.k8s import crds, manifests
+from gitops.layout import DIST, engine_dir
+from gitops.rehearse import argosync, cluster, delivery, flux, repo
+from gitops.rehearse.environment import Environment
 from gitops.rehearse.kube import Api, Kubectl
 from gitops.rehearse.procs import ComponentError
 
@@ -25,9 +28,7 @@ WAVE_TIMEOUT = 300.0
 
 
 def applications(checkout: Path, env: str) -> list[dict]:
-    return [
-        r.obj for r in project.load_manifests([checkout / "dist" / project.CLUSTERS / env]) if r.kind == "Application"
-    ]
+    return [r.obj for r in manifests.load([checkout / DIST / engine_dir(env)]) if r.kind == "Application"]
 
 
 def source_path(app: dict) -> str:
@@ -62,7 +63,7 @@ def _stream(objects: list[dict]) -> bytes:
 class ArgoStandIn:
     label = "Argo CD stand-in"
 
-    def __init__(self, session, kubectl: Kubectl, api: Api, served: Path, env: project.Environment, plans) -> None:
+    def __init__(self, session, kubectl: Kubectl, api: Api, served: Path, env: Environment, plans) -> None:
         self.session, self.kubectl, self.api, self.served, self.env, self.plans = (
             session,
             kubectl,
@@ -88,7 +89,7 @@ class ArgoStandIn:
         code, out, _ = self.kubectl.run("create", "namespace", namespace)
         if code != 0:
             raise ComponentError("bootstrap", f"kubectl create namespace {namespace}: {out}")
-        flux.install_crds(self.kubectl, self.api, project.crds.ARGO_CD)
+        flux.install_crds(self.kubectl, self.api, crds.ARGO_CD)
         delivery.create_bootstrap_secrets(self.kubectl, self.plans)
         result = self.sync(plain)
         result.substitutions = ["none: the stand-in applies each commit's directories itself"]
@@ -99,7 +100,7 @@ class ArgoStandIn:
         started = time.monotonic()
         result = delivery.Delivered(checkout=checkout, commit=commit)
         apps = applications(checkout, self.env.name)
-        clusters_dir = f"dist/{project.CLUSTERS}/{self.env.name}"
+        clusters_dir = f"{DIST}/{engine_dir(self.env.name)}"
         root = [a for a in apps if source_path(a) == clusters_dir]
         children = [a for a in apps if source_path(a) != clusters_dir]
         # The README's last step applies the root Application; its sync applies the directory.
@@ -124,7 +125,7 @@ class ArgoStandIn:
         destination = (app["spec"].get("destination") or {}).get("namespace")
         if destination and "CreateNamespace=true" in argosync.options(app):
             self.kubectl.run("create", "namespace", destination)
-        target = [r.obj for r in project.load_manifests([checkout / source_path(app)])]
+        target = [r.obj for r in manifests.load([checkout / source_path(app)])]
         for obj in target:
             if destination and not (obj.get("metadata") or {}).get("namespace") and _namespaced(obj):
                 obj.setdefault("metadata", {})["namespace"] = destination

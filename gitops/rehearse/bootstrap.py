@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from gitops.rehearse import project
+from gitops.k8s.declared import Declared
+from gitops.k8s.manifests import Resource
 
 PLACEHOLDER = "rehearsal-placeholder"
 DOCKER_CONFIG = "kubernetes.io/dockerconfigjson"
@@ -26,7 +27,7 @@ class SecretPlan:
     argv: tuple[str, ...]  # the kubectl command line, without the kubectl binary and kubeconfig
 
 
-def registry_hosts(resources: list[project.Resource]) -> dict[str, str]:
+def registry_hosts(resources: list[Resource]) -> dict[str, str]:
     """Pull secret name -> the registry host of the images pulled with it."""
     hosts: dict[str, str] = {}
     for resource in resources:
@@ -39,7 +40,7 @@ def registry_hosts(resources: list[project.Resource]) -> dict[str, str]:
     return hosts
 
 
-def secret_plans(declared: project.Declared, resources: list[project.Resource]) -> list[SecretPlan]:
+def secret_plans(declared: Declared, resources: list[Resource]) -> list[SecretPlan]:
     hosts = registry_hosts(resources)
     plans = []
     for (namespace, name), keys in sorted(declared.secrets.items()):

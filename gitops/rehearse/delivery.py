@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from gitops.k8s import manifests
+from gitops.layout import CLUSTERS, DIST, engine_dir
 from gitops.rehearse import bootstrap, flux, repo
 from gitops.rehearse.kube import Api, Kubectl
 from gitops.rehearse.procs import ComponentError
@@ -30,11 +32,8 @@ class Delivered:
 
 def gitrepository(checkout: Path, env: str) -> tuple[str, dict]:
     """(repository-relative file, object) of the environment's GitRepository."""
-    from gitops.rehearse import project
 
-    found = [
-        r for r in project.load_manifests([checkout / "dist" / project.CLUSTERS / env]) if r.kind == "GitRepository"
-    ]
+    found = [r for r in manifests.load([checkout / DIST / engine_dir(env)]) if r.kind == "GitRepository"]
     if len(found) != 1:
         raise repo.RepoError(f"dist/clusters/{env}/ holds {len(found)} GitRepository objects, expected 1")
     return str(found[0].path.relative_to(checkout)), found[0].obj
@@ -54,15 +53,14 @@ def create_bootstrap_secrets(kubectl: Kubectl, plans: list[bootstrap.SecretPlan]
 
 def unit_paths(checkout: Path, env: str) -> list[str]:
     """The directories the engine's units sync, except the engine's own (dist/clusters/<env>)."""
-    from gitops.rehearse import project
 
     found = []
-    for resource in project.load_manifests([checkout / "dist" / project.CLUSTERS / env]):
+    for resource in manifests.load([checkout / DIST / engine_dir(env)]):
         spec = resource.obj.get("spec") or {}
         path = spec.get("path") or (spec.get("source") or {}).get("path")
         if isinstance(path, str):
             path = path.removeprefix("./").rstrip("/")
-            if not path.startswith(f"dist/{project.CLUSTERS}/"):
+            if not path.startswith(f"{DIST}/{CLUSTERS}/"):
                 found.append(path)
     return sorted(set(found))
 

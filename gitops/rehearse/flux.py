@@ -12,7 +12,7 @@ import os
 import time
 from dataclasses import dataclass, field
 
-from gitops.rehearse import project
+from gitops.k8s import crds
 from gitops.rehearse.kube import Api, Kubectl
 from gitops.rehearse.ports import LOOPBACK
 from gitops.rehearse.procs import ComponentError
@@ -30,10 +30,10 @@ REQUEUE_DEPENDENCY = "1s"
 WAITING = {"Progressing", "DependencyNotReady", "ProgressingWithRetry", ""}
 
 
-def install_crds(kubectl: Kubectl, api: Api, sets: tuple[project.crds.CrdSet, ...], timeout: float = 60) -> list[str]:
+def install_crds(kubectl: Kubectl, api: Api, sets: tuple[crds.CrdSet, ...], timeout: float = 60) -> list[str]:
     """Apply every CRD of the sets and wait until each is Established; returns the CRD names."""
     names = []
-    for label, text in project.crds.manifests(sets):
+    for label, text in crds.manifests(sets):
         code, out, _ = kubectl.run("apply", "--server-side", "--force-conflicts", "-o", "name", "-f", "-", input=text)
         if code != 0:
             raise ComponentError("crds", f"{label} was not accepted: {out}")

@@ -11,7 +11,10 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from gitops.rehearse import delivery, flux, project, repo
+from gitops.k8s import crds, manifests
+from gitops.layout import DIST, engine_dir
+from gitops.rehearse import delivery, flux, repo
+from gitops.rehearse.environment import Environment
 from gitops.rehearse.gitserver import GitServer
 from gitops.rehearse.procs import ComponentError
 from gitops.rehearse.sops import SopsPlan, create_decryption_secrets, decryption_secrets
@@ -23,7 +26,7 @@ class FluxEngine:
     label = "Flux"
 
     def __init__(
-        self, session, tools, plane, kubectl, served: Path, env: project.Environment, plans, sops_plan: SopsPlan
+        self, session, tools, plane, kubectl, served: Path, env: Environment, plans, sops_plan: SopsPlan
     ) -> None:
         self.session, self.tools, self.plane, self.kubectl = session, tools, plane, kubectl
         self.served, self.env, self.plans, self.sops_plan = served, env, plans, sops_plan
@@ -69,7 +72,7 @@ class FluxEngine:
         code, out, _ = kubectl.run("create", "namespace", NAMESPACE)
         if code != 0:
             raise ComponentError("bootstrap", f"kubectl create namespace {NAMESPACE}: {out}")
-        flux.install_crds(kubectl, self.plane.api, project.crds.FLUX)
+        flux.install_crds(kubectl, self.plane.api, crds.FLUX)
         flux.start_controllers(self.session, self.tools, str(self.plane.kubeconfig), NAMESPACE)
         # Step 2: the auth Secret `flux create secret git` makes (keys username, password).
         secret = self.env.repository_secret
@@ -86,8 +89,8 @@ class FluxEngine:
             )
             if code != 0:
                 raise ComponentError("bootstrap", f"creating the auth Secret {secret}: {out}")
-        cluster_dir = checkout / "dist" / project.CLUSTERS / self.env.name
-        create_decryption_secrets(kubectl, self.sops_plan, decryption_secrets(project.load_manifests([cluster_dir])))
+        cluster_dir = checkout / DIST / engine_dir(self.env.name)
+        create_decryption_secrets(kubectl, self.sops_plan, decryption_secrets(manifests.load([cluster_dir])))
         # Step 3: the namespace and the declared Secrets; step 4: hand the cluster to git.
         delivery.create_bootstrap_secrets(kubectl, self.plans)
         warnings, refused = delivery.apply_cluster_dir(kubectl, checkout, self.env.name)

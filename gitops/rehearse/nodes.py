@@ -12,7 +12,7 @@ import os
 import subprocess
 from pathlib import Path
 
-from gitops.rehearse import project
+from gitops.k8s.declared import Cluster
 from gitops.rehearse.kube import Api
 from gitops.rehearse.ports import LOOPBACK
 from gitops.rehearse.procs import ComponentError, Process
@@ -46,7 +46,7 @@ def _millis(value: int) -> str:
     return f"{value}m"
 
 
-def node_object(node: project.Cluster, index: int) -> dict:
+def node_object(node: Cluster, index: int) -> dict:
     """The Node for cluster.nodes[index]: capacity as configured, allocatable minus the reserve."""
     spec = node.nodes[index]
     arch = node.architecture or "amd64"
@@ -127,7 +127,7 @@ def start_kwok(session: Session, tools: Tools, kubeconfig: Path) -> Process:
     return session.supervisor.start("kwok", argv)
 
 
-def create_nodes(api: Api, cluster: project.Cluster) -> list[str]:
+def create_nodes(api: Api, cluster: Cluster) -> list[str]:
     names = []
     for index in range(len(cluster.nodes)):
         api.create("/api/v1/nodes", node_object(cluster, index))

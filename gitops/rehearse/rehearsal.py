@@ -12,10 +12,13 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from gitops.rehearse import bootstrap, cluster, project, repo, sops
+from gitops.k8s import manifests
+from gitops.layout import DIST, engine_dir
+from gitops.rehearse import bootstrap, cluster, repo, sops
 from gitops.rehearse import stage as stages
 from gitops.rehearse.argocd import ArgoStandIn
 from gitops.rehearse.drills import converge, drain, lose_node, prune, rollout
+from gitops.rehearse.environment import Environment
 from gitops.rehearse.findings import DrillResult, EnvReport, Failure
 from gitops.rehearse.fluxengine import FluxEngine
 from gitops.rehearse.kube import Kubectl
@@ -42,9 +45,7 @@ def _dry_run(kubectl: Kubectl, checkout: Path, paths: list[str]) -> tuple[list[s
 
     warnings, rejected = [], []
     for path in paths:
-        objects = [
-            r.obj for r in project.load_manifests([checkout / path]) if not (r.kind == "Secret" and "sops" in r.obj)
-        ]
+        objects = [r.obj for r in manifests.load([checkout / path]) if not (r.kind == "Secret" and "sops" in r.obj)]
         code, out, found = kubectl.run(
             "apply",
             "--server-side",
@@ -63,13 +64,13 @@ def _dry_run(kubectl: Kubectl, checkout: Path, paths: list[str]) -> tuple[list[s
 
 
 def _usable_base(served: Path, base: str, env: str, report: EnvReport) -> bool:
-    if repo.files(served, base, f"dist/{project.CLUSTERS}/{env}") and repo.files(served, base, f"dist/{env}"):
+    if repo.files(served, base, f"{DIST}/{engine_dir(env)}") and repo.files(served, base, f"dist/{env}"):
         return True
     report.notes.append(f"base {base[:12]} has no dist/{env}/ to converge: rehearsed the head alone")
     return False
 
 
-def _engine(session: Session, tools: Tools, stage: stages.Stage, env: project.Environment, plan: sops.SopsPlan):
+def _engine(session: Session, tools: Tools, stage: stages.Stage, env: Environment, plan: sops.SopsPlan):
     skip = plan.placeholders()
     plans = [p for p in bootstrap.secret_plans(stage.declared, stage.resources) if (p.namespace, p.name) not in skip]
     if env.engine == "flux":
@@ -80,7 +81,7 @@ def _engine(session: Session, tools: Tools, stage: stages.Stage, env: project.En
     return engine
 
 
-def rehearse(env: project.Environment, tools: Tools, options: Options, report: EnvReport) -> None:
+def rehearse(env: Environment, tools: Tools, options: Options, report: EnvReport) -> None:
     """Fill report; raises ComponentError/RepoError when the rehearsal cannot run."""
     begin = time.monotonic()
     with Session() as session:
@@ -146,7 +147,7 @@ def _converge(stage: stages.Stage, delivered) -> DrillResult:
 
 
 def _disturb(
-    stage: stages.Stage, engine, options: Options, env: project.Environment, delivered, base: str | None
+    stage: stages.Stage, engine, options: Options, env: Environment, delivered, base: str | None
 ) -> list[DrillResult]:
     """The drills that disturb a converged cluster, each leaving it converged again."""
     found = []
@@ -162,12 +163,12 @@ def _disturb(
     return found
 
 
-def _prune(stage: stages.Stage, engine, env: project.Environment, delivered, base: str | None) -> DrillResult:
+def _prune(stage: stages.Stage, engine, env: Environment, delivered, base: str | None) -> DrillResult:
     if base:
         old = repo.checkout(stage.served, base, stage.served.parent / "checkouts" / f"prune-base-{base[:12]}")
-        dirs = [f"dist/{env.name}", f"dist/{project.CLUSTERS}/{env.name}"]
-        before = project.load_manifests([old / d for d in dirs])
-        after = project.load_manifests([stage.plain / d for d in dirs])
+        dirs = [f"dist/{env.name}", f"{DIST}/{engine_dir(env.name)}"]
+        before = manifests.load([old / d for d in dirs])
+        after = manifests.load([stage.plain / d for d in dirs])
         gone = prune.removed(env.engine, before, after, old, stage.plain)
         if gone:
             return prune.run_removed(stage.api, gone)

@@ -16,8 +16,8 @@ import base64
 from dataclasses import dataclass
 from pathlib import Path
 
-from gitops.k8s import sops as ciphertext
-from gitops.rehearse import project
+from gitops.formats import sops as ciphertext
+from gitops.k8s.manifests import Resource
 from gitops.rehearse.kube import Api, Kubectl
 from gitops.rehearse.procs import ComponentError
 
@@ -50,7 +50,7 @@ class SopsPlan:
         return {(e.namespace, e.name) for e in self.encrypted} if self.rehearsed else set()
 
 
-def plan(resources: list[project.Resource], checkout: Path, key: Path | None) -> SopsPlan:
+def plan(resources: list[Resource], checkout: Path, key: Path | None) -> SopsPlan:
     found = []
     for resource in resources:
         if resource.kind == "Secret" and "sops" in resource.obj:
@@ -61,7 +61,7 @@ def plan(resources: list[project.Resource], checkout: Path, key: Path | None) ->
     return SopsPlan(tuple(sorted(found, key=lambda e: (e.namespace, e.name))), key)
 
 
-def decryption_secrets(cluster_resources: list[project.Resource]) -> list[tuple[str, str]]:
+def decryption_secrets(cluster_resources: list[Resource]) -> list[tuple[str, str]]:
     """(namespace, name) of every decryption Secret the Kustomizations name."""
     found = set()
     for resource in cluster_resources:

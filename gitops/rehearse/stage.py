@@ -13,8 +13,15 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from gitops.rehearse import controlplane, flux, nodes, project, repo, storage
+from gitops.k8s import crds, declared, manifests
+from gitops.k8s.declared import Cluster, Declared
+from gitops.k8s.manifests import Resource
+from gitops.k8s.quantities import format_cpu, format_memory
+from gitops.k8s.requests import demands
+from gitops.layout import DIST, engine_dir
+from gitops.rehearse import controlplane, flux, nodes, repo, storage
 from gitops.rehearse.controlplane import ControlPlane
+from gitops.rehearse.environment import Environment
 from gitops.rehearse.kube import Api, Kubectl
 from gitops.rehearse.procs import ComponentError
 from gitops.rehearse.session import Session
@@ -31,9 +38,9 @@ class Stage:
     kubectl: Kubectl
     served: Path  # the bare repository the rehearsal serves and commits to
     plain: Path  # the commit under test's dist/, as committed
-    resources: list[project.Resource]  # dist/<env>/ of the commit under test
-    cluster_resources: list[project.Resource]  # dist/clusters/<env>/
-    declared: project.Declared
+    resources: list[Resource]  # dist/<env>/ of the commit under test
+    cluster_resources: list[Resource]  # dist/clusters/<env>/
+    declared: Declared
     nodes: list[str]
     provisioner: storage.Provisioner
     stand_ins: list[str]
@@ -57,18 +64,18 @@ def _wait_nodes(api: Api, names: list[str], session: Session) -> None:
         time.sleep(0.2)
 
 
-def describe_nodes(cluster: project.Cluster) -> str:
+def describe_nodes(cluster: Cluster) -> str:
     """'3 simulated 4 CPU / 8Gi nodes': the count and sizes config gives, nothing else."""
     sizes = sorted({(n.cpu_millis, n.memory_bytes) for n in cluster.nodes})
-    shown = " and ".join(f"{project.format_cpu(c)} CPU / {project.format_memory(m)}" for c, m in sizes)
+    shown = " and ".join(f"{format_cpu(c)} CPU / {format_memory(m)}" for c, m in sizes)
     count = len(cluster.nodes)
     return f"{count} simulated {shown} node{'' if count == 1 else 's'} ({cluster.architecture or 'amd64'})"
 
 
-def traefik_stand_ins(resources: list[project.Resource]) -> list[dict]:
+def traefik_stand_ins(resources: list[Resource]) -> list[dict]:
     """A DaemonSet per HelmChartConfig that makes its chart a DaemonSet, with the values' requests."""
     found = []
-    for demand in project.demands(resources):
+    for demand in demands(resources):
         if demand.resource.kind != "HelmChartConfig":
             continue
         name, namespace = demand.resource.name, demand.resource.namespace
@@ -93,24 +100,24 @@ def traefik_stand_ins(resources: list[project.Resource]) -> list[dict]:
     return found
 
 
-def build(session: Session, tools: Tools, options, env: project.Environment) -> Stage:
+def build(session: Session, tools: Tools, options, env: Environment) -> Stage:
     plane = controlplane.start(session, tools)
     api = plane.api
     kubectl = Kubectl(tools["kubectl"], plane.kubeconfig, session.supervisor)
     served = repo.create_served(session.root, options.repo, [c for c in (options.head, options.base) if c])
     plain = repo.checkout(served, options.head, session.root / "head")
-    resources = project.load_manifests([plain / "dist" / env.name])
-    cluster_resources = project.load_manifests([plain / "dist" / project.CLUSTERS / env.name])
-    declared = project.read_declared(resources)
-    if declared.cluster is None:
+    resources = manifests.load([plain / DIST / env.name])
+    cluster_resources = manifests.load([plain / DIST / engine_dir(env.name)])
+    inventory = declared.read(resources)
+    if inventory.cluster is None:
         raise repo.RepoError(f"dist/{env.name}/ has no declarations ConfigMap with a node inventory")
     nodes.start_kwok(session, tools, plane.kubeconfig)
-    names = nodes.create_nodes(api, declared.cluster)
+    names = nodes.create_nodes(api, inventory.cluster)
     api.create("/apis/storage.k8s.io/v1/storageclasses", storage.storage_class())
     provisioner = storage.Provisioner(api)
     provisioner.start()
     session.on_close(provisioner.stop)
-    flux.install_crds(kubectl, api, project.crds.K3S)
+    flux.install_crds(kubectl, api, crds.K3S)
     _wait_nodes(api, names, session)
     stand_ins = []
     for daemonset in traefik_stand_ins(resources):
@@ -118,5 +125,5 @@ def build(session: Session, tools: Tools, options, env: project.Environment) -> 
         api.create(f"/apis/apps/v1/namespaces/{meta['namespace']}/daemonsets", daemonset)
         stand_ins.append(f"DaemonSet {meta['namespace']}/{meta['name']}")
     return Stage(
-        plane, api, kubectl, served, plain, resources, cluster_resources, declared, names, provisioner, stand_ins
+        plane, api, kubectl, served, plain, resources, cluster_resources, inventory, names, provisioner, stand_ins
     )

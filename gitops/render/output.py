@@ -15,7 +15,8 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from gitops.errors import GeneratorError
-from gitops.render import exchange, yamlio
+from gitops.formats import yamlio
+from gitops.render import exchange
 
 _FIRST_KEYS = ("apiVersion", "kind", "metadata", "name", "namespace")
 _FORBIDDEN_PREFIX = "cdk8s.io/"

@@ -7,7 +7,7 @@ Argo CD cannot decrypt SOPS, so its environments create Secrets out of band
 (INVENTORY.md lists which).
 
 Whatever the engine, a Secret whose data/stringData values are not SOPS
-ciphertext (gitops/k8s/sops.py) must never be written to config/ or dist/: synth fails
+ciphertext (gitops/formats/sops.py) must never be written to config/ or dist/: synth fails
 on one anywhere under config/ and on one in what it is about to write.
 """
 
@@ -23,12 +23,13 @@ from ruamel.yaml.error import YAMLError
 
 from gitops.config.errors import Problem
 from gitops.config.loader import LoadedEnvironment, display_path
-from gitops.k8s import sops
+from gitops.formats import sops
+from gitops.formats.sops import SOPS_SUFFIX
+from gitops.layout import INFRASTRUCTURE
 
 SECRETS_DIR = "secrets"
-# Marks files whose top-level `sops` metadata the engine strips when it decrypts.
-SOPS_SUFFIX = ".sops.yaml"
-UNIT = "infrastructure"
+# The unit whose directory holds them: applied before the services that read them.
+UNIT = INFRASTRUCTURE
 _VALUE_FIELDS = ("data", "stringData")
 
 
@@ -71,18 +72,6 @@ def _documents(path: Path) -> list[tuple[int, object]]:
         ]
     except YAMLError:
         return []
-
-
-def without_sops_metadata(text: str) -> str:
-    """The manifest as the cluster receives it once Flux has decrypted it (values left encrypted)."""
-    from gitops.render import yamlio
-
-    documents = []
-    for doc in YAML(typ="rt").load_all(text):
-        if isinstance(doc, dict):
-            doc.pop("sops", None)
-        documents.append(yamlio.dumps(doc))
-    return "---\n".join(documents)
 
 
 # Parsing every YAML file is slow; only a file that mentions the kind can hold a Secret.

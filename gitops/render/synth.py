@@ -5,26 +5,25 @@ synthesized: output is built in a staging directory and moved into place
 only at the end. Synthesizing all environments replaces dist/ as a whole, so
 an environment or object removed from config disappears from dist/ too.
 
-Config is loaded and checked here, in the calling process, before any
-environment is rendered: a config error is reported without starting jsii.
-Rendering (constructs -> files in the staging directory) is a function of
-one environment's loaded config, so it can run in this process
-(render_in_process, one jsii runtime for all environments) or in one worker
-process per environment (gitops/render/pool.py); both write the same bytes.
+Config is loaded and checked before any environment is rendered: a config
+error is reported without starting jsii. Every environment is then rendered
+in this process's one jsii runtime (a worker process per environment was
+measured no faster on two cores, at twice the memory: BENCHMARKS.md).
 """
 
 from __future__ import annotations
 
 import functools
 import shutil
-from collections.abc import Callable
+import traceback
 from dataclasses import dataclass
 from pathlib import Path
 
 from gitops.config import ConfigError, LoadedEnvironment, Problem, load_environments
 from gitops.config.loader import SCHEMA_FILE
 from gitops.config.schema import schema_text
-from gitops.layout import CLUSTERS, INVENTORY_FILE, repository_path
+from gitops.errors import GeneratorError, GitopsError
+from gitops.layout import INVENTORY_FILE, environment_dirs, repository_path
 from gitops.render import inventory, output, secrets
 from gitops.render.lock import locked
 
@@ -44,7 +43,7 @@ class Job:
 
 
 @dataclass(frozen=True)
-class Outcome:
+class Rendered:
     """What rendering one environment into the staging tree gave: files written, or why not."""
 
     environment: str
@@ -53,8 +52,11 @@ class Outcome:
     refused: str = ""
 
 
-# Renders jobs into a staging root, one Outcome per job in the same order.
-Renderer = Callable[[list[Job], Path], list[Outcome]]
+class RenderingFailed(GeneratorError):
+    """charts/ or gitops/ raised while rendering: a bug, reported with its traceback, never with dist/ touched."""
+
+    def report(self, command: str, untouched: str) -> str:
+        return f"{command}: rendering failed, nothing was {untouched}:\n{self}"
 
 
 def jobs_for(config_dir: Path, loaded: list[LoadedEnvironment]) -> list[Job]:
@@ -92,7 +94,7 @@ def _write_environment(
     return files
 
 
-def write_rendered(root: Path, job: Job, directories: dict[str, list[dict]]) -> Outcome:
+def write_rendered(root: Path, job: Job, directories: dict[str, list[dict]]) -> Rendered:
     """One environment's synthesized objects into root, unless one of them is a plaintext Secret."""
     name = job.loaded.name
     leaked = tuple(
@@ -102,25 +104,31 @@ def write_rendered(root: Path, job: Job, directories: dict[str, list[dict]]) -> 
         for problem in secrets.plaintext_problems(obj, f"{directory}/", 0)
     )
     if leaked:
-        return Outcome(name, leaked=leaked)
+        return Rendered(name, leaked=leaked)
     try:
-        return Outcome(name, files=_write_environment(root, job.loaded, directories, job.encrypted))
+        return Rendered(name, files=_write_environment(root, job.loaded, directories, job.encrypted))
     except output.OutputError as err:
-        return Outcome(name, refused=str(err))
+        return Rendered(name, refused=str(err))
 
 
-def render_in_process(jobs: list[Job], root: Path) -> list[Outcome]:
-    """Synthesize the jobs in this process (one cdk8s App, one jsii runtime) and write them into root."""
-    # Imported here: starting the jsii runtime costs about a second, and config
-    # errors should be reported without paying it.
-    from charts.stack import synthesize
-
+def render(jobs: list[Job], root: Path) -> list[Rendered]:
+    """Synthesize the jobs (one cdk8s App, one jsii runtime) and write them into root; a bug in charts/ or
+    gitops/ is RenderingFailed."""
     encrypted_units = {job.loaded.name: {secrets.UNIT} for job in jobs if job.encrypted}
-    rendered = synthesize([job.loaded for job in jobs], encrypted_units)
-    return [write_rendered(root, job, rendered[job.loaded.name]) for job in jobs]
+    try:
+        # Imported here: starting the jsii runtime costs about a second, and config
+        # errors should be reported without paying it.
+        from charts.stack import synthesize
+
+        rendered = synthesize([job.loaded for job in jobs], encrypted_units)
+        return [write_rendered(root, job, rendered[job.loaded.name]) for job in jobs]
+    except GitopsError:
+        raise
+    except Exception:  # noqa: BLE001 - anything else is a bug in charts/ or gitops/, shown whole
+        raise RenderingFailed(traceback.format_exc().rstrip()) from None
 
 
-def accept(outcomes: list[Outcome]) -> int:
+def accept(outcomes: list[Rendered]) -> int:
     """The number of files written, or one OutputError naming every environment's problem."""
     leaked = [problem for outcome in outcomes for problem in outcome.leaked]
     if leaked:
@@ -129,10 +137,6 @@ def accept(outcomes: list[Outcome]) -> int:
     if refused:
         raise output.OutputError("\n".join(refused))
     return sum(outcome.files for outcome in outcomes)
-
-
-def _own_directories(name: str) -> list[str]:
-    return [name, f"{CLUSTERS}/{name}"]
 
 
 # The schema depends only on the models' code, which cannot change under a running process.
@@ -146,14 +150,12 @@ def synth(
     *,
     write_schema: bool = True,
     environments: list[LoadedEnvironment] | None = None,
-    render: Renderer = render_in_process,
 ) -> SynthResult:
     """Synthesize the named environments (all when None) into out_dir.
 
     environments, when given, are used as loaded (tests vary them) and
     replace only their own directories. write_schema also refreshes
-    config_dir/schema.json from the models. render turns the checked jobs
-    into files: in this process by default, or a WorkerPool's render.
+    config_dir/schema.json from the models.
     """
     whole_tree = names is None and environments is None
     loaded = environments if environments is not None else load_environments(config_dir, names)
@@ -169,7 +171,7 @@ def synth(
                 output.swap_in(new, out_dir, staging)
             else:
                 for env in loaded:
-                    for directory in _own_directories(env.name):
+                    for directory in environment_dirs(env.name):
                         if (new / directory).exists():
                             output.swap_in(new / directory, out_dir / directory, staging)
             if write_schema:

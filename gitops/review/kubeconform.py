@@ -13,12 +13,21 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from gitops.formats.sops import SOPS_SUFFIX, without_sops_metadata
 from gitops.layout import TOOLS_DIR
-from gitops.render.secrets import SOPS_SUFFIX, without_sops_metadata
-from gitops.tools.kubeschemas import builtin_dir, crd_dir
 
 BINARY = TOOLS_DIR / "bin" / "kubeconform"
 SCHEMAS = TOOLS_DIR / "schemas"
+
+
+def builtin_dir(root: Path, version: str) -> Path:
+    """Where the standalone built-in schemas for Kubernetes ``version`` (e.g. "1.34.0") live."""
+    return root / f"v{version}-standalone-strict"
+
+
+def crd_dir(root: Path, version: str) -> Path:
+    """Where custom resource schemas live, laid out as <group>/<kind>_<version>.json."""
+    return root / f"v{version}-crd"
 
 
 @dataclass(frozen=True)

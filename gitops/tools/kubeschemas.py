@@ -27,22 +27,13 @@ from pathlib import Path
 
 from gitops.config import ConfigError, load_environments
 from gitops.k8s import crds
+from gitops.review.kubeconform import builtin_dir, crd_dir
 from gitops.tools import crdschemas
 
 _SHARED_REF = "/api/_definitions.json#/$defs/"
 _LOCAL_REF = "#/$defs/"
 CRD_SCHEMA_SOURCE = Path(__file__).parent / "schemas"
 _COMPLETE = ".complete"
-
-
-def builtin_dir(root: Path, version: str) -> Path:
-    """Where the standalone built-in schemas for Kubernetes ``version`` (e.g. "1.34.0") live."""
-    return root / f"v{version}-standalone-strict"
-
-
-def crd_dir(root: Path, version: str) -> Path:
-    """Where custom resource schemas live, laid out as <group>/<kind>_<version>.json."""
-    return root / f"v{version}-crd"
 
 
 def _package_dir(version: str) -> Path:

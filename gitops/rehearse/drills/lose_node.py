@@ -20,7 +20,12 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 
-from gitops.rehearse import cluster, nodes, project
+from gitops.k8s import capacity
+from gitops.k8s.declared import Cluster
+from gitops.k8s.manifests import Resource
+from gitops.k8s.quantities import format_cpu, format_memory
+from gitops.k8s.requests import pod_requests
+from gitops.rehearse import cluster, nodes
 from gitops.rehearse.drills.converge import wait_available
 from gitops.rehearse.findings import DrillResult
 from gitops.rehearse.kube import Api
@@ -49,7 +54,7 @@ class Outcome:
     pinned_down: list[str] = field(default_factory=list)  # Deployments pinned to the lost node
 
 
-def losses(cluster_inventory: project.Cluster, resources: list[project.Resource], checked: str | None) -> list[Loss]:
+def losses(cluster_inventory: Cluster, resources: list[Resource], checked: str | None) -> list[Loss]:
     """check's lost node first, then every node a Deployment is pinned to, each once."""
     found = [Loss(checked, "the largest, the one check's capacity line assumes lost", True)] if checked else []
     if len(cluster_inventory.nodes) < 2:
@@ -86,7 +91,7 @@ def settled(api: Api, namespaces: list[str], lost: str) -> tuple[bool, dict[str,
         for pod in pods:
             message = cluster.unschedulable(pod)
             if message is not None:
-                pending.setdefault(_owner(deployments, pod), []).append((message, project.pod_requests(pod["spec"])))
+                pending.setdefault(_owner(deployments, pod), []).append((message, pod_requests(pod["spec"])))
             elif pod["spec"].get("nodeName") == lost or not cluster.pod_ready(pod):
                 done = False
     return done, pending
@@ -142,8 +147,7 @@ def _count(pending: dict) -> str:
     pods = [requests for found in pending.values() for _, requests in found]
     cpu, memory = sum(r.cpu_millis for r in pods), sum(r.memory_bytes for r in pods)
     return (
-        f"{len(pods)} pod{'' if len(pods) == 1 else 's'} "
-        f"({project.format_cpu(cpu)} CPU / {project.format_memory(memory)} of requests)"
+        f"{len(pods)} pod{'' if len(pods) == 1 else 's'} ({format_cpu(cpu)} CPU / {format_memory(memory)} of requests)"
     )
 
 
@@ -225,10 +229,19 @@ def judge(result: DrillResult, loss: Loss, outcome: Outcome, sampler: Sampler, p
         )
 
 
-def run(api: Api, namespaces: list[str], inventory: project.Cluster, resources: list[project.Resource]) -> DrillResult:
+def capacity_line(resources: list[Resource], inventory: Cluster) -> tuple[capacity.Report, str]:
+    """check's capacity report and the line `main.py check` prints for it, word for word."""
+    from gitops.review.check.headroom import Headroom
+    from gitops.review.check.report import capacity_line as line
+
+    report = capacity.report(resources, inventory)
+    return report, line(Headroom(report, report.lost, None))
+
+
+def run(api: Api, namespaces: list[str], inventory: Cluster, resources: list[Resource]) -> DrillResult:
     result = DrillResult(NAME)
     started = time.monotonic()
-    prediction = project.capacity_line(resources, inventory)
+    prediction = capacity_line(resources, inventory)
     plan = losses(inventory, resources, prediction[0].lost)
     if not plan:
         result.summary = "one node: nothing to reschedule onto (not rehearsed)"

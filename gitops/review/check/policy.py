@@ -6,7 +6,8 @@ import re
 from collections.abc import Iterator
 
 from gitops.annotations import PROBES_RULE
-from gitops.k8s import images, sops
+from gitops.formats import sops
+from gitops.k8s import images
 from gitops.k8s import probes as probes_k8s
 from gitops.k8s.quantities import QuantityError, cpu_millis, memory_bytes
 from gitops.k8s.workloads import Container, as_int, mapping

@@ -6,8 +6,8 @@ import copy
 import difflib
 import json
 
+from gitops.formats import yamlio
 from gitops.k8s.quantities import format_cpu, format_memory
-from gitops.render import yamlio
 from gitops.review.diff.model import MISSING, CapacityLine, Report
 from gitops.review.findings import Severity
 

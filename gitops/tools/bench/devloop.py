@@ -115,7 +115,7 @@ class Running:
 
 def watch_round_trips(work: Path, env: dict[str, str], edits: int, chart_edits: int) -> dict[str, Result]:
     """Seconds from saving a file to the end of the printed summary, edit after edit."""
-    from gitops.watch.loop import WAITING
+    from gitops.cli.watch import WAITING
 
     path, chart = work / EDITED, work / TOUCHED_CHART
     original, chart_text = path.read_text(), chart.read_text()

@@ -118,7 +118,7 @@ def phases(config_dir: Path, out: Path) -> dict:
         _Timed(cdk8s.Chart, "to_json") as to_json,
         _Timed(synth, "write_rendered") as written,
     ):
-        outcomes = synth.render_in_process(jobs, out)
+        outcomes = synth.render(jobs, out)
     lap("render")
     render = found.pop("render")
     found["constructs (jsii calls, less toJson)"] = render - to_json.seconds - written.seconds

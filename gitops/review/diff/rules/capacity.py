@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from gitops.k8s import capacity, workloads
-from gitops.k8s.capacity import Demand
 from gitops.k8s.quantities import QuantityError, cpu_millis, format_cpu, format_memory, memory_bytes
+from gitops.k8s.requests import Demand
 from gitops.review.diff.fields import container_path, render_path
 from gitops.review.diff.load import key_of
 from gitops.review.diff.model import CapacityLine

@@ -54,11 +54,12 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from gitops.rehearse import project, render, repo, tools
+    from gitops.rehearse import render, repo, tools
+    from gitops.rehearse.environment import environments as load
     from gitops.rehearse.findings import EnvReport
     from gitops.rehearse.rehearsal import Options, failure_of, rehearse
 
-    environments = project.environments(args.repo / "config", args.envs)
+    environments = load(args.repo / "config", args.envs)
     head = repo.resolve(args.repo, args.head)
     base = repo.resolve(args.repo, args.base) if args.base else None
     if base == head:

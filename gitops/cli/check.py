@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 from gitops.errors import EXIT_FAILED, EXIT_OK, UsageError
-from gitops.layout import CLUSTERS, CONFIG_DIR, DIST_DIR
+from gitops.layout import CONFIG_DIR, DIST_DIR, environment_dirs
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -46,15 +46,11 @@ def _environment_sets(dist: Path, config_dir: Path, names: list[str] | None) -> 
             raise UsageError(f"{config_dir}: no environment config files (*.yaml); give PATHs to check instead")
     sets = []
     for name in names:
-        root = dist / name
-        if not root.is_dir():
-            raise UsageError(f"{root}: environment {name} is not synthesized; run `make synth`")
-        roots = [root]
+        if not (dist / name).is_dir():
+            raise UsageError(f"{dist / name}: environment {name} is not synthesized; run `make synth`")
         # Flux/Argo CD objects of an environment live beside it and point at its directories.
-        clusters = dist / CLUSTERS / name
-        if clusters.is_dir():
-            roots.append(clusters)
-        sets.append((name, roots))
+        units, engine = (dist / directory for directory in environment_dirs(name))
+        sets.append((name, [units, engine] if engine.is_dir() else [units]))
     return sets
 
 

@@ -1,4 +1,4 @@
-"""Whether a Secret value is SOPS ciphertext, as sops itself writes it.
+"""SOPS files: whether a Secret value is ciphertext as sops itself writes it, and the file as Flux applies it.
 
 sops (aes/cipher.go in getsops/sops) writes every encrypted value as
 ENC[AES256_GCM,data:<base64>,iv:<base64>,tag:<base64>,type:<type>] and reads
@@ -14,6 +14,13 @@ from __future__ import annotations
 
 import re
 
+from ruamel.yaml import YAML
+
+from gitops.formats import yamlio
+
+# Marks files whose top-level `sops` metadata the engine strips when it decrypts.
+SOPS_SUFFIX = ".sops.yaml"
+
 _BASE64 = r"[A-Za-z0-9+/]+={0,2}"
 # The types Cipher.Decrypt knows.
 _TYPES = "str|int|int64|float|bytes|bool|comment"
@@ -28,3 +35,13 @@ def is_encrypted(value: object) -> bool:
 def is_plaintext(value: object) -> bool:
     """A value that would reveal a secret: not empty, and not sops ciphertext."""
     return value not in (None, "") and not is_encrypted(value)
+
+
+def without_sops_metadata(text: str) -> str:
+    """The manifest as the cluster receives it once Flux has decrypted it (values left encrypted)."""
+    documents = []
+    for doc in YAML(typ="rt").load_all(text):
+        if isinstance(doc, dict):
+            doc.pop("sops", None)
+        documents.append(yamlio.dumps(doc))
+    return "---\n".join(documents)

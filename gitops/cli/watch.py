@@ -1,17 +1,14 @@
-"""The watch loop: on every change under config/ or charts/, synthesize as `synth` does, then review it.
+"""`main.py synth --watch`: on every change under config/ or charts/, synthesize as `synth` does, then review it.
 
-A round is `synth` itself (gitops/render/synth.py, through the warm
-workers), so dist/ and config/schema.json get exactly the bytes a plain
-`make synth` would write. Config problems print as `synth` prints them,
-without a traceback, and the watch goes on.
+A round is `synth` itself (gitops/render/synth.py, in this process's jsii
+runtime, which stays warm between rounds), so dist/ and config/schema.json
+get exactly the bytes a plain `make synth` would write. Config problems print
+as `synth` prints them, without a traceback, and the watch goes on.
 
-New code reaches the output as follows, correctness first:
-- charts/ changed: the workers are replaced by fresh ones, which import the
-  new constructs (a cold start: `make bench` times that round too).
-  Reloading modules into a live jsii runtime could leave old classes
-  referenced from the new ones.
-- gitops/ or main.py changed: this process runs that code too, so the
-  watch returns the changed path and the command starts itself again.
+New code (charts/, gitops/ or main.py changed) ends the loop: the watch
+returns the changed path and the command starts itself again, a cold start
+that `make bench` times too. Reloading modules into a live jsii runtime
+could leave old classes referenced from the new ones.
 """
 
 from __future__ import annotations
@@ -23,7 +20,6 @@ from typing import TextIO
 
 from gitops.errors import GitopsError
 from gitops.layout import PROJECT
-from gitops.render.pool import WorkerPool
 from gitops.watch.changes import changed, snapshot
 
 POLL_SECONDS = 0.05
@@ -42,21 +38,20 @@ def watch(
     config_dir: Path,
     out_dir: Path,
     names: list[str] | None,
-    pool: WorkerPool,
     *,
     project: Path = PROJECT,
     interval: float = POLL_SECONDS,
     stdout: TextIO = sys.stdout,
     stderr: TextIO = sys.stderr,
 ) -> Path:
-    """Synthesize and review now and after every change, until the code under gitops/ changes (returned)."""
-    from gitops.config import environment_names
+    """Synthesize and review now and after every change, until the code under charts/ or gitops/ changes
+    (returned)."""
     from gitops.config.loader import SCHEMA_FILE
     from gitops.render.synth import synth
     from gitops.watch.review import HeadReview
 
-    inputs = [config_dir, project / "charts"]
-    code = [project / "gitops", project / "main.py"]
+    inputs = [config_dir]
+    code = [project / "charts", project / "gitops", project / "main.py"]
     skip = frozenset({config_dir / SCHEMA_FILE})  # synth writes it
     review = HeadReview(project)
 
@@ -64,7 +59,7 @@ def watch(
         started = time.perf_counter()
         print(reason, file=stdout, flush=True)
         try:
-            result = synth(config_dir, out_dir, names, render=pool.render)
+            result = synth(config_dir, out_dir, names)
             synthesized = time.perf_counter()
             stdout.write(review.text(out_dir))
             print(
@@ -77,10 +72,6 @@ def watch(
         print(WAITING, file=stdout, flush=True)
 
     try:
-        try:
-            pool.warm(names or environment_names(config_dir))
-        except GitopsError as err:  # charts/ does not import: reported, and the next change tries again
-            print(err.report("synth", "written"), file=stderr, flush=True)
         before = snapshot(inputs + code, skip)
         round_("synthesizing and comparing with HEAD")
         while True:
@@ -103,8 +94,6 @@ def watch(
             for path in paths:
                 if any(path == root or root in path.parents for root in code):
                     return path
-            if any((project / "charts") in path.parents for path in paths):
-                pool.restart()
             round_("changed: " + ", ".join(_shown(path, project) for path in paths))
     finally:
         review.close()

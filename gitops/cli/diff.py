@@ -21,7 +21,7 @@ import tempfile
 from pathlib import Path
 
 from gitops.errors import EXIT_FAILED, EXIT_OK, UsageError
-from gitops.layout import CLUSTERS, CONFIG_DIR, DIST, PROJECT
+from gitops.layout import CLUSTERS, CONFIG_DIR, DIST, PROJECT, environment_dirs
 from gitops.review.diff import render_json, render_md, render_text, report
 from gitops.review.diff.gitref import default_base, extract, resolve
 from gitops.review.diff.load import DiffInputError, Loader, is_dist_root
@@ -80,7 +80,7 @@ def _env_paths(envs: list[str] | None) -> list[str] | None:
         if not _ENV_NAME.match(env):
             raise UsageError(f"--env {env!r}: not an environment name")
     names = list(dict.fromkeys(envs))
-    return names + [f"{CLUSTERS}/{env}" for env in names]
+    return [directory for position in (0, 1) for directory in (environment_dirs(env)[position] for env in names)]
 
 
 def _existing(root: Path, env_paths: list[str] | None) -> list[Path]:

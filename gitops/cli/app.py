@@ -1,0 +1,106 @@
+"""Dispatch: the parser of every command, and the one place errors become messages and exit codes.
+
+  python main.py synth [--env ENV ...]     config/<env>.yaml -> dist/<env>/ (gitops/cli/synth.py; --watch)
+  python main.py validate [--env ENV ...]  kubeconform on dist/<env>/ (gitops/cli/validate.py)
+  python main.py check ...                 integrity, policy and capacity rules (gitops/cli/check.py)
+  python main.py diff ...                  risk-flagged review of a change (gitops/cli/diff.py)
+  python main.py rehearse ...              a real control plane, Flux and drills (gitops/cli/rehearse.py)
+
+Exit codes (gitops/errors.py): 0 ok, 1 a check failed, 2 bad input or usage, 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import signal
+import sys
+
+from gitops.cli.interrupts import SIGINT_FLAG, quiet_interrupts
+from gitops.errors import EXIT_INTERRUPTED, GitopsError
+
+# Each command's module has configure(parser) and run(args) -> exit code.
+COMMANDS = {
+    "synth": ("gitops.cli.synth", "synthesize config/<env>.yaml into dist/<env>/"),
+    "validate": ("gitops.cli.validate", "validate dist/<env>/ with kubeconform"),
+    "check": ("gitops.cli.check", "check rendered manifests: integrity, security policy, capacity"),
+    "diff": ("gitops.cli.diff", "summarize what a change does to the cluster, with risk flags"),
+    "rehearse": ("gitops.cli.rehearse", "deliver the commit to a throwaway Kubernetes cluster and drill it"),
+}
+# What each command leaves alone when it stops on an error ("nothing was <this>").
+UNTOUCHED = {
+    "synth": "written",
+    "validate": "validated",
+    "check": "checked",
+    "diff": "compared",
+    "rehearse": "rehearsed",
+}
+# What each command can promise after a Ctrl-C, after "<command>: interrupted".
+AFTER_INTERRUPT = {
+    "synth": "; dist/ is as it was or fully new",  # one atomic swap, gitops/render/output.py
+    "rehearse": "; everything it started was stopped",  # gitops/rehearse/session.py
+}
+
+
+def _parser(argv: list[str]) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="main.py", description="honeyDue manifests: config in, dist/ out.")
+    commands = parser.add_subparsers(dest="command", required=True)
+    # Only the command being run imports its module: synth should not pay for loading diff's rules.
+    chosen = next((arg for arg in argv if not arg.startswith("-")), None)
+    for name, (module, summary) in COMMANDS.items():
+        sub = commands.add_parser(name, help=summary, description=summary)
+        if name == chosen:
+            importlib.import_module(module).configure(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    command = argv[:1] or ["main.py"]
+    try:
+        SIGINT_FLAG.arm()
+        # Inside the try: building the parser imports the command's modules, and a
+        # Ctrl-C during imports or jsii's start-up is as much an interruption as one later.
+        args = _parser(argv).parse_args(argv)
+        command = [args.command]
+        code: int = importlib.import_module(COMMANDS[args.command][0]).run(args)
+        return code
+    except GitopsError as err:
+        if SIGINT_FLAG.received:  # what a Ctrl-C broke (jsii's pipe, a child process) says no more than that
+            return _interrupted(command[0])
+        # The one place errors become messages: every command only raises.
+        print(err.report(command[0], UNTOUCHED.get(command[0], "done")), file=sys.stderr)
+        return err.exit_code
+    except KeyboardInterrupt:
+        return _interrupted(command[0])
+    except Exception:
+        # Ctrl-C reaches jsii's Node.js process too; the call in flight then fails with
+        # whatever error the broken pipe gives. After a SIGINT that is the interruption.
+        if SIGINT_FLAG.received:
+            return _interrupted(command[0])
+        raise
+
+
+def _interrupted(command: str) -> int:
+    print(f"{command}: interrupted{AFTER_INTERRUPT.get(command, '')}", file=sys.stderr)
+    return EXIT_INTERRUPTED
+
+
+def run_and_exit() -> None:
+    """main.py's last step: run the command, then leave without a traceback whatever Ctrl-C does."""
+    sys.unraisablehook = quiet_interrupts(sys.unraisablehook)
+    code = main()
+    # The command has finished or stopped: a Ctrl-C now must not turn into a traceback at shutdown.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if SIGINT_FLAG.received:
+        # Skip interpreter shutdown: jsii's exit hook would talk to its Node.js process,
+        # which the same Ctrl-C ended, and print a traceback after our one line.
+        sys.stdout.flush()
+        sys.stderr.flush()
+        if "jsii" in sys.modules:
+            from gitops.render.runtime import stop_after_interrupt
+
+            stop_after_interrupt()
+        os._exit(code)
+    sys.exit(code)

@@ -1,0 +1,45 @@
+"""Ctrl-C, from the first line of main.py on: remembered while importing, raised once a command runs.
+
+Imports nothing beyond the standard library: main.py installs the handler before it imports
+anything of the project.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+
+class SigintFlag:
+    """Remembers that Ctrl-C was pressed. Once armed, raises KeyboardInterrupt as Python's own handler
+    does; before that (main.py's imports) it only remembers, and the command stops as soon as it starts:
+    a KeyboardInterrupt in the middle of an import would reach the user as a traceback."""
+
+    def __init__(self) -> None:
+        self.received = False
+        self.armed = False
+
+    def __call__(self, signum: int, frame: object) -> None:
+        self.received = True
+        if self.armed:
+            raise KeyboardInterrupt
+
+    def arm(self) -> None:
+        self.armed = True
+        if self.received:
+            raise KeyboardInterrupt
+
+
+# The process's one flag: main.py installs it as the SIGINT handler, gitops/cli/app.py arms and reads it.
+SIGINT_FLAG = SigintFlag()
+
+
+def quiet_interrupts(hook: Callable[[Any], None]) -> Callable[[Any], None]:
+    """A Ctrl-C that lands in a callback Python cannot raise from (a weakref or import-lock callback)
+    is already remembered by SIGINT_FLAG; printing it as an "Exception ignored" traceback says nothing."""
+
+    def unraisable(info: Any) -> None:
+        if not (info.exc_type and issubclass(info.exc_type, KeyboardInterrupt)):
+            hook(info)
+
+    return unraisable

@@ -1,0 +1,54 @@
+"""`main.py synth`: config/<env>.yaml -> dist/<env>/, every environment in one jsii runtime.
+
+python main.py synth [--env ENV ...] [--out DIR]   once
+python main.py synth --watch                      on every change, with a review of it against HEAD
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from gitops.errors import EXIT_OK
+from gitops.layout import CONFIG_DIR, DIST_DIR
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--env",
+        action="append",
+        dest="envs",
+        metavar="ENV",
+        help="only this environment (repeatable); default: every config/*.yaml",
+    )
+    parser.add_argument("--config-dir", type=Path, default=CONFIG_DIR, help=argparse.SUPPRESS)
+    parser.add_argument("--out", type=Path, default=DIST_DIR, help="output directory (default: dist/)")
+    parser.add_argument(
+        "--watch",
+        action="store_true",
+        help="keep running: synthesize again on every change under config/ or charts/ and print "
+        "what the change does against HEAD (Ctrl-C stops)",
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.watch:
+        from gitops.cli.watch import watch
+
+        changed = watch(args.config_dir, args.out, args.envs)
+        # The code under charts/ or gitops/ changed: this process is replaced by one running the new code.
+        print(f"{os.path.relpath(changed)} changed: starting again with the new code", flush=True)
+        sys.stderr.flush()
+        os.execv(sys.executable, [sys.executable, *sys.orig_argv[1:]])
+    from gitops.render.synth import mirror, synth
+
+    result = synth(args.config_dir, args.out, args.envs)
+    # Under `cdk8s synth` the CLI lists (and may validate) the files in its own
+    # output directory, which it empties first; dist/ stays ours to swap atomically.
+    cli_outdir = os.environ.get("CDK8S_OUTDIR")
+    if cli_outdir and Path(cli_outdir).resolve() != args.out.resolve():
+        mirror(args.out, Path(cli_outdir))
+    print(f"synthesized {', '.join(result.environments)}: {result.files} objects in {args.out}")
+    return EXIT_OK
