@@ -173,7 +173,7 @@ bench: $(TEST_TOOLS) rehearse-tools
 # .tools/cluster/<component>-<version>/bin/. Each build has a stamp: a second run rebuilds nothing.
 # A wrapper module's stamp is named after its go.mod and go.sum content, not their times: a fresh
 # checkout (or CI restoring .tools/cluster from its cache) has new times and the same content.
-# Versions are the ones whose CRDs gitops/k8s/crds.py pins (Flux; tests/test_crds.py holds them
+# Versions are the ones whose CRDs gitops/k8s/crds.py pins (Flux; tests/k8s/test_crds.py holds them
 # equal) and the cluster's minor (1.34).
 REHEARSE_K8S_VERSION   := v1.34.4
 REHEARSE_ETCD_VERSION  := v3.6.8
@@ -244,10 +244,10 @@ rehearse-modules: $(VENV_STAMP)
 
 rehearse-tools: $(REHEARSE_TOOLS) rehearse-modules
 
-# The end-to-end tests (tests/rehearse/, which `make test` does not collect: its files are not named
+# The end-to-end tests (tests/e2e/, which `make test` does not collect: its files are not named
 # test_*.py). The first is the main run: every environment, each on its own throwaway cluster, its
 # report printed; then configs only a real cluster refuses, and SOPS decrypted by the real Flux.
-REHEARSE_E2E := tests/rehearse/e2e_project.py tests/rehearse/e2e_broken_configs.py tests/rehearse/e2e_sops.py
+REHEARSE_E2E := tests/e2e/rehearse_project.py tests/e2e/rehearse_broken_configs.py tests/e2e/rehearse_sops.py
 rehearse: setup rehearse-tools
 	$(PY) -m pytest -q -p no:cacheprovider $(REHEARSE_E2E)
 # ---- end of the cluster rehearsal tools ----

@@ -11,7 +11,7 @@ from hypothesis import settings
 
 from tests.manifests import Manifests
 
-# Property tests (tests/test_k8s_agreement.py) run whole rule sets per example: enough examples to find a
+# Property tests (tests/k8s/test_agreement.py) run whole rule sets per example: enough examples to find a
 # disagreement in the few fields each draws, few enough that `make test` stays quick. No deadline: the first
 # example of a test imports modules and is slow for reasons that are not the property's.
 settings.register_profile("agreement", max_examples=60, deadline=None)

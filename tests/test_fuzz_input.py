@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 import main
 from gitops.config import ConfigError, load
 from gitops.errors import EXIT_BAD_INPUT
-from tests.config_runs import snapshot
+from tests.config.runs import snapshot
 from tests.conftest import CONFIG, PROJECT
 
 FUZZ = settings(

@@ -81,7 +81,7 @@ def _literal_multiline(node: object) -> object:
     return node
 
 
-def _ruamel_dumps(data: object) -> str:
+def ruamel_dumps(data: object) -> str:
     stream = io.StringIO()
     _EMITTER.dump(_literal_multiline(data), stream)
     return stream.getvalue()
@@ -220,4 +220,4 @@ def dumps(data: object) -> str:
             return _fast_dumps(data)
         except _Unsupported:
             pass
-    return _ruamel_dumps(data)
+    return ruamel_dumps(data)

@@ -23,7 +23,7 @@ from ruamel.yaml import YAML
 from gitops.errors import GitopsError
 
 # The rehearsal builds its Flux controllers from these versions too (Makefile REHEARSE_FLUX_VERSION,
-# gitops/rehearse/modules/*-controller/go.mod); tests/test_crds.py holds them to the same number.
+# gitops/rehearse/modules/*-controller/go.mod); tests/k8s/test_crds.py holds them to the same number.
 FLUX_VERSION = "v1.9.6"
 ARGO_CD_VERSION = "v3.5.7"
 # k3s ships helm-controller's CRDs (HelmChart, HelmChartConfig) in every cluster.

@@ -45,6 +45,12 @@ class GitServer:
     def url(self, repository: str) -> str:
         return f"http://{LOOPBACK}:{self.port}/{repository}"
 
+    @property
+    def address(self) -> tuple[str, int]:
+        """The (host, port) the server is bound to."""
+        host, port = self._httpd.server_address[:2]
+        return str(host), int(port)
+
     def start(self) -> None:
         self._thread.start()
 

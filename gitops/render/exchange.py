@@ -67,14 +67,14 @@ def select(platform: str, libc: object | None) -> Exchange | None:
     return None
 
 
-def _libc() -> object | None:
+def libc() -> object | None:
     try:
         return ctypes.CDLL(None, use_errno=True)
     except OSError:
         return None
 
 
-_EXCHANGE = select(sys.platform, _libc())
+_EXCHANGE = select(sys.platform, libc())
 
 
 def exchange(a: Path, b: Path) -> bool:

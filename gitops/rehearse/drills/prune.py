@@ -93,7 +93,7 @@ def drill_targets(engine: str, resources: list, checkout) -> list[Target]:
     return sorted(chosen, key=lambda t: t.path)
 
 
-def _path(item: Target) -> str:
+def api_path(item: Target) -> str:
     group, _, version = item.api_version.rpartition("/")
     plural = {
         "NetworkPolicy": "networkpolicies",
@@ -109,7 +109,7 @@ def _path(item: Target) -> str:
 
 def state(api: Api, item: Target) -> str:
     """'present', 'terminating' or 'gone'."""
-    live = api.find(_path(item))
+    live = api.find(api_path(item))
     if live is None:
         return "gone"
     return "terminating" if live["metadata"].get("deletionTimestamp") else "present"

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from gitops.annotations import WAIVER_PREFIX
+from gitops.review.findings import Registry
 from gitops.tools.docs.markdown import header, table
 
 
@@ -24,8 +25,8 @@ class RuleDoc:
     fix: str  # the usual fix
 
 
-def check_rules() -> list[RuleDoc]:
-    """Every `main.py check` rule, in the order `--list-rules` prints them."""
+def check_rules(registry: Registry | None = None) -> list[RuleDoc]:
+    """Every `main.py check` rule (or registry's), in the order `--list-rules` prints them."""
     from gitops.review.check import engine
 
     return [
@@ -36,19 +37,19 @@ def check_rules() -> list[RuleDoc]:
             prevents=r.prevents,
             fix=r.fix,
         )
-        for r in engine.rules()
+        for r in (registry.values() if registry is not None else engine.rules())
     ]
 
 
-def diff_risks() -> list[RuleDoc]:
-    """Every `main.py diff` risk rule, in the order they run."""
+def diff_risks(registry: Registry | None = None) -> list[RuleDoc]:
+    """Every `main.py diff` risk rule (or registry's), in the order they run."""
     from gitops.review.diff.rules import REGISTRY
 
     return [
         RuleDoc(
             id=r.id, area=r.category.value, level=r.severity_note or r.severity.label, prevents=r.prevents, fix=r.fix
         )
-        for r in REGISTRY
+        for r in (registry if registry is not None else REGISTRY)
     ]
 
 
@@ -56,7 +57,7 @@ def rows(rules: list[RuleDoc]) -> list[list[str]]:
     return [[f"`{r.id}`", r.area, r.level, r.prevents, r.fix] for r in rules]
 
 
-def check_page() -> str:
+def check_page(registry: Registry | None = None) -> str:
     lines = header(
         "`main.py check` rules",
         "the rule registry (`gitops/review/check/registry.py`, rules in `gitops/review/check/`)",
@@ -65,11 +66,11 @@ def check_page() -> str:
         f"(`{WAIVER_PREFIX}<rule id>: <reason>`, see [the review gate](../review-gate.md#waivers)). "
         "`main.py check --list-rules` prints the same list.",
     )
-    lines += table(["Rule", "Category", "Severity", "Prevents", "Fix (or waive)"], rows(check_rules()))
+    lines += table(["Rule", "Category", "Severity", "Prevents", "Fix (or waive)"], rows(check_rules(registry)))
     return "\n".join(lines) + "\n"
 
 
-def diff_page() -> str:
+def diff_page(registry: Registry | None = None) -> str:
     lines = header(
         "`main.py diff` risk flags",
         "the risk registry (`gitops/review/diff/rules/context.py`, rules in `gitops/review/diff/rules/`)",
@@ -78,5 +79,5 @@ def diff_page() -> str:
         "a risk at or above that level fail the run (see [reviewing a change](../review-diff.md)). The id "
         "names the rule here; reports do not print it.",
     )
-    lines += table(["Risk", "Area", "Level", "Prevents", "What to do"], rows(diff_risks()))
+    lines += table(["Risk", "Area", "Level", "Prevents", "What to do"], rows(diff_risks(registry)))
     return "\n".join(lines) + "\n"

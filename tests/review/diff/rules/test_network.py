@@ -1,0 +1,121 @@
+"""Ingress hosts and paths, Service selectors, types and ports."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests import dist_copies
+from tests.review.diff import kit as diffkit
+
+INGRESS = """\
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata: {name: status, namespace: honeydue}
+spec:
+  ingressClassName: traefik
+  rules:
+    - host: status.myhoneydue.com
+      http:
+        paths:
+          - {path: /, pathType: Prefix, backend: {service: {name: api, port: {number: 8000}}}}
+"""
+
+
+def _rules(obj: dict) -> list[dict]:
+    return obj["spec"]["rules"]
+
+
+def test_a_host_removed_and_another_added_is_medium(synthesized: Path, tmp_path: Path):
+    before, after = diffkit.before_after(synthesized, tmp_path)
+
+    def rehost(obj: dict) -> None:
+        (apex,) = [r for r in _rules(obj) if r["host"] == "myhoneydue.com"]
+        apex["host"] = "www.myhoneydue.com"
+
+    dist_copies.edit(after, "Ingress", "api", rehost)
+    assert diffkit.risks(diffkit.compare(before, after)) == [
+        (
+            "medium",
+            "Ingress honeydue/api",
+            "spec.rules",
+            "stops routing myhoneydue.com/; starts routing www.myhoneydue.com/ → api:8000.",
+        )
+    ]
+
+
+def test_a_path_pointed_elsewhere_is_medium(synthesized: Path, tmp_path: Path):
+    before, after = diffkit.before_after(synthesized, tmp_path)
+
+    def repoint(obj: dict) -> None:
+        (rule,) = _rules(obj)
+        (path,) = rule["http"]["paths"]
+        path["path"] = "/admin"
+        path["pathType"] = "Exact"
+
+    dist_copies.edit(after, "Ingress", "admin", repoint)
+    assert diffkit.risks(diffkit.compare(before, after)) == [
+        (
+            "medium",
+            "Ingress honeydue/admin",
+            "spec.rules",
+            "stops routing admin.myhoneydue.com/; starts routing admin.myhoneydue.com/admin (Exact) → admin:3000.",
+        )
+    ]
+
+
+def test_a_new_ingress_is_a_low_notice_of_new_public_routes(synthesized: Path, tmp_path: Path):
+    before, after = diffkit.before_after(synthesized, tmp_path)
+    dist_copies.write(after, "ingress-status.yaml", INGRESS)
+    assert diffkit.risks(diffkit.compare(before, after)) == [
+        (
+            "low",
+            "Ingress honeydue/status",
+            "spec.rules",
+            "starts routing status.myhoneydue.com/ → api:8000.",
+        )
+    ]
+
+
+def test_a_new_ingress_class_is_medium(synthesized: Path, tmp_path: Path):
+    before, after = diffkit.before_after(synthesized, tmp_path)
+    dist_copies.edit(after, "Ingress", "admin", lambda o: o["spec"].update(ingressClassName="nginx"))
+    assert diffkit.risks(diffkit.compare(before, after)) == [
+        (
+            "medium",
+            "Ingress honeydue/admin",
+            "spec.ingressClassName",
+            "moves from traefik ingress class to nginx: until that controller picks it up, its hosts are not routed.",
+        )
+    ]
+
+
+def test_service_exposure_selector_and_ports(synthesized: Path, tmp_path: Path):
+    before, after = diffkit.before_after(synthesized, tmp_path)
+
+    def expose(obj: dict) -> None:
+        obj["spec"]["type"] = "LoadBalancer"
+        obj["spec"]["selector"]["app.kubernetes.io/name"] = "redis-replica"
+        obj["spec"]["ports"] = [{"name": "sentinel", "port": 26379, "targetPort": 26379}]
+
+    dist_copies.edit(after, "Service", "redis", expose)
+    assert diffkit.risks(diffkit.compare(before, after)) == [
+        (
+            "medium",
+            "Service honeydue/redis",
+            "spec.ports",
+            "no longer serves port redis (6379): clients using it fail to connect.",
+        ),
+        (
+            "medium",
+            "Service honeydue/redis",
+            "spec.selector",
+            "selects different pods: its traffic goes wherever the new selector points.",
+        ),
+        (
+            "medium",
+            "Service honeydue/redis",
+            "spec.type",
+            "type changes from ClusterIP to LoadBalancer: it becomes reachable from outside the cluster (k3s ServiceLB "
+            "claims its ports on every node).",
+        ),
+    ]

@@ -1,0 +1,96 @@
+"""The per-workload summary: image, replica, probe and resource changes in one line each."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from gitops.review.diff.summary import image_change, split_image
+from tests import dist_copies
+from tests.review.diff import kit as diffkit
+
+AGENT = """\
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: agent, namespace: honeydue}
+spec:
+  replicas: 1
+  selector: {matchLabels: {app: agent}}
+  template:
+    metadata: {labels: {app: agent}}
+    spec:
+      containers: [{name: agent, image: "registry.example:5000/ops/agent:2.1"}]
+"""
+
+
+def _summary(result) -> dict[str, list[str]]:
+    return {str(w.key): [item.text for item in w.items] for w in result.workloads}
+
+
+def test_image_references_split_tag_from_registry_port_and_digest():
+    assert split_image("registry.example:5000/ops/agent:2.1") == ("registry.example:5000/ops/agent", "2.1")
+    assert split_image("registry.example:5000/ops/agent") == ("registry.example:5000/ops/agent", "(no tag)")
+    assert split_image("redis:7@sha256:ab12") == ("redis", "7@sha256:ab12")
+    assert split_image("redis:7@sha256:" + "ab" * 32) == ("redis", "7@sha256:abababababab…")
+
+
+def test_a_digest_change_is_an_image_change():
+    old, new = "a.io/x/api:1@sha256:" + "a" * 64, "a.io/x/api:1@sha256:" + "b" * 64
+    assert image_change(old, new) == "image api 1@sha256:aaaaaaaaaaaa… → 1@sha256:bbbbbbbbbbbb…"
+    assert image_change("a.io/x/api:1", old) == "image api 1 → 1@sha256:aaaaaaaaaaaa…"
+    # Digests that agree on the shown part are shown whole.
+    assert image_change(old, old[:-1] + "c") == f"image api 1@sha256:{'a' * 64} → 1@sha256:{'a' * 63}c"
+    assert image_change("a/api:1", "a/api:2") == "image api 1 → 2"
+    assert image_change("a/api:1", "b/api:1") == "image a/api:1 → b/api:1"
+
+
+def test_the_realistic_change_summarizes_image_and_replicas(synthesized: Path, tmp_path: Path):
+    before, after, old_tag = diffkit.realistic_change(synthesized, tmp_path)
+    assert _summary(diffkit.compare(before, after)) == {
+        "Deployment honeydue/api": [f"image honeydue-api {old_tag} → {diffkit.NEW_API_TAG}"],
+        "Deployment honeydue/worker": ["replicas 1 → 2"],
+    }
+
+
+def test_probe_and_resource_changes_are_listed_per_field(synthesized: Path, tmp_path: Path):
+    before, after = diffkit.before_after(synthesized, tmp_path)
+
+    def tune(obj: dict) -> None:
+        api = dist_copies.container(obj, "api")
+        api["startupProbe"]["failureThreshold"] = 60
+        del api["livenessProbe"]
+        api["resources"] = {"requests": {"cpu": "300m", "memory": "512Mi"}}
+
+    dist_copies.edit(
+        before,
+        "Deployment",
+        "api",
+        lambda o: dist_copies.container(o, "api")["resources"].update(limits={"memory": "1Gi"}),
+    )
+    dist_copies.edit(after, "Deployment", "api", tune)
+    old = dist_copies.container(dist_copies.obj(before, "Deployment", "api"), "api")
+    assert _summary(diffkit.compare(before, after)) == {
+        "Deployment honeydue/api": [
+            f"startupProbe.failureThreshold {old['startupProbe']['failureThreshold']} → 60",
+            "livenessProbe removed",
+            "limits.memory 1Gi → (none)",
+            f"requests.cpu {old['resources']['requests']['cpu']} → 300m",
+        ]
+    }
+
+
+def test_added_and_removed_workloads_and_containers(synthesized: Path, tmp_path: Path):
+    before, after = diffkit.before_after(synthesized, tmp_path)
+    dist_copies.write(after, "agent.yaml", AGENT)
+    dist_copies.remove(after, "Deployment", "admin")
+
+    def sidecar(obj: dict) -> None:
+        dist_copies.pod_spec(obj)["containers"].append(
+            {"name": "exporter", "image": "oliver006/redis_exporter:v1.62.0"}
+        )
+
+    dist_copies.edit(after, "Deployment", "redis", sidecar)
+    assert _summary(diffkit.compare(before, after)) == {
+        "Deployment honeydue/admin": ["removed"],
+        "Deployment honeydue/agent": ["added: 1 replica(s), image agent:2.1"],
+        "Deployment honeydue/redis": ["container exporter: added, image redis_exporter:v1.62.0"],
+    }
