@@ -1,1 +1,1 @@
-"""Config in, dist/ out: synthesis, the YAML writer, SOPS files, the inventory, the atomic swap."""
+"""Config in, dist/ out: synthesis, SOPS files, the inventory, the lock and the atomic swap."""

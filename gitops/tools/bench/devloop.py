@@ -123,7 +123,7 @@ def watch_round_trips(work: Path, env: dict[str, str], edits: int, chart_edits: 
         raise RuntimeError(f"{EDITED} no longer holds the scripted edit's text")
     config = Result("watch: save config/prod.yaml → summary", f"python main.py synth --watch; edit {EDITED}")
     charts = Result(
-        "watch: save charts/naming.py → summary (workers restart)",
+        "watch: save charts/naming.py → summary (the command starts again)",
         f"python main.py synth --watch; edit {TOUCHED_CHART}",
     )
     watching = Running(work, ["synth", "--watch"], env, python=str(work / ".venv" / "bin" / "python"))

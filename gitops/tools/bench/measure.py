@@ -1,7 +1,7 @@
 """Running a command in a fresh process and recording its wall time and peak memory.
 
 Memory is the resident memory of the process and every descendant (Python,
-the workers, the Node.js processes jsii starts), sampled from /proc every
+the Node.js processes jsii starts), sampled from /proc every
 10 ms: the whole tree's peak, and the peak of its largest single process.
 """
 

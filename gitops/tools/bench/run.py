@@ -9,11 +9,19 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from gitops.cli.flags import DEBUG_ENV
 from gitops.layout import PROJECT
 from gitops.tools.bench import devloop, rehearsal
 from gitops.tools.bench.measure import Result, measure, run_once
 from gitops.tools.bench.references import FLOOR_CODE
-from gitops.tools.bench.workloads import SIZES, objects_json, sandbox, services_for, synthetic_config
+from gitops.tools.bench.workloads import (
+    REALISTIC_SERVICES,
+    SIZES,
+    objects_json,
+    sandbox,
+    services_for,
+    synthetic_config,
+)
 
 Spec = tuple[str, str, list[str], Path, str]  # key, name, command, working directory, command as shown
 
@@ -123,13 +131,13 @@ def run(
                         work,
                         "python main.py synth --env staging",
                     ),
-                    ("synth-all", "synth all environments (a worker each)", main, work, "python main.py synth"),
+                    ("synth-all", "synth all environments", main, work, "python main.py synth"),
                     (
-                        "synth-serial",
-                        "synth all environments, one process",
-                        [*main, "--serial"],
+                        "synth-debug",
+                        "synth all environments without -O",
+                        ["env", f"{DEBUG_ENV}=1", *main],
                         work,
-                        "python main.py synth --serial",
+                        f"{DEBUG_ENV}=1 python main.py synth",
                     ),
                 ],
                 env,
@@ -198,6 +206,29 @@ def run(
                 result.objects = objects
             results.update(measured)
         data["phases-large"] = _phases(python, root / f"config-{SIZES[-1]}", root / "phases-large", env)
+
+        print(f"{REALISTIC_SERVICES} services, with and without -O:", flush=True)
+        config = root / "config-realistic"
+        config.mkdir()
+        (config / "bench.yaml").write_text(synthetic_config(REALISTIC_SERVICES))
+        realistic = [python, "main.py", "synth", "--config-dir", str(config), "--out", str(root / "dist-realistic")]
+        shown = f"main.py synth --config-dir <{REALISTIC_SERVICES} services> --out DIR"
+        results.update(
+            measure_together(
+                [
+                    ("realistic", f"synth {REALISTIC_SERVICES} services", realistic, work, f"python {shown}"),
+                    (
+                        "realistic-debug",
+                        f"synth {REALISTIC_SERVICES} services without -O",
+                        ["env", f"{DEBUG_ENV}=1", *realistic],
+                        work,
+                        f"{DEBUG_ENV}=1 python {shown}",
+                    ),
+                ],
+                env,
+                max(3, runs // 2),
+            )
+        )
 
         if clone:
             print("a fresh clone:", flush=True)

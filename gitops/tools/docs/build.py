@@ -11,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from gitops.layout import PROJECT
-from gitops.tools.docs import config_keys, modules, rules
+from gitops.tools.docs import config_keys, layers, modules, rules
 from gitops.tools.docs.markdown import COMMAND
 
 REFERENCE_DIR = PROJECT / "docs" / "reference"
@@ -22,6 +22,7 @@ PAGES: dict[str, Callable[[], str]] = {
     "diff-risks.md": rules.diff_page,
     "config-keys.md": config_keys.page,
     "modules.md": modules.page,
+    "layers.md": layers.page,
 }
 
 
