@@ -5,6 +5,7 @@
   python main.py check ...                 integrity, policy and capacity rules (gitops/cli/check.py)
   python main.py diff ...                  risk-flagged review of a change (gitops/cli/diff.py)
   python main.py rehearse ...              a real control plane, Flux and drills (gitops/cli/rehearse.py)
+  python main.py comment ...               the review as one pull-request comment (gitops/cli/comment.py)
 
 Exit codes (gitops/errors.py): 0 ok, 1 a check failed, 2 bad input or usage, 130 interrupted.
 """
@@ -27,6 +28,7 @@ COMMANDS = {
     "check": ("gitops.cli.check", "check rendered manifests: integrity, security policy, capacity"),
     "diff": ("gitops.cli.diff", "summarize what a change does to the cluster, with risk flags"),
     "rehearse": ("gitops.cli.rehearse", "deliver the commit to a throwaway Kubernetes cluster and drill it"),
+    "comment": ("gitops.cli.comment", "post the review on the pull request, or edit the one posted before"),
 }
 # What each command leaves alone when it stops on an error ("nothing was <this>").
 UNTOUCHED = {
@@ -35,6 +37,7 @@ UNTOUCHED = {
     "check": "checked",
     "diff": "compared",
     "rehearse": "rehearsed",
+    "comment": "posted",
 }
 # What each command can promise after a Ctrl-C, after "<command>: interrupted".
 AFTER_INTERRUPT = {

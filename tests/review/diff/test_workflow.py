@@ -42,7 +42,7 @@ def test_the_gate_runs_before_the_diff_and_the_comment_is_upserted():
     runs = [step.get("run", "") for step in _steps()]
     gate = runs.index("make test")
     (diff,) = [i for i, run in enumerate(runs) if "main.py diff --base" in run]
-    (post,) = [i for i, run in enumerate(runs) if "-m gitops.review.diff.comment" in run]
+    (post,) = [i for i, run in enumerate(runs) if "main.py comment" in run]
     assert gate < diff < post
     assert "--format md" in runs[diff]
     assert _steps()[post]["env"]["GITEA_TOKEN"] == "${{ secrets.GITEA_TOKEN }}"
@@ -54,7 +54,7 @@ def test_the_rehearsal_is_built_cached_run_against_the_merge_base_and_joins_the_
     (cache,) = [i for i, step in enumerate(steps) if step.get("uses", "").startswith("actions/cache@")]
     build = runs.index("make rehearse-tools")
     (rehearse,) = [i for i, run in enumerate(runs) if "main.py rehearse --base" in run]
-    (post,) = [i for i, run in enumerate(runs) if "-m gitops.review.diff.comment" in run]
+    (post,) = [i for i, run in enumerate(runs) if "main.py comment" in run]
     assert runs.index("make test") < cache < build < rehearse < post < len(steps) - 1
     assert steps[cache]["with"]["path"] == ".tools/cluster"
     assert "--format md > .tools/rehearse.md" in runs[rehearse]

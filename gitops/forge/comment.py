@@ -7,32 +7,25 @@ one whose body starts with the report's marker line. Several --body-file
 reports (the diff, then the rehearsal) make one body, in the order given, so
 a pull request has one comment with everything in it.
 
-  GITEA_TOKEN=... python -m gitops.review.diff.comment --api-url URL --repo OWNER/REPO --pr N \
-      --body-file diff.md [--body-file rehearse.md ...]
-
-The token comes from the environment, never the command line (which other
-processes can read). Exit codes: 0 posted, 1 the forge refused, 2 bad usage.
+The command is `main.py comment` (gitops/cli/comment.py).
 """
 
 from __future__ import annotations
 
-import argparse
 import json
-import os
-import sys
 import urllib.error
 import urllib.parse
 import urllib.request
 from dataclasses import dataclass
-from pathlib import Path
 
+from gitops.errors import EXIT_FAILED, GitopsError
 from gitops.review.diff.render_md import MARKER
 
-TOKEN_VARIABLE = "GITEA_TOKEN"
 
+class ForgeError(GitopsError):
+    """The forge answered with an error, or not at all: exit 1, the comment could not be posted."""
 
-class ForgeError(Exception):
-    """The forge answered with an error, or not at all."""
+    exit_code = EXIT_FAILED
 
 
 @dataclass(frozen=True)
@@ -111,43 +104,3 @@ def upsert(forge: Forge, index: int, body: str, author: str | None = None) -> tu
 def compose(bodies: list[str]) -> str:
     """One comment of several Markdown reports, the first (the diff, with the marker) first."""
     return "\n\n".join(body.rstrip("\n") for body in bodies if body.strip()) + "\n"
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m gitops.review.diff.comment", description=__doc__.splitlines()[0])
-    parser.add_argument("--api-url", required=True, help="the forge's API root, e.g. ${{ github.api_url }}")
-    parser.add_argument("--repo", required=True, help="owner/name")
-    parser.add_argument("--pr", required=True, type=int, help="pull request number (index)")
-    parser.add_argument(
-        "--body-file",
-        required=True,
-        type=Path,
-        action="append",
-        dest="body_files",
-        help="Markdown from `main.py diff --format md` (first), then e.g. `main.py rehearse "
-        "--format md`; repeatable, composed into one comment",
-    )
-    parser.add_argument("--author", help="only take over comments by this login")
-    args = parser.parse_args(argv)
-    token = os.environ.get(TOKEN_VARIABLE, "")
-    if not token:
-        print(f"comment: {TOKEN_VARIABLE} is not set", file=sys.stderr)
-        return 2
-    if "/" not in args.repo:
-        print(f"comment: --repo {args.repo!r} is not owner/name", file=sys.stderr)
-        return 2
-    try:
-        body = compose([path.read_text() for path in args.body_files])
-        outcome, comment_id = upsert(Forge(args.api_url, args.repo, token), args.pr, body, args.author)
-    except (OSError, ValueError) as err:
-        print(f"comment: {err}", file=sys.stderr)
-        return 2
-    except ForgeError as err:
-        print(f"comment: {err}", file=sys.stderr)
-        return 1
-    print(f"comment {comment_id} {outcome} on {args.repo}#{args.pr}")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from gitops.review.diff import comment
+import main as cli
+from gitops.forge import comment
 from gitops.review.diff.render_md import MARKER
 
 TOKEN = "job-token"
@@ -94,11 +95,15 @@ def gitea() -> Iterator[tuple[FakeGitea, str]]:
         server.server_close()
 
 
+def _main(argv: list[str]) -> int:
+    return cli.main(["comment", *argv])
+
+
 def _post(tmp_path: Path, api: str, body: str, monkeypatch, capsys) -> tuple[int, str, str]:
     (tmp_path / "diff.md").write_text(body)
     monkeypatch.setenv("GITEA_TOKEN", TOKEN)
     monkeypatch.setenv("no_proxy", "127.0.0.1")  # the stand-in is local, whatever proxy CI uses
-    code = comment.main(
+    code = _main(
         ["--api-url", api, "--repo", "treytartt/honeydue-gitops", "--pr", "7", "--body-file", str(tmp_path / "diff.md")]
     )
     out = capsys.readouterr()
@@ -152,7 +157,7 @@ def test_a_refusal_exits_one_and_bad_input_exits_two(gitea, tmp_path, monkeypatc
     code, out, err = _post(tmp_path, api, "no marker\n", monkeypatch, capsys)
     assert (code, err) == (2, "comment: the body does not start with the marker line; render it with --format md\n")
     monkeypatch.delenv("GITEA_TOKEN")
-    assert comment.main(["--api-url", api, "--repo", "r/x", "--pr", "1", "--body-file", "x"]) == 2
+    assert _main(["--api-url", api, "--repo", "r/x", "--pr", "1", "--body-file", "x"]) == 2
     assert capsys.readouterr().err == "comment: GITEA_TOKEN is not set\n"
 
 
@@ -163,7 +168,7 @@ def test_several_reports_make_one_comment_in_the_order_given(gitea, tmp_path, mo
     monkeypatch.setenv("GITEA_TOKEN", TOKEN)
     monkeypatch.setenv("no_proxy", "127.0.0.1")
     assert (
-        comment.main(
+        _main(
             [
                 "--api-url",
                 api,
