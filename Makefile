@@ -168,17 +168,18 @@ bench: $(TEST_TOOLS) rehearse-tools
 	$(PY) -m gitops.tools.bench --baseline $(BENCH_BASELINE) $(if $(COLD_BUILD),--cold-build) --write BENCHMARKS.md
 
 # ---- Cluster rehearsal tools (make rehearse only; make synth and make test never build these) ----
-# A real Kubernetes control plane, etcd, kwok and two Flux controllers, built from Go modules
+# A real Kubernetes control plane, etcd, kwok, two Flux controllers and Argo CD, built from Go modules
 # (wrapper modules with committed go.mod/go.sum under gitops/rehearse/modules/) into
 # .tools/cluster/<component>-<version>/bin/. Each build has a stamp: a second run rebuilds nothing.
 # A wrapper module's stamp is named after its go.mod and go.sum content, not their times: a fresh
 # checkout (or CI restoring .tools/cluster from its cache) has new times and the same content.
-# Versions are the ones whose CRDs gitops/k8s/crds.py pins (Flux; tests/test_crds.py holds them
-# equal) and the cluster's minor (1.34).
+# Versions are the ones whose CRDs gitops/k8s/crds.py pins (Flux and Argo CD; tests/test_crds.py holds
+# them equal) and the cluster's minor (1.34).
 REHEARSE_K8S_VERSION   := v1.34.4
 REHEARSE_ETCD_VERSION  := v3.6.8
 REHEARSE_KWOK_VERSION  := v0.7.0
 REHEARSE_FLUX_VERSION  := v1.9.6
+REHEARSE_ARGOCD_VERSION := v3.2.11
 REHEARSE_MODULES       := gitops/rehearse/modules
 CLUSTER_TOOLS          := $(TOOLS)/cluster
 REHEARSE_GO_BUILD      := CGO_ENABLED=0 go build -trimpath
@@ -186,6 +187,7 @@ K8S_BIN   := $(CLUSTER_TOOLS)/kubernetes-$(REHEARSE_K8S_VERSION)/bin
 ETCD_BIN  := $(CLUSTER_TOOLS)/etcd-$(REHEARSE_ETCD_VERSION)/bin
 KWOK_BIN  := $(CLUSTER_TOOLS)/kwok-$(REHEARSE_KWOK_VERSION)/bin
 FLUX_BIN  := $(CLUSTER_TOOLS)/flux-$(REHEARSE_FLUX_VERSION)/bin
+ARGOCD_BIN := $(CLUSTER_TOOLS)/argocd-$(REHEARSE_ARGOCD_VERSION)/bin
 # Without these -X flags the binaries report v0.0.0-master+$$Format:%H$$ (REFERENCE: control plane).
 K8S_VERSION_LDFLAGS := $(foreach pkg,k8s.io/component-base/version k8s.io/client-go/pkg/version,\
   -X $(pkg).gitVersion=$(REHEARSE_K8S_VERSION) -X $(pkg).gitMajor=1 \
@@ -196,6 +198,7 @@ K8S_STAMP   := $(call module_stamp,$(K8S_BIN),kubernetes)
 ETCD_STAMP  := $(call module_stamp,$(ETCD_BIN),etcd)
 SOURCE_STAMP := $(call module_stamp,$(FLUX_BIN),source-controller)
 KUSTOMIZE_CONTROLLER_STAMP := $(call module_stamp,$(FLUX_BIN),kustomize-controller)
+ARGOCD_STAMP := $(call module_stamp,$(ARGOCD_BIN),argocd)
 KWOK_STAMP  := $(KWOK_BIN)/.built
 
 $(K8S_STAMP):
@@ -231,11 +234,25 @@ $(KUSTOMIZE_CONTROLLER_STAMP):
 	  -o $(abspath $(@D))/kustomize-controller github.com/fluxcd/kustomize-controller
 	@touch $@
 
+# Argo CD is one binary that acts as the component it is started as (cmd/main.go switches on its name):
+# the names the rehearsal starts are symlinks to it. Upstream's Makefile sets common.version from its
+# VERSION file (no leading v); without it the binary reports v99.99.99+unknown, with it v3.2.11+unknown
+# (the commit is not known to a module build).
+ARGOCD_NAMES := argocd-application-controller argocd-repo-server argocd-server
+$(ARGOCD_STAMP):
+	@mkdir -p $(@D)
+	cd $(REHEARSE_MODULES)/argocd && $(REHEARSE_GO_BUILD) \
+	  -ldflags='-s -w -X github.com/argoproj/argo-cd/v3/common.version=$(REHEARSE_ARGOCD_VERSION:v%=%)' \
+	  -o $(abspath $(@D))/argocd github.com/argoproj/argo-cd/v3/cmd
+	for name in $(ARGOCD_NAMES); do ln -sfn argocd $(@D)/$$name; done
+	@touch $@
+
 # The rehearsal reads files from upstream modules in the module cache, never written by hand: the CRDs
 # (the releases gitops/k8s/crds.py pins, one list for the schemas and the rehearsal) and kwok's pod
 # stages. No stamp: the module cache is not .tools/ (CI restores one without the other), and
 # downloading what is already there takes no time.
-REHEARSE_TOOLS := $(K8S_STAMP) $(ETCD_STAMP) $(KWOK_STAMP) $(SOURCE_STAMP) $(KUSTOMIZE_CONTROLLER_STAMP)
+REHEARSE_TOOLS := $(K8S_STAMP) $(ETCD_STAMP) $(KWOK_STAMP) $(SOURCE_STAMP) $(KUSTOMIZE_CONTROLLER_STAMP) \
+                  $(ARGOCD_STAMP)
 
 .PHONY: rehearse-tools rehearse rehearse-modules
 rehearse-modules: $(VENV_STAMP)
