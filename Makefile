@@ -247,19 +247,66 @@ $(ARGOCD_STAMP):
 	for name in $(ARGOCD_NAMES); do ln -sfn argocd $(@D)/$$name; done
 	@touch $@
 
+# Redis for Argo CD (the repo-server's manifest cache, and the controller's), run as a process
+# on a loopback port. Debian's own build, unpacked, not installed: no root, no system service.
+# redis-tools holds the binary, redis-server the name it answers to as a server (a symlink to it),
+# libjemalloc2 and liblzf1 the two libraries it links that the machine image lacks (ldd; libssl3,
+# libsystemd0 and libatomic1 are in the image). bin/ gets wrappers that point LD_LIBRARY_PATH at the
+# unpacked libraries. apt-get verifies every file against the signed package lists: the machine's
+# when they hold these exact versions, else lists fetched into .tools/apt/ by a private
+# `apt-get update` (no root needed). Debian serves only a suite's current versions: once it replaces
+# one, bump the pin to what `apt-cache policy redis-tools libjemalloc2 liblzf1` shows.
+REDIS_DEB_VERSION    := 5:7.0.15-1~deb12u10
+JEMALLOC_DEB_VERSION := 5.3.0-1
+LZF_DEB_VERSION      := 3.6-3
+REDIS_DEBS  := redis-server=$(REDIS_DEB_VERSION) redis-tools=$(REDIS_DEB_VERSION) \
+               libjemalloc2=$(JEMALLOC_DEB_VERSION) liblzf1=$(LZF_DEB_VERSION)
+REDIS_DIR   := $(TOOLS)/redis-$(subst ~,-,$(lastword $(subst :, ,$(REDIS_DEB_VERSION))))
+REDIS_BIN   := $(REDIS_DIR)/bin
+REDIS_STAMP := $(REDIS_BIN)/.debs-$(shell echo '$(REDIS_DEBS)' | git hash-object --stdin | cut -c1-12)
+APT_PRIVATE := -o Dir::State::Lists=$(abspath $(TOOLS))/apt/lists -o Dir::Cache=$(abspath $(TOOLS))/apt/cache
+
+ifeq ($(shell uname -s),Linux)
+$(REDIS_STAMP):
+	@command -v apt-get >/dev/null && command -v dpkg-deb >/dev/null || { \
+	  echo "redis: this rule unpacks Debian's redis packages and needs apt-get and dpkg-deb (Debian, Ubuntu);" >&2; \
+	  echo "redis: elsewhere install Redis 7 from the distribution and put redis-server on PATH" >&2; exit 2; }
+	rm -rf $(REDIS_DIR) && mkdir -p $(REDIS_DIR)/debs $(REDIS_BIN)
+	cd $(REDIS_DIR)/debs && { apt-get -q download $(REDIS_DEBS) || { \
+	  echo "redis: the machine's package lists lack these versions; fetching current lists into $(TOOLS)/apt/"; \
+	  mkdir -p $(abspath $(TOOLS))/apt/lists/partial $(abspath $(TOOLS))/apt/cache/archives/partial && \
+	  apt-get -q $(APT_PRIVATE) update && apt-get -q $(APT_PRIVATE) download $(REDIS_DEBS); }; }
+	for deb in $(REDIS_DIR)/debs/*.deb; do dpkg-deb -x $$deb $(REDIS_DIR)/root; done
+	libdir=$$(cd $(REDIS_DIR)/root && dirname $$(find usr/lib -name libjemalloc.so.2)) && \
+	for name in redis-server redis-cli; do \
+	  printf '#!/bin/sh\n# Debian redis $(REDIS_DEB_VERSION), unpacked by make; its libraries are beside it.\nroot=$$(cd "$$(dirname "$$0")/../root" && pwd)\nLD_LIBRARY_PATH="$$root/%s$${LD_LIBRARY_PATH:+:$$LD_LIBRARY_PATH}" exec "$$root/usr/bin/%s" "$$@"\n' \
+	    "$$libdir" "$$name" > $(REDIS_BIN)/$$name && chmod +x $(REDIS_BIN)/$$name; done
+	$(REDIS_BIN)/redis-server --version
+	@touch $@
+else
+# Not Linux (macOS): Debian's packages do not apply; the operator installs Homebrew's redis.
+$(REDIS_STAMP):
+	@command -v redis-server >/dev/null || { \
+	  echo "redis: on $(shell uname -s) install Homebrew's redis (brew install redis) so that redis-server is on PATH;" >&2; \
+	  echo "redis: this rule unpacks Debian's packages on Linux only" >&2; exit 2; }
+	@echo "redis: using $$(command -v redis-server) ($$(redis-server --version | cut -d' ' -f3))"
+endif
+
 # The rehearsal reads files from upstream modules in the module cache, never written by hand: the CRDs
 # (the releases gitops/k8s/crds.py pins, one list for the schemas and the rehearsal) and kwok's pod
 # stages. No stamp: the module cache is not .tools/ (CI restores one without the other), and
 # downloading what is already there takes no time.
 REHEARSE_TOOLS := $(K8S_STAMP) $(ETCD_STAMP) $(KWOK_STAMP) $(SOURCE_STAMP) $(KUSTOMIZE_CONTROLLER_STAMP) \
-                  $(ARGOCD_STAMP)
+                  $(ARGOCD_STAMP) $(REDIS_STAMP)
 
-.PHONY: rehearse-tools rehearse rehearse-modules
+.PHONY: rehearse-tools rehearse rehearse-modules redis-tools
 rehearse-modules: $(VENV_STAMP)
 	$(PY) -m gitops.k8s.crds download
 	GOFLAGS=-mod=mod go mod download sigs.k8s.io/kwok@$(REHEARSE_KWOK_VERSION)
 
 rehearse-tools: $(REHEARSE_TOOLS) rehearse-modules
+
+redis-tools: $(REDIS_STAMP)
 
 # The end-to-end tests (tests/rehearse/, which `make test` does not collect: its files are not named
 # test_*.py). The first is the main run: every environment, each on its own throwaway cluster, its
