@@ -316,6 +316,38 @@ rehearse: setup rehearse-tools
 	$(PY) -m pytest -q -p no:cacheprovider $(REHEARSE_E2E)
 # ---- end of the cluster rehearsal tools ----
 
+# ---- Gitea for the end-to-end suite (make gitea-tools; not part of rehearse-tools) ----
+# Gitea v1.25.5 built from its Go module (wrapper module gitops/rehearse/modules/gitea/, beside the
+# other wrapper modules) into .tools/gitea-<version>/bin/gitea: SQLite through cgo (Gitea's own
+# `TAGS="sqlite sqlite_unlock_notify"`), no bindata, so templates and locales are read from
+# StaticRootPath, which points at the module's source in this machine's module cache (the REST API
+# needs nothing else; the web UI's built assets are not there). That path is part of the stamp's
+# name: a build made for another module cache (CI restoring .tools/ elsewhere) is rebuilt, and the
+# source is downloaded again whenever the module cache has lost it. Version flags as upstream's
+# Makefile sets them (main.Version without the leading v, main.Tags).
+GITEA_VERSION := v1.25.5
+GITEA_TAGS    := sqlite sqlite_unlock_notify
+GITEA_BIN     := $(TOOLS)/gitea-$(GITEA_VERSION)/bin
+GITEA_SOURCE  := $(shell go env GOMODCACHE)/code.gitea.io/gitea@$(GITEA_VERSION)
+GITEA_STAMP   := $(GITEA_BIN)/.gitea-$(shell { cat $(REHEARSE_MODULES)/gitea/go.mod $(REHEARSE_MODULES)/gitea/go.sum; \
+  echo '$(GITEA_SOURCE)'; } | git hash-object --stdin | cut -c1-12)
+
+GITEA_LDFLAGS := -X code.gitea.io/gitea/modules/setting.StaticRootPath=$(GITEA_SOURCE) \
+  -X main.Version=$(GITEA_VERSION:v%=%) -X "main.Tags=$(GITEA_TAGS)"
+
+$(GITEA_SOURCE)/go.mod:
+	cd $(REHEARSE_MODULES)/gitea && go mod download code.gitea.io/gitea
+
+$(GITEA_STAMP): | $(GITEA_SOURCE)/go.mod
+	@mkdir -p $(@D)
+	cd $(REHEARSE_MODULES)/gitea && CGO_ENABLED=1 go build -trimpath -tags '$(GITEA_TAGS)' \
+	  -ldflags='-s -w $(GITEA_LDFLAGS)' -o $(abspath $(@D))/gitea code.gitea.io/gitea
+	@touch $@
+
+.PHONY: gitea-tools
+gitea-tools: $(GITEA_STAMP) $(GITEA_SOURCE)/go.mod
+# ---- end of Gitea ----
+
 # The value of a make variable, for tools that need the Makefile's own answer (the benchmark's
 # cold build asks where each cluster build's stamp lands): make -s print-K8S_STAMP
 print-%:
