@@ -168,17 +168,18 @@ bench: $(TEST_TOOLS) rehearse-tools
 	$(PY) -m gitops.tools.bench --baseline $(BENCH_BASELINE) $(if $(COLD_BUILD),--cold-build) --write BENCHMARKS.md
 
 # ---- Cluster rehearsal tools (make rehearse only; make synth and make test never build these) ----
-# A real Kubernetes control plane, etcd, kwok and two Flux controllers, built from Go modules
+# A real Kubernetes control plane, etcd, kwok, two Flux controllers and Argo CD, built from Go modules
 # (wrapper modules with committed go.mod/go.sum under gitops/rehearse/modules/) into
 # .tools/cluster/<component>-<version>/bin/. Each build has a stamp: a second run rebuilds nothing.
 # A wrapper module's stamp is named after its go.mod and go.sum content, not their times: a fresh
 # checkout (or CI restoring .tools/cluster from its cache) has new times and the same content.
-# Versions are the ones whose CRDs gitops/k8s/crds.py pins (Flux; tests/k8s/test_crds.py holds them
-# equal) and the cluster's minor (1.34).
+# Versions are the ones whose CRDs gitops/k8s/crds.py pins (Flux and Argo CD; tests/k8s/test_crds.py
+# holds them equal) and the cluster's minor (1.34).
 REHEARSE_K8S_VERSION   := v1.34.4
 REHEARSE_ETCD_VERSION  := v3.6.8
 REHEARSE_KWOK_VERSION  := v0.7.0
 REHEARSE_FLUX_VERSION  := v1.9.6
+REHEARSE_ARGOCD_VERSION := v3.2.11
 REHEARSE_MODULES       := gitops/rehearse/modules
 CLUSTER_TOOLS          := $(TOOLS)/cluster
 REHEARSE_GO_BUILD      := CGO_ENABLED=0 go build -trimpath
@@ -186,6 +187,7 @@ K8S_BIN   := $(CLUSTER_TOOLS)/kubernetes-$(REHEARSE_K8S_VERSION)/bin
 ETCD_BIN  := $(CLUSTER_TOOLS)/etcd-$(REHEARSE_ETCD_VERSION)/bin
 KWOK_BIN  := $(CLUSTER_TOOLS)/kwok-$(REHEARSE_KWOK_VERSION)/bin
 FLUX_BIN  := $(CLUSTER_TOOLS)/flux-$(REHEARSE_FLUX_VERSION)/bin
+ARGOCD_BIN := $(CLUSTER_TOOLS)/argocd-$(REHEARSE_ARGOCD_VERSION)/bin
 # Without these -X flags the binaries report v0.0.0-master+$$Format:%H$$ (REFERENCE: control plane).
 K8S_VERSION_LDFLAGS := $(foreach pkg,k8s.io/component-base/version k8s.io/client-go/pkg/version,\
   -X $(pkg).gitVersion=$(REHEARSE_K8S_VERSION) -X $(pkg).gitMajor=1 \
@@ -196,6 +198,7 @@ K8S_STAMP   := $(call module_stamp,$(K8S_BIN),kubernetes)
 ETCD_STAMP  := $(call module_stamp,$(ETCD_BIN),etcd)
 SOURCE_STAMP := $(call module_stamp,$(FLUX_BIN),source-controller)
 KUSTOMIZE_CONTROLLER_STAMP := $(call module_stamp,$(FLUX_BIN),kustomize-controller)
+ARGOCD_STAMP := $(call module_stamp,$(ARGOCD_BIN),argocd)
 KWOK_STAMP  := $(KWOK_BIN)/.built
 
 $(K8S_STAMP):
@@ -231,18 +234,79 @@ $(KUSTOMIZE_CONTROLLER_STAMP):
 	  -o $(abspath $(@D))/kustomize-controller github.com/fluxcd/kustomize-controller
 	@touch $@
 
+# Argo CD is one binary that acts as the component it is started as (cmd/main.go switches on its name):
+# the names the rehearsal starts are symlinks to it. Upstream's Makefile sets common.version from its
+# VERSION file (no leading v); without it the binary reports v99.99.99+unknown, with it v3.2.11+unknown
+# (the commit is not known to a module build).
+ARGOCD_NAMES := argocd-application-controller argocd-repo-server argocd-server
+$(ARGOCD_STAMP):
+	@mkdir -p $(@D)
+	cd $(REHEARSE_MODULES)/argocd && $(REHEARSE_GO_BUILD) \
+	  -ldflags='-s -w -X github.com/argoproj/argo-cd/v3/common.version=$(REHEARSE_ARGOCD_VERSION:v%=%)' \
+	  -o $(abspath $(@D))/argocd github.com/argoproj/argo-cd/v3/cmd
+	for name in $(ARGOCD_NAMES); do ln -sfn argocd $(@D)/$$name; done
+	@touch $@
+
+# Redis for Argo CD (the repo-server's manifest cache, and the controller's), run as a process
+# on a loopback port. Debian's own build, unpacked, not installed: no root, no system service.
+# redis-tools holds the binary, redis-server the name it answers to as a server (a symlink to it),
+# libjemalloc2 and liblzf1 the two libraries it links that the machine image lacks (ldd; libssl3,
+# libsystemd0 and libatomic1 are in the image). bin/ gets wrappers that point LD_LIBRARY_PATH at the
+# unpacked libraries. apt-get verifies every file against the signed package lists: the machine's
+# when they hold these exact versions, else lists fetched into .tools/apt/ by a private
+# `apt-get update` (no root needed). Debian serves only a suite's current versions: once it replaces
+# one, bump the pin to what `apt-cache policy redis-tools libjemalloc2 liblzf1` shows.
+REDIS_DEB_VERSION    := 5:7.0.15-1~deb12u10
+JEMALLOC_DEB_VERSION := 5.3.0-1
+LZF_DEB_VERSION      := 3.6-3
+REDIS_DEBS  := redis-server=$(REDIS_DEB_VERSION) redis-tools=$(REDIS_DEB_VERSION) \
+               libjemalloc2=$(JEMALLOC_DEB_VERSION) liblzf1=$(LZF_DEB_VERSION)
+REDIS_DIR   := $(TOOLS)/redis-$(subst ~,-,$(lastword $(subst :, ,$(REDIS_DEB_VERSION))))
+REDIS_BIN   := $(REDIS_DIR)/bin
+REDIS_STAMP := $(REDIS_BIN)/.debs-$(shell echo '$(REDIS_DEBS)' | git hash-object --stdin | cut -c1-12)
+APT_PRIVATE := -o Dir::State::Lists=$(abspath $(TOOLS))/apt/lists -o Dir::Cache=$(abspath $(TOOLS))/apt/cache
+
+ifeq ($(shell uname -s),Linux)
+$(REDIS_STAMP):
+	@command -v apt-get >/dev/null && command -v dpkg-deb >/dev/null || { \
+	  echo "redis: this rule unpacks Debian's redis packages and needs apt-get and dpkg-deb (Debian, Ubuntu);" >&2; \
+	  echo "redis: elsewhere install Redis 7 from the distribution and put redis-server on PATH" >&2; exit 2; }
+	rm -rf $(REDIS_DIR) && mkdir -p $(REDIS_DIR)/debs $(REDIS_BIN)
+	cd $(REDIS_DIR)/debs && { apt-get -q download $(REDIS_DEBS) || { \
+	  echo "redis: the machine's package lists lack these versions; fetching current lists into $(TOOLS)/apt/"; \
+	  mkdir -p $(abspath $(TOOLS))/apt/lists/partial $(abspath $(TOOLS))/apt/cache/archives/partial && \
+	  apt-get -q $(APT_PRIVATE) update && apt-get -q $(APT_PRIVATE) download $(REDIS_DEBS); }; }
+	for deb in $(REDIS_DIR)/debs/*.deb; do dpkg-deb -x $$deb $(REDIS_DIR)/root; done
+	libdir=$$(cd $(REDIS_DIR)/root && dirname $$(find usr/lib -name libjemalloc.so.2)) && \
+	for name in redis-server redis-cli; do \
+	  printf '#!/bin/sh\n# Debian redis $(REDIS_DEB_VERSION), unpacked by make; its libraries are beside it.\nroot=$$(cd "$$(dirname "$$0")/../root" && pwd)\nLD_LIBRARY_PATH="$$root/%s$${LD_LIBRARY_PATH:+:$$LD_LIBRARY_PATH}" exec "$$root/usr/bin/%s" "$$@"\n' \
+	    "$$libdir" "$$name" > $(REDIS_BIN)/$$name && chmod +x $(REDIS_BIN)/$$name; done
+	$(REDIS_BIN)/redis-server --version
+	@touch $@
+else
+# Not Linux (macOS): Debian's packages do not apply; the operator installs Homebrew's redis.
+$(REDIS_STAMP):
+	@command -v redis-server >/dev/null || { \
+	  echo "redis: on $(shell uname -s) install Homebrew's redis (brew install redis) so that redis-server is on PATH;" >&2; \
+	  echo "redis: this rule unpacks Debian's packages on Linux only" >&2; exit 2; }
+	@echo "redis: using $$(command -v redis-server) ($$(redis-server --version | cut -d' ' -f3))"
+endif
+
 # The rehearsal reads files from upstream modules in the module cache, never written by hand: the CRDs
 # (the releases gitops/k8s/crds.py pins, one list for the schemas and the rehearsal) and kwok's pod
 # stages. No stamp: the module cache is not .tools/ (CI restores one without the other), and
 # downloading what is already there takes no time.
-REHEARSE_TOOLS := $(K8S_STAMP) $(ETCD_STAMP) $(KWOK_STAMP) $(SOURCE_STAMP) $(KUSTOMIZE_CONTROLLER_STAMP)
+REHEARSE_TOOLS := $(K8S_STAMP) $(ETCD_STAMP) $(KWOK_STAMP) $(SOURCE_STAMP) $(KUSTOMIZE_CONTROLLER_STAMP) \
+                  $(ARGOCD_STAMP) $(REDIS_STAMP)
 
-.PHONY: rehearse-tools rehearse rehearse-modules
+.PHONY: rehearse-tools rehearse rehearse-modules redis-tools
 rehearse-modules: $(VENV_STAMP)
 	$(PY) -m gitops.k8s.crds download
 	GOFLAGS=-mod=mod go mod download sigs.k8s.io/kwok@$(REHEARSE_KWOK_VERSION)
 
 rehearse-tools: $(REHEARSE_TOOLS) rehearse-modules
+
+redis-tools: $(REDIS_STAMP)
 
 # The end-to-end tests (tests/e2e/, which `make test` does not collect: its files are not named
 # test_*.py). The first is the main run: every environment, each on its own throwaway cluster, its
@@ -251,6 +315,38 @@ REHEARSE_E2E := tests/e2e/rehearse_project.py tests/e2e/rehearse_broken_configs.
 rehearse: setup rehearse-tools
 	$(PY) -m pytest -q -p no:cacheprovider $(REHEARSE_E2E)
 # ---- end of the cluster rehearsal tools ----
+
+# ---- Gitea for the end-to-end suite (make gitea-tools; not part of rehearse-tools) ----
+# Gitea v1.25.5 built from its Go module (wrapper module gitops/rehearse/modules/gitea/, beside the
+# other wrapper modules) into .tools/gitea-<version>/bin/gitea: SQLite through cgo (Gitea's own
+# `TAGS="sqlite sqlite_unlock_notify"`), no bindata, so templates and locales are read from
+# StaticRootPath, which points at the module's source in this machine's module cache (the REST API
+# needs nothing else; the web UI's built assets are not there). That path is part of the stamp's
+# name: a build made for another module cache (CI restoring .tools/ elsewhere) is rebuilt, and the
+# source is downloaded again whenever the module cache has lost it. Version flags as upstream's
+# Makefile sets them (main.Version without the leading v, main.Tags).
+GITEA_VERSION := v1.25.5
+GITEA_TAGS    := sqlite sqlite_unlock_notify
+GITEA_BIN     := $(TOOLS)/gitea-$(GITEA_VERSION)/bin
+GITEA_SOURCE  := $(shell go env GOMODCACHE)/code.gitea.io/gitea@$(GITEA_VERSION)
+GITEA_STAMP   := $(GITEA_BIN)/.gitea-$(shell { cat $(REHEARSE_MODULES)/gitea/go.mod $(REHEARSE_MODULES)/gitea/go.sum; \
+  echo '$(GITEA_SOURCE)'; } | git hash-object --stdin | cut -c1-12)
+
+GITEA_LDFLAGS := -X code.gitea.io/gitea/modules/setting.StaticRootPath=$(GITEA_SOURCE) \
+  -X main.Version=$(GITEA_VERSION:v%=%) -X "main.Tags=$(GITEA_TAGS)"
+
+$(GITEA_SOURCE)/go.mod:
+	cd $(REHEARSE_MODULES)/gitea && go mod download code.gitea.io/gitea
+
+$(GITEA_STAMP): | $(GITEA_SOURCE)/go.mod
+	@mkdir -p $(@D)
+	cd $(REHEARSE_MODULES)/gitea && CGO_ENABLED=1 go build -trimpath -tags '$(GITEA_TAGS)' \
+	  -ldflags='-s -w $(GITEA_LDFLAGS)' -o $(abspath $(@D))/gitea code.gitea.io/gitea
+	@touch $@
+
+.PHONY: gitea-tools
+gitea-tools: $(GITEA_STAMP) $(GITEA_SOURCE)/go.mod
+# ---- end of Gitea ----
 
 # The value of a make variable, for tools that need the Makefile's own answer (the benchmark's
 # cold build asks where each cluster build's stamp lands): make -s print-K8S_STAMP

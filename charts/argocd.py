@@ -20,7 +20,7 @@ from charts.delivery import UNITS, waves
 API = "argoproj.io/v1alpha1"
 SYNC_WAVE = "argocd.argoproj.io/sync-wave"
 # Deleting an Application deletes what it applied (except objects marked Delete=false), in the
-# foreground. The path-qualified spelling (argo-cd v3.5.7 ForegroundPropagationPolicyFinalizer)
+# foreground. The path-qualified spelling (argo-cd v3.2.11 ForegroundPropagationPolicyFinalizer)
 # means the same as the bare name; the bare name makes a 1.34 API server warn on every apply
 # ("prefer a domain-qualified finalizer name including a path"), as the rehearsal showed.
 CASCADE_FINALIZER = "resources-finalizer.argocd.argoproj.io/foreground"

@@ -25,7 +25,13 @@ from gitops.errors import GitopsError
 # The rehearsal builds its Flux controllers from these versions too (Makefile REHEARSE_FLUX_VERSION,
 # gitops/rehearse/modules/*-controller/go.mod); tests/k8s/test_crds.py holds them to the same number.
 FLUX_VERSION = "v1.9.6"
-ARGO_CD_VERSION = "v3.5.7"
+# The release the rehearsal builds Argo CD from (Makefile REHEARSE_ARGOCD_VERSION,
+# gitops/rehearse/modules/argocd/go.mod), so the schemas and the CRDs the rehearsal installs are the
+# ones the controller that reads them was built with; tests/k8s/test_crds.py holds them equal. v3.2.11 is
+# the newest release that builds from the module proxy: v3.2.12 calls settings.ValidateExternalURL,
+# which it does not define (controller/cache/info.go), and from v3.3 on upstream's go.mod replaces
+# gitops-engine with the copy inside its repository (./gitops-engine), which is no published module.
+ARGO_CD_VERSION = "v3.2.11"
 # k3s ships helm-controller's CRDs (HelmChart, HelmChartConfig) in every cluster.
 HELM_CONTROLLER_VERSION = "v0.17.9"
 

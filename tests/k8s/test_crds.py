@@ -1,5 +1,5 @@
-"""The CRD module pins: one list for the kubeconform schemas and the rehearsal, and the same Flux release
-that the rehearsal builds its controllers from."""
+"""The CRD module pins: one list for the kubeconform schemas and the rehearsal, and the same Flux and Argo CD
+releases that the rehearsal builds its controllers from."""
 
 from __future__ import annotations
 
@@ -22,6 +22,13 @@ def test_the_rehearsal_builds_the_flux_controllers_whose_crds_are_pinned():
         assert re.search(rf"^\s*github\.com/fluxcd/{controller} {re.escape(crds.FLUX_VERSION)}\b", go_mod, re.M), (
             controller
         )
+
+
+def test_the_rehearsal_builds_the_argo_cd_whose_crds_are_pinned():
+    assert _makefile_variable("REHEARSE_ARGOCD_VERSION") == crds.ARGO_CD_VERSION
+    go_mod = (PROJECT / "gitops" / "rehearse" / "modules" / "argocd" / "go.mod").read_text()
+    assert re.search(rf"^\s*github\.com/argoproj/argo-cd/v3 {re.escape(crds.ARGO_CD_VERSION)}\b", go_mod, re.M)
+    assert {crd_set.version for crd_set in crds.ARGO_CD} == {crds.ARGO_CD_VERSION}
 
 
 def test_every_pinned_module_is_named_once():

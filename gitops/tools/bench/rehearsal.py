@@ -26,6 +26,7 @@ COMPONENTS = (
     ("kwok", "KWOK_STAMP"),
     ("Flux source-controller", "SOURCE_STAMP"),
     ("Flux kustomize-controller", "KUSTOMIZE_CONTROLLER_STAMP"),
+    ("Argo CD (application-controller, repo-server, server, CLI)", "ARGOCD_STAMP"),
 )
 # "Well inside CI's 90 minutes" with room for `make test` and the rehearsal on the same machine.
 COLD_BUILD_MINUTES = 30
