@@ -64,12 +64,12 @@ def nodes_labeled(*labels: tuple[str, str]) -> kplus.LabeledNode:
 @functools.cache
 def probe(kind: str, path: str | None, port: int, timing: ProbeTiming) -> kplus.Probe:
     """An HTTP GET (kind http) or TCP connect probe with the given timing."""
-    options = dict(
-        port=port,
-        period_seconds=seconds(timing.period_seconds),
-        failure_threshold=timing.failure_threshold,
-        timeout_seconds=seconds(timing.timeout_seconds),
-    )
+    options = {
+        "port": port,
+        "period_seconds": seconds(timing.period_seconds),
+        "failure_threshold": timing.failure_threshold,
+        "timeout_seconds": seconds(timing.timeout_seconds),
+    }
     if kind == "http":
         return kplus.Probe.from_http_get(path, **options)
     return kplus.Probe.from_tcp_socket(**options)

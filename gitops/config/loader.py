@@ -101,12 +101,12 @@ def _index(node: object, path: Path, shown: str, where: Where) -> None:
     """Record the file and line of every key and list item under node."""
     if isinstance(node, CommentedMap):
         for key in node:
-            where[path + (key,)] = (shown, node.lc.key(key)[0] + 1)
-            _index(node[key], path + (key,), shown, where)
+            where[(*path, key)] = (shown, node.lc.key(key)[0] + 1)
+            _index(node[key], (*path, key), shown, where)
     elif isinstance(node, CommentedSeq):
         for index, item in enumerate(node):
-            where[path + (index,)] = (shown, node.lc.item(index)[0] + 1)
-            _index(item, path + (index,), shown, where)
+            where[(*path, index)] = (shown, node.lc.item(index)[0] + 1)
+            _index(item, (*path, index), shown, where)
 
 
 def _drop(where: Where, prefix: Path) -> None:
@@ -116,7 +116,7 @@ def _drop(where: Where, prefix: Path) -> None:
 
 def _overlay(base: dict, over: dict, path: Path, where: Where, over_where: Where) -> None:
     for key, value in over.items():
-        at = path + (key,)
+        at = (*path, key)
         if value is None:
             base.pop(key, None)
             _drop(where, at)

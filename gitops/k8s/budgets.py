@@ -126,10 +126,7 @@ def allowed_evictions(spec: dict, pods: Pods) -> int | None:
     healthy = pods.total
     if count is None or healthy is None:
         return None
-    if key == "maxUnavailable":
-        desired = max(0, count - scaled(value, count))
-    else:
-        desired = scaled(value, count)
+    desired = max(0, count - scaled(value, count)) if key == "maxUnavailable" else scaled(value, count)
     allowed = healthy - desired
     return allowed if count > 0 and allowed > 0 else 0
 

@@ -63,7 +63,7 @@ def pod_spec_path(kind: str) -> tuple[str, ...] | None:
     if kind == "Pod":
         return ("spec",)
     keys = TEMPLATE_PATHS.get(kind)
-    return None if keys is None else keys + ("spec",)
+    return None if keys is None else (*keys, "spec")
 
 
 def pod_spec(obj: dict | None) -> dict | None:

@@ -119,7 +119,8 @@ def load_encrypted(config_dir: Path, loaded: LoadedEnvironment) -> tuple[list[En
                 display_path(directory),
                 0,
                 "(secrets)",
-                f"environment '{loaded.name}' is delivered by {config.delivery.engine}, which cannot decrypt SOPS files",
+                f"environment '{loaded.name}' is delivered by {config.delivery.engine}, "
+                "which cannot decrypt SOPS files",
                 "create these Secrets in the cluster instead (INVENTORY.md lists them) and remove the directory",
             )
         )

@@ -132,7 +132,7 @@ def test_budgets_agree_with_the_api_server_and_the_disruption_controller(spec, r
     refused = reference_refused(spec)
     blocks = not refused and replicas > 0 and reference_allowed(spec, replicas) == 0
     workload = [inmemory.deployment("api", {"app": "api"}, replicas=replicas)]
-    objects = workload + [inmemory.budget("api", {"matchLabels": {"app": "api"}}, **spec)]
+    objects = [*workload, inmemory.budget("api", {"matchLabels": {"app": "api"}}, **spec)]
     check = inmemory.check_findings(objects, "pdb-blocks-drain")
     risks = inmemory.diff_risks(workload, objects)
     assert bool(check) is (refused or blocks)

@@ -85,8 +85,8 @@ def resources(ctx: Context) -> Iterator[Issue]:
                         Issue(
                             pod.resource,
                             f"{container.field}.resources.requests.{key}",
-                            f"requests.{key} {sections['requests'][key]} exceeds limits.{key} {sections['limits'][key]}: "
-                            "the API server rejects the pod",
+                            f"requests.{key} {sections['requests'][key]} exceeds "
+                            f"limits.{key} {sections['limits'][key]}: the API server rejects the pod",
                             f"raise limits.{key} or lower requests.{key}",
                         )
                     )

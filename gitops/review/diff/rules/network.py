@@ -32,11 +32,11 @@ def routes(obj: dict | None) -> dict[str, str]:
     found: dict[str, str] = {}
     if spec.get("defaultBackend"):
         found[DEFAULT_BACKEND] = _backend(spec["defaultBackend"])
-    for rule in spec.get("rules") or []:
-        if not isinstance(rule, dict):
+    for entry in spec.get("rules") or []:
+        if not isinstance(entry, dict):
             continue
-        host = rule.get("host") or "*"
-        for path in (rule.get("http") or {}).get("paths") or []:
+        host = entry.get("host") or "*"
+        for path in (entry.get("http") or {}).get("paths") or []:
             if not isinstance(path, dict):
                 continue
             kind = path.get("pathType", "Prefix")

@@ -95,7 +95,7 @@ def startup_budget(context: Context) -> Iterator[Issue]:
             old, new = _start_budget(before[(list_name, name)]), _start_budget(container)
             if old is None or new is None or new[1] >= old[1]:
                 continue
-            path = container_path(changed.key.kind, list_name, name) + (new[0],)
+            path = (*container_path(changed.key.kind, list_name, name), new[0])
             yield risk(
                 Severity.MEDIUM,
                 changed.key,
