@@ -13,13 +13,13 @@ def compare(old: Side, new: Side) -> list[ObjectDiff]:
     for key in sorted(set(old.objects) | set(new.objects), key=lambda k: k.sort_key):
         before, after = old.objects.get(key), new.objects.get(key)
         if before is None:
-            diffs.append(ObjectDiff(key, Status.ADDED, None, after.obj, new_source=after.path))
+            diffs.append(ObjectDiff(key, Status.ADDED, None, after.obj))
         elif after is None:
-            diffs.append(ObjectDiff(key, Status.REMOVED, before.obj, None, old_source=before.path))
+            diffs.append(ObjectDiff(key, Status.REMOVED, before.obj, None))
         else:
             changes = tuple(fields.diff(before.obj, after.obj))
             status = Status.CHANGED if changes else Status.UNCHANGED
-            diffs.append(ObjectDiff(key, status, before.obj, after.obj, changes, before.path, after.path))
+            diffs.append(ObjectDiff(key, status, before.obj, after.obj, changes))
     return diffs
 
 

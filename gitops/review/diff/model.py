@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import Enum
-from pathlib import Path
 
 from gitops.review.findings import Finding, ObjectKey, Severity
 
@@ -67,8 +66,6 @@ class ObjectDiff:
     old: dict | None
     new: dict | None
     changes: tuple[FieldChange, ...] = ()
-    old_source: Path | None = None
-    new_source: Path | None = None
 
     @property
     def obj(self) -> dict:
