@@ -157,7 +157,7 @@ def probe_port(ctx: Context) -> Iterator[Issue]:
                         pod.resource,
                         field,
                         f"{probe_name} probes port {port}, which container {container.name} does not name "
-                        f"(named ports: {', '.join(sorted(names)) or 'none'}): the probe always fails",
+                        f"(named ports: {', '.join(sorted(str(n) for n in names)) or 'none'}): the probe always fails",
                         "use one of the container's port names or a port number",
                     )
                 elif number is not None and numbers and number not in numbers:

@@ -162,9 +162,9 @@ def document(outcomes: list[Outcome]) -> dict:
         "ok": all(o.ok for o in outcomes),
         "summary": {
             "sets": len(outcomes),
-            "errors": sum(s["summary"]["errors"] for s in sets),
-            "warnings": sum(s["summary"]["warnings"] for s in sets),
-            "waived": sum(s["summary"]["waived"] for s in sets),
+            "errors": sum(len(o.errors) for o in outcomes),
+            "warnings": sum(len(o.warnings) for o in outcomes),
+            "waived": sum(len(o.waived) for o in outcomes),
         },
         "sets": sets,
     }

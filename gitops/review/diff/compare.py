@@ -12,11 +12,11 @@ def compare(old: Side, new: Side) -> list[ObjectDiff]:
     diffs = []
     for key in sorted(set(old.objects) | set(new.objects), key=lambda k: k.sort_key):
         before, after = old.objects.get(key), new.objects.get(key)
-        if before is None:
+        if before is None and after is not None:
             diffs.append(ObjectDiff(key, Status.ADDED, None, after.obj))
-        elif after is None:
+        elif after is None and before is not None:
             diffs.append(ObjectDiff(key, Status.REMOVED, before.obj, None))
-        else:
+        elif before is not None and after is not None:
             changes = tuple(fields.diff(before.obj, after.obj))
             status = Status.CHANGED if changes else Status.UNCHANGED
             diffs.append(ObjectDiff(key, status, before.obj, after.obj, changes))

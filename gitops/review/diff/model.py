@@ -70,7 +70,21 @@ class ObjectDiff:
     @property
     def obj(self) -> dict:
         """The object as it will be (or as it was, when removed)."""
-        return self.new if self.new is not None else self.old
+        return self.after if self.new is not None else self.before
+
+    @property
+    def before(self) -> dict:
+        """The old side, of an object that has one (changed, unchanged or removed)."""
+        if self.old is None:
+            raise ValueError(f"{self.key}: {self.status.value}, there is no old side")
+        return self.old
+
+    @property
+    def after(self) -> dict:
+        """The new side, of an object that has one (added, changed or unchanged)."""
+        if self.new is None:
+            raise ValueError(f"{self.key}: {self.status.value}, there is no new side")
+        return self.new
 
 
 @dataclass

@@ -35,6 +35,8 @@ def _marginal(results: dict[str, Result]) -> dict[tuple[str, int], float]:
     for small, large in itertools.pairwise(SIZES):
         for kind in ("ours", "bare", "writer"):
             a, b = results[f"{kind}-{small}"], results[f"{kind}-{large}"]
+            if a.objects is None or b.objects is None:
+                raise ValueError(f"{kind}: the object counts of {small} and {large} were not recorded")
             found[(kind, large)] = 1000 * (b.median - a.median) / (b.objects - a.objects)
     return found
 

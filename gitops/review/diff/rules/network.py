@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from gitops.k8s.workloads import sequence
 from gitops.review.diff.fields import equal, get
 from gitops.review.diff.model import MISSING, Status
 from gitops.review.diff.rules.context import Area, Context, risk, rule
@@ -94,7 +95,7 @@ def ingress_routes(context: Context) -> Iterator[Issue]:
 
 def _ports(obj: dict) -> dict[str, object]:
     found = {}
-    for port in get(obj, "spec", "ports") or []:
+    for port in sequence(get(obj, "spec", "ports")):
         if isinstance(port, dict):
             found[str(port.get("name") or port.get("port"))] = port.get("port")
     return found
@@ -129,7 +130,7 @@ def services(context: Context) -> Iterator[Issue]:
             else:
                 why = "how clients reach it changes"
             yield risk(Severity.MEDIUM, changed.key, "spec.type", f"type changes from {old_type} to {new_type}: {why}.")
-        before, after = _ports(changed.old), _ports(changed.new)
+        before, after = _ports(changed.before), _ports(changed.after)
         gone = [name if name == str(port) else f"{name} ({port})" for name, port in before.items() if name not in after]
         if gone:
             yield risk(
