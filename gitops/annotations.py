@@ -6,6 +6,8 @@ ever differed, protection would silently stop being recognised.
 
 from __future__ import annotations
 
+from typing import Any
+
 # Flux and Argo CD skip pruning objects marked like this (REFERENCE.md): for data-bearing
 # objects (local-path PVCs, namespaces) a prune deletes data.
 FLUX_PRUNE = "kustomize.toolkit.fluxcd.io/prune"
@@ -31,7 +33,7 @@ def waiver(rule: str) -> str:
     return f"{WAIVER_PREFIX}{rule}"
 
 
-def prune_protected_by(obj: dict) -> tuple[str, ...]:
+def prune_protected_by(obj: dict[str, Any]) -> tuple[str, ...]:
     """The engines that will not prune this object when it leaves git (Flux accepts a label or an annotation)."""
     meta = obj.get("metadata") or {}
     labels, annotations = meta.get("labels") or {}, meta.get("annotations") or {}

@@ -65,10 +65,10 @@ class Forge:
         found = self._call("GET", self._url("issues", str(index), "comments"))
         return found if isinstance(found, list) else []
 
-    def create(self, index: int, body: str) -> dict:
+    def create(self, index: int, body: str) -> object:
         return self._call("POST", self._url("issues", str(index), "comments"), {"body": body})
 
-    def edit(self, comment_id: int, body: str) -> dict:
+    def edit(self, comment_id: int, body: str) -> object:
         return self._call("PATCH", self._url("issues", "comments", str(comment_id)), {"body": body})
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from gitops.errors import InputError
 from gitops.k8s import labels
-from gitops.k8s.manifests import Resource
+from gitops.k8s.manifests import Fields, Resource
 from gitops.k8s.quantities import cpu_millis, memory_bytes
 
 COMPONENT = "declarations"
@@ -63,14 +63,20 @@ def is_declarations(resource: Resource) -> bool:
     return resource.kind == "ConfigMap" and resource.labels.get(labels.COMPONENT) == COMPONENT
 
 
-def _load_json(resource: Resource, key: str) -> dict | None:
+def _load_json(resource: Resource, key: str) -> Fields | None:
+    """The JSON object under data.<key>; None when the key is absent or holds nothing."""
     text = (resource.obj.get("data") or {}).get(key)
     if text is None:
         return None
     try:
-        return json.loads(text)
+        document = json.loads(text)
     except json.JSONDecodeError as err:
         raise DeclarationError(f"{resource.path}: {resource} data.{key} is not JSON: {err}") from None
+    if not document:
+        return None
+    if not isinstance(document, dict):
+        raise DeclarationError(f"{resource.path}: {resource} data.{key} is not a JSON object")
+    return document
 
 
 def read(resources: list[Resource]) -> Declared:

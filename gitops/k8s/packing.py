@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from gitops.k8s.manifests import Fields
 from gitops.k8s.placement import HOSTNAME_LABEL, pinned_nodes
 from gitops.k8s.quantities import format_cpu, format_memory
 from gitops.k8s.requests import Demand, Requests
@@ -41,7 +42,7 @@ class Shortfall:
     message: str
 
 
-def spread_skew(spec: dict | None) -> int | None:
+def spread_skew(spec: Fields | None) -> int | None:
     """maxSkew of a hard topology spread over hostnames, if the pod spec has one."""
     for constraint in sequence(mapping(spec).get("topologySpreadConstraints")):
         constraint = mapping(constraint)

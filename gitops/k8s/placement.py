@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from gitops.k8s.manifests import Fields
 from gitops.k8s.workloads import dig, mapping, sequence
 
 # Well-known labels every node carries (k8s.io/api/core/v1 well_known_labels.go: LabelHostname, LabelArchStable).
@@ -9,7 +10,7 @@ HOSTNAME_LABEL = "kubernetes.io/hostname"
 ARCH_LABEL = "kubernetes.io/arch"
 
 
-def pinned_nodes(pod_spec: dict) -> set[str] | None:
+def pinned_nodes(pod_spec: Fields) -> set[str] | None:
     """Node names the pod may run on, when its placement names nodes; None when it may run anywhere.
 
     nodeName, a nodeSelector on kubernetes.io/hostname and required node
@@ -45,7 +46,7 @@ def pinned_nodes(pod_spec: dict) -> set[str] | None:
     return result
 
 
-def _term_hostnames(term: dict) -> set[str] | None:
+def _term_hostnames(term: Fields) -> set[str] | None:
     found: set[str] | None = None
     pairs = [(e, HOSTNAME_LABEL) for e in sequence(term.get("matchExpressions"))]
     pairs += [(e, "metadata.name") for e in sequence(term.get("matchFields"))]

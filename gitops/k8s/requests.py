@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from gitops.k8s.manifests import Resource, load_documents
+from gitops.k8s.manifests import Fields, Resource, load_documents
 from gitops.k8s.quantities import QuantityError, cpu_millis, memory_bytes
 from gitops.k8s.workloads import PER_NODE, REPLICATED, mapping, pod_spec, replicas, sequence
 
@@ -44,13 +44,14 @@ class Demand:
         return self.per_pod.times(nodes if self.per_node else self.pods)
 
 
-def container_requests(container: dict) -> Requests:
+def container_requests(container: Fields) -> Requests:
     requests = mapping(mapping(container.get("resources")).get("requests"))
     return Requests(cpu_millis(requests.get("cpu", 0)), memory_bytes(requests.get("memory", 0)))
 
 
-def pod_requests(spec: dict) -> Requests:
+def pod_requests(spec: Fields | None) -> Requests:
     """What the scheduler reserves for one pod: the containers' sum, or the largest init container if bigger."""
+    spec = mapping(spec)
     running = Requests()
     for container in sequence(spec.get("containers")):
         running = running + container_requests(mapping(container))

@@ -18,6 +18,7 @@
 
 from __future__ import annotations
 
+from gitops.k8s.manifests import Fields
 from gitops.k8s.workloads import mapping, sequence
 
 _VALUED = ("In", "NotIn")
@@ -75,7 +76,7 @@ def service_selects(selector: object, labels: object) -> bool:
     return all(k in pod and pod[k] == v for k, v in wanted.items())
 
 
-def format_labels(labels: dict) -> str:
+def format_labels(labels: Fields) -> str:
     return ", ".join(f"{k}={v}" for k, v in sorted(labels.items())) or "(none)"
 
 

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
-from gitops.k8s.manifests import Resource
+from gitops.k8s.manifests import Fields, Resource
 
 # kind -> keys from the object to its pod template (metadata + spec).
 TEMPLATE_PATHS: dict[str, tuple[str, ...]] = {
@@ -33,11 +34,11 @@ WORKLOADS = frozenset(TEMPLATE_PATHS) | {"Pod"}
 CONTAINER_LISTS = ("initContainers", "containers")
 
 
-def mapping(value: object) -> dict:
+def mapping(value: object) -> Fields:
     return value if isinstance(value, dict) else {}
 
 
-def sequence(value: object) -> list:
+def sequence(value: object) -> list[Any]:
     return value if isinstance(value, list) else []
 
 
@@ -63,10 +64,10 @@ def pod_spec_path(kind: str) -> tuple[str, ...] | None:
     if kind == "Pod":
         return ("spec",)
     keys = TEMPLATE_PATHS.get(kind)
-    return None if keys is None else keys + ("spec",)
+    return None if keys is None else (*keys, "spec")
 
 
-def pod_spec(obj: dict | None) -> dict | None:
+def pod_spec(obj: Fields | None) -> Fields | None:
     """The pod spec of a workload ({} when it is malformed), None for anything else."""
     if obj is None:
         return None
@@ -74,7 +75,7 @@ def pod_spec(obj: dict | None) -> dict | None:
     return None if path is None else mapping(dig(obj, *path))
 
 
-def pod_labels(obj: dict) -> dict:
+def pod_labels(obj: Fields) -> Fields:
     """Labels of the pods a workload runs: the template's, or a bare Pod's own."""
     if obj.get("kind") == "Pod":
         return mapping(dig(obj, "metadata", "labels"))
@@ -82,7 +83,7 @@ def pod_labels(obj: dict) -> dict:
     return {} if keys is None else mapping(dig(obj, *keys, "metadata", "labels"))
 
 
-def replicas(obj: dict | None) -> int | None:
+def replicas(obj: Fields | None) -> int | None:
     """Desired pods of a replicated workload; None for other kinds and for a count the API server refuses.
 
     spec.replicas is an int32 the API server defaults to 1 when absent or null
@@ -99,9 +100,9 @@ def replicas(obj: dict | None) -> int | None:
     return value
 
 
-def containers(spec: dict | None) -> dict[tuple[str, str], dict]:
+def containers(spec: Fields | None) -> dict[tuple[str, str], Fields]:
     """(list, name) -> container, for init and regular containers of a pod spec."""
-    found: dict[tuple[str, str], dict] = {}
+    found: dict[tuple[str, str], Fields] = {}
     for list_name in CONTAINER_LISTS:
         for item in sequence(mapping(spec).get(list_name)):
             if isinstance(item, dict) and isinstance(item.get("name"), str):
@@ -109,19 +110,21 @@ def containers(spec: dict | None) -> dict[tuple[str, str], dict]:
     return found
 
 
-def strategy_type(obj: dict) -> str:
+def strategy_type(obj: Fields) -> str:
     """How a workload replaces its pods (the API's default is RollingUpdate); "" for kinds without one."""
     spec = mapping(obj.get("spec"))
     if obj.get("kind") == "Deployment":
-        return dig(spec, "strategy", "type") or "RollingUpdate"
-    if obj.get("kind") in ("StatefulSet", "DaemonSet"):
-        return dig(spec, "updateStrategy", "type") or "RollingUpdate"
-    return ""
+        written = dig(spec, "strategy", "type")
+    elif obj.get("kind") in ("StatefulSet", "DaemonSet"):
+        written = dig(spec, "updateStrategy", "type")
+    else:
+        return ""
+    return str(written) if written else "RollingUpdate"
 
 
 @dataclass(frozen=True)
 class Container:
-    spec: dict
+    spec: Fields
     field: str  # e.g. spec.template.spec.containers[api]
     init: bool
 
@@ -130,11 +133,11 @@ class Container:
         return str(self.spec.get("name", ""))
 
     @property
-    def ports(self) -> list[dict]:
+    def ports(self) -> list[Fields]:
         return [p for p in sequence(self.spec.get("ports")) if isinstance(p, dict)]
 
     @property
-    def security(self) -> dict:
+    def security(self) -> Fields:
         return mapping(self.spec.get("securityContext"))
 
     @property
@@ -148,8 +151,8 @@ class PodTemplate:
     """The pods one object runs: a workload's template, or a bare Pod."""
 
     resource: Resource
-    spec: dict
-    labels: dict
+    spec: Fields
+    labels: Fields
     field: str  # path of the pod spec in the object, e.g. spec.template.spec
 
     @property
@@ -180,7 +183,7 @@ class PodTemplate:
     def running_containers(self) -> Iterator[Container]:
         return (c for c in self.containers() if c.long_running)
 
-    def volumes(self) -> Iterator[tuple[dict, str]]:
+    def volumes(self) -> Iterator[tuple[Fields, str]]:
         for index, volume in enumerate(sequence(self.spec.get("volumes"))):
             if isinstance(volume, dict):
                 yield volume, f"{self.field}.volumes[{volume.get('name') or index}]"
@@ -193,4 +196,4 @@ def pod_template(resource: Resource) -> PodTemplate | None:
     path = pod_spec_path(resource.kind)
     if path is None:
         return None
-    return PodTemplate(resource, pod_spec(resource.obj), pod_labels(resource.obj), ".".join(path))
+    return PodTemplate(resource, mapping(dig(resource.obj, *path)), pod_labels(resource.obj), ".".join(path))

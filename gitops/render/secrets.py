@@ -49,7 +49,7 @@ class EncryptedSecret:
 
 def plaintext_fields(document: dict) -> list[tuple[str, str, int | None]]:
     """(field, key, line) of every value of a Secret document that is not SOPS ciphertext."""
-    found = []
+    found: list[tuple[str, str, int | None]] = []
     for field in _VALUE_FIELDS:
         values = document.get(field) or {}
         if not isinstance(values, dict):
@@ -119,7 +119,8 @@ def load_encrypted(config_dir: Path, loaded: LoadedEnvironment) -> tuple[list[En
                 display_path(directory),
                 0,
                 "(secrets)",
-                f"environment '{loaded.name}' is delivered by {config.delivery.engine}, which cannot decrypt SOPS files",
+                f"environment '{loaded.name}' is delivered by {config.delivery.engine}, "
+                "which cannot decrypt SOPS files",
                 "create these Secrets in the cluster instead (INVENTORY.md lists them) and remove the directory",
             )
         )
@@ -127,7 +128,8 @@ def load_encrypted(config_dir: Path, loaded: LoadedEnvironment) -> tuple[list[En
     for path in files:
         shown = display_path(path)
         documents = _documents(path)
-        if len(documents) != 1 or not isinstance(documents[0][1], dict) or documents[0][1].get("kind") != "Secret":
+        line, doc = documents[0] if len(documents) == 1 else (0, None)
+        if not isinstance(doc, dict) or doc.get("kind") != "Secret":
             problems.append(
                 Problem(
                     shown,
@@ -138,7 +140,6 @@ def load_encrypted(config_dir: Path, loaded: LoadedEnvironment) -> tuple[list[En
                 )
             )
             continue
-        line, doc = documents[0]
         meta = doc.get("metadata") or {}
         name, namespace = meta.get("name", ""), meta.get("namespace", "")
         if "sops" not in doc:

@@ -149,7 +149,8 @@ class Rule:
     def finding(self, issue: Issue) -> Finding:
         subject = issue.subject
         if isinstance(subject, Resource):
-            subject, file = ObjectKey.of(subject), subject.path
+            file = subject.path
+            subject = ObjectKey.of(subject)
         else:
             file = None
         return Finding(self.id, issue.severity or self.severity, subject, issue.field, issue.message, issue.fix, file)

@@ -1,4 +1,5 @@
-"""Image references by the distribution grammar: what config accepts, what any manifest may hold, how diffs show them."""
+"""Image references by the distribution grammar: what config accepts, what any manifest may hold, how diffs show
+them."""
 
 from __future__ import annotations
 

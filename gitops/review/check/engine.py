@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import Enum
 from pathlib import Path
 
 # Importing the rule modules registers their rules; within a category, this is their listed order.
 # isort: off
-from gitops.review.check import routing, disruption, references, storage, hostports, sync, identity  # noqa: F401
-from gitops.review.check import pss, policy, headroom, waivers, labelvalues  # noqa: F401
+from gitops.review.check import routing, disruption, references, storage, hostports, sync, identity  # noqa: F401 - registers
+from gitops.review.check import pss, policy, headroom, waivers, labelvalues  # noqa: F401 - registers
 
 # isort: on
 from gitops.review.check.context import Context, load
@@ -47,7 +48,7 @@ class Outcome:
 
 def rules() -> list[Rule]:
     """Every rule, grouped by category (integrity, policy, capacity, waivers)."""
-    order = list(Category)
+    order: list[Enum] = list(Category)
     return sorted(REGISTRY.values(), key=lambda r: order.index(r.category))
 
 

@@ -31,10 +31,6 @@ class Headroom:
     reason: str = ""
 
     @property
-    def checked(self) -> bool:
-        return self.report is not None
-
-    @property
     def after_loss(self) -> str:
         """Which nodes the numbers are for, in words."""
         if self.report is None:

@@ -85,8 +85,8 @@ def resources(ctx: Context) -> Iterator[Issue]:
                         Issue(
                             pod.resource,
                             f"{container.field}.resources.requests.{key}",
-                            f"requests.{key} {sections['requests'][key]} exceeds limits.{key} {sections['limits'][key]}: "
-                            "the API server rejects the pod",
+                            f"requests.{key} {sections['requests'][key]} exceeds "
+                            f"limits.{key} {sections['limits'][key]}: the API server rejects the pod",
                             f"raise limits.{key} or lower requests.{key}",
                         )
                     )
@@ -157,7 +157,7 @@ def probe_port(ctx: Context) -> Iterator[Issue]:
                         pod.resource,
                         field,
                         f"{probe_name} probes port {port}, which container {container.name} does not name "
-                        f"(named ports: {', '.join(sorted(names)) or 'none'}): the probe always fails",
+                        f"(named ports: {', '.join(sorted(str(n) for n in names)) or 'none'}): the probe always fails",
                         "use one of the container's port names or a port number",
                     )
                 elif number is not None and numbers and number not in numbers:

@@ -92,7 +92,8 @@ class _Resolver:
                 yield Issue(
                     owner,
                     field,
-                    f"{kind} {name} ({target.origin}) has no key {key} (its keys: {', '.join(sorted(target.keys)) or 'none'})",
+                    f"{kind} {name} ({target.origin}) has no key {key} "
+                    f"(its keys: {', '.join(sorted(target.keys)) or 'none'})",
                     f"use one of those keys, or add {key} to the {kind}",
                 )
 

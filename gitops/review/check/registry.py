@@ -6,12 +6,12 @@ reads this registry, the same one the engine runs.
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 
 from gitops.review.findings import Registry
 
 
-class Category(str, Enum):
+class Category(StrEnum):
     INTEGRITY = "integrity"
     POLICY = "policy"
     CAPACITY = "capacity"

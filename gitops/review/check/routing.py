@@ -155,7 +155,7 @@ def ingress_backend(ctx: Context) -> Iterator[Issue]:
                         ingress,
                         f"{field}.service.port.name",
                         f"Service {name} has no port named {wanted['name']} (its port names: "
-                        f"{', '.join(known) or 'none'})",
+                        f"{', '.join(str(k) for k in known) or 'none'})",
                         "use one of the Service's spec.ports[].name values",
                     )
 

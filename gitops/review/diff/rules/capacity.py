@@ -74,7 +74,7 @@ def _container_growth(before: Demand, after: Demand, dimension: str) -> str:
     for (list_name, name), container in workloads.containers(workloads.pod_spec(after.resource.obj)).items():
         growth = _requested(container, dimension) - _requested(old_pod.get((list_name, name)), dimension)
         if growth > best_growth:
-            path = container_path(after.resource.kind, list_name, name) + ("resources", "requests", request)
+            path = (*container_path(after.resource.kind, list_name, name), "resources", "requests", request)
             best, best_growth = render_path(path), growth
     return best
 

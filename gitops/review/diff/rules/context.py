@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 from functools import cached_property
 
 from gitops.k8s import declared
@@ -15,7 +15,7 @@ from gitops.review.diff.model import FieldPath, ObjectDiff, Status
 from gitops.review.findings import Issue, ObjectKey, Registry, Severity
 
 
-class Area(str, Enum):
+class Area(StrEnum):
     """What a risk is about, for listing the rules."""
 
     OBJECTS = "objects"

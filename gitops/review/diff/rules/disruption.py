@@ -83,8 +83,8 @@ def drain_blocking_budgets(context: Context) -> Iterator[Issue]:
 )
 def refused_budgets(context: Context) -> Iterator[Issue]:
     for d in context.present_after(kinds={"PodDisruptionBudget"}):
-        before = pdb.problems(mapping(d.old.get("spec"))) if d.status is not Status.ADDED else []
-        for field, problem in pdb.problems(mapping(d.new.get("spec"))):
+        before = pdb.problems(mapping(d.before.get("spec"))) if d.status is not Status.ADDED else []
+        for field, problem in pdb.problems(mapping(d.after.get("spec"))):
             if (field, problem) in before:
                 continue
             yield risk(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from gitops.k8s.workloads import sequence
 from gitops.review.diff.fields import equal, get
 from gitops.review.diff.model import MISSING, Status
 from gitops.review.diff.rules.context import Area, Context, risk, rule
@@ -32,11 +33,11 @@ def routes(obj: dict | None) -> dict[str, str]:
     found: dict[str, str] = {}
     if spec.get("defaultBackend"):
         found[DEFAULT_BACKEND] = _backend(spec["defaultBackend"])
-    for rule in spec.get("rules") or []:
-        if not isinstance(rule, dict):
+    for entry in spec.get("rules") or []:
+        if not isinstance(entry, dict):
             continue
-        host = rule.get("host") or "*"
-        for path in (rule.get("http") or {}).get("paths") or []:
+        host = entry.get("host") or "*"
+        for path in (entry.get("http") or {}).get("paths") or []:
             if not isinstance(path, dict):
                 continue
             kind = path.get("pathType", "Prefix")
@@ -94,7 +95,7 @@ def ingress_routes(context: Context) -> Iterator[Issue]:
 
 def _ports(obj: dict) -> dict[str, object]:
     found = {}
-    for port in get(obj, "spec", "ports") or []:
+    for port in sequence(get(obj, "spec", "ports")):
         if isinstance(port, dict):
             found[str(port.get("name") or port.get("port"))] = port.get("port")
     return found
@@ -129,7 +130,7 @@ def services(context: Context) -> Iterator[Issue]:
             else:
                 why = "how clients reach it changes"
             yield risk(Severity.MEDIUM, changed.key, "spec.type", f"type changes from {old_type} to {new_type}: {why}.")
-        before, after = _ports(changed.old), _ports(changed.new)
+        before, after = _ports(changed.before), _ports(changed.after)
         gone = [name if name == str(port) else f"{name} ({port})" for name, port in before.items() if name not in after]
         if gone:
             yield risk(

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from gitops.annotations import ARGO_CD, FLUX, prune_protected_by
 from gitops.k8s import workloads
-from gitops.review.diff.model import Named, ObjectDiff, Status
+from gitops.review.diff.model import FieldPath, Named, ObjectDiff, Status
 from gitops.review.diff.rules import network
 from gitops.review.diff.rules.context import Area, Context, risk, rule
 from gitops.review.findings import Issue, Severity
@@ -143,13 +143,15 @@ def removed_objects(context: Context) -> Iterator[Issue]:
     for removed in context.with_status(Status.REMOVED):
         if _moved(context, removed) is not None:
             continue
-        protected = prune_protected_by(removed.old)
+        protected = prune_protected_by(removed.before)
         if removed.key.kind == "PersistentVolumeClaim":
             yield risk(
                 Severity.HIGH,
                 removed.key,
                 "",
-                _claim_message(removed.old, protected, _replacements(context, removed), _mounted_by(context, removed)),
+                _claim_message(
+                    removed.before, protected, _replacements(context, removed), _mounted_by(context, removed)
+                ),
             )
         elif removed.key.kind == "Namespace":
             yield risk(Severity.HIGH, removed.key, "", _namespace_message(protected, _replacements(context, removed)))
@@ -201,7 +203,7 @@ def api_version_moves(context: Context) -> Iterator[Issue]:
 )
 def prune_protection_dropped(context: Context) -> Iterator[Issue]:
     for changed in context.changed(kinds=DATA_KINDS):
-        lost = [e for e in prune_protected_by(changed.old) if e not in prune_protected_by(changed.new)]
+        lost = [e for e in prune_protected_by(changed.before) if e not in prune_protected_by(changed.after)]
         if not lost:
             continue
         what = "its data" if changed.key.kind == "PersistentVolumeClaim" else "everything in it"
@@ -237,7 +239,8 @@ def claim_switches(context: Context) -> Iterator[Issue]:
         before, after = _claims(workloads.pod_spec(changed.old)), _claims(workloads.pod_spec(changed.new))
         for volume, claim in after.items():
             if volume in before and before[volume] != claim:
-                path = (workloads.pod_spec_path(changed.key.kind) or ()) + (
+                path: FieldPath = (
+                    *(workloads.pod_spec_path(changed.key.kind) or ()),
                     "volumes",
                     Named("name", volume),
                     "persistentVolumeClaim",

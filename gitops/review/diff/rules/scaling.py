@@ -47,7 +47,7 @@ def _surges(obj: dict) -> bool:
 )
 def singletons(context: Context) -> Iterator[Issue]:
     for changed in context.changed(kinds={"Deployment"}):
-        if workloads.replicas(changed.old) != 1 or workloads.strategy_type(changed.old) != "Recreate":
+        if workloads.replicas(changed.old) != 1 or workloads.strategy_type(changed.before) != "Recreate":
             continue
         after = workloads.replicas(changed.new)
         if after is not None and after > 1:
@@ -57,7 +57,7 @@ def singletons(context: Context) -> Iterator[Issue]:
                 "spec.replicas",
                 f"the base runs it as a singleton (1 replica, Recreate): {after} copies will now run at the same time.",
             )
-        elif after == 1 and workloads.strategy_type(changed.new) != "Recreate" and _surges(changed.new):
+        elif after == 1 and workloads.strategy_type(changed.after) != "Recreate" and _surges(changed.after):
             yield risk(
                 Severity.HIGH,
                 changed.key,
@@ -95,7 +95,7 @@ def startup_budget(context: Context) -> Iterator[Issue]:
             old, new = _start_budget(before[(list_name, name)]), _start_budget(container)
             if old is None or new is None or new[1] >= old[1]:
                 continue
-            path = container_path(changed.key.kind, list_name, name) + (new[0],)
+            path = (*container_path(changed.key.kind, list_name, name), new[0])
             yield risk(
                 Severity.MEDIUM,
                 changed.key,

@@ -62,8 +62,8 @@ class _Container:
 
     def where(self, field: str, *more: str) -> tuple:
         if field in _security(self.new) or field in _security(self.old):
-            return self.path + ("securityContext", field) + more
-        return self.pod_path + ("securityContext", field) + more
+            return (*self.path, "securityContext", field, *more)
+        return (*self.pod_path, "securityContext", field, *more)
 
     def before(self, field: str) -> object:
         return MISSING if self.old is None else _effective(self.old, self.old_pod, field)
@@ -101,7 +101,7 @@ def _existing_only(c: _Container) -> Iterator[Issue]:
         yield risk(
             Severity.MEDIUM,
             c.key,
-            c.path + ("securityContext", "capabilities", "drop"),
+            (*c.path, "securityContext", "capabilities", "drop"),
             "no longer drops ALL capabilities: the runtime's default set comes back.",
         )
     if _seccomp(c.old, c.old_pod) in CONFINED_SECCOMP and _seccomp(c.new, c.new_pod) not in CONFINED_SECCOMP:
@@ -137,7 +137,7 @@ def _dangerous(c: _Container) -> Iterator[Issue]:
         yield risk(
             Severity.MEDIUM,
             c.key,
-            c.path + ("securityContext", "capabilities", "add"),
+            (*c.path, "securityContext", "capabilities", "add"),
             f"adds capabilities {', '.join(map(str, added))}: the container can do more as whatever user it runs as.",
         )
     old_ports = {p.get("hostPort") for p in (c.old or {}).get("ports") or [] if isinstance(p, dict)}
@@ -147,7 +147,7 @@ def _dangerous(c: _Container) -> Iterator[Issue]:
         yield risk(
             Severity.HIGH,
             c.key,
-            c.path + ("ports",),
+            (*c.path, "ports"),
             f"binds host port {', '.join(map(str, opened))}: the pod takes that port on its node's address.",
         )
 
@@ -156,7 +156,7 @@ def _pod(key: ObjectKey, old_pod: dict | None, new_pod: dict) -> Iterator[Issue]
     pod_path = workloads.pod_spec_path(key.kind) or ()
     for field, why in HOST_NAMESPACES.items():
         if new_pod.get(field) is True and (old_pod or {}).get(field) is not True:
-            yield risk(Severity.HIGH, key, pod_path + (field,), f"{field}: the pod {why}.")
+            yield risk(Severity.HIGH, key, (*pod_path, field), f"{field}: the pod {why}.")
     old_paths = {v.get("name") for v in (old_pod or {}).get("volumes") or [] if isinstance(v, dict) and "hostPath" in v}
     for volume in new_pod.get("volumes") or []:
         if isinstance(volume, dict) and "hostPath" in volume and volume.get("name") not in old_paths:
@@ -164,7 +164,7 @@ def _pod(key: ObjectKey, old_pod: dict | None, new_pod: dict) -> Iterator[Issue]
             yield risk(
                 Severity.HIGH,
                 key,
-                pod_path + ("volumes", Named("name", volume.get("name"))),
+                (*pod_path, "volumes", Named("name", volume.get("name"))),
                 f"mounts {where} from the node (hostPath): the pod reads or writes the host's files.",
             )
 
