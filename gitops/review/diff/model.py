@@ -44,11 +44,19 @@ class Named:
 
 
 @dataclass(frozen=True)
+class Keyed:
+    """A list item identified by several fields together (a container port by containerPort and protocol)."""
+
+    fields: tuple[str, ...]
+    values: tuple[object, ...]
+
+
+@dataclass(frozen=True)
 class Embedded:
     """The document parsed out of a string field (a HelmChartConfig's valuesContent)."""
 
 
-Segment = str | int | Named | Embedded
+Segment = str | int | Named | Keyed | Embedded
 FieldPath = tuple[Segment, ...]
 
 

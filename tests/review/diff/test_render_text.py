@@ -6,6 +6,7 @@ from pathlib import Path
 
 from gitops.k8s import manifests
 from gitops.review.diff import render_text
+from tests import dist_copies
 from tests.review.diff import kit as diffkit
 
 
@@ -64,3 +65,26 @@ def test_no_changes_says_so(synthesized: Path, tmp_path: Path):
 def test_the_realistic_change_as_text_as_a_whole(synthesized: Path, tmp_path: Path, snapshot):
     before, after, _ = diffkit.realistic_change(synthesized, tmp_path)
     assert render_text.render(diffkit.compare(before, after)) == snapshot
+
+
+def test_a_network_policy_peer_added_in_front_reads_as_one_insertion(synthesized: Path, tmp_path: Path):
+    before, after = diffkit.before_after(synthesized, tmp_path)
+    notifier = {
+        "podSelector": {
+            "matchLabels": {"app.kubernetes.io/instance": "honeydue-prod", "app.kubernetes.io/name": "notifier"}
+        }
+    }
+    dist_copies.edit(
+        after, "NetworkPolicy", "redis-ingress", lambda obj: obj["spec"]["ingress"][0]["from"].insert(0, notifier)
+    )
+    lines = render_text.render(diffkit.compare(before, after)).splitlines()
+    assert lines[lines.index("changes:") + 1 :] == [
+        "  ~ NetworkPolicy honeydue/redis-ingress (networking.k8s.io/v1)",
+        "      spec.ingress[0].from[0]:",
+        "        before: (absent)",
+        "        after:",
+        "          podSelector:",
+        "            matchLabels:",
+        "              app.kubernetes.io/instance: honeydue-prod",
+        "              app.kubernetes.io/name: notifier",
+    ]
