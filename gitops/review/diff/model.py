@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import Enum
 
+from gitops.k8s import capacity
 from gitops.review.findings import Finding, ObjectKey, Severity
 
 
@@ -136,16 +137,11 @@ class WorkloadSummary:
 
 @dataclass(frozen=True)
 class CapacityLine:
-    """Requests against what is left after losing one node, before and after the change."""
+    """Requests against what is left after losing one node, before and after the change (gitops/k8s/capacity.py)."""
 
     scope: str
-    nodes_left: int
-    cpu_supply: int
-    memory_supply: int
-    cpu_before: int
-    cpu_after: int
-    memory_before: int
-    memory_after: int
+    before: capacity.Report
+    after: capacity.Report
 
 
 @dataclass

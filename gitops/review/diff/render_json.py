@@ -48,9 +48,19 @@ def as_data(report: Report) -> dict:
         "capacity": [
             {
                 "environment": line.scope,
-                "nodesLeft": line.nodes_left,
-                "cpuMillis": {"supply": line.cpu_supply, "before": line.cpu_before, "after": line.cpu_after},
-                "memoryBytes": {"supply": line.memory_supply, "before": line.memory_before, "after": line.memory_after},
+                "fits": line.after.fits,
+                "nodesLeft": line.after.nodes_left,
+                "lostNode": line.after.lost,
+                "cpuMillis": {
+                    "supply": line.after.supply.cpu_millis,
+                    "before": line.before.demand.cpu_millis,
+                    "after": line.after.demand.cpu_millis,
+                },
+                "memoryBytes": {
+                    "supply": line.after.supply.memory_bytes,
+                    "before": line.before.demand.memory_bytes,
+                    "after": line.after.demand.memory_bytes,
+                },
             }
             for line in report.capacity
         ],
