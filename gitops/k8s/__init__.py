@@ -9,6 +9,7 @@ modules rather than keeping answers of their own:
 - workloads: pod templates, containers, replica counts, the kinds that run pods
 - selectors: label selectors; placement: node pinning and well-known node labels; labels: recommended keys
 - budgets: PodDisruptionBudget validation and allowed evictions; intstr: counts or percentages
-- probes: probe defaults and windows; quantities: resource quantities; capacity: requests against nodes
+- probes: probe defaults and windows; rollout: what replacing a workload's pods does
+- quantities: resource quantities; capacity: requests against nodes
 - sops: what SOPS ciphertext looks like
 """

@@ -7,6 +7,7 @@ environment, on that environment's objects only.
 
 from __future__ import annotations
 
+from gitops.k8s import placement
 from gitops.review.diff import rules
 from gitops.review.diff.compare import compare, count
 from gitops.review.diff.load import Side
@@ -25,7 +26,11 @@ def build(old: Side, new: Side) -> Report:
         context = Context(old.only(scope), new.only(scope), diffs, scope)
         report.diffs += diffs
         report.risks += rules.evaluate(context)
-        report.workloads += workload_summaries(diffs)
+        cluster = context.new_cluster or context.old_cluster
+        nodes = (
+            None if cluster is None else [placement.node_labels(n.name, cluster.architecture) for n in cluster.nodes]
+        )
+        report.workloads += workload_summaries(diffs, nodes)
         for name in ("added", "removed", "changed", "unchanged"):
             setattr(report.counts, name, getattr(report.counts, name) + getattr(counts, name))
         if counts.any_change:

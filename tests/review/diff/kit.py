@@ -36,6 +36,8 @@ def levels(result: Report) -> list[Severity]:
 
 
 NEW_API_TAG = "1a2b3c4d5e"
+# What the api's new image does when it rolls out (gitops/k8s/rollout.py): one pod at a time, 240 s each at worst.
+API_ROLLOUT = "rollout: 3 pods, 1 at a time (3 waves), at least 3 of 3 Ready; worst case 12 min (3 × 240 s)"
 
 
 def realistic_change(synthesized: Path, tmp_path: Path) -> tuple[Path, Path, str]:

@@ -30,7 +30,7 @@ def test_the_realistic_change_reads_without_opening_the_yaml(synthesized: Path, 
         "",
         "| Workload | Change |",
         "| --- | --- |",
-        f"| Deployment honeydue/api | image honeydue-api {old_tag} → {diffkit.NEW_API_TAG} |",
+        f"| Deployment honeydue/api | image honeydue-api {old_tag} → {diffkit.NEW_API_TAG}<br>{diffkit.API_ROLLOUT} |",
         "| Deployment honeydue/worker | replicas 1 → 2 |",
     ]
     assert lines[: len(summary)] == summary

@@ -20,7 +20,7 @@ def test_the_realistic_change_as_text(synthesized: Path, tmp_path: Path):
         "risks: 2 high, 0 medium, 0 low",
         "",
         "workloads:",
-        f"  Deployment honeydue/api: image honeydue-api {old_tag} → {diffkit.NEW_API_TAG}",
+        f"  Deployment honeydue/api: image honeydue-api {old_tag} → {diffkit.NEW_API_TAG}; {diffkit.API_ROLLOUT}",
         "  Deployment honeydue/worker: replicas 1 → 2",
         "",
     ]

@@ -67,15 +67,6 @@ def singletons(context: Context) -> Iterator[Issue]:
             )
 
 
-def _start_budget(container: dict) -> tuple[str, int] | None:
-    """Seconds the kubelet lets a container start before killing it, and the probe that decides."""
-    for probe_name in ("startupProbe", "livenessProbe"):
-        if isinstance(container.get(probe_name), dict):
-            found = probes.timing(container[probe_name])
-            return None if found is None else (probe_name, found.window_seconds)
-    return None
-
-
 @rule(
     "startup-window-shrinks",
     Area.WORKLOADS,
@@ -92,7 +83,7 @@ def startup_budget(context: Context) -> Iterator[Issue]:
         for (list_name, name), container in after.items():
             if list_name != "containers" or (list_name, name) not in before:
                 continue
-            old, new = _start_budget(before[(list_name, name)]), _start_budget(container)
+            old, new = probes.start_window(before[(list_name, name)]), probes.start_window(container)
             if old is None or new is None or new[1] >= old[1]:
                 continue
             path = (*container_path(changed.key.kind, list_name, name), new[0])
