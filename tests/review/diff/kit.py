@@ -4,6 +4,8 @@ Editing the copies is tests/dist_copies.py's."""
 
 from __future__ import annotations
 
+import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 from gitops.review.diff import report
@@ -56,3 +58,24 @@ def realistic_change(synthesized: Path, tmp_path: Path) -> tuple[Path, Path, str
     edit(after, "Deployment", "worker", lambda obj: obj["spec"].update(replicas=2))
     remove(after, "PersistentVolumeClaim", "redis-data")
     return before, after, old_tag
+
+
+def config_change(synthesized: Path, tmp_path: Path, change: Callable[[Path], None], env: str = "prod") -> Report:
+    """What an edit of config/ does: the project's config, changed by change(config_dir), synthesized and
+    compared with the project's own output for env."""
+    from gitops.render.synth import synth
+    from tests.conftest import CONFIG
+
+    config = tmp_path / "config"
+    shutil.copytree(CONFIG, config)
+    change(config)
+    out = tmp_path / "changed"
+    synth(config, out, [env], write_schema=False)
+    return compare(synthesized / env, out / env)
+
+
+def replace_in(path: Path, old: str, new: str) -> None:
+    """One exact edit of a config file, the way a person makes it."""
+    text = path.read_text()
+    assert text.count(old) == 1, f"{old!r} is not in {path} exactly once"
+    path.write_text(text.replace(old, new))

@@ -21,6 +21,7 @@ class Area(StrEnum):
     OBJECTS = "objects"
     FIELDS = "fields"
     WORKLOADS = "workloads"
+    STATE = "state"
     SECURITY = "security"
     TRAFFIC = "traffic"
     DISRUPTION = "disruption"

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from gitops.annotations import ARGO_CD, FLUX, prune_protected_by
 from gitops.k8s import workloads
-from gitops.review.diff.model import FieldPath, Named, ObjectDiff, Status
+from gitops.review.diff.model import ObjectDiff, Status
 from gitops.review.diff.rules import network
 from gitops.review.diff.rules.context import Area, Context, risk, rule
 from gitops.review.findings import Issue, Severity
@@ -214,42 +214,3 @@ def prune_protection_dropped(context: Context) -> Iterator[Issue]:
             field,
             f"prune protection removed for {', '.join(lost)}: if it ever leaves git, the engine deletes it and {what}.",
         )
-
-
-def _claims(pod: dict | None) -> dict[str, str]:
-    """Volume name -> claim name."""
-    found = {}
-    for volume in (pod or {}).get("volumes") or []:
-        claim = ((volume or {}).get("persistentVolumeClaim") or {}).get("claimName")
-        if claim is not None and isinstance(volume.get("name"), str):
-            found[volume["name"]] = claim
-    return found
-
-
-@rule(
-    "claim-switch",
-    Area.WORKLOADS,
-    Severity.HIGH,
-    prevents="a workload volume pointed at another PersistentVolumeClaim: the pods start on that "
-    "claim's data, not the data they had",
-    fix="copy the data to the new claim before the switch, or keep the old claim",
-)
-def claim_switches(context: Context) -> Iterator[Issue]:
-    for changed in context.changed(kinds=workloads.WORKLOADS):
-        before, after = _claims(workloads.pod_spec(changed.old)), _claims(workloads.pod_spec(changed.new))
-        for volume, claim in after.items():
-            if volume in before and before[volume] != claim:
-                path: FieldPath = (
-                    *(workloads.pod_spec_path(changed.key.kind) or ()),
-                    "volumes",
-                    Named("name", volume),
-                    "persistentVolumeClaim",
-                    "claimName",
-                )
-                yield risk(
-                    Severity.HIGH,
-                    changed.key,
-                    path,
-                    f"volume {volume} switches from claim {before[volume]} to {claim}: the pods start on "
-                    "that claim's data, not the data they had.",
-                )

@@ -71,8 +71,8 @@ def test_a_renamed_claim_is_a_replacement_and_the_workload_switches_claims(synth
             "high",
             "Deployment honeydue/redis",
             "spec.template.spec.volumes[data].persistentVolumeClaim.claimName",
-            "volume data switches from claim redis-data to redis-data-v2: the pods start on that claim's data, not the "
-            "data they had.",
+            "volume data switches from claim redis-data to redis-data-v2: the pods start on a new, empty volume, not "
+            "the data they had. Copy the data from redis-data to redis-data-v2 before merging, or keep redis-data.",
         ),
         (
             "high",
