@@ -7,7 +7,8 @@ modules rather than keeping answers of their own:
 
 - manifests: reading YAML back; declared: the declarations ConfigMap
 - workloads: pod templates, containers, replica counts, the kinds that run pods
-- selectors: label selectors; placement: node pinning and well-known node labels; labels: recommended keys
+- selectors: label selectors; placement: node pinning, spread and well-known node labels; labels: recommended keys
+- status: a live object's conditions, readiness and availability (the rehearsal reads the cluster with it)
 - budgets: PodDisruptionBudget validation and allowed evictions; intstr: counts or percentages
 - probes: probe defaults and windows; quantities: resource quantities; capacity: requests against nodes
 - sops: what SOPS ciphertext looks like

@@ -109,6 +109,16 @@ def containers(spec: dict | None) -> dict[tuple[str, str], dict]:
     return found
 
 
+def claims(spec: dict | None) -> dict[str, str]:
+    """Volume name -> claim name, for the persistentVolumeClaim volumes of a pod spec."""
+    found: dict[str, str] = {}
+    for volume in sequence(mapping(spec).get("volumes")):
+        name, claim = mapping(volume).get("name"), dig(volume, "persistentVolumeClaim", "claimName")
+        if isinstance(name, str) and isinstance(claim, str):
+            found[name] = claim
+    return found
+
+
 def strategy_type(obj: dict) -> str:
     """How a workload replaces its pods (the API's default is RollingUpdate); "" for kinds without one."""
     spec = mapping(obj.get("spec"))

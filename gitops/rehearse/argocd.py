@@ -17,7 +17,7 @@ import json
 import time
 from pathlib import Path
 
-from gitops.k8s import crds, manifests
+from gitops.k8s import crds, manifests, status
 from gitops.layout import DIST, engine_dir
 from gitops.rehearse import argosync, cluster, delivery, flux, repo
 from gitops.rehearse.environment import Environment
@@ -163,7 +163,7 @@ class ArgoStandIn:
         deadline = time.monotonic() + WAVE_TIMEOUT
         while time.monotonic() < deadline:
             deployments = [d for ns in namespaces for d in self.api.items(cluster.DEPLOYMENTS.format(ns=ns))]
-            if all(cluster.available(d) for d in deployments):
+            if all(status.deployment_available(d) for d in deployments):
                 return True
             if self.stalled():
                 return False

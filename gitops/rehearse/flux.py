@@ -12,7 +12,7 @@ import os
 import time
 from dataclasses import dataclass, field
 
-from gitops.k8s import crds
+from gitops.k8s import crds, status
 from gitops.rehearse.kube import Api, Kubectl
 from gitops.rehearse.ports import LOOPBACK
 from gitops.rehearse.procs import ComponentError
@@ -42,7 +42,7 @@ def install_crds(kubectl: Kubectl, api: Api, sets: tuple[crds.CrdSet, ...], time
     waiting = list(names)
     while waiting:
         crd = api.find(f"/apis/apiextensions.k8s.io/v1/customresourcedefinitions/{waiting[0]}")
-        if crd and condition(crd, "Established").get("status") == "True":
+        if crd and status.is_true(crd, "Established"):
             waiting.pop(0)
             continue
         if time.monotonic() > deadline:
@@ -81,13 +81,6 @@ def start_controllers(session: Session, tools: Tools, kubeconfig: str, namespace
         ],
         env=env,
     )
-
-
-def condition(obj: dict, kind: str = "Ready") -> dict:
-    for item in (obj.get("status") or {}).get("conditions") or []:
-        if item.get("type") == kind:
-            return item
-    return {}
 
 
 @dataclass
@@ -146,7 +139,7 @@ def wait_ready(
             unit = state.units.setdefault(
                 name, UnitState(name, [d["name"] for d in (item.get("spec") or {}).get("dependsOn") or []])
             )
-            ready = condition(item)
+            ready = status.condition(item, "Ready")
             unit.message, unit.reason = ready.get("message", ""), ready.get("reason", "")
             unit.revision = (item.get("status") or {}).get("lastAppliedRevision")
             at_revision = bool(unit.revision) and revision in unit.revision

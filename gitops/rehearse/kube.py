@@ -12,6 +12,7 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from gitops.k8s.workloads import sequence
 from gitops.rehearse.procs import Supervisor
 
 MERGE = "application/merge-patch+json"
@@ -69,7 +70,11 @@ class Api:
             raise
 
     def items(self, path: str) -> list[dict]:
-        return self.get(path).get("items") or []
+        """The objects of a collection, each with the kind and apiVersion that a list leaves out of its items,
+        so that they read as manifests do (gitops/k8s looks at an object's kind)."""
+        listed = self.get(path)
+        kind, version = str(listed.get("kind", "")).removesuffix("List"), listed.get("apiVersion")
+        return [{"kind": kind, "apiVersion": version, **item} for item in sequence(listed.get("items"))]
 
     def create(self, path: str, obj: dict) -> dict:
         return self.request("POST", path, obj)

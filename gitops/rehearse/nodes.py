@@ -12,7 +12,9 @@ import os
 import subprocess
 from pathlib import Path
 
+from gitops.k8s import status
 from gitops.k8s.declared import Cluster
+from gitops.k8s.placement import ARCH_LABEL, HOSTNAME_LABEL, OS_LABEL
 from gitops.rehearse.kube import Api
 from gitops.rehearse.ports import LOOPBACK
 from gitops.rehearse.procs import ComponentError, Process
@@ -58,9 +60,9 @@ def node_object(node: Cluster, index: int) -> dict:
         "metadata": {
             "name": spec.name,
             "labels": {
-                "kubernetes.io/hostname": spec.name,
-                "kubernetes.io/arch": arch,
-                "kubernetes.io/os": "linux",
+                HOSTNAME_LABEL: spec.name,
+                ARCH_LABEL: arch,
+                OS_LABEL: "linux",
                 "beta.kubernetes.io/arch": arch,
                 "beta.kubernetes.io/os": "linux",
                 "type": "kwok",
@@ -136,9 +138,4 @@ def create_nodes(api: Api, cluster: Cluster) -> list[str]:
 
 
 def ready_nodes(api: Api) -> set[str]:
-    ready = set()
-    for node in api.items("/api/v1/nodes"):
-        conditions = {c["type"]: c["status"] for c in (node.get("status") or {}).get("conditions") or []}
-        if conditions.get("Ready") == "True":
-            ready.add(node["metadata"]["name"])
-    return ready
+    return {node["metadata"]["name"] for node in api.items("/api/v1/nodes") if status.node_ready(node)}

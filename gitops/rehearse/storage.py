@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import threading
 
+from gitops.k8s.placement import HOSTNAME_LABEL
 from gitops.rehearse.kube import Api, ApiError
 
 CLASS_NAME = "local-path"
@@ -59,7 +60,7 @@ def volume_for(claim: dict, node: str) -> dict:
             "nodeAffinity": {
                 "required": {
                     "nodeSelectorTerms": [
-                        {"matchExpressions": [{"key": "kubernetes.io/hostname", "operator": "In", "values": [node]}]}
+                        {"matchExpressions": [{"key": HOSTNAME_LABEL, "operator": "In", "values": [node]}]}
                     ]
                 }
             },
@@ -81,15 +82,6 @@ def released(volume: dict) -> bool:
         and spec.get("persistentVolumeReclaimPolicy") == "Delete"
         and (volume.get("status") or {}).get("phase") == "Released"
     )
-
-
-def volume_node(volume: dict) -> str | None:
-    terms = (((volume.get("spec") or {}).get("nodeAffinity") or {}).get("required") or {}).get("nodeSelectorTerms")
-    for term in terms or []:
-        for expression in term.get("matchExpressions") or []:
-            if expression.get("key") == "kubernetes.io/hostname" and len(expression.get("values") or []) == 1:
-                return expression["values"][0]
-    return None
 
 
 class Provisioner:

@@ -20,11 +20,13 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 
-from gitops.k8s import capacity
+from gitops.k8s import capacity, status
 from gitops.k8s.declared import Cluster
 from gitops.k8s.manifests import Resource
+from gitops.k8s.placement import pinned_node
 from gitops.k8s.quantities import format_cpu, format_memory
 from gitops.k8s.requests import pod_requests
+from gitops.k8s.workloads import dig, pod_spec, replicas
 from gitops.rehearse import cluster, nodes
 from gitops.rehearse.drills.converge import wait_available
 from gitops.rehearse.findings import DrillResult
@@ -62,7 +64,7 @@ def losses(cluster_inventory: Cluster, resources: list[Resource], checked: str |
     for resource in sorted(resources, key=lambda r: r.name):
         if resource.kind != "Deployment":
             continue
-        node = cluster.required_hostname(resource.obj["spec"]["template"]["spec"])
+        node = pinned_node(pod_spec(resource.obj) or {})
         if node and node not in {loss.node for loss in found}:
             found.append(Loss(node, f"Deployment {resource.namespace}/{resource.name} is pinned to it", False))
     return found
@@ -70,10 +72,8 @@ def losses(cluster_inventory: Cluster, resources: list[Resource], checked: str |
 
 def _owner(deployments: list[dict], pod: dict) -> str:
     meta = pod["metadata"]
-    return next(
-        (f"{meta['namespace']}/{d['metadata']['name']}" for d in deployments if cluster.selects(d, pod)),
-        f"{meta['namespace']}/{meta['name']}",
-    )
+    deployment = cluster.owned(deployments, pod)
+    return f"{meta['namespace']}/{(deployment or pod)['metadata']['name']}"
 
 
 def settled(api: Api, namespaces: list[str], lost: str) -> tuple[bool, dict[str, list[str]]]:
@@ -83,16 +83,16 @@ def settled(api: Api, namespaces: list[str], lost: str) -> tuple[bool, dict[str,
     done = True
     for ns in namespaces:
         deployments = api.items(cluster.DEPLOYMENTS.format(ns=ns))
-        pods = [p for p in api.items(cluster.PODS.format(ns=ns)) if not p["metadata"].get("deletionTimestamp")]
+        pods = [p for p in api.items(cluster.PODS.format(ns=ns)) if not status.terminating(p)]
         for deployment in deployments:
-            mine = [p for p in pods if cluster.selects(deployment, p)]
-            if len(mine) != deployment["spec"].get("replicas", 1):
+            mine = [p for p in pods if cluster.selected(deployment, p)]
+            if len(mine) != replicas(deployment):
                 done = False
         for pod in pods:
-            message = cluster.unschedulable(pod)
+            message = status.unschedulable(pod)
             if message is not None:
                 pending.setdefault(_owner(deployments, pod), []).append((message, pod_requests(pod["spec"])))
-            elif pod["spec"].get("nodeName") == lost or not cluster.pod_ready(pod):
+            elif dig(pod, "spec", "nodeName") == lost or not status.pod_ready(pod):
                 done = False
     return done, pending
 
@@ -131,7 +131,7 @@ def lose(api: Api, namespaces: list[str], loss: Loss, pinned: dict[str, str]) ->
     back = time.monotonic()
     if _until(lambda: loss.node in nodes.ready_nodes(api), RETURN_TIMEOUT) is not None:
         deployments = wait_available(api, namespaces, RETURN_TIMEOUT)
-        if all(cluster.available(d) for d in deployments):
+        if all(status.deployment_available(d) for d in deployments):
             outcome.returned = time.monotonic() - back
     return outcome, sampler
 
@@ -247,9 +247,7 @@ def run(api: Api, namespaces: list[str], inventory: Cluster, resources: list[Res
         result.summary = "one node: nothing to reschedule onto (not rehearsed)"
         return result
     pinned = {
-        f"{r.namespace}/{r.name}": cluster.required_hostname(r.obj["spec"]["template"]["spec"])
-        for r in resources
-        if r.kind == "Deployment"
+        f"{r.namespace}/{r.name}": pinned_node(pod_spec(r.obj) or {}) for r in resources if r.kind == "Deployment"
     }
     shown = []
     for loss in plan:

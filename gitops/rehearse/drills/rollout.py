@@ -13,6 +13,8 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
+from gitops.k8s import status
+from gitops.k8s.workloads import replicas, strategy_type
 from gitops.rehearse import cluster
 from gitops.rehearse.drills.converge import spread_problem, wait_available
 from gitops.rehearse.findings import DrillResult
@@ -24,8 +26,7 @@ ROLLOUT_TIMEOUT = 300
 
 
 def is_singleton(deployment: dict) -> bool:
-    spec = deployment["spec"]
-    return spec.get("replicas", 1) == 1 and (spec.get("strategy") or {}).get("type") == "Recreate"
+    return replicas(deployment) == 1 and strategy_type(deployment) == "Recreate"
 
 
 def judge(result: DrillResult, deployment: dict, track: Track | None) -> str | None:
@@ -34,7 +35,7 @@ def judge(result: DrillResult, deployment: dict, track: Track | None) -> str | N
     key = f"{meta['namespace']}/{meta['name']}"
     if track is None:
         return None
-    replicas = deployment["spec"].get("replicas", 1)
+    wanted = replicas(deployment) or 0
     if is_singleton(deployment):
         if track.max_alive > 1:
             result.fail(
@@ -43,10 +44,10 @@ def judge(result: DrillResult, deployment: dict, track: Track | None) -> str | N
                 "strategy.type: Recreate, so the old pod is gone before the new one starts",
             )
         return f"{meta['name']}: {'never 2 at once' if track.max_alive <= 1 else f'{track.max_alive} at once'}"
-    if replicas > 1 and not track.min_ready:
+    if wanted > 1 and not track.min_ready:
         result.fail(
             f"Deployment {key}",
-            f"all {replicas} replicas down during the rollout",
+            f"all {wanted} replicas down during the rollout",
             "a RollingUpdate with maxUnavailable below the replicas",
         )
     return f"{meta['name']}: never below {track.min_ready or 0} ready"
@@ -70,7 +71,7 @@ def _settle(
                 "topology spread is applied only when pods are scheduled; check maxSurge and capacity",
                 cluster.workload_events(api, deployment),
             )
-        elif not cluster.available(deployment):
+        elif not status.deployment_available(deployment):
             result.fail(
                 f"Deployment {key}",
                 "not Available once the rollout settled",

@@ -12,6 +12,7 @@ SPREAD = {"topologyKey": "kubernetes.io/hostname", "whenUnsatisfiable": "DoNotSc
 def _deployment(replicas: int, spread: bool = True, strategy: str = "RollingUpdate") -> dict:
     template = {"topologySpreadConstraints": [SPREAD]} if spread else {}
     return {
+        "kind": "Deployment",
         "metadata": {"name": "api", "namespace": "honeydue"},
         "spec": {"replicas": replicas, "strategy": {"type": strategy}, "template": {"spec": template}},
     }
