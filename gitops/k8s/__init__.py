@@ -11,5 +11,6 @@ modules rather than keeping answers of their own:
 - status: a live object's conditions, readiness and availability (the rehearsal reads the cluster with it)
 - budgets: PodDisruptionBudget validation and allowed evictions; intstr: counts or percentages
 - probes: probe defaults and windows; quantities: resource quantities; capacity: requests against nodes
+- references: the Secrets, ConfigMaps and keys a pod needs before it starts; images: image references
 - sops: what SOPS ciphertext looks like
 """

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from gitops.k8s.manifests import Resource
 
@@ -153,6 +154,23 @@ class Container:
         return not self.init or self.spec.get("restartPolicy") == "Always"
 
 
+def pod_containers(spec: dict[str, Any], field: str, *, init: bool = True) -> Iterator[Container]:
+    """The containers of a pod spec found at field (e.g. spec.template.spec), init containers first."""
+    keys = CONTAINER_LISTS if init else ("containers",)
+    for key in keys:
+        for index, item in enumerate(sequence(spec.get(key))):
+            if isinstance(item, dict):
+                label = item.get("name") or index
+                yield Container(item, f"{field}.{key}[{label}]", key == "initContainers")
+
+
+def pod_volumes(spec: dict[str, Any], field: str) -> Iterator[tuple[dict[str, Any], str]]:
+    """(volume, its field) for the volumes of a pod spec found at field."""
+    for index, volume in enumerate(sequence(spec.get("volumes"))):
+        if isinstance(volume, dict):
+            yield volume, f"{field}.volumes[{volume.get('name') or index}]"
+
+
 @dataclass(frozen=True)
 class PodTemplate:
     """The pods one object runs: a workload's template, or a bare Pod."""
@@ -180,20 +198,13 @@ class PodTemplate:
         return self.kind in LONG_RUNNING
 
     def containers(self, *, init: bool = True) -> Iterator[Container]:
-        keys = CONTAINER_LISTS if init else ("containers",)
-        for key in keys:
-            for index, spec in enumerate(sequence(self.spec.get(key))):
-                if isinstance(spec, dict):
-                    label = spec.get("name") or index
-                    yield Container(spec, f"{self.field}.{key}[{label}]", key == "initContainers")
+        return pod_containers(self.spec, self.field, init=init)
 
     def running_containers(self) -> Iterator[Container]:
         return (c for c in self.containers() if c.long_running)
 
     def volumes(self) -> Iterator[tuple[dict, str]]:
-        for index, volume in enumerate(sequence(self.spec.get("volumes"))):
-            if isinstance(volume, dict):
-                yield volume, f"{self.field}.volumes[{volume.get('name') or index}]"
+        return pod_volumes(self.spec, self.field)
 
     def __str__(self) -> str:
         return str(self.resource)
