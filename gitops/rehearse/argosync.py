@@ -16,8 +16,9 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
+from gitops.annotations import argo_sync_options
+
 WAVE = "argocd.argoproj.io/sync-wave"
-SYNC_OPTIONS = "argocd.argoproj.io/sync-options"
 
 # gitops-engine pkg/sync/sync_tasks.go, kindOrder.
 KIND_ORDER = (
@@ -83,8 +84,7 @@ def options(obj: dict) -> set[str]:
     """An object's sync options (annotation, comma-separated), or an Application's syncPolicy.syncOptions."""
     if obj.get("kind") == "Application" and "spec" in obj:
         return set(((obj["spec"].get("syncPolicy") or {}).get("syncOptions")) or [])
-    text = ((obj.get("metadata") or {}).get("annotations") or {}).get(SYNC_OPTIONS, "")
-    return {part.strip() for part in text.split(",") if part.strip()}
+    return argo_sync_options(obj)
 
 
 @dataclass(frozen=True)
