@@ -5,7 +5,7 @@ would, with the Kubernetes source each answer comes from cited in the module;
 charts/, `main.py check`, `main.py diff`, capacity and the inventory use these
 modules rather than keeping answers of their own:
 
-- manifests: reading YAML back; declared: the declarations ConfigMap
+- manifests: reading YAML back; declared: the declarations ConfigMap; rest: resource names, scope and API paths
 - workloads: pod templates, containers, replica counts, the kinds that run pods
 - selectors: label selectors; placement: node pinning, spread and well-known node labels; labels: recommended keys
 - status: a live object's conditions, readiness and availability (the rehearsal reads the cluster with it)

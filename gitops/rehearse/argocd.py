@@ -17,7 +17,7 @@ import json
 import time
 from pathlib import Path
 
-from gitops.k8s import crds, manifests, status
+from gitops.k8s import crds, manifests, rest, status
 from gitops.layout import DIST, engine_dir
 from gitops.rehearse import argosync, cluster, delivery, flux, repo
 from gitops.rehearse.environment import Environment
@@ -127,7 +127,11 @@ class ArgoStandIn:
             self.kubectl.run("create", "namespace", destination)
         target = [r.obj for r in manifests.load([checkout / source_path(app)])]
         for obj in target:
-            if destination and not (obj.get("metadata") or {}).get("namespace") and _namespaced(obj):
+            if (
+                destination
+                and not (obj.get("metadata") or {}).get("namespace")
+                and rest.namespaced(str(obj.get("kind")))
+            ):
                 obj.setdefault("metadata", {})["namespace"] = destination
         plan = argosync.plan(app, target, self.synced.get(name, []))
         self.kept += [
@@ -169,16 +173,3 @@ class ArgoStandIn:
                 return False
             time.sleep(0.5)
         return False
-
-
-def _namespaced(obj: dict) -> bool:
-    return obj.get("kind") not in {
-        "Namespace",
-        "ClusterRole",
-        "ClusterRoleBinding",
-        "CustomResourceDefinition",
-        "StorageClass",
-        "PersistentVolume",
-        "IngressClass",
-        "PriorityClass",
-    }

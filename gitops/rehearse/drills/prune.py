@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from urllib.parse import quote
 
 from gitops.annotations import ARGO_CD, FLUX, prune_protected_by
+from gitops.k8s import rest
 from gitops.rehearse.findings import DrillResult
 from gitops.rehearse.kube import Api
 
@@ -91,17 +91,7 @@ def drill_targets(engine: str, resources: list, checkout) -> list[Target]:
 
 
 def api_path(item: Target) -> str:
-    group, _, version = item.api_version.rpartition("/")
-    plural = {
-        "NetworkPolicy": "networkpolicies",
-        "PodDisruptionBudget": "poddisruptionbudgets",
-        "Ingress": "ingresses",
-        "Namespace": "namespaces",
-        "PersistentVolumeClaim": "persistentvolumeclaims",
-    }.get(item.kind, item.kind.lower() + "s")
-    base = f"/apis/{group}/{version}" if group else f"/api/{version}"
-    scope = f"/namespaces/{quote(item.namespace)}" if item.namespace and item.kind != "Namespace" else ""
-    return f"{base}{scope}/{plural}/{quote(item.name)}"
+    return rest.path(item.api_version, item.kind, item.namespace, item.name)
 
 
 def state(api: Api, item: Target) -> str:
