@@ -12,5 +12,6 @@ modules rather than keeping answers of their own:
 - budgets: PodDisruptionBudget validation and allowed evictions; intstr: counts or percentages
 - probes: probe defaults and windows; quantities: resource quantities; capacity: requests against nodes
 - references: the Secrets, ConfigMaps and keys a pod needs before it starts; images: image references
+- helmcharts: the values a k3s HelmChartConfig passes to its chart
 - sops: what SOPS ciphertext looks like
 """

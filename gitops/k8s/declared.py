@@ -16,6 +16,7 @@ from gitops.errors import InputError
 from gitops.k8s import labels
 from gitops.k8s.manifests import Resource
 from gitops.k8s.quantities import cpu_millis, memory_bytes
+from gitops.k8s.workloads import dig, mapping, sequence
 
 COMPONENT = "declarations"
 SECRETS_KEY = "secrets.json"
@@ -64,7 +65,7 @@ def is_declarations(resource: Resource) -> bool:
 
 
 def _load_json(resource: Resource, key: str) -> dict | None:
-    text = (resource.obj.get("data") or {}).get(key)
+    text = dig(resource.obj, "data", key)
     if text is None:
         return None
     try:
@@ -82,13 +83,13 @@ def read(resources: list[Resource]) -> Declared:
         secrets = _load_json(resource, SECRETS_KEY)
         if secrets:
             namespace = secrets.get("namespace") or resource.namespace
-            for name, secret in (secrets.get("secrets") or {}).items():
-                declared.secrets[(namespace, name)] = set(secret.get("keys") or [])
-                declared.secret_types[(namespace, name)] = secret.get("type", "Opaque")
+            for name, secret in mapping(secrets.get("secrets")).items():
+                declared.secrets[(namespace, name)] = set(sequence(dig(secret, "keys")))
+                declared.secret_types[(namespace, name)] = mapping(secret).get("type", "Opaque")
         cluster = _load_json(resource, CLUSTER_KEY)
         if cluster:
             try:
-                reserve = cluster.get("systemReserved") or {}
+                reserve = mapping(cluster.get("systemReserved"))
                 declared.cluster = Cluster(
                     nodes=[Node(n["name"], cpu_millis(n["cpu"]), memory_bytes(n["memory"])) for n in cluster["nodes"]],
                     reserved_cpu_millis=cpu_millis(reserve.get("cpu", 0)),

@@ -18,6 +18,7 @@ import time
 from pathlib import Path
 
 from gitops.k8s import crds, manifests, rest, status
+from gitops.k8s.workloads import dig
 from gitops.layout import DIST, engine_dir
 from gitops.rehearse import argosync, cluster, delivery, flux, repo
 from gitops.rehearse.environment import Environment
@@ -32,7 +33,7 @@ def applications(checkout: Path, env: str) -> list[dict]:
 
 
 def source_path(app: dict) -> str:
-    return ((app["spec"].get("source") or {}).get("path") or ".").removeprefix("./").rstrip("/")
+    return str(dig(app, "spec", "source", "path") or ".").removeprefix("./").rstrip("/")
 
 
 def apply_args(app: dict) -> list[str]:
@@ -122,16 +123,12 @@ class ArgoStandIn:
     def _sync_app(self, app: dict, checkout: Path, result: delivery.Delivered, wait: bool) -> bool:
         name = app["metadata"]["name"]
         ref = f"Application {app['metadata']['namespace']}/{name}"
-        destination = (app["spec"].get("destination") or {}).get("namespace")
+        destination = dig(app, "spec", "destination", "namespace")
         if destination and "CreateNamespace=true" in argosync.options(app):
             self.kubectl.run("create", "namespace", destination)
         target = [r.obj for r in manifests.load([checkout / source_path(app)])]
         for obj in target:
-            if (
-                destination
-                and not (obj.get("metadata") or {}).get("namespace")
-                and rest.namespaced(str(obj.get("kind")))
-            ):
+            if destination and not dig(obj, "metadata", "namespace") and rest.namespaced(str(obj.get("kind"))):
                 obj.setdefault("metadata", {})["namespace"] = destination
         plan = argosync.plan(app, target, self.synced.get(name, []))
         self.kept += [

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from urllib.parse import quote
 
 from gitops.k8s import selectors, status
-from gitops.k8s.workloads import dig
+from gitops.k8s.workloads import dig, mapping, sequence
 from gitops.rehearse.kube import Api
 
 DEPLOYMENTS = "/apis/apps/v1/namespaces/{ns}/deployments"
@@ -48,7 +48,7 @@ def workload_events(api: Api, deployment: dict) -> list[str]:
     ns, name = deployment["metadata"]["namespace"], deployment["metadata"]["name"]
     found = events_for(api, ns, "Deployment", name, 3)
     for rs in api.items(f"/apis/apps/v1/namespaces/{ns}/replicasets"):
-        owners = rs["metadata"].get("ownerReferences") or []
+        owners = [mapping(o) for o in sequence(dig(rs, "metadata", "ownerReferences"))]
         if any(o.get("kind") == "Deployment" and o.get("name") == name for o in owners):
             found += events_for(api, ns, "ReplicaSet", rs["metadata"]["name"], 3)
     for pod in pods_of(api, deployment):

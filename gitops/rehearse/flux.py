@@ -13,6 +13,7 @@ import time
 from dataclasses import dataclass, field
 
 from gitops.k8s import crds, status
+from gitops.k8s.workloads import dig, mapping, sequence
 from gitops.rehearse.kube import Api, Kubectl
 from gitops.rehearse.ports import LOOPBACK
 from gitops.rehearse.procs import ComponentError
@@ -137,15 +138,16 @@ def wait_ready(
         for item in items:
             name = item["metadata"]["name"]
             unit = state.units.setdefault(
-                name, UnitState(name, [d["name"] for d in (item.get("spec") or {}).get("dependsOn") or []])
+                name, UnitState(name, [str(mapping(d).get("name")) for d in sequence(dig(item, "spec", "dependsOn"))])
             )
             ready = status.condition(item, "Ready")
             unit.message, unit.reason = ready.get("message", ""), ready.get("reason", "")
-            unit.revision = (item.get("status") or {}).get("lastAppliedRevision")
+            revision_applied = dig(item, "status", "lastAppliedRevision")
+            unit.revision = revision_applied if isinstance(revision_applied, str) else None
             at_revision = bool(unit.revision) and revision in unit.revision
             if ready.get("status") == "True" and at_revision and unit.ready_after is None:
                 unit.ready_after = time.monotonic() - started
-            attempted = (item.get("status") or {}).get("lastAttemptedRevision") or ""
+            attempted = str(dig(item, "status", "lastAttemptedRevision") or "")
             unit.failed = ready.get("status") == "False" and unit.reason not in WAITING and revision in attempted
         failed = {u.name for u in state.units.values() if u.failed}
         blocked = {u.name for u in state.units.values() if failed & set(u.depends_on)}

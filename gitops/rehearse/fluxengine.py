@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 from gitops.k8s import crds, manifests
+from gitops.k8s.workloads import dig
 from gitops.layout import DIST, engine_dir
 from gitops.rehearse import delivery, flux, repo
 from gitops.rehearse.environment import Environment
@@ -42,12 +43,16 @@ class FluxEngine:
         if plain not in self._served:
             checkout = repo.checkout(self.served, plain, self.session.root / "checkouts" / f"plain-{plain[:12]}")
             path, obj = delivery.gitrepository(checkout, self.env.name)
-            spec = obj.get("spec") or {}
-            self.branch = (spec.get("ref") or {}).get("branch") or "main"
+            self.branch = str(dig(obj, "spec", "ref", "branch") or "main")
             self.source = obj["metadata"]["name"]
             left_out = [p for p in self.sops_plan.left_out() if repo.files(self.served, plain, p)]
             head, sub = repo.substitute(
-                self.served, plain, path, spec["url"], self.server.url(repo.REPOSITORY), remove=left_out
+                self.served,
+                plain,
+                path,
+                str(dig(obj, "spec", "url")),
+                self.server.url(repo.REPOSITORY),
+                remove=left_out,
             )
             self._served[plain] = head
             self.substitutions.append(

@@ -15,6 +15,7 @@ from pathlib import Path
 from gitops.k8s import status
 from gitops.k8s.declared import Cluster
 from gitops.k8s.placement import ARCH_LABEL, HOSTNAME_LABEL, OS_LABEL
+from gitops.k8s.workloads import mapping
 from gitops.rehearse.kube import Api
 from gitops.rehearse.ports import LOOPBACK
 from gitops.rehearse.procs import ComponentError, Process
@@ -89,7 +90,7 @@ def tuned_stage(stage: dict) -> dict:
     """The stage with the rehearsal's delays; what it matches and what it writes are upstream's."""
     delay, jitter = STAGE_DELAYS.get(stage["metadata"]["name"], OTHER_STAGE_DELAY)
     spec = dict(stage["spec"])
-    timing = {k: v for k, v in (spec.get("delay") or {}).items() if k != "jitterDurationFrom"}
+    timing = {k: v for k, v in mapping(spec.get("delay")).items() if k != "jitterDurationFrom"}
     spec["delay"] = {**timing, "durationMilliseconds": delay, "jitterDurationMilliseconds": jitter}
     return {**stage, "spec": spec}
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 import threading
 
 from gitops.k8s.placement import HOSTNAME_LABEL
+from gitops.k8s.status import terminating
+from gitops.k8s.workloads import dig, mapping
 from gitops.rehearse.kube import Api, ApiError
 
 CLASS_NAME = "local-path"
@@ -34,10 +36,11 @@ def storage_class() -> dict:
 
 def wants_volume(claim: dict) -> str | None:
     """The node to provision on, when this claim is ours and waits for a volume."""
-    meta, spec = claim["metadata"], claim.get("spec") or {}
-    if spec.get("storageClassName") != CLASS_NAME or spec.get("volumeName") or meta.get("deletionTimestamp"):
+    spec = mapping(claim.get("spec"))
+    if spec.get("storageClassName") != CLASS_NAME or spec.get("volumeName") or terminating(claim):
         return None
-    return (meta.get("annotations") or {}).get(SELECTED_NODE)
+    selected = dig(claim, "metadata", "annotations", SELECTED_NODE)
+    return selected if isinstance(selected, str) else None
 
 
 def volume_for(claim: dict, node: str) -> dict:
@@ -76,11 +79,10 @@ def volume_for(claim: dict, node: str) -> dict:
 
 
 def released(volume: dict) -> bool:
-    meta, spec = volume["metadata"], volume.get("spec") or {}
     return (
-        (meta.get("annotations") or {}).get(PROVISIONED_BY) == PROVISIONER
-        and spec.get("persistentVolumeReclaimPolicy") == "Delete"
-        and (volume.get("status") or {}).get("phase") == "Released"
+        dig(volume, "metadata", "annotations", PROVISIONED_BY) == PROVISIONER
+        and dig(volume, "spec", "persistentVolumeReclaimPolicy") == "Delete"
+        and dig(volume, "status", "phase") == "Released"
     )
 
 

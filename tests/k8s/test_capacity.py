@@ -82,3 +82,19 @@ def test_replicas_the_api_server_refuses_run_no_pods_and_absent_ones_one(tmp_pat
         ("Deployment ns/word", 0),
         ("Deployment ns/absent", 1),
     ]
+
+
+def test_a_helmchartconfig_configures_its_chart_only_with_one_yaml_mapping():
+    from gitops.k8s.helmcharts import chart_values, per_node
+    from gitops.k8s.manifests import Resource
+
+    def config(text: object) -> Resource:
+        obj = {"apiVersion": "helm.cattle.io/v1", "kind": "HelmChartConfig", "metadata": {"name": "traefik"}}
+        return Resource({**obj, "spec": {"valuesContent": text}}, Path("traefik.yaml"), 0)
+
+    values = chart_values(config("deployment:\n  kind: DaemonSet\n"))
+    assert values is not None and per_node(values)
+    assert chart_values(config("a: 1\n---\nb: 2\n")) is None
+    assert chart_values(config("- a list\n")) is None
+    assert chart_values(config(None)) is None
+    assert not per_node({"deployment": {"kind": "Deployment"}})

@@ -6,7 +6,7 @@ import time
 
 from gitops.k8s import status
 from gitops.k8s.placement import pinned_node, spread_skew, volume_node
-from gitops.k8s.workloads import claims, dig, pod_spec, replicas
+from gitops.k8s.workloads import claims, dig, mapping, pod_spec, replicas
 from gitops.rehearse import bootstrap, cluster
 from gitops.rehearse.findings import DrillResult
 from gitops.rehearse.kube import Api
@@ -47,7 +47,7 @@ def existing_refs(api: Api, namespace: str) -> dict[tuple[str, str], set[str]]:
     found: dict[tuple[str, str], set[str]] = {}
     for kind, path in (("Secret", "secrets"), ("ConfigMap", "configmaps")):
         for obj in api.items(f"/api/v1/namespaces/{namespace}/{path}"):
-            keys = set((obj.get("data") or {}).keys()) | set((obj.get("binaryData") or {}).keys())
+            keys = set(mapping(obj.get("data"))) | set(mapping(obj.get("binaryData")))
             found[(kind, obj["metadata"]["name"])] = keys
     return found
 
@@ -87,7 +87,7 @@ def run(
     volumes = {
         v["spec"]["claimRef"]["namespace"] + "/" + v["spec"]["claimRef"]["name"]: v
         for v in api.items("/api/v1/persistentvolumes")
-        if (v.get("spec") or {}).get("claimRef")
+        if dig(v, "spec", "claimRef")
     }
     ready = 0
     for deployment in deployments:
@@ -109,7 +109,7 @@ def run(
         for claim in claims(template).values():
             key = f"{meta['namespace']}/{claim}"
             pvc = api.find(f"/api/v1/namespaces/{meta['namespace']}/persistentvolumeclaims/{claim}")
-            phase = ((pvc or {}).get("status") or {}).get("phase", "missing")
+            phase = dig(pvc, "status", "phase") or "missing"
             bound_on = volume_node(volumes[key]) if key in volumes else None
             if phase != "Bound":
                 result.fail(

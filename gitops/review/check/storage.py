@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from gitops.annotations import ARGO_SYNC_OPTIONS, FLUX_PRUNE, prune_protected_by
 from gitops.k8s.manifests import Resource
 from gitops.k8s.placement import HOSTNAME_LABEL, pinned_nodes
+from gitops.k8s import workloads
 from gitops.k8s.workloads import dig
 from gitops.review.check.context import Context
 from gitops.review.check.registry import Category, rule
@@ -40,11 +41,7 @@ def local_volume_pinning(ctx: Context) -> Iterator[Issue]:
     inventory = ctx.declared.cluster
     known_nodes = {n.name for n in inventory.nodes} if inventory else None
     for pod in ctx.pods:
-        claims = []
-        for volume, _ in pod.volumes():
-            name = dig(volume, "persistentVolumeClaim", "claimName")
-            if (pod.namespace, name) in local:
-                claims.append(str(name))
+        claims = [name for name in workloads.claims(pod.spec).values() if (pod.namespace, name) in local]
         if not claims:
             continue
         what = f"uses node-local volume {', '.join(claims)} (storageClassName local-path)"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from gitops.k8s.workloads import dig, mapping, sequence
 from gitops.review.diff.fields import equal, get
 from gitops.review.diff.model import MISSING, Status
 from gitops.review.diff.rules.context import Area, Context, risk, rule
@@ -17,8 +18,8 @@ def _backend(backend: object) -> str:
         return "?"
     service = backend.get("service")
     if isinstance(service, dict):
-        port = service.get("port") or {}
-        number = port.get("number", port.get("name", "?")) if isinstance(port, dict) else port
+        port = service.get("port")
+        number = port.get("number", port.get("name", "?")) if isinstance(port, dict) else port or "?"
         return f"{service.get('name', '?')}:{number}"
     resource = backend.get("resource")
     if isinstance(resource, dict):
@@ -28,15 +29,15 @@ def _backend(backend: object) -> str:
 
 def routes(obj: dict | None) -> dict[str, str]:
     """'host/path' (with the pathType when not Prefix) -> backend."""
-    spec = (obj or {}).get("spec") or {}
+    spec = mapping(dig(obj, "spec"))
     found: dict[str, str] = {}
     if spec.get("defaultBackend"):
         found[DEFAULT_BACKEND] = _backend(spec["defaultBackend"])
-    for rule in spec.get("rules") or []:
+    for rule in sequence(spec.get("rules")):
         if not isinstance(rule, dict):
             continue
         host = rule.get("host") or "*"
-        for path in (rule.get("http") or {}).get("paths") or []:
+        for path in sequence(dig(rule, "http", "paths")):
             if not isinstance(path, dict):
                 continue
             kind = path.get("pathType", "Prefix")
@@ -46,7 +47,7 @@ def routes(obj: dict | None) -> dict[str, str]:
 
 
 def hosts(obj: dict | None) -> list[str]:
-    rules = ((obj or {}).get("spec") or {}).get("rules") or []
+    rules = sequence(dig(obj, "spec", "rules"))
     return sorted({str(rule.get("host") or "*") for rule in rules if isinstance(rule, dict)})
 
 
@@ -94,7 +95,7 @@ def ingress_routes(context: Context) -> Iterator[Issue]:
 
 def _ports(obj: dict) -> dict[str, object]:
     found = {}
-    for port in get(obj, "spec", "ports") or []:
+    for port in sequence(dig(obj, "spec", "ports")):
         if isinstance(port, dict):
             found[str(port.get("name") or port.get("port"))] = port.get("port")
     return found

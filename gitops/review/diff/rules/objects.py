@@ -38,10 +38,8 @@ def _mounted_by(context: Context, claim: ObjectDiff) -> list[str]:
     for d in context.present_after(kinds=workloads.WORKLOADS):
         if d.key.namespace != claim.key.namespace:
             continue
-        for volume in (workloads.pod_spec(d.new) or {}).get("volumes") or []:
-            if ((volume or {}).get("persistentVolumeClaim") or {}).get("claimName") == claim.key.name:
-                users.append(d.key.local)
-                break
+        if claim.key.name in workloads.claims(workloads.pod_spec(d.new)).values():
+            users.append(d.key.local)
     return users
 
 
@@ -67,7 +65,7 @@ def _claim_message(obj: dict, protected: tuple[str, ...], replaced_by: list[Obje
             f"{removed}: prune is disabled only for {', '.join(protected)}, "
             f"so {', '.join(unprotected)} would prune the claim and delete its data."
         )
-    storage_class = (obj.get("spec") or {}).get("storageClassName")
+    storage_class = workloads.dig(obj, "spec", "storageClassName")
     if storage_class in DELETING_CLASSES:
         return f"{removed}: the engine prunes the claim, and local-path deletes its volume and the data on it."
     return (
@@ -214,16 +212,6 @@ def prune_protection_dropped(context: Context) -> Iterator[Issue]:
         )
 
 
-def _claims(pod: dict | None) -> dict[str, str]:
-    """Volume name -> claim name."""
-    found = {}
-    for volume in (pod or {}).get("volumes") or []:
-        claim = ((volume or {}).get("persistentVolumeClaim") or {}).get("claimName")
-        if claim is not None and isinstance(volume.get("name"), str):
-            found[volume["name"]] = claim
-    return found
-
-
 @rule(
     "claim-switch",
     Area.WORKLOADS,
@@ -234,7 +222,8 @@ def _claims(pod: dict | None) -> dict[str, str]:
 )
 def claim_switches(context: Context) -> Iterator[Issue]:
     for changed in context.changed(kinds=workloads.WORKLOADS):
-        before, after = _claims(workloads.pod_spec(changed.old)), _claims(workloads.pod_spec(changed.new))
+        before = workloads.claims(workloads.pod_spec(changed.old))
+        after = workloads.claims(workloads.pod_spec(changed.new))
         for volume, claim in after.items():
             if volume in before and before[volume] != claim:
                 path = (workloads.pod_spec_path(changed.key.kind) or ()) + (

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from gitops.k8s import workloads
+from gitops.k8s.workloads import dig, mapping, sequence
 from gitops.review.diff.fields import container_path
 from gitops.review.diff.model import MISSING, Named, ObjectDiff, Status
 from gitops.review.diff.rules.context import Area, Context, risk, rule
@@ -28,8 +29,7 @@ HOST_NAMESPACES = {
 
 
 def _security(item: dict | None) -> dict:
-    context = (item or {}).get("securityContext")
-    return context if isinstance(context, dict) else {}
+    return mapping(dig(item, "securityContext"))
 
 
 def _effective(container: dict | None, pod: dict | None, field: str) -> object:
@@ -95,8 +95,8 @@ def _existing_only(c: _Container) -> Iterator[Issue]:
             c.where("readOnlyRootFilesystem"),
             "the root filesystem becomes writable: whatever gets in can change the image's files.",
         )
-    old_drop = (_security(c.old).get("capabilities") or {}).get("drop") or []
-    new_drop = (_security(c.new).get("capabilities") or {}).get("drop") or []
+    old_drop = sequence(dig(_security(c.old), "capabilities", "drop"))
+    new_drop = sequence(dig(_security(c.new), "capabilities", "drop"))
     if "ALL" in old_drop and "ALL" not in new_drop:
         yield risk(
             Severity.MEDIUM,
@@ -131,8 +131,8 @@ def _dangerous(c: _Container) -> Iterator[Issue]:
             c.where("allowPrivilegeEscalation"),
             "allowPrivilegeEscalation is true: setuid binaries can gain privileges.",
         )
-    old_add = set((_security(c.old).get("capabilities") or {}).get("add") or [])
-    added = [cap for cap in (_security(c.new).get("capabilities") or {}).get("add") or [] if cap not in old_add]
+    old_add = set(sequence(dig(_security(c.old), "capabilities", "add")))
+    added = [cap for cap in sequence(dig(_security(c.new), "capabilities", "add")) if cap not in old_add]
     if added:
         yield risk(
             Severity.MEDIUM,
@@ -140,8 +140,8 @@ def _dangerous(c: _Container) -> Iterator[Issue]:
             c.path + ("securityContext", "capabilities", "add"),
             f"adds capabilities {', '.join(map(str, added))}: the container can do more as whatever user it runs as.",
         )
-    old_ports = {p.get("hostPort") for p in (c.old or {}).get("ports") or [] if isinstance(p, dict)}
-    new_ports = [p.get("hostPort") for p in c.new.get("ports") or [] if isinstance(p, dict) and p.get("hostPort")]
+    old_ports = {p.get("hostPort") for p in sequence(dig(c.old, "ports")) if isinstance(p, dict)}
+    new_ports = [p.get("hostPort") for p in sequence(c.new.get("ports")) if isinstance(p, dict) and p.get("hostPort")]
     opened = [port for port in new_ports if port not in old_ports]
     if opened:
         yield risk(
@@ -155,12 +155,12 @@ def _dangerous(c: _Container) -> Iterator[Issue]:
 def _pod(key: ObjectKey, old_pod: dict | None, new_pod: dict) -> Iterator[Issue]:
     pod_path = workloads.pod_spec_path(key.kind) or ()
     for field, why in HOST_NAMESPACES.items():
-        if new_pod.get(field) is True and (old_pod or {}).get(field) is not True:
+        if new_pod.get(field) is True and dig(old_pod, field) is not True:
             yield risk(Severity.HIGH, key, pod_path + (field,), f"{field}: the pod {why}.")
-    old_paths = {v.get("name") for v in (old_pod or {}).get("volumes") or [] if isinstance(v, dict) and "hostPath" in v}
-    for volume in new_pod.get("volumes") or []:
+    old_paths = {v.get("name") for v in sequence(dig(old_pod, "volumes")) if isinstance(v, dict) and "hostPath" in v}
+    for volume in sequence(new_pod.get("volumes")):
         if isinstance(volume, dict) and "hostPath" in volume and volume.get("name") not in old_paths:
-            where = (volume.get("hostPath") or {}).get("path", "?")
+            where = mapping(volume.get("hostPath")).get("path", "?")
             yield risk(
                 Severity.HIGH,
                 key,
@@ -198,7 +198,7 @@ def pod_security(context: Context) -> Iterator[Issue]:
 
 
 def _pss_levels(obj: dict | None) -> dict[str, str | None]:
-    labels = ((obj or {}).get("metadata") or {}).get("labels") or {}
+    labels = mapping(dig(obj, "metadata", "labels"))
     return {mode: labels.get(f"{PSS_LABEL}{mode}") for mode in ("enforce", "audit", "warn")}
 
 
