@@ -20,7 +20,7 @@ from pathlib import Path
 from gitops.k8s import crds, manifests, rest, status
 from gitops.k8s.workloads import dig
 from gitops.layout import DIST, engine_dir
-from gitops.rehearse import argosync, cluster, delivery, flux, repo
+from gitops.rehearse import argosync, cluster, delivery, flux, poll, repo
 from gitops.rehearse.environment import Environment
 from gitops.rehearse.kube import Api, Kubectl
 from gitops.rehearse.procs import ComponentError
@@ -146,27 +146,22 @@ class ArgoStandIn:
                 if code != 0:
                     result.problems.append((ref, f"sync failed (wave {wave}): {out}", []))
                     return False
-            if wait and not self._healthy(destination):
+            healthy = self._healthy(destination) if wait else None
+            if healthy is not None and not healthy.held:
+                why = healthy.stopped or self.stalled()
                 result.problems.append(
-                    (
-                        ref,
-                        f"wave {wave} not healthy within {WAVE_TIMEOUT:.0f} s"
-                        + (f": {self.stalled()}" if self.stalled() else ""),
-                        [],
-                    )
+                    (ref, f"wave {wave} not healthy within {WAVE_TIMEOUT:.0f} s" + (f": {why}" if why else ""), [])
                 )
                 return False
         self.synced[name] = target
         return True
 
-    def _healthy(self, destination: str | None) -> bool:
+    def _healthy(self, destination: str | None) -> poll.Waited:
+        """Wait until every Deployment of the Application's namespaces is Available, as its health check does."""
         namespaces = sorted({ns for ns in (destination, self.env.namespace) if ns})
-        deadline = time.monotonic() + WAVE_TIMEOUT
-        while time.monotonic() < deadline:
+
+        def available() -> bool:
             deployments = [d for ns in namespaces for d in self.api.items(cluster.DEPLOYMENTS.format(ns=ns))]
-            if all(status.deployment_available(d) for d in deployments):
-                return True
-            if self.stalled():
-                return False
-            time.sleep(0.5)
-        return False
+            return all(status.deployment_available(d) for d in deployments)
+
+        return poll.until(available, WAVE_TIMEOUT, stop=self.stalled)

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from gitops.k8s import crds, status
 from gitops.k8s.workloads import dig, mapping, sequence
+from gitops.rehearse import poll
 from gitops.rehearse.kube import Api, Kubectl
 from gitops.rehearse.ports import LOOPBACK
 from gitops.rehearse.procs import ComponentError
@@ -39,16 +40,18 @@ def install_crds(kubectl: Kubectl, api: Api, sets: tuple[crds.CrdSet, ...], time
         if code != 0:
             raise ComponentError("crds", f"{label} was not accepted: {out}")
         names += [line.split("/", 1)[1] for line in out.splitlines() if "/" in line]
-    deadline = time.monotonic() + timeout
     waiting = list(names)
-    while waiting:
-        crd = api.find(f"/apis/apiextensions.k8s.io/v1/customresourcedefinitions/{waiting[0]}")
-        if crd and status.is_true(crd, "Established"):
+
+    def established() -> bool:
+        while waiting:
+            crd = api.find(f"/apis/apiextensions.k8s.io/v1/customresourcedefinitions/{waiting[0]}")
+            if not (crd and status.is_true(crd, "Established")):
+                return False
             waiting.pop(0)
-            continue
-        if time.monotonic() > deadline:
-            raise ComponentError("crds", f"{waiting[0]} not Established within {timeout:.0f} s")
-        time.sleep(0.1)
+        return True
+
+    if not poll.until(established, timeout, 0.1).held:
+        raise ComponentError("crds", f"{waiting[0]} not Established within {timeout:.0f} s")
     return names
 
 
@@ -131,9 +134,8 @@ def wait_ready(
     """Poll until every Kustomization is Ready at revision (a commit id prefix), or timeout, or
     stalled() names a reason the health checks cannot pass (say, a pod no node can take)."""
     state = FluxWait()
-    deadline = started + timeout
-    while True:
-        session.supervisor.check_alive()
+
+    def settled() -> bool:
         items = api.items(KUSTOMIZATIONS.format(ns=namespace))
         for item in items:
             name = item["metadata"]["name"]
@@ -151,12 +153,10 @@ def wait_ready(
             unit.failed = ready.get("status") == "False" and unit.reason not in WAITING and revision in attempted
         failed = {u.name for u in state.units.values() if u.failed}
         blocked = {u.name for u in state.units.values() if failed & set(u.depends_on)}
-        if items and all(u.ready_after is not None or u.name in failed | blocked for u in state.units.values()):
-            return state
-        if time.monotonic() > deadline:
-            state.timed_out = True
-            return state
-        state.stalled = stalled()
-        if state.stalled:
-            return state
-        time.sleep(0.5)
+        return bool(items) and all(
+            u.ready_after is not None or u.name in failed | blocked for u in state.units.values()
+        )
+
+    waited = poll.until(settled, timeout, stop=stalled, alive=session.supervisor.check_alive, started=started)
+    state.timed_out, state.stalled = waited.timed_out, waited.stopped
+    return state

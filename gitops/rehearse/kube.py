@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import ssl
-import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
@@ -98,18 +97,15 @@ class Api:
             if err.status != 404:
                 raise
 
-    def wait_ready(self, deadline: float) -> bool:
-        while time.monotonic() < deadline:
-            try:
-                req = urllib.request.Request(self.server + "/readyz")
-                req.add_header("Authorization", f"Bearer {self.token}")
-                with urllib.request.urlopen(req, context=self._context, timeout=2) as response:
-                    if response.status == 200:
-                        return True
-            except (urllib.error.URLError, OSError):
-                pass
-            time.sleep(0.1)
-        return False
+    def ready(self) -> bool:
+        """Whether the API server answers /readyz with 200 (one look: poll.until waits)."""
+        try:
+            req = urllib.request.Request(self.server + "/readyz")
+            req.add_header("Authorization", f"Bearer {self.token}")
+            with urllib.request.urlopen(req, context=self._context, timeout=2) as response:
+                return response.status == 200
+        except (urllib.error.URLError, OSError):
+            return False
 
 
 def _warnings(headers: list[str]) -> list[str]:

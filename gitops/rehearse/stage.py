@@ -9,7 +9,6 @@ so that the scheduler reserves on every node what `main.py check` counts (its ho
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,7 +18,7 @@ from gitops.k8s.manifests import Resource
 from gitops.k8s.quantities import format_cpu, format_memory
 from gitops.k8s.requests import demands
 from gitops.layout import DIST, engine_dir
-from gitops.rehearse import controlplane, flux, nodes, repo, storage
+from gitops.rehearse import controlplane, flux, nodes, poll, repo, storage
 from gitops.rehearse.controlplane import ControlPlane
 from gitops.rehearse.environment import Environment
 from gitops.rehearse.kube import Api, Kubectl
@@ -51,17 +50,19 @@ class Stage:
 
 
 def _wait_nodes(api: Api, names: list[str], session: Session) -> None:
-    deadline = time.monotonic() + NODES_READY_TIMEOUT
-    while set(names) - nodes.ready_nodes(api):
-        session.supervisor.check_alive()
-        if time.monotonic() > deadline:
-            missing = sorted(set(names) - nodes.ready_nodes(api))
-            raise ComponentError(
-                "kwok",
-                f"nodes not Ready within {NODES_READY_TIMEOUT:.0f} s: {', '.join(missing)}",
-                session.supervisor.processes["kwok"].tail(),
-            )
-        time.sleep(0.2)
+    waited = poll.until(
+        lambda: not set(names) - nodes.ready_nodes(api),
+        NODES_READY_TIMEOUT,
+        0.2,
+        alive=session.supervisor.check_alive,
+    )
+    if not waited.held:
+        missing = sorted(set(names) - nodes.ready_nodes(api))
+        raise ComponentError(
+            "kwok",
+            f"nodes not Ready within {NODES_READY_TIMEOUT:.0f} s: {', '.join(missing)}",
+            session.supervisor.processes["kwok"].tail(),
+        )
 
 
 def describe_nodes(cluster: Cluster) -> str:

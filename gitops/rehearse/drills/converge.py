@@ -7,7 +7,7 @@ import time
 from gitops.k8s import status
 from gitops.k8s.placement import pinned_node, spread_skew, volume_node
 from gitops.k8s.workloads import claims, dig, mapping, pod_spec, replicas
-from gitops.rehearse import bootstrap, cluster
+from gitops.rehearse import bootstrap, cluster, poll
 from gitops.rehearse.findings import DrillResult
 from gitops.rehearse.kube import Api
 
@@ -18,14 +18,14 @@ AVAILABLE_TIMEOUT = 300.0
 def wait_available(api: Api, namespaces: list[str], timeout: float) -> list[dict]:
     """Poll until every Deployment in namespaces is Available, the timeout passes, or a pod stays
     unschedulable (cluster.stuck: waiting longer would change nothing); returns the last listing."""
-    deadline = time.monotonic() + timeout
-    while True:
-        deployments = [d for ns in namespaces for d in api.items(cluster.DEPLOYMENTS.format(ns=ns))]
-        if (deployments and all(status.deployment_available(d) for d in deployments)) or time.monotonic() > deadline:
-            return deployments
-        if cluster.stuck(api, namespaces):
-            return deployments
-        time.sleep(0.5)
+    listing: list[dict] = []
+
+    def available() -> bool:
+        listing[:] = [d for ns in namespaces for d in api.items(cluster.DEPLOYMENTS.format(ns=ns))]
+        return bool(listing) and all(status.deployment_available(d) for d in listing)
+
+    poll.until(available, timeout, stop=lambda: cluster.stuck(api, namespaces))
+    return listing
 
 
 def reference_problems(api: Api, namespaces: list[str]) -> dict[str, dict[str, list[str]]]:

@@ -27,7 +27,7 @@ from gitops.k8s.placement import pinned_node
 from gitops.k8s.quantities import format_cpu, format_memory
 from gitops.k8s.requests import pod_requests
 from gitops.k8s.workloads import dig, pod_spec, replicas
-from gitops.rehearse import cluster, nodes
+from gitops.rehearse import cluster, nodes, poll
 from gitops.rehearse.drills.converge import wait_available
 from gitops.rehearse.findings import DrillResult
 from gitops.rehearse.kube import Api
@@ -101,22 +101,13 @@ def _set_heartbeat(api: Api, node: str, value: str) -> None:
     api.merge_patch(f"/api/v1/nodes/{node}", {"metadata": {"labels": {nodes.KWOK_LABEL: value}}})
 
 
-def _until(predicate, timeout: float) -> float | None:
-    begin = time.monotonic()
-    while time.monotonic() - begin < timeout:
-        if predicate():
-            return time.monotonic() - begin
-        time.sleep(0.5)
-    return None
-
-
 def lose(api: Api, namespaces: list[str], loss: Loss, pinned: dict[str, str]) -> tuple[Outcome, Sampler]:
     outcome = Outcome()
     outcome.pinned_down = sorted(name for name, node in pinned.items() if node == loss.node)
     with Sampler(api, namespaces) as sampler:
         begin = time.monotonic()
         _set_heartbeat(api, loss.node, STOPPED)
-        outcome.detected = _until(lambda: loss.node not in nodes.ready_nodes(api), DETECT_TIMEOUT)
+        outcome.detected = poll.until(lambda: loss.node not in nodes.ready_nodes(api), DETECT_TIMEOUT).held_after
         if outcome.detected is not None:
             state = {}
 
@@ -124,12 +115,12 @@ def lose(api: Api, namespaces: list[str], loss: Loss, pinned: dict[str, str]) ->
                 state["done"], state["pending"] = settled(api, namespaces, loss.node)
                 return state["done"]
 
-            if _until(calm, SETTLE_TIMEOUT) is not None:
+            if poll.until(calm, SETTLE_TIMEOUT).held:
                 outcome.settled = time.monotonic() - begin
             outcome.pending = state.get("pending", {})
     _set_heartbeat(api, loss.node, nodes.MANAGED)
     back = time.monotonic()
-    if _until(lambda: loss.node in nodes.ready_nodes(api), RETURN_TIMEOUT) is not None:
+    if poll.until(lambda: loss.node in nodes.ready_nodes(api), RETURN_TIMEOUT).held:
         deployments = wait_available(api, namespaces, RETURN_TIMEOUT)
         if all(status.deployment_available(d) for d in deployments):
             outcome.returned = time.monotonic() - back

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from gitops.annotations import ARGO_CD, FLUX, prune_protected_by
 from gitops.k8s import rest
+from gitops.rehearse import poll
 from gitops.rehearse.findings import DrillResult
 from gitops.rehearse.kube import Api
 
@@ -102,14 +103,25 @@ def state(api: Api, item: Target) -> str:
     return "terminating" if live["metadata"].get("deletionTimestamp") else "present"
 
 
+def _settled(api: Api, item: Target, started: float, timeout: float) -> str:
+    """The item's state once an unprotected one is no longer present, or once the drill's time is up."""
+    seen = [state(api, item)]
+    if item.protected or seen[0] != "present":
+        return seen[0]
+
+    def left() -> bool:
+        seen[0] = state(api, item)
+        return seen[0] != "present"
+
+    poll.until(left, timeout, started=started)
+    return seen[0]
+
+
 def judge(result: DrillResult, api: Api, items: list[Target], why: str, timeout: float = GONE_TIMEOUT) -> None:
     """After the engine applied a commit without items: protected ones present, the rest gone."""
-    deadline = time.monotonic() + timeout
+    started = time.monotonic()
     for item in items:
-        now = state(api, item)
-        while not item.protected and now == "present" and time.monotonic() < deadline:
-            time.sleep(0.5)
-            now = state(api, item)
+        now = _settled(api, item, started, timeout)
         if item.protected and now != "present":
             result.fail(
                 item.ref,
