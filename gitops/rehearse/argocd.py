@@ -21,9 +21,12 @@ from gitops.k8s import crds, manifests, rest, status
 from gitops.k8s.workloads import dig
 from gitops.layout import DIST, engine_dir
 from gitops.rehearse import argosync, cluster, delivery, flux, poll, repo
+from gitops.rehearse.bootstrap import SecretPlan
+from gitops.rehearse.engine import Stalled, never_stalled
 from gitops.rehearse.environment import Environment
 from gitops.rehearse.kube import Api, Kubectl
 from gitops.rehearse.procs import ComponentError
+from gitops.rehearse.session import Session
 
 WAVE_TIMEOUT = 300.0
 
@@ -62,9 +65,25 @@ def _stream(objects: list[dict]) -> bytes:
 
 
 class ArgoStandIn:
-    label = "Argo CD stand-in"
+    """An Engine (engine.py) that applies with kubectl what Argo CD would sync; no Argo CD runs."""
 
-    def __init__(self, session, kubectl: Kubectl, api: Api, served: Path, env: Environment, plans) -> None:
+    label = "Argo CD stand-in"
+    notes = (
+        "Argo CD is not run: its Applications are applied to the real CRDs, and each "
+        "unit's directory is applied server-side in sync-wave and kind order, pruned as its "
+        "options say (a stand-in)",
+    )
+
+    def __init__(
+        self,
+        session: Session,
+        kubectl: Kubectl,
+        api: Api,
+        served: Path,
+        env: Environment,
+        plans: list[SecretPlan],
+        stalled: Stalled = never_stalled,
+    ) -> None:
         self.session, self.kubectl, self.api, self.served, self.env, self.plans = (
             session,
             kubectl,
@@ -73,10 +92,10 @@ class ArgoStandIn:
             env,
             plans,
         )
+        self.stalled = stalled
         self.synced: dict[str, list[dict]] = {}  # Application name -> what its last sync applied
         self.kept: list[str] = []  # objects left in the cluster by Prune=false, as "Kind ns/name"
         self.substitutions: list[str] = []  # nothing is substituted: there is no URL to point elsewhere
-        self.stalled = lambda: None
 
     def serve(self, plain: str) -> str:
         return plain  # the stand-in applies from the commit itself: no URL to substitute

@@ -49,7 +49,8 @@ class Failure:
 @dataclass
 class EnvReport:
     env: str
-    engine: str
+    engine: str  # config's delivery.engine: flux or argocd
+    engine_label: str = ""  # how the engine that delivered calls itself (engine.Engine.label)
     commit: str = ""
     base: str | None = None
     nodes: str = ""

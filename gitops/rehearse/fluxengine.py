@@ -15,28 +15,47 @@ from gitops.k8s import crds, manifests
 from gitops.k8s.workloads import dig
 from gitops.layout import DIST, engine_dir
 from gitops.rehearse import delivery, flux, repo
+from gitops.rehearse.bootstrap import SecretPlan
+from gitops.rehearse.controlplane import ControlPlane
+from gitops.rehearse.engine import Stalled, never_stalled
 from gitops.rehearse.environment import Environment
 from gitops.rehearse.gitserver import GitServer
+from gitops.rehearse.kube import Kubectl
 from gitops.rehearse.procs import ComponentError
+from gitops.rehearse.session import Session
 from gitops.rehearse.sops import SopsPlan, create_decryption_secrets, decryption_secrets
+from gitops.rehearse.tools import Tools
 
 NAMESPACE = "flux-system"
 
 
 class FluxEngine:
+    """An Engine (engine.py): the real source- and kustomize-controller, fetching from the loopback server."""
+
     label = "Flux"
+    notes: tuple[str, ...] = ()  # nothing stands in: the real controllers run
+    kept: tuple[str, ...] = ()  # Flux has no Prune=false: what leaves git is pruned unless prune-protected
 
     def __init__(
-        self, session, tools, plane, kubectl, served: Path, env: Environment, plans, sops_plan: SopsPlan
+        self,
+        session: Session,
+        tools: Tools,
+        plane: ControlPlane,
+        kubectl: Kubectl,
+        served: Path,
+        env: Environment,
+        plans: list[SecretPlan],
+        sops_plan: SopsPlan,
+        stalled: Stalled = never_stalled,
     ) -> None:
         self.session, self.tools, self.plane, self.kubectl = session, tools, plane, kubectl
         self.served, self.env, self.plans, self.sops_plan = served, env, plans, sops_plan
+        self.stalled = stalled
         self.server = GitServer(session.root, session.ports.take(), session.supervisor.pgid)
         self.substitutions: list[str] = []
         self.branch = "main"
         self.source: str | None = None  # the GitRepository's name
         self._served: dict[str, str] = {}
-        self.stalled = lambda: None  # set by the rehearsal: why waiting longer is pointless, or None
 
     def serve(self, plain: str) -> str:
         """The served commit for plain: the URL substitution on top of it."""

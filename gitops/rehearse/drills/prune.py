@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from gitops.annotations import ARGO_CD, FLUX, prune_protected_by
 from gitops.k8s import rest
 from gitops.rehearse import poll
+from gitops.rehearse.delivery import Delivered
+from gitops.rehearse.engine import Engine
 from gitops.rehearse.findings import DrillResult
 from gitops.rehearse.kube import Api
 
@@ -149,7 +151,7 @@ def summary(items: list[Target]) -> str:
     return ", ".join(parts)
 
 
-def _delivery_problems(result: DrillResult, delivered) -> None:
+def _delivery_problems(result: DrillResult, delivered: Delivered) -> None:
     for obj, what, events in delivered.problems:
         result.fail(obj, what, "read the controller's message and events", events)
 
@@ -164,7 +166,7 @@ def run_removed(api: Api, items: list[Target]) -> DrillResult:
     return result
 
 
-def run_drill_commit(api: Api, engine, served: str, items: list[Target]) -> DrillResult:
+def run_drill_commit(api: Api, engine: Engine, served: str, items: list[Target]) -> DrillResult:
     """Remove the items' files in a commit on top of served, apply, judge, commit the tree back, apply."""
     result = DrillResult(NAME)
     started = time.monotonic()

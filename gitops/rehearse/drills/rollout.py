@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from typing import TypeVar
 
 from gitops.k8s import status
 from gitops.k8s.workloads import replicas, strategy_type
@@ -21,6 +22,7 @@ from gitops.rehearse.findings import DrillResult
 from gitops.rehearse.kube import Api, Kubectl
 from gitops.rehearse.sampler import Sampler, Track
 
+T = TypeVar("T")  # what the move returns (the engine's delivery)
 NAME = "rollout"
 ROLLOUT_TIMEOUT = 300
 
@@ -123,9 +125,7 @@ def generations(api: Api, namespaces: list[str]) -> dict[str, int]:
     }
 
 
-def run_move(
-    api: Api, namespaces: list[str], nodes: list[str], move: Callable[[], object]
-) -> tuple[DrillResult, object]:
+def run_move(api: Api, namespaces: list[str], nodes: list[str], move: Callable[[], T]) -> tuple[DrillResult, T]:
     """The base-to-head rollout: move() has the engine apply the head; returns (drill, move's result)."""
     result = DrillResult(NAME)
     started = time.monotonic()
