@@ -68,7 +68,7 @@ def unit_paths(checkout: Path, env: str) -> list[str]:
 def apply_cluster_dir(kubectl: Kubectl, checkout: Path, env: str) -> tuple[list[str], str | None]:
     """README step 4: kubectl apply -f dist/clusters/<env>/; returns (the API's warnings, what it refused).
     A refusal is the commit's fault, not the rehearsal's: it is reported as a broken promise."""
-    code, out, warnings = kubectl.run("apply", "-f", str(checkout / "dist" / "clusters" / env))
+    code, out, warnings = kubectl.run("apply", "-f", str(checkout / DIST / engine_dir(env)))
     refused = None
     if code != 0:
         refused = " ".join(

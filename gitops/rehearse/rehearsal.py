@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from gitops.k8s import manifests
-from gitops.layout import DIST, engine_dir
+from gitops.layout import DIST, environment_dirs
 from gitops.rehearse import bootstrap, cluster, repo, sops
 from gitops.rehearse import stage as stages
 from gitops.rehearse.argocd import ArgoStandIn
@@ -66,7 +66,7 @@ def _dry_run(kubectl: Kubectl, checkout: Path, paths: list[str]) -> tuple[list[s
 
 
 def _usable_base(served: Path, base: str, env: str, report: EnvReport) -> bool:
-    if repo.files(served, base, f"{DIST}/{engine_dir(env)}") and repo.files(served, base, f"dist/{env}"):
+    if all(repo.files(served, base, f"{DIST}/{d}") for d in environment_dirs(env)):
         return True
     report.notes.append(f"base {base[:12]} has no dist/{env}/ to converge: rehearsed the head alone")
     return False
@@ -167,7 +167,7 @@ def _prune(
 ) -> DrillResult:
     if base:
         old = repo.checkout(stage.served, base, stage.served.parent / "checkouts" / f"prune-base-{base[:12]}")
-        dirs = [f"dist/{env.name}", f"{DIST}/{engine_dir(env.name)}"]
+        dirs = [f"{DIST}/{d}" for d in environment_dirs(env.name)]
         before = manifests.load([old / d for d in dirs])
         after = manifests.load([stage.plain / d for d in dirs])
         gone = prune.removed(env.engine, before, after, old, stage.plain)
