@@ -28,15 +28,20 @@ class DeclarationError(InputError):
 
 
 @dataclass(frozen=True)
-class Node:
+class DeclaredNode:
+    """A node as the declarations ConfigMap lists it (config's cluster.nodes, rendered)."""
+
     name: str
     cpu_millis: int
     memory_bytes: int
 
 
 @dataclass(frozen=True)
-class Cluster:
-    nodes: list[Node]
+class DeclaredCluster:
+    """config's cluster section (gitops/config/model.py's Cluster) as dist/ declares it, read back:
+    the node inventory, the reserve on each node, and the facts check's rules ask about."""
+
+    nodes: list[DeclaredNode]
     reserved_cpu_millis: int
     reserved_memory_bytes: int
     architecture: str | None = None
@@ -50,7 +55,7 @@ class Declared:
 
     secrets: dict[tuple[str, str], set[str]] = field(default_factory=dict)
     secret_types: dict[tuple[str, str], str] = field(default_factory=dict)
-    cluster: Cluster | None = None
+    cluster: DeclaredCluster | None = None
     sources: list[Resource] = field(default_factory=list)
 
     def has_secret(self, namespace: str, name: str) -> bool:
@@ -90,8 +95,11 @@ def read(resources: list[Resource]) -> Declared:
         if cluster:
             try:
                 reserve = mapping(cluster.get("systemReserved"))
-                declared.cluster = Cluster(
-                    nodes=[Node(n["name"], cpu_millis(n["cpu"]), memory_bytes(n["memory"])) for n in cluster["nodes"]],
+                declared.cluster = DeclaredCluster(
+                    nodes=[
+                        DeclaredNode(n["name"], cpu_millis(n["cpu"]), memory_bytes(n["memory"]))
+                        for n in cluster["nodes"]
+                    ],
                     reserved_cpu_millis=cpu_millis(reserve.get("cpu", 0)),
                     reserved_memory_bytes=memory_bytes(reserve.get("memory", 0)),
                     architecture=cluster.get("architecture"),

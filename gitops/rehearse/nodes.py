@@ -13,7 +13,7 @@ import subprocess
 from pathlib import Path
 
 from gitops.k8s import status
-from gitops.k8s.declared import Cluster
+from gitops.k8s.declared import DeclaredCluster
 from gitops.k8s.placement import ARCH_LABEL, HOSTNAME_LABEL, OS_LABEL
 from gitops.k8s.workloads import mapping
 from gitops.rehearse.kube import Api
@@ -49,7 +49,7 @@ def _millis(value: int) -> str:
     return f"{value}m"
 
 
-def node_object(node: Cluster, index: int) -> dict:
+def node_object(node: DeclaredCluster, index: int) -> dict:
     """The Node for cluster.nodes[index]: capacity as configured, allocatable minus the reserve."""
     spec = node.nodes[index]
     arch = node.architecture or "amd64"
@@ -130,7 +130,7 @@ def start_kwok(session: Session, tools: Tools, kubeconfig: Path) -> Process:
     return session.supervisor.start("kwok", argv)
 
 
-def create_nodes(api: Api, cluster: Cluster) -> list[str]:
+def create_nodes(api: Api, cluster: DeclaredCluster) -> list[str]:
     names = []
     for index in range(len(cluster.nodes)):
         api.create("/api/v1/nodes", node_object(cluster, index))

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from gitops.k8s import crds, declared, manifests
-from gitops.k8s.declared import Cluster, Declared
+from gitops.k8s.declared import DeclaredCluster, Declared
 from gitops.k8s.manifests import Resource
 from gitops.k8s.quantities import format_cpu, format_memory
 from gitops.k8s.requests import demands
@@ -65,7 +65,7 @@ def _wait_nodes(api: Api, names: list[str], session: Session) -> None:
         )
 
 
-def describe_nodes(cluster: Cluster) -> str:
+def describe_nodes(cluster: DeclaredCluster) -> str:
     """'3 simulated 4 CPU / 8Gi nodes': the count and sizes config gives, nothing else."""
     sizes = sorted({(n.cpu_millis, n.memory_bytes) for n in cluster.nodes})
     shown = " and ".join(f"{format_cpu(c)} CPU / {format_memory(m)}" for c, m in sizes)

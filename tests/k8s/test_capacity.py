@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from gitops.k8s import capacity, declared, manifests, requests
-from gitops.k8s.declared import Cluster, Node
+from gitops.k8s.declared import DeclaredCluster, DeclaredNode
 
 GI = 2**30
 
@@ -57,7 +57,9 @@ spec:
       containers: [{name: a, resources: {requests: {cpu: 100m, memory: 128Mi}}}]
 """,
     )
-    cluster = Cluster([Node("a", 4000, 8 * GI), Node("b", 4000, 8 * GI), Node("c", 2000, 4 * GI)], 0, 0)
+    cluster = DeclaredCluster(
+        [DeclaredNode("a", 4000, 8 * GI), DeclaredNode("b", 4000, 8 * GI), DeclaredNode("c", 2000, 4 * GI)], 0, 0
+    )
     report = capacity.report(resources, cluster)
     assert report.nodes_left == 2
     assert report.supply == requests.Requests(6000, 12 * GI)

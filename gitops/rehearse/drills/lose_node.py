@@ -21,7 +21,7 @@ import time
 from dataclasses import dataclass, field
 
 from gitops.k8s import capacity, status
-from gitops.k8s.declared import Cluster
+from gitops.k8s.declared import DeclaredCluster
 from gitops.k8s.manifests import Resource
 from gitops.k8s.placement import pinned_node
 from gitops.k8s.quantities import format_cpu, format_memory
@@ -48,7 +48,10 @@ class Loss:
 
 
 @dataclass
-class Outcome:
+class Aftermath:
+    """What followed one lost node: seconds until it was noticed, until the rest settled and until it was
+    back (None: not within the timeout), and the pods that found no room."""
+
     detected: float | None = None
     settled: float | None = None
     returned: float | None = None
@@ -56,7 +59,7 @@ class Outcome:
     pinned_down: list[str] = field(default_factory=list)  # Deployments pinned to the lost node
 
 
-def losses(cluster_inventory: Cluster, resources: list[Resource], checked: str | None) -> list[Loss]:
+def losses(cluster_inventory: DeclaredCluster, resources: list[Resource], checked: str | None) -> list[Loss]:
     """check's lost node first, then every node a Deployment is pinned to, each once."""
     found = [Loss(checked, "the largest, the one check's capacity line assumes lost", True)] if checked else []
     if len(cluster_inventory.nodes) < 2:
@@ -101,14 +104,14 @@ def _set_heartbeat(api: Api, node: str, value: str) -> None:
     api.merge_patch(f"/api/v1/nodes/{node}", {"metadata": {"labels": {nodes.KWOK_LABEL: value}}})
 
 
-def lose(api: Api, namespaces: list[str], loss: Loss, pinned: dict[str, str]) -> tuple[Outcome, Sampler]:
-    outcome = Outcome()
-    outcome.pinned_down = sorted(name for name, node in pinned.items() if node == loss.node)
+def lose(api: Api, namespaces: list[str], loss: Loss, pinned: dict[str, str]) -> tuple[Aftermath, Sampler]:
+    aftermath = Aftermath()
+    aftermath.pinned_down = sorted(name for name, node in pinned.items() if node == loss.node)
     with Sampler(api, namespaces) as sampler:
         begin = time.monotonic()
         _set_heartbeat(api, loss.node, STOPPED)
-        outcome.detected = poll.until(lambda: loss.node not in nodes.ready_nodes(api), DETECT_TIMEOUT).held_after
-        if outcome.detected is not None:
+        aftermath.detected = poll.until(lambda: loss.node not in nodes.ready_nodes(api), DETECT_TIMEOUT).held_after
+        if aftermath.detected is not None:
             state = {}
 
             def calm() -> bool:
@@ -116,15 +119,15 @@ def lose(api: Api, namespaces: list[str], loss: Loss, pinned: dict[str, str]) ->
                 return state["done"]
 
             if poll.until(calm, SETTLE_TIMEOUT).held:
-                outcome.settled = time.monotonic() - begin
-            outcome.pending = state.get("pending", {})
+                aftermath.settled = time.monotonic() - begin
+            aftermath.pending = state.get("pending", {})
     _set_heartbeat(api, loss.node, nodes.MANAGED)
     back = time.monotonic()
     if poll.until(lambda: loss.node in nodes.ready_nodes(api), RETURN_TIMEOUT).held:
         deployments = wait_available(api, namespaces, RETURN_TIMEOUT)
         if all(status.deployment_available(d) for d in deployments):
-            outcome.returned = time.monotonic() - back
-    return outcome, sampler
+            aftermath.returned = time.monotonic() - back
+    return aftermath, sampler
 
 
 def _moved(pending: dict, pinned_down: list[str]) -> dict:
@@ -142,22 +145,22 @@ def _count(pending: dict) -> str:
     )
 
 
-def judge(result: DrillResult, loss: Loss, outcome: Outcome, sampler: Sampler, prediction) -> None:
+def judge(result: DrillResult, loss: Loss, aftermath: Aftermath, sampler: Sampler, prediction) -> None:
     """prediction: (capacity report, capacity line) of `main.py check` for loss.checked losses."""
     ref = f"Node {loss.node}"
-    if outcome.detected is None:
+    if aftermath.detected is None:
         result.fail(
             ref,
             f"still Ready {DETECT_TIMEOUT:.0f} s after its heartbeat stopped",
             "the node lifecycle controller did not notice: read kube-controller-manager's log",
         )
         return
-    for name in outcome.pinned_down:
+    for name in aftermath.pinned_down:
         result.fact(
             f"Deployment {name} cannot leave {loss.node}: it is pinned there (its volume lives on "
             f"that node), so it is down until the node returns"
         )
-    stuck = _moved(outcome.pending, outcome.pinned_down)
+    stuck = _moved(aftermath.pending, aftermath.pinned_down)
     events = [
         f"{owner}: {message}" for owner, found in sorted(stuck.items()) for message in sorted({m for m, _ in found})
     ]
@@ -192,9 +195,9 @@ def judge(result: DrillResult, loss: Loss, outcome: Outcome, sampler: Sampler, p
         )
     elif agreed:
         result.fact(
-            f"lost {loss.node} ({loss.why}): everything else rescheduled within {outcome.settled or 0:.0f} s{seen}"
+            f"lost {loss.node} ({loss.why}): everything else rescheduled within {aftermath.settled or 0:.0f} s{seen}"
         )
-    if outcome.settled is None and not stuck:
+    if aftermath.settled is None and not stuck:
         result.fail(
             ref,
             f"pods not rescheduled within {SETTLE_TIMEOUT:.0f} s of the heartbeat stopping",
@@ -212,7 +215,7 @@ def judge(result: DrillResult, loss: Loss, outcome: Outcome, sampler: Sampler, p
                 f"all {track.replicas} replicas down while {loss.node} was lost",
                 "spread the replicas over nodes (spreadAcrossNodes)",
             )
-    if outcome.returned is None:
+    if aftermath.returned is None:
         result.fail(
             ref,
             f"not everything Available within {RETURN_TIMEOUT:.0f} s of the node returning",
@@ -220,7 +223,7 @@ def judge(result: DrillResult, loss: Loss, outcome: Outcome, sampler: Sampler, p
         )
 
 
-def capacity_line(resources: list[Resource], inventory: Cluster) -> tuple[capacity.Report, str]:
+def capacity_line(resources: list[Resource], inventory: DeclaredCluster) -> tuple[capacity.Report, str]:
     """check's capacity report and the line `main.py check` prints for it, word for word."""
     from gitops.review.check.headroom import Headroom
     from gitops.review.check.report import capacity_line as line
@@ -229,7 +232,7 @@ def capacity_line(resources: list[Resource], inventory: Cluster) -> tuple[capaci
     return report, line(Headroom(report, report.lost, None))
 
 
-def run(api: Api, namespaces: list[str], inventory: Cluster, resources: list[Resource]) -> DrillResult:
+def run(api: Api, namespaces: list[str], inventory: DeclaredCluster, resources: list[Resource]) -> DrillResult:
     result = DrillResult(NAME)
     started = time.monotonic()
     prediction = capacity_line(resources, inventory)
@@ -242,8 +245,8 @@ def run(api: Api, namespaces: list[str], inventory: Cluster, resources: list[Res
     }
     shown = []
     for loss in plan:
-        outcome, sampler = lose(api, namespaces, loss, {k: v for k, v in pinned.items() if v})
-        judge(result, loss, outcome, sampler, prediction)
+        aftermath, sampler = lose(api, namespaces, loss, {k: v for k, v in pinned.items() if v})
+        judge(result, loss, aftermath, sampler, prediction)
         shown.append(loss.node)
     result.seconds = time.monotonic() - started
     verdict = "everything else rescheduled" if not result.findings else "not everything rescheduled"

@@ -22,8 +22,8 @@ from gitops.k8s.manifests import Resource
 from gitops.k8s.placement import pinned_nodes
 from gitops.k8s.workloads import PER_NODE, as_int, mapping, sequence
 from gitops.review.check.context import Context
-from gitops.review.check.registry import Category, rule
-from gitops.review.findings import Issue, Severity
+from gitops.review.check.registry import rule
+from gitops.review.findings import Issue, Severity, Topic
 
 
 @dataclass(frozen=True)
@@ -129,7 +129,7 @@ def _collide(a: Claim, b: Claim, node_count: int | None, pods: int) -> bool:
 
 @rule(
     "host-port-conflict",
-    Category.INTEGRITY,
+    Topic.INTEGRITY,
     Severity.ERROR,
     prevents="pods Pending forever (or a DaemonSet missing from nodes) because another workload holds the "
     "node port, e.g. a second ingress on :80 beside the host-network Traefik",

@@ -18,8 +18,8 @@ from collections.abc import Iterator
 
 from gitops.k8s.workloads import Container, PodTemplate, mapping, sequence
 from gitops.review.check.context import Context
-from gitops.review.check.registry import Category, rule
-from gitops.review.findings import Issue, Severity
+from gitops.review.check.registry import rule
+from gitops.review.findings import Issue, Severity, Topic
 
 ENFORCE_LABEL = "pod-security.kubernetes.io/enforce"
 ALLOWED_VOLUMES = {
@@ -138,7 +138,7 @@ def _shown(value: object) -> str:
 
 @rule(
     "pss-restricted",
-    Category.POLICY,
+    Topic.POLICY,
     Severity.ERROR,
     prevents="a rollout that creates no pods because Pod Security admission rejects every one of them",
     fix="satisfy the restricted profile (non-root, no privilege escalation, drop ALL, seccomp RuntimeDefault, "

@@ -19,8 +19,8 @@ from gitops.k8s.manifests import Resource
 from gitops.k8s.references import pod_references
 from gitops.k8s.workloads import PodTemplate, dig, mapping, sequence
 from gitops.review.check.context import Context
-from gitops.review.check.registry import Category, rule
-from gitops.review.findings import Issue, Severity
+from gitops.review.check.registry import rule
+from gitops.review.findings import Issue, Severity, Topic
 
 # Published into every namespace by kube-controller-manager's root CA publisher.
 BUILTIN_CONFIGMAPS = {"kube-root-ca.crt": {"ca.crt"}}
@@ -164,7 +164,7 @@ class _Resolver:
 
 @rule(
     "reference-unresolved",
-    Category.INTEGRITY,
+    Topic.INTEGRITY,
     Severity.ERROR,
     prevents="pods stuck in CreateContainerConfigError, ContainerCreating or ImagePullBackOff because a "
     "Secret, ConfigMap, key, claim, volume or service account they name does not exist",

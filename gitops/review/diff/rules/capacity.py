@@ -16,8 +16,8 @@ from gitops.k8s.requests import Demand, container_requests
 from gitops.review.diff.fields import container_path, render_path
 from gitops.review.diff.load import key_of
 from gitops.review.diff.model import CapacityLine
-from gitops.review.diff.rules.context import Area, Context, risk, rule
-from gitops.review.findings import Issue, ObjectKey, Severity
+from gitops.review.diff.rules.context import Context, risk, rule
+from gitops.review.findings import Issue, ObjectKey, Severity, Topic
 
 # Requests attribute -> (resource name in a container's requests, formatter).
 DIMENSIONS = {
@@ -100,7 +100,7 @@ def _culprit(
 
 @rule(
     "capacity-headroom",
-    Area.CAPACITY,
+    Topic.CAPACITY,
     Severity.HIGH,
     prevents="pods Pending while a node is down: the requests no longer fit on the nodes left when one "
     "is lost, or grow by more than the headroom the base had (with the node inventory either "

@@ -7,8 +7,8 @@ from collections.abc import Iterator
 from gitops.k8s.workloads import dig, mapping, sequence
 from gitops.review.diff.fields import equal, get
 from gitops.review.diff.model import MISSING, Status
-from gitops.review.diff.rules.context import Area, Context, risk, rule
-from gitops.review.findings import Issue, Severity
+from gitops.review.diff.rules.context import Context, risk, rule
+from gitops.review.findings import Issue, Severity, Topic
 
 DEFAULT_BACKEND = "(default backend)"
 
@@ -53,7 +53,7 @@ def hosts(obj: dict | None) -> list[str]:
 
 @rule(
     "ingress-routes",
-    Area.TRAFFIC,
+    Topic.TRAFFIC,
     Severity.MEDIUM,
     prevents="requests for a host or path that stop being routed or go to another backend, or an "
     "Ingress moved to another ingress class; new Ingresses and routes are listed, as new "
@@ -103,7 +103,7 @@ def _ports(obj: dict) -> dict[str, object]:
 
 @rule(
     "service-routing",
-    Area.TRAFFIC,
+    Topic.TRAFFIC,
     Severity.MEDIUM,
     prevents="a Service whose traffic goes elsewhere or fails: its selector changes, its type changes "
     "(as a NodePort or LoadBalancer it is exposed on every node's address), or a port is "

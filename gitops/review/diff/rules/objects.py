@@ -8,8 +8,8 @@ from gitops.annotations import ARGO_CD, FLUX, prune_protected_by
 from gitops.k8s import workloads
 from gitops.review.diff.model import Named, ObjectDiff, Status
 from gitops.review.diff.rules import network
-from gitops.review.diff.rules.context import Area, Context, risk, rule
-from gitops.review.findings import Issue, Severity
+from gitops.review.diff.rules.context import Context, risk, rule
+from gitops.review.findings import Issue, Severity, Topic
 
 ENGINES = (FLUX, ARGO_CD)
 # Deleting these deletes data: a claim's volume (local-path reclaims with Delete), a namespace's everything.
@@ -127,7 +127,7 @@ def _generic(removed: ObjectDiff, protected: tuple[str, ...]) -> Issue:
 
 @rule(
     "removed-object",
-    Area.OBJECTS,
+    Topic.OBJECTS,
     Severity.HIGH,
     prevents="data pruned with the object that leaves git: a PersistentVolumeClaim takes its "
     "local-path volume with it, a Namespace everything in it, and a claim replaced by another "
@@ -157,7 +157,7 @@ def removed_objects(context: Context) -> Iterator[Issue]:
 
 @rule(
     "api-version-move",
-    Area.OBJECTS,
+    Topic.OBJECTS,
     Severity.MEDIUM,
     prevents="an object that only moves to a new apiVersion being pruned: it is updated in place, but "
     "an engine that tracks objects by API group may prune the old entry, which is the same "
@@ -190,7 +190,7 @@ def api_version_moves(context: Context) -> Iterator[Issue]:
 
 @rule(
     "prune-protection-dropped",
-    Area.OBJECTS,
+    Topic.OBJECTS,
     Severity.MEDIUM,
     prevents="a PersistentVolumeClaim or Namespace that loses prune protection for Flux or Argo CD: "
     "the next time it leaves git, the engine deletes it and its data",
@@ -214,7 +214,7 @@ def prune_protection_dropped(context: Context) -> Iterator[Issue]:
 
 @rule(
     "claim-switch",
-    Area.WORKLOADS,
+    Topic.WORKLOADS,
     Severity.HIGH,
     prevents="a workload volume pointed at another PersistentVolumeClaim: the pods start on that "
     "claim's data, not the data they had",

@@ -15,8 +15,8 @@ from gitops.k8s import workloads
 from gitops.k8s.workloads import dig, mapping, sequence
 from gitops.review.diff.fields import container_path
 from gitops.review.diff.model import MISSING, Named, ObjectDiff, Status
-from gitops.review.diff.rules.context import Area, Context, risk, rule
-from gitops.review.findings import Issue, ObjectKey, Severity
+from gitops.review.diff.rules.context import Context, risk, rule
+from gitops.review.findings import Issue, ObjectKey, Severity, Topic
 
 PSS_LABEL = "pod-security.kubernetes.io/"
 PSS_STRICTNESS = {"privileged": 0, "baseline": 1, "restricted": 2}
@@ -183,7 +183,7 @@ def _workload(d: ObjectDiff) -> Iterator[Issue]:
 
 @rule(
     "security-weakened",
-    Area.SECURITY,
+    Topic.SECURITY,
     Severity.HIGH,
     prevents="lower isolation of a workload's pods; high: runAsNonRoot turned off or removed, "
     "runAsUser 0, privileged, hostNetwork, hostPID or hostIPC, a new hostPort or hostPath "
@@ -209,7 +209,7 @@ def _strictness(level: str | None) -> int:
 
 @rule(
     "pod-security-relaxed",
-    Area.SECURITY,
+    Topic.SECURITY,
     Severity.HIGH,
     prevents="a Namespace's Pod Security labels relaxed: a weaker or removed `enforce` admits pods the "
     "profile refused; a weaker `audit` or `warn` stops reporting violations",
