@@ -44,7 +44,7 @@ def apply_args(app: dict) -> list[str]:
     args = ["apply"]
     if "ServerSideApply=true" in argosync.options(app):
         args += ["--server-side", "--force-conflicts", "--field-manager=argocd-controller"]
-    return args + ["-f", "-"]
+    return [*args, "-f", "-"]
 
 
 def delete_args(obj: dict) -> list[str]:

@@ -114,7 +114,7 @@ def plan(app: dict, target: list[dict], previous: list[dict]) -> Plan:
     kept = [o for o in gone if not policy.get("prune") or "Prune=false" in options(o)]
     pruning = [o for o in gone if o not in kept]
     prune_waves = sorted({wave(o) for o in pruning})
-    mirrored = dict(zip(prune_waves, reversed(prune_waves)))
+    mirrored = dict(zip(prune_waves, reversed(prune_waves), strict=True))
     last = max([t.wave for t in applying] + list(prune_waves) + [0]) + 1
     prune_last = "PruneLast=true" in options(app)
     prunes = [

@@ -129,10 +129,11 @@ class FluxEngine:
         else:
             result = self._wait(head, checkout, started)
         result.warnings = warnings
-        result.substitutions = list(self.substitutions) + [
+        result.substitutions = [
+            *self.substitutions,
             f"Secret {NAMESPACE}/{secret}: username/password of the loopback git server"
             if secret
-            else "no repository Secret (config names none)"
+            else "no repository Secret (config names none)",
         ]
         if not self.server.requests and not refused:
             result.problems.append(("GitRepository", "source-controller never fetched from the loopback server", []))

@@ -4,6 +4,7 @@ and kubectl for what kubectl does best (apply, drain), its warnings kept.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import ssl
 import urllib.error
@@ -50,10 +51,8 @@ class Api:
                 text = response.read()
         except urllib.error.HTTPError as err:
             detail = err.read().decode(errors="replace")
-            try:
+            with contextlib.suppress(json.JSONDecodeError, AttributeError):  # not a Status object: the text as sent
                 detail = json.loads(detail).get("message", detail)
-            except (json.JSONDecodeError, AttributeError):
-                pass
             raise ApiError(err.code, detail) from None
         return json.loads(text) if text else {}
 
@@ -77,15 +76,6 @@ class Api:
 
     def create(self, path: str, obj: dict) -> dict:
         return self.request("POST", path, obj)
-
-    def ensure(self, path: str, obj: dict) -> dict:
-        """Create obj under the collection path; an existing object of that name is left as it is."""
-        try:
-            return self.create(path, obj)
-        except ApiError as err:
-            if err.status != 409:
-                raise
-            return self.get(f"{path}/{obj['metadata']['name']}")
 
     def merge_patch(self, path: str, patch: dict) -> dict:
         return self.request("PATCH", path, patch, MERGE)

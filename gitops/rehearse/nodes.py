@@ -8,7 +8,6 @@ flips every node NotReady for a moment and leaves pods Ready=False (REFERENCE.md
 
 from __future__ import annotations
 
-import os
 import subprocess
 from pathlib import Path
 
@@ -82,7 +81,7 @@ def node_object(node: DeclaredCluster, index: int) -> dict:
 def upstream_stage_files() -> list[Path]:
     """kwok's upstream pod stages, from the module cache (make rehearse-tools fetched the module)."""
     cache = subprocess.run(["go", "env", "GOMODCACHE"], capture_output=True, text=True).stdout.strip()
-    directory = Path(cache or os.path.expanduser("~/go/pkg/mod")) / STAGE_DIR
+    directory = (Path(cache) if cache else Path("~/go/pkg/mod").expanduser()) / STAGE_DIR
     return sorted(p for p in directory.glob("*.yaml") if p.name != "kustomization.yaml")
 
 

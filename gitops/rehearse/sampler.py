@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from dataclasses import dataclass, field
@@ -62,10 +63,8 @@ class Sampler:
 
     def _loop(self) -> None:
         while not self._stop.is_set():
-            try:
+            with contextlib.suppress(ApiError, OSError):  # a missed sample; the next one follows
                 self.sample()
-            except (ApiError, OSError):
-                pass
             self._stop.wait(self.period)
 
     def __enter__(self) -> Sampler:

@@ -10,6 +10,7 @@ process group covers a SIGKILL.
 from __future__ import annotations
 
 import atexit
+import contextlib
 import shutil
 import signal
 import tempfile
@@ -44,10 +45,8 @@ class Session:
         self._cleanups.append(cleanup)
 
     def __enter__(self) -> Session:
-        try:
+        with contextlib.suppress(ValueError):  # not the main thread: the caller owns signal handling
             self._previous[signal.SIGTERM] = signal.signal(signal.SIGTERM, _raise_interrupted)
-        except ValueError:  # not the main thread: the caller owns signal handling
-            pass
         atexit.register(self.close)
         return self
 
@@ -61,10 +60,8 @@ class Session:
         ignored = _ignore_signals()
         try:
             for cleanup in reversed(self._cleanups):
-                try:
+                with contextlib.suppress(Exception):  # every cleanup must get its turn
                     cleanup()
-                except Exception:  # noqa: BLE001 - every cleanup must get its turn
-                    pass
             self.supervisor.stop()
         finally:
             shutil.rmtree(self.root, ignore_errors=True)
@@ -77,10 +74,8 @@ def _ignore_signals() -> dict[int, object]:
     """Ignore Ctrl-C and SIGTERM while cleaning up; returns the handlers to put back."""
     previous = {}
     for signum in (signal.SIGINT, signal.SIGTERM):
-        try:
+        with contextlib.suppress(ValueError):  # not the main thread
             previous[signum] = signal.signal(signum, signal.SIG_IGN)
-        except ValueError:  # not the main thread
-            pass
     return previous
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from gitops.k8s import crds, declared, manifests
-from gitops.k8s.declared import DeclaredCluster, Declared
+from gitops.k8s.declared import Declared, DeclaredCluster
 from gitops.k8s.manifests import Resource
 from gitops.k8s.quantities import format_cpu, format_memory
 from gitops.k8s.requests import demands

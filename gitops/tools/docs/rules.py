@@ -46,9 +46,7 @@ def diff_risks(registry: Registry | None = None) -> list[RuleDoc]:
     from gitops.review.diff.rules import REGISTRY
 
     return [
-        RuleDoc(
-            id=r.id, topic=r.topic.value, level=r.severity_note or r.severity.label, prevents=r.prevents, fix=r.fix
-        )
+        RuleDoc(id=r.id, topic=r.topic.value, level=r.severity_note or r.severity.label, prevents=r.prevents, fix=r.fix)
         for r in (registry if registry is not None else REGISTRY)
     ]
 
