@@ -73,6 +73,9 @@ def _load_json(resource: Resource, key: str) -> dict | None:
     text = dig(resource.obj, "data", key)
     if text is None:
         return None
+    if not isinstance(text, str):
+        what = f"a ConfigMap value must be a string, not {type(text).__name__}"
+        raise DeclarationError(f"{resource.path}: {resource} data.{key} is not JSON: {what}")
     try:
         return json.loads(text)
     except json.JSONDecodeError as err:

@@ -142,7 +142,8 @@ class ArgoStandIn:
     def _sync_app(self, app: dict, checkout: Path, result: delivery.Delivered, wait: bool) -> bool:
         name = app["metadata"]["name"]
         ref = f"Application {app['metadata']['namespace']}/{name}"
-        destination = dig(app, "spec", "destination", "namespace")
+        named = dig(app, "spec", "destination", "namespace")
+        destination = named if isinstance(named, str) and named else None
         if destination and "CreateNamespace=true" in argosync.options(app):
             self.kubectl.run("create", "namespace", destination)
         target = [r.obj for r in manifests.load([checkout / source_path(app)])]

@@ -132,7 +132,7 @@ def _namespaces_first(tasks: list[Task]) -> list[Task]:
     first: dict[str, int] = {}
     for task in tasks:
         namespace = dig(task.obj, "metadata", "namespace")
-        if namespace and task.obj.get("kind") != "Namespace":
+        if isinstance(namespace, str) and namespace and task.obj.get("kind") != "Namespace":
             first[namespace] = min(first.get(namespace, task.wave), task.wave)
     return [
         Task(min(t.wave, first.get(t.obj["metadata"]["name"], t.wave)), t.obj)

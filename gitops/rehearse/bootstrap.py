@@ -46,6 +46,7 @@ def registry_hosts(resources: list[Resource]) -> dict[str, str]:
 def secret_plans(declared: Declared, resources: list[Resource]) -> list[SecretPlan]:
     hosts = registry_hosts(resources)
     plans = []
+    argv: tuple[str, ...]
     for (namespace, name), keys in sorted(declared.secrets.items()):
         kind = declared.secret_types.get((namespace, name), "Opaque")
         if kind == DOCKER_CONFIG:

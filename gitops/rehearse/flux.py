@@ -144,9 +144,9 @@ def wait_ready(
             )
             ready = status.condition(item, "Ready")
             unit.message, unit.reason = ready.get("message", ""), ready.get("reason", "")
-            revision_applied = dig(item, "status", "lastAppliedRevision")
-            unit.revision = revision_applied if isinstance(revision_applied, str) else None
-            at_revision = bool(unit.revision) and revision in unit.revision
+            applied = dig(item, "status", "lastAppliedRevision")
+            unit.revision = applied if isinstance(applied, str) and applied else None
+            at_revision = unit.revision is not None and revision in unit.revision
             if ready.get("status") == "True" and at_revision and unit.ready_after is None:
                 unit.ready_after = time.monotonic() - started
             attempted = str(dig(item, "status", "lastAttemptedRevision") or "")

@@ -141,6 +141,8 @@ class FluxEngine:
 
     def sync(self, served: str) -> delivery.Delivered:
         """Move the served branch to served and have Flux fetch and apply it."""
+        if self.source is None:
+            raise ComponentError("flux", "sync before the first delivery: no GitRepository is served yet")
         repo.point_branch(self.served, self.branch, served)
         started = time.monotonic()
         flux.request_reconcile(self.plane.api, NAMESPACE, flux.GITREPOSITORIES, self.source)

@@ -91,7 +91,7 @@ def rehearse(env: Environment, tools: Tools, options: Options, report: EnvReport
     with Session() as session:
         stage = stages.build(session, tools, options, env)
         report.control_plane_seconds = stage.plane.started_seconds
-        report.nodes = stages.describe_nodes(stage.declared.cluster)
+        report.nodes = stages.describe_nodes(stage.cluster)
         plan = sops.plan(stage.resources, stage.plain, options.age_key)
         engine = _engine(session, tools, stage, env, plan)
         base = options.base if options.base and _usable_base(stage.served, options.base, env.name, report) else None
@@ -158,7 +158,7 @@ def _disturb(
     if "rollout" in wanted and not base:
         found.append(rollout.run(stage.api, stage.kubectl, stage.namespaces, stage.nodes))
     if "lose-node" in wanted:
-        found.append(lose_node.run(stage.api, stage.namespaces, stage.declared.cluster, stage.resources))
+        found.append(lose_node.run(stage.api, stage.namespaces, stage.cluster, stage.resources))
     return found
 
 

@@ -16,9 +16,14 @@ import signal
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
+from types import FrameType
+from typing import Any
 
 from gitops.rehearse.ports import Ports
 from gitops.rehearse.procs import Supervisor
+
+# What signal.signal takes and returns: a function, SIG_DFL or SIG_IGN, or None (a handler set outside Python).
+Handler = Callable[[int, FrameType | None], Any] | int | signal.Handlers | None
 
 
 class Interrupted(KeyboardInterrupt):
@@ -37,7 +42,7 @@ class Session:
         self.ports = Ports()
         self.supervisor = Supervisor(self.logs)
         self._cleanups: list[Callable[[], None]] = []
-        self._previous: dict[int, object] = {}
+        self._previous: dict[int, Handler] = {}
         self.closed = False
 
     def on_close(self, cleanup: Callable[[], None]) -> None:
@@ -70,9 +75,9 @@ class Session:
             atexit.unregister(self.close)
 
 
-def _ignore_signals() -> dict[int, object]:
+def _ignore_signals() -> dict[int, Handler]:
     """Ignore Ctrl-C and SIGTERM while cleaning up; returns the handlers to put back."""
-    previous = {}
+    previous: dict[int, Handler] = {}
     for signum in (signal.SIGINT, signal.SIGTERM):
         with contextlib.suppress(ValueError):  # not the main thread
             previous[signum] = signal.signal(signum, signal.SIG_IGN)

@@ -64,10 +64,10 @@ def plan(resources: list[Resource], checkout: Path, key: Path | None) -> SopsPla
 
 def decryption_secrets(cluster_resources: list[Resource]) -> list[tuple[str, str]]:
     """(namespace, name) of every decryption Secret the Kustomizations name."""
-    found = set()
+    found: set[tuple[str, str]] = set()
     for resource in cluster_resources:
         name = dig(resource.obj, "spec", "decryption", "secretRef", "name")
-        if resource.kind == "Kustomization" and name:
+        if resource.kind == "Kustomization" and isinstance(name, str) and name:
             found.add((resource.namespace, name))
     return sorted(found)
 

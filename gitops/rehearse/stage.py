@@ -40,6 +40,7 @@ class Stage:
     resources: list[Resource]  # dist/<env>/ of the commit under test
     cluster_resources: list[Resource]  # dist/clusters/<env>/
     declared: Declared
+    cluster: DeclaredCluster  # declared.cluster, which a stage cannot be built without
     nodes: list[str]
     provisioner: storage.Provisioner
     stand_ins: list[str]
@@ -110,10 +111,11 @@ def build(session: Session, tools: Tools, options, env: Environment) -> Stage:
     resources = manifests.load([plain / DIST / env.name])
     cluster_resources = manifests.load([plain / DIST / engine_dir(env.name)])
     inventory = declared.read(resources)
-    if inventory.cluster is None:
+    cluster = inventory.cluster
+    if cluster is None:
         raise repo.RepoError(f"dist/{env.name}/ has no declarations ConfigMap with a node inventory")
     nodes.start_kwok(session, tools, plane.kubeconfig)
-    names = nodes.create_nodes(api, inventory.cluster)
+    names = nodes.create_nodes(api, cluster)
     api.create("/apis/storage.k8s.io/v1/storageclasses", storage.storage_class())
     provisioner = storage.Provisioner(api)
     provisioner.start()
@@ -126,5 +128,16 @@ def build(session: Session, tools: Tools, options, env: Environment) -> Stage:
         api.create(f"/apis/apps/v1/namespaces/{meta['namespace']}/daemonsets", daemonset)
         stand_ins.append(f"DaemonSet {meta['namespace']}/{meta['name']}")
     return Stage(
-        plane, api, kubectl, served, plain, resources, cluster_resources, inventory, names, provisioner, stand_ins
+        plane,
+        api,
+        kubectl,
+        served,
+        plain,
+        resources,
+        cluster_resources,
+        inventory,
+        cluster,
+        names,
+        provisioner,
+        stand_ins,
     )

@@ -143,10 +143,10 @@ def run(
                 cluster.workload_events(api, deployment),
             )
     for owner, problems in sorted(reference_problems(api, namespaces).items()):
-        for problem, pods in sorted(problems.items()):
+        for problem, names in sorted(problems.items()):
             result.fail(
                 owner,
-                f"{_pods(sorted(pods))}: {problem}; a kubelet would not start it",
+                f"{_pods(sorted(names))}: {problem}; a kubelet would not start it",
                 "declare the Secret and key under secrets: in config (the bootstrap creates "
                 "what is declared), or fix the reference",
             )

@@ -25,7 +25,7 @@ from gitops.k8s.declared import DeclaredCluster
 from gitops.k8s.manifests import Resource
 from gitops.k8s.placement import pinned_node
 from gitops.k8s.quantities import format_cpu, format_memory
-from gitops.k8s.requests import pod_requests
+from gitops.k8s.requests import Requests, pod_requests
 from gitops.k8s.workloads import dig, pod_spec, replicas
 from gitops.rehearse import cluster, nodes, poll
 from gitops.rehearse.drills.converge import wait_available
@@ -55,7 +55,7 @@ class Aftermath:
     detected: float | None = None
     settled: float | None = None
     returned: float | None = None
-    pending: dict[str, list[tuple[str, object]]] = field(default_factory=dict)  # owner -> (message, requests)
+    pending: dict[str, list[tuple[str, Requests]]] = field(default_factory=dict)  # owner -> (message, requests)
     pinned_down: list[str] = field(default_factory=list)  # Deployments pinned to the lost node
 
 
@@ -79,10 +79,10 @@ def _owner(deployments: list[dict], pod: dict) -> str:
     return f"{meta['namespace']}/{(deployment or pod)['metadata']['name']}"
 
 
-def settled(api: Api, namespaces: list[str], lost: str) -> tuple[bool, dict[str, list[str]]]:
+def settled(api: Api, namespaces: list[str], lost: str) -> tuple[bool, dict[str, list[tuple[str, Requests]]]]:
     """Whether every Deployment has its replicas either Ready or unschedulable off the lost node;
-    returns the unschedulable pods' scheduler messages by owner."""
-    pending: dict[str, list[tuple[str, object]]] = {}
+    returns the unschedulable pods' scheduler messages and requests by owner."""
+    pending: dict[str, list[tuple[str, Requests]]] = {}
     done = True
     for ns in namespaces:
         deployments = api.items(cluster.DEPLOYMENTS.format(ns=ns))
@@ -112,15 +112,13 @@ def lose(api: Api, namespaces: list[str], loss: Loss, pinned: dict[str, str]) ->
         _set_heartbeat(api, loss.node, STOPPED)
         aftermath.detected = poll.until(lambda: loss.node not in nodes.ready_nodes(api), DETECT_TIMEOUT).held_after
         if aftermath.detected is not None:
-            state = {}
 
             def calm() -> bool:
-                state["done"], state["pending"] = settled(api, namespaces, loss.node)
-                return state["done"]
+                done, aftermath.pending = settled(api, namespaces, loss.node)
+                return done
 
             if poll.until(calm, SETTLE_TIMEOUT).held:
                 aftermath.settled = time.monotonic() - begin
-            aftermath.pending = state.get("pending", {})
     _set_heartbeat(api, loss.node, nodes.MANAGED)
     back = time.monotonic()
     if poll.until(lambda: loss.node in nodes.ready_nodes(api), RETURN_TIMEOUT).held:
