@@ -13,5 +13,6 @@ modules rather than keeping answers of their own:
 - probes: probe defaults and windows; quantities: resource quantities; capacity: requests against nodes
 - references: the Secrets, ConfigMaps and keys a pod needs before it starts; images: image references
 - helmcharts: the values a k3s HelmChartConfig passes to its chart
+- podsecurity: Pod Security admission's labels, levels and restricted profile
 - sops: what SOPS ciphertext looks like
 """

@@ -11,21 +11,25 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from gitops.k8s import workloads
+from gitops.k8s import podsecurity, workloads
 from gitops.k8s.workloads import dig, mapping, sequence
 from gitops.review.diff.fields import container_path
 from gitops.review.diff.model import MISSING, Named, ObjectDiff, Status
 from gitops.review.diff.rules.context import Context, risk, rule
 from gitops.review.findings import Issue, ObjectKey, Severity, Topic
 
-PSS_LABEL = "pod-security.kubernetes.io/"
-PSS_STRICTNESS = {"privileged": 0, "baseline": 1, "restricted": 2}
-CONFINED_SECCOMP = ("RuntimeDefault", "Localhost")
-HOST_NAMESPACES = {
-    "hostNetwork": "shares the node's network: it can bind node ports and reach every local service",
-    "hostPID": "sees and can signal every process on the node",
-    "hostIPC": "shares the node's IPC namespace with every other host process",
-}
+# What each host namespace (podsecurity.HOST_NAMESPACES) lets the pod do.
+HOST_NAMESPACES = dict(
+    zip(
+        podsecurity.HOST_NAMESPACES,
+        (
+            "shares the node's network: it can bind node ports and reach every local service",
+            "sees and can signal every process on the node",
+            "shares the node's IPC namespace with every other host process",
+        ),
+        strict=True,
+    )
+)
 
 
 def _security(item: dict | None) -> dict:
@@ -104,7 +108,8 @@ def _existing_only(c: _Container) -> Iterator[Issue]:
             c.path + ("securityContext", "capabilities", "drop"),
             "no longer drops ALL capabilities: the runtime's default set comes back.",
         )
-    if _seccomp(c.old, c.old_pod) in CONFINED_SECCOMP and _seccomp(c.new, c.new_pod) not in CONFINED_SECCOMP:
+    confined = podsecurity.RESTRICTED_SECCOMP
+    if _seccomp(c.old, c.old_pod) in confined and _seccomp(c.new, c.new_pod) not in confined:
         yield risk(
             Severity.MEDIUM,
             c.key,
@@ -197,16 +202,6 @@ def pod_security(context: Context) -> Iterator[Issue]:
         yield from _workload(d)
 
 
-def _pss_levels(obj: dict | None) -> dict[str, str | None]:
-    labels = mapping(dig(obj, "metadata", "labels"))
-    return {mode: labels.get(f"{PSS_LABEL}{mode}") for mode in ("enforce", "audit", "warn")}
-
-
-def _strictness(level: str | None) -> int:
-    # No label means the cluster default, which is privileged unless the API server is configured otherwise.
-    return PSS_STRICTNESS.get(level or "privileged", 0)
-
-
 @rule(
     "pod-security-relaxed",
     Topic.SECURITY,
@@ -218,13 +213,14 @@ def _strictness(level: str | None) -> int:
 )
 def namespace_pod_security(context: Context) -> Iterator[Issue]:
     for d in context.changed(kinds={"Namespace"}):
-        before, after = _pss_levels(d.old), _pss_levels(d.new)
-        for mode in ("enforce", "audit", "warn"):
-            if _strictness(after[mode]) >= _strictness(before[mode]):
+        before = podsecurity.levels(mapping(dig(d.old, "metadata", "labels")))
+        after = podsecurity.levels(mapping(dig(d.new, "metadata", "labels")))
+        for mode in podsecurity.MODES:
+            if podsecurity.strictness(after[mode]) >= podsecurity.strictness(before[mode]):
                 continue
             old_level = before[mode]
             new_level = after[mode] or "privileged (label removed)"
-            field = f"metadata.labels['{PSS_LABEL}{mode}']"
+            field = f"metadata.labels['{podsecurity.label(mode)}']"
             if mode == "enforce":
                 yield risk(
                     Severity.HIGH,
