@@ -130,6 +130,13 @@ def strategy_type(obj: dict) -> str:
     return ""
 
 
+def singleton(obj: dict) -> bool:
+    """One replica replaced with Recreate: its pods never overlap, since the Deployment controller scales
+    the old ReplicaSet to 0 and waits for its pods to go before it starts the new one
+    (pkg/controller/deployment/recreate.go)."""
+    return obj.get("kind") == "Deployment" and replicas(obj) == 1 and strategy_type(obj) == "Recreate"
+
+
 @dataclass(frozen=True)
 class Container:
     spec: dict

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from gitops.k8s import status
-from gitops.k8s.workloads import replicas, strategy_type
+from gitops.k8s.workloads import replicas, singleton
 from gitops.rehearse import cluster
 from gitops.rehearse.drills.converge import spread_problem, wait_available
 from gitops.rehearse.findings import DrillResult
@@ -27,10 +27,6 @@ NAME = "rollout"
 ROLLOUT_TIMEOUT = 300
 
 
-def is_singleton(deployment: dict) -> bool:
-    return replicas(deployment) == 1 and strategy_type(deployment) == "Recreate"
-
-
 def judge(result: DrillResult, deployment: dict, track: Track | None) -> str | None:
     """Fail a broken promise; returns what the summary says about this Deployment."""
     meta = deployment["metadata"]
@@ -38,7 +34,7 @@ def judge(result: DrillResult, deployment: dict, track: Track | None) -> str | N
     if track is None:
         return None
     wanted = replicas(deployment) or 0
-    if is_singleton(deployment):
+    if singleton(deployment):
         if track.max_alive > 1:
             result.fail(
                 f"Deployment {key}",

@@ -47,7 +47,7 @@ def _surges(obj: dict) -> bool:
 )
 def singletons(context: Context) -> Iterator[Issue]:
     for changed in context.changed(kinds={"Deployment"}):
-        if workloads.replicas(changed.old) != 1 or workloads.strategy_type(changed.old) != "Recreate":
+        if not workloads.singleton(changed.old):
             continue
         after = workloads.replicas(changed.new)
         if after is not None and after > 1:
