@@ -2,8 +2,8 @@
 
 Everything here answers a question about Kubernetes objects the way Kubernetes
 would, with the Kubernetes source each answer comes from cited in the module;
-charts/, `main.py check`, `main.py diff`, capacity and the inventory use these
-modules rather than keeping answers of their own:
+charts/, `main.py check`, `main.py diff`, the rehearsal, capacity and the inventory
+use these modules rather than keeping answers of their own:
 
 - manifests: reading YAML back; declared: the declarations ConfigMap; rest: resource names, scope and API paths
 - workloads: pod templates, containers, replica counts, the kinds that run pods
@@ -14,5 +14,4 @@ modules rather than keeping answers of their own:
 - references: the Secrets, ConfigMaps and keys a pod needs before it starts; images: image references
 - helmcharts: the values a k3s HelmChartConfig passes to its chart
 - podsecurity: Pod Security admission's labels, levels and restricted profile
-- sops: what SOPS ciphertext looks like
 """

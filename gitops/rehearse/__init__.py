@@ -1,4 +1,6 @@
 """Cluster rehearsal: deliver a commit to a throwaway Kubernetes control plane and drill it.
 
-Everything the rehearsal needs from the rest of the project goes through project.py.
+What the cluster's state means (Ready, Available, which pods a selector picks, where a pod may run)
+is Kubernetes' rule and comes from gitops/k8s; both engines implement engine.py's Protocol, and
+every wait is poll.py's.
 """
