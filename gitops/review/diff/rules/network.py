@@ -33,11 +33,11 @@ def routes(obj: dict | None) -> dict[str, str]:
     found: dict[str, str] = {}
     if spec.get("defaultBackend"):
         found[DEFAULT_BACKEND] = _backend(spec["defaultBackend"])
-    for rule in sequence(spec.get("rules")):
-        if not isinstance(rule, dict):
+    for entry in sequence(spec.get("rules")):
+        if not isinstance(entry, dict):
             continue
-        host = rule.get("host") or "*"
-        for path in sequence(dig(rule, "http", "paths")):
+        host = entry.get("host") or "*"
+        for path in sequence(dig(entry, "http", "paths")):
             if not isinstance(path, dict):
                 continue
             kind = path.get("pathType", "Prefix")
@@ -48,7 +48,7 @@ def routes(obj: dict | None) -> dict[str, str]:
 
 def hosts(obj: dict | None) -> list[str]:
     rules = sequence(dig(obj, "spec", "rules"))
-    return sorted({str(rule.get("host") or "*") for rule in rules if isinstance(rule, dict)})
+    return sorted({str(entry.get("host") or "*") for entry in rules if isinstance(entry, dict)})
 
 
 @rule(
