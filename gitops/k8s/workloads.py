@@ -110,7 +110,7 @@ def containers(spec: dict | None) -> dict[tuple[str, str], dict]:
     return found
 
 
-def claims(spec: dict | None) -> dict[str, str]:
+def claims(spec: dict[str, Any] | None) -> dict[str, str]:
     """Volume name -> claim name, for the persistentVolumeClaim volumes of a pod spec."""
     found: dict[str, str] = {}
     for volume in sequence(mapping(spec).get("volumes")):
@@ -130,7 +130,7 @@ def strategy_type(obj: dict) -> str:
     return ""
 
 
-def singleton(obj: dict) -> bool:
+def singleton(obj: dict[str, Any]) -> bool:
     """One replica replaced with Recreate: its pods never overlap, since the Deployment controller scales
     the old ReplicaSet to 0 and waits for its pods to go before it starts the new one
     (pkg/controller/deployment/recreate.go)."""
