@@ -8,8 +8,8 @@ from gitops.annotations import ARGO_CD, FLUX, prune_protected_by
 from gitops.k8s import workloads
 from gitops.review.diff.model import ObjectDiff, Status
 from gitops.review.diff.rules import network
-from gitops.review.diff.rules.context import Area, Context, risk, rule
-from gitops.review.findings import Issue, Severity
+from gitops.review.diff.rules.context import Context, risk, rule
+from gitops.review.findings import Issue, Severity, Topic
 
 ENGINES = (FLUX, ARGO_CD)
 # Deleting these deletes data: a claim's volume (local-path reclaims with Delete), a namespace's everything.
@@ -38,10 +38,8 @@ def _mounted_by(context: Context, claim: ObjectDiff) -> list[str]:
     for d in context.present_after(kinds=workloads.WORKLOADS):
         if d.key.namespace != claim.key.namespace:
             continue
-        for volume in (workloads.pod_spec(d.new) or {}).get("volumes") or []:
-            if ((volume or {}).get("persistentVolumeClaim") or {}).get("claimName") == claim.key.name:
-                users.append(d.key.local)
-                break
+        if claim.key.name in workloads.claims(workloads.pod_spec(d.new)).values():
+            users.append(d.key.local)
     return users
 
 
@@ -67,7 +65,7 @@ def _claim_message(obj: dict, protected: tuple[str, ...], replaced_by: list[Obje
             f"{removed}: prune is disabled only for {', '.join(protected)}, "
             f"so {', '.join(unprotected)} would prune the claim and delete its data."
         )
-    storage_class = (obj.get("spec") or {}).get("storageClassName")
+    storage_class = workloads.dig(obj, "spec", "storageClassName")
     if storage_class in DELETING_CLASSES:
         return f"{removed}: the engine prunes the claim, and local-path deletes its volume and the data on it."
     return (
@@ -129,7 +127,7 @@ def _generic(removed: ObjectDiff, protected: tuple[str, ...]) -> Issue:
 
 @rule(
     "removed-object",
-    Area.OBJECTS,
+    Topic.OBJECTS,
     Severity.HIGH,
     prevents="data pruned with the object that leaves git: a PersistentVolumeClaim takes its "
     "local-path volume with it, a Namespace everything in it, and a claim replaced by another "
@@ -161,7 +159,7 @@ def removed_objects(context: Context) -> Iterator[Issue]:
 
 @rule(
     "api-version-move",
-    Area.OBJECTS,
+    Topic.OBJECTS,
     Severity.MEDIUM,
     prevents="an object that only moves to a new apiVersion being pruned: it is updated in place, but "
     "an engine that tracks objects by API group may prune the old entry, which is the same "
@@ -194,7 +192,7 @@ def api_version_moves(context: Context) -> Iterator[Issue]:
 
 @rule(
     "prune-protection-dropped",
-    Area.OBJECTS,
+    Topic.OBJECTS,
     Severity.MEDIUM,
     prevents="a PersistentVolumeClaim or Namespace that loses prune protection for Flux or Argo CD: "
     "the next time it leaves git, the engine deletes it and its data",

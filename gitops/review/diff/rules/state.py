@@ -21,8 +21,8 @@ from gitops.layout import UNITS
 from gitops.review.diff.fields import equal, get
 from gitops.review.diff.load import Side
 from gitops.review.diff.model import MISSING, FieldPath, Named, ObjectDiff, Status
-from gitops.review.diff.rules.context import Area, Context, risk, rule
-from gitops.review.findings import Issue, ObjectKey, Severity
+from gitops.review.diff.rules.context import Context, risk, rule
+from gitops.review.findings import Issue, ObjectKey, Severity, Topic
 
 # A bound claim's spec fields the API server refuses to change (ValidatePersistentVolumeClaimUpdate).
 CLAIM_IMMUTABLE = (
@@ -104,7 +104,7 @@ def _stops(obj: dict) -> bool:
 
 @rule(
     "volume-node",
-    Area.STATE,
+    Topic.STATE,
     Severity.HIGH,
     prevents="a pod that can never be scheduled again: its node-bound volume (k3s local-path, "
     "WaitForFirstConsumer, the volume pinned to the node that first mounted it) is on a node its new "
@@ -196,7 +196,7 @@ def _users(context: Context, key: tuple[str, str]) -> list[str]:
 
 @rule(
     "claim-changed",
-    Area.STATE,
+    Topic.STATE,
     Severity.HIGH,
     prevents="a bound PersistentVolumeClaim changed where the API server refuses it: its "
     f"{', '.join(CLAIM_IMMUTABLE)}, or a storage request that shrinks or grows on a class that cannot expand "
@@ -250,7 +250,7 @@ def claim_changed(context: Context) -> Iterator[Issue]:
 
 @rule(
     "claim-switch",
-    Area.STATE,
+    Topic.STATE,
     Severity.HIGH,
     prevents="a workload volume pointed at another PersistentVolumeClaim: the pods start on that "
     "claim's data (a new claim: an empty volume), not the data they had",
@@ -344,7 +344,7 @@ def chown_command(change: OwnerChange) -> str | None:
 
 @rule(
     "volume-owner",
-    Area.STATE,
+    Topic.STATE,
     Severity.HIGH,
     prevents="a container that runs as another user or group than the one that wrote its persistent volume: "
     "local-path and host-path volumes get no fsGroup ownership, so the files keep their old owner and the "
