@@ -30,8 +30,8 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from gitops.k8s import intstr, probes
-from gitops.k8s.manifests import Fields, load_documents
+from gitops.k8s import helmcharts, intstr, probes
+from gitops.k8s.manifests import Fields
 from gitops.k8s.workloads import as_int, dig, mapping, pod_spec, replicas, sequence, strategy_type
 
 DEFAULT_GRACE_SECONDS = 30  # PodSpec.terminationGracePeriodSeconds (pkg/apis/core/v1/defaults.go)
@@ -166,18 +166,6 @@ def _daemonset(obj: Fields, nodes: int) -> Rollout:
     return _per_node(strategy, nodes, start_seconds(spec), _grace(spec), ready, strategy_type(obj))
 
 
-def chart_values(obj: Fields) -> dict[str, Any] | None:
-    """The values a k3s HelmChartConfig hands its chart (spec.valuesContent, one YAML mapping), or None."""
-    text = dig(obj, "spec", "valuesContent")
-    if not isinstance(text, str):
-        return None
-    try:
-        documents = load_documents(text)
-    except ValueError:
-        return None
-    return documents[0] if len(documents) == 1 and isinstance(documents[0], dict) else None
-
-
 def _merged(defaults: object, values: object) -> object:
     """Values over the chart's defaults, mapping by mapping, as Helm coalesces them."""
     if isinstance(defaults, dict) and isinstance(values, dict):
@@ -186,8 +174,8 @@ def _merged(defaults: object, values: object) -> object:
 
 
 def _chart_daemonset(obj: Fields, nodes: int) -> Rollout | None:
-    values = chart_values(obj)
-    if values is None or dig(values, "deployment", "kind") != "DaemonSet":
+    values = helmcharts.values_of(obj)
+    if values is None or not helmcharts.per_node(values):
         return None
     merged = mapping(_merged(CHART_DEFAULTS, values))
     probe = merged.get("startupProbe") or merged.get("livenessProbe")

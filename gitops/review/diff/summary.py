@@ -4,7 +4,7 @@ worst-case time, whether a pod stops before its replacement starts, on every nod
 
 from __future__ import annotations
 
-from gitops.k8s import images, placement, rollout, workloads
+from gitops.k8s import helmcharts, images, placement, rollout, workloads
 from gitops.review.diff import fields
 from gitops.review.diff.model import MISSING, ObjectDiff, Status, SummaryItem, WorkloadSummary
 
@@ -152,7 +152,7 @@ def _rollout_item(d: ObjectDiff, nodes: list[dict[str, str]] | None) -> SummaryI
     if d.key.kind == "HelmChartConfig":
         if fields.equal(fields.get(d.old, "spec", "valuesContent"), fields.get(d.new, "spec", "valuesContent")):
             return None
-        values = rollout.chart_values(d.after) or {}
+        values = helmcharts.values_of(d.after) or {}
         spec = {"nodeSelector": values.get("nodeSelector"), "affinity": values.get("affinity")}
     else:
         path = workloads.TEMPLATE_PATHS.get(d.key.kind)

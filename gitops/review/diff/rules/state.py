@@ -45,16 +45,6 @@ def classes(side: Side) -> list[Resource]:
     return [r for r in side.resources if r.kind == "StorageClass"]
 
 
-def _claim_volumes(spec: dict | None) -> dict[str, str]:
-    """Volume name -> claim name, for the persistentVolumeClaim volumes of a pod spec."""
-    found = {}
-    for volume in workloads.sequence(workloads.mapping(spec).get("volumes")):
-        name, claim = workloads.mapping(volume).get("name"), workloads.dig(volume, "persistentVolumeClaim", "claimName")
-        if isinstance(name, str) and isinstance(claim, str):
-            found[name] = claim
-    return found
-
-
 def data_nodes(side: Side) -> dict[tuple[str, str], str]:
     """(namespace, claim) -> the node its data is on, for node-bound claims whose pods were pinned to one node."""
     bound = {key for key, c in claims(side).items() if storage.node_bound(c.obj, classes(side))}
@@ -63,12 +53,12 @@ def data_nodes(side: Side) -> dict[tuple[str, str], str]:
         spec = workloads.pod_spec(resource.obj) if resource.kind in workloads.WORKLOADS else None
         if spec is None:
             continue
-        pinned = placement.pinned_nodes(spec)
-        if pinned is None or len(pinned) != 1:
+        node = placement.pinned_node(spec)
+        if node is None:
             continue
-        for claim in _claim_volumes(spec).values():
+        for claim in workloads.claims(spec).values():
             if (resource.namespace, claim) in bound:
-                found[(resource.namespace, claim)] = next(iter(pinned))
+                found[(resource.namespace, claim)] = node
     return found
 
 
@@ -125,7 +115,7 @@ def volume_node(context: Context) -> Iterator[Issue]:
         moved = old_spec is None or any(
             not equal(old_spec.get(f, MISSING), spec.get(f, MISSING)) for f in PLACEMENT_FIELDS
         )
-        for claim in sorted(set(_claim_volumes(spec).values())):
+        for claim in sorted(set(workloads.claims(spec).values())):
             node = where.get((d.key.namespace, claim))
             if node is None or (d.key.namespace, claim) not in old_claims:
                 continue  # a new claim, or one whose node the base does not say: no data to be far from
@@ -190,7 +180,7 @@ def _users(context: Context, key: tuple[str, str]) -> list[str]:
     return sorted(
         d.key.name
         for d in context.present_after(kinds=workloads.WORKLOADS)
-        if d.key.namespace == key[0] and key[1] in _claim_volumes(workloads.pod_spec(d.new)).values()
+        if d.key.namespace == key[0] and key[1] in workloads.claims(workloads.pod_spec(d.new)).values()
     )
 
 
@@ -259,8 +249,8 @@ def claim_changed(context: Context) -> Iterator[Issue]:
 def claim_switches(context: Context) -> Iterator[Issue]:
     old_claims = claims(context.old)
     for changed in context.changed(kinds=workloads.WORKLOADS):
-        before = _claim_volumes(workloads.pod_spec(changed.old))
-        after = _claim_volumes(workloads.pod_spec(changed.new))
+        before = workloads.claims(workloads.pod_spec(changed.old))
+        after = workloads.claims(workloads.pod_spec(changed.new))
         for volume, claim in after.items():
             if volume not in before or before[volume] == claim:
                 continue
@@ -320,8 +310,7 @@ def owner_changes(context: Context) -> list[OwnerChange]:
                 what, node = f"claim {claim}", where.get((d.key.namespace, str(claim)))
                 directory = storage.volume_directory(d.key.namespace, str(claim)) if bound else None
             else:
-                pinned = placement.pinned_nodes(new_spec)
-                node = next(iter(pinned)) if pinned is not None and len(pinned) == 1 else None
+                node = placement.pinned_node(new_spec)
                 bound, what, directory = True, f"host path {host}", str(host)
             for container_name, container in storage.mounts(new_spec, name):
                 old_container = next((c for (_, n), c in old_containers.items() if n == container_name), None)
