@@ -19,6 +19,9 @@ FLUX, ARGO_CD = "Flux", "Argo CD"
 DOMAIN = "gitops.myhoneydue.com"
 # Pod templates carry a digest of the settings they read, so a changed setting rolls the pods.
 SETTINGS_HASH = f"{DOMAIN}/settings-hash"
+# A workload's declared slowest start, first boot included (config startupSeconds), on the Deployment: diff
+# judges a shrinking probe window against it (rules/scaling.py, startup-window-shrinks).
+STARTUP_SECONDS = f"{DOMAIN}/startup-seconds"
 # `main.py check` skips rule R on an object annotated waive.gitops.myhoneydue.com/R: <reason>.
 WAIVER_PREFIX = f"waive.{DOMAIN}/"
 

@@ -39,7 +39,8 @@ def test_the_realistic_change_reads_without_opening_the_yaml(synthesized: Path, 
         "| Level | Object | Field | Why |",
         "| --- | --- | --- | --- |",
         "| **high** | Deployment honeydue/worker | `spec.replicas` | the base runs it as a singleton (1 replica, "
-        "Recreate): 2 copies will now run at the same time. |",
+        "Recreate): 2 copies will now run at the same time. Seen before: the migration's two workers: Asynq's "
+        "scheduler is a singleton, and each copy enqueued every periodic job, so every job ran twice. |",
         "| **high** | PersistentVolumeClaim honeydue/redis-data | (object) | removed from git while Deployment "
         "honeydue/redis still mounts it: prune is disabled on it, so the claim and its data stay in the cluster, "
         "but unmanaged and one manual delete away from being lost. |",

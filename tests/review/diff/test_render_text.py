@@ -27,7 +27,8 @@ def test_the_realistic_change_as_text(synthesized: Path, tmp_path: Path):
     start = lines.index("risks, highest first:")
     assert lines[start + 1 : start + 3] == [
         "  HIGH    Deployment honeydue/worker spec.replicas: the base runs it as a singleton (1 replica, Recreate): 2 "
-        "copies will now run at the same time.",
+        "copies will now run at the same time. Seen before: the migration's two workers: Asynq's scheduler is a "
+        "singleton, and each copy enqueued every periodic job, so every job ran twice.",
         "  HIGH    PersistentVolumeClaim honeydue/redis-data: removed from git while Deployment honeydue/redis still "
         "mounts it: prune is disabled on it, so the claim and its data stay in the cluster, but unmanaged and one "
         "manual delete away from being lost.",

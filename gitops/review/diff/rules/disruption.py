@@ -16,6 +16,7 @@ from gitops.k8s.declared import DeclaredCluster
 from gitops.k8s.workloads import mapping
 from gitops.review.diff.load import Side, key_of
 from gitops.review.diff.model import Status
+from gitops.review.diff.rules import seed
 from gitops.review.diff.rules.context import Context, risk, rule
 from gitops.review.findings import Issue, ObjectKey, Severity, Topic
 
@@ -50,7 +51,7 @@ def _blocks(
 @rule(
     "pdb-blocks-drain",
     Topic.DISRUPTION,
-    Severity.MEDIUM,
+    Severity.HIGH,
     prevents="a PodDisruptionBudget that starts allowing 0 evictions at its workloads' replicas "
     "(percentages rounded up): a node drain (k3s upgrade, reboot) waits forever",
     fix="`maxUnavailable: 1`, or a `minAvailable` below the replica count",
@@ -67,11 +68,11 @@ def drain_blocking_budgets(context: Context) -> Iterator[Issue]:
         field = "spec.minAvailable" if setting.startswith("minAvailable") else "spec.maxUnavailable"
         names = ", ".join(owner.local for owner in owners)
         yield risk(
-            Severity.MEDIUM,
+            Severity.HIGH,
             d.key,
             field,
             f"allows 0 evictions of the {pods} pod(s) of {names} ({setting}): a node drain "
-            "(k3s upgrade, reboot) waits forever.",
+            "(k3s upgrade, reboot) waits forever. " + seed.recalled(seed.DRAIN),
         )
 
 
