@@ -144,6 +144,16 @@ class CapacityLine:
     after: capacity.Report
 
 
+@dataclass(frozen=True)
+class Action:
+    """Something the operator does by hand for the change to work (before merging) or to tidy up after it."""
+
+    when: str  # before | after
+    scope: str  # the environment
+    text: str  # what to do, and why, in one sentence
+    command: str = ""  # the shell command, when there is one
+
+
 @dataclass
 class Report:
     from_label: str
@@ -154,6 +164,18 @@ class Report:
     workloads: list[WorkloadSummary]
     capacity: list[CapacityLine] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    actions: list[Action] = field(default_factory=list)
+
+    def action_groups(self, when: str) -> list[tuple[list[str], Action]]:
+        """The actions of one kind, each once with every environment that needs it, in the order first met."""
+        groups: dict[tuple[str, str], tuple[list[str], Action]] = {}
+        for action in self.actions:
+            if action.when != when:
+                continue
+            scopes, _ = groups.setdefault((action.text, action.command), ([], action))
+            if action.scope and action.scope not in scopes:
+                scopes.append(action.scope)
+        return list(groups.values())
 
     @property
     def changed_diffs(self) -> list[ObjectDiff]:

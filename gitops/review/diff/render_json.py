@@ -29,6 +29,16 @@ def as_data(report: Report) -> dict:
     return {
         "from": report.from_label,
         "to": report.to_label,
+        "actions": [
+            {
+                "when": when,
+                "environments": scopes,
+                "text": action.text,
+                **({"command": action.command} if action.command else {}),
+            }
+            for when in ("before", "after")
+            for scopes, action in report.action_groups(when)
+        ],
         "counts": {"added": c.added, "removed": c.removed, "changed": c.changed, "unchanged": c.unchanged},
         "risks": [
             {"level": r.severity.label, "object": r.subject.as_dict(), "field": r.field, "message": r.message}

@@ -91,8 +91,26 @@ def _details(d: ObjectDiff) -> list[str]:
     return [*lines, "", "</details>"]
 
 
+def _actions(report: Report) -> list[str]:
+    """The operator's part, a section of its own at the top that is never collapsed: a checklist of what to do
+    before merging, per environment, and what may go after."""
+    lines: list[str] = []
+    for when, heading in (("before", "#### Before merging"), ("after", "#### After merging")):
+        groups = report.action_groups(when)
+        if not groups:
+            continue
+        lines += [heading, ""]
+        for scopes, action in groups:
+            where = f"**{html.escape(', '.join(scopes))}**: " if scopes else ""
+            command = f": {code(action.command)}" if action.command else ""
+            lines.append(f"- [ ] {where}{html.escape(action.text, quote=False)}{command}")
+        lines.append("")
+    return lines
+
+
 def render(report: Report) -> str:
     lines = [MARKER, f"### {TITLE}: {code(report.from_label)} {present.ARROW} {code(report.to_label)}", ""]
+    lines += _actions(report)
     if not report.counts.any_change:
         lines.append(f"No changes: {report.counts.total} objects compared, all identical.")
     else:

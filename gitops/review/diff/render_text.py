@@ -34,8 +34,23 @@ def _object_lines(d: ObjectDiff) -> list[str]:
     return lines
 
 
+def _actions(report: Report) -> list[str]:
+    """The operator's part, first: what to do before merging, and what may go after."""
+    lines: list[str] = []
+    for when, heading in (("before", "before merging, do:"), ("after", "after merging, you may:")):
+        groups = report.action_groups(when)
+        if groups:
+            lines.append(heading)
+            for scopes, action in groups:
+                where = f"[{', '.join(scopes)}] " if scopes else ""
+                command = f": {action.command}" if action.command else ""
+                lines.append(f"  {where}{action.text}{command}")
+    return lines
+
+
 def render(report: Report) -> str:
     lines = [f"{report.from_label} {present.ARROW} {report.to_label}"]
+    lines += _actions(report)
     if not report.counts.any_change:
         lines.append(f"no changes ({report.counts.total} objects compared)")
         lines += [f"note: {note}" for note in report.notes]

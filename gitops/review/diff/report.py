@@ -8,7 +8,7 @@ environment, on that environment's objects only.
 from __future__ import annotations
 
 from gitops.k8s import placement
-from gitops.review.diff import rules
+from gitops.review.diff import actions, rules
 from gitops.review.diff.compare import compare, count
 from gitops.review.diff.load import Side
 from gitops.review.diff.model import Counts, Report
@@ -37,6 +37,7 @@ def build(old: Side, new: Side) -> Report:
             line = capacity_line(context)
             if line is not None:
                 report.capacity.append(line)
+        report.actions += actions.of(context)
         notes += context.notes
     report.risks = rules.order(report.risks)
     for side in (old, new):

@@ -16,6 +16,7 @@ from gitops.review.diff.rules import (  # noqa: F401 - registers
     immutable,
     network,
     objects,
+    prerequisites,
     scaling,
     security,
     state,
