@@ -49,7 +49,7 @@ def create_bootstrap_secrets(kubectl: Kubectl, plans: list[bootstrap.SecretPlan]
     for plan in plans:
         code, out, _ = kubectl.run(*plan.argv)
         if code != 0:
-            raise ComponentError("bootstrap", f"kubectl create secret {plan.name}: {out}")
+            raise ComponentError("bootstrap", f"kubectl create {plan.kind.lower()} {plan.name}: {out}")
 
 
 def unit_paths(checkout: Path, env: str) -> list[str]:

@@ -12,7 +12,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from gitops.k8s import manifests
+from gitops.k8s import manifests, prerequisites
 from gitops.layout import DIST, environment_dirs
 from gitops.rehearse import bootstrap, cluster, repo, sops
 from gitops.rehearse import stage as stages
@@ -72,10 +72,24 @@ def _usable_base(served: Path, base: str, env: str, report: EnvReport) -> bool:
     return False
 
 
-def _engine(session: Session, tools: Tools, stage: stages.Stage, env: Environment, plan: sops.SopsPlan) -> Engine:
+def before_merge(stage: stages.Stage, plan: sops.SopsPlan) -> list[prerequisites.Needed]:
+    """What `main.py diff` would tell the operator to create, for what the engine delivers here: a SOPS file left
+    out of the served commit (no --age-key) is the bootstrap's to create, with placeholders."""
+    left_out = set(plan.left_out())
+    delivered = [r for r in stage.resources if str(r.path.relative_to(stage.plain)) not in left_out]
+    return prerequisites.needed(delivered, stage.declared)
+
+
+def _engine(
+    session: Session,
+    tools: Tools,
+    stage: stages.Stage,
+    env: Environment,
+    plan: sops.SopsPlan,
+    needed: list[prerequisites.Needed],
+) -> Engine:
     """The environment's engine, told to stop waiting once a pod stays unschedulable."""
-    skip = plan.placeholders()
-    plans = [p for p in bootstrap.secret_plans(stage.declared, stage.resources) if (p.namespace, p.name) not in skip]
+    plans = bootstrap.secret_plans(needed, stage.resources)
 
     def stalled() -> str | None:
         return cluster.stuck(stage.api, stage.namespaces)
@@ -93,7 +107,8 @@ def rehearse(env: Environment, tools: Tools, options: Options, report: EnvReport
         report.control_plane_seconds = stage.plane.started_seconds
         report.nodes = stages.describe_nodes(stage.cluster)
         plan = sops.plan(stage.resources, stage.plain, options.age_key)
-        engine = _engine(session, tools, stage, env, plan)
+        needed = before_merge(stage, plan)
+        engine = _engine(session, tools, stage, env, plan, needed)
         base = options.base if options.base and _usable_base(stage.served, options.base, env.name, report) else None
         drills = report.drills  # filled as each drill finishes, so a run that stops keeps what it found
         if base:
@@ -112,7 +127,7 @@ def rehearse(env: Environment, tools: Tools, options: Options, report: EnvReport
         report.delivery_seconds, report.units = delivered.seconds, delivered.units
         report.substitutions, report.engine_label = delivered.substitutions, engine.label
         report.notes += engine.notes
-        drills.insert(0, _converge(stage, delivered))
+        drills.insert(0, _converge(stage, delivered, needed))
         if not drills[0].findings:
             drills += _disturb(stage, engine, options, env, delivered, base)
         drills.sort(key=lambda d: ORDER.index(d.name))
@@ -128,12 +143,20 @@ def rehearse(env: Environment, tools: Tools, options: Options, report: EnvReport
     report.wall_seconds = time.monotonic() - begin
 
 
-def _converge(stage: stages.Stage, delivered: Delivered) -> DrillResult:
+def _converge(stage: stages.Stage, delivered: Delivered, needed: list[prerequisites.Needed]) -> DrillResult:
     warnings, rejected = _dry_run(stage.kubectl, delivered.checkout, delivered.paths)
     expected = sorted(f"{r.namespace}/{r.name}" for r in stage.resources if r.kind == "Deployment")
     # When the delivery already failed, what is missing will not come: look, do not wait.
     timeout = converge.AVAILABLE_TIMEOUT if not delivered.problems else 5.0
-    drill = converge.run(stage.api, stage.namespaces, stage.nodes, delivered.warnings + warnings, expected, timeout)
+    drill = converge.run(
+        stage.api,
+        stage.namespaces,
+        stage.nodes,
+        delivered.warnings + warnings,
+        expected,
+        timeout,
+        converge.listed(needed),
+    )
     for rejection in rejected:
         drill.fail(
             "(apply)",
