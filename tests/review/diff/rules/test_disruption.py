@@ -32,7 +32,8 @@ def test_a_budget_that_allows_no_eviction_of_the_worker_is_flagged(synthesized: 
             "high",
             f"{PDB} honeydue/worker",
             "spec.minAvailable",
-            f"allows 0 evictions of the 1 pod(s) of Deployment honeydue/worker (minAvailable 1): {BLOCKS}",
+            "minAvailable 1 allows 0 voluntary evictions at 1 expected pod(s) (Deployment honeydue/worker: 1 "
+            f"replica(s)): {BLOCKS}",
         )
     ]
 
@@ -47,7 +48,8 @@ def test_a_workload_scaled_down_under_its_budget_is_flagged_on_the_budget(synthe
             "high",
             f"{PDB} honeydue/admin",
             "spec.minAvailable",
-            f"allows 0 evictions of the 1 pod(s) of Deployment honeydue/admin (minAvailable 50%): {BLOCKS}",
+            "minAvailable 50% allows 0 voluntary evictions at 1 expected pod(s) (Deployment honeydue/admin: 1 "
+            f"replica(s)): {BLOCKS}",
         )
     ]
 
