@@ -79,3 +79,46 @@ def replace_in(path: Path, old: str, new: str) -> None:
     text = path.read_text()
     assert text.count(old) == 1, f"{old!r} is not in {path} exactly once"
     path.write_text(text.replace(old, new))
+
+
+def whole_dist_change(synthesized: Path, tmp_path: Path, change: Callable[[Path], None]) -> Report:
+    """Both environments, as `main.py diff` reads dist/ trees: the project's output against changed config."""
+    from gitops.render.synth import synth
+    from tests.conftest import CONFIG
+
+    config = tmp_path / "config"
+    shutil.copytree(CONFIG, config)
+    change(config)
+    synth(config, tmp_path / "dist", write_schema=False)
+    loader = Loader()
+    return report.build(
+        loader.load("main", [synthesized], synthesized), loader.load("pr", [tmp_path / "dist"], tmp_path / "dist")
+    )
+
+
+NOTIFIER = """
+  notifier:
+    component: worker
+    image: gitea.treytartt.com/treytartt/honeydue-notifier:6f303dbbaa
+    health: {kind: none, reason: a queue consumer with no endpoint}
+    settings: [REDIS_URL]
+    secretEnv:
+      WEBHOOK_URL: {secret: honeydue-notify, key: WEBHOOK_URL}
+    resources: {cpu: 50m, memory: 64Mi, memoryLimit: 128Mi}
+"""
+NOTIFY_SECRET = """secrets:
+  honeydue-notify:
+    description: Webhook the notifier posts to
+    keys: [WEBHOOK_URL]
+"""
+
+
+def add_notifier(config: Path) -> None:
+    """A new service that reads a new Secret (the issue's second example)."""
+    base = config / "base.yaml"
+    base.write_text(base.read_text().replace("secrets:\n", NOTIFY_SECRET, 1) + NOTIFIER)
+
+
+def move_redis(config: Path) -> None:
+    """Redis pinned to another node (the issue's first example)."""
+    replace_in(config / "prod.yaml", "node: ubuntu-8gb-nbg1-2", "node: ubuntu-8gb-nbg1-1")

@@ -6,54 +6,15 @@ import json
 from pathlib import Path
 
 from gitops.review.diff import render_json, render_md, render_text
-from gitops.review.diff.load import Loader
-from gitops.review.diff.report import build
 from tests import dist_copies
-from tests.conftest import CONFIG
 from tests.review.diff import kit as diffkit
 
-NOTIFIER = """
-  notifier:
-    component: worker
-    image: gitea.treytartt.com/treytartt/honeydue-notifier:6f303dbbaa
-    health: {kind: none, reason: a queue consumer with no endpoint}
-    settings: [REDIS_URL]
-    secretEnv:
-      WEBHOOK_URL: {secret: honeydue-notify, key: WEBHOOK_URL}
-    resources: {cpu: 50m, memory: 64Mi, memoryLimit: 128Mi}
-"""
-DECLARATION = """secrets:
-  honeydue-notify:
-    description: Webhook the notifier posts to
-    keys: [WEBHOOK_URL]
-"""
 CREATE = "create Secret honeydue/honeydue-notify (Opaque) with key WEBHOOK_URL: Deployment honeydue/notifier reads it"
-
-
-def _add_notifier(config: Path) -> None:
-    base = config / "base.yaml"
-    base.write_text(base.read_text().replace("secrets:\n", DECLARATION, 1) + NOTIFIER)
-
-
-def _whole_dist_change(synthesized: Path, tmp_path: Path, change) -> object:
-    """Both environments, as `main.py diff` reads dist/ trees: the project's output against changed config."""
-    import shutil
-
-    from gitops.render.synth import synth
-
-    config = tmp_path / "config"
-    shutil.copytree(CONFIG, config)
-    change(config)
-    synth(config, tmp_path / "dist", write_schema=False)
-    loader = Loader()
-    return build(
-        loader.load("main", [synthesized], synthesized), loader.load("pr", [tmp_path / "dist"], tmp_path / "dist")
-    )
 
 
 def test_a_service_reading_a_new_secret_says_to_create_it_in_both_environments_first(synthesized: Path, tmp_path: Path):
     """The issue's second example: the new Secret was nowhere in the report."""
-    result = _whole_dist_change(synthesized, tmp_path, _add_notifier)
+    result = diffkit.whole_dist_change(synthesized, tmp_path, diffkit.add_notifier)
     lines = render_text.render(result).splitlines()
     assert lines[1:3] == ["before merging, do:", f"  [prod, staging] {CREATE}"]
     md = render_md.render(result).splitlines()

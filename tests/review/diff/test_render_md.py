@@ -111,3 +111,13 @@ def test_the_realistic_change_comment_as_a_whole(synthesized: Path, tmp_path: Pa
     """The whole comment a reviewer reads, pinned: any change to its wording or layout shows in review."""
     before, after, _ = diffkit.realistic_change(synthesized, tmp_path)
     assert render_md.render(diffkit.compare(before, after)) == snapshot
+
+
+def test_the_issues_examples_comment_as_a_whole(synthesized: Path, tmp_path: Path, snapshot):
+    """Redis moved off its volume's node and a new service reading a new Secret: once 'risks: 0'."""
+
+    def change(config: Path) -> None:
+        diffkit.move_redis(config)
+        diffkit.add_notifier(config)
+
+    assert render_md.render(diffkit.whole_dist_change(synthesized, tmp_path, change)) == snapshot

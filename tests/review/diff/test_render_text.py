@@ -89,3 +89,11 @@ def test_a_network_policy_peer_added_in_front_reads_as_one_insertion(synthesized
         "              app.kubernetes.io/instance: honeydue-prod",
         "              app.kubernetes.io/name: notifier",
     ]
+
+
+def test_the_issues_examples_as_text_as_a_whole(synthesized: Path, tmp_path: Path, snapshot):
+    def change(config: Path) -> None:
+        diffkit.move_redis(config)
+        diffkit.add_notifier(config)
+
+    assert render_text.render(diffkit.whole_dist_change(synthesized, tmp_path, change)) == snapshot
