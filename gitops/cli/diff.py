@@ -22,9 +22,9 @@ import tempfile
 from pathlib import Path
 
 from gitops.cli.options import add_config_dir, add_env
+from gitops.config import environment_names
 from gitops.errors import EXIT_FAILED, EXIT_OK, UsageError
 from gitops.layout import CLUSTERS, DIST, PROJECT, environment_dirs
-from gitops.config import environment_names
 from gitops.review.diff import provenance, render_json, render_md, render_text, report
 from gitops.review.diff.gitref import default_base, extract, resolve
 from gitops.review.diff.load import DiffInputError, Loader, is_dist_root

@@ -24,6 +24,7 @@ from pydantic_core import ErrorDetails
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import YAMLError
+from ruamel.yaml.nodes import MappingNode, SequenceNode
 from ruamel.yaml.reader import ReaderError
 
 from gitops.config.checks import check
@@ -40,6 +41,7 @@ BASE_FILE = "base.yaml"
 REMOVE_KEY = "remove"
 
 Where = dict[Path, tuple[str, int]]
+_INT_TAG = "tag:yaml.org,2002:int"
 # A config mapping as plain Python values: text keys, and the integer keys YAML may read.
 Tree = dict[str | int, object]
 
@@ -137,6 +139,40 @@ def parse_layer(shown: str, text: str) -> Layer:
     where: Where = {}
     _index(document, (), shown, where)
     return Layer(shown, _plain(document), where)
+
+
+def _node_lines(node: object, path: Path, shown: str, where: Where) -> None:
+    """The line of every key and list item under a composed YAML node (the C parser's, for speed)."""
+    if isinstance(node, MappingNode):
+        for key_node, value_node in node.value:
+            key: str | int = key_node.value
+            if key_node.tag == _INT_TAG and key_node.value.lstrip("-").isdigit():
+                key = int(key_node.value)
+            if isinstance(key_node.value, str):
+                where[(*path, key)] = (shown, key_node.start_mark.line + 1)
+                _node_lines(value_node, (*path, key), shown, where)
+    elif isinstance(node, SequenceNode):
+        for index, item in enumerate(node.value):
+            where[(*path, index)] = (shown, item.start_mark.line + 1)
+            _node_lines(item, (*path, index), shown, where)
+
+
+def parse_layer_fast(shown: str, text: str) -> Layer:
+    """parse_layer, by the C parser when the text is valid config (several times faster); the same Layer."""
+    try:
+        refuse_tags_and_aliases(text, shown, pure=False)
+        yaml = YAML(typ="safe", pure=False)
+        document = yaml.load(text)
+        node = YAML(typ="safe", pure=False).compose(text)
+    except (YAMLError, RecursionError, ConfigError):
+        return parse_layer(shown, text)
+    if document is None:
+        return Layer(shown, {}, {})
+    if not isinstance(document, dict):
+        return parse_layer(shown, text)
+    where: Where = {}
+    _node_lines(node, (), shown, where)
+    return Layer(shown, typing.cast(Tree, _plain(document)), where)
 
 
 def read_layers(paths: list[FsPath]) -> list[Layer]:

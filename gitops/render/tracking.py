@@ -90,9 +90,12 @@ class TrackedDict(dict[Any, Any]):
     """
 
     def __init__(self, target: dict[Any, Any], path: tuple[object, ...], log: Log) -> None:
-        super().__init__({key: value for key, value in target.items()})
+        super().__init__(target)
         self._path = path
         self._log = log
+
+    def _raw(self) -> list[Any]:
+        return list(dict.__iter__(self))
 
     def _keys(self) -> None:
         self._log.add(self._path, Read.KEYS)
@@ -117,23 +120,23 @@ class TrackedDict(dict[Any, Any]):
 
     def __iter__(self) -> Iterator[Any]:
         self._keys()
-        return iter(list(super().keys()))
+        return iter(self._raw())
 
     def __len__(self) -> int:
         self._keys()
         return super().__len__()
 
-    def keys(self) -> KeysView[Any]:
+    def keys(self) -> KeysView[Any]:  # type: ignore[override]
         self._keys()
-        return {key: None for key in super().keys()}.keys()
+        return dict.fromkeys(self._raw()).keys()
 
     def items(self) -> ItemsView[Any, Any]:  # type: ignore[override]
         self._keys()
-        return {key: self._value(key) for key in super().keys()}.items()
+        return {key: self._value(key) for key in self._raw()}.items()
 
     def values(self) -> ValuesView[Any]:  # type: ignore[override]
         self._keys()
-        return {key: self._value(key) for key in super().keys()}.values()
+        return {key: self._value(key) for key in self._raw()}.values()
 
     def copy(self) -> dict[Any, Any]:
         return dict(self.items())
@@ -142,7 +145,7 @@ class TrackedDict(dict[Any, Any]):
         self._log.add(self._path, Read.VALUE)
         return dict(super().items()) == unwrap(other)
 
-    __hash__ = None  # type: ignore[assignment]
+    __hash__ = None  # a mapping, like dict
 
     def __repr__(self) -> str:
         return f"TrackedDict({dict(super().items())!r})"

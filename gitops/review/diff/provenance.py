@@ -28,12 +28,12 @@ from pathlib import Path
 from gitops.config import ConfigError, LoadedEnvironment
 from gitops.config.errors import Path as KeyPath
 from gitops.config.errors import dotted
-from gitops.config.loader import BASE_FILE, REMOVE_KEY, Layer, parse_layer, removal_path, validate
+from gitops.config.loader import BASE_FILE, REMOVE_KEY, Layer, parse_layer_fast, removal_path, validate
 from gitops.config.reading import read_text
 from gitops.render import pieces
 from gitops.review.diff import fields
 from gitops.review.diff.gitref import extract
-from gitops.review.diff.model import MISSING, Embedded, FieldChange, FieldPath, ObjectDiff, Report, Source, Status
+from gitops.review.diff.model import MISSING, Embedded, FieldPath, ObjectDiff, Report, Source, Status
 from gitops.review.findings import ObjectKey
 
 CODE = "charts/"
@@ -102,7 +102,15 @@ def file_edits(file: str, before: Layer | None, after: Layer | None) -> list[Edi
     """The edits that turn one config file at the base into the working tree's; removals with what they cover."""
     old = before.tree if before is not None else {}
     new = after.tree if after is not None else {}
-    edits = list(_tree_edits(file, old, new, (), before, after))
+    edits = []
+    for edit in _tree_edits(file, old, new, (), before, after):
+        if edit.path == (REMOVE_KEY,) and (isinstance(edit.old, dict) or isinstance(edit.new, dict)):
+            # remove: appearing or going as a whole is still one edit per entry.
+            entries_old = edit.old if isinstance(edit.old, dict) else {}
+            entries_new = edit.new if isinstance(edit.new, dict) else {}
+            edits += _tree_edits(file, entries_old, entries_new, (REMOVE_KEY,), before, after)
+        else:
+            edits.append(edit)
     removals = [e for e in edits if e.removal and len(e.path) == 2 and not _absent(e.new)]
     plain = [e for e in edits if not (e.removal and len(e.path) == 2 and not _absent(e.new))]
     grouped: list[Edit] = []
@@ -152,10 +160,7 @@ class EnvironmentEdits:
     edits: list[Edit]
 
     def layers_with(self, chosen: list[Edit]) -> list[Layer]:
-        return [
-            apply(layer, [e for e in chosen if e.file == layer.shown])
-            for layer in self.base
-        ]
+        return [apply(layer, [e for e in chosen if e.file == layer.shown]) for layer in self.base]
 
     def load(self, chosen: list[Edit]) -> LoadedEnvironment | None:
         try:
@@ -271,9 +276,7 @@ class Attribution:
                 self.renders += 1
                 # What leaving the edit out undoes is what it does: its effect, seen from the base's side.
                 left_out = _effect(head, _objects(rendition, env.name), (edit.source,))
-                effects.append(
-                    Effect(left_out.sources, {k: (base.get(k), head.get(k)) for k in left_out.changed})
-                )
+                effects.append(Effect(left_out.sources, {k: (base.get(k), head.get(k)) for k in left_out.changed}))
         else:
             together = stuck
         if together:
@@ -336,11 +339,15 @@ def code_changes(repo: Path, commit: str) -> tuple[Source, ...]:
     return tuple(Source(name) for name in sorted(done.stdout.split()) if name.endswith(".py"))
 
 
-def _layer(directory: Path, shown: str, name: str) -> Layer | None:
+def _layer(directory: Path, shown: str, name: str, parsed: dict[tuple[str, str], Layer]) -> Layer | None:
+    """A config file as a layer (None when absent); a file unchanged between the two sides is parsed once."""
     path = directory / name
     if not path.is_file():
         return None
-    return parse_layer(shown, read_text(path, shown))
+    text = read_text(path, shown)
+    if (shown, text) not in parsed:
+        parsed[(shown, text)] = parse_layer_fast(shown, text)
+    return parsed[(shown, text)]
 
 
 def environments(
@@ -348,16 +355,19 @@ def environments(
 ) -> tuple[list[EnvironmentEdits], list[str]]:
     """Each named environment's edits between two config directories; notes for those that cannot be compared."""
     found, notes = [], []
+    parsed: dict[tuple[str, str], Layer] = {}
     base_shown = f"{shown_dir}/{BASE_FILE}"
     try:
-        base_before, base_after = _layer(base_dir, base_shown, BASE_FILE), _layer(head_dir, base_shown, BASE_FILE)
+        base_before = _layer(base_dir, base_shown, BASE_FILE, parsed)
+        base_after = _layer(head_dir, base_shown, BASE_FILE, parsed)
     except ConfigError:
         return [], [f"sources: {base_shown} does not parse at the base; fields name no config line"]
     base_edits = file_edits(base_shown, base_before, base_after)
     for name in names:
         shown = f"{shown_dir}/{name}.yaml"
         try:
-            before, after = _layer(base_dir, shown, f"{name}.yaml"), _layer(head_dir, shown, f"{name}.yaml")
+            before = _layer(base_dir, shown, f"{name}.yaml", parsed)
+            after = _layer(head_dir, shown, f"{name}.yaml", parsed)
         except ConfigError:
             notes.append(f"sources: {shown} does not parse at the base; its fields name no config line")
             continue
