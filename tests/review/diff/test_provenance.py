@@ -95,7 +95,7 @@ def test_a_removal_names_its_line_on_every_object_it_takes_away(tmp_path: Path):
     found = sources(result)
     for kind in ("Deployment", "PodDisruptionBudget"):
         assert found[(f"[prod] {kind} honeydue/worker", "(object)")] == [f"config/prod.yaml:{line}"]
-    assert [(r.severity.label, str(r.subject)) for r in result.risks][0] == (
+    assert next((r.severity.label, str(r.subject)) for r in result.risks) == (
         "high",
         "[prod] Deployment honeydue/worker",
     )
@@ -116,7 +116,7 @@ def test_edits_that_only_load_together_are_each_named(tmp_path: Path):
             config, "base.yaml", "  honeydue-app:\n", "  honeydue-sentry:\n    keys: [SENTRY_DSN]\n  honeydue-app:\n"
         )
 
-    result, _, envs = change(tmp_path, edit)
+    result, _, _ = change(tmp_path, edit)
     text = (tmp_path / "head" / "config" / "base.yaml").read_text()
     line = text[: text.index("      SENTRY_DSN:")].count("\n") + 1  # the declaration above moved it down
     assert sources(result)[("[prod] Deployment honeydue/api", f"{API}.env[SENTRY_DSN]")] == [f"config/base.yaml:{line}"]
