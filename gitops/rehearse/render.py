@@ -7,7 +7,6 @@ import json
 from gitops.rehearse.findings import EnvReport, exit_code
 
 FORMAT = "honeydue-gitops/rehearse/v1"
-ENGINES = {"flux": "Flux", "argocd": "Argo CD stand-in"}
 VERDICT = {0: "passed", 1: "failed", 2: "could not run"}
 
 
@@ -22,7 +21,7 @@ def headline(report: EnvReport) -> str:
         ready = all(t is not None for _, t in report.units)
         at = " at the head" if report.base else ""  # with --base, delivery is the move from the base
         parts.append(
-            f"{ENGINES.get(report.engine, report.engine)} {'Ready' if ready else 'not Ready'}{at} "
+            f"{report.engine_label or report.engine} {'Ready' if ready else 'not Ready'}{at} "
             f"in {_s(report.delivery_seconds)}"
         )
     parts += [d.summary for d in report.drills if d.summary]

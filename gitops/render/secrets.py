@@ -25,6 +25,7 @@ from gitops.config.errors import Problem
 from gitops.config.loader import LoadedEnvironment, display_path
 from gitops.formats import sops
 from gitops.formats.sops import SOPS_SUFFIX
+from gitops.k8s.workloads import mapping
 from gitops.layout import INFRASTRUCTURE
 
 SECRETS_DIR = "secrets"
@@ -82,7 +83,7 @@ def plaintext_problems(doc: object, shown: str, line: int) -> list[Problem]:
     """One problem per plaintext value of a Secret document (none for any other document)."""
     if not (isinstance(doc, dict) and doc.get("kind") == "Secret"):
         return []
-    name = (doc.get("metadata") or {}).get("name", "?")
+    name = mapping(doc.get("metadata")).get("name", "?")
     return [
         Problem(
             shown,
@@ -140,7 +141,7 @@ def load_encrypted(config_dir: Path, loaded: LoadedEnvironment) -> tuple[list[En
                 )
             )
             continue
-        meta = doc.get("metadata") or {}
+        meta = mapping(doc.get("metadata"))
         name, namespace = meta.get("name", ""), meta.get("namespace", "")
         if "sops" not in doc:
             problems.append(
@@ -185,7 +186,7 @@ def load_encrypted(config_dir: Path, loaded: LoadedEnvironment) -> tuple[list[En
                     f"set metadata.namespace: {config.namespace}",
                 )
             )
-        present = {str(k) for field in _VALUE_FIELDS for k in (doc.get(field) or {})}
+        present = {str(k) for field in _VALUE_FIELDS for k in mapping(doc.get(field))}
         missing = [key for key in declared.keys if key not in present]
         if missing:
             problems.append(

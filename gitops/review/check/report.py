@@ -175,12 +175,12 @@ def as_json(outcomes: list[Outcome]) -> str:
 
 
 def rules_table(rules: list[Rule]) -> str:
-    """The rule list for `--list-rules`: id, category, severity, what it prevents, the fix."""
+    """The rule list for `--list-rules`: id, topic, severity, what it prevents, the fix."""
     lines = []
     for r in rules:
         severity = r.severity_note or r.severity.gate_label
         waivable = "" if r.waivable else " (not waivable)"
-        lines.append(f"{r.id}  [{r.category.value}, {severity}{waivable}]")
+        lines.append(f"{r.id}  [{r.topic.value}, {severity}{waivable}]")
         lines.append(f"    prevents: {r.prevents}")
         lines.append(f"    fix: {r.fix}")
     return "\n".join(lines) + "\n"

@@ -79,7 +79,7 @@ def _container_items(workload: str, list_name: str, name: str, old: dict | None,
                     f"{label}{path} {show(change.old)} → {show(change.new)}",
                 )
             )
-    resource_changes = fields.diff(old.get("resources", {}) or {}, new.get("resources", {}) or {})
+    resource_changes = fields.diff(workloads.mapping(old.get("resources")), workloads.mapping(new.get("resources")))
     for change in (leaf for c in resource_changes for leaf in fields.leaves(c)):
         path = fields.render_path(change.path)
         items.append(

@@ -7,8 +7,8 @@ from collections.abc import Iterator
 from gitops.k8s.quantities import QuantityError, format_memory, memory_bytes
 from gitops.review.diff.fields import equal, get
 from gitops.review.diff.model import MISSING, ObjectDiff
-from gitops.review.diff.rules.context import Area, Context, risk, rule
-from gitops.review.findings import Issue, Severity
+from gitops.review.diff.rules.context import Context, risk, rule
+from gitops.review.findings import Issue, Severity, Topic
 
 SELECTOR_KINDS = frozenset({"Deployment", "StatefulSet", "DaemonSet", "ReplicaSet"})
 # The StatefulSet spec fields an update may touch (apps/v1 validation); any other change is refused.
@@ -153,7 +153,7 @@ def _job(changed: ObjectDiff) -> Iterator[Issue]:
 
 @rule(
     "immutable-field",
-    Area.FIELDS,
+    Topic.FIELDS,
     Severity.HIGH,
     prevents="an apply the API server rejects until the object is deleted and recreated: `spec.selector` of a "
     f"{', '.join(sorted(SELECTOR_KINDS))}; a StatefulSet spec field other than "

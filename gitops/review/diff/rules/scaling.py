@@ -6,13 +6,13 @@ from collections.abc import Iterator
 
 from gitops.k8s import intstr, probes, workloads
 from gitops.review.diff.fields import container_path
-from gitops.review.diff.rules.context import Area, Context, risk, rule
-from gitops.review.findings import Issue, Severity
+from gitops.review.diff.rules.context import Context, risk, rule
+from gitops.review.findings import Issue, Severity, Topic
 
 
 @rule(
     "scaled-to-zero",
-    Area.WORKLOADS,
+    Topic.WORKLOADS,
     Severity.HIGH,
     prevents="a workload scaled to 0 replicas by mistake: every pod of it stops",
     fix="confirm the outage is intended",
@@ -38,7 +38,7 @@ def _surges(obj: dict) -> bool:
 
 @rule(
     "singleton-overlap",
-    Area.WORKLOADS,
+    Topic.WORKLOADS,
     Severity.HIGH,
     prevents="two copies of a singleton (1 replica with Recreate in the base, e.g. the Asynq "
     "scheduler): scaled above 1, or switched to a RollingUpdate that surges, so old and new "
@@ -47,7 +47,7 @@ def _surges(obj: dict) -> bool:
 )
 def singletons(context: Context) -> Iterator[Issue]:
     for changed in context.changed(kinds={"Deployment"}):
-        if workloads.replicas(changed.old) != 1 or workloads.strategy_type(changed.before) != "Recreate":
+        if not workloads.singleton(changed.before):
             continue
         after = workloads.replicas(changed.new)
         if after is not None and after > 1:
@@ -78,7 +78,7 @@ def _start_budget(container: dict) -> tuple[str, int] | None:
 
 @rule(
     "startup-window-shrinks",
-    Area.WORKLOADS,
+    Topic.WORKLOADS,
     Severity.MEDIUM,
     prevents="a container killed and restarted while it is still starting: its start-up window "
     "(startupProbe, else livenessProbe: initialDelaySeconds + failureThreshold × "
