@@ -102,7 +102,7 @@ def file_edits(file: str, before: Layer | None, after: Layer | None) -> list[Edi
     """The edits that turn one config file at the base into the working tree's; removals with what they cover."""
     old = before.tree if before is not None else {}
     new = after.tree if after is not None else {}
-    edits = []
+    edits: list[Edit] = []
     for edit in _tree_edits(file, old, new, (), before, after):
         if edit.path == (REMOVE_KEY,) and (isinstance(edit.old, dict) or isinstance(edit.new, dict)):
             # remove: appearing or going as a whole is still one edit per entry.

@@ -189,7 +189,7 @@ STOPS = {"Service": _service_message, "Ingress": _ingress_message}
 
 @rule(
     "removed-serving-object",
-    Area.OBJECTS,
+    Topic.OBJECTS,
     Severity.HIGH,
     prevents="a workload, Service or Ingress leaving git without anyone saying what stops working: the engine "
     "deletes it, so its pods stop, its name stops resolving, its hosts stop being routed",
@@ -209,7 +209,7 @@ def removed_serving_objects(context: Context) -> Iterator[Issue]:
 
 @rule(
     "removed-host",
-    Area.TRAFFIC,
+    Topic.TRAFFIC,
     Severity.HIGH,
     prevents="a public host that no Ingress routes any more: requests for it get 404 from the ingress controller",
     fix="keep the host on an Ingress until DNS and its clients have moved; an environment drops one by saying so "
@@ -230,7 +230,7 @@ def removed_hosts(context: Context) -> Iterator[Issue]:
 
 @rule(
     "removed-volume",
-    Area.WORKLOADS,
+    Topic.WORKLOADS,
     Severity.HIGH,
     prevents="a volume taken out of a workload's pods: what it held (a claim's data, a config or secret file, a "
     "writable scratch directory on a read-only root filesystem) is gone from its mount path at the next rollout",
