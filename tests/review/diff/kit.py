@@ -4,8 +4,10 @@ Editing the copies is tests/dist_copies.py's."""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
+from gitops.render.synth import synth
 from gitops.review.diff import report
 from gitops.review.diff.load import Loader
 from gitops.review.diff.model import Report
@@ -54,3 +56,43 @@ def realistic_change(synthesized: Path, tmp_path: Path) -> tuple[Path, Path, str
     edit(after, "Deployment", "worker", lambda obj: obj["spec"].update(replicas=2))
     remove(after, "PersistentVolumeClaim", "redis-data")
     return before, after, old_tag
+
+
+Edit = tuple[str, str, str]  # (file under config/, text that is there once, its replacement)
+
+# A change as a pull request makes it, in config/: a new api image everywhere, staging's api scaled to two
+# replicas (which adds its topologySpreadConstraints, a list shown as a YAML block), and the admin
+# panel reading REDIS_URL (which inserts a peer in front of the others in redis-ingress: a multi-line
+# value inside a list). make e2e-gitea opens its pull request with the same edits.
+CONFIG_CHANGE: list[Edit] = [
+    (
+        "base.yaml",
+        "image: gitea.treytartt.com/treytartt/honeydue-api:6f303dbbaa",
+        f"image: gitea.treytartt.com/treytartt/honeydue-api:{NEW_API_TAG}",
+    ),
+    (
+        "base.yaml",
+        "    settings: [API_PUBLIC_URL, ADMIN_PUBLIC_URL]\n",
+        "    settings: [API_PUBLIC_URL, ADMIN_PUBLIC_URL, REDIS_URL]\n",
+    ),
+    ("staging.yaml", "  api:\n    hosts:", "  api:\n    replicas: 2\n    hosts:"),
+]
+
+
+def apply(root: Path, edits: list[Edit]) -> None:
+    """Each edit once (its text must be there exactly once) to the files under root."""
+    for file, old, new in edits:
+        path = root / file
+        text = path.read_text()
+        assert text.count(old) == 1, f"{file} no longer holds {old!r} once"
+        path.write_text(text.replace(old, new))
+
+
+def config_change(config: Path, tmp_path: Path) -> Path:
+    """dist/ synthesized from a copy of config/ with CONFIG_CHANGE applied."""
+    edited = tmp_path / "config-changed"
+    shutil.copytree(config, edited)
+    apply(edited, CONFIG_CHANGE)
+    out = tmp_path / "dist-changed"
+    synth(edited, out, write_schema=False)
+    return out
