@@ -11,7 +11,9 @@ spaces. Every piece of such text goes through one of these writers, never into a
 - `fence`: a fenced code block that no line of its text can close, and `indent`, which moves every
   line of it (not only the first) into a list item;
 - `details`: a collapsed section; what sits inside one is detail, shortened first by the size
-  budget (gitops/formats/markdown_budget.py), what sits outside is never shortened.
+  budget (gitops/formats/markdown_budget.py); what sits outside is shortened only when it alone is
+  over the budget, and a table marked with `keep` (risk flags, before-merge actions, a rehearsal's
+  findings) loses no row even then.
 
 `scan` reads the block structure back (fences, tables, <details>) with the same rules, for the
 budget and for the check of what a renderer made of it (gitops/formats/markdown_check.py).
@@ -94,6 +96,15 @@ def details(summary: str, body: Sequence[str]) -> list[str]:
     return ["<details>", f"<summary>{shown}</summary>", "", *body, "", "</details>"]
 
 
+# An HTML comment (invisible when rendered) on the line before a table: no row of it is ever left out.
+KEEP = "<!-- keep: never shortened -->"
+
+
+def keep(lines: Sequence[str]) -> list[str]:
+    """A table (or any block) marked as one the size budget never leaves a row of."""
+    return [KEEP, *lines]
+
+
 def table(header: Sequence[str], rows: Iterable[Sequence[str]], align: Sequence[str] | None = None) -> list[str]:
     """A GFM table of Markdown cells (each passed through `cell`); align holds '---', '---:' or ':---'."""
     marks = align or ["---"] * len(header)
@@ -123,6 +134,7 @@ class Table:
     end: int  # the line after its last row
     header: tuple[str, ...]
     rows: tuple[tuple[str, ...], ...]
+    kept: bool = False  # marked with KEEP
 
 
 @dataclass
@@ -216,7 +228,8 @@ def scan(markdown: str) -> Structure:
             while end < len(lines) and lines[end].strip():
                 end += 1
             rows = tuple(split_row(row) for row in lines[index + 2 : end])
-            found.tables.append(Table(index, end, header, rows))
+            kept = index > 0 and lines[index - 1].strip() == KEEP
+            found.tables.append(Table(index, end, header, rows, kept))
             for offset, row in enumerate(rows):
                 if len(row) != len(header):
                     found.problems.append(

@@ -92,7 +92,7 @@ def markdown(reports: list[EnvReport]) -> str:
             ]
         findings = r.findings
         if findings:
-            lines += ["", "| Drill | Object | What happened | Fix |", "| --- | --- | --- | --- |"]
+            lines += ["", md.KEEP, "| Drill | Object | What happened | Fix |", "| --- | --- | --- | --- |"]
             lines += [f"| {_cell(f.drill)} | {_cell(f.object)} | {_cell(f.what)} | {_cell(f.fix)} |" for f in findings]
         facts = [fact for d in r.drills for fact in d.facts]
         details = []

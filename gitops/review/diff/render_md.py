@@ -54,7 +54,8 @@ def _summary_tables(report: Report) -> list[str]:
 def _risk_table(report: Report) -> list[str]:
     if not report.risks:
         return ["#### Risks", "", "None found."]
-    lines = ["#### Risks, highest first", "", "| Level | Object | Field | Why |", "| --- | --- | --- | --- |"]
+    # Every risk flag stays in the comment, whatever its size budget leaves out.
+    lines = ["#### Risks, highest first", "", md.KEEP, "| Level | Object | Field | Why |", "| --- | --- | --- | --- |"]
     for r in report.risks:
         field = cell(code(r.field)) if r.field else "(object)"
         lines.append(f"| **{r.severity.label}** | {_text_cell(str(r.subject))} | {field} | {_text_cell(r.message)} |")
