@@ -344,8 +344,16 @@ $(GITEA_STAMP): | $(GITEA_SOURCE)/go.mod
 	  -ldflags='-s -w $(GITEA_LDFLAGS)' -o $(abspath $(@D))/gitea code.gitea.io/gitea
 	@touch $@
 
-.PHONY: gitea-tools
+.PHONY: gitea-tools e2e-gitea
 gitea-tools: $(GITEA_STAMP) $(GITEA_SOURCE)/go.mod
+
+# The pull-request comment on a real Gitea (tests/e2e/gitea_review.py): Gitea on 127.0.0.1, this
+# repository pushed, a pull request, the workflow's own steps run on it (the real `make test` among
+# them), and what Gitea then holds and renders checked. E2E_GITEA_REHEARSE=real runs the workflow's
+# rehearsal steps too (they need `make rehearse-tools`) instead of a recorded report.
+GITEA_E2E := tests/e2e/gitea_review.py
+e2e-gitea: setup gitea-tools
+	GITEA=$(abspath $(GITEA_BIN))/gitea $(PY) -m pytest -q -p no:cacheprovider $(GITEA_E2E)
 # ---- end of Gitea ----
 
 # The value of a make variable, for tools that need the Makefile's own answer (the benchmark's

@@ -58,7 +58,7 @@ def _recipe(file: str, line: str, root: Path) -> str | None:
     except (OSError, UnicodeDecodeError):
         return None
     number = int(line)
-    return lines[number - 1].strip() if 0 < number <= len(lines) else None
+    return lines[number - 1].strip().removesuffix("\\").strip() if 0 < number <= len(lines) else None
 
 
 def causes(log: str, root: Path) -> list[str]:
