@@ -162,9 +162,9 @@ pytest: $(TEST_TOOLS)
 	$(PY) -m pytest -q $(PYTEST_WORKERS)
 
 # Speed and memory of synth and the gate, against bare cdk8s and plain YAML writing, and what the
-# rehearsal costs (BENCHMARKS.md). COLD_BUILD=1 also builds every cluster binary on empty Go caches
-# (about 17 minutes on 2 cores), as a fresh CI machine does.
-bench: $(TEST_TOOLS) rehearse-tools
+# rehearsal and the Gitea end-to-end suite cost (BENCHMARKS.md). COLD_BUILD=1 also builds every cluster
+# binary and Gitea on empty Go caches (about 17 + 5 minutes on 2 cores), as a fresh CI machine does.
+bench: $(TEST_TOOLS) rehearse-tools gitea-tools
 	$(PY) -m gitops.tools.bench --baseline $(BENCH_BASELINE) $(if $(COLD_BUILD),--cold-build) --write BENCHMARKS.md
 
 # ---- Cluster rehearsal tools (make rehearse only; make synth and make test never build these) ----

@@ -13,6 +13,7 @@ from __future__ import annotations
 import base64
 import json
 import os
+import re
 import secrets
 import subprocess
 import time
@@ -125,11 +126,15 @@ class Gitea:
             *("admin", "user", "create", "--admin", "--username", USER, "--password", password),
             *("--email", f"{USER}@example.invalid", "--must-change-password=false"),
         )
-        self.token = self._admin(
+        printed = self._admin(
             "gitea-token",
             *("admin", "user", "generate-access-token", "--username", USER, "--token-name", "e2e"),
             *("--scopes", "all", "--raw"),
-        ).strip()
+        )
+        # The token is the last line: as root, Gitea's warning about it comes first on the same stream.
+        self.token = printed.strip().splitlines()[-1].strip()
+        if not re.fullmatch(r"[0-9a-f]{40}", self.token):
+            raise GiteaError(f"gitea admin user generate-access-token printed no token: {printed[-300:]!r}")
         web = self.session.supervisor.start("gitea", [*self.argv, "web"], env=self.env)
         deadline = time.monotonic() + READY_SECONDS
         while time.monotonic() < deadline:
