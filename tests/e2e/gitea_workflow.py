@@ -304,6 +304,9 @@ def run(
 ) -> Job:
     """Every step of the workflow's job, in order, on the checkout in workspace."""
     substitutes = dict(substitutes or {})
+    names = {str(step.get("name")) for step in steps()}
+    if set(substitutes) - names:
+        raise WorkflowError(f"no step of the workflow is named {sorted(set(substitutes) - names)}: it changed")
     context = {**context, "steps": {}}
     artifacts = workspace.parent / f"{workspace.name}-artifacts"
     job = Job([], artifacts)
@@ -325,7 +328,7 @@ def run(
         if not should_run(step.get("if"), context, job_ok):
             pass
         elif name in substitutes:
-            record.status, record.outputs = "substituted", substitutes.pop(name)(workspace)
+            record.status, record.outputs = "substituted", substitutes[name](workspace)
         elif "uses" in step:
             action = str(step["uses"]).split("@")[0]
             if action not in KNOWN_ACTIONS:
@@ -359,8 +362,6 @@ def run(
         context["steps"][ident] = {"outputs": record.outputs, "outcome": outcome, "conclusion": outcome}
         record.seconds = time.monotonic() - started
         job.steps.append(record)
-    if substitutes:
-        raise WorkflowError(f"no step of the workflow is named {sorted(substitutes)}: the workflow changed")
     return job
 
 

@@ -136,7 +136,7 @@ def synthetic_change(tmp_path: Path, changed: int = 200, added: int = 50, remove
     removal a risk)."""
     before, after = tmp_path / "before", tmp_path / "after"
     for side in (before, after):
-        side.mkdir()
+        side.mkdir(parents=True)
     long_note = "\n".join(f"the rollout note, line {n}" for n in range(12))
     for index in range(changed):
         (before / f"deployment-{index}.yaml").write_text(dumps(_deployment(index, 2, "6f303dbbaa", "old")))
