@@ -1,14 +1,17 @@
 """End-to-end: the review comment on a real Gitea v1.25.5. This is `make e2e-gitea`.
 
 A Gitea on 127.0.0.1 (tests/e2e/gitea_server.py) gets this repository pushed as `main` and a pull
-request from a branch with a config change re-synthesized (tests/review/diff/kit.py's CONFIG_CHANGE:
-a new api image, staging's api scaled to two, the admin panel reading REDIS_URL). Then the workflow's
-own steps run on a checkout of it (tests/e2e/gitea_workflow.py): the real `make test`, `main.py diff`,
-the rehearsal (a recorded report, or the real steps with E2E_GITEA_REHEARSE=real), the upload and
-`main.py comment` against this Gitea. What Gitea then holds and shows is checked: one comment, edited
-in place by the next push (which fails the gate: the comment says what failed, and holds the diff
-alone), rendered by Gitea's own Markdown renderer with every code block, table and <details> as
-written; and a 300-object change as one comment within the budget with every risk flag.
+request from a branch with a config change re-synthesized: staging gets the new api image (a change
+the project's own tests take as it is, so that the pull request's `make test` passes). Then the
+workflow's own steps run on a checkout of it (tests/e2e/gitea_workflow.py): the real `make test`,
+`main.py diff`, the rehearsal (a recorded report, or the real steps with E2E_GITEA_REHEARSE=real), the
+upload and `main.py comment` against this Gitea. What Gitea then holds and shows is checked: one
+comment, edited in place by the next push (prod's api scaled to four without `make synth`, which fails
+the gate: the comment says what failed and holds the diff alone), each rendered by Gitea's own Markdown
+renderer with every code block, table and <details> as written. `main.py comment` then posts two more:
+tests/review/diff/kit.py's CONFIG_CHANGE (a multi-line value inside a list, a list value: the two
+cases a reader once saw broken) and a 300-object change, one comment within the budget with every
+risk flag.
 """
 
 from __future__ import annotations
@@ -28,14 +31,26 @@ from gitops.formats import markdown_check
 from gitops.formats.markdown_budget import DEFAULT_LIMIT
 from gitops.layout import PROJECT
 from gitops.rehearse.session import Session
+from gitops.render.synth import synth
 from gitops.review.diff import render_md
+from gitops.review.diff.load import Loader
 from gitops.review.diff.render_md import MARKER
+from gitops.review.diff.report import build
 from tests import commonmark
 from tests.e2e import gitea_workflow
 from tests.e2e.gitea_server import REPO, USER, Gitea, binary
 from tests.review.diff import kit as diffkit
 
 RECORDED_REHEARSAL = Path(__file__).with_name("recorded") / "rehearse.md"
+NEW_TAG = "7c1e2d3f4a"
+HOSTS = "    hosts: [api-staging.myhoneydue.com, staging.myhoneydue.com]\n"
+PULL_REQUEST_CHANGE = [
+    (
+        "staging.yaml",
+        HOSTS,
+        f"{HOSTS}    image: gitea.treytartt.com/treytartt/honeydue-api:{NEW_TAG}  # the new build, staging first\n",
+    )
+]
 REHEARSAL_STEPS = ("Build the rehearsal's tools", "Rehearse the change on a throwaway cluster")
 # The outer make's and pytest's own variables are not the runner's.
 NOT_INHERITED = ("MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES", "GITEA_TOKEN", "PYTEST_CURRENT_TEST")
@@ -80,12 +95,12 @@ class PullRequest:
 
     def open(self) -> None:
         git(self.source, "checkout", "--quiet", "-b", "change")
-        diffkit.apply(self.source / "config", diffkit.CONFIG_CHANGE)
+        diffkit.apply(self.source / "config", PULL_REQUEST_CHANGE)
         synth = subprocess.run(
             [sys.executable, "main.py", "synth"], cwd=self.source, capture_output=True, text=True, timeout=300
         )
         assert synth.returncode == 0, synth.stderr
-        self.push("change", commit(self.source, "api 1a2b3c4d5e, staging api on two replicas, admin reads REDIS_URL"))
+        self.push("change", commit(self.source, f"staging runs api {NEW_TAG}"))
         self.number = int(self.gitea.open_pull_request("change", "main", "A realistic change")["number"])
 
     def context(self) -> dict:
@@ -164,7 +179,10 @@ def _rendered_as_written(gitea: Gitea, body: str) -> str:
 
 
 def _log_tail(job: gitea_workflow.Job, step: str) -> str:
-    return job.step(step).log[-3000:]
+    """What a failed step said: its failed tests, then its last lines."""
+    log = job.step(step).log
+    failed = [line for line in log.splitlines() if line.startswith(("FAILED ", "ERROR "))]
+    return "\n".join([*failed[:40], "...", log[-3000:]])
 
 
 def test_the_pull_request_gets_one_comment_with_the_change_and_the_rehearsal(pull_request: PullRequest):
@@ -179,16 +197,8 @@ def test_the_pull_request_gets_one_comment_with_the_change_and_the_rehearsal(pul
     assert only["body"] == compose(reports)  # as posted, byte for byte: marker, the change, the rehearsal
     assert only["body"].startswith(f"{MARKER}\n### Cluster changes: ")
     assert "\n### Cluster rehearsal\n" in only["body"]
-    assert "image honeydue-api 6f303dbbaa → 1a2b3c4d5e" in only["body"]
-    html = _rendered_as_written(gitea, only["body"])
-    blocks = markdown_check.read_html(html).code_blocks
-    # The two cases a reader once saw broken: a multi-line value inside a list (the NetworkPolicy
-    # peer) and a list value (the spread constraints), each whole in its block, at the margin.
-    assert any(
-        b.startswith("podSelector:\n  matchLabels:\n    app.kubernetes.io/instance: honeydue-prod\n") for b in blocks
-    )
-    assert any(b.startswith("- labelSelector:\n    matchLabels:\n") for b in blocks)
-    assert html.count("<details>") == only["body"].count("<details>") >= 8
+    assert f"| [staging] Deployment honeydue/api | image honeydue-api 6f303dbbaa → {NEW_TAG} |" in only["body"]
+    _rendered_as_written(gitea, only["body"])
     kept = job.artifacts / "review-report"
     assert {"diff.md", "gate.log", "rehearse.md"} <= {p.name for p in kept.iterdir()}
 
@@ -225,24 +235,51 @@ def test_a_push_that_fails_the_gate_edits_the_same_comment_with_what_failed(pull
     _rendered_as_written(gitea, body)
 
 
-def test_a_300_object_change_is_one_comment_within_the_budget(gitea: Gitea, session: Session):
-    before, after = diffkit.synthetic_change(session.root / "large", changed=200, added=50, removed=50)
-    report = diffkit.compare(before, after)
-    diff = session.root / "large" / "diff.md"
-    diff.write_text(render_md.render(report))
-    issue = int(gitea.open_issue("A change of 300 objects")["number"])
+def _post(gitea: Gitea, title: str, *bodies: Path) -> tuple[str, str]:
+    """`main.py comment` with these reports on a new issue, twice; (its last output, the comment's body)."""
+    issue = int(gitea.open_issue(title)["number"])
     env = {k: v for k, v in os.environ.items() if k not in NOT_INHERITED}
     env.update(GITEA_TOKEN=gitea.token, no_proxy="127.0.0.1", NO_PROXY="127.0.0.1")
-    args = ["--api-url", gitea.api_url, "--repo", f"{USER}/{REPO}", "--pr", str(issue), "--body-file", str(diff)]
-    args += ["--body-file", str(RECORDED_REHEARSAL), "--full-report", "the `review-report` artifact"]
+    args = ["--api-url", gitea.api_url, "--repo", f"{USER}/{REPO}", "--pr", str(issue)]
+    args += [arg for body in bodies for arg in ("--body-file", str(body))]
+    args += ["--full-report", "the `review-report` artifact"]
     for _ in range(2):  # the second run finds the comment and leaves it as it is
         done = subprocess.run(
             [sys.executable, "main.py", "comment", *args], cwd=PROJECT, env=env, capture_output=True, text=True
         )
         assert done.returncode == 0, done.stderr
-    assert " unchanged on " in done.stdout
     (only,) = gitea.comments(issue)
-    body = only["body"]
+    return done.stdout, only["body"]
+
+
+def test_values_of_several_lines_inside_lists_render_whole_on_gitea(gitea: Gitea, session: Session):
+    synthesized = session.root / "values" / "dist"
+    synth(PROJECT / "config", synthesized, write_schema=False)
+    changed = diffkit.config_change(PROJECT / "config", session.root / "values")
+    loader = Loader()
+    report = build(
+        loader.load("main", [synthesized], dist_root=synthesized), loader.load("change", [changed], dist_root=changed)
+    )
+    diff = session.root / "values" / "diff.md"
+    diff.write_text(render_md.render(report))
+    _, body = _post(gitea, "Values of several lines inside lists", diff)
+    html = _rendered_as_written(gitea, body)
+    blocks = markdown_check.read_html(html).code_blocks
+    # The NetworkPolicy peer inserted in front (a multi-line value inside a list) and the spread
+    # constraints (a list value), each whole in its block, at the margin.
+    peer = "podSelector:\n  matchLabels:\n    app.kubernetes.io/instance: honeydue-staging\n"
+    assert any(block.startswith(peer) for block in blocks)
+    assert any(block.startswith("- labelSelector:\n    matchLabels:\n") for block in blocks)
+    assert html.count("<details>") == body.count("<details>") == 6
+
+
+def test_a_300_object_change_is_one_comment_within_the_budget(gitea: Gitea, session: Session):
+    before, after = diffkit.synthetic_change(session.root / "large", changed=200, added=50, removed=50)
+    report = diffkit.compare(before, after)
+    diff = session.root / "large" / "diff.md"
+    diff.write_text(render_md.render(report))
+    out, body = _post(gitea, "A change of 300 objects", diff, RECORDED_REHEARSAL)
+    assert " unchanged on " in out
     assert len(diff.read_text()) > 10 * DEFAULT_LIMIT >= 10 * len(body)
     rows = [line for line in md.lines_of(body) if line.startswith("| **")]
     assert len(rows) == len(report.risks) == 250
