@@ -177,7 +177,7 @@ def _cut_cell(cell: str, width: int) -> str:
 def _cut_end(lines: list[str], target: int) -> tuple[list[str], int]:
     """Whole lines up to the budget, never ending inside a code block or a section."""
     structure = md.scan("\n".join(lines))
-    unsafe = set()
+    unsafe: set[int] = set()
     for fence in structure.fences:
         unsafe.update(range(fence.start + 1, fence.end + 1))
     for section in structure.details:
