@@ -5,10 +5,11 @@ from __future__ import annotations
 import copy
 import difflib
 import json
+import textwrap
 
 from gitops.formats import yamlio
 from gitops.k8s import capacity
-from gitops.review.diff.model import MISSING, CapacityLine, Report
+from gitops.review.diff.model import MISSING, CapacityLine, Report, Source
 from gitops.review.findings import Severity
 
 INLINE_WIDTH = 80
@@ -42,8 +43,9 @@ def block(value: object) -> str:
     """A multi-line rendering: YAML for data, the text itself for strings."""
     if isinstance(value, str):
         return value.rstrip("\n")
-    # yamlio marks multi-line strings in place; the report's objects must stay as parsed.
-    return yamlio.dumps(copy.deepcopy(value)).rstrip("\n")
+    # yamlio marks multi-line strings in place; the report's objects must stay as parsed. The project's
+    # style indents a sequence under its key, so a list on its own starts two spaces in: shown at the margin.
+    return textwrap.dedent(yamlio.dumps(copy.deepcopy(value))).rstrip("\n")
 
 
 def text_diff(old: str, new: str) -> list[str]:
@@ -64,3 +66,8 @@ def capacity_text(line: CapacityLine) -> str:
     """The capacity line, in the words `main.py check` uses for the same figures (gitops/k8s/capacity.py)."""
     where = f" in {line.scope}" if line.scope else ""
     return f"capacity{where}: {capacity.summary(line.after, line.before)}"
+
+
+def sources_text(sources: tuple[Source, ...]) -> str:
+    """' (config/prod.yaml:36)', ' (config/base.yaml:97, charts/workload.py)', or '' when none is known."""
+    return f" ({', '.join(str(source) for source in sources)})" if sources else ""

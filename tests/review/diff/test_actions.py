@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from gitops.formats.markdown import KEEP
 from gitops.review.diff import render_json, render_md, render_text
 from tests import dist_copies
 from tests.review.diff import kit as diffkit
@@ -18,7 +19,8 @@ def test_a_service_reading_a_new_secret_says_to_create_it_in_both_environments_f
     lines = render_text.render(result).splitlines()
     assert lines[1:3] == ["before merging, do:", f"  [prod, staging] {CREATE}"]
     md = render_md.render(result).splitlines()
-    assert md[3:7] == ["#### Before merging", "", f"- [ ] **prod, staging**: {CREATE}", ""]
+    # A section of its own under the title, outside every collapsed one, that the size budget never shortens.
+    assert md[3:8] == ["#### Before merging", "", KEEP, f"- [ ] **prod, staging**: {CREATE}", ""]
     assert json.loads(render_json.render(result))["actions"] == [
         {"when": "before", "environments": ["prod", "staging"], "text": CREATE}
     ]

@@ -96,7 +96,7 @@ def test_lowering_startup_seconds_in_config_does_not_make_the_api_start_faster(s
     def faster(config: Path) -> None:
         diffkit.replace_in(config / "base.yaml", "startupSeconds: 240", "startupSeconds: 60")
 
-    assert diffkit.risks(diffkit.config_change(synthesized, tmp_path, faster)) == [
+    assert diffkit.risks(diffkit.config_edit(synthesized, tmp_path, faster)) == [
         (
             "high",
             "Deployment honeydue/api",

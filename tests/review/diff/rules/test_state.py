@@ -22,7 +22,7 @@ def test_moving_redis_pinned_node_in_config_leaves_it_pending_forever(synthesize
     def move(config: Path) -> None:
         diffkit.replace_in(config / "prod.yaml", "node: ubuntu-8gb-nbg1-2", "node: ubuntu-8gb-nbg1-1")
 
-    assert diffkit.risks(diffkit.config_change(synthesized, tmp_path, move)) == [
+    assert diffkit.risks(diffkit.config_edit(synthesized, tmp_path, move)) == [
         (
             "high",
             "Deployment honeydue/redis",
