@@ -22,7 +22,13 @@ def test_moving_redis_pinned_node_in_config_leaves_it_pending_forever(synthesize
     def move(config: Path) -> None:
         diffkit.replace_in(config / "prod.yaml", "node: ubuntu-8gb-nbg1-2", "node: ubuntu-8gb-nbg1-1")
 
-    assert diffkit.risks(diffkit.config_edit(synthesized, tmp_path, move)) == [
+    result = diffkit.config_edit(synthesized, tmp_path, move)
+    # The rollout line does not promise an end the risk denies.
+    assert [w.text for w in result.workloads] == [
+        "rollout: Recreate, the 1 pod stops before its replacement starts: 0 of 1 Ready for up to 1 min 30 s "
+        "(30 s to stop, 60 s to start); but its new pod can never be scheduled (see risks)"
+    ]
+    assert diffkit.risks(result) == [
         (
             "high",
             "Deployment honeydue/redis",
