@@ -125,7 +125,7 @@ def add_deployment(
 ) -> kplus.Deployment:
     """One service's Deployment, added to scope (the service's AppService)."""
     naming = ctx.naming
-    image = service.image.ref
+    image = ctx.config.image(name).ref
     object_labels = naming.labels(name, service.component, version=image.version_label)
     pulls_privately = image.registry == ctx.config.registry.host
 
@@ -173,7 +173,7 @@ def add_deployment(
 
     deployment.add_container(
         name=name,
-        image=service.image,
+        image=image.text,
         image_pull_policy=kplus.ImagePullPolicy.IF_NOT_PRESENT,
         args=service.args or None,
         ports=(

@@ -12,7 +12,7 @@ from __future__ import annotations
 import difflib
 import types
 import typing
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path as FsPath
 
 from pydantic import BaseModel, ValidationError
@@ -24,6 +24,7 @@ from ruamel.yaml.reader import ReaderError
 
 from gitops.config.checks import check
 from gitops.config.errors import ConfigError, Path, Problem, dotted
+from gitops.config.following import follow, shared_problems
 from gitops.config.model import Environment
 from gitops.config.reading import read_text, refuse_tags_and_aliases
 from gitops.config.values import Expect, Invalid, is_name, name_like
@@ -44,6 +45,9 @@ class LoadedEnvironment:
     name: str
     source: FsPath
     config: Environment
+    # Services whose build comes from another environment (shipping.follows), with the environment whose
+    # file names it: `main.py set-image` edits that file, never this one.
+    followed: dict[str, str] = field(default_factory=dict)
 
 
 def display_path(path: FsPath) -> str:
@@ -166,8 +170,26 @@ def _quick(layers: list[FsPath], name: str) -> Environment | None:
     return None if check(config, name) else config
 
 
-def load(name: str, config_dir: FsPath) -> LoadedEnvironment:
-    """Load and check config_dir/<name>.yaml over base.yaml; raises ConfigError with every problem found."""
+def load(name: str, config_dir: FsPath, _chain: tuple[str, ...] = ()) -> LoadedEnvironment:
+    """Load and check config_dir/<name>.yaml over base.yaml; raises ConfigError with every problem found.
+
+    An environment that follows another (shipping.follows) gets that environment's builds
+    (gitops/config/following.py).
+    """
+    loaded = _load_own(name, config_dir)
+    config, followed = follow(
+        name,
+        loaded.source,
+        display_path(loaded.source),
+        loaded.config,
+        lambda other: load(other, config_dir, (*_chain, name)),
+        _chain,
+    )
+    return LoadedEnvironment(name=name, source=loaded.source, config=config, followed=followed)
+
+
+def _load_own(name: str, config_dir: FsPath) -> LoadedEnvironment:
+    """One environment file over base.yaml, checked, before following another environment's builds."""
     source = config_dir / f"{name}.yaml"
     shown = display_path(source)
     if name == FsPath(BASE_FILE).stem or not source.is_file():
@@ -188,6 +210,9 @@ def load(name: str, config_dir: FsPath) -> LoadedEnvironment:
             ]
         )
     base = config_dir / BASE_FILE
+    shared = shared_problems(base, display_path(base))
+    if shared:
+        raise ConfigError(shared)
     layers = ([base] if base.is_file() else []) + [source]
     quick = _quick(layers, name)
     if quick is not None:
