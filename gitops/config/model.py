@@ -27,13 +27,13 @@ from gitops.config.values import (
     Expect,
     GitUrl,
     Hostname,
+    ImageRepository,
     ImageVersion,
     Invalid,
     IpAddress,
     Memory,
     Name,
     ParsedImage,
-    Repository,
     SecretKey,
     VolumeSize,
     cpu,
@@ -250,7 +250,7 @@ class Service(Model):
         description="Role of the service (the app.kubernetes.io/component label)"
     )
     unit: Unit = Field(default=APPS, description="Delivery unit: infrastructure is applied before apps")
-    image: Repository = Field(
+    image: ImageRepository = Field(
         description="Image repository (registry host and path, no tag): every environment runs a build of it, "
         "named under that environment's images:"
     )

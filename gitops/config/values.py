@@ -402,7 +402,7 @@ Image = Annotated[
     _string(None, "registry/owner/name:tag, registry/owner/name@sha256:<digest> or both; never latest"),
     Expect("an image reference such as gitea.treytartt.com/owner/name:tag"),
 ]
-Repository = Annotated[
+ImageRepository = Annotated[
     ParsedRepository,
     AfterValidator(_check_repository),
     _string(None, "registry/owner/name, without a tag or digest (each environment names its build under images:)"),

@@ -96,7 +96,9 @@ def test_a_build_in_the_shared_base_is_refused(tmp_path, config_copy, dist):
 
 
 def test_images_in_the_shared_base_are_refused(tmp_path, config_copy, dist):
-    line = edit_config(config_copy, "services:\n  api:\n", "images: {api: 6f303dbbaa}\nservices:\n  api:\n", file="base.yaml")
+    line = edit_config(
+        config_copy, "services:\n  api:\n", "images: {api: 6f303dbbaa}\nservices:\n  api:\n", file="base.yaml"
+    )
     assert_rejected(
         tmp_path,
         dist,
@@ -125,7 +127,9 @@ def test_a_service_without_a_build(tmp_path, config_copy, dist):
 
 
 def test_a_build_of_no_service(tmp_path, config_copy, dist):
-    line = edit_config(config_copy, "  admin: 6f303dbbaa\n", "  admin: 6f303dbbaa\n  admn: 6f303dbbaa\n", file="prod.yaml")
+    line = edit_config(
+        config_copy, "  admin: 6f303dbbaa\n", "  admin: 6f303dbbaa\n  admn: 6f303dbbaa\n", file="prod.yaml"
+    )
     assert_rejected(
         tmp_path,
         dist,

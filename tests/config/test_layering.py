@@ -174,6 +174,7 @@ def test_following_an_environment_that_runs_no_build_of_a_service_is_refused(con
         "  fix: pin it under images: in this file."
     ]
 
+
 def test_clusters_is_not_an_environment_name(tmp_path: Path, config_copy: Path):
     (config_copy / "clusters.yaml").write_text(QA)
     with pytest.raises(ConfigError) as caught:

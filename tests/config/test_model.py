@@ -217,7 +217,10 @@ def test_quantities_and_images_are_parsed_once_into_values_that_are_still_the_te
             "storage": {"size": "2Gi", "mountPath": "/data", "node": "n1"},
         }
     )
-    assert (service.image.ref.registry, service.image.ref.repository) == ("gitea.treytartt.com", "treytartt/honeydue-api")
+    assert (service.image.ref.registry, service.image.ref.repository) == (
+        "gitea.treytartt.com",
+        "treytartt/honeydue-api",
+    )
     assert service.storage.size.gibibytes == 2
     # Workers receive the models pickled: the meaning travels with the text.
     again = pickle.loads(pickle.dumps(service))

@@ -150,6 +150,9 @@ class Report:
     workloads: list[WorkloadSummary]
     capacity: list[CapacityLine] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    # Promotions the change makes (gitops/review/diff/promotion.py's Promotion, filled by gitops/ship): a
+    # section of its own that leads the report.
+    promotions: list = field(default_factory=list)
 
     @property
     def changed_diffs(self) -> list[ObjectDiff]:

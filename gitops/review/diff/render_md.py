@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import html
 
-from gitops.review.diff import present
+from gitops.review.diff import present, promotion
 from gitops.review.diff.fields import render_path
 from gitops.review.diff.model import FieldChange, ObjectDiff, Report, Status
 
@@ -92,7 +92,11 @@ def _details(d: ObjectDiff) -> list[str]:
 
 
 def render(report: Report) -> str:
-    lines = [MARKER, f"### {TITLE}: {code(report.from_label)} {present.ARROW} {code(report.to_label)}", ""]
+    lines = [MARKER]
+    # A promotion's comment leads with its parity verdict: a section of its own, never collapsed.
+    for p in report.promotions:
+        lines += [*promotion.markdown_lines(p), ""]
+    lines += [f"### {TITLE}: {code(report.from_label)} {present.ARROW} {code(report.to_label)}", ""]
     if not report.counts.any_change:
         lines.append(f"No changes: {report.counts.total} objects compared, all identical.")
     else:
