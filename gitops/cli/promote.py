@@ -14,10 +14,9 @@ uncommitted in the work tree, each difference listed), 2 bad input (nothing chan
 from __future__ import annotations
 
 import argparse
-import signal
 import sys
 
-from gitops.cli.interrupts import SIGINT_FLAG
+from gitops.cli.interrupts import terminate_as_interrupt
 from gitops.cli.options import add_shipping, add_tree
 from gitops.errors import EXIT_FAILED, EXIT_OK
 
@@ -35,7 +34,11 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    signal.signal(signal.SIGTERM, SIGINT_FLAG)
+    with terminate_as_interrupt():  # a cancelled CI job stops as a Ctrl-C does
+        return _run(args)
+
+
+def _run(args: argparse.Namespace) -> int:
     from gitops.review.diff import render_text
     from gitops.ship.change import Tree
     from gitops.ship.promote import promote

@@ -47,7 +47,8 @@ def environment(loaded: dict[str, LoadedEnvironment], name: str, option: str) ->
 def requested_version(ref: str, service: str, env: LoadedEnvironment, base_file: str) -> str:
     """The version REF names for service ('tag', 'tag@digest' or 'digest'), checked by the grammar."""
     repository = env.config.services[service].image.ref
-    if "/" in ref:
+    name = ref.partition("@")[0]
+    if "/" in ref or (":" in name[1:] and name.partition(":")[0] not in images.DIGEST_HEX_LENGTH):
         try:
             image = images.parse_image(ref)
         except images.ImageError as err:

@@ -98,13 +98,18 @@ def promote(
     with change.holding(tree) as loaded:
         steps = plan(loaded, source_name, target_name, services)
         source, target = loaded[source_name], loaded[target_name]
+        # The source's builds are what git holds for it: that is what its cluster runs.
+        if git.uncommitted(tree.root, [source.source]):
+            raise ShipError(
+                f"{display_path(source.source)} has changes not committed to git, and promote copies the builds "
+                f"{source.name} runs: what git holds for it",
+                f"commit them (and let {source.name} run them first) or stash them, then promote",
+            )
         shown = display_path(target.source)
         if not steps:
             return Promoted(source.name, target.name, [], shown)
         if commit:
             change.refuse_unclean_for_commit(tree, "promote")
-        # The source's builds are what git holds for it: that is what its cluster runs.
-        change.refuse_uncommitted(tree, [source.source], False, "promote")
         change.refuse_uncommitted(tree, [target.source], allow_dirty, "promote")
         head = git.run(tree.root, "rev-parse", "HEAD").decode().strip()
         before = target.source.read_text(encoding="utf-8")
