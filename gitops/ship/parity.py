@@ -211,7 +211,7 @@ def compare(states: States, source: str, target: str) -> tuple[list[Difference],
                     )
                 )
             continue
-        for change in fields.diff(new, now):
+        for change in (leaf for c in fields.diff(new, now) for leaf in fields.leaves(c)):
             if per_environment(kind, change.path) is not None:
                 continue
             in_source = any(_related(change.path, p) for p in source_paths)

@@ -24,7 +24,9 @@ def test_a_promotion_of_the_api_changes_exactly_its_image_and_version_lines_in_d
     code, out, err = repo.main("promote", "--from", "staging", "--to", "prod", "api")
     assert (code, err) == (0, "")
     lines = out.splitlines()
-    assert lines[0] == "prod gets api 1a2b3c4d5e (was 6f303dbbaa) from staging: config/prod.yaml edited, dist/prod/ rendered"
+    assert lines[0] == (
+        "prod gets api 1a2b3c4d5e (was 6f303dbbaa) from staging: config/prod.yaml edited, dist/prod/ rendered"
+    )
     assert lines[2] == "promotion staging → prod: parity holds for api"
     assert lines[3].startswith("  api 6f303dbbaa → 1a2b3c4d5e: staging has run it since ")
     assert repo.changed_lines("config") == [("  api: 6f303dbbaa", "  api: 1a2b3c4d5e")]
@@ -106,7 +108,7 @@ def test_parity_cannot_be_shown_when_staging_never_ran_what_prod_runs(repo: Repo
 
 
 def _digest_warnings(repo: Repo) -> list[str]:
-    code, out, _ = repo.main("check", "--env", "prod", "--dist", str(repo.dist), "--format", "json")
+    _, out, _ = repo.main("check", "--env", "prod", "--dist", str(repo.dist), "--format", "json")
     findings = [f for s in json.loads(out)["sets"] for f in s["findings"]]
     return sorted(f["object"]["name"] for f in findings if f["rule"] == "image-digest")
 
@@ -178,7 +180,8 @@ def test_a_digest_is_never_turned_into_a_bare_tag(repo: Repo):
         (
             "prod.yaml",
             "promote: config/prod.yaml has changes not committed to git, which promote would edit and render on top "
-            "of.\n  fix: commit or stash them (git stash) and run promote again, or pass --allow-dirty to keep them in.\n",
+            "of.\n  fix: commit or stash them (git stash) and run promote again, or pass --allow-dirty to keep them "
+            "in.\n",
         ),
         (
             "staging.yaml",

@@ -135,8 +135,6 @@ def test_edits_not_saved_to_git_are_not_overwritten_without_saying_so(repo: Repo
     ]
 
 
-
-
 def test_an_environment_that_follows_another_is_refused_with_the_file_to_edit(repo: Repo):
     repo.config.joinpath("qa.yaml").write_text(QA)
     repo.synth()
@@ -181,8 +179,10 @@ def test_commit_lands_a_build_as_config_says_on_a_branch_of_its_own_or_on_the_cu
 def test_concurrent_calls_take_turns_on_the_lock_and_the_second_does_not_overwrite_the_first(repo: Repo):
     def start(service: str) -> subprocess.Popen[str]:
         return subprocess.Popen(
-            [sys.executable, str(PROJECT / "main.py"), "set-image", service, "1a2b3c4d5e", "--env", "staging"]
-            + ["--repo", ".", "--config-dir", "config", "--out", "dist"],
+            [
+                *(sys.executable, str(PROJECT / "main.py"), "set-image", service, "1a2b3c4d5e", "--env", "staging"),
+                *("--repo", ".", "--config-dir", "config", "--out", "dist"),
+            ],
             cwd=repo.root,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
