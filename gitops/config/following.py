@@ -11,8 +11,7 @@ the charts and the review tools see one complete `images:` either way.
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path as FsPath
 from typing import Protocol
 
@@ -22,11 +21,9 @@ from ruamel.yaml.error import YAMLError
 
 from gitops.config.errors import ConfigError, Problem
 from gitops.config.model import Environment
-from gitops.config.reading import read_text
 
 # Keys an environment file holds for itself and config/base.yaml must not.
 ENVIRONMENT_ONLY = ("images", "shipping")
-_TOP_KEY = re.compile(rf"^({'|'.join(ENVIRONMENT_ONLY)})\s*:", re.MULTILINE)
 
 
 class Followed(Protocol):
@@ -39,25 +36,25 @@ class Followed(Protocol):
     def followed(self) -> dict[str, str]: ...
 
 
-def shared_problems(base: FsPath, shown: str) -> list[Problem]:
-    """images: or shipping: in config/base.yaml, each a problem at its line."""
-    if not base.is_file():
-        return []
-    text = read_text(base, shown)
+def environment_only(
+    base: Mapping[str | int, object], where: Mapping[tuple[str | int, ...], tuple[str, int]], shown: str
+) -> list[Problem]:
+    """images: or shipping: in config/base.yaml, each a problem at its line (the loader's merge asks)."""
     problems = []
-    for match in _TOP_KEY.finditer(text):
-        key = match.group(1)
-        problems.append(
-            Problem(
-                shown,
-                text[: match.start()].count("\n") + 1,
-                key,
-                f"{key}: belongs to each environment, not to the base every environment shares: a build named "
-                "here would reach every environment in one change",
-                f"move it into each config/<env>.yaml (only the repository, services.<name>.image, stays in "
-                f"{base.name})",
+    for key in ENVIRONMENT_ONLY:
+        if key in base:
+            file, line = where.get((key,), (shown, 1))
+            problems.append(
+                Problem(
+                    file,
+                    line,
+                    key,
+                    f"{key}: belongs to each environment, not to the base every environment shares: a build named "
+                    "here would reach every environment in one change",
+                    "move it into each config/<env>.yaml (only the repository, services.<name>.image, stays in "
+                    "the base)",
+                )
             )
-        )
     return problems
 
 

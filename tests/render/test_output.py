@@ -171,7 +171,8 @@ def test_objects_removed_from_config_disappear(tmp_path: Path, config_copy: Path
     worker = "  worker:\n    resources: {cpu: 200m, memory: 256Mi, memoryLimit: 512Mi}\n"
     assert worker in prod.read_text()
     # The service goes, and with it the build prod ran of it.
-    prod.write_text(prod.read_text().replace(worker, "  worker: null\n").replace("  worker: 6f303dbbaa\n", ""))
+    text = prod.read_text().replace(worker, "").replace("  worker: 6f303dbbaa\n", "")
+    prod.write_text(text + "remove:\n  services.worker: replaced by a jobs service\n")
     synth(config_copy, out)
     assert not (out / "prod" / "apps" / "deployment-worker.yaml").exists()
     assert not (out / "prod" / "apps" / "poddisruptionbudget-worker.yaml").exists()

@@ -12,12 +12,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from gitops.formats import markdown as md
 from gitops.review.diff.model import MISSING
 from gitops.review.findings import ObjectKey
 
 ARROW = "→"
-# The comment's size budget leaves a table marked so whole (gitops-e2e: gitops/formats/markdown.py's KEEP).
-KEEP = "<!-- keep: never shortened -->"
+KEEP = md.KEEP  # the comment's size budget leaves a table marked so whole (gitops/formats/markdown_budget.py)
 
 
 @dataclass(frozen=True)
@@ -150,13 +150,11 @@ def text_lines(promotion: Promotion) -> list[str]:
 
 
 def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\r", "").replace("\n", "<br>")
+    """Plain text as a table cell: markup escaped, pipes and newlines kept in the cell."""
+    return md.cell(md.text(text))
 
 
-def _code(text: str) -> str:
-    fence = "``" if "`" in text else "`"
-    pad = " " if fence == "``" else ""
-    return f"{fence}{pad}{text}{pad}{fence}"
+_code = md.code
 
 
 def markdown_lines(promotion: Promotion) -> list[str]:
@@ -172,12 +170,14 @@ def markdown_lines(promotion: Promotion) -> list[str]:
     for p in promotion.services:
         since = _cell(p.since.text) if p.since else "(not yet)"
         if p.holds:
-            parity = f"holds: {target}'s change equals {source}'s since {_code(p.baseline or '')}"
+            parity = f"holds: {md.text(target)}'s change equals {md.text(source)}'s since {_code(p.baseline or '')}"
             if p.per_environment:
-                parity += f"; not compared (set per environment): {', '.join(p.per_environment)}"
+                parity += f"; not compared (set per environment): {md.text(', '.join(p.per_environment))}"
         else:
-            parity = f"**fails**: {_cell(p.problem)}" if p.problem else f"**fails**: {len(p.differences)} difference(s)"
-        lines.append(f"| {p.service} | {_code(p.old)} {ARROW} {_code(p.new)} | {since} | {_cell(parity)} |")
+            parity = (
+                f"**fails**: {md.text(p.problem)}" if p.problem else f"**fails**: {len(p.differences)} difference(s)"
+            )
+        lines.append(f"| {_cell(p.service)} | {_code(p.old)} {ARROW} {_code(p.new)} | {since} | {md.cell(parity)} |")
     differences = [(p.service, d) for p in promotion.services for d in p.differences]
     if differences:
         lines += [
@@ -188,8 +188,8 @@ def markdown_lines(promotion: Promotion) -> list[str]:
         ]
         for _, d in differences:
             lines.append(
-                f"| {_cell(str(d.subject))} | {_cell(_code(d.field)) if d.field else '(object)'} | "
-                f"{_cell(_code(_show(d.target_value)))} | {_cell(_code(_show(d.source_value)))} | "
+                f"| {_cell(str(d.subject))} | {md.cell(_code(d.field)) if d.field else '(object)'} | "
+                f"{md.cell(_code(_show(d.target_value)))} | {md.cell(_code(_show(d.source_value)))} | "
                 f"{_cell(d.changed_in)} |"
             )
     if promotion.config_lines and not promotion.holds:
