@@ -225,7 +225,13 @@ def _hosts(env: Environment) -> Iterator[Finding]:
 def _images(env: Environment, environment: str) -> Iterator[Finding]:
     """Each service runs a build this environment names (or the one it follows runs), and only services have one."""
     for name in env.images:
-        if name not in env.services:
+        if f"services.{name}" in env.remove and name not in env.services:
+            yield (
+                ("images", name),
+                f"images names '{name}', which this environment removes (remove: services.{name})",
+                f"delete images.{name} with the service",
+            )
+        elif name not in env.services:
             yield (
                 ("images", name),
                 f"images names '{name}', which is not a service",

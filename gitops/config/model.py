@@ -34,6 +34,7 @@ from gitops.config.values import (
     Memory,
     Name,
     ParsedImage,
+    ParsedRepository,
     SecretKey,
     VolumeSize,
     cpu,
@@ -389,8 +390,13 @@ class Environment(Model):
 
     def image(self, service: str) -> ParsedImage:
         """The reference service pulls here: its repository with this environment's build of it."""
-        repository = self.services[service].image.ref
-        return image(images.pin(repository, self.images[service]).text)
+        return pinned(self.services[service].image, self.images[service])
+
+
+def pinned(repository: ParsedRepository, version: str) -> ParsedImage:
+    """A repository with a build of it: the reference a pod pulls. (The charts call this with the two fields
+    they read, rather than Environment.image, so that what they read is exactly those two.)"""
+    return image(images.pin(repository.ref, version).text)
 
 
 def per_environment_fields(model: type[BaseModel] | None = None, prefix: str = "") -> Iterator[tuple[str, str]]:

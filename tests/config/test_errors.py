@@ -375,7 +375,7 @@ def test_removing_an_entry_the_base_does_not_have(tmp_path, config_copy, dist):
 def test_removing_and_setting_the_same_entry(tmp_path, config_copy, dist):
     path = config_copy / "prod.yaml"
     path.write_text(path.read_text() + "remove:\n  services.worker: the jobs service took over\n")
-    line = path.read_text()[: path.read_text().index("  worker:")].count("\n") + 1
+    line = path.read_text()[: path.read_text().index("  worker:\n")].count("\n") + 1
     assert_rejected(
         tmp_path,
         dist,

@@ -66,11 +66,8 @@ Edit = tuple[str, str, str]  # (file under config/, text that is there once, its
 # panel reading REDIS_URL (which inserts a peer in front of the others in redis-ingress: a multi-line
 # value inside a list). make e2e-gitea opens its pull request with the same edits.
 CONFIG_CHANGE: list[Edit] = [
-    (
-        "base.yaml",
-        "image: gitea.treytartt.com/treytartt/honeydue-api:6f303dbbaa",
-        f"image: gitea.treytartt.com/treytartt/honeydue-api:{NEW_API_TAG}",
-    ),
+    ("staging.yaml", "  api: 6f303dbbaa\n", f"  api: {NEW_API_TAG}\n"),
+    ("prod.yaml", "  api: 6f303dbbaa\n", f"  api: {NEW_API_TAG}\n"),
     (
         "base.yaml",
         "    settings: [API_PUBLIC_URL, ADMIN_PUBLIC_URL]\n",
