@@ -19,6 +19,7 @@ import sys
 from gitops.cli.interrupts import terminate_as_interrupt
 from gitops.cli.options import add_shipping, add_tree
 from gitops.errors import EXIT_FAILED, EXIT_OK
+from gitops.k8s.images import short_version
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -48,7 +49,7 @@ def _run(args: argparse.Namespace) -> int:
     if done.report is None:
         print(f"{done.target} already runs the builds {done.source} runs: nothing to promote")
         return EXIT_OK
-    builds = ", ".join(f"{s.service} {s.new} (was {s.old})" for s in done.steps)
+    builds = ", ".join(f"{s.service} {short_version(s.new)} (was {short_version(s.old)})" for s in done.steps)
     rendered = ", ".join(f"{tree.dist}/{env}/" for env in done.rendered)
     print(f"{done.target} gets {builds} from {done.source}: {done.file} edited, {rendered} rendered")
     print()

@@ -19,6 +19,7 @@ import sys
 from gitops.cli.interrupts import terminate_as_interrupt
 from gitops.cli.options import add_shipping, add_tree
 from gitops.errors import EXIT_OK
+from gitops.k8s.images import short_version
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -45,14 +46,12 @@ def _run(args: argparse.Namespace) -> int:
 
     tree = Tree(args.repo, args.config_dir, args.out)
     done = set_image(tree, args.service, args.ref, args.env, allow_dirty=args.allow_dirty, commit=args.commit)
+    old, new = short_version(done.old), short_version(done.new)
     if done.report is None:
-        print(f"{done.env} already runs {done.service} {done.new} ({done.file}): nothing to change")
+        print(f"{done.env} already runs {done.service} {new} ({done.file}): nothing to change")
         return EXIT_OK
     rendered = ", ".join(f"{tree.dist}/{env}/" for env in done.rendered)
-    print(
-        f"{done.env} runs {done.service} {done.new} (was {done.old}): "
-        f"{done.file}:{done.line} edited, {rendered} rendered"
-    )
+    print(f"{done.env} runs {done.service} {new} (was {old}): {done.file}:{done.line} edited, {rendered} rendered")
     print()
     sys.stdout.write(render_text.render(done.report))
     if done.commit:

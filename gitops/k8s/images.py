@@ -263,3 +263,10 @@ def short_digest(version: str, hex_digits: int = 12) -> str:
     if not at or not colon or len(encoded) <= hex_digits:
         return version
     return f"{head}@{algorithm}:{encoded[:hex_digits]}…"
+
+
+def short_version(version: str, hex_digits: int = 12) -> str:
+    """A version ('tag', 'tag@digest' or 'digest') with its digest shortened, for one line of output."""
+    if "@" not in version and ":" in version:
+        return short_digest(f"@{version}", hex_digits)[1:]
+    return short_digest(version, hex_digits)

@@ -125,11 +125,11 @@ def promote(
         report.promotions = [promotion]
         promoted = Promoted(source.name, target.name, steps, shown, envs, report, promotion)
         if commit and promotion.holds:
-            names = ", ".join(f"{s.service} {s.new}" for s in steps)
+            names = ", ".join(f"{s.service} {images.short_version(s.new)}" for s in steps)
             branch = f"promote/{target.name}-{'-'.join(s.service for s in steps)}-{builds.short(steps[0].new)}"
-            promoted.commit, promoted.branch = change.commit(
-                tree, [target.source], envs, f"Promote {names} from {source.name} to {target.name}", branch
-            )
+            pulled = "".join(f"{images.pin(target.config.services[s.service].image.ref, s.new).text}\n" for s in steps)
+            message = f"Promote {names} from {source.name} to {target.name}\n\n{pulled}"
+            promoted.commit, promoted.branch = change.commit(tree, [target.source], envs, message, branch)
         return promoted
 
 

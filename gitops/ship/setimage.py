@@ -13,6 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from gitops.config.loader import BASE_FILE, display_path
+from gitops.k8s import images
+from gitops.k8s.images import short_version
 from gitops.review.diff.model import Report
 from gitops.ship import builds, change
 from gitops.ship.change import Tree
@@ -58,5 +60,7 @@ def set_image(
             return shipped
         pull_request = env.config.shipping.builds == "pull-request"
         branch = f"ship/{env.name}-{service}-{builds.short(version)}" if pull_request else None
-        sha, on = change.commit(tree, [env.source], envs, f"{env.name} runs {service} {version}", branch)
+        image = env.config.services[service].image.ref
+        message = f"{env.name} runs {service} {short_version(version)}\n\n{images.pin(image, version).text}\n"
+        sha, on = change.commit(tree, [env.source], envs, message, branch)
         return Shipped(**{**shipped.__dict__, "commit": sha, "branch": on, "pull_request": pull_request})

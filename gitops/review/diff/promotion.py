@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from gitops.formats import markdown as md
+from gitops.k8s.images import short_version
 from gitops.review.diff.model import MISSING
 from gitops.review.findings import ObjectKey
 
@@ -124,7 +125,7 @@ def _show(value: object) -> str:
 
 
 def _service_line(p: ServiceParity, source: str, target: str) -> str:
-    line = f"{p.service} {p.old} {ARROW} {p.new}"
+    line = f"{p.service} {short_version(p.old)} {ARROW} {short_version(p.new)}"
     if p.since is not None:
         line += f": {source} has run it since {p.since.text}"
     if p.holds:
@@ -177,7 +178,8 @@ def markdown_lines(promotion: Promotion) -> list[str]:
             parity = (
                 f"**fails**: {md.text(p.problem)}" if p.problem else f"**fails**: {len(p.differences)} difference(s)"
             )
-        lines.append(f"| {_cell(p.service)} | {_code(p.old)} {ARROW} {_code(p.new)} | {since} | {md.cell(parity)} |")
+        build = f"{_code(short_version(p.old))} {ARROW} {_code(short_version(p.new))}"
+        lines.append(f"| {_cell(p.service)} | {build} | {since} | {md.cell(parity)} |")
     differences = [(p.service, d) for p in promotion.services for d in p.differences]
     if differences:
         lines += [
