@@ -2,7 +2,9 @@
 build another environment already ran before the change.
 
 A pull request made by `main.py promote` is found this way whoever opened it, and so is a
-hand-edited one: its comment then leads with the parity verdict (gitops/ship/parity.py).
+hand-edited one: its comment then leads with the parity verdict (gitops/ship/parity.py). So is the
+change that skips staging: a production environment (cluster.production) and another getting the
+same new build at once, as they did while builds lived in config/base.yaml; its verdict fails.
 """
 
 from __future__ import annotations
@@ -10,10 +12,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from gitops.config.loader import display_path
+from gitops.k8s import declared
 from gitops.layout import CLUSTERS
 from gitops.review.diff.gitref import GitError
 from gitops.review.diff.load import Loader
-from gitops.review.diff.promotion import ConfigLine, Promotion
+from gitops.review.diff.promotion import ConfigLine, Promotion, ServiceParity
 from gitops.ship import git, parity
 from gitops.ship.history import image_of, is_workload_of
 
@@ -34,6 +37,17 @@ def _builds(env_dir: Path, loader: Loader) -> dict[str, str]:
     return found
 
 
+def _production(env_dir: Path, loader: Loader) -> bool:
+    """Whether the environment's declarations say its cluster serves real users (cluster.production)."""
+    if not env_dir.is_dir():
+        return False
+    try:
+        cluster = declared.read(loader.load(str(env_dir), [env_dir]).resources).cluster
+    except declared.DeclarationError:
+        return False
+    return cluster is not None and cluster.production
+
+
 def _environments(root: Path) -> list[str]:
     return sorted(p.name for p in root.iterdir() if p.is_dir() and p.name != CLUSTERS) if root.is_dir() else []
 
@@ -49,16 +63,34 @@ def promotions(request: parity.Request, config_dir: Path | None = None) -> list[
     before = {env: _builds(request.base_dist / env, loader) for env in envs}
     after = {env: _builds(request.new_dist / env, loader) for env in envs}
     found: dict[tuple[str, str], list[str]] = {}
+    untried: dict[tuple[str, str], list[ServiceParity]] = {}
+    production = {env for env in envs if _production(request.new_dist / env, loader)}
     for target in envs:
         for service, image in sorted(after[target].items()):
             if before[target].get(service) in (None, image):
                 continue
             sources = [env for env in envs if env != target and before[env].get(service) == image]
+            at_once = [env for env in envs if env != target and after[env].get(service) == image]
             if sources:
                 found.setdefault((sources[0], target), []).append(service)
+            elif at_once and target in production and at_once[0] not in production:
+                # The way builds reached prod while they lived in base.yaml: staging has not run it.
+                untried.setdefault((at_once[0], target), []).append(
+                    ServiceParity(
+                        service,
+                        parity.version_of(before[target].get(service)),
+                        parity.version_of(image),
+                        None,
+                        None,
+                        problem=f"this change gives {service} {parity.version_of(image)} to {at_once[0]} and {target} "
+                        f"at once: {at_once[0]} has not run it",
+                    )
+                )
     results = []
-    for (source, target), services in sorted(found.items()):
-        promotion = parity.prove(request, source, target, services)
+    for source, target in sorted(set(found) | set(untried)):
+        services = found.get((source, target), [])
+        promotion = parity.prove(request, source, target, services) if services else Promotion(source, target, [])
+        promotion.services += untried.get((source, target), [])
         if config_dir is not None:
             promotion.config_lines = _config_lines(request, config_dir / f"{target}.yaml")
         results.append(promotion)

@@ -121,7 +121,8 @@ def _changed_lines(before: str, after: str) -> list[int] | None:
     return changed
 
 
-def _reads_as(yaml: YAML, text: str, changes: dict[Key, str], expected_lines: set[int], shown: str) -> bool:
+def _reads_as(yaml: YAML, text: str, changes: dict[Key, str], shown: str) -> bool:
+    """Whether text reads back with each changed key holding its new value, as text."""
     document = _load(yaml, text, shown)
     for key, value in changes.items():
         parent = _parent(document, key, shown)
@@ -188,7 +189,7 @@ def edit_text(text: str, changes: dict[Key, str], shown: str) -> Edit:
     candidates.append(_splice(yaml, text, _load(yaml, text, shown), todo, shown))
     for after in candidates:
         lines = _changed_lines(text, after)
-        if lines is not None and set(lines) == expected and _reads_as(yaml, after, todo, expected, shown):
+        if lines is not None and set(lines) == expected and _reads_as(yaml, after, todo, shown):
             return Edit(text, after, tuple(sorted(lines)))
     raise EditError(
         f"{shown}: cannot change {', '.join('.'.join(k) for k in todo)} without changing other lines; edit it by hand"

@@ -226,7 +226,8 @@ def compare(states: States, source: str, target: str) -> tuple[list[Difference],
 # --- the promotion as a whole -------------------------------------------------------------------------------
 
 
-def _version(image: str | None) -> str:
+def version_of(image: str | None) -> str:
+    """The version part of an image reference, for display ('(none)' for no image)."""
     if image is None:
         return "(none)"
     try:
@@ -268,8 +269,8 @@ def prove(request: Request, source: str, target: str, services: list[str]) -> Pr
                 results.append(
                     ServiceParity(
                         service,
-                        _version(old),
-                        _version(new),
+                        version_of(old),
+                        version_of(new),
                         None,
                         None,
                         problem=f"{service} runs in only one of {source} and {target}",
@@ -283,11 +284,11 @@ def prove(request: Request, source: str, target: str, services: list[str]) -> Pr
                 results.append(
                     ServiceParity(
                         service,
-                        _version(old),
-                        _version(new),
+                        version_of(old),
+                        version_of(new),
                         since,
                         None,
-                        problem=f"{target} would run {_version(new)}, but {source} runs {_version(running)}: "
+                        problem=f"{target} would run {version_of(new)}, but {source} runs {version_of(running)}: "
                         f"{source} has not run that build",
                     )
                 )
@@ -297,11 +298,11 @@ def prove(request: Request, source: str, target: str, services: list[str]) -> Pr
                 results.append(
                     ServiceParity(
                         service,
-                        _version(old),
-                        _version(new),
+                        version_of(old),
+                        version_of(new),
                         since,
                         None,
-                        problem=f"{source} never ran {target}'s build {_version(old)} (in {request.dist}/{source}/"
+                        problem=f"{source} never ran {target}'s build {version_of(old)} (in {request.dist}/{source}/"
                         f"{manifest}'s history): there is no point from which to compare the two changes",
                     )
                 )
@@ -321,8 +322,8 @@ def prove(request: Request, source: str, target: str, services: list[str]) -> Pr
             results.append(
                 ServiceParity(
                     service,
-                    _version(old),
-                    _version(new),
+                    version_of(old),
+                    version_of(new),
                     since,
                     baseline[:10],
                     tuple(differences),

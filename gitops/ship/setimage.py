@@ -10,6 +10,7 @@ the current branch.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 from gitops.config.loader import BASE_FILE, display_path
@@ -63,4 +64,4 @@ def set_image(
         image = env.config.services[service].image.ref
         message = f"{env.name} runs {service} {short_version(version)}\n\n{images.pin(image, version).text}\n"
         sha, on = change.commit(tree, [env.source], envs, message, branch)
-        return Shipped(**{**shipped.__dict__, "commit": sha, "branch": on, "pull_request": pull_request})
+        return dataclasses.replace(shipped, commit=sha, branch=on, pull_request=pull_request)

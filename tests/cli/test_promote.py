@@ -239,3 +239,18 @@ def test_a_promotion_that_also_changes_a_field_of_prod_only_fails_with_the_exact
         "  set in prod's config beside the promoted builds:",
         f"    config/prod.yaml:{line}: services.api.startupSeconds: (absent) → 300",
     ]
+
+
+def test_a_build_given_to_staging_and_prod_at_once_fails_parity_staging_has_not_run_it(repo: Repo):
+    base = repo.git("rev-parse", "HEAD").strip()
+    repo.edit("staging.yaml", "  api: 6f303dbbaa", "  api: 1a2b3c4d5e")
+    repo.edit("prod.yaml", "  api: 6f303dbbaa", "  api: 1a2b3c4d5e")
+    repo.synth()
+    repo.commit("api 1a2b3c4d5e everywhere, as when builds lived in base.yaml")
+    code, out, _ = repo.main("diff", "--base", base)
+    assert code == 0
+    assert out.splitlines()[:3] == [
+        "promotion staging → prod: parity FAILS for api (1 difference(s))",
+        "  api 6f303dbbaa → 1a2b3c4d5e",
+        "    this change gives api 1a2b3c4d5e to staging and prod at once: staging has not run it",
+    ]

@@ -10,6 +10,7 @@ collapsed <details>, and its tables are marked never to be shortened by the comm
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 
 from gitops.formats import markdown as md
@@ -118,8 +119,6 @@ def _show(value: object) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, (dict, list)):
-        import json
-
         return json.dumps(value, separators=(", ", ": "), default=str)
     return str(value)
 
