@@ -173,9 +173,10 @@ pytest: $(TEST_TOOLS)
 
 # Speed and memory of synth and the gate, against bare cdk8s and plain YAML writing, and what the
 # rehearsal and the Gitea end-to-end suite cost (BENCHMARKS.md). COLD_BUILD=1 also builds every cluster
-# binary and Gitea on empty Go caches (about 17 + 5 minutes on 2 cores), as a fresh CI machine does.
+# binary and Gitea on empty Go caches (about 17 + 5 minutes on 2 cores), as a fresh CI machine does;
+# CI_RUN=1 also runs .ci/run on a fresh clone with every cache empty (most of an hour).
 bench: $(TEST_TOOLS) rehearse-tools gitea-tools
-	$(PY) -m gitops.tools.bench --baseline $(BENCH_BASELINE) $(if $(COLD_BUILD),--cold-build) --write BENCHMARKS.md
+	$(PY) -m gitops.tools.bench --baseline $(BENCH_BASELINE) $(if $(COLD_BUILD),--cold-build) $(if $(CI_RUN),--ci-run) --write BENCHMARKS.md
 
 # ---- Cluster rehearsal tools (make rehearse only; make synth and make test never build these) ----
 # A real Kubernetes control plane, etcd, kwok, two Flux controllers and Argo CD, built from Go modules

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 
-from gitops.tools.bench import devloop, gitea, rehearsal, shipping, sources
+from gitops.tools.bench import ci, devloop, gitea, rehearsal, shipping, sources
 from gitops.tools.bench.measure import Result
 from gitops.tools.bench.workloads import SIZES
 
@@ -148,6 +148,7 @@ def _targets(data: dict, marginal: dict[tuple[str, int], float]) -> list[tuple[s
         rows += gitea.targets(data["gitea"])
     else:
         rows.append(("the Gitea end-to-end suite", "not measured (--no-gitea)", None))
+    rows += ci.targets(data.get("ci") or {})
     return rows
 
 
@@ -210,6 +211,8 @@ def report(data: dict) -> str:
         lines += [_row(r) for r in rehearsal.rows(data["rehearsal"])]
     if data.get("gitea"):
         lines += [_row(r) for r in gitea.rows(data["gitea"])]
+    if data.get("ci"):
+        lines.append(_row(data["ci"]["result"]))
     lines += [
         "",
         "## Scaling and references",
