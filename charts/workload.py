@@ -22,7 +22,7 @@ from charts.plus import kplus
 from charts.probes import plan, progress_deadline_seconds
 from charts.settings import settings_hash
 from gitops.annotations import PROBES_RULE, SETTINGS_HASH, SINGLETON_ROLLOUT_RULE, STARTUP_SECONDS, waiver
-from gitops.config.model import Service
+from gitops.config.model import Service, pinned
 from gitops.k8s.placement import ARCH_LABEL, HOSTNAME_LABEL
 from gitops.k8s.probes import ProbeTiming
 
@@ -132,7 +132,7 @@ def add_deployment(
 ) -> kplus.Deployment:
     """One service's Deployment, added to scope (the service's AppService)."""
     naming = ctx.naming
-    image = service.image.ref
+    image = pinned(service.image, ctx.config.images[name]).ref
     object_labels = naming.labels(name, service.component, version=image.version_label)
     pulls_privately = image.registry == ctx.config.registry.host
 
@@ -180,7 +180,7 @@ def add_deployment(
 
     deployment.add_container(
         name=name,
-        image=service.image,
+        image=image.text,
         image_pull_policy=kplus.ImagePullPolicy.IF_NOT_PRESENT,
         args=service.args or None,
         ports=(

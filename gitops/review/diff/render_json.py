@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from gitops.review.diff import promotion
 from gitops.review.diff.fields import render_path
 from gitops.review.diff.model import MISSING, FieldChange, ObjectDiff, Report, Source
 
@@ -87,6 +88,7 @@ def as_data(report: Report) -> dict:
         ],
         "objects": [_object(d) for d in report.changed_diffs],
         "notes": report.notes,
+        "promotions": [promotion.as_data(p) for p in report.promotions],
     }
 
 

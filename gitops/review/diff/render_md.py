@@ -14,7 +14,7 @@ table row or section.
 from __future__ import annotations
 
 from gitops.formats import markdown as md
-from gitops.review.diff import present
+from gitops.review.diff import present, promotion
 from gitops.review.diff.fields import render_path
 from gitops.review.diff.model import FieldChange, ObjectDiff, Report, Source, Status
 
@@ -118,7 +118,11 @@ def _actions(report: Report) -> list[str]:
 
 
 def render(report: Report) -> str:
-    lines = [MARKER, f"### {TITLE}: {code(report.from_label)} {present.ARROW} {code(report.to_label)}", ""]
+    lines = [MARKER]
+    # A promotion's comment leads with its parity verdict: a section of its own, never collapsed.
+    for p in report.promotions:
+        lines += [*promotion.markdown_lines(p), ""]
+    lines += [f"### {TITLE}: {code(report.from_label)} {present.ARROW} {code(report.to_label)}", ""]
     lines += _actions(report)
     if not report.counts.any_change:
         lines.append(f"No changes: {report.counts.total} objects compared, all identical.")

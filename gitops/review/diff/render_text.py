@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from gitops.review.diff import present
+from gitops.review.diff import present, promotion
 from gitops.review.diff.fields import render_path
 from gitops.review.diff.model import FieldChange, ObjectDiff, Report, Status
 
@@ -50,7 +50,8 @@ def _actions(report: Report) -> list[str]:
 
 
 def render(report: Report) -> str:
-    lines = [f"{report.from_label} {present.ARROW} {report.to_label}"]
+    lines = [line for p in report.promotions for line in [*promotion.text_lines(p), ""]]
+    lines.append(f"{report.from_label} {present.ARROW} {report.to_label}")
     lines += _actions(report)
     if not report.counts.any_change:
         lines.append(f"no changes ({report.counts.total} objects compared)")

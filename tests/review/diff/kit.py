@@ -69,11 +69,8 @@ Edit = tuple[str, str, str]  # (file under config/, text that is there once, its
 # panel reading REDIS_URL (which inserts a peer in front of the others in redis-ingress: a multi-line
 # value inside a list). make e2e-gitea opens its pull request with the same edits.
 CONFIG_CHANGE: list[Edit] = [
-    (
-        "base.yaml",
-        "image: gitea.treytartt.com/treytartt/honeydue-api:6f303dbbaa",
-        f"image: gitea.treytartt.com/treytartt/honeydue-api:{NEW_API_TAG}",
-    ),
+    ("staging.yaml", "  api: 6f303dbbaa\n", f"  api: {NEW_API_TAG}\n"),
+    ("prod.yaml", "  api: 6f303dbbaa\n", f"  api: {NEW_API_TAG}\n"),
     (
         "base.yaml",
         "    settings: [API_PUBLIC_URL, ADMIN_PUBLIC_URL]\n",
@@ -188,7 +185,7 @@ def whole_dist_change(synthesized: Path, tmp_path: Path, change: Callable[[Path]
 NOTIFIER = """
   notifier:
     component: worker
-    image: gitea.treytartt.com/treytartt/honeydue-notifier:6f303dbbaa
+    image: gitea.treytartt.com/treytartt/honeydue-notifier
     health: {kind: none, reason: a queue consumer with no endpoint}
     settings: [REDIS_URL]
     secretEnv:
@@ -206,6 +203,8 @@ def add_notifier(config: Path) -> None:
     """A new service that reads a new Secret (the issue's second example)."""
     base = config / "base.yaml"
     base.write_text(base.read_text().replace("secrets:\n", NOTIFY_SECRET, 1) + NOTIFIER)
+    for env in ("prod", "staging"):
+        replace_in(config / f"{env}.yaml", "\nimages:\n", "\nimages:\n  notifier: 6f303dbbaa\n")
 
 
 def move_redis(config: Path) -> None:
