@@ -190,6 +190,7 @@ class Report:
             if action.scope and action.scope not in scopes:
                 scopes.append(action.scope)
         return list(groups.values())
+
     # Promotions the change makes (gitops/review/diff/promotion.py's Promotion, filled by gitops/ship): a
     # section of its own that leads the report.
     promotions: list = field(default_factory=list)
