@@ -16,7 +16,7 @@ from gitops.k8s import manifests
 from gitops.layout import DIST, engine_dir
 from gitops.rehearse import bootstrap, cluster, repo, sops
 from gitops.rehearse import stage as stages
-from gitops.rehearse.argocd import ArgoStandIn
+from gitops.rehearse.argocd import ArgoEngine
 from gitops.rehearse.drills import converge, drain, lose_node, prune, rollout
 from gitops.rehearse.environment import Environment
 from gitops.rehearse.findings import DrillResult, EnvReport, Failure
@@ -73,12 +73,15 @@ def _usable_base(served: Path, base: str, env: str, report: EnvReport) -> bool:
 def _engine(session: Session, tools: Tools, stage: stages.Stage, env: Environment, plan: sops.SopsPlan):
     skip = plan.placeholders()
     plans = [p for p in bootstrap.secret_plans(stage.declared, stage.resources) if (p.namespace, p.name) not in skip]
+
+    def stalled() -> str | None:
+        return cluster.stuck(stage.api, stage.namespaces)
+
     if env.engine == "flux":
         engine = FluxEngine(session, tools, stage.plane, stage.kubectl, stage.served, env, plans, plan)
-    else:
-        engine = ArgoStandIn(session, stage.kubectl, stage.api, stage.served, env, plans)
-    engine.stalled = lambda: cluster.stuck(stage.api, stage.namespaces)
-    return engine
+        engine.stalled = stalled
+        return engine
+    return ArgoEngine(session, tools, stage.plane, stage.kubectl, stage.served, env, plans, stalled)
 
 
 def rehearse(env: Environment, tools: Tools, options: Options, report: EnvReport) -> None:
@@ -107,12 +110,7 @@ def rehearse(env: Environment, tools: Tools, options: Options, report: EnvReport
             delivered = engine.deliver(options.head)
         report.delivery_seconds, report.units = delivered.seconds, delivered.units
         report.substitutions = delivered.substitutions
-        if env.engine != "flux":
-            report.notes.append(
-                "Argo CD is not run: its Applications are applied to the real CRDs, and each "
-                "unit's directory is applied server-side in sync-wave and kind order, pruned as its "
-                "options say (a stand-in)"
-            )
+        report.notes += getattr(engine, "notes", [])
         drills.insert(0, _converge(stage, delivered))
         if not drills[0].findings:
             drills += _disturb(stage, engine, options, env, delivered, base)
@@ -122,6 +120,7 @@ def rehearse(env: Environment, tools: Tools, options: Options, report: EnvReport
             f"stand-in for what k3s's helm-controller would run: {s} (the chart values' requests)"
             for s in stage.stand_ins
         ]
+        report.notes += [f"stand-in for {s}" for s in stage.ingress_status.describe()]
         if getattr(engine, "kept", None):
             report.notes.append("left by Prune=false: " + ", ".join(sorted(set(engine.kept))))
         if stage.provisioner.errors:
@@ -142,7 +141,7 @@ def _converge(stage: stages.Stage, delivered) -> DrillResult:
             "change the object so the API server accepts it",
         )
     for obj, what, events in delivered.problems:
-        drill.fail(obj, what, "read the controller's message and events", events)
+        drill.fail(obj, what, delivered.fixes.get(obj, "read the controller's message and events"), events)
     return drill
 
 

@@ -7,7 +7,7 @@ import json
 from gitops.rehearse.findings import EnvReport, exit_code
 
 FORMAT = "honeydue-gitops/rehearse/v1"
-ENGINES = {"flux": "Flux", "argocd": "Argo CD stand-in"}
+ENGINES = {"flux": "Flux", "argocd": "Argo CD"}
 VERDICT = {0: "passed", 1: "failed", 2: "could not run"}
 
 

@@ -14,14 +14,13 @@ import time
 from dataclasses import dataclass
 from urllib.parse import quote
 
-from gitops.rehearse import argosync
+from gitops.annotations import ARGO_CD, FLUX, prune_protected_by
 from gitops.rehearse.findings import DrillResult
 from gitops.rehearse.kube import Api
 
 NAME = "prune"
-# What each engine reads as "never prune this" (Flux: kustomize-controller's prune annotation;
-# Argo CD: the Prune=false sync option). The project sets both on the namespace and PVCs.
-FLUX_PRUNE = "kustomize.toolkit.fluxcd.io/prune"
+# The engine of an environment (config's delivery.engine) by the name gitops/annotations.py gives it.
+ENGINES = {"flux": FLUX, "argocd": ARGO_CD}
 # Kinds whose absence stops no pod from running, so that the drill disturbs nothing it does not check.
 HARMLESS = ("NetworkPolicy", "PodDisruptionBudget", "Ingress")
 GONE_TIMEOUT = 60.0
@@ -42,10 +41,8 @@ class Target:
 
 
 def protected(engine: str, obj: dict) -> bool:
-    annotations = (obj.get("metadata") or {}).get("annotations") or {}
-    if engine == "flux":
-        return annotations.get(FLUX_PRUNE) == "disabled"
-    return "Prune=false" in argosync.options(obj)
+    """Whether the environment's engine leaves obj in the cluster when it leaves git."""
+    return ENGINES[engine] in prune_protected_by(obj)
 
 
 def target(engine: str, resource, checkout) -> Target:
@@ -152,7 +149,7 @@ def summary(items: list[Target]) -> str:
 
 def _delivery_problems(result: DrillResult, delivered) -> None:
     for obj, what, events in delivered.problems:
-        result.fail(obj, what, "read the controller's message and events", events)
+        result.fail(obj, what, delivered.fixes.get(obj, "read the controller's message and events"), events)
 
 
 def run_removed(api: Api, items: list[Target]) -> DrillResult:

@@ -1,8 +1,9 @@
 """Drill 3: roll every Deployment and watch it.
 
 With --base, the rollout is the change itself: the base commit is converged, git moves to the
-head and Flux applies it (the Argo CD stand-in syncs it). Without, every Deployment is restarted
-(`kubectl rollout restart`, a new pod template as any change of it would make). Per Deployment:
+head and the engine applies it (Flux is asked to fetch; Argo CD's Applications are hard-refreshed
+and sync it). Without, every Deployment is restarted (`kubectl rollout restart`, a new pod
+template as any change of it would make). Per Deployment:
 the minimum ready replicas during the rollout; for singletons (1 replica, Recreate) the maximum
 pods alive at once, which must never exceed 1; once settled, the topology spread the template
 promises. A multi-replica Deployment at 0 ready fails; new Deployments have nothing to keep up.
