@@ -4,6 +4,7 @@
 # Each target installs only what it uses:
 #   make synth, watch, check   the Python environment with Pipfile [packages]
 #   make cdk8s-synth           ... and the cdk8s CLI (npm)
+#   make lint                  ... and Pipfile [dev-packages] (ruff, mypy, import-linter)
 #   make test (= make setup)   ... and Pipfile [dev-packages], the cdk8s CLI, kubeconform and
 #                              its schemas, kustomize, sops, age-keygen, actionlint
 #   make rehearse              the cluster tools (their own block, below)
@@ -45,7 +46,7 @@ GENERATED := dist config/schema.json docs/reference
 # The unit tests are independent (each works in its own temporary directory): one process per core.
 PYTEST_WORKERS := -n auto
 
-.PHONY: setup synth watch test freshness validate check lint-workflows pytest bench cdk8s-synth clean
+.PHONY: setup synth watch test lint freshness validate check lint-workflows pytest bench cdk8s-synth clean
 
 # The commit before the layering work (gitops/cli, one jsii runtime per synth, the static gate), for
 # `make bench`'s before/after table.
@@ -122,6 +123,7 @@ cdk8s-synth: $(VENV_STAMP) $(NODE_STAMP)
 	npx cdk8s synth --no-check-upgrade
 
 test: $(TEST_TOOLS)
+	@$(MAKE) --no-print-directory lint
 	$(PY) main.py synth
 	$(PY) -m gitops.tools.docs
 	@$(MAKE) --no-print-directory freshness
@@ -129,6 +131,14 @@ test: $(TEST_TOOLS)
 	$(PY) main.py check
 	$(ACTIONLINT) .gitea/workflows/manifests.yaml
 	$(PY) -m pytest -q $(PYTEST_WORKERS)
+
+# The static gate, first in `make test` so a lint error fails in seconds: lint and format (.ruff.toml),
+# types (.mypy.ini) and the layers of docs/layout.md (.importlinter).
+lint: $(DEV_STAMP)
+	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
+	.venv/bin/mypy
+	.venv/bin/lint-imports
 
 # dist/, config/schema.json and docs/reference/ must be exactly what synth and the docs
 # generator produce and be in git
@@ -354,4 +364,4 @@ print-%:
 	@echo '$($*)'
 
 clean:
-	rm -rf .venv node_modules $(TOOLS) .cdk8s.out .pytest_cache
+	rm -rf .venv node_modules $(TOOLS) .cdk8s.out .pytest_cache .ruff_cache .mypy_cache .import_linter_cache

@@ -27,9 +27,10 @@ if __name__ == "__main__":
     signal.signal(signal.SIGINT, SIGINT_FLAG)
     signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
 
-import os  # noqa: E402  (after the handler: a Ctrl-C from here on is remembered, not a traceback)
+# Imported after the handler: a Ctrl-C from here on is remembered, not a traceback.
+import os
 
-from gitops.cli.app import main, run_and_exit  # noqa: E402
+from gitops.cli.app import main, run_and_exit
 
 __all__ = ["main"]
 

@@ -34,13 +34,13 @@ UNITS = (
 
 def waves(units: tuple[Delivered, ...] = UNITS) -> dict[str, int]:
     by_name = {unit.name: unit for unit in units}
-    memo: dict[str, int] = {}
+    memo: dict[Unit, int] = {}
 
-    def depth(name: str, seen: tuple[str, ...] = ()) -> int:
+    def depth(name: Unit, seen: tuple[Unit, ...] = ()) -> int:
         if name in seen:
-            raise ValueError(f"delivery units depend on each other in a cycle: {' -> '.join(seen + (name,))}")
+            raise ValueError(f"delivery units depend on each other in a cycle: {' -> '.join((*seen, name))}")
         if name not in memo:
-            memo[name] = max((depth(dep, seen + (name,)) + 1 for dep in by_name[name].depends_on), default=0)
+            memo[name] = max((depth(dep, (*seen, name)) + 1 for dep in by_name[name].depends_on), default=0)
         return memo[name]
 
     return {unit.name: depth(unit.name) for unit in units}

@@ -14,23 +14,12 @@ from charts import values
 from charts.context import StackContext
 from charts.plus import kplus
 from gitops.config.model import Service
-from gitops.k8s import budgets
 
 k8s = kplus.k8s
 
-
-def max_unavailable(replicas: int) -> int:
-    """Pods of a service a voluntary disruption may take down at once.
-
-    One, whatever the replica count: never zero (a drain would hang), and never
-    more, so a multi-replica service keeps replicas - 1 serving.
-    """
-    return 1
-
-
-def allowed_evictions(replicas: int) -> int:
-    """How many healthy pods a drain may evict under the budget, as the disruption controller computes it."""
-    return budgets.allowed_evictions({"maxUnavailable": max_unavailable(replicas)}, budgets.Pods(scaled=replicas))
+# Pods of a service a voluntary disruption may take down at once. One, whatever the replica count:
+# never zero (a drain would hang), and never more, so a multi-replica service keeps replicas - 1 serving.
+MAX_UNAVAILABLE = 1
 
 
 def add_disruption_budget(scope: Construct, *, ctx: StackContext, name: str, service: Service) -> None:
@@ -44,7 +33,7 @@ def add_disruption_budget(scope: Construct, *, ctx: StackContext, name: str, ser
             labels=naming.labels(name, service.component),
         ),
         spec=k8s.PodDisruptionBudgetSpec(
-            max_unavailable=values.int_or_string(max_unavailable(service.replicas)),
+            max_unavailable=values.int_or_string(MAX_UNAVAILABLE),
             selector=k8s.LabelSelector(match_labels=naming.selector(name)),
             # A pod that is not Ready protects nothing; let a drain evict it.
             unhealthy_pod_eviction_policy="AlwaysAllow",

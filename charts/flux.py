@@ -8,6 +8,8 @@ directory by hand, changes to it arrive through git like everything else.
 
 from __future__ import annotations
 
+from collections.abc import Set as AbstractSet
+
 import cdk8s
 from constructs import Construct
 
@@ -25,7 +27,7 @@ SOURCE_IGNORE = "/*\n!/dist/\n"
 
 
 class FluxDelivery(Construct):
-    def __init__(self, scope: Construct, id: str, *, ctx: StackContext, encrypted_units: set[str]):
+    def __init__(self, scope: Construct, id: str, *, ctx: StackContext, encrypted_units: AbstractSet[str]):
         super().__init__(scope, id)
         naming = ctx.naming
         delivery = ctx.config.delivery

@@ -19,6 +19,9 @@ ENTRYPOINTS_ANNOTATION = "traefik.ingress.kubernetes.io/router.entrypoints"
 def add_network(scope: Construct, *, ctx: StackContext, name: str, service: Service) -> kplus.Service:
     """The Service of one service and, when it has public hosts, its Ingress."""
     naming = ctx.naming
+    port = service.port
+    if port is None:
+        raise ValueError(f"service {name} listens on no port to expose")
     network = kplus.Service(
         scope,
         "service",
@@ -33,8 +36,8 @@ def add_network(scope: Construct, *, ctx: StackContext, name: str, service: Serv
         ports=[
             kplus.ServicePort(
                 name=naming.port(name, service.health.kind == "http"),
-                port=service.port,
-                target_port=service.port,
+                port=port,
+                target_port=port,
             )
         ],
     )

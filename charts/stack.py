@@ -7,6 +7,9 @@ what order) and dist/clusters/<env>/ for the engine's own objects.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from collections.abc import Set as AbstractSet
+
 import cdk8s
 
 from charts.app_service import AppService
@@ -19,10 +22,10 @@ from charts.netpol import NetworkPolicies
 from charts.settings import SettingsMap
 from charts.traefik import TraefikConfig
 from gitops.config import LoadedEnvironment
-from gitops.layout import INFRASTRUCTURE, UNITS
+from gitops.layout import INFRASTRUCTURE, UNITS, Unit
 
 
-def build_units(app: cdk8s.App, ctx: StackContext) -> dict[str, cdk8s.Chart]:
+def build_units(app: cdk8s.App, ctx: StackContext) -> dict[Unit, cdk8s.Chart]:
     """The environment's delivery units as charts, by unit name."""
     units = {unit: cdk8s.Chart(app, f"{ctx.environment}-{unit}", disable_resource_name_hashes=True) for unit in UNITS}
     infrastructure = units[INFRASTRUCTURE]
@@ -37,7 +40,7 @@ def build_units(app: cdk8s.App, ctx: StackContext) -> dict[str, cdk8s.Chart]:
 
 
 def build_delivery(
-    app: cdk8s.App, ctx: StackContext, unit_objects: list[dict], encrypted_units: set[str]
+    app: cdk8s.App, ctx: StackContext, unit_objects: list[dict], encrypted_units: AbstractSet[str]
 ) -> cdk8s.Chart:
     """The engine's own objects; Argo CD's project is limited to what the units render."""
     delivery = cdk8s.Chart(app, f"{ctx.environment}-delivery", disable_resource_name_hashes=True)
@@ -49,7 +52,7 @@ def build_delivery(
 
 
 def synthesize(
-    environments: list[LoadedEnvironment], encrypted_units: dict[str, set[str]] | None = None
+    environments: list[LoadedEnvironment], encrypted_units: Mapping[str, AbstractSet[str]] | None = None
 ) -> dict[str, dict[str, list[dict]]]:
     """Every environment's objects as plain dicts: {environment: {dir under dist/: [object, ...]}}.
 

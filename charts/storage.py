@@ -19,6 +19,9 @@ from gitops.config.model import Service
 
 def add_data_claim(scope: Construct, *, ctx: StackContext, name: str, service: Service) -> kplus.PersistentVolumeClaim:
     naming = ctx.naming
+    storage = service.storage
+    if storage is None:
+        raise ValueError(f"service {name} keeps no data to claim storage for")
     return kplus.PersistentVolumeClaim(
         scope,
         "claim",
@@ -29,7 +32,7 @@ def add_data_claim(scope: Construct, *, ctx: StackContext, name: str, service: S
             # Deleting a local-path claim deletes the data on the node with it.
             annotations=dict(PRUNE_PROTECTION),
         ),
-        storage=values.gibibytes(service.storage.size.gibibytes),
-        storage_class_name=service.storage.storage_class,
+        storage=values.gibibytes(storage.size.gibibytes),
+        storage_class_name=storage.storage_class,
         access_modes=[kplus.PersistentVolumeAccessMode.READ_WRITE_ONCE],
     )

@@ -64,15 +64,17 @@ def nodes_labeled(*labels: tuple[str, str]) -> kplus.LabeledNode:
 @functools.cache
 def probe(kind: str, path: str | None, port: int, timing: ProbeTiming) -> kplus.Probe:
     """An HTTP GET (kind http) or TCP connect probe with the given timing."""
-    options = dict(
-        port=port,
-        period_seconds=seconds(timing.period_seconds),
-        failure_threshold=timing.failure_threshold,
-        timeout_seconds=seconds(timing.timeout_seconds),
-    )
+    period, timeout = seconds(timing.period_seconds), seconds(timing.timeout_seconds)
+    failures = timing.failure_threshold
     if kind == "http":
-        return kplus.Probe.from_http_get(path, **options)
-    return kplus.Probe.from_tcp_socket(**options)
+        if path is None:
+            raise ValueError("an HTTP probe needs a path")
+        return kplus.Probe.from_http_get(
+            path, port=port, period_seconds=period, failure_threshold=failures, timeout_seconds=timeout
+        )
+    return kplus.Probe.from_tcp_socket(
+        port=port, period_seconds=period, failure_threshold=failures, timeout_seconds=timeout
+    )
 
 
 @functools.cache

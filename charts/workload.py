@@ -11,6 +11,8 @@
 
 from __future__ import annotations
 
+from typing import TypedDict
+
 import cdk8s
 from constructs import Construct
 
@@ -36,7 +38,7 @@ def waivers(service: Service) -> dict[str, str]:
     """What config already says about rules `main.py check` would otherwise flag on this Deployment."""
     found = {}
     if service.health.kind == "none":
-        found[waiver(PROBES_RULE)] = service.health.reason
+        found[waiver(PROBES_RULE)] = service.health.reason or ""
     if service.replicas == 1 and not service.singleton:
         # One pod that looks like a singleton but is not one: overlapping for a moment
         # during a rollout is what keeps it serving, so it keeps RollingUpdate.
@@ -72,7 +74,13 @@ def _probe(service: Service, timing: ProbeTiming) -> kplus.Probe:
     return values.probe(service.health.kind, service.health.path, service.port, timing)
 
 
-def _probes(ctx: StackContext, service: Service) -> dict[str, kplus.Probe]:
+class _Probes(TypedDict, total=False):
+    startup: kplus.Probe
+    readiness: kplus.Probe
+    liveness: kplus.Probe
+
+
+def _probes(ctx: StackContext, service: Service) -> _Probes:
     if service.health.kind == "none":
         return {}
     timings = plan(service.startup_seconds, ctx.config.probes)
@@ -180,7 +188,7 @@ def add_deployment(
         **_probes(ctx, service),
     )
 
-    node_labels = [(ARCH_LABEL, ctx.config.cluster.architecture)]
+    node_labels: list[tuple[str, str]] = [(ARCH_LABEL, ctx.config.cluster.architecture)]
     if service.storage is not None:
         node_labels.append((HOSTNAME_LABEL, service.storage.node))
     deployment.scheduling.attract(values.nodes_labeled(*node_labels))

@@ -10,8 +10,9 @@ import argparse
 import sys
 from pathlib import Path
 
+from gitops.cli.options import EVERY_ENVIRONMENT, add_config_dir, add_env
 from gitops.errors import EXIT_FAILED, EXIT_OK, UsageError
-from gitops.layout import CONFIG_DIR, DIST_DIR, environment_dirs
+from gitops.layout import DIST_DIR, environment_dirs
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -22,18 +23,15 @@ def configure(parser: argparse.ArgumentParser) -> None:
         metavar="PATH",
         help="a directory or file of Kubernetes YAML, checked as one set (repeatable; any YAML, not only ours)",
     )
-    parser.add_argument(
-        "--env",
-        action="append",
-        dest="envs",
-        metavar="ENV",
-        help="check dist/ENV/ (and dist/clusters/ENV/ when present); repeatable; "
-        "default without PATH: every config/*.yaml environment",
+    add_env(
+        parser,
+        "check dist/ENV/, and dist/clusters/ENV/ when present",
+        f"{EVERY_ENVIRONMENT}, when no PATH is given",
     )
     parser.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
     parser.add_argument("--list-rules", action="store_true", help="print every rule id with what it prevents, and exit")
     parser.add_argument("--dist", type=Path, default=DIST_DIR, help=argparse.SUPPRESS)
-    parser.add_argument("--config-dir", type=Path, default=CONFIG_DIR, help=argparse.SUPPRESS)
+    add_config_dir(parser)
 
 
 def _environment_sets(dist: Path, config_dir: Path, names: list[str] | None) -> list[tuple[str, list[Path]]]:

@@ -20,8 +20,9 @@ import sys
 import tempfile
 from pathlib import Path
 
+from gitops.cli.options import add_config_dir, add_env
 from gitops.errors import EXIT_FAILED, EXIT_OK, UsageError
-from gitops.layout import CLUSTERS, CONFIG_DIR, DIST, PROJECT, environment_dirs
+from gitops.layout import CLUSTERS, DIST, PROJECT, environment_dirs
 from gitops.review.diff import render_json, render_md, render_text, report
 from gitops.review.diff.gitref import default_base, extract, resolve
 from gitops.review.diff.load import DiffInputError, Loader, is_dist_root
@@ -39,13 +40,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
         help="compare dist/ as committed at REF with a fresh synth of the working tree "
         "(default: the merge-base of HEAD with main, else origin/main)",
     )
-    parser.add_argument(
-        "--env",
-        action="append",
-        dest="envs",
-        metavar="ENV",
-        help="only dist/ENV/ and dist/clusters/ENV/ (repeatable); default: all of dist/",
-    )
+    add_env(parser, "only dist/ENV/ and dist/clusters/ENV/", "all of dist/")
     parser.add_argument(
         "--from",
         dest="from_path",
@@ -68,7 +63,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
         metavar="LEVEL",
         help="exit 1 when a risk of LEVEL (high|medium) or higher is found",
     )
-    parser.add_argument("--config-dir", type=Path, default=CONFIG_DIR, help=argparse.SUPPRESS)
+    add_config_dir(parser)
     parser.add_argument("--repo", type=Path, default=PROJECT, help=argparse.SUPPRESS)
 
 

@@ -11,6 +11,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from gitops.cli.options import add_env
 from gitops.errors import UsageError
 from gitops.layout import PROJECT, TOOLS_DIR
 from gitops.rehearse.findings import EXIT_CANNOT_RUN, exit_code
@@ -19,13 +20,7 @@ DRILLS = ("converge", "drain", "rollout", "prune", "lose-node")
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--env",
-        action="append",
-        dest="envs",
-        metavar="ENV",
-        help="rehearse this environment (repeatable); default: every config/*.yaml environment",
-    )
+    add_env(parser, "rehearse this environment")
     parser.add_argument(
         "--base", metavar="REF", help="git revision to converge first; the rollout and prune drills then move to HEAD"
     )

@@ -11,19 +11,14 @@ import os
 import sys
 from pathlib import Path
 
+from gitops.cli.options import add_config_dir, add_env
 from gitops.errors import EXIT_OK
-from gitops.layout import CONFIG_DIR, DIST_DIR
+from gitops.layout import DIST_DIR
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--env",
-        action="append",
-        dest="envs",
-        metavar="ENV",
-        help="only this environment (repeatable); default: every config/*.yaml",
-    )
-    parser.add_argument("--config-dir", type=Path, default=CONFIG_DIR, help=argparse.SUPPRESS)
+    add_env(parser, "only this environment")
+    add_config_dir(parser)
     parser.add_argument("--out", type=Path, default=DIST_DIR, help="output directory (default: dist/)")
     parser.add_argument(
         "--watch",

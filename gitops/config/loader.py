@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path as FsPath
 
 from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import YAMLError
@@ -32,6 +33,8 @@ SCHEMA_FILE = "schema.json"
 BASE_FILE = "base.yaml"
 
 Where = dict[Path, tuple[str, int]]
+# A config mapping as plain Python values: text keys, and the integer keys YAML may read.
+Tree = dict[str | int, object]
 
 
 @dataclass(frozen=True)
@@ -101,12 +104,12 @@ def _index(node: object, path: Path, shown: str, where: Where) -> None:
     """Record the file and line of every key and list item under node."""
     if isinstance(node, CommentedMap):
         for key in node:
-            where[path + (key,)] = (shown, node.lc.key(key)[0] + 1)
-            _index(node[key], path + (key,), shown, where)
+            where[(*path, key)] = (shown, node.lc.key(key)[0] + 1)
+            _index(node[key], (*path, key), shown, where)
     elif isinstance(node, CommentedSeq):
         for index, item in enumerate(node):
-            where[path + (index,)] = (shown, node.lc.item(index)[0] + 1)
-            _index(item, path + (index,), shown, where)
+            where[(*path, index)] = (shown, node.lc.item(index)[0] + 1)
+            _index(item, (*path, index), shown, where)
 
 
 def _drop(where: Where, prefix: Path) -> None:
@@ -114,17 +117,18 @@ def _drop(where: Where, prefix: Path) -> None:
         del where[path]
 
 
-def _overlay(base: dict, over: dict, path: Path, where: Where, over_where: Where) -> None:
+def _overlay(base: Tree, over: Tree, path: Path, where: Where, over_where: Where) -> None:
     for key, value in over.items():
-        at = path + (key,)
+        at = (*path, key)
+        below = base.get(key)
         if value is None:
             base.pop(key, None)
             _drop(where, at)
-        elif isinstance(value, dict) and isinstance(base.get(key), dict):
+        elif isinstance(value, dict) and isinstance(below, dict):
             # A merged mapping keeps the line where the base starts it; its keys keep their own.
             if at in over_where:
                 where.setdefault(at, over_where[at])
-            _overlay(base[key], value, at, where, over_where)
+            _overlay(below, value, at, where, over_where)
         else:
             base[key] = value
             _drop(where, at)
@@ -144,7 +148,7 @@ def _quick(layers: list[FsPath], name: str) -> Environment | None:
     Line numbers only matter for reporting problems, and keeping them costs
     ruamel's pure-Python round-trip parser, several times slower.
     """
-    data: dict = {}
+    data: Tree = {}
     try:
         for layer in layers:
             text = read_text(layer, display_path(layer))
@@ -189,7 +193,7 @@ def load(name: str, config_dir: FsPath) -> LoadedEnvironment:
     if quick is not None:
         return LoadedEnvironment(name=name, source=source, config=quick)
 
-    data: dict = {}
+    data: Tree = {}
     where: Where = {}
     for layer in layers:
         document = _read(layer)
@@ -240,6 +244,10 @@ def load_environments(config_dir: FsPath = CONFIG_DIR, names: list[str] | None =
     return loaded
 
 
+@typing.overload
+def _plain(node: CommentedMap) -> Tree: ...
+@typing.overload
+def _plain(node: object) -> object: ...
 def _plain(node: object) -> object:
     """ruamel's commented containers and scalar subclasses as plain Python values."""
     if isinstance(node, dict):
@@ -306,10 +314,10 @@ _EXPECTED = {
 }
 
 
-def _annotation_at(path: Path) -> tuple[object, list]:
+def _annotation_at(path: Path) -> tuple[object, list[object]]:
     """The type config expects at path, and the metadata (validators, Expect) attached to it."""
     current: object = Environment
-    metadata: list = []
+    metadata: list[object] = []
     for part in path:
         if isinstance(current, type) and issubclass(current, BaseModel):
             field = next((f for f in current.model_fields.values() if f.alias == part), None)
@@ -372,7 +380,7 @@ def _wrong_type(kind: str, loc: Path, key: str, got: object) -> tuple[str, str]:
     return f"got {_yaml_value(got)}, expected {expected}", fix
 
 
-def _from_pydantic(error: dict, where: Where, shown: str) -> Problem:
+def _from_pydantic(error: ErrorDetails, where: Where, shown: str) -> Problem:
     loc: Path = tuple(p for p in error["loc"] if p != "[key]")
     kind = error["type"]
     got = error.get("input")
@@ -384,7 +392,7 @@ def _from_pydantic(error: dict, where: Where, shown: str) -> Problem:
         problem, fix = ctx["error"].problem, ctx["error"].fix
     elif kind == "extra_forbidden":
         model = _model_at(loc[:-1])
-        allowed = sorted(f.alias for f in model.model_fields.values()) if model else []
+        allowed = sorted(f.alias for f in model.model_fields.values() if f.alias) if model else []
         close = difflib.get_close_matches(key, allowed, n=1)
         problem = f"unknown key '{key}'"
         fix = f"rename it to '{close[0]}'" if close else "remove it"

@@ -30,6 +30,8 @@ from gitops.config.values import (
     Name,
     SecretKey,
     VolumeSize,
+    cpu,
+    memory,
 )
 from gitops.layout import APPS, Unit
 
@@ -79,8 +81,8 @@ class Node(Model):
 
 
 class Reserve(Model):
-    cpu: Cpu = Field(default="500m", description="CPU each node keeps for k3s, etcd and the OS")
-    memory: Memory = Field(default="1Gi", description="Memory each node keeps for k3s, etcd and the OS")
+    cpu: Cpu = Field(default=cpu("500m"), description="CPU each node keeps for k3s, etcd and the OS")
+    memory: Memory = Field(default=memory("1Gi"), description="Memory each node keeps for k3s, etcd and the OS")
 
 
 class Cluster(Model):

@@ -11,10 +11,12 @@ so the constructs never parse a string again.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, Any, Self, TypeVar
 
-from pydantic import AfterValidator, WithJsonSchema
+from pydantic import AfterValidator, GetCoreSchemaHandler, WithJsonSchema
+from pydantic_core import CoreSchema
 
 from gitops.k8s import images, quantities
 
@@ -42,17 +44,22 @@ class Parsed(str):
     """Config text as written, with its meaning parsed once (attributes set by the type's validator)."""
 
     @classmethod
-    def of(cls, text: str, **meaning: object) -> Parsed:
+    def of(cls, text: str, **meaning: object) -> Self:
         value = cls(text)
         value.__dict__.update(meaning)
         return value
 
-    def __reduce__(self):
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
+        # Validated (and written back) as text; the type's check, an AfterValidator, returns this class.
+        return handler.generate_schema(str)
+
+    def __reduce__(self) -> tuple[Callable[[type[Parsed], str, dict[str, object]], Parsed], tuple[object, ...]]:
         # Workers receive the models pickled: keep the meaning with the text.
         return (_rebuild, (type(self), str(self), dict(self.__dict__)))
 
 
-def _rebuild(cls: type[Parsed], text: str, meaning: dict) -> Parsed:
+def _rebuild(cls: type[Parsed], text: str, meaning: dict[str, object]) -> Parsed:
     return cls.of(text, **meaning)
 
 
@@ -84,18 +91,28 @@ class ParsedImage(Parsed):
     ref: images.ImageRef
 
 
-def _quantity_form(text: str, form: re.Pattern, problem: str, fix: str) -> None:
+def _quantity_form(text: str, form: re.Pattern[str], problem: str, fix: str) -> None:
     """Config accepts fewer quantity forms than Kubernetes does; their values come from the one parser."""
     if not form.match(text):
         raise Invalid(problem, fix)
 
 
+_P = TypeVar("_P", bound=Parsed)
+
+
 def _positive_quantity(
-    form: re.Pattern, parsed: type[Parsed], unit: str, amount, kind: str, what: str, examples: str, least: str
-):
+    form: re.Pattern[str],
+    parsed: type[_P],
+    unit: str,
+    amount: Callable[[str], int],
+    kind: str,
+    what: str,
+    examples: str,
+    least: str,
+) -> Callable[[str], _P]:
     """A validator: one of config's forms, more than nothing, parsed into its amount once."""
 
-    def check(text: str) -> Parsed:
+    def check(text: str) -> _P:
         _quantity_form(text, form, f"'{text}' is not a {what}", f"write {examples}")
         value = amount(text)
         if value <= 0:
@@ -125,6 +142,16 @@ _check_memory = _positive_quantity(
     "mebibytes such as 512Mi, or gibibytes such as 2Gi",
     "1Mi",
 )
+
+
+def cpu(text: str) -> ParsedCpu:
+    """A CPU quantity parsed as config parses it, for a model's default."""
+    return _check_cpu(text)
+
+
+def memory(text: str) -> ParsedMemory:
+    """A memory quantity parsed as config parses it, for a model's default."""
+    return _check_memory(text)
 
 
 def _check_gibibytes(text: str) -> ParsedSize:
@@ -263,36 +290,69 @@ def _string(pattern: str | None, description: str) -> WithJsonSchema:
     return WithJsonSchema(schema | ({"pattern": pattern} if pattern else {}))
 
 
-def _text(check, pattern: str | None, description: str, words: str) -> object:
-    return Annotated[str, AfterValidator(check), _string(pattern, description), Expect(words)]
-
-
-Cpu = _text(_check_cpu, _CPU.pattern, "CPU quantity, e.g. 250m or 1", "a CPU quantity such as 250m or 2")
-Memory = _text(
-    _check_memory, _MEMORY.pattern, "memory quantity, e.g. 512Mi or 2Gi", "a memory quantity such as 512Mi or 2Gi"
-)
-VolumeSize = _text(_check_gibibytes, _GIBIBYTES.pattern, "volume size, e.g. 2Gi", "a size in whole Gi such as 2Gi")
-Hostname = _text(_check_hostname, _HOSTNAME.pattern, "DNS hostname", "a DNS hostname such as api.myhoneydue.com")
-Name = _text(
-    _check_name,
-    _NAME.pattern,
-    "Kubernetes object name (RFC 1035 label)",
-    "a name of lowercase letters, digits and '-' such as api",
-)
-EnvName = _text(_check_env_name, _ENV_NAME.pattern, "environment variable name", "a variable name such as SMTP_HOST")
-SecretKey = _text(_check_secret_key, _SECRET_KEY.pattern, "key inside a Secret", "a Secret key such as DATABASE_URL")
-Duration = _text(_check_duration, _DURATION.pattern, "duration, e.g. 10m or 1h30m", "a duration such as 10m or 1h30m")
-GitUrl = _text(
-    _check_git_url,
-    _GIT_URL.pattern,
-    "http(s):// or ssh:// git URL",
-    "a repository URL such as https://gitea.treytartt.com/owner/repo.git",
-)
-Cidr = _text(_check_cidr, None, "CIDR, e.g. 10.42.0.0/16", "a network such as 10.42.0.0/16")
-IpAddress = _text(_check_ip, None, "IP address", "an IP address such as 178.104.247.152")
-Image = _text(
-    _check_image,
-    None,
-    "registry/owner/name:tag, registry/owner/name@sha256:<digest> or both; never latest",
-    "an image reference such as gitea.treytartt.com/owner/name:tag",
-)
+Cpu = Annotated[
+    ParsedCpu,
+    AfterValidator(_check_cpu),
+    _string(_CPU.pattern, "CPU quantity, e.g. 250m or 1"),
+    Expect("a CPU quantity such as 250m or 2"),
+]
+Memory = Annotated[
+    ParsedMemory,
+    AfterValidator(_check_memory),
+    _string(_MEMORY.pattern, "memory quantity, e.g. 512Mi or 2Gi"),
+    Expect("a memory quantity such as 512Mi or 2Gi"),
+]
+VolumeSize = Annotated[
+    ParsedSize,
+    AfterValidator(_check_gibibytes),
+    _string(_GIBIBYTES.pattern, "volume size, e.g. 2Gi"),
+    Expect("a size in whole Gi such as 2Gi"),
+]
+Hostname = Annotated[
+    str,
+    AfterValidator(_check_hostname),
+    _string(_HOSTNAME.pattern, "DNS hostname"),
+    Expect("a DNS hostname such as api.myhoneydue.com"),
+]
+Name = Annotated[
+    str,
+    AfterValidator(_check_name),
+    _string(_NAME.pattern, "Kubernetes object name (RFC 1035 label)"),
+    Expect("a name of lowercase letters, digits and '-' such as api"),
+]
+EnvName = Annotated[
+    str,
+    AfterValidator(_check_env_name),
+    _string(_ENV_NAME.pattern, "environment variable name"),
+    Expect("a variable name such as SMTP_HOST"),
+]
+SecretKey = Annotated[
+    str,
+    AfterValidator(_check_secret_key),
+    _string(_SECRET_KEY.pattern, "key inside a Secret"),
+    Expect("a Secret key such as DATABASE_URL"),
+]
+Duration = Annotated[
+    str,
+    AfterValidator(_check_duration),
+    _string(_DURATION.pattern, "duration, e.g. 10m or 1h30m"),
+    Expect("a duration such as 10m or 1h30m"),
+]
+GitUrl = Annotated[
+    str,
+    AfterValidator(_check_git_url),
+    _string(_GIT_URL.pattern, "http(s):// or ssh:// git URL"),
+    Expect("a repository URL such as https://gitea.treytartt.com/owner/repo.git"),
+]
+Cidr = Annotated[
+    str, AfterValidator(_check_cidr), _string(None, "CIDR, e.g. 10.42.0.0/16"), Expect("a network such as 10.42.0.0/16")
+]
+IpAddress = Annotated[
+    str, AfterValidator(_check_ip), _string(None, "IP address"), Expect("an IP address such as 178.104.247.152")
+]
+Image = Annotated[
+    ParsedImage,
+    AfterValidator(_check_image),
+    _string(None, "registry/owner/name:tag, registry/owner/name@sha256:<digest> or both; never latest"),
+    Expect("an image reference such as gitea.treytartt.com/owner/name:tag"),
+]

@@ -17,6 +17,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from dataclasses import dataclass
+from typing import Any
 
 from gitops.errors import EXIT_FAILED, GitopsError
 from gitops.review.diff.render_md import MARKER
@@ -40,7 +41,7 @@ class Forge:
         path = "/".join(urllib.parse.quote(p, safe="") for p in ("repos", owner, name, *parts))
         return f"{self.api_url.rstrip('/')}/{path}"
 
-    def _call(self, method: str, url: str, payload: dict | None = None) -> object:
+    def _call(self, method: str, url: str, payload: dict[str, str] | None = None) -> object:
         data = None if payload is None else json.dumps(payload).encode()
         request = urllib.request.Request(
             url,
@@ -61,18 +62,18 @@ class Forge:
         except (urllib.error.URLError, TimeoutError, json.JSONDecodeError) as err:
             raise ForgeError(f"{method} {url}: {err}") from None
 
-    def comments(self, index: int) -> list[dict]:
+    def comments(self, index: int) -> list[dict[str, Any]]:
         found = self._call("GET", self._url("issues", str(index), "comments"))
-        return found if isinstance(found, list) else []
+        return [c for c in found if isinstance(c, dict)] if isinstance(found, list) else []
 
-    def create(self, index: int, body: str) -> dict:
+    def create(self, index: int, body: str) -> object:
         return self._call("POST", self._url("issues", str(index), "comments"), {"body": body})
 
-    def edit(self, comment_id: int, body: str) -> dict:
+    def edit(self, comment_id: int, body: str) -> object:
         return self._call("PATCH", self._url("issues", "comments", str(comment_id)), {"body": body})
 
 
-def own_comment(comments: list[dict], author: str | None = None) -> dict | None:
+def own_comment(comments: list[dict[str, Any]], author: str | None = None) -> dict[str, Any] | None:
     """The oldest comment carrying the marker (by author, when one is given)."""
     mine = [
         c
@@ -84,9 +85,10 @@ def own_comment(comments: list[dict], author: str | None = None) -> dict | None:
 
 
 def _id(comment: object) -> int:
-    if not isinstance(comment, dict) or not isinstance(comment.get("id"), int):
+    found = comment.get("id") if isinstance(comment, dict) else None
+    if not isinstance(found, int):
         raise ForgeError(f"the forge answered without a comment id: {str(comment)[:200]}")
-    return comment["id"]
+    return found
 
 
 def upsert(forge: Forge, index: int, body: str, author: str | None = None) -> tuple[str, int]:

@@ -16,11 +16,16 @@ from __future__ import annotations
 
 import io
 import re
+from typing import TYPE_CHECKING, Any
 
 from ruamel.yaml import YAML
+from ruamel.yaml.nodes import ScalarNode
 from ruamel.yaml.representer import RoundTripRepresenter
 from ruamel.yaml.resolver import VersionedResolver
 from ruamel.yaml.scalarstring import LiteralScalarString, ScalarString
+
+if TYPE_CHECKING:
+    from ruamel.yaml.compat import VersionType  # defined for type checkers only
 
 
 class _Yaml11Resolver(VersionedResolver):
@@ -31,7 +36,7 @@ class _Yaml11Resolver(VersionedResolver):
     reach the cluster as a boolean and fail validation.
     """
 
-    def __init__(self, version=None, loader=None, loadumper=None):
+    def __init__(self, version: VersionType | None = None, loader: Any = None, loadumper: Any = None) -> None:
         super().__init__(version=(1, 1), loader=loader, loadumper=loadumper)
 
 
@@ -39,11 +44,11 @@ _OCTAL_12 = re.compile(r"^[-+]?0o[0-7_]+$")
 
 
 class _Representer(RoundTripRepresenter):
-    def represent_str(self, data: str):
-        # 0o17 is a string in YAML 1.1 but an integer in 1.2 (go-yaml v3, kustomize).
-        if _OCTAL_12.match(data):
-            return self.represent_scalar("tag:yaml.org,2002:str", data, style="'")
-        return super().represent_str(data)
+    def represent_str(self, data: str) -> ScalarNode:
+        # 0o17 is a string in YAML 1.1 but an integer in 1.2 (go-yaml v3, kustomize): quote it. Any other
+        # string is written as SafeRepresenter.represent_str writes it.
+        style = "'" if _OCTAL_12.match(data) else None
+        return self.represent_scalar("tag:yaml.org,2002:str", data, style=style)
 
 
 _Representer.add_representer(str, _Representer.represent_str)
@@ -160,7 +165,7 @@ def _literal(text: str, indent: int) -> list[str]:
     return ["|" + chomp, *lines]
 
 
-def _mapping(node: dict, indent: int, out: list[str]) -> None:
+def _mapping(node: dict[object, object], indent: int, out: list[str]) -> None:
     pad = " " * indent
     for key, value in node.items():
         if not isinstance(key, str):
@@ -187,7 +192,7 @@ def _mapping(node: dict, indent: int, out: list[str]) -> None:
             out.append(f"{pad}{name}: {text}")
 
 
-def _sequence(node: list, dash: int, out: list[str]) -> None:
+def _sequence(node: list[object], dash: int, out: list[str]) -> None:
     pad = " " * dash
     for item in node:
         if isinstance(item, dict) and item:
@@ -207,7 +212,7 @@ def _sequence(node: list, dash: int, out: list[str]) -> None:
             out.append(pad + "- " + text)
 
 
-def _fast_dumps(data: dict) -> str:
+def _fast_dumps(data: dict[object, object]) -> str:
     out: list[str] = []
     _mapping(data, 0, out)
     return "\n".join(out) + "\n"

@@ -28,7 +28,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from gitops.k8s import intstr, selectors, workloads
-from gitops.k8s.manifests import Resource
+from gitops.k8s.manifests import Fields, Resource
 
 FIELDS = ("maxUnavailable", "minAvailable")  # the disruption controller's order
 _INT32_MAX = 2**31 - 1
@@ -46,7 +46,7 @@ def value_problem(key: str, value: object) -> str | None:
     return f'{key} {value!r} is neither a whole number nor a whole-number percentage such as "50%"'
 
 
-def problems(spec: dict) -> list[tuple[str, str]]:
+def problems(spec: Fields) -> list[tuple[str, str]]:
     """(field, what is wrong) for every reason the API server refuses the budget's spec."""
     found = []
     if all(key in spec for key in FIELDS):
@@ -59,7 +59,7 @@ def problems(spec: dict) -> list[tuple[str, str]]:
     return found
 
 
-def setting(spec: dict) -> tuple[str, object] | None:
+def setting(spec: Fields) -> tuple[str, object] | None:
     """The field that decides, in the order the controller reads them."""
     for key in FIELDS:
         if key in spec:
@@ -67,7 +67,7 @@ def setting(spec: dict) -> tuple[str, object] | None:
     return None
 
 
-def scaled(value: int | str, total: int) -> int:
+def scaled(value: object, total: int) -> int:
     """GetScaledValueFromIntOrPercent with roundUp, as the disruption controller calls it for both fields."""
     return intstr.scaled(value, total, round_up=True)
 
@@ -91,7 +91,7 @@ class Pods:
         return self.scaled + self.unmanaged
 
 
-def expected(spec: dict, pods: Pods) -> int | None:
+def expected(spec: Fields, pods: Pods) -> int | None:
     """The controller's expectedCount for the decisive field; None when it cannot be known here."""
     found = setting(spec)
     if found is None:
@@ -102,7 +102,7 @@ def expected(spec: dict, pods: Pods) -> int | None:
     return pods.scaled
 
 
-def uncountable(spec: dict, pods: Pods) -> bool:
+def uncountable(spec: Fields, pods: Pods) -> bool:
     """Whether the controller fails to count the pods (and so allows 0): a scale it needs does not exist."""
     found = setting(spec)
     if found is None or not pods.unscalable:
@@ -111,7 +111,7 @@ def uncountable(spec: dict, pods: Pods) -> bool:
     return key == "maxUnavailable" or not intstr.is_count(value)
 
 
-def allowed_evictions(spec: dict, pods: Pods) -> int | None:
+def allowed_evictions(spec: Fields, pods: Pods) -> int | None:
     """disruptionsAllowed with every selected pod healthy; None when no field is set or a count is unknowable.
 
     Call it on a spec that problems() accepts: the API server stores no other.
@@ -126,10 +126,7 @@ def allowed_evictions(spec: dict, pods: Pods) -> int | None:
     healthy = pods.total
     if count is None or healthy is None:
         return None
-    if key == "maxUnavailable":
-        desired = max(0, count - scaled(value, count))
-    else:
-        desired = scaled(value, count)
+    desired = max(0, count - scaled(value, count)) if key == "maxUnavailable" else scaled(value, count)
     allowed = healthy - desired
     return allowed if count > 0 and allowed > 0 else 0
 
@@ -154,7 +151,7 @@ def add(a: Pods, b: Pods) -> Pods:
 COUNTED = workloads.REPLICATED | workloads.PER_NODE | {"Pod"}
 
 
-def covered(budget: dict, candidates: Iterable[Resource], nodes: int | None) -> tuple[Pods, list[Resource]] | None:
+def covered(budget: Fields, candidates: Iterable[Resource], nodes: int | None) -> tuple[Pods, list[Resource]] | None:
     """The pods a budget selects among candidates of its namespace, and their workloads; None when unknowable."""
     namespace = workloads.dig(budget, "metadata", "namespace") or ""
     selector = workloads.dig(budget, "spec", "selector")

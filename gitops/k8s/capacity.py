@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from gitops.k8s import packing
-from gitops.k8s.declared import Cluster
+from gitops.k8s.declared import DeclaredCluster
 from gitops.k8s.manifests import Resource
 from gitops.k8s.packing import Shortfall
 from gitops.k8s.requests import Demand, Requests, demands
@@ -47,7 +47,7 @@ class Report:
         return self.totals_fit and not self.shortfalls
 
 
-def report(resources: list[Resource], cluster: Cluster) -> Report:
+def report(resources: list[Resource], cluster: DeclaredCluster) -> Report:
     allocatable = {
         n.name: Requests(n.cpu_millis - cluster.reserved_cpu_millis, n.memory_bytes - cluster.reserved_memory_bytes)
         for n in cluster.nodes

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from ruamel.yaml import YAML
 
 from gitops.errors import GitopsError
+from gitops.k8s.manifests import Fields
 
 # The rehearsal builds its Flux controllers from these versions too (Makefile REHEARSE_FLUX_VERSION,
 # gitops/rehearse/modules/*-controller/go.mod); tests/k8s/test_crds.py holds them to the same number.
@@ -78,7 +79,7 @@ def _module_zip(crd_set: CrdSet) -> str:
         raise CrdError(f"go mod download {crd_set.module}@{crd_set.version}: {done.stderr.strip()}") from None
     if info.get("Error") or not info.get("Zip"):
         raise CrdError(f"go mod download {crd_set.module}@{crd_set.version}: {info.get('Error', 'no zip')}")
-    return info["Zip"]
+    return str(info["Zip"])
 
 
 def manifests(sets: tuple[CrdSet, ...]) -> list[tuple[str, bytes]]:
@@ -111,7 +112,7 @@ def module_file(crd_set: CrdSet) -> bytes:
             raise CrdError(f"{crd_set.module}@{crd_set.version} has no {crd_set.directory}") from None
 
 
-def definitions(sets: tuple[CrdSet, ...]) -> list[tuple[str, dict]]:
+def definitions(sets: tuple[CrdSet, ...]) -> list[tuple[str, Fields]]:
     """(label, CustomResourceDefinition) of every CRD in the sets, parsed."""
     return [
         (label, document)

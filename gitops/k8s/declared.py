@@ -14,8 +14,9 @@ from dataclasses import dataclass, field
 
 from gitops.errors import InputError
 from gitops.k8s import labels
-from gitops.k8s.manifests import Resource
+from gitops.k8s.manifests import Fields, Resource
 from gitops.k8s.quantities import cpu_millis, memory_bytes
+from gitops.k8s.workloads import dig, mapping, sequence
 
 COMPONENT = "declarations"
 SECRETS_KEY = "secrets.json"
@@ -27,15 +28,20 @@ class DeclarationError(InputError):
 
 
 @dataclass(frozen=True)
-class Node:
+class DeclaredNode:
+    """A node as the declarations ConfigMap lists it (config's cluster.nodes, rendered)."""
+
     name: str
     cpu_millis: int
     memory_bytes: int
 
 
 @dataclass(frozen=True)
-class Cluster:
-    nodes: list[Node]
+class DeclaredCluster:
+    """config's cluster section (gitops/config/model.py's Cluster) as dist/ declares it, read back:
+    the node inventory, the reserve on each node, and the facts check's rules ask about."""
+
+    nodes: list[DeclaredNode]
     reserved_cpu_millis: int
     reserved_memory_bytes: int
     architecture: str | None = None
@@ -49,7 +55,7 @@ class Declared:
 
     secrets: dict[tuple[str, str], set[str]] = field(default_factory=dict)
     secret_types: dict[tuple[str, str], str] = field(default_factory=dict)
-    cluster: Cluster | None = None
+    cluster: DeclaredCluster | None = None
     sources: list[Resource] = field(default_factory=list)
 
     def has_secret(self, namespace: str, name: str) -> bool:
@@ -63,14 +69,23 @@ def is_declarations(resource: Resource) -> bool:
     return resource.kind == "ConfigMap" and resource.labels.get(labels.COMPONENT) == COMPONENT
 
 
-def _load_json(resource: Resource, key: str) -> dict | None:
-    text = (resource.obj.get("data") or {}).get(key)
+def _load_json(resource: Resource, key: str) -> Fields | None:
+    """The JSON object under data.<key>; None when the key is absent or holds nothing."""
+    text = dig(resource.obj, "data", key)
     if text is None:
         return None
+    if not isinstance(text, str):
+        what = f"a ConfigMap value must be a string, not {type(text).__name__}"
+        raise DeclarationError(f"{resource.path}: {resource} data.{key} is not JSON: {what}")
     try:
-        return json.loads(text)
+        document = json.loads(text)
     except json.JSONDecodeError as err:
         raise DeclarationError(f"{resource.path}: {resource} data.{key} is not JSON: {err}") from None
+    if not document:
+        return None
+    if not isinstance(document, dict):
+        raise DeclarationError(f"{resource.path}: {resource} data.{key} is not a JSON object")
+    return document
 
 
 def read(resources: list[Resource]) -> Declared:
@@ -82,15 +97,18 @@ def read(resources: list[Resource]) -> Declared:
         secrets = _load_json(resource, SECRETS_KEY)
         if secrets:
             namespace = secrets.get("namespace") or resource.namespace
-            for name, secret in (secrets.get("secrets") or {}).items():
-                declared.secrets[(namespace, name)] = set(secret.get("keys") or [])
-                declared.secret_types[(namespace, name)] = secret.get("type", "Opaque")
+            for name, secret in mapping(secrets.get("secrets")).items():
+                declared.secrets[(namespace, name)] = set(sequence(dig(secret, "keys")))
+                declared.secret_types[(namespace, name)] = mapping(secret).get("type", "Opaque")
         cluster = _load_json(resource, CLUSTER_KEY)
         if cluster:
             try:
-                reserve = cluster.get("systemReserved") or {}
-                declared.cluster = Cluster(
-                    nodes=[Node(n["name"], cpu_millis(n["cpu"]), memory_bytes(n["memory"])) for n in cluster["nodes"]],
+                reserve = mapping(cluster.get("systemReserved"))
+                declared.cluster = DeclaredCluster(
+                    nodes=[
+                        DeclaredNode(n["name"], cpu_millis(n["cpu"]), memory_bytes(n["memory"]))
+                        for n in cluster["nodes"]
+                    ],
                     reserved_cpu_millis=cpu_millis(reserve.get("cpu", 0)),
                     reserved_memory_bytes=memory_bytes(reserve.get("memory", 0)),
                     architecture=cluster.get("architecture"),

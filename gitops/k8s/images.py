@@ -179,6 +179,11 @@ def parse_image(text: str) -> ImageRef:
     return image
 
 
+def registry_of(text: str) -> str:
+    """The registry host of any image string, valid or not; '' when its first component is not a host."""
+    return _registry_and_path(_parts(text)[0])[0]
+
+
 def name_and_version(text: str) -> tuple[str, str]:
     """Name and version (tag, digest, or both) of any image string, valid or not, for display.
 

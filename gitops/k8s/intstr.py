@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import re
+from typing import TypeGuard
 
 _PERCENT = re.compile(r"[0-9]+%")
 
@@ -21,13 +22,18 @@ def percent(value: object) -> int | None:
     return None
 
 
-def is_count(value: object) -> bool:
+def is_count(value: object) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-def scaled(value: int | str, total: int, *, round_up: bool) -> int:
-    """An int as it is; a valid percentage of total, rounded as asked (the same float64 steps as the Go code)."""
+def scaled(value: object, total: int, *, round_up: bool) -> int:
+    """An int as it is; a valid percentage of total, rounded as asked (the same float64 steps as the Go code).
+
+    Anything else is a value the API server refuses, which callers rule out first."""
     if is_count(value):
         return value
-    share = float(percent(value)) * float(total) / 100
+    number = percent(value)
+    if number is None:
+        raise ValueError(f"{value!r} is neither a count nor a percentage")
+    share = float(number) * float(total) / 100
     return int(math.ceil(share) if round_up else math.floor(share))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
@@ -16,6 +17,10 @@ from ruamel.yaml.error import YAMLError
 from gitops.errors import InputError
 
 SUFFIXES = (".yaml", ".yml")
+
+# A Kubernetes object, or a mapping inside one, as YAML reads it: the values are whatever the file holds,
+# so readers narrow them (workloads.mapping(), sequence(), as_int()) before relying on their type.
+Fields = dict[str, Any]
 
 
 class ManifestError(InputError):
@@ -26,21 +31,26 @@ class ManifestError(InputError):
 class Resource:
     """One Kubernetes object and where it was read from."""
 
-    obj: dict
+    obj: Fields
     path: Path
     document: int
 
+    # apiVersion, kind and metadata.name are strings in any object the API server accepts; hand-written
+    # YAML may hold another scalar there, which diff's key_of (gitops/review/diff/load.py) refuses.
     @property
     def api_version(self) -> str:
-        return self.obj["apiVersion"]
+        value: str = self.obj["apiVersion"]
+        return value
 
     @property
     def kind(self) -> str:
-        return self.obj["kind"]
+        value: str = self.obj["kind"]
+        return value
 
     @property
     def name(self) -> str:
-        return self.obj["metadata"]["name"]
+        value: str = self.obj["metadata"]["name"]
+        return value
 
     @property
     def namespace(self) -> str:
@@ -56,11 +66,11 @@ class Resource:
         return self.group, self.kind, self.namespace, self.name
 
     @property
-    def labels(self) -> dict:
+    def labels(self) -> Fields:
         return self.obj["metadata"].get("labels") or {}
 
     @property
-    def annotations(self) -> dict:
+    def annotations(self) -> Fields:
         return self.obj["metadata"].get("annotations") or {}
 
     def __str__(self) -> str:

@@ -18,6 +18,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from gitops.k8s.manifests import Fields
+
 DEFAULT_TIMEOUT_SECONDS = 1
 DEFAULT_PERIOD_SECONDS = 10
 DEFAULT_FAILURE_THRESHOLD = 3
@@ -36,7 +38,7 @@ class ProbeTiming:
         return self.initial_delay_seconds + self.period_seconds * self.failure_threshold
 
 
-def _field(probe: dict, key: str, default: int) -> int | None:
+def _field(probe: Fields, key: str, default: int) -> int | None:
     value = probe.get(key)
     if value is None:
         return default
@@ -49,10 +51,10 @@ def timing(probe: object) -> ProbeTiming | None:
     """A probe's timing as the API server stores it; None when it is no probe or a field is refused."""
     if not isinstance(probe, dict):
         return None
-    fields = (
-        _field(probe, "periodSeconds", DEFAULT_PERIOD_SECONDS),
-        _field(probe, "failureThreshold", DEFAULT_FAILURE_THRESHOLD),
-        _field(probe, "timeoutSeconds", DEFAULT_TIMEOUT_SECONDS),
-        _field(probe, "initialDelaySeconds", 0),
-    )
-    return None if None in fields else ProbeTiming(*fields)
+    period = _field(probe, "periodSeconds", DEFAULT_PERIOD_SECONDS)
+    failures = _field(probe, "failureThreshold", DEFAULT_FAILURE_THRESHOLD)
+    timeout = _field(probe, "timeoutSeconds", DEFAULT_TIMEOUT_SECONDS)
+    delay = _field(probe, "initialDelaySeconds", 0)
+    if period is None or failures is None or timeout is None or delay is None:
+        return None
+    return ProbeTiming(period, failures, timeout, delay)

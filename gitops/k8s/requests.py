@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from gitops.k8s.manifests import Resource, load_documents
+from gitops.k8s.helmcharts import chart_values, per_node
+from gitops.k8s.manifests import Fields, Resource
 from gitops.k8s.quantities import QuantityError, cpu_millis, memory_bytes
 from gitops.k8s.workloads import PER_NODE, REPLICATED, mapping, pod_spec, replicas, sequence
 
@@ -44,13 +45,14 @@ class Demand:
         return self.per_pod.times(nodes if self.per_node else self.pods)
 
 
-def container_requests(container: dict) -> Requests:
+def container_requests(container: Fields) -> Requests:
     requests = mapping(mapping(container.get("resources")).get("requests"))
     return Requests(cpu_millis(requests.get("cpu", 0)), memory_bytes(requests.get("memory", 0)))
 
 
-def pod_requests(spec: dict) -> Requests:
+def pod_requests(spec: Fields | None) -> Requests:
     """What the scheduler reserves for one pod: the containers' sum, or the largest init container if bigger."""
+    spec = mapping(spec)
     running = Requests()
     for container in sequence(spec.get("containers")):
         running = running + container_requests(mapping(container))
@@ -60,16 +62,10 @@ def pod_requests(spec: dict) -> Requests:
 
 def _helm_daemonset(resource: Resource) -> Requests | None:
     """Requests of a chart-managed DaemonSet configured by a k3s HelmChartConfig (e.g. Traefik)."""
-    text = (resource.obj.get("spec") or {}).get("valuesContent")
-    if not isinstance(text, str):
+    values = chart_values(resource)
+    if values is None or not per_node(values):
         return None
-    try:
-        (values,) = load_documents(text) or [None]
-    except ValueError:
-        return None
-    if not isinstance(values, dict) or (values.get("deployment") or {}).get("kind") != "DaemonSet":
-        return None
-    return container_requests({"resources": values.get("resources") or {}})
+    return container_requests({"resources": mapping(values.get("resources"))})
 
 
 def demands(resources: list[Resource]) -> list[Demand]:

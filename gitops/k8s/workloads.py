@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
-from gitops.k8s.manifests import Resource
+from gitops.k8s.manifests import Fields, Resource
 
 # kind -> keys from the object to its pod template (metadata + spec).
 TEMPLATE_PATHS: dict[str, tuple[str, ...]] = {
@@ -33,11 +34,11 @@ WORKLOADS = frozenset(TEMPLATE_PATHS) | {"Pod"}
 CONTAINER_LISTS = ("initContainers", "containers")
 
 
-def mapping(value: object) -> dict:
+def mapping(value: object) -> Fields:
     return value if isinstance(value, dict) else {}
 
 
-def sequence(value: object) -> list:
+def sequence(value: object) -> list[Any]:
     return value if isinstance(value, list) else []
 
 
@@ -63,10 +64,10 @@ def pod_spec_path(kind: str) -> tuple[str, ...] | None:
     if kind == "Pod":
         return ("spec",)
     keys = TEMPLATE_PATHS.get(kind)
-    return None if keys is None else keys + ("spec",)
+    return None if keys is None else (*keys, "spec")
 
 
-def pod_spec(obj: dict | None) -> dict | None:
+def pod_spec(obj: Fields | None) -> Fields | None:
     """The pod spec of a workload ({} when it is malformed), None for anything else."""
     if obj is None:
         return None
@@ -74,7 +75,7 @@ def pod_spec(obj: dict | None) -> dict | None:
     return None if path is None else mapping(dig(obj, *path))
 
 
-def pod_labels(obj: dict) -> dict:
+def pod_labels(obj: Fields) -> Fields:
     """Labels of the pods a workload runs: the template's, or a bare Pod's own."""
     if obj.get("kind") == "Pod":
         return mapping(dig(obj, "metadata", "labels"))
@@ -82,7 +83,7 @@ def pod_labels(obj: dict) -> dict:
     return {} if keys is None else mapping(dig(obj, *keys, "metadata", "labels"))
 
 
-def replicas(obj: dict | None) -> int | None:
+def replicas(obj: Fields | None) -> int | None:
     """Desired pods of a replicated workload; None for other kinds and for a count the API server refuses.
 
     spec.replicas is an int32 the API server defaults to 1 when absent or null
@@ -99,9 +100,9 @@ def replicas(obj: dict | None) -> int | None:
     return value
 
 
-def containers(spec: dict | None) -> dict[tuple[str, str], dict]:
+def containers(spec: Fields | None) -> dict[tuple[str, str], Fields]:
     """(list, name) -> container, for init and regular containers of a pod spec."""
-    found: dict[tuple[str, str], dict] = {}
+    found: dict[tuple[str, str], Fields] = {}
     for list_name in CONTAINER_LISTS:
         for item in sequence(mapping(spec).get(list_name)):
             if isinstance(item, dict) and isinstance(item.get("name"), str):
@@ -109,19 +110,38 @@ def containers(spec: dict | None) -> dict[tuple[str, str], dict]:
     return found
 
 
-def strategy_type(obj: dict) -> str:
+def claims(spec: dict[str, Any] | None) -> dict[str, str]:
+    """Volume name -> claim name, for the persistentVolumeClaim volumes of a pod spec."""
+    found: dict[str, str] = {}
+    for volume in sequence(mapping(spec).get("volumes")):
+        name, claim = mapping(volume).get("name"), dig(volume, "persistentVolumeClaim", "claimName")
+        if isinstance(name, str) and isinstance(claim, str):
+            found[name] = claim
+    return found
+
+
+def strategy_type(obj: Fields) -> str:
     """How a workload replaces its pods (the API's default is RollingUpdate); "" for kinds without one."""
     spec = mapping(obj.get("spec"))
     if obj.get("kind") == "Deployment":
-        return dig(spec, "strategy", "type") or "RollingUpdate"
-    if obj.get("kind") in ("StatefulSet", "DaemonSet"):
-        return dig(spec, "updateStrategy", "type") or "RollingUpdate"
-    return ""
+        written = dig(spec, "strategy", "type")
+    elif obj.get("kind") in ("StatefulSet", "DaemonSet"):
+        written = dig(spec, "updateStrategy", "type")
+    else:
+        return ""
+    return str(written) if written else "RollingUpdate"
+
+
+def singleton(obj: dict[str, Any]) -> bool:
+    """One replica replaced with Recreate: its pods never overlap, since the Deployment controller scales
+    the old ReplicaSet to 0 and waits for its pods to go before it starts the new one
+    (pkg/controller/deployment/recreate.go)."""
+    return obj.get("kind") == "Deployment" and replicas(obj) == 1 and strategy_type(obj) == "Recreate"
 
 
 @dataclass(frozen=True)
 class Container:
-    spec: dict
+    spec: Fields
     field: str  # e.g. spec.template.spec.containers[api]
     init: bool
 
@@ -130,11 +150,11 @@ class Container:
         return str(self.spec.get("name", ""))
 
     @property
-    def ports(self) -> list[dict]:
+    def ports(self) -> list[Fields]:
         return [p for p in sequence(self.spec.get("ports")) if isinstance(p, dict)]
 
     @property
-    def security(self) -> dict:
+    def security(self) -> Fields:
         return mapping(self.spec.get("securityContext"))
 
     @property
@@ -143,13 +163,30 @@ class Container:
         return not self.init or self.spec.get("restartPolicy") == "Always"
 
 
+def pod_containers(spec: dict[str, Any], field: str, *, init: bool = True) -> Iterator[Container]:
+    """The containers of a pod spec found at field (e.g. spec.template.spec), init containers first."""
+    keys = CONTAINER_LISTS if init else ("containers",)
+    for key in keys:
+        for index, item in enumerate(sequence(spec.get(key))):
+            if isinstance(item, dict):
+                label = item.get("name") or index
+                yield Container(item, f"{field}.{key}[{label}]", key == "initContainers")
+
+
+def pod_volumes(spec: dict[str, Any], field: str) -> Iterator[tuple[dict[str, Any], str]]:
+    """(volume, its field) for the volumes of a pod spec found at field."""
+    for index, volume in enumerate(sequence(spec.get("volumes"))):
+        if isinstance(volume, dict):
+            yield volume, f"{field}.volumes[{volume.get('name') or index}]"
+
+
 @dataclass(frozen=True)
 class PodTemplate:
     """The pods one object runs: a workload's template, or a bare Pod."""
 
     resource: Resource
-    spec: dict
-    labels: dict
+    spec: Fields
+    labels: Fields
     field: str  # path of the pod spec in the object, e.g. spec.template.spec
 
     @property
@@ -170,20 +207,13 @@ class PodTemplate:
         return self.kind in LONG_RUNNING
 
     def containers(self, *, init: bool = True) -> Iterator[Container]:
-        keys = CONTAINER_LISTS if init else ("containers",)
-        for key in keys:
-            for index, spec in enumerate(sequence(self.spec.get(key))):
-                if isinstance(spec, dict):
-                    label = spec.get("name") or index
-                    yield Container(spec, f"{self.field}.{key}[{label}]", key == "initContainers")
+        return pod_containers(self.spec, self.field, init=init)
 
     def running_containers(self) -> Iterator[Container]:
         return (c for c in self.containers() if c.long_running)
 
-    def volumes(self) -> Iterator[tuple[dict, str]]:
-        for index, volume in enumerate(sequence(self.spec.get("volumes"))):
-            if isinstance(volume, dict):
-                yield volume, f"{self.field}.volumes[{volume.get('name') or index}]"
+    def volumes(self) -> Iterator[tuple[Fields, str]]:
+        return pod_volumes(self.spec, self.field)
 
     def __str__(self) -> str:
         return str(self.resource)
@@ -193,4 +223,4 @@ def pod_template(resource: Resource) -> PodTemplate | None:
     path = pod_spec_path(resource.kind)
     if path is None:
         return None
-    return PodTemplate(resource, pod_spec(resource.obj), pod_labels(resource.obj), ".".join(path))
+    return PodTemplate(resource, mapping(dig(resource.obj, *path)), pod_labels(resource.obj), ".".join(path))

@@ -29,20 +29,21 @@ later-wave Application must not appear before the earlier waves are Healthy. Arg
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
 
 from gitops.k8s import crds, manifests
 from gitops.k8s.manifests import load_documents
+from gitops.k8s.workloads import dig, mapping, sequence
 from gitops.layout import DIST, PROJECT, engine_dir
-from gitops.rehearse import argoprocs, argostate, delivery, flux, repo
+from gitops.rehearse import argoprocs, argostate, delivery, flux, poll, repo
 from gitops.rehearse.bootstrap import SecretPlan
 from gitops.rehearse.controlplane import ControlPlane
+from gitops.rehearse.engine import Stalled, never_stalled
 from gitops.rehearse.environment import Environment
 from gitops.rehearse.gitserver import GitServer
-from gitops.rehearse.kube import Kubectl
+from gitops.rehearse.kube import ApiError, Kubectl
 from gitops.rehearse.procs import ComponentError
 from gitops.rehearse.session import Session
 from gitops.rehearse.tools import Tools
@@ -58,13 +59,6 @@ SETTINGS_KINDS = ("ConfigMap", "Secret")
 DELIVERY_TIMEOUT = 300.0
 # An error condition Argo CD keeps this long is its verdict, not a moment of start-up.
 CONDITION_GRACE = 15.0
-POLL = 0.5
-# Why waiting longer is pointless (a pod no node can take), or None (engine.py's Stalled, on its way).
-Stalled = Callable[[], str | None]
-
-
-def never_stalled() -> str | None:
-    return None
 
 
 def health_patch_command(namespace: str, patch: Path) -> list[str]:
@@ -116,29 +110,23 @@ def install_settings(text: bytes) -> list[dict]:
     ]
 
 
-def _mapping(value: object) -> dict:
-    return value if isinstance(value, dict) else {}
-
-
 def url_fields(obj: dict, url: str) -> list[str]:
     """Where an Application or AppProject names the repository url (its field paths)."""
-    spec = _mapping(obj.get("spec"))
     found = []
     if obj.get("kind") == "Application":
-        if _mapping(spec.get("source")).get("repoURL") == url:
+        if dig(obj, "spec", "source", "repoURL") == url:
             found.append("spec.source.repoURL")
-        sources = spec.get("sources") if isinstance(spec.get("sources"), list) else []
-        found += [f"spec.sources[{i}].repoURL" for i, s in enumerate(sources) if _mapping(s).get("repoURL") == url]
+        sources = sequence(dig(obj, "spec", "sources"))
+        found += [f"spec.sources[{i}].repoURL" for i, s in enumerate(sources) if mapping(s).get("repoURL") == url]
     elif obj.get("kind") == "AppProject":
-        repos = spec.get("sourceRepos") if isinstance(spec.get("sourceRepos"), list) else []
+        repos = sequence(dig(obj, "spec", "sourceRepos"))
         found += [f"spec.sourceRepos[{i}]" for i, r in enumerate(repos) if r == url]
     return found
 
 
 def source_path(app: dict) -> str:
     """An Application's source directory, repository-relative as dist/ names directories."""
-    path = _mapping(_mapping(app.get("spec")).get("source")).get("path")
-    return str(path or "").removeprefix("./").rstrip("/")
+    return str(dig(app, "spec", "source", "path") or "").removeprefix("./").rstrip("/")
 
 
 @dataclass(frozen=True)
@@ -161,9 +149,8 @@ def units(checkout: Path, env: str) -> list[Unit]:
     for resource in manifests.load([checkout / clusters]):
         if resource.kind != "Application":
             continue
-        annotations = resource.obj["metadata"].get("annotations") or {}
         try:
-            wave = int(str(annotations.get(SYNC_WAVE, "0")))
+            wave = int(str(dig(resource.obj, "metadata", "annotations", SYNC_WAVE) or "0"))
         except ValueError:
             wave = 0
         found.append(Unit(resource.name, wave, source_path(resource.obj) == clusters))
@@ -255,8 +242,8 @@ class ArgoEngine:
         for resource in manifests.load([checkout / DIST / engine_dir(self.env.name)]):
             fields = url_fields(resource.obj, old)
             if resource.kind == "Application":
-                self.branch = str((resource.obj["spec"].get("source") or {}).get("targetRevision") or self.branch)
-                self.namespace = str(resource.obj["metadata"].get("namespace") or self.namespace)
+                self.branch = str(dig(resource.obj, "spec", "source", "targetRevision") or self.branch)
+                self.namespace = resource.namespace or self.namespace
             if not fields:
                 continue
             path = str(resource.path.relative_to(checkout))
@@ -354,7 +341,13 @@ class ArgoEngine:
                 f"/api/v1/namespaces/{quote(self.namespace)}/{obj['kind'].lower()}s",
                 {**obj, "metadata": {**obj["metadata"], "namespace": self.namespace}},
             )
-        self.plane.api.ensure(argostate.APPPROJECTS.format(ns=quote(self.namespace)), default_project(self.namespace))
+        try:  # as argocd-server does: only when there is none
+            self.plane.api.create(
+                argostate.APPPROJECTS.format(ns=quote(self.namespace)), default_project(self.namespace)
+            )
+        except ApiError as err:
+            if err.status != 409:
+                raise
 
     def _root_file(self, checkout: Path) -> Path:
         clusters = f"{DIST}/{engine_dir(self.env.name)}"
@@ -364,21 +357,19 @@ class ArgoEngine:
         return checkout / clusters  # no root Application: apply the directory, and let the wait say what is missing
 
     def _wait(self, commit: str, checkout: Path, started: float, *, check_order: bool) -> delivery.Delivered:
+        """Until every Application is Synced and Healthy at commit, Argo CD's verdict is in, or waiting is pointless."""
         expected = units(checkout, self.env.name)
         watch = Watch(started)
         path = argostate.APPLICATIONS.format(ns=quote(self.namespace))
-        while True:
-            self.session.supervisor.check_alive()
+
+        def settled() -> bool:
             watch.look({argostate.name(a): a for a in self.plane.api.items(path)}, expected, commit, check_order)
-            if all(u.name in watch.delivered for u in expected) or watch.given_up(commit):
-                break
-            if time.monotonic() - started > DELIVERY_TIMEOUT:
-                watch.timed_out = True
-                break
-            watch.stalled = self.stalled()
-            if watch.stalled:
-                break
-            time.sleep(POLL)
+            return all(u.name in watch.delivered for u in expected) or watch.given_up(commit)
+
+        waited = poll.until(
+            settled, DELIVERY_TIMEOUT, stop=self.stalled, alive=self.session.supervisor.check_alive, started=started
+        )
+        watch.timed_out, watch.stalled = waited.timed_out, waited.stopped
         result = delivery.Delivered(checkout=checkout, commit=commit, seconds=time.monotonic() - started)
         result.units = [(u.label, watch.delivered.get(u.name)) for u in expected]
         result.paths = delivery.unit_paths(checkout, self.env.name)

@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import os
 import socket
-import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable
@@ -33,7 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from gitops.rehearse import netns
+from gitops.rehearse import netns, poll
 from gitops.rehearse.ports import LOOPBACK
 from gitops.rehearse.procs import ComponentError, Process
 from gitops.rehearse.session import Session
@@ -70,13 +69,13 @@ def _dirs(root: Path) -> dict[str, Path]:
 
 def _until(ready: Callable[[], bool], process: Process, what: str) -> None:
     """Poll ready() until true; the process's death or READY_TIMEOUT is a ComponentError with its log."""
-    deadline = time.monotonic() + READY_TIMEOUT
-    while not ready():
+
+    def alive() -> None:
         if not process.running():
             raise ComponentError(process.name, f"exited with code {process.popen.returncode}", process.tail())
-        if time.monotonic() > deadline:
-            raise ComponentError(process.name, f"{what} not within {READY_TIMEOUT:.0f} s", process.tail())
-        time.sleep(0.1)
+
+    if not poll.until(ready, READY_TIMEOUT, interval=0.1, alive=alive).held:
+        raise ComponentError(process.name, f"{what} not within {READY_TIMEOUT:.0f} s", process.tail())
 
 
 def _redis_pong(port: int) -> bool:

@@ -11,8 +11,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from gitops.k8s import images
 from gitops.k8s.declared import Declared
 from gitops.k8s.manifests import Resource
+from gitops.k8s.references import pod_references
+from gitops.k8s.workloads import mapping, pod_containers, pod_spec, sequence
 
 PLACEHOLDER = "rehearsal-placeholder"
 DOCKER_CONFIG = "kubernetes.io/dockerconfigjson"
@@ -31,18 +34,19 @@ def registry_hosts(resources: list[Resource]) -> dict[str, str]:
     """Pull secret name -> the registry host of the images pulled with it."""
     hosts: dict[str, str] = {}
     for resource in resources:
-        pod = ((resource.obj.get("spec") or {}).get("template") or {}).get("spec") or {}
-        for ref in pod.get("imagePullSecrets") or []:
-            for container in (pod.get("containers") or []) + (pod.get("initContainers") or []):
-                image = container.get("image", "")
-                if "/" in image and "." in image.split("/", 1)[0]:
-                    hosts.setdefault(ref.get("name"), image.split("/", 1)[0])
+        spec = pod_spec(resource.obj) or {}
+        containers = sorted(pod_containers(spec, "spec"), key=lambda c: c.init)  # the app's own images first
+        registries = [images.registry_of(str(c.spec.get("image", ""))) for c in containers]
+        for ref in sequence(spec.get("imagePullSecrets")):
+            for registry in filter(None, registries):
+                hosts.setdefault(str(mapping(ref).get("name")), registry)
     return hosts
 
 
 def secret_plans(declared: Declared, resources: list[Resource]) -> list[SecretPlan]:
     hosts = registry_hosts(resources)
     plans = []
+    argv: tuple[str, ...]
     for (namespace, name), keys in sorted(declared.secrets.items()):
         kind = declared.secret_types.get((namespace, name), "Opaque")
         if kind == DOCKER_CONFIG:
@@ -72,42 +76,18 @@ def secret_plans(declared: Declared, resources: list[Resource]) -> list[SecretPl
     return plans
 
 
-def _refs(pod_spec: dict) -> list[tuple[str, str, str | None, bool]]:
-    """(kind, name, key or None, optional) for every Secret/ConfigMap a pod's kubelet would read."""
-    found = []
-    for container in (pod_spec.get("containers") or []) + (pod_spec.get("initContainers") or []):
-        for env in container.get("env") or []:
-            source = env.get("valueFrom") or {}
-            for field, kind in (("secretKeyRef", "Secret"), ("configMapKeyRef", "ConfigMap")):
-                ref = source.get(field)
-                if ref:
-                    found.append((kind, ref.get("name"), ref.get("key"), bool(ref.get("optional"))))
-        for env_from in container.get("envFrom") or []:
-            for field, kind in (("secretRef", "Secret"), ("configMapRef", "ConfigMap")):
-                ref = env_from.get(field)
-                if ref:
-                    found.append((kind, ref.get("name"), None, bool(ref.get("optional"))))
-    for volume in pod_spec.get("volumes") or []:
-        if "secret" in volume:
-            ref = volume["secret"]
-            found.append(("Secret", ref.get("secretName"), None, bool(ref.get("optional"))))
-        if "configMap" in volume:
-            ref = volume["configMap"]
-            found.append(("ConfigMap", ref.get("name"), None, bool(ref.get("optional"))))
-    for ref in pod_spec.get("imagePullSecrets") or []:
-        found.append(("Secret", ref.get("name"), None, False))
-    return found
-
-
 def pod_reference_problems(pod: dict, existing: dict[tuple[str, str], set[str]]) -> list[str]:
     """What a kubelet would refuse to start this pod for; existing maps (kind, name) -> keys."""
     problems = []
-    for kind, name, key, optional in _refs(pod.get("spec") or {}):
-        if optional:
+    for reference in pod_references(mapping(pod.get("spec")), "spec"):
+        if reference.optional:
             continue
-        keys = existing.get((kind, name))
+        kind, name = reference.kind, reference.name
+        keys = existing.get((kind, str(name)))
         if keys is None:
             problems.append(f"{kind} {name} does not exist (the bootstrap does not create it)")
-        elif key is not None and key not in keys:
-            problems.append(f"{kind} {name} has no key {key} (the bootstrap creates {', '.join(sorted(keys))})")
+            continue
+        for key in reference.keys:
+            if key not in keys:
+                problems.append(f"{kind} {name} has no key {key} (the bootstrap creates {', '.join(sorted(keys))})")
     return sorted(set(problems))

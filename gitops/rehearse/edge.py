@@ -15,7 +15,9 @@ from __future__ import annotations
 import threading
 from urllib.parse import quote
 
-from gitops.k8s.manifests import Resource, load_documents
+from gitops.k8s.helmcharts import chart_values
+from gitops.k8s.manifests import Resource
+from gitops.k8s.workloads import dig, sequence
 from gitops.rehearse.kube import Api, ApiError
 
 ENDPOINT_FLAG = "--providers.kubernetesingress.ingressendpoint.hostname="
@@ -26,15 +28,8 @@ def status_hostnames(resources: list[Resource]) -> dict[str, str]:
     """Ingress class -> the hostname its Traefik writes into their status, from each HelmChartConfig."""
     found = {}
     for resource in resources:
-        text = (resource.obj.get("spec") or {}).get("valuesContent") if resource.kind == "HelmChartConfig" else None
-        if not isinstance(text, str):
-            continue
-        try:
-            documents = load_documents(text)
-        except ValueError:
-            continue
-        values = documents[0] if len(documents) == 1 and isinstance(documents[0], dict) else {}
-        for argument in values.get("additionalArguments") or []:
+        values = chart_values(resource) if resource.kind == "HelmChartConfig" else None
+        for argument in sequence((values or {}).get("additionalArguments")):
             if isinstance(argument, str) and argument.startswith(ENDPOINT_FLAG):
                 found[resource.name] = argument.removeprefix(ENDPOINT_FLAG)
     return found
@@ -42,11 +37,11 @@ def status_hostnames(resources: list[Resource]) -> dict[str, str]:
 
 def wanted_status(ingress: dict, hostnames: dict[str, str]) -> dict | None:
     """The status to write into ingress, or None when it is not Traefik's or already says so."""
-    hostname = hostnames.get((ingress.get("spec") or {}).get("ingressClassName") or "")
-    if hostname is None or ingress["metadata"].get("deletionTimestamp"):
+    hostname = hostnames.get(str(dig(ingress, "spec", "ingressClassName") or ""))
+    if hostname is None or dig(ingress, "metadata", "deletionTimestamp"):
         return None
     status = {"loadBalancer": {"ingress": [{"hostname": hostname}]}}
-    return None if (ingress.get("status") or {}).get("loadBalancer") == status["loadBalancer"] else status
+    return None if dig(ingress, "status", "loadBalancer") == status["loadBalancer"] else status
 
 
 class IngressStatus:

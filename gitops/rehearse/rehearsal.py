@@ -13,11 +13,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from gitops.k8s import manifests
-from gitops.layout import DIST, engine_dir
+from gitops.layout import DIST, environment_dirs
 from gitops.rehearse import bootstrap, cluster, repo, sops
 from gitops.rehearse import stage as stages
 from gitops.rehearse.argocd import ArgoEngine
+from gitops.rehearse.delivery import Delivered
 from gitops.rehearse.drills import converge, drain, lose_node, prune, rollout
+from gitops.rehearse.engine import Engine
 from gitops.rehearse.environment import Environment
 from gitops.rehearse.findings import DrillResult, EnvReport, Failure
 from gitops.rehearse.fluxengine import FluxEngine
@@ -64,13 +66,14 @@ def _dry_run(kubectl: Kubectl, checkout: Path, paths: list[str]) -> tuple[list[s
 
 
 def _usable_base(served: Path, base: str, env: str, report: EnvReport) -> bool:
-    if repo.files(served, base, f"{DIST}/{engine_dir(env)}") and repo.files(served, base, f"dist/{env}"):
+    if all(repo.files(served, base, f"{DIST}/{d}") for d in environment_dirs(env)):
         return True
     report.notes.append(f"base {base[:12]} has no dist/{env}/ to converge: rehearsed the head alone")
     return False
 
 
-def _engine(session: Session, tools: Tools, stage: stages.Stage, env: Environment, plan: sops.SopsPlan):
+def _engine(session: Session, tools: Tools, stage: stages.Stage, env: Environment, plan: sops.SopsPlan) -> Engine:
+    """The environment's engine, told to stop waiting once a pod stays unschedulable."""
     skip = plan.placeholders()
     plans = [p for p in bootstrap.secret_plans(stage.declared, stage.resources) if (p.namespace, p.name) not in skip]
 
@@ -78,9 +81,7 @@ def _engine(session: Session, tools: Tools, stage: stages.Stage, env: Environmen
         return cluster.stuck(stage.api, stage.namespaces)
 
     if env.engine == "flux":
-        engine = FluxEngine(session, tools, stage.plane, stage.kubectl, stage.served, env, plans, plan)
-        engine.stalled = stalled
-        return engine
+        return FluxEngine(session, tools, stage.plane, stage.kubectl, stage.served, env, plans, plan, stalled)
     return ArgoEngine(session, tools, stage.plane, stage.kubectl, stage.served, env, plans, stalled)
 
 
@@ -90,7 +91,7 @@ def rehearse(env: Environment, tools: Tools, options: Options, report: EnvReport
     with Session() as session:
         stage = stages.build(session, tools, options, env)
         report.control_plane_seconds = stage.plane.started_seconds
-        report.nodes = stages.describe_nodes(stage.declared.cluster)
+        report.nodes = stages.describe_nodes(stage.cluster)
         plan = sops.plan(stage.resources, stage.plain, options.age_key)
         engine = _engine(session, tools, stage, env, plan)
         base = options.base if options.base and _usable_base(stage.served, options.base, env.name, report) else None
@@ -109,8 +110,8 @@ def rehearse(env: Environment, tools: Tools, options: Options, report: EnvReport
         else:
             delivered = engine.deliver(options.head)
         report.delivery_seconds, report.units = delivered.seconds, delivered.units
-        report.substitutions = delivered.substitutions
-        report.notes += getattr(engine, "notes", [])
+        report.substitutions, report.engine_label = delivered.substitutions, engine.label
+        report.notes += engine.notes
         drills.insert(0, _converge(stage, delivered))
         if not drills[0].findings:
             drills += _disturb(stage, engine, options, env, delivered, base)
@@ -121,14 +122,14 @@ def rehearse(env: Environment, tools: Tools, options: Options, report: EnvReport
             for s in stage.stand_ins
         ]
         report.notes += [f"stand-in for {s}" for s in stage.ingress_status.describe()]
-        if getattr(engine, "kept", None):
+        if engine.kept:
             report.notes.append("left by Prune=false: " + ", ".join(sorted(set(engine.kept))))
         if stage.provisioner.errors:
             report.notes.append("local-path stand-in: " + "; ".join(sorted(set(stage.provisioner.errors))[:3]))
     report.wall_seconds = time.monotonic() - begin
 
 
-def _converge(stage: stages.Stage, delivered) -> DrillResult:
+def _converge(stage: stages.Stage, delivered: Delivered) -> DrillResult:
     warnings, rejected = _dry_run(stage.kubectl, delivered.checkout, delivered.paths)
     expected = sorted(f"{r.namespace}/{r.name}" for r in stage.resources if r.kind == "Deployment")
     # When the delivery already failed, what is missing will not come: look, do not wait.
@@ -146,7 +147,7 @@ def _converge(stage: stages.Stage, delivered) -> DrillResult:
 
 
 def _disturb(
-    stage: stages.Stage, engine, options: Options, env: Environment, delivered, base: str | None
+    stage: stages.Stage, engine: Engine, options: Options, env: Environment, delivered: Delivered, base: str | None
 ) -> list[DrillResult]:
     """The drills that disturb a converged cluster, each leaving it converged again."""
     found = []
@@ -158,14 +159,16 @@ def _disturb(
     if "rollout" in wanted and not base:
         found.append(rollout.run(stage.api, stage.kubectl, stage.namespaces, stage.nodes))
     if "lose-node" in wanted:
-        found.append(lose_node.run(stage.api, stage.namespaces, stage.declared.cluster, stage.resources))
+        found.append(lose_node.run(stage.api, stage.namespaces, stage.cluster, stage.resources))
     return found
 
 
-def _prune(stage: stages.Stage, engine, env: Environment, delivered, base: str | None) -> DrillResult:
+def _prune(
+    stage: stages.Stage, engine: Engine, env: Environment, delivered: Delivered, base: str | None
+) -> DrillResult:
     if base:
         old = repo.checkout(stage.served, base, stage.served.parent / "checkouts" / f"prune-base-{base[:12]}")
-        dirs = [f"dist/{env.name}", f"{DIST}/{engine_dir(env.name)}"]
+        dirs = [f"{DIST}/{d}" for d in environment_dirs(env.name)]
         before = manifests.load([old / d for d in dirs])
         after = manifests.load([stage.plain / d for d in dirs])
         gone = prune.removed(env.engine, before, after, old, stage.plain)

@@ -27,7 +27,7 @@ def locked(out_dir: Path, announce=lambda line: print(line, file=sys.stderr)) ->
     """Hold out_dir's lock for the block; waits while another process holds it."""
     path = lock_path(out_dir)
     path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "a+", encoding="utf-8") as handle:
+    with path.open("a+", encoding="utf-8") as handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:

@@ -25,6 +25,7 @@ from gitops.config.errors import Problem
 from gitops.config.loader import LoadedEnvironment, display_path
 from gitops.formats import sops
 from gitops.formats.sops import SOPS_SUFFIX
+from gitops.k8s.workloads import mapping
 from gitops.layout import INFRASTRUCTURE
 
 SECRETS_DIR = "secrets"
@@ -49,7 +50,7 @@ class EncryptedSecret:
 
 def plaintext_fields(document: dict) -> list[tuple[str, str, int | None]]:
     """(field, key, line) of every value of a Secret document that is not SOPS ciphertext."""
-    found = []
+    found: list[tuple[str, str, int | None]] = []
     for field in _VALUE_FIELDS:
         values = document.get(field) or {}
         if not isinstance(values, dict):
@@ -82,7 +83,7 @@ def plaintext_problems(doc: object, shown: str, line: int) -> list[Problem]:
     """One problem per plaintext value of a Secret document (none for any other document)."""
     if not (isinstance(doc, dict) and doc.get("kind") == "Secret"):
         return []
-    name = (doc.get("metadata") or {}).get("name", "?")
+    name = mapping(doc.get("metadata")).get("name", "?")
     return [
         Problem(
             shown,
@@ -119,7 +120,8 @@ def load_encrypted(config_dir: Path, loaded: LoadedEnvironment) -> tuple[list[En
                 display_path(directory),
                 0,
                 "(secrets)",
-                f"environment '{loaded.name}' is delivered by {config.delivery.engine}, which cannot decrypt SOPS files",
+                f"environment '{loaded.name}' is delivered by {config.delivery.engine}, "
+                "which cannot decrypt SOPS files",
                 "create these Secrets in the cluster instead (INVENTORY.md lists them) and remove the directory",
             )
         )
@@ -127,7 +129,8 @@ def load_encrypted(config_dir: Path, loaded: LoadedEnvironment) -> tuple[list[En
     for path in files:
         shown = display_path(path)
         documents = _documents(path)
-        if len(documents) != 1 or not isinstance(documents[0][1], dict) or documents[0][1].get("kind") != "Secret":
+        line, doc = documents[0] if len(documents) == 1 else (0, None)
+        if not isinstance(doc, dict) or doc.get("kind") != "Secret":
             problems.append(
                 Problem(
                     shown,
@@ -138,8 +141,7 @@ def load_encrypted(config_dir: Path, loaded: LoadedEnvironment) -> tuple[list[En
                 )
             )
             continue
-        line, doc = documents[0]
-        meta = doc.get("metadata") or {}
+        meta = mapping(doc.get("metadata"))
         name, namespace = meta.get("name", ""), meta.get("namespace", "")
         if "sops" not in doc:
             problems.append(
@@ -184,7 +186,7 @@ def load_encrypted(config_dir: Path, loaded: LoadedEnvironment) -> tuple[list[En
                     f"set metadata.namespace: {config.namespace}",
                 )
             )
-        present = {str(k) for field in _VALUE_FIELDS for k in (doc.get(field) or {})}
+        present = {str(k) for field in _VALUE_FIELDS for k in mapping(doc.get(field))}
         missing = [key for key in declared.keys if key not in present]
         if missing:
             problems.append(

@@ -4,7 +4,8 @@
 run rules from a Registry. A rule yields Issues: the object, the field, what
 is wrong and how to fix it. The registry stamps each with the rule's id and
 severity, so a rule can never report under someone else's id, and the tables
-of rules are read from the same registry that runs.
+of rules are read from the same registry that runs. Each rule has a Topic, what
+it is about, under which `--list-rules` and the reference tables list it.
 
 The scale is the diff's three levels; the gate names the two it uses: an
 error (HIGH) fails `main.py check`, a warning (MEDIUM) does not.
@@ -14,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from enum import Enum, IntEnum
+from enum import IntEnum, StrEnum
 from pathlib import Path
 
 from gitops.k8s.manifests import Resource
@@ -41,6 +42,27 @@ class Severity(IntEnum):
     @classmethod
     def parse(cls, text: str) -> Severity:
         return cls[text.upper()]
+
+
+class Topic(StrEnum):
+    """What a rule is about, for listing it.
+
+    The gate sorts its rules by the promise they keep (integrity, policy, capacity, waivers); diff
+    files its risks under the part of a change they read (objects, fields, workloads, security,
+    traffic, disruption, capacity). One idea, two vocabularies: each Registry says which topics it
+    uses, in the order it lists them, and refuses a rule filed under any other.
+    """
+
+    INTEGRITY = "integrity"
+    POLICY = "policy"
+    CAPACITY = "capacity"
+    WAIVERS = "waivers"
+    OBJECTS = "objects"
+    FIELDS = "fields"
+    WORKLOADS = "workloads"
+    SECURITY = "security"
+    TRAFFIC = "traffic"
+    DISRUPTION = "disruption"
 
 
 @dataclass(frozen=True)
@@ -136,7 +158,7 @@ Check = Callable[..., Iterable[Issue]]
 @dataclass(frozen=True)
 class Rule:
     id: str
-    category: Enum
+    topic: Topic
     severity: Severity  # the default; an Issue may say otherwise
     prevents: str  # the failure in production this rule exists to stop
     fix: str  # the usual fix, or how to waive
@@ -149,22 +171,24 @@ class Rule:
     def finding(self, issue: Issue) -> Finding:
         subject = issue.subject
         if isinstance(subject, Resource):
-            subject, file = ObjectKey.of(subject), subject.path
+            file = subject.path
+            subject = ObjectKey.of(subject)
         else:
             file = None
         return Finding(self.id, issue.severity or self.severity, subject, issue.field, issue.message, issue.fix, file)
 
 
 class Registry:
-    """The rules of one tool, by id, in the order they were registered."""
+    """The rules of one tool, by id, in the order they were registered, filed under the topics it uses."""
 
-    def __init__(self) -> None:
+    def __init__(self, topics: tuple[Topic, ...] = tuple(Topic)) -> None:
+        self.topics = topics
         self._rules: dict[str, Rule] = {}
 
     def rule(
         self,
         id: str,
-        category: Enum,
+        topic: Topic,
         severity: Severity,
         *,
         prevents: str,
@@ -178,9 +202,9 @@ class Registry:
         def register(check: Check) -> Check:
             if id in self._rules:
                 raise ValueError(f"rule id {id!r} registered twice")
-            self._rules[id] = Rule(
-                id, category, severity, prevents, fix, check, severity_note, waivable, needs_findings
-            )
+            if topic not in self.topics:
+                raise ValueError(f"rule {id!r} is filed under {topic}, not one of {', '.join(self.topics)}")
+            self._rules[id] = Rule(id, topic, severity, prevents, fix, check, severity_note, waivable, needs_findings)
             return check
 
         return register
@@ -196,3 +220,7 @@ class Registry:
 
     def values(self) -> list[Rule]:
         return list(self._rules.values())
+
+    def by_topic(self) -> list[Rule]:
+        """Every rule, grouped by topic in the registry's order, in registration order within one."""
+        return sorted(self._rules.values(), key=lambda r: self.topics.index(r.topic))

@@ -10,11 +10,17 @@ and metadata is checked as the built-in ObjectMeta.
 
 from __future__ import annotations
 
+from typing import Any, overload
+
 from gitops.k8s import crds
 
 OBJECT_META_REF = "/api/_definitions.json#/$defs/io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"
 
 
+@overload
+def strict(node: dict[str, Any]) -> dict[str, Any]: ...
+@overload
+def strict(node: object) -> object: ...
 def strict(node: object) -> object:
     """An openAPIV3Schema node as JSON schema that rejects fields the CRD does not define."""
     if isinstance(node, list):

@@ -24,6 +24,7 @@ import shutil
 import sys
 from importlib import resources
 from pathlib import Path
+from typing import overload
 
 from gitops.config import ConfigError, load_environments
 from gitops.k8s import crds
@@ -62,9 +63,13 @@ def _refs(node: object, found: set[str]) -> None:
             _refs(value, found)
 
 
+@overload
+def _localise(node: dict[str, object]) -> dict[str, object]: ...
+@overload
+def _localise(node: object) -> object: ...
 def _localise(node: object) -> object:
     if isinstance(node, dict):
-        out = {}
+        out: dict[str, object] = {}
         for key, value in node.items():
             if key == "$ref" and isinstance(value, str) and value.startswith(_SHARED_REF):
                 out[key] = _LOCAL_REF + value[len(_SHARED_REF) :]

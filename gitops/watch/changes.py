@@ -25,14 +25,14 @@ def _ignored(name: str) -> bool:
 def snapshot(roots: list[Path], skip: frozenset[Path] = frozenset()) -> Snapshot:
     """Every file under roots (a root may itself be a file), except skip and editor droppings."""
     found: Snapshot = {}
-    pending = [str(root) for root in roots]
+    pending = list(roots)
     while pending:
         path = pending.pop()
         try:
-            if not os.path.isdir(path):
-                stat = os.stat(path)
-                if Path(path) not in skip:
-                    found[Path(path)] = (stat.st_mtime_ns, stat.st_size)
+            if not path.is_dir():
+                stat = path.stat()
+                if path not in skip:
+                    found[path] = (stat.st_mtime_ns, stat.st_size)
                 continue
             entries = list(os.scandir(path))
         except OSError:  # removed while we looked; the next look sees it gone
@@ -42,7 +42,7 @@ def snapshot(roots: list[Path], skip: frozenset[Path] = frozenset()) -> Snapshot
                 continue
             try:
                 if entry.is_dir():
-                    pending.append(entry.path)
+                    pending.append(Path(entry.path))
                 elif Path(entry.path) not in skip:
                     stat = entry.stat()
                     found[Path(entry.path)] = (stat.st_mtime_ns, stat.st_size)

@@ -10,9 +10,10 @@ import subprocess
 
 import pytest
 
-from charts.disruption import allowed_evictions, max_unavailable
+from charts.disruption import MAX_UNAVAILABLE
 from charts.probes import plan
 from gitops.config.model import ProbePolicy
+from gitops.k8s.budgets import Pods, allowed_evictions
 from tests.conftest import PROJECT
 from tests.dist_copies import container, pod_spec
 from tests.manifests import Manifests
@@ -62,9 +63,9 @@ def test_worker_pdb_min_available_1_blocked_every_node_drain(prod: Manifests):
 
 @pytest.mark.parametrize("replicas", range(1, 11))
 def test_no_replica_count_yields_a_budget_that_blocks_drains(replicas: int):
-    assert max_unavailable(replicas) >= 1
-    assert allowed_evictions(replicas) >= 1
-    assert replicas - max_unavailable(replicas) >= replicas - 1
+    assert MAX_UNAVAILABLE >= 1
+    assert allowed_evictions({"maxUnavailable": MAX_UNAVAILABLE}, Pods(scaled=replicas)) >= 1
+    assert replicas - MAX_UNAVAILABLE >= replicas - 1
 
 
 def test_swarm_secret_references_never_resolved(prod: Manifests, synthesized):

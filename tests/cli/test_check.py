@@ -88,8 +88,8 @@ def test_json_for_ci(broken_prod: Path, capsys):
             "message": "selector app.kubernetes.io/instance=honeydue-prod, app.kubernetes.io/name=apii matches the pod "
             "labels of no workload in namespace honeydue (workloads there: Deployment honeydue/admin, "
             "Deployment honeydue/api, Deployment honeydue/redis, Deployment honeydue/worker)",
-            "fix": "copy the selector from the target workload's spec.selector.matchLabels; if the pods come from outside "
-            "this set, waive with an annotation naming where they come from",
+            "fix": "copy the selector from the target workload's spec.selector.matchLabels; "
+            "if the pods come from outside this set, waive with an annotation naming where they come from",
             "file": str(broken_prod / "apps" / "service-api.yaml"),
         }
     ]

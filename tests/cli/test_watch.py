@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 from pathlib import Path
 
@@ -38,10 +39,8 @@ def _run(work: Path, steps: list, monkeypatch) -> tuple[Path | None, list[str], 
     monkeypatch.setattr(loop.time, "sleep", sleep)
     monkeypatch.chdir(work)  # paths in messages are shown relative to it, as in a terminal there
     returned = None
-    try:
+    with contextlib.suppress(KeyboardInterrupt):
         returned = loop.watch(work / "config", work / "dist", None, project=work, stdout=out, stderr=err)
-    except KeyboardInterrupt:
-        pass
     return returned, renders, out.getvalue(), err.getvalue()
 
 

@@ -1,19 +1,16 @@
 """Synth runs on a temporary copy of config/: edit it, run main.py there, assert what was refused.
 
 A failing synth must leave dist/ and config/ byte for byte as they were; the
-`dist` fixture is such a dist/ for tests to compare against.
+`dist` fixture (conftest.py) is such a dist/ for tests to compare against.
 """
 
 from __future__ import annotations
 
 import contextlib
 import io
-import os
 import subprocess
 import sys
 from pathlib import Path
-
-import pytest
 
 from gitops.layout import PROJECT
 
@@ -39,15 +36,6 @@ def synth_in(tmp_path: Path, *args: str) -> subprocess.CompletedProcess:
     )
 
 
-@pytest.fixture
-def dist(tmp_path: Path) -> Path:
-    """An existing dist/ that a failing synth must leave exactly as it was."""
-    out = tmp_path / "dist"
-    (out / "prod" / "apps").mkdir(parents=True)
-    (out / "prod" / "apps" / "deployment-api.yaml").write_text("kind: Deployment # before\n")
-    return out
-
-
 def snapshot(*roots: Path) -> dict[Path, bytes]:
     return {p: p.read_bytes() for root in roots for p in root.rglob("*") if p.is_file()}
 
@@ -62,13 +50,8 @@ def synth_here(tmp_path: Path, *args: str) -> tuple[int, str, str]:
     import main
 
     out, err = io.StringIO(), io.StringIO()
-    previous = os.getcwd()
-    os.chdir(tmp_path)
-    try:
-        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-            code = main.main(["synth", "--config-dir", "config", "--out", "dist", *args])
-    finally:
-        os.chdir(previous)
+    with contextlib.chdir(tmp_path), contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main.main(["synth", "--config-dir", "config", "--out", "dist", *args])
     return code, out.getvalue(), err.getvalue()
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.config.runs import FOOTER, assert_rejected, dist, edit_config, snapshot, synth_in  # noqa: F401 (dist: fixture)
+from tests.config.runs import FOOTER, assert_rejected, edit_config, snapshot, synth_in
 
 
 def test_unknown_key(tmp_path, config_copy, dist):

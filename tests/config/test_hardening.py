@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.config.runs import assert_rejected, dist, edit_config, snapshot, synth_in  # noqa: F401 (dist: fixture)
+from tests.config.runs import assert_rejected, edit_config, synth_in
 
 DIGEST = "sha256:" + "0123456789abcdef" * 4
 
@@ -139,9 +139,10 @@ def test_environment_file_names_are_validated_like_every_name(tmp_path, config_c
         tmp_path,
         dist,
         (
-            f"config/{file}.yaml:0: (file): '{file}' cannot name an environment: it becomes a label value, a directory "
-            "of dist/ and part of object names.\n"
-            f"  fix: rename the file to config/{fixed}.yaml (lowercase letters, digits and '-', starting with a letter).\n"
+            f"config/{file}.yaml:0: (file): '{file}' cannot name an environment: "
+            "it becomes a label value, a directory of dist/ and part of object names.\n"
+            f"  fix: rename the file to config/{fixed}.yaml "
+            "(lowercase letters, digits and '-', starting with a letter).\n"
         ),
     )
 
@@ -152,7 +153,8 @@ def test_an_upper_case_repository_path_is_refused(tmp_path, config_copy, dist):
         tmp_path,
         dist,
         (
-            f"config/base.yaml:{line}: services.api.image: image 'gitea.treytartt.com/Treytartt/honeydue-api:6f303dbbaa' "
+            f"config/base.yaml:{line}: services.api.image: "
+            "image 'gitea.treytartt.com/Treytartt/honeydue-api:6f303dbbaa' "
             "has upper case in its repository path 'Treytartt/honeydue-api', which no registry serves.\n"
             "  fix: write the path in lower case: treytartt/honeydue-api.\n"
         ),

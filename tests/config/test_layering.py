@@ -41,7 +41,7 @@ def _leaves(node: object, path: tuple = ()) -> dict[tuple, object]:
     if isinstance(node, dict):
         found = {}
         for key, value in node.items():
-            found.update(_leaves(value, path + (key,)))
+            found.update(_leaves(value, (*path, key)))
         return found
     return {path: node}
 

@@ -91,7 +91,8 @@ CLUSTER_ONLY = {
                 "config/prod.yaml",
                 "replicas: 2\n    hosts: [admin.myhoneydue.com]\n"
                 "    resources: {cpu: 100m, memory: 256Mi, memoryLimit: 512Mi}",
-                "replicas: 3\n    hosts: [admin.myhoneydue.com]\n    resources: {cpu: '1', memory: 512Mi, memoryLimit: 1Gi}",
+                "replicas: 3\n    hosts: [admin.myhoneydue.com]\n"
+                "    resources: {cpu: '1', memory: 512Mi, memoryLimit: 1Gi}",
             ),
             ("config/prod.yaml", "# hetzner1\n    resources: {cpu: 100m", "# hetzner1\n    resources: {cpu: 500m"),
         ],

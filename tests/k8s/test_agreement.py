@@ -14,11 +14,10 @@ from fractions import Fraction
 from hypothesis import given
 from hypothesis import strategies as st
 
-from charts.disruption import allowed_evictions as charts_allowed_evictions
-from charts.disruption import max_unavailable
+from charts.disruption import MAX_UNAVAILABLE
 from charts.probes import plan
 from gitops.config.model import ProbePolicy, Resources
-from gitops.k8s import probes, quantities, requests
+from gitops.k8s import budgets, probes, quantities, requests
 from tests import inmemory
 
 # --- selectors: apimachinery/pkg/apis/meta/v1/helpers.go LabelSelectorAsSelector, pkg/labels/selector.go ----
@@ -132,7 +131,7 @@ def test_budgets_agree_with_the_api_server_and_the_disruption_controller(spec, r
     refused = reference_refused(spec)
     blocks = not refused and replicas > 0 and reference_allowed(spec, replicas) == 0
     workload = [inmemory.deployment("api", {"app": "api"}, replicas=replicas)]
-    objects = workload + [inmemory.budget("api", {"matchLabels": {"app": "api"}}, **spec)]
+    objects = [*workload, inmemory.budget("api", {"matchLabels": {"app": "api"}}, **spec)]
     check = inmemory.check_findings(objects, "pdb-blocks-drain")
     risks = inmemory.diff_risks(workload, objects)
     assert bool(check) is (refused or blocks)
@@ -141,9 +140,9 @@ def test_budgets_agree_with_the_api_server_and_the_disruption_controller(spec, r
 
 @given(replicas=st.integers(1, 50))
 def test_the_generators_budgets_allow_what_the_controller_allows(replicas):
-    spec = {"maxUnavailable": max_unavailable(replicas)}
+    spec = {"maxUnavailable": MAX_UNAVAILABLE}
     assert not reference_refused(spec)
-    assert charts_allowed_evictions(replicas) == reference_allowed(spec, replicas) >= 1
+    assert budgets.allowed_evictions(spec, budgets.Pods(scaled=replicas)) == reference_allowed(spec, replicas) >= 1
 
 
 # --- quantities: apimachinery/pkg/api/resource/quantity.go ---------------------------------------------------

@@ -82,7 +82,7 @@ def _api(replicas: int = 3) -> list[dict]:
 
 
 def _refusals(spec: dict) -> tuple[list, list]:
-    objects = _api() + [inmemory.budget("api", APP, **spec)]
+    objects = [*_api(), inmemory.budget("api", APP, **spec)]
     check = [(field, message) for _, _, field, message in inmemory.check_findings(objects, "pdb-blocks-drain")]
     diff = [(level, field, message) for level, _, field, message in inmemory.diff_risks(_api(), objects)]
     return check, diff
@@ -140,18 +140,18 @@ def test_max_unavailable_over_a_deployment_and_a_daemonset_blocks_drains_in_chec
         "metadata": {"name": "agent", "namespace": "ns"},
         "spec": {"template": {"metadata": {"labels": {"app": "api"}}, "spec": {"containers": []}}},
     }
-    objects = _api() + [agent, inmemory.budget("api", APP, maxUnavailable=1)]
+    objects = [*_api(), agent, inmemory.budget("api", APP, maxUnavailable=1)]
     assert inmemory.check_findings(objects, "pdb-blocks-drain") == [
         (
             "PodDisruptionBudget",
             "api",
             "spec.maxUnavailable",
             "maxUnavailable 1 allows 0 voluntary evictions because it selects DaemonSet pods, which the disruption "
-            "controller cannot count for a percentage or maxUnavailable (no scale subresource): a node drain would wait "
-            "forever",
+            "controller cannot count for a percentage or maxUnavailable (no scale subresource): "
+            "a node drain would wait forever",
         )
     ]
-    assert [(level, field) for level, _, field, _ in inmemory.diff_risks(_api() + [agent], objects)] == [
+    assert [(level, field) for level, _, field, _ in inmemory.diff_risks([*_api(), agent], objects)] == [
         ("medium", "spec.maxUnavailable")
     ]
 
@@ -160,13 +160,13 @@ def test_replicas_written_as_text_count_for_nothing_in_check_and_diff_alike():
     # check read replicas "3" as 3 (and blocked drains), diff as unknowable, capacity as 3 pods: the API server
     # does not decode text into spec.replicas, so no such Deployment runs.
     workload = [inmemory.deployment("api", {"app": "api"}, replicas="3")]
-    objects = workload + [inmemory.budget("api", APP, minAvailable=3)]
+    objects = [*workload, inmemory.budget("api", APP, minAvailable=3)]
     assert inmemory.check_findings(objects, "pdb-blocks-drain") == []
     assert inmemory.diff_risks(workload, objects) == []
 
 
 def test_a_budget_that_was_already_refused_is_not_news_to_the_diff():
-    before = _api() + [inmemory.budget("api", APP, maxUnavailable="12.5%")]
-    after = _api() + [inmemory.budget("api", APP, maxUnavailable="12.5%", unhealthyPodEvictionPolicy="AlwaysAllow")]
+    before = [*_api(), inmemory.budget("api", APP, maxUnavailable="12.5%")]
+    after = [*_api(), inmemory.budget("api", APP, maxUnavailable="12.5%", unhealthyPodEvictionPolicy="AlwaysAllow")]
     assert inmemory.diff_risks(before, after) == []
     assert [field for _, _, field, _ in inmemory.check_findings(after, "pdb-blocks-drain")] == ["spec.maxUnavailable"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -28,5 +29,5 @@ def test_malformed_declarations_are_an_error(tmp_path: Path):
         "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: d\n  labels: {app.kubernetes.io/component: declarations}\n"
         "data:\n  secrets.json: '{not json'\n"
     )
-    with pytest.raises(declared.DeclarationError, match="data.secrets.json is not JSON"):
+    with pytest.raises(declared.DeclarationError, match=re.escape("data.secrets.json is not JSON")):
         declared.read(manifests.load([tmp_path]))

@@ -1,4 +1,5 @@
-"""Image references by the distribution grammar: what config accepts, what any manifest may hold, how diffs show them."""
+"""Image references by the distribution grammar: what config accepts, what any manifest may hold, how diffs show
+them."""
 
 from __future__ import annotations
 
@@ -151,3 +152,18 @@ def test_a_tag_longer_than_a_label_value_makes_a_valid_version_label():
     assert image.tag == tag
     assert image.version_label == tag[:63]
     assert parse_image("a.io/x:_build.7-").version_label == "build.7"
+
+
+@pytest.mark.parametrize(
+    "text, registry",
+    [
+        ("gitea.treytartt.com/treytartt/honeydue-api:6f303dbbaa", "gitea.treytartt.com"),
+        ("localhost:5000/api:1", "localhost:5000"),
+        ("localhost/api:1", "localhost"),
+        ("library/redis:7", ""),  # a Docker Hub path, not a host
+        ("redis", ""),
+        ("Not A Reference", ""),
+    ],
+)
+def test_registry_of_any_image_string(text, registry):
+    assert images.registry_of(text) == registry

@@ -14,13 +14,20 @@ from pathlib import Path
 import pytest
 
 from gitops.rehearse import netns
-from gitops.rehearse.ports import Ports, is_listening
+from gitops.rehearse.ports import Ports
 
 
 def _namespaces_available() -> bool:
     if shutil.which(netns.UNSHARE[0]) is None:
         return False
     return subprocess.run([*netns.UNSHARE, "true"], capture_output=True).returncode == 0
+
+
+def _listening(port: int) -> bool:
+    """Whether something on the host's loopback accepts connections on port."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.settimeout(0.5)
+        return sock.connect_ex((netns.LOOPBACK, port)) == 0
 
 
 class _Hello(BaseHTTPRequestHandler):
@@ -92,7 +99,7 @@ sys.stdin.readline()
     )
     try:
         assert child.stdout is not None and child.stdout.readline().strip() == "ready"
-        assert not is_listening(inside) and not is_listening(exposed)  # the host's loopback has neither
+        assert not _listening(inside) and not _listening(exposed)  # the host's loopback has neither
         assert netns.http_get(netns.from_path(tmp_path, exposed)) == 204
     finally:
         assert child.stdin is not None

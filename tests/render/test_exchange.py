@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import ctypes
 import errno
-import os
 import sys
 from pathlib import Path
 
@@ -77,8 +76,8 @@ def test_this_system_swaps_two_directories(tmp_path: Path):
     for d in (a, b):
         d.mkdir()
         (d / f"{d.name}.txt").write_text(d.name)
-    inode_a = os.stat(a).st_ino
+    inode_a = a.stat().st_ino
     assert exchange.exchange(a, b) is True
     assert [p.name for p in a.iterdir()] == ["b.txt"]
     assert [p.name for p in b.iterdir()] == ["a.txt"]
-    assert os.stat(b).st_ino == inode_a
+    assert b.stat().st_ino == inode_a

@@ -9,7 +9,7 @@ from tests.manifests import Manifests
 
 def test_inventory_has_a_row_per_object(synthesized: Path, prod: Manifests):
     text = (synthesized / "prod" / "INVENTORY.md").read_text()
-    rows = [line for line in text.splitlines() if line.startswith("| apps ") or line.startswith("| infrastructure ")]
+    rows = [line for line in text.splitlines() if line.startswith(("| apps ", "| infrastructure "))]
     assert len(rows) == len(prod.objects)
     assert (
         "| apps | Deployment | honeydue | api | `gitea.treytartt.com/treytartt/honeydue-api:6f303dbbaa` | 3 |  |"

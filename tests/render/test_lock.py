@@ -36,6 +36,6 @@ def test_a_second_synth_waits_for_the_first(tmp_path: Path):
         first_line = waiting.stderr.readline()
         assert first_line == f"synth: waiting for another synth (pid {os.getpid()}) to finish writing dist/\n"
         assert not out.exists()  # nothing written while the lock is held
-    stdout, stderr = waiting.communicate(timeout=120)
+    _, stderr = waiting.communicate(timeout=120)
     assert (waiting.returncode, stderr) == (0, ""), stderr
     assert (out / "staging" / "apps" / "deployment-api.yaml").is_file()

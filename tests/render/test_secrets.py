@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 from pathlib import Path
 
@@ -134,7 +135,8 @@ def test_unencrypted_file_without_sops_metadata_is_refused(tmp_path: Path, confi
 def test_scan_finds_plaintext_in_any_yaml(tmp_path: Path):
     (tmp_path / "a.yaml").write_text(
         "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata: {k: v}\n---\n"
-        "apiVersion: v1\nkind: Secret\nmetadata: {name: s}\nstringData:\n  ok: ENC[AES256_GCM,data:eA==,iv:aXY=,tag:dGFn,type:str]\n"
+        "apiVersion: v1\nkind: Secret\nmetadata: {name: s}\nstringData:\n"
+        "  ok: ENC[AES256_GCM,data:eA==,iv:aXY=,tag:dGFn,type:str]\n"
         "  bad: hunter2\n"
     )
     problems = scan_for_plaintext(tmp_path)
@@ -185,6 +187,6 @@ def test_a_generated_plaintext_secret_never_reaches_dist(tmp_path: Path, config_
         return rendered
 
     monkeypatch.setattr(charts.stack, "synthesize", leaky)
-    with pytest.raises(OutputError, match="prod/apps/:0: Secret oops stringData.k: holds a plaintext value"):
+    with pytest.raises(OutputError, match=re.escape("prod/apps/:0: Secret oops stringData.k: holds a plaintext value")):
         synth(config_copy, tmp_path / "dist")
     assert not (tmp_path / "dist").exists()

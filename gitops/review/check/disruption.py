@@ -15,8 +15,8 @@ from gitops.k8s.manifests import Resource
 from gitops.k8s.selectors import format_selector, selects
 from gitops.k8s.workloads import PodTemplate, dig, mapping, strategy_type
 from gitops.review.check.context import Context
-from gitops.review.check.registry import Category, rule
-from gitops.review.findings import Issue, Severity
+from gitops.review.check.registry import rule
+from gitops.review.findings import Issue, Severity, Topic
 
 
 @dataclass(frozen=True)
@@ -53,7 +53,7 @@ def budgets(ctx: Context) -> list[Budget]:
 
 @rule(
     "pdb-selector",
-    Category.INTEGRITY,
+    Topic.INTEGRITY,
     Severity.ERROR,
     prevents="a disruption budget that protects nothing (a typo in its selector leaves the pods unprotected)",
     fix="make spec.selector match the workload's pod template labels",
@@ -74,7 +74,7 @@ def pdb_selector(ctx: Context) -> Iterator[Issue]:
 
 @rule(
     "pdb-blocks-drain",
-    Category.INTEGRITY,
+    Topic.INTEGRITY,
     Severity.ERROR,
     prevents="`kubectl drain` and k3s upgrades waiting forever on a budget that allows zero evictions",
     fix="maxUnavailable: 1 (or minAvailable below the replica count)",
@@ -112,7 +112,7 @@ def pdb_blocks_drain(ctx: Context) -> Iterator[Issue]:
 
 @rule(
     "pdb-overlap",
-    Category.INTEGRITY,
+    Topic.INTEGRITY,
     Severity.ERROR,
     prevents="evictions refused outright: the eviction API rejects a pod covered by more than one budget, "
     "so drains fail",
@@ -134,7 +134,7 @@ def pdb_overlap(ctx: Context) -> Iterator[Issue]:
 
 @rule(
     SINGLETON_ROLLOUT_RULE,
-    Category.POLICY,
+    Topic.POLICY,
     Severity.ERROR,
     prevents="a singleton (e.g. the Asynq scheduler) running twice during a rolling update",
     fix="spec.strategy.type: Recreate, which stops the old pod before starting the new one",

@@ -17,8 +17,8 @@ from gitops.k8s.manifests import Resource
 from gitops.k8s.quantities import format_cpu, format_memory
 from gitops.k8s.workloads import mapping, pod_template
 from gitops.review.check.context import Context
-from gitops.review.check.registry import Category, rule
-from gitops.review.findings import Issue, Severity
+from gitops.review.check.registry import rule
+from gitops.review.findings import Issue, Severity, Topic
 
 
 @dataclass(frozen=True)
@@ -29,10 +29,6 @@ class Headroom:
     lost_node: str | None
     source: Resource | None
     reason: str = ""
-
-    @property
-    def checked(self) -> bool:
-        return self.report is not None
 
     @property
     def after_loss(self) -> str:
@@ -77,7 +73,7 @@ def _pod_field(resource: Resource) -> str:
 
 @rule(
     "capacity",
-    Category.CAPACITY,
+    Topic.CAPACITY,
     Severity.ERROR,
     prevents="pods left Pending when a node is lost or drained: the survivors cannot hold every request, "
     "or a single pod is larger than any remaining node",

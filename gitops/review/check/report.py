@@ -69,7 +69,7 @@ def _table(findings: list[Finding], *, waived: bool) -> list[str]:
     rows = [("waived" if waived else f.severity.gate_label, f.rule, f.object) for f in findings]
     widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate((first, "RULE", "OBJECT"))]
     lines = [f"  {first:<{widths[0]}}  {'RULE':<{widths[1]}}  {'OBJECT':<{widths[2]}}  FIELD"]
-    for row, finding in zip(rows, findings):
+    for row, finding in zip(rows, findings, strict=True):
         lines.append(f"  {row[0]:<{widths[0]}}  {row[1]:<{widths[1]}}  {row[2]:<{widths[2]}}  {finding.field}")
         lines.append(f"      {finding.message}")
         lines.append(f"      reason: {finding.waived}" if waived else f"      fix: {finding.fix}")
@@ -162,9 +162,9 @@ def document(outcomes: list[Outcome]) -> dict:
         "ok": all(o.ok for o in outcomes),
         "summary": {
             "sets": len(outcomes),
-            "errors": sum(s["summary"]["errors"] for s in sets),
-            "warnings": sum(s["summary"]["warnings"] for s in sets),
-            "waived": sum(s["summary"]["waived"] for s in sets),
+            "errors": sum(len(o.errors) for o in outcomes),
+            "warnings": sum(len(o.warnings) for o in outcomes),
+            "waived": sum(len(o.waived) for o in outcomes),
         },
         "sets": sets,
     }
@@ -175,12 +175,12 @@ def as_json(outcomes: list[Outcome]) -> str:
 
 
 def rules_table(rules: list[Rule]) -> str:
-    """The rule list for `--list-rules`: id, category, severity, what it prevents, the fix."""
+    """The rule list for `--list-rules`: id, topic, severity, what it prevents, the fix."""
     lines = []
     for r in rules:
         severity = r.severity_note or r.severity.gate_label
         waivable = "" if r.waivable else " (not waivable)"
-        lines.append(f"{r.id}  [{r.category.value}, {severity}{waivable}]")
+        lines.append(f"{r.id}  [{r.topic.value}, {severity}{waivable}]")
         lines.append(f"    prevents: {r.prevents}")
         lines.append(f"    fix: {r.fix}")
     return "\n".join(lines) + "\n"

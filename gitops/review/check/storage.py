@@ -11,12 +11,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from gitops.annotations import ARGO_SYNC_OPTIONS, FLUX_PRUNE, prune_protected_by
+from gitops.k8s import workloads
 from gitops.k8s.manifests import Resource
 from gitops.k8s.placement import HOSTNAME_LABEL, pinned_nodes
 from gitops.k8s.workloads import dig
 from gitops.review.check.context import Context
-from gitops.review.check.registry import Category, rule
-from gitops.review.findings import Issue, Severity
+from gitops.review.check.registry import rule
+from gitops.review.findings import Issue, Severity, Topic
 
 NODE_LOCAL_CLASSES = {"local-path"}
 
@@ -29,7 +30,7 @@ def node_local_claims(ctx: Context) -> list[Resource]:
 
 @rule(
     "local-volume-pinning",
-    Category.INTEGRITY,
+    Topic.INTEGRITY,
     Severity.ERROR,
     prevents="a pod rescheduled away from the node that holds its local volume: Pending until moved back by hand",
     fix="required node affinity on kubernetes.io/hostname with the volume's node as the only value "
@@ -40,11 +41,7 @@ def local_volume_pinning(ctx: Context) -> Iterator[Issue]:
     inventory = ctx.declared.cluster
     known_nodes = {n.name for n in inventory.nodes} if inventory else None
     for pod in ctx.pods:
-        claims = []
-        for volume, _ in pod.volumes():
-            name = dig(volume, "persistentVolumeClaim", "claimName")
-            if (pod.namespace, name) in local:
-                claims.append(str(name))
+        claims = [name for name in workloads.claims(pod.spec).values() if (pod.namespace, name) in local]
         if not claims:
             continue
         what = f"uses node-local volume {', '.join(claims)} (storageClassName local-path)"
@@ -77,7 +74,7 @@ def local_volume_pinning(ctx: Context) -> Iterator[Issue]:
 
 @rule(
     "local-volume-prune",
-    Category.INTEGRITY,
+    Topic.INTEGRITY,
     Severity.ERROR,
     prevents="the GitOps engine deleting a local-path PVC (renamed, moved, removed from git) and its data with it",
     fix=f"annotate the PVC {FLUX_PRUNE}: disabled (Flux) and/or {ARGO_SYNC_OPTIONS}: Prune=false (Argo CD)",

@@ -12,14 +12,14 @@ def compare(old: Side, new: Side) -> list[ObjectDiff]:
     diffs = []
     for key in sorted(set(old.objects) | set(new.objects), key=lambda k: k.sort_key):
         before, after = old.objects.get(key), new.objects.get(key)
-        if before is None:
-            diffs.append(ObjectDiff(key, Status.ADDED, None, after.obj, new_source=after.path))
-        elif after is None:
-            diffs.append(ObjectDiff(key, Status.REMOVED, before.obj, None, old_source=before.path))
-        else:
+        if before is None and after is not None:
+            diffs.append(ObjectDiff(key, Status.ADDED, None, after.obj))
+        elif after is None and before is not None:
+            diffs.append(ObjectDiff(key, Status.REMOVED, before.obj, None))
+        elif before is not None and after is not None:
             changes = tuple(fields.diff(before.obj, after.obj))
             status = Status.CHANGED if changes else Status.UNCHANGED
-            diffs.append(ObjectDiff(key, status, before.obj, after.obj, changes, before.path, after.path))
+            diffs.append(ObjectDiff(key, status, before.obj, after.obj, changes))
     return diffs
 
 

@@ -77,7 +77,7 @@ def diff(old: object, new: object, path: FieldPath = ()) -> Iterator[FieldChange
     """Every leaf-most difference between old and new; MISSING marks a side that lacks the field."""
     if isinstance(old, dict) and isinstance(new, dict):
         for key in sorted(set(old) | set(new), key=str):
-            yield from diff(old.get(key, MISSING), new.get(key, MISSING), path + (key,))
+            yield from diff(old.get(key, MISSING), new.get(key, MISSING), (*path, key))
         return
     if isinstance(old, list) and isinstance(new, list):
         yield from _diff_lists(old, new, path)
@@ -87,7 +87,7 @@ def diff(old: object, new: object, path: FieldPath = ()) -> Iterator[FieldChange
             return
         old_doc, new_doc = _parse_embedded(old), _parse_embedded(new)
         if old_doc is not None and new_doc is not None:
-            yield from diff(old_doc, new_doc, path + (Embedded(),))
+            yield from diff(old_doc, new_doc, (*path, Embedded()))
             return
         yield FieldChange(path, old, new)
         return
@@ -107,15 +107,15 @@ def _diff_lists(old: list, new: list, path: FieldPath) -> Iterator[FieldChange]:
         new_items = {item[by]: item for item in new}
         order = list(old_items) + [k for k in new_items if k not in old_items]
         for ident in order:
-            yield from diff(old_items.get(ident, MISSING), new_items.get(ident, MISSING), path + (Named(by, ident),))
+            yield from diff(old_items.get(ident, MISSING), new_items.get(ident, MISSING), (*path, Named(by, ident)))
         return
     if all(isinstance(item, dict) for item in old + new):
         for index in range(max(len(old), len(new))):
             a = old[index] if index < len(old) else MISSING
             b = new[index] if index < len(new) else MISSING
-            yield from diff(a, b, path + (index,))
+            yield from diff(a, b, (*path, index))
         return
-    if len(old) != len(new) or any(not _item_equal(a, b) for a, b in zip(old, new)):
+    if len(old) != len(new) or any(not _item_equal(a, b) for a, b in zip(old, new, strict=True)):
         yield FieldChange(path, old, new)
 
 
@@ -123,10 +123,10 @@ def leaves(change: FieldChange) -> Iterator[FieldChange]:
     """A mapping added or removed as a whole, spelled out one leaf at a time."""
     if isinstance(change.old, dict) and change.old and change.new is MISSING:
         for key in sorted(change.old, key=str):
-            yield from leaves(FieldChange(change.path + (key,), change.old[key], MISSING))
+            yield from leaves(FieldChange((*change.path, key), change.old[key], MISSING))
     elif isinstance(change.new, dict) and change.new and change.old is MISSING:
         for key in sorted(change.new, key=str):
-            yield from leaves(FieldChange(change.path + (key,), MISSING, change.new[key]))
+            yield from leaves(FieldChange((*change.path, key), MISSING, change.new[key]))
     else:
         yield change
 

@@ -66,7 +66,7 @@ def environment_of(path: Path, dist_root: Path) -> str:
 
 def key_of(resource: Resource, scope: str = "") -> ObjectKey:
     parts = (resource.kind, resource.namespace, resource.name, resource.api_version)
-    for label, value in zip(("kind", "metadata.namespace", "metadata.name", "apiVersion"), parts):
+    for label, value in zip(("kind", "metadata.namespace", "metadata.name", "apiVersion"), parts, strict=True):
         if not isinstance(value, str):
             # YAML 1.1 reads unquoted y/n/yes/no/on/off as booleans, as the API server's clients do.
             raise DiffInputError(f"{resource.path}: {label} {value!r} is not a string (quote it)")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import Enum
-from pathlib import Path
 
 from gitops.review.findings import Finding, ObjectKey, Severity
 
@@ -67,13 +66,25 @@ class ObjectDiff:
     old: dict | None
     new: dict | None
     changes: tuple[FieldChange, ...] = ()
-    old_source: Path | None = None
-    new_source: Path | None = None
 
     @property
     def obj(self) -> dict:
         """The object as it will be (or as it was, when removed)."""
-        return self.new if self.new is not None else self.old
+        return self.after if self.new is not None else self.before
+
+    @property
+    def before(self) -> dict:
+        """The old side, of an object that has one (changed, unchanged or removed)."""
+        if self.old is None:
+            raise ValueError(f"{self.key}: {self.status.value}, there is no old side")
+        return self.old
+
+    @property
+    def after(self) -> dict:
+        """The new side, of an object that has one (added, changed or unchanged)."""
+        if self.new is None:
+            raise ValueError(f"{self.key}: {self.status.value}, there is no new side")
+        return self.new
 
 
 @dataclass

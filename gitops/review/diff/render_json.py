@@ -18,7 +18,7 @@ def _change(change: FieldChange) -> dict:
 
 
 def _object(d: ObjectDiff) -> dict:
-    out = {"object": d.key.as_dict(), "status": d.status.value}
+    out: dict = {"object": d.key.as_dict(), "status": d.status.value}
     if d.changes:
         out["changes"] = [_change(c) for c in d.changes]
     return out

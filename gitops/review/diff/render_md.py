@@ -80,10 +80,7 @@ def _change_lines(change: FieldChange) -> list[str]:
 
 
 def _details(d: ObjectDiff) -> list[str]:
-    if d.status is Status.CHANGED:
-        what = f"{len(d.changes)} field(s)"
-    else:
-        what = "whole object"
+    what = f"{len(d.changes)} field(s)" if d.status is Status.CHANGED else "whole object"
     summary = html.escape(f"{MARKS[d.status]} {VERBS[d.status]}: {d.key} ({d.key.api_version}), {what}")
     lines = ["<details>", f"<summary>{summary}</summary>", ""]
     if d.status is Status.CHANGED:
@@ -91,7 +88,7 @@ def _details(d: ObjectDiff) -> list[str]:
             lines += _change_lines(change)
     else:
         lines += fenced(present.block(d.obj), "yaml")
-    return lines + ["", "</details>"]
+    return [*lines, "", "</details>"]
 
 
 def render(report: Report) -> str:
@@ -100,10 +97,10 @@ def render(report: Report) -> str:
         lines.append(f"No changes: {report.counts.total} objects compared, all identical.")
     else:
         lines += _summary_tables(report)
-        lines += [""] + _risk_table(report)
+        lines += ["", *_risk_table(report)]
         lines += ["", "#### Objects", ""]
         for d in report.changed_diffs:
-            lines += _details(d) + [""]
+            lines += [*_details(d), ""]
     if report.notes:
         lines += [""] + [f"> {cell(note)}" for note in report.notes]
     return "\n".join(lines).rstrip("\n") + "\n"

@@ -51,7 +51,7 @@ def _label(workload: str, list_name: str, name: str) -> str:
 def _container_items(workload: str, list_name: str, name: str, old: dict | None, new: dict | None) -> list[SummaryItem]:
     label = _label(workload, list_name, name)
     if old is None:
-        image = new.get("image", "?")
+        image = (new or {}).get("image", "?")
         return [SummaryItem("lifecycle", name, list_name, None, image, f"{label}added, image {_short(str(image))}")]
     if new is None:
         return [SummaryItem("lifecycle", name, list_name, old.get("image"), None, f"{label}removed")]
@@ -79,7 +79,7 @@ def _container_items(workload: str, list_name: str, name: str, old: dict | None,
                     f"{label}{path} {show(change.old)} → {show(change.new)}",
                 )
             )
-    resource_changes = fields.diff(old.get("resources", {}) or {}, new.get("resources", {}) or {})
+    resource_changes = fields.diff(workloads.mapping(old.get("resources")), workloads.mapping(new.get("resources")))
     for change in (leaf for c in resource_changes for leaf in fields.leaves(c)):
         path = fields.render_path(change.path)
         items.append(

@@ -33,7 +33,7 @@ def package_sources(python: Path, env: dict[str, str]) -> str:
     return f"pip cache {cached:.0f} MB{local}"
 
 
-def fresh_clone(project: Path, root: Path, env: dict[str, str], runs: int) -> dict[str, Result | str]:
+def fresh_clone(project: Path, root: Path, env: dict[str, str], runs: int) -> dict[str, Result | str | list[str]]:
     """`git clone` of the project's HEAD, timed through its first `make synth`, then its next ones."""
     clone = root / "fresh"
     subprocess.run(["git", "clone", "-q", str(project), str(clone)], check=True)
@@ -93,7 +93,7 @@ class Running:
 
     def until(self, marker: str, timeout: float = 120) -> tuple[float, str]:
         """When the next line starting with marker was read, and the output up to and including it."""
-        seen = []
+        seen: list[str] = []
         while True:
             at, line = self.lines.get(timeout=timeout)
             if line is None:

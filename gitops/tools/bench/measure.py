@@ -21,17 +21,17 @@ def _processes() -> tuple[dict[int, int], dict[int, int]]:
     """(parent by pid, resident bytes by pid) of every process, from /proc."""
     parents: dict[int, int] = {}
     rss: dict[int, int] = {}
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
             continue
         try:
-            stat = Path(f"/proc/{entry}/stat").read_text()
-            statm = Path(f"/proc/{entry}/statm").read_text().split()
+            stat = (entry / "stat").read_text()
+            statm = (entry / "statm").read_text().split()
         except OSError:
             continue
         fields = stat.rsplit(")", 1)[1].split()
-        parents[int(entry)] = int(fields[1])
-        rss[int(entry)] = int(statm[1]) * os.sysconf("SC_PAGE_SIZE")
+        parents[int(entry.name)] = int(fields[1])
+        rss[int(entry.name)] = int(statm[1]) * os.sysconf("SC_PAGE_SIZE")
     return parents, rss
 
 

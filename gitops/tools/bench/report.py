@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 from gitops.tools.bench import devloop, rehearsal
 from gitops.tools.bench.measure import Result
 from gitops.tools.bench.workloads import SIZES
@@ -34,9 +36,11 @@ def _row(result: Result) -> str:
 
 def _marginal(results: dict[str, Result]) -> dict[tuple[str, int], float]:
     found = {}
-    for small, large in zip(SIZES, SIZES[1:]):
+    for small, large in itertools.pairwise(SIZES):
         for kind in ("ours", "bare", "writer"):
             a, b = results[f"{kind}-{small}"], results[f"{kind}-{large}"]
+            if a.objects is None or b.objects is None:
+                raise ValueError(f"{kind}: the object counts of {small} and {large} were not recorded")
             found[(kind, large)] = 1000 * (b.median - a.median) / (b.objects - a.objects)
     return found
 
@@ -220,7 +224,7 @@ def report(data: dict) -> str:
         *[
             f"| {small} → {large} objects | {marginal[('ours', large)]:.2f} | {marginal[('bare', large)]:.2f} "
             f"| {marginal[('writer', large)]:.2f} |"
-            for small, large in zip(SIZES, SIZES[1:])
+            for small, large in itertools.pairwise(SIZES)
         ],
         "",
         "## Where synth's time goes (every environment in one process, part by part)",

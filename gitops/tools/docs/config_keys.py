@@ -58,13 +58,14 @@ def _model(annotation: Any) -> type[BaseModel] | None:
 def _nested(annotation: Any) -> tuple[type[BaseModel], str] | None:
     """The model whose keys sit under this key, and how the path reaches them."""
     annotation = _optional(annotation)
-    if _model(annotation) is not None:
-        return annotation, ""
+    model = _model(annotation)
+    if model is not None:
+        return model, ""
     args = get_args(annotation)
-    if get_origin(annotation) is list and _model(args[0]) is not None:
-        return _model(args[0]), "[]"
-    if get_origin(annotation) is dict and _model(args[1]) is not None:
-        return _model(args[1]), f".{MAP_KEY}"
+    if get_origin(annotation) is list and (model := _model(args[0])) is not None:
+        return model, "[]"
+    if get_origin(annotation) is dict and (model := _model(args[1])) is not None:
+        return model, f".{MAP_KEY}"
     return None
 
 

@@ -128,7 +128,7 @@ def test_without_inventory_capacity_is_reported_as_not_checked(tmp_path: Path):
     write(tmp_path, "app.yaml", _cluster(THREE_NODES, 50, "1").split("---", 1)[1])
     outcome = check(tmp_path)
     assert active(outcome, "capacity") == []
-    assert not outcome.headroom.checked
+    assert outcome.headroom.report is None
     assert (
         "  capacity: not checked: no node inventory (no declarations ConfigMap with cluster.json in the set)\n"
         in report.text([outcome])

@@ -192,8 +192,8 @@ def test_probe_on_a_port_name_the_container_does_not_have(prod_copy: Path):
     assert finding.severity is Severity.ERROR
     assert finding.field == "spec.template.spec.containers[api].livenessProbe.httpGet.port"
     assert (
-        finding.message
-        == "livenessProbe probes port web, which container api does not name (named ports: http): the probe always fails"
+        finding.message == "livenessProbe probes port web, which container api does not name (named ports: http): "
+        "the probe always fails"
     )
 
 

@@ -173,7 +173,8 @@ def test_argo_path_and_project_that_do_not_exist(tmp_path: Path):
     assert found == {
         (
             "spec.project",
-            "AppProject honeydue is not in this set (AppProjects in argocd: none): Argo CD refuses to sync the Application",
+            "AppProject honeydue is not in this set (AppProjects in argocd: none): "
+            "Argo CD refuses to sync the Application",
         ),
         (
             "spec.source.path",
@@ -191,6 +192,7 @@ def test_flux_path_leaving_the_repository_and_missing_source(tmp_path: Path):
         ("spec.sourceRef", "has no sourceRef: Flux has nothing to build from"),
         (
             "spec.path",
-            "path ../elsewhere does not resolve to a directory inside the repository (it leads out of it): the sync fails",
+            "path ../elsewhere does not resolve to a directory inside the repository (it leads out of it): "
+            "the sync fails",
         ),
     }

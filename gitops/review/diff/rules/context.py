@@ -4,30 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from enum import Enum
 from functools import cached_property
 
 from gitops.k8s import declared
-from gitops.k8s.declared import Cluster
+from gitops.k8s.declared import DeclaredCluster
 from gitops.review.diff.fields import render_path
 from gitops.review.diff.load import Side
 from gitops.review.diff.model import FieldPath, ObjectDiff, Status
-from gitops.review.findings import Issue, ObjectKey, Registry, Severity
+from gitops.review.findings import Issue, ObjectKey, Registry, Severity, Topic
 
-
-class Area(str, Enum):
-    """What a risk is about, for listing the rules."""
-
-    OBJECTS = "objects"
-    FIELDS = "fields"
-    WORKLOADS = "workloads"
-    SECURITY = "security"
-    TRAFFIC = "traffic"
-    DISRUPTION = "disruption"
-    CAPACITY = "capacity"
-
-
-REGISTRY = Registry()
+REGISTRY = Registry(
+    (Topic.OBJECTS, Topic.FIELDS, Topic.WORKLOADS, Topic.SECURITY, Topic.TRAFFIC, Topic.DISRUPTION, Topic.CAPACITY)
+)
 rule = REGISTRY.rule
 
 
@@ -45,14 +33,14 @@ class Context:
                 yield d
 
     @cached_property
-    def old_cluster(self) -> Cluster | None:
+    def old_cluster(self) -> DeclaredCluster | None:
         return self._cluster(self.old)
 
     @cached_property
-    def new_cluster(self) -> Cluster | None:
+    def new_cluster(self) -> DeclaredCluster | None:
         return self._cluster(self.new)
 
-    def _cluster(self, side: Side) -> Cluster | None:
+    def _cluster(self, side: Side) -> DeclaredCluster | None:
         """The node inventory a side declares (charts/declarations.py), if any."""
         try:
             return declared.read(side.resources).cluster

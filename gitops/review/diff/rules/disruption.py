@@ -12,15 +12,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from gitops.k8s import budgets as pdb
-from gitops.k8s.declared import Cluster
+from gitops.k8s.declared import DeclaredCluster
 from gitops.k8s.workloads import mapping
 from gitops.review.diff.load import Side, key_of
 from gitops.review.diff.model import Status
-from gitops.review.diff.rules.context import Area, Context, risk, rule
-from gitops.review.findings import Issue, ObjectKey, Severity
+from gitops.review.diff.rules.context import Context, risk, rule
+from gitops.review.findings import Issue, ObjectKey, Severity, Topic
 
 
-def covered(side: Side, budget: dict, cluster: Cluster | None) -> tuple[pdb.Pods, list[ObjectKey]] | None:
+def covered(side: Side, budget: dict, cluster: DeclaredCluster | None) -> tuple[pdb.Pods, list[ObjectKey]] | None:
     """The pods the budget covers on one side, and their workloads; None when a count is unknowable."""
     found = pdb.covered(budget, side.resources, len(cluster.nodes) if cluster is not None else None)
     if found is None:
@@ -30,7 +30,9 @@ def covered(side: Side, budget: dict, cluster: Cluster | None) -> tuple[pdb.Pods
     return pods, [keys.get(id(owner)) or key_of(owner) for owner in owners]
 
 
-def _blocks(side: Side, budget: dict | None, cluster: Cluster | None) -> tuple[int, list[ObjectKey], str] | None:
+def _blocks(
+    side: Side, budget: dict | None, cluster: DeclaredCluster | None
+) -> tuple[int, list[ObjectKey], str] | None:
     if budget is None:
         return None
     spec = mapping(budget.get("spec"))
@@ -47,7 +49,7 @@ def _blocks(side: Side, budget: dict | None, cluster: Cluster | None) -> tuple[i
 
 @rule(
     "pdb-blocks-drain",
-    Area.DISRUPTION,
+    Topic.DISRUPTION,
     Severity.MEDIUM,
     prevents="a PodDisruptionBudget that starts allowing 0 evictions at its workloads' replicas "
     "(percentages rounded up): a node drain (k3s upgrade, reboot) waits forever",
@@ -75,7 +77,7 @@ def drain_blocking_budgets(context: Context) -> Iterator[Issue]:
 
 @rule(
     "pdb-refused",
-    Area.DISRUPTION,
+    Topic.DISRUPTION,
     Severity.HIGH,
     prevents="a sync that fails because the API server rejects a disruption budget (a fractional or "
     "sign-less percentage, text that is not a number, or both minAvailable and maxUnavailable)",
@@ -83,8 +85,8 @@ def drain_blocking_budgets(context: Context) -> Iterator[Issue]:
 )
 def refused_budgets(context: Context) -> Iterator[Issue]:
     for d in context.present_after(kinds={"PodDisruptionBudget"}):
-        before = pdb.problems(mapping(d.old.get("spec"))) if d.status is not Status.ADDED else []
-        for field, problem in pdb.problems(mapping(d.new.get("spec"))):
+        before = pdb.problems(mapping(d.before.get("spec"))) if d.status is not Status.ADDED else []
+        for field, problem in pdb.problems(mapping(d.after.get("spec"))):
             if (field, problem) in before:
                 continue
             yield risk(

@@ -7,8 +7,8 @@ from collections.abc import Iterator
 from gitops.k8s.quantities import QuantityError, format_memory, memory_bytes
 from gitops.review.diff.fields import equal, get
 from gitops.review.diff.model import MISSING, ObjectDiff
-from gitops.review.diff.rules.context import Area, Context, risk, rule
-from gitops.review.findings import Issue, Severity
+from gitops.review.diff.rules.context import Context, risk, rule
+from gitops.review.findings import Issue, Severity, Topic
 
 SELECTOR_KINDS = frozenset({"Deployment", "StatefulSet", "DaemonSet", "ReplicaSet"})
 # The StatefulSet spec fields an update may touch (apps/v1 validation); any other change is refused.
@@ -52,7 +52,7 @@ def _selector(changed: ObjectDiff) -> Iterator[Issue]:
 
 
 def _statefulset(changed: ObjectDiff) -> Iterator[Issue]:
-    old, new = _spec(changed.old), _spec(changed.new)
+    old, new = _spec(changed.before), _spec(changed.after)
     for name in sorted(set(old) | set(new)):
         # selector has its own rule, shared with the other workload kinds
         if name in STATEFULSET_UPDATABLE or name == "selector" or equal(old.get(name, MISSING), new.get(name, MISSING)):
@@ -76,7 +76,7 @@ def _storage(obj: dict) -> int | None:
 
 
 def _claim(changed: ObjectDiff) -> Iterator[Issue]:
-    old, new = _spec(changed.old), _spec(changed.new)
+    old, new = _spec(changed.before), _spec(changed.after)
     for name in PVC_IMMUTABLE:
         if not equal(old.get(name, MISSING), new.get(name, MISSING)):
             yield risk(
@@ -86,7 +86,7 @@ def _claim(changed: ObjectDiff) -> Iterator[Issue]:
                 f"spec.{name} of a bound claim cannot change: the apply is rejected, and changing it means "
                 "a new claim and copying the data over.",
             )
-    before, after = _storage(changed.old), _storage(changed.new)
+    before, after = _storage(changed.before), _storage(changed.after)
     if before is None or after is None or before == after:
         return
     field = "spec.resources.requests.storage"
@@ -110,7 +110,7 @@ def _claim(changed: ObjectDiff) -> Iterator[Issue]:
 
 
 def _service(changed: ObjectDiff) -> Iterator[Issue]:
-    old, new = _spec(changed.old), _spec(changed.new)
+    old, new = _spec(changed.before), _spec(changed.after)
     old_ip, new_ip = old.get("clusterIP"), new.get("clusterIP")
     old_type, new_type = old.get("type") or "ClusterIP", new.get("type") or "ClusterIP"
     if (old_ip == "None") != (new_ip == "None") and old_type != "ExternalName" and new_type != "ExternalName":
@@ -153,7 +153,7 @@ def _job(changed: ObjectDiff) -> Iterator[Issue]:
 
 @rule(
     "immutable-field",
-    Area.FIELDS,
+    Topic.FIELDS,
     Severity.HIGH,
     prevents="an apply the API server rejects until the object is deleted and recreated: `spec.selector` of a "
     f"{', '.join(sorted(SELECTOR_KINDS))}; a StatefulSet spec field other than "

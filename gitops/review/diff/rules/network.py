@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from gitops.k8s.workloads import dig, mapping, sequence
 from gitops.review.diff.fields import equal, get
 from gitops.review.diff.model import MISSING, Status
-from gitops.review.diff.rules.context import Area, Context, risk, rule
-from gitops.review.findings import Issue, Severity
+from gitops.review.diff.rules.context import Context, risk, rule
+from gitops.review.findings import Issue, Severity, Topic
 
 DEFAULT_BACKEND = "(default backend)"
 
@@ -17,8 +18,8 @@ def _backend(backend: object) -> str:
         return "?"
     service = backend.get("service")
     if isinstance(service, dict):
-        port = service.get("port") or {}
-        number = port.get("number", port.get("name", "?")) if isinstance(port, dict) else port
+        port = service.get("port")
+        number = port.get("number", port.get("name", "?")) if isinstance(port, dict) else port or "?"
         return f"{service.get('name', '?')}:{number}"
     resource = backend.get("resource")
     if isinstance(resource, dict):
@@ -28,15 +29,15 @@ def _backend(backend: object) -> str:
 
 def routes(obj: dict | None) -> dict[str, str]:
     """'host/path' (with the pathType when not Prefix) -> backend."""
-    spec = (obj or {}).get("spec") or {}
+    spec = mapping(dig(obj, "spec"))
     found: dict[str, str] = {}
     if spec.get("defaultBackend"):
         found[DEFAULT_BACKEND] = _backend(spec["defaultBackend"])
-    for rule in spec.get("rules") or []:
-        if not isinstance(rule, dict):
+    for entry in sequence(spec.get("rules")):
+        if not isinstance(entry, dict):
             continue
-        host = rule.get("host") or "*"
-        for path in (rule.get("http") or {}).get("paths") or []:
+        host = entry.get("host") or "*"
+        for path in sequence(dig(entry, "http", "paths")):
             if not isinstance(path, dict):
                 continue
             kind = path.get("pathType", "Prefix")
@@ -46,13 +47,13 @@ def routes(obj: dict | None) -> dict[str, str]:
 
 
 def hosts(obj: dict | None) -> list[str]:
-    rules = ((obj or {}).get("spec") or {}).get("rules") or []
-    return sorted({str(rule.get("host") or "*") for rule in rules if isinstance(rule, dict)})
+    rules = sequence(dig(obj, "spec", "rules"))
+    return sorted({str(entry.get("host") or "*") for entry in rules if isinstance(entry, dict)})
 
 
 @rule(
     "ingress-routes",
-    Area.TRAFFIC,
+    Topic.TRAFFIC,
     Severity.MEDIUM,
     prevents="requests for a host or path that stop being routed or go to another backend, or an "
     "Ingress moved to another ingress class; new Ingresses and routes are listed, as new "
@@ -94,7 +95,7 @@ def ingress_routes(context: Context) -> Iterator[Issue]:
 
 def _ports(obj: dict) -> dict[str, object]:
     found = {}
-    for port in get(obj, "spec", "ports") or []:
+    for port in sequence(dig(obj, "spec", "ports")):
         if isinstance(port, dict):
             found[str(port.get("name") or port.get("port"))] = port.get("port")
     return found
@@ -102,7 +103,7 @@ def _ports(obj: dict) -> dict[str, object]:
 
 @rule(
     "service-routing",
-    Area.TRAFFIC,
+    Topic.TRAFFIC,
     Severity.MEDIUM,
     prevents="a Service whose traffic goes elsewhere or fails: its selector changes, its type changes "
     "(as a NodePort or LoadBalancer it is exposed on every node's address), or a port is "
@@ -129,7 +130,7 @@ def services(context: Context) -> Iterator[Issue]:
             else:
                 why = "how clients reach it changes"
             yield risk(Severity.MEDIUM, changed.key, "spec.type", f"type changes from {old_type} to {new_type}: {why}.")
-        before, after = _ports(changed.old), _ports(changed.new)
+        before, after = _ports(changed.before), _ports(changed.after)
         gone = [name if name == str(port) else f"{name} ({port})" for name, port in before.items() if name not in after]
         if gone:
             yield risk(

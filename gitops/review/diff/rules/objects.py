@@ -6,10 +6,10 @@ from collections.abc import Iterator
 
 from gitops.annotations import ARGO_CD, FLUX, prune_protected_by
 from gitops.k8s import workloads
-from gitops.review.diff.model import Named, ObjectDiff, Status
+from gitops.review.diff.model import FieldPath, Named, ObjectDiff, Status
 from gitops.review.diff.rules import network
-from gitops.review.diff.rules.context import Area, Context, risk, rule
-from gitops.review.findings import Issue, Severity
+from gitops.review.diff.rules.context import Context, risk, rule
+from gitops.review.findings import Issue, Severity, Topic
 
 ENGINES = (FLUX, ARGO_CD)
 # Deleting these deletes data: a claim's volume (local-path reclaims with Delete), a namespace's everything.
@@ -38,10 +38,8 @@ def _mounted_by(context: Context, claim: ObjectDiff) -> list[str]:
     for d in context.present_after(kinds=workloads.WORKLOADS):
         if d.key.namespace != claim.key.namespace:
             continue
-        for volume in (workloads.pod_spec(d.new) or {}).get("volumes") or []:
-            if ((volume or {}).get("persistentVolumeClaim") or {}).get("claimName") == claim.key.name:
-                users.append(d.key.local)
-                break
+        if claim.key.name in workloads.claims(workloads.pod_spec(d.new)).values():
+            users.append(d.key.local)
     return users
 
 
@@ -67,7 +65,7 @@ def _claim_message(obj: dict, protected: tuple[str, ...], replaced_by: list[Obje
             f"{removed}: prune is disabled only for {', '.join(protected)}, "
             f"so {', '.join(unprotected)} would prune the claim and delete its data."
         )
-    storage_class = (obj.get("spec") or {}).get("storageClassName")
+    storage_class = workloads.dig(obj, "spec", "storageClassName")
     if storage_class in DELETING_CLASSES:
         return f"{removed}: the engine prunes the claim, and local-path deletes its volume and the data on it."
     return (
@@ -129,7 +127,7 @@ def _generic(removed: ObjectDiff, protected: tuple[str, ...]) -> Issue:
 
 @rule(
     "removed-object",
-    Area.OBJECTS,
+    Topic.OBJECTS,
     Severity.HIGH,
     prevents="data pruned with the object that leaves git: a PersistentVolumeClaim takes its "
     "local-path volume with it, a Namespace everything in it, and a claim replaced by another "
@@ -143,13 +141,15 @@ def removed_objects(context: Context) -> Iterator[Issue]:
     for removed in context.with_status(Status.REMOVED):
         if _moved(context, removed) is not None:
             continue
-        protected = prune_protected_by(removed.old)
+        protected = prune_protected_by(removed.before)
         if removed.key.kind == "PersistentVolumeClaim":
             yield risk(
                 Severity.HIGH,
                 removed.key,
                 "",
-                _claim_message(removed.old, protected, _replacements(context, removed), _mounted_by(context, removed)),
+                _claim_message(
+                    removed.before, protected, _replacements(context, removed), _mounted_by(context, removed)
+                ),
             )
         elif removed.key.kind == "Namespace":
             yield risk(Severity.HIGH, removed.key, "", _namespace_message(protected, _replacements(context, removed)))
@@ -159,7 +159,7 @@ def removed_objects(context: Context) -> Iterator[Issue]:
 
 @rule(
     "api-version-move",
-    Area.OBJECTS,
+    Topic.OBJECTS,
     Severity.MEDIUM,
     prevents="an object that only moves to a new apiVersion being pruned: it is updated in place, but "
     "an engine that tracks objects by API group may prune the old entry, which is the same "
@@ -192,7 +192,7 @@ def api_version_moves(context: Context) -> Iterator[Issue]:
 
 @rule(
     "prune-protection-dropped",
-    Area.OBJECTS,
+    Topic.OBJECTS,
     Severity.MEDIUM,
     prevents="a PersistentVolumeClaim or Namespace that loses prune protection for Flux or Argo CD: "
     "the next time it leaves git, the engine deletes it and its data",
@@ -201,7 +201,7 @@ def api_version_moves(context: Context) -> Iterator[Issue]:
 )
 def prune_protection_dropped(context: Context) -> Iterator[Issue]:
     for changed in context.changed(kinds=DATA_KINDS):
-        lost = [e for e in prune_protected_by(changed.old) if e not in prune_protected_by(changed.new)]
+        lost = [e for e in prune_protected_by(changed.before) if e not in prune_protected_by(changed.after)]
         if not lost:
             continue
         what = "its data" if changed.key.kind == "PersistentVolumeClaim" else "everything in it"
@@ -214,19 +214,9 @@ def prune_protection_dropped(context: Context) -> Iterator[Issue]:
         )
 
 
-def _claims(pod: dict | None) -> dict[str, str]:
-    """Volume name -> claim name."""
-    found = {}
-    for volume in (pod or {}).get("volumes") or []:
-        claim = ((volume or {}).get("persistentVolumeClaim") or {}).get("claimName")
-        if claim is not None and isinstance(volume.get("name"), str):
-            found[volume["name"]] = claim
-    return found
-
-
 @rule(
     "claim-switch",
-    Area.WORKLOADS,
+    Topic.WORKLOADS,
     Severity.HIGH,
     prevents="a workload volume pointed at another PersistentVolumeClaim: the pods start on that "
     "claim's data, not the data they had",
@@ -234,10 +224,12 @@ def _claims(pod: dict | None) -> dict[str, str]:
 )
 def claim_switches(context: Context) -> Iterator[Issue]:
     for changed in context.changed(kinds=workloads.WORKLOADS):
-        before, after = _claims(workloads.pod_spec(changed.old)), _claims(workloads.pod_spec(changed.new))
+        before = workloads.claims(workloads.pod_spec(changed.old))
+        after = workloads.claims(workloads.pod_spec(changed.new))
         for volume, claim in after.items():
             if volume in before and before[volume] != claim:
-                path = (workloads.pod_spec_path(changed.key.kind) or ()) + (
+                path: FieldPath = (
+                    *(workloads.pod_spec_path(changed.key.kind) or ()),
                     "volumes",
                     Named("name", volume),
                     "persistentVolumeClaim",

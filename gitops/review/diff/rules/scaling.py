@@ -6,13 +6,13 @@ from collections.abc import Iterator
 
 from gitops.k8s import intstr, probes, workloads
 from gitops.review.diff.fields import container_path
-from gitops.review.diff.rules.context import Area, Context, risk, rule
-from gitops.review.findings import Issue, Severity
+from gitops.review.diff.rules.context import Context, risk, rule
+from gitops.review.findings import Issue, Severity, Topic
 
 
 @rule(
     "scaled-to-zero",
-    Area.WORKLOADS,
+    Topic.WORKLOADS,
     Severity.HIGH,
     prevents="a workload scaled to 0 replicas by mistake: every pod of it stops",
     fix="confirm the outage is intended",
@@ -38,7 +38,7 @@ def _surges(obj: dict) -> bool:
 
 @rule(
     "singleton-overlap",
-    Area.WORKLOADS,
+    Topic.WORKLOADS,
     Severity.HIGH,
     prevents="two copies of a singleton (1 replica with Recreate in the base, e.g. the Asynq "
     "scheduler): scaled above 1, or switched to a RollingUpdate that surges, so old and new "
@@ -47,7 +47,7 @@ def _surges(obj: dict) -> bool:
 )
 def singletons(context: Context) -> Iterator[Issue]:
     for changed in context.changed(kinds={"Deployment"}):
-        if workloads.replicas(changed.old) != 1 or workloads.strategy_type(changed.old) != "Recreate":
+        if not workloads.singleton(changed.before):
             continue
         after = workloads.replicas(changed.new)
         if after is not None and after > 1:
@@ -57,7 +57,7 @@ def singletons(context: Context) -> Iterator[Issue]:
                 "spec.replicas",
                 f"the base runs it as a singleton (1 replica, Recreate): {after} copies will now run at the same time.",
             )
-        elif after == 1 and workloads.strategy_type(changed.new) != "Recreate" and _surges(changed.new):
+        elif after == 1 and workloads.strategy_type(changed.after) != "Recreate" and _surges(changed.after):
             yield risk(
                 Severity.HIGH,
                 changed.key,
@@ -78,7 +78,7 @@ def _start_budget(container: dict) -> tuple[str, int] | None:
 
 @rule(
     "startup-window-shrinks",
-    Area.WORKLOADS,
+    Topic.WORKLOADS,
     Severity.MEDIUM,
     prevents="a container killed and restarted while it is still starting: its start-up window "
     "(startupProbe, else livenessProbe: initialDelaySeconds + failureThreshold × "
@@ -95,7 +95,7 @@ def startup_budget(context: Context) -> Iterator[Issue]:
             old, new = _start_budget(before[(list_name, name)]), _start_budget(container)
             if old is None or new is None or new[1] >= old[1]:
                 continue
-            path = container_path(changed.key.kind, list_name, name) + (new[0],)
+            path = (*container_path(changed.key.kind, list_name, name), new[0])
             yield risk(
                 Severity.MEDIUM,
                 changed.key,

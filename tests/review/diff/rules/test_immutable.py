@@ -58,8 +58,9 @@ def test_statefulset_volume_claim_templates_cannot_change(tmp_path: Path):
             "high",
             "StatefulSet honeydue/db",
             "spec.volumeClaimTemplates",
-            "a StatefulSet's spec.volumeClaimTemplates cannot be updated: the apply is rejected until the StatefulSet is "
-            "deleted and recreated (existing claims keep the old template).",
+            "a StatefulSet's spec.volumeClaimTemplates cannot be updated: "
+            "the apply is rejected until the StatefulSet is deleted and recreated "
+            "(existing claims keep the old template).",
         )
     ]
 

@@ -141,7 +141,8 @@ def test_a_new_api_version_of_the_same_object_is_not_a_deletion(synthesized: Pat
             "low",
             "PodDisruptionBudget honeydue/api",
             "apiVersion",
-            "apiVersion moves from policy/v1 to policy/v1beta1: the same cluster object is updated in place, not pruned.",
+            "apiVersion moves from policy/v1 to policy/v1beta1: "
+            "the same cluster object is updated in place, not pruned.",
         )
     ]
 
