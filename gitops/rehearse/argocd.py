@@ -20,10 +20,11 @@ Each commit is served as a commit on top of it whose only change is the reposito
 Application's spec.source.repoURL and the AppProject's sourceRepos (the root Application re-applies
 dist/clusters/<env>/ from git, so a URL changed in the cluster by hand would be reverted). A later
 commit is delivered the way a push is: the served branch moves, then each Application gets
-Argo CD's hard-refresh annotation (what `argocd app get --hard-refresh` sets), and automated sync
-does the rest. Every Application must then be Synced and Healthy at the served commit; a
-later-wave Application must not appear before the earlier waves are Healthy. Argo CD's verdicts
-(operation messages, health, conditions) are reported as it wrote them.
+Argo CD's hard-refresh annotation (what `argocd app get --hard-refresh` sets), one at a time, the
+latest sync wave first (the worst order a poll could reach them in), and automated sync does the
+rest. Every Application must then be Synced and Healthy at the served commit; a later-wave
+Application must not appear before the earlier waves are Healthy. Argo CD's verdicts (operation
+messages, health, conditions) are reported as it wrote them.
 """
 
 from __future__ import annotations
@@ -310,15 +311,26 @@ class ArgoEngine:
         return self.tools.paths["argocd"].parent.parent.name.removeprefix("argocd-")
 
     def sync(self, served: str) -> delivery.Delivered:
-        """Move the served branch to served, hard-refresh every Application, wait for them to apply it."""
+        """Move the served branch to served, hard-refresh every Application, wait for them to apply it.
+
+        A webhook or a poll reaches the Applications in no promised order, and a poll reaches each on its
+        own timer (timeout.reconciliation, with jitter), minutes apart. The rehearsal takes the worst
+        order: one Application at a time, the latest sync wave first, each once the one before is Synced
+        and Healthy, the root last; whatever relies on Argo CD applying the units in wave order on every
+        commit shows (it does so only when the root syncs the Applications themselves)."""
         repo.point_branch(self.served, self.branch, served)
         started = time.monotonic()
+        checkout = self.checkout(served)
+        expected = sorted(units(checkout, self.env.name), key=lambda u: (u.root, -u.wave, u.name))
         path = argostate.APPLICATIONS.format(ns=quote(self.namespace))
-        for app in self.plane.api.items(path):
+        watch = Watch(started)
+        for unit in expected:
             self.plane.api.merge_patch(
-                f"{path}/{quote(argostate.name(app))}", {"metadata": {"annotations": {argostate.REFRESH: "hard"}}}
+                f"{path}/{quote(unit.name)}", {"metadata": {"annotations": {argostate.REFRESH: "hard"}}}
             )
-        return self._wait(served, self.checkout(served), started, check_order=False)
+            if unit.name not in self._watch(served, [unit], watch, check_order=False).delivered:
+                break  # the final wait reports it
+        return self._wait(served, checkout, started, check_order=False, watch=watch)
 
     def derive(self, served: str, remove: list[str], message: str) -> str:
         """A commit on the served branch's line that removes files (the prune drill's commit)."""
@@ -356,10 +368,8 @@ class ArgoEngine:
                 return resource.path
         return checkout / clusters  # no root Application: apply the directory, and let the wait say what is missing
 
-    def _wait(self, commit: str, checkout: Path, started: float, *, check_order: bool) -> delivery.Delivered:
-        """Until every Application is Synced and Healthy at commit, Argo CD's verdict is in, or waiting is pointless."""
-        expected = units(checkout, self.env.name)
-        watch = Watch(started)
+    def _watch(self, commit: str, expected: list[Unit], watch: Watch, *, check_order: bool) -> Watch:
+        """Until the Applications are Synced and Healthy at commit, Argo CD's verdict is in, or waiting is pointless."""
         path = argostate.APPLICATIONS.format(ns=quote(self.namespace))
 
         def settled() -> bool:
@@ -367,9 +377,21 @@ class ArgoEngine:
             return all(u.name in watch.delivered for u in expected) or watch.given_up(commit)
 
         waited = poll.until(
-            settled, DELIVERY_TIMEOUT, stop=self.stalled, alive=self.session.supervisor.check_alive, started=started
+            settled,
+            DELIVERY_TIMEOUT,
+            stop=self.stalled,
+            alive=self.session.supervisor.check_alive,
+            started=watch.started,
         )
         watch.timed_out, watch.stalled = waited.timed_out, waited.stopped
+        return watch
+
+    def _wait(
+        self, commit: str, checkout: Path, started: float, *, check_order: bool, watch: Watch | None = None
+    ) -> delivery.Delivered:
+        """Every Application's wait (watch: what earlier waits for some of them saw), and what it found."""
+        expected = units(checkout, self.env.name)
+        watch = self._watch(commit, expected, watch or Watch(started), check_order=check_order)
         result = delivery.Delivered(checkout=checkout, commit=commit, seconds=time.monotonic() - started)
         result.units = [(u.label, watch.delivered.get(u.name)) for u in expected]
         result.paths = delivery.unit_paths(checkout, self.env.name)
@@ -398,12 +420,11 @@ class ArgoEngine:
             else:
                 found += [(ref, f"Argo CD's condition: {c}", []) for c in argostate.conditions(app)]
         for later, earlier in watch.early:
-            found.append(
-                (
-                    f"Application {self.namespace}/{later}",
-                    f"created before {earlier}, of an earlier sync wave, was Healthy",
-                    [],
-                )
+            ref = f"Application {self.namespace}/{later}"
+            found.append((ref, f"created before {earlier}, of an earlier sync wave, was Healthy", []))
+            fixes[ref] = (
+                "give Argo CD its health check for Applications (argocd-cm, docs/operations.md step 2): "
+                "without one, the root counts a child Healthy the moment it exists"
             )
         if watch.stalled:
             found.append(("(delivery)", f"stopped waiting for Argo CD: {watch.stalled}", []))

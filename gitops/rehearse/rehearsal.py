@@ -19,6 +19,7 @@ from gitops.rehearse import stage as stages
 from gitops.rehearse.argocd import ArgoEngine
 from gitops.rehearse.delivery import Delivered
 from gitops.rehearse.drills import converge, drain, lose_node, prune, rollout
+from gitops.rehearse.drills.freshness import ConfigMapKey, changed_config_maps
 from gitops.rehearse.engine import Engine
 from gitops.rehearse.environment import Environment
 from gitops.rehearse.findings import DrillResult, EnvReport, Failure
@@ -101,7 +102,11 @@ def rehearse(env: Environment, tools: Tools, options: Options, report: EnvReport
             if first.problems:
                 report.notes.append(f"base {base[:12]} did not converge: " + "; ".join(w for _, w, _ in first.problems))
             moved, delivered = rollout.run_move(
-                stage.api, stage.namespaces, stage.nodes, lambda: engine.sync(engine.serve(options.head))
+                stage.api,
+                stage.namespaces,
+                stage.nodes,
+                lambda: engine.sync(engine.serve(options.head)),
+                _changed_config_maps(stage, base, env),
             )
             drills.append(moved)
             delivered.substitutions = first.substitutions + [
@@ -127,6 +132,12 @@ def rehearse(env: Environment, tools: Tools, options: Options, report: EnvReport
         if stage.provisioner.errors:
             report.notes.append("local-path stand-in: " + "; ".join(sorted(set(stage.provisioner.errors))[:3]))
     report.wall_seconds = time.monotonic() - begin
+
+
+def _changed_config_maps(stage: stages.Stage, base: str, env: Environment) -> dict[ConfigMapKey, dict]:
+    """The ConfigMaps of the environment whose data the change from base modifies, with the head's data."""
+    old = repo.checkout(stage.served, base, stage.served.parent / "checkouts" / f"base-{base[:12]}")
+    return changed_config_maps(manifests.load([old / DIST / env.name]), stage.resources)
 
 
 def _converge(stage: stages.Stage, delivered: Delivered) -> DrillResult:
