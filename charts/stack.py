@@ -16,6 +16,7 @@ from charts.app_service import AppService
 from charts.argocd import ArgoDelivery, rendered_kinds
 from charts.context import StackContext
 from charts.declarations import Declarations
+from charts.delivery import settings_unit
 from charts.flux import FluxDelivery
 from charts.namespace import AppNamespace
 from charts.netpol import NetworkPolicies
@@ -30,7 +31,7 @@ def build_units(app: cdk8s.App, ctx: StackContext) -> dict[Unit, cdk8s.Chart]:
     units = {unit: cdk8s.Chart(app, f"{ctx.environment}-{unit}", disable_resource_name_hashes=True) for unit in UNITS}
     infrastructure = units[INFRASTRUCTURE]
     AppNamespace(infrastructure, "namespace", ctx=ctx)
-    SettingsMap(infrastructure, "settings", ctx=ctx)
+    SettingsMap(units[settings_unit(ctx.config)], "settings", ctx=ctx)
     Declarations(infrastructure, "declarations", ctx=ctx)
     NetworkPolicies(infrastructure, "network-policies", ctx=ctx)
     TraefikConfig(infrastructure, "traefik", ctx=ctx)
