@@ -8,7 +8,7 @@ import json
 
 from gitops.formats import yamlio
 from gitops.k8s.quantities import format_cpu, format_memory
-from gitops.review.diff.model import MISSING, CapacityLine, Report
+from gitops.review.diff.model import MISSING, CapacityLine, Report, Source
 from gitops.review.findings import Severity
 
 INLINE_WIDTH = 80
@@ -79,3 +79,8 @@ def capacity_text(line: CapacityLine) -> str:
         f"cpu {pair(line.cpu_before, line.cpu_after, _cpu)} of {_cpu(line.cpu_supply)}, "
         f"memory {pair(line.memory_before, line.memory_after, _memory)} of {_memory(line.memory_supply)}"
     )
+
+
+def sources_text(sources: tuple[Source, ...]) -> str:
+    """' (config/prod.yaml:36)', ' (config/base.yaml:97, charts/workload.py)', or '' when none is known."""
+    return f" ({', '.join(str(source) for source in sources)})" if sources else ""

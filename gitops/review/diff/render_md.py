@@ -12,7 +12,7 @@ import html
 
 from gitops.review.diff import present
 from gitops.review.diff.fields import render_path
-from gitops.review.diff.model import FieldChange, ObjectDiff, Report, Status
+from gitops.review.diff.model import FieldChange, ObjectDiff, Report, Source, Status
 
 MARKER = "<!-- honeydue-gitops:diff -->"
 TITLE = "Cluster changes"
@@ -63,14 +63,21 @@ def _risk_table(report: Report) -> list[str]:
     return lines
 
 
+def sources(found: tuple[Source, ...]) -> str:
+    """' (`config/prod.yaml:36`)': the config line or charts/ module behind a change."""
+    return f" ({', '.join(code(str(source)) for source in found)})" if found else ""
+
+
 def _change_lines(change: FieldChange) -> list[str]:
     path = code(render_path(change.path))
     old, new = change.old, change.new
+    origin = sources(change.sources)
     if isinstance(old, str) and isinstance(new, str) and (present.is_block(old) or present.is_block(new)):
-        return [f"- {path}:", ""] + ["  " + line for line in fenced("\n".join(present.text_diff(old, new)), "diff")]
+        diff = fenced("\n".join(present.text_diff(old, new)), "diff")
+        return [f"- {path}:{origin}", ""] + ["  " + line for line in diff]
     if not present.is_block(old) and not present.is_block(new):
-        return [f"- {path}: {code(present.inline(old))} {present.ARROW} {code(present.inline(new))}"]
-    lines = [f"- {path}:"]
+        return [f"- {path}: {code(present.inline(old))} {present.ARROW} {code(present.inline(new))}{origin}"]
+    lines = [f"- {path}:{origin}"]
     for label, value in (("before", old), ("after", new)):
         if present.is_block(value):
             lines += [f"  - {label}:", ""] + ["    " + line for line in fenced(present.block(value), "yaml")]
@@ -87,6 +94,8 @@ def _details(d: ObjectDiff) -> list[str]:
         for change in d.changes:
             lines += _change_lines(change)
     else:
+        if d.sources:
+            lines += [f"{VERBS[d.status].capitalize()} by {', '.join(code(str(s)) for s in d.sources)}.", ""]
         lines += fenced(present.block(d.obj), "yaml")
     return [*lines, "", "</details>"]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 
-from gitops.tools.bench import devloop, rehearsal
+from gitops.tools.bench import devloop, rehearsal, sources
 from gitops.tools.bench.measure import Result
 from gitops.tools.bench.workloads import SIZES
 
@@ -138,6 +138,7 @@ def _targets(data: dict, marginal: dict[tuple[str, int], float]) -> list[tuple[s
                 after.peak_mb <= before.peak_mb,
             ),
         ]
+    rows += sources.targets(results)
     if data.get("rehearsal"):
         rows += rehearsal.targets(data["rehearsal"])
     else:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from gitops.cli.flags import DEBUG_ENV
 from gitops.layout import PROJECT
-from gitops.tools.bench import devloop, rehearsal
+from gitops.tools.bench import devloop, rehearsal, sources
 from gitops.tools.bench.measure import Result, measure, run_once
 from gitops.tools.bench.references import FLOOR_CODE
 from gitops.tools.bench.workloads import (
@@ -159,6 +159,7 @@ def run(
         print("synth --watch with a scripted edit:", flush=True)
         results.update(devloop.watch_round_trips(work, env, edits, chart_edits=3))
         data["phases-seed"] = _phases(python, work / "config", root / "phases-seed", env)
+        results.update(sources.measure(project, root / "sources", python, env, runs, measure_together))
 
         for size in SIZES:
             services = services_for(size)

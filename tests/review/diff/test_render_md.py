@@ -99,10 +99,10 @@ def test_table_cells_escape_pipes_and_newlines(synthesized: Path, tmp_path: Path
 
     dist_copies.edit(before, "Ingress", "admin", pipe_host)
     dist_copies.remove(after, "Ingress", "admin")
-    (row,) = [line for line in _lines(before, after) if line.startswith("| **medium** |")]
+    (row,) = [line for line in _lines(before, after) if line.startswith("| **high** | Ingress")]
     assert row == (
-        "| **medium** | Ingress honeydue/admin | (object) | removed from git: the engine prunes it, and "
-        "requests for a\\|b.example are no longer routed. |"
+        "| **high** | Ingress honeydue/admin | (object) | removed from git: the engine prunes it, and "
+        "requests for a\\|b.example are no longer routed (404). |"
     )
 
 
