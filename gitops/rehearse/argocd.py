@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
 
+from gitops.annotations import ARGO_SYNC_WAVE
 from gitops.k8s import crds, manifests
 from gitops.k8s.manifests import load_documents
 from gitops.k8s.workloads import dig, mapping, sequence
@@ -49,7 +50,6 @@ from gitops.rehearse.procs import ComponentError
 from gitops.rehearse.session import Session
 from gitops.rehearse.tools import Tools
 
-SYNC_WAVE = "argocd.argoproj.io/sync-wave"
 # docs/operations.md, step 2: the argocd-cm change the page shows, as a file the operator and the rehearsal
 # both apply (tests/rehearse/test_argocd.py holds the page's copy equal to it).
 HEALTH_PATCH = PROJECT / "docs" / "argocd-cm-application-health.yaml"
@@ -151,7 +151,7 @@ def units(checkout: Path, env: str) -> list[Unit]:
         if resource.kind != "Application":
             continue
         try:
-            wave = int(str(dig(resource.obj, "metadata", "annotations", SYNC_WAVE) or "0"))
+            wave = int(str(dig(resource.obj, "metadata", "annotations", ARGO_SYNC_WAVE) or "0"))
         except ValueError:
             wave = 0
         found.append(Unit(resource.name, wave, source_path(resource.obj) == clusters))
