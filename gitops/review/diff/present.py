@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import difflib
 import json
+import textwrap
 
 from gitops.formats import yamlio
 from gitops.k8s.quantities import format_cpu, format_memory
@@ -42,8 +43,9 @@ def block(value: object) -> str:
     """A multi-line rendering: YAML for data, the text itself for strings."""
     if isinstance(value, str):
         return value.rstrip("\n")
-    # yamlio marks multi-line strings in place; the report's objects must stay as parsed.
-    return yamlio.dumps(copy.deepcopy(value)).rstrip("\n")
+    # yamlio marks multi-line strings in place; the report's objects must stay as parsed. The project's
+    # style indents a sequence under its key, so a list on its own starts two spaces in: shown at the margin.
+    return textwrap.dedent(yamlio.dumps(copy.deepcopy(value))).rstrip("\n")
 
 
 def text_diff(old: str, new: str) -> list[str]:

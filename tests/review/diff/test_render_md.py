@@ -35,7 +35,8 @@ def test_the_realistic_change_reads_without_opening_the_yaml(synthesized: Path, 
     ]
     assert lines[: len(summary)] == summary
     risks = lines.index("#### Risks, highest first")
-    assert lines[risks + 2 : risks + 6] == [
+    assert lines[risks + 2 : risks + 7] == [
+        "<!-- keep: never shortened -->",
         "| Level | Object | Field | Why |",
         "| --- | --- | --- | --- |",
         "| **high** | Deployment honeydue/worker | `spec.replicas` | the base runs it as a singleton (1 replica, "
