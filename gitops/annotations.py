@@ -12,6 +12,8 @@ from typing import Any
 # objects (local-path PVCs, namespaces) a prune deletes data.
 FLUX_PRUNE = "kustomize.toolkit.fluxcd.io/prune"
 ARGO_SYNC_OPTIONS = "argocd.argoproj.io/sync-options"
+# Argo CD applies objects (and a root Application its children) in the order of this annotation's integer.
+ARGO_SYNC_WAVE = "argocd.argoproj.io/sync-wave"
 PRUNE_PROTECTION = {FLUX_PRUNE: "disabled", ARGO_SYNC_OPTIONS: "Prune=false,Delete=false"}
 FLUX, ARGO_CD = "Flux", "Argo CD"
 

@@ -16,9 +16,10 @@ from gitops.k8s import manifests, prerequisites
 from gitops.layout import DIST, environment_dirs
 from gitops.rehearse import bootstrap, cluster, repo, sops
 from gitops.rehearse import stage as stages
-from gitops.rehearse.argocd import ArgoStandIn
+from gitops.rehearse.argocd import ArgoEngine
 from gitops.rehearse.delivery import Delivered
 from gitops.rehearse.drills import converge, drain, lose_node, prune, rollout
+from gitops.rehearse.drills.freshness import ConfigMapKey, changed_config_maps
 from gitops.rehearse.engine import Engine
 from gitops.rehearse.environment import Environment
 from gitops.rehearse.findings import DrillResult, EnvReport, Failure
@@ -96,7 +97,7 @@ def _engine(
 
     if env.engine == "flux":
         return FluxEngine(session, tools, stage.plane, stage.kubectl, stage.served, env, plans, plan, stalled)
-    return ArgoStandIn(session, stage.kubectl, stage.api, stage.served, env, plans, stalled)
+    return ArgoEngine(session, tools, stage.plane, stage.kubectl, stage.served, env, plans, stalled)
 
 
 def rehearse(env: Environment, tools: Tools, options: Options, report: EnvReport) -> None:
@@ -116,7 +117,11 @@ def rehearse(env: Environment, tools: Tools, options: Options, report: EnvReport
             if first.problems:
                 report.notes.append(f"base {base[:12]} did not converge: " + "; ".join(w for _, w, _ in first.problems))
             moved, delivered = rollout.run_move(
-                stage.api, stage.namespaces, stage.nodes, lambda: engine.sync(engine.serve(options.head))
+                stage.api,
+                stage.namespaces,
+                stage.nodes,
+                lambda: engine.sync(engine.serve(options.head)),
+                _changed_config_maps(stage, base, env),
             )
             drills.append(moved)
             delivered.substitutions = first.substitutions + [
@@ -136,11 +141,18 @@ def rehearse(env: Environment, tools: Tools, options: Options, report: EnvReport
             f"stand-in for what k3s's helm-controller would run: {s} (the chart values' requests)"
             for s in stage.stand_ins
         ]
+        report.notes += [f"stand-in for {s}" for s in stage.ingress_status.describe()]
         if engine.kept:
             report.notes.append("left by Prune=false: " + ", ".join(sorted(set(engine.kept))))
         if stage.provisioner.errors:
             report.notes.append("local-path stand-in: " + "; ".join(sorted(set(stage.provisioner.errors))[:3]))
     report.wall_seconds = time.monotonic() - begin
+
+
+def _changed_config_maps(stage: stages.Stage, base: str, env: Environment) -> dict[ConfigMapKey, dict]:
+    """The ConfigMaps of the environment whose data the change from base modifies, with the head's data."""
+    old = repo.checkout(stage.served, base, stage.served.parent / "checkouts" / f"base-{base[:12]}")
+    return changed_config_maps(manifests.load([old / DIST / env.name]), stage.resources)
 
 
 def _converge(stage: stages.Stage, delivered: Delivered, needed: list[prerequisites.Needed]) -> DrillResult:
@@ -164,7 +176,7 @@ def _converge(stage: stages.Stage, delivered: Delivered, needed: list[prerequisi
             "change the object so the API server accepts it",
         )
     for obj, what, events in delivered.problems:
-        drill.fail(obj, what, "read the controller's message and events", events)
+        drill.fail(obj, what, delivered.fixes.get(obj, "read the controller's message and events"), events)
     return drill
 
 

@@ -345,7 +345,6 @@ def test_units_split_infrastructure_from_apps(prod: Manifests):
         if prod.unit_of(o["kind"], o["metadata"]["name"]) == "infrastructure"
     } == {
         "Namespace/honeydue",
-        "ConfigMap/honeydue-settings",
         "ConfigMap/honeydue-declarations",
         "HelmChartConfig/traefik",
         "NetworkPolicy/default-deny-ingress",
@@ -359,6 +358,7 @@ def test_units_split_infrastructure_from_apps(prod: Manifests):
     }
     assert prod.unit_of("Deployment", "api") == "apps"
     assert prod.unit_of("Ingress", "api") == "apps"
+    assert prod.unit_of("ConfigMap", "honeydue-settings") == "apps"  # with the services that read it
 
 
 def test_startup_windows_follow_the_configured_budget(prod: Manifests):

@@ -215,7 +215,7 @@ def test_a_setting_marked_not_secret_with_a_reason_passes(tmp_path, config_copy)
     )
     done = synth_in(tmp_path, "--env", "prod")
     assert done.returncode == 0, done.stderr
-    text = (tmp_path / "dist" / "prod" / "infrastructure" / "configmap-honeydue-settings.yaml").read_text()
+    text = (tmp_path / "dist" / "prod" / "apps" / "configmap-honeydue-settings.yaml").read_text()
     assert "TOKEN_TTL_SECONDS: '3600'\n" in text
 
 

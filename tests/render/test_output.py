@@ -24,6 +24,7 @@ def test_one_file_per_object_with_readable_names(synthesized: Path):
     files = sorted(str(p.relative_to(synthesized)) for p in synthesized.rglob("*.yaml"))
     prod = [f for f in files if f.startswith("prod/")]
     assert prod == [
+        "prod/apps/configmap-honeydue-settings.yaml",
         "prod/apps/deployment-admin.yaml",
         "prod/apps/deployment-api.yaml",
         "prod/apps/deployment-worker.yaml",
@@ -35,7 +36,6 @@ def test_one_file_per_object_with_readable_names(synthesized: Path):
         "prod/apps/service-admin.yaml",
         "prod/apps/service-api.yaml",
         "prod/infrastructure/configmap-honeydue-declarations.yaml",
-        "prod/infrastructure/configmap-honeydue-settings.yaml",
         "prod/infrastructure/deployment-redis.yaml",
         "prod/infrastructure/helmchartconfig-kube-system-traefik.yaml",
         "prod/infrastructure/namespace-honeydue.yaml",

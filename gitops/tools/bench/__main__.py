@@ -55,7 +55,9 @@ def main(argv: list[str]) -> int:
         action="store_false",
         help="skip the cluster rehearsal's rows (a few minutes)",
     )
-    parser.add_argument("--rehearsal-runs", type=int, default=3, help="rehearsals of prod measured (default 3)")
+    parser.add_argument(
+        "--rehearsal-runs", type=int, default=3, help="rehearsals of prod and of staging measured (default 3 each)"
+    )
     parser.add_argument(
         "--no-gitea",
         dest="e2e_gitea",
