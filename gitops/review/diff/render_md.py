@@ -126,6 +126,8 @@ def render(report: Report) -> str:
     lines += _actions(report)
     if not report.counts.any_change:
         lines.append(f"No changes: {report.counts.total} objects compared, all identical.")
+        if report.risks:  # an identical object can still move to another delivery unit
+            lines += ["", *_risk_table(report)]
     else:
         lines += _summary_tables(report)
         lines += ["", *_risk_table(report)]

@@ -49,12 +49,24 @@ def _actions(report: Report) -> list[str]:
     return lines
 
 
+def _risk_lines(report: Report) -> list[str]:
+    if not report.risks:
+        return []
+    lines = ["", "risks, highest first:"]
+    for r in report.risks:
+        where = f"{r.subject} {r.field}" if r.field else str(r.subject)
+        lines.append(f"  {r.severity.label.upper():<6}  {where}: {r.message}")
+    return lines
+
+
 def render(report: Report) -> str:
     lines = [line for p in report.promotions for line in [*promotion.text_lines(p), ""]]
     lines.append(f"{report.from_label} {present.ARROW} {report.to_label}")
     lines += _actions(report)
     if not report.counts.any_change:
+        # Objects can be identical and still move (to another delivery unit): what that risks is said.
         lines.append(f"no changes ({report.counts.total} objects compared)")
+        lines += _risk_lines(report)
         lines += [f"note: {note}" for note in report.notes]
         return "\n".join(lines) + "\n"
     lines.append(f"objects: {present.counts_line(report)}")
@@ -64,11 +76,7 @@ def render(report: Report) -> str:
         lines += [f"  {w.key}: {w.text}" for w in report.workloads]
     if report.capacity:
         lines += [""] + [present.capacity_text(line) for line in report.capacity]
-    if report.risks:
-        lines += ["", "risks, highest first:"]
-        for r in report.risks:
-            where = f"{r.subject} {r.field}" if r.field else str(r.subject)
-            lines.append(f"  {r.severity.label.upper():<6}  {where}: {r.message}")
+    lines += _risk_lines(report)
     lines += ["", "changes:"]
     for d in report.changed_diffs:
         lines += _object_lines(d)
