@@ -86,9 +86,10 @@ def main(argv: list[str] | None = None) -> int:
         return err.exit_code
     except KeyboardInterrupt:
         return _interrupted(command[0])
-    except Exception:
+    except BaseException:
         # Ctrl-C reaches jsii's Node.js process too; the call in flight then fails with
-        # whatever error the broken pipe gives. After a SIGINT that is the interruption.
+        # whatever error the broken pipe gives (an extension module's may not even be an
+        # Exception). After a SIGINT that is the interruption.
         if SIGINT_FLAG.received:
             return _interrupted(command[0])
         raise

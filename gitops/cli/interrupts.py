@@ -8,23 +8,50 @@ from __future__ import annotations
 
 import contextlib
 import signal
+import threading
 from collections.abc import Callable, Iterator
+from types import FrameType
 from typing import Any
+
+# How soon a Ctrl-C that landed inside an import is delivered again.
+RETRY_SECONDS = 0.05
+
+
+def _importing(frame: FrameType | None) -> bool:
+    """Whether the interrupted code runs inside an import (Python's import machinery is on its stack)."""
+    while frame is not None:
+        if frame.f_code.co_filename.startswith("<frozen importlib"):
+            return True
+        frame = frame.f_back
+    return False
 
 
 class SigintFlag:
     """Remembers that Ctrl-C was pressed. Once armed, raises KeyboardInterrupt as Python's own handler
     does; before that (main.py's imports) it only remembers, and the command stops as soon as it starts:
-    a KeyboardInterrupt in the middle of an import would reach the user as a traceback."""
+    a KeyboardInterrupt in the middle of an import would reach the user as a traceback. An armed flag
+    does not raise inside an import either (a command's modules load late): there the exception can
+    reach an extension module's initialisation, which turns it into a crash of its own (pydantic-core
+    panics), so the signal is delivered again once the import is done."""
 
     def __init__(self) -> None:
         self.received = False
         self.armed = False
 
-    def __call__(self, signum: int, frame: object) -> None:
+    def __call__(self, signum: int, frame: FrameType | None) -> None:
         self.received = True
-        if self.armed:
-            raise KeyboardInterrupt
+        if not self.armed:
+            return
+        if _importing(frame):
+            retry = threading.Timer(RETRY_SECONDS, self._again, (signum,))
+            retry.daemon = True
+            retry.start()
+            return
+        raise KeyboardInterrupt
+
+    def _again(self, signum: int) -> None:
+        if signal.getsignal(signum) is self:
+            signal.raise_signal(signum)
 
     def arm(self) -> None:
         self.armed = True

@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import PROJECT
 from tests.dist_copies import tree
 
@@ -113,3 +115,25 @@ def test_after_ctrl_c_no_finalizer_of_what_it_cut_short_prints_a_traceback():
     flag(2, None)  # Ctrl-C, not yet armed: remembered
     hook(SimpleNamespace(exc_type=AttributeError))  # jsii's half-started Node.js process in its __del__
     assert shown == [AttributeError]
+
+
+def test_a_ctrl_c_inside_an_import_arrives_once_the_import_is_done(tmp_path: Path, monkeypatch):
+    import importlib
+    import time
+
+    from gitops.cli.interrupts import SigintFlag
+
+    (tmp_path / "slow_to_import.py").write_text(
+        "import os, signal\nos.kill(os.getpid(), signal.SIGINT)\nsum(range(3_000_000))\nDONE = True\n"
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    flag = SigintFlag()
+    flag.arm()
+    previous = signal.signal(signal.SIGINT, flag)
+    try:
+        module = importlib.import_module("slow_to_import")  # no KeyboardInterrupt half-way through
+        assert module.DONE and flag.received
+        with pytest.raises(KeyboardInterrupt):
+            time.sleep(5)
+    finally:
+        signal.signal(signal.SIGINT, previous)

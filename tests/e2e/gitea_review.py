@@ -1,8 +1,8 @@
 """End-to-end: the review comment on a real Gitea v1.25.5. This is `make e2e-gitea`.
 
 A Gitea on 127.0.0.1 (tests/e2e/gitea_server.py) gets this repository pushed as `main` and a pull
-request from a branch with a config change re-synthesized: staging gets the new api image (a change
-the project's own tests take as it is, so that the pull request's `make test` passes). Then the
+request from a branch where `main.py set-image` gave staging a new api build, as the app's CI does (the
+pull request's `make test` passes whatever builds config/ holds: tests/builds.py). Then the
 workflow's own steps run on a checkout of it (tests/e2e/gitea_workflow.py): the real `make test`,
 `main.py diff`, the rehearsal (a recorded report, or the real steps with E2E_GITEA_REHEARSE=real), the
 upload and `main.py comment` against this Gitea. What Gitea then holds and shows is checked: one
@@ -24,11 +24,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from ruamel.yaml import YAML
 
 from gitops.forge.comment import compose
 from gitops.formats import markdown as md
 from gitops.formats import markdown_check
 from gitops.formats.markdown_budget import DEFAULT_LIMIT
+from gitops.k8s.images import short_digest
 from gitops.layout import PROJECT
 from gitops.rehearse.session import Session
 from gitops.render.synth import synth
@@ -37,19 +39,14 @@ from gitops.review.diff.load import Loader
 from gitops.review.diff.render_md import MARKER
 from gitops.review.diff.report import build
 from tests import commonmark
+from tests.builds import pinned_config
 from tests.e2e import gitea_workflow
 from tests.e2e.gitea_server import REPO, USER, Gitea, binary
 from tests.review.diff import kit as diffkit
 
 RECORDED_REHEARSAL = Path(__file__).with_name("recorded") / "rehearse.md"
-NEW_TAG = "7c1e2d3f4a"
-PULL_REQUEST_CHANGE = [
-    (
-        "staging.yaml",
-        "  api: 6f303dbbaa\n",
-        f"  api: {NEW_TAG}  # the new build, staging first\n",
-    )
-]
+STAGING_API = str(YAML(typ="safe").load((PROJECT / "config" / "staging.yaml").read_text())["images"]["api"])
+NEW_TAG = next(tag for tag in ("7c1e2d3f4a", "8d2f3e4a5b") if tag != STAGING_API)
 REHEARSAL_STEPS = ("Build the rehearsal's tools", "Rehearse the change on a throwaway cluster")
 # The outer make's and pytest's own variables are not the runner's.
 NOT_INHERITED = ("MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES", "GITEA_TOKEN", "PYTEST_CURRENT_TEST")
@@ -94,11 +91,14 @@ class PullRequest:
 
     def open(self) -> None:
         git(self.source, "checkout", "--quiet", "-b", "change")
-        diffkit.apply(self.source / "config", PULL_REQUEST_CHANGE)
-        synth = subprocess.run(
-            [sys.executable, "main.py", "synth"], cwd=self.source, capture_output=True, text=True, timeout=300
+        shipped = subprocess.run(
+            [sys.executable, "main.py", "set-image", "api", NEW_TAG, "--env", "staging"],
+            cwd=self.source,
+            capture_output=True,
+            text=True,
+            timeout=300,
         )
-        assert synth.returncode == 0, synth.stderr
+        assert shipped.returncode == 0, shipped.stderr
         self.push("change", commit(self.source, f"staging runs api {NEW_TAG}"))
         self.number = int(self.gitea.open_pull_request("change", "main", "A realistic change")["number"])
 
@@ -196,7 +196,8 @@ def test_the_pull_request_gets_one_comment_with_the_change_and_the_rehearsal(pul
     assert only["body"] == compose(reports)  # as posted, byte for byte: marker, the change, the rehearsal
     assert only["body"].startswith(f"{MARKER}\n### Cluster changes: ")
     assert "\n### Cluster rehearsal\n" in only["body"]
-    assert f"| [staging] Deployment honeydue/api | image honeydue-api 6f303dbbaa → {NEW_TAG} |" in only["body"]
+    image = f"image honeydue-api {short_digest(STAGING_API)} → {NEW_TAG}"
+    assert f"| [staging] Deployment honeydue/api | {image}<br>rollout: " in only["body"]
     _rendered_as_written(gitea, only["body"])
     kept = job.artifacts / "review-report"
     assert {"diff.md", "gate.log", "rehearse.md"} <= {p.name for p in kept.iterdir()}
@@ -253,8 +254,8 @@ def _post(gitea: Gitea, title: str, *bodies: Path) -> tuple[str, str]:
 
 def test_values_of_several_lines_inside_lists_render_whole_on_gitea(gitea: Gitea, session: Session):
     synthesized = session.root / "values" / "dist"
-    synth(PROJECT / "config", synthesized, write_schema=False)
-    changed = diffkit.config_change(PROJECT / "config", session.root / "values")
+    synth(pinned_config(), synthesized, write_schema=False)
+    changed = diffkit.config_change(pinned_config(), session.root / "values")
     loader = Loader()
     report = build(
         loader.load("main", [synthesized], dist_root=synthesized), loader.load("change", [changed], dist_root=changed)
