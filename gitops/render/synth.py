@@ -24,7 +24,7 @@ from gitops.config.loader import SCHEMA_FILE
 from gitops.config.schema import schema_text
 from gitops.errors import GeneratorError, GitopsError
 from gitops.layout import INVENTORY_FILE, environment_dirs, repository_path
-from gitops.render import inventory, output, secrets
+from gitops.render import inventory, outdir, output, secrets
 from gitops.render.lock import locked
 
 
@@ -160,20 +160,32 @@ def synth(
     whole_tree = names is None and environments is None
     loaded = environments if environments is not None else load_environments(config_dir, names)
     jobs = jobs_for(config_dir, loaded)
+    out_dir = out_dir.resolve()
+    replaced = None if whole_tree else [d for env in loaded for d in environment_dirs(env.name)]
+    guarded = outdir.protected(config_dir)
+    outdir.claim(out_dir, replaced, guarded)  # before the lock: a refused directory gets no lock file beside it
     with locked(out_dir):
+        outdir.claim(out_dir, replaced, guarded)  # again: another synth may have written it while we waited
         output.remove_stale_staging(out_dir)
         staging = output.staging_dir(out_dir)
         try:
-            new = staging / "new"
+            new = staging / output.NEW_TREE
             new.mkdir()
             files = accept(render(jobs, new))
-            if whole_tree:
+            written = outdir.files_in(new)
+            if replaced is None:
+                (new / outdir.MARKER).write_text(outdir.marker_text(written))
                 output.swap_in(new, out_dir, staging)
             else:
-                for env in loaded:
-                    for directory in environment_dirs(env.name):
-                        if (new / directory).exists():
-                            output.swap_in(new / directory, out_dir / directory, staging)
+                kept = {
+                    name
+                    for name in outdir.listed(out_dir) or set()
+                    if not any(name == d or name.startswith(f"{d}/") for d in replaced)
+                }
+                for directory in replaced:
+                    if (new / directory).exists():
+                        output.swap_in(new / directory, out_dir / directory, staging)
+                output.write_text_atomically(out_dir / outdir.MARKER, outdir.marker_text(kept | set(written)))
             if write_schema:
                 output.write_text_atomically(config_dir / SCHEMA_FILE, _schema_text())
         finally:
@@ -182,6 +194,10 @@ def synth(
 
 
 def mirror(out_dir: Path, target: Path) -> None:
-    """Copy dist/ into the cdk8s CLI's output directory, which it lists after the app runs."""
-    shutil.rmtree(target, ignore_errors=True)
-    shutil.copytree(out_dir, target)
+    """Copy dist/ into the cdk8s CLI's output directory, which it lists after the app runs.
+
+    The caller has claimed target (outdir.claim): it is new, empty, or holds only what synth wrote.
+    """
+    if target.is_dir() and not target.is_symlink():
+        shutil.rmtree(target)
+    shutil.copytree(out_dir, target, dirs_exist_ok=True)
