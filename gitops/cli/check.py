@@ -62,8 +62,10 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("give --env or PATHs, not both")
     if args.paths:
         sets = [(str(p), [p]) for p in args.paths]
+        within = None  # each PATH is the tree its symlinks must stay in
     else:
         sets = _environment_sets(args.dist, args.config_dir, args.envs)
-    outcomes = [engine.check_paths(name, roots) for name, roots in sets]
+        within = args.dist
+    outcomes = [engine.check_paths(name, roots, within) for name, roots in sets]
     sys.stdout.write(report.as_json(outcomes) if args.format == "json" else report.text(outcomes))
     return EXIT_OK if all(o.ok for o in outcomes) else EXIT_FAILED

@@ -16,6 +16,7 @@ from gitops.errors import InputError
 from gitops.k8s import labels
 from gitops.k8s.manifests import Fields, Resource
 from gitops.k8s.quantities import cpu_millis, memory_bytes
+from gitops.k8s.workloads import mapping
 
 COMPONENT = "declarations"
 SECRETS_KEY = "secrets.json"
@@ -65,12 +66,14 @@ def is_declarations(resource: Resource) -> bool:
 
 def _load_json(resource: Resource, key: str) -> Fields | None:
     """The JSON object under data.<key>; None when the key is absent or holds nothing."""
-    text = (resource.obj.get("data") or {}).get(key)
+    text = mapping(resource.obj.get("data")).get(key)
     if text is None:
         return None
+    if not isinstance(text, str):
+        raise DeclarationError(f"{resource.path}: {resource} data.{key} is not text")
     try:
         document = json.loads(text)
-    except json.JSONDecodeError as err:
+    except (json.JSONDecodeError, RecursionError) as err:
         raise DeclarationError(f"{resource.path}: {resource} data.{key} is not JSON: {err}") from None
     if not document:
         return None
@@ -88,21 +91,39 @@ def read(resources: list[Resource]) -> Declared:
         secrets = _load_json(resource, SECRETS_KEY)
         if secrets:
             namespace = secrets.get("namespace") or resource.namespace
-            for name, secret in (secrets.get("secrets") or {}).items():
-                declared.secrets[(namespace, name)] = set(secret.get("keys") or [])
-                declared.secret_types[(namespace, name)] = secret.get("type", "Opaque")
+            listed = secrets.get("secrets") or {}
+            if not isinstance(namespace, str) or not isinstance(listed, dict):
+                raise DeclarationError(f"{resource.path}: {resource} data.{SECRETS_KEY} is malformed")
+            for name, secret in listed.items():
+                keys, kind = mapping(secret).get("keys") or [], mapping(secret).get("type", "Opaque")
+                if not isinstance(keys, list) or not all(isinstance(k, str) for k in keys) or not isinstance(kind, str):
+                    raise DeclarationError(f"{resource.path}: {resource} data.{SECRETS_KEY} secret {name} is malformed")
+                declared.secrets[(namespace, name)] = set(keys)
+                declared.secret_types[(namespace, name)] = kind
         cluster = _load_json(resource, CLUSTER_KEY)
         if cluster:
-            try:
-                reserve = cluster.get("systemReserved") or {}
-                declared.cluster = Cluster(
-                    nodes=[Node(n["name"], cpu_millis(n["cpu"]), memory_bytes(n["memory"])) for n in cluster["nodes"]],
-                    reserved_cpu_millis=cpu_millis(reserve.get("cpu", 0)),
-                    reserved_memory_bytes=memory_bytes(reserve.get("memory", 0)),
-                    architecture=cluster.get("architecture"),
-                    kubernetes_version=cluster.get("kubernetesVersion"),
-                    production=cluster.get("production") is True,
-                )
-            except (KeyError, TypeError, ValueError) as err:
-                raise DeclarationError(f"{resource.path}: {resource} data.{CLUSTER_KEY} is malformed: {err}") from None
+            declared.cluster = _cluster(resource, cluster)
     return declared
+
+
+def _cluster(resource: Resource, cluster: Fields) -> Cluster:
+    def text(value: object) -> str | None:
+        if value is None or isinstance(value, str):
+            return value
+        raise TypeError(f"{value!r} is not text")
+
+    try:
+        reserve = mapping(cluster.get("systemReserved"))
+        nodes = cluster["nodes"]
+        if not isinstance(nodes, list):
+            raise TypeError("nodes is not a list")
+        return Cluster(
+            nodes=[Node(str(text(n["name"])), cpu_millis(n["cpu"]), memory_bytes(n["memory"])) for n in nodes],
+            reserved_cpu_millis=cpu_millis(reserve.get("cpu", 0)),
+            reserved_memory_bytes=memory_bytes(reserve.get("memory", 0)),
+            architecture=text(cluster.get("architecture")),
+            kubernetes_version=text(cluster.get("kubernetesVersion")),
+            production=cluster.get("production") is True,
+        )
+    except (KeyError, TypeError, ValueError, IndexError) as err:
+        raise DeclarationError(f"{resource.path}: {resource} data.{CLUSTER_KEY} is malformed: {err}") from None

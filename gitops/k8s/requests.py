@@ -61,16 +61,16 @@ def pod_requests(spec: Fields | None) -> Requests:
 
 def _helm_daemonset(resource: Resource) -> Requests | None:
     """Requests of a chart-managed DaemonSet configured by a k3s HelmChartConfig (e.g. Traefik)."""
-    text = (resource.obj.get("spec") or {}).get("valuesContent")
+    text = mapping(resource.obj.get("spec")).get("valuesContent")
     if not isinstance(text, str):
         return None
     try:
         (values,) = load_documents(text) or [None]
     except ValueError:
         return None
-    if not isinstance(values, dict) or (values.get("deployment") or {}).get("kind") != "DaemonSet":
+    if not isinstance(values, dict) or mapping(values.get("deployment")).get("kind") != "DaemonSet":
         return None
-    return container_requests({"resources": values.get("resources") or {}})
+    return container_requests({"resources": mapping(values.get("resources"))})
 
 
 def demands(resources: list[Resource]) -> list[Demand]:

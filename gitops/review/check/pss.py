@@ -68,7 +68,7 @@ class _Pod:
         if self.context.get("runAsUser") == 0:
             yield self.issue(f"{field}.securityContext.runAsUser", "runAsUser is 0 (root)", "run as a non-zero user id")
         seccomp = mapping(self.context.get("seccompProfile")).get("type")
-        if seccomp is not None and seccomp not in SECCOMP_TYPES:
+        if seccomp is not None and not (isinstance(seccomp, str) and seccomp in SECCOMP_TYPES):
             yield self.issue(
                 f"{field}.securityContext.seccompProfile.type",
                 f"seccompProfile.type is {seccomp}",
@@ -118,7 +118,7 @@ class _Pod:
         if sc.get("runAsUser") == 0:
             yield self.issue(f"{field}.runAsUser", "runAsUser is 0 (root)", "run as a non-zero user id")
         seccomp = mapping(sc.get("seccompProfile")).get("type")
-        if seccomp is not None and seccomp not in SECCOMP_TYPES:
+        if seccomp is not None and not (isinstance(seccomp, str) and seccomp in SECCOMP_TYPES):
             yield self.issue(
                 f"{field}.seccompProfile.type",
                 f"seccompProfile.type is {seccomp}",

@@ -23,7 +23,10 @@ NODE_LOCAL_CLASSES = {"local-path"}
 
 def node_local_claims(ctx: Context) -> list[Resource]:
     return [
-        c for c in ctx.of_kind("PersistentVolumeClaim") if dig(c.obj, "spec", "storageClassName") in NODE_LOCAL_CLASSES
+        c
+        for c in ctx.of_kind("PersistentVolumeClaim")
+        if isinstance(storage_class := dig(c.obj, "spec", "storageClassName"), str)
+        and storage_class in NODE_LOCAL_CLASSES
     ]
 
 
@@ -43,7 +46,7 @@ def local_volume_pinning(ctx: Context) -> Iterator[Issue]:
         claims = []
         for volume, _ in pod.volumes():
             name = dig(volume, "persistentVolumeClaim", "claimName")
-            if (pod.namespace, name) in local:
+            if isinstance(name, str) and (pod.namespace, name) in local:
                 claims.append(str(name))
         if not claims:
             continue

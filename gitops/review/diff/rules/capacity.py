@@ -57,7 +57,7 @@ def _per_workload(report: capacity.Report, scope: str) -> dict[ObjectKey, Demand
 
 def _requested(container: dict | None, dimension: str) -> int:
     request, _, parse = DIMENSIONS[dimension]
-    value = (((container or {}).get("resources") or {}).get("requests") or {}).get(request, 0)
+    value = workloads.mapping(workloads.dig(container, "resources", "requests")).get(request, 0)
     try:
         return parse(value)
     except QuantityError:

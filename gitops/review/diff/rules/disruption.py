@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from gitops.k8s import budgets as pdb
 from gitops.k8s.declared import Cluster
 from gitops.k8s.workloads import mapping
-from gitops.review.diff.load import Side, key_of
+from gitops.review.diff.load import Side
 from gitops.review.diff.model import Status
 from gitops.review.diff.rules.context import Area, Context, risk, rule
 from gitops.review.findings import Issue, ObjectKey, Severity
@@ -22,12 +22,11 @@ from gitops.review.findings import Issue, ObjectKey, Severity
 
 def covered(side: Side, budget: dict, cluster: Cluster | None) -> tuple[pdb.Pods, list[ObjectKey]] | None:
     """The pods the budget covers on one side, and their workloads; None when a count is unknowable."""
-    found = pdb.covered(budget, side.resources, len(cluster.nodes) if cluster is not None else None)
+    found = pdb.covered(budget, side.workloads(), len(cluster.nodes) if cluster is not None else None)
     if found is None:
         return None
     pods, owners = found
-    keys = {id(resource): key for key, resource in side.objects.items()}
-    return pods, [keys.get(id(owner)) or key_of(owner) for owner in owners]
+    return pods, [side.key(owner) for owner in owners]
 
 
 def _blocks(side: Side, budget: dict | None, cluster: Cluster | None) -> tuple[int, list[ObjectKey], str] | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from gitops.k8s.workloads import sequence
+from gitops.k8s.workloads import dig, mapping, sequence
 from gitops.review.diff.fields import equal, get
 from gitops.review.diff.model import MISSING, Status
 from gitops.review.diff.rules.context import Area, Context, risk, rule
@@ -18,7 +18,7 @@ def _backend(backend: object) -> str:
         return "?"
     service = backend.get("service")
     if isinstance(service, dict):
-        port = service.get("port") or {}
+        port = service.get("port")
         number = port.get("number", port.get("name", "?")) if isinstance(port, dict) else port
         return f"{service.get('name', '?')}:{number}"
     resource = backend.get("resource")
@@ -29,15 +29,15 @@ def _backend(backend: object) -> str:
 
 def routes(obj: dict | None) -> dict[str, str]:
     """'host/path' (with the pathType when not Prefix) -> backend."""
-    spec = (obj or {}).get("spec") or {}
+    spec = mapping(mapping(obj).get("spec"))
     found: dict[str, str] = {}
     if spec.get("defaultBackend"):
         found[DEFAULT_BACKEND] = _backend(spec["defaultBackend"])
-    for entry in spec.get("rules") or []:
+    for entry in sequence(spec.get("rules")):
         if not isinstance(entry, dict):
             continue
         host = entry.get("host") or "*"
-        for path in (entry.get("http") or {}).get("paths") or []:
+        for path in sequence(dig(entry, "http", "paths")):
             if not isinstance(path, dict):
                 continue
             kind = path.get("pathType", "Prefix")
@@ -47,7 +47,7 @@ def routes(obj: dict | None) -> dict[str, str]:
 
 
 def hosts(obj: dict | None) -> list[str]:
-    rules = ((obj or {}).get("spec") or {}).get("rules") or []
+    rules = sequence(dig(obj, "spec", "rules"))
     return sorted({str(rule.get("host") or "*") for rule in rules if isinstance(rule, dict)})
 
 

@@ -38,8 +38,8 @@ def _mounted_by(context: Context, claim: ObjectDiff) -> list[str]:
     for d in context.present_after(kinds=workloads.WORKLOADS):
         if d.key.namespace != claim.key.namespace:
             continue
-        for volume in (workloads.pod_spec(d.new) or {}).get("volumes") or []:
-            if ((volume or {}).get("persistentVolumeClaim") or {}).get("claimName") == claim.key.name:
+        for volume in workloads.sequence(workloads.mapping(workloads.pod_spec(d.new)).get("volumes")):
+            if workloads.dig(volume, "persistentVolumeClaim", "claimName") == claim.key.name:
                 users.append(d.key.local)
                 break
     return users
@@ -67,8 +67,8 @@ def _claim_message(obj: dict, protected: tuple[str, ...], replaced_by: list[Obje
             f"{removed}: prune is disabled only for {', '.join(protected)}, "
             f"so {', '.join(unprotected)} would prune the claim and delete its data."
         )
-    storage_class = (obj.get("spec") or {}).get("storageClassName")
-    if storage_class in DELETING_CLASSES:
+    storage_class = workloads.dig(obj, "spec", "storageClassName")
+    if isinstance(storage_class, str) and storage_class in DELETING_CLASSES:
         return f"{removed}: the engine prunes the claim, and local-path deletes its volume and the data on it."
     return (
         f"{removed}: the engine prunes the claim, and unless its StorageClass retains volumes "
@@ -219,9 +219,9 @@ def prune_protection_dropped(context: Context) -> Iterator[Issue]:
 def _claims(pod: dict | None) -> dict[str, str]:
     """Volume name -> claim name."""
     found = {}
-    for volume in (pod or {}).get("volumes") or []:
-        claim = ((volume or {}).get("persistentVolumeClaim") or {}).get("claimName")
-        if claim is not None and isinstance(volume.get("name"), str):
+    for volume in workloads.sequence(workloads.mapping(pod).get("volumes")):
+        claim = workloads.dig(volume, "persistentVolumeClaim", "claimName")
+        if isinstance(claim, str) and isinstance(volume.get("name"), str):
             found[volume["name"]] = claim
     return found
 
