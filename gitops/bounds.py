@@ -34,13 +34,16 @@ from ruamel.yaml.events import (
 
 @dataclass(frozen=True)
 class Bounds:
-    """What one reader accepts; what says what is read ("a manifest file", "config")."""
+    """What one reader accepts; what says what is read ("a manifest file"), smaller how to fit the bounds."""
 
     bytes: int
     depth: int
     values: int
     pure_bytes: int
     what: str
+    smaller: str = "split it into smaller files"
+    # Count an alias as what it repeats (the "billion laughs"); config refuses aliases outright instead.
+    expand_aliases: bool = True
 
 
 class OutOfBounds(Exception):
@@ -83,7 +86,7 @@ def too_large(bounds: Bounds) -> OutOfBounds:
     return OutOfBounds(
         0,
         f"the file is larger than {size(bounds.bytes)}, the most {bounds.what} may hold",
-        f"split it into files of at most {size(bounds.bytes)}",
+        bounds.smaller,
     )
 
 
@@ -103,7 +106,7 @@ class _Open:
 def _measure(events: object, bounds: Bounds, scan: Scan) -> None:
     """Count depth and values per document; an alias counts as the values it repeats, at the depth it reaches."""
     depth = values = 0
-    started = False
+    started = aliased = False
     open_: list[_Open] = []
     anchors: dict[str, tuple[int, int]] = {}  # anchor -> (values, levels) of what it names
     for event in events:  # type: ignore[attr-defined]  # ruamel's parse() is an untyped generator
@@ -126,13 +129,14 @@ def _measure(events: object, bounds: Bounds, scan: Scan) -> None:
             continue
         if isinstance(event, AliasEvent):
             name = str(event.anchor)
-            if any(frame.anchor == name for frame in open_):
+            if bounds.expand_aliases and any(frame.anchor == name for frame in open_):
                 raise OutOfBounds(
                     line,
                     f"the alias *{name} refers to a list or mapping that contains it, which makes it endless",
                     "write the value out instead of the alias",
                 )
-            count, levels = anchors.get(name, (1, 0))
+            count, levels = anchors.get(name, (1, 0)) if bounds.expand_aliases else (1, 0)
+            aliased = True
         elif isinstance(event, CollectionStartEvent):
             count, levels = 1, 1
         else:
@@ -141,11 +145,11 @@ def _measure(events: object, bounds: Bounds, scan: Scan) -> None:
                 anchors[str(event.anchor)] = (1, 0)
         values += count
         if values > bounds.values:
+            counted = " (an alias counting as what it repeats)" if aliased else ""
             raise OutOfBounds(
                 scan.documents[-1],
-                f"the document holds more than {bounds.values:,} values (an alias counting as what it repeats), "
-                f"the most {bounds.what} may hold",
-                "split it into smaller documents",
+                f"the document holds more than {bounds.values:,} values{counted}, the most {bounds.what} may hold",
+                bounds.smaller,
             )
         reached = depth + levels
         if reached > bounds.depth:

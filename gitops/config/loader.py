@@ -25,7 +25,7 @@ from ruamel.yaml.reader import ReaderError
 from gitops.config.checks import check
 from gitops.config.errors import ConfigError, Path, Problem, dotted
 from gitops.config.model import Environment
-from gitops.config.reading import read_text, refuse_tags_and_aliases
+from gitops.config.reading import bounded_text, refuse_tags_and_aliases
 from gitops.config.values import Expect, Invalid, is_name, name_like
 from gitops.layout import CLUSTERS, CONFIG_DIR
 
@@ -77,7 +77,7 @@ def _syntax(shown: str, err: Exception, text: str) -> ConfigError:
 
 def _read(path: FsPath) -> CommentedMap:
     shown = display_path(path)
-    text = read_text(path, shown)
+    text = bounded_text(path, shown)
     try:
         refuse_tags_and_aliases(text, shown, pure=True)
         document = YAML(typ="rt").load(text)
@@ -113,6 +113,8 @@ def _index(node: object, path: Path, shown: str, where: Where) -> None:
 
 
 def _drop(where: Where, prefix: Path) -> None:
+    if prefix not in where:  # _index records every parent before its children: nothing is below prefix either
+        return
     for path in [p for p in where if p[: len(prefix)] == prefix]:
         del where[path]
 
@@ -132,7 +134,10 @@ def _overlay(base: Tree, over: Tree, path: Path, where: Where, over_where: Where
         else:
             base[key] = value
             _drop(where, at)
-            where.update({p: w for p, w in over_where.items() if p[: len(at)] == at})
+            if isinstance(value, dict | list):
+                where.update({p: w for p, w in over_where.items() if p[: len(at)] == at})
+            elif at in over_where:  # a scalar has no paths below it: no need to look through the whole file
+                where[at] = over_where[at]
 
 
 def _locate(where: Where, path: Path, fallback: str) -> tuple[str, int]:
@@ -151,7 +156,7 @@ def _quick(layers: list[FsPath], name: str) -> Environment | None:
     data: Tree = {}
     try:
         for layer in layers:
-            text = read_text(layer, display_path(layer))
+            text = bounded_text(layer, display_path(layer))
             # Tags and aliases are refused from the event stream, before anything is constructed.
             refuse_tags_and_aliases(text, display_path(layer), pure=False)
             document = YAML(typ="safe", pure=False).load(text)

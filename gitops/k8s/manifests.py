@@ -43,7 +43,14 @@ Fields = dict[str, Any]
 # One file, and one document of it. The API server takes no object over 3 MiB (its request limit; etcd
 # stores at most 1.5 MiB), and the deepest upstream CRD the project knows (Argo CD's ApplicationSet)
 # nests about 35 levels.
-LIMITS = Bounds(bytes=4 * 2**20, depth=100, values=250_000, pure_bytes=512 * 2**10, what="a manifest file")
+LIMITS = Bounds(
+    bytes=4 * 2**20,
+    depth=100,
+    values=250_000,
+    pure_bytes=512 * 2**10,
+    what="a manifest file",
+    smaller="split it into files of one object each, as dist/ holds them",
+)
 # One load: a check set, or one side of a diff. Reading and checking cost about 2 ms per object of the
 # project's own (BENCHMARKS.md): 5,000 objects, a hundred times this project's, take about 10 s.
 TOTAL_FILES = 10_000
@@ -293,7 +300,7 @@ _JSON_SCALARS = (str, int, float, bool, type(None))
 _KIND = {str: "text", int: "a number", float: "a number", bool: "true or false", type(None): "null"}
 
 
-def _described(value: object) -> str:
+def described(value: object) -> str:
     """A value as a message names it: 'the number 5', 'true', 'a list'."""
     if isinstance(value, bool):
         return f"{str(value).lower()} (YAML 1.1 reads an unquoted y, yes, on, n, no or off as true or false: quote it)"
@@ -327,7 +334,7 @@ def _shape(doc: object) -> str | None:
                 if not isinstance(key, str):
                     where = f" in {_field(path)}" if path else ""
                     return (
-                        f"the key {key!r}{where} is {_described(key)}, and keys of a Kubernetes object are text "
+                        f"the key {key!r}{where} is {described(key)}, and keys of a Kubernetes object are text "
                         f"(quote it: '{key}')"
                     )
                 pending.append((item, (*path, key)))
@@ -335,7 +342,7 @@ def _shape(doc: object) -> str | None:
             pending += [(item, (*path, index)) for index, item in enumerate(value)]
         elif not isinstance(value, _JSON_SCALARS):
             return (
-                f"{_field(path) or 'the document'} is {_described(value)}, which JSON and so the API server cannot "
+                f"{_field(path) or 'the document'} is {described(value)}, which JSON and so the API server cannot "
                 "hold (quote it to make it text)"
             )
     return None
@@ -352,27 +359,27 @@ def _identity(doc: dict[str, Any]) -> str | None:
         return f"not a Kubernetes object: it has no {_listed(missing)} (every object has apiVersion, kind and metadata)"
     for key, example in (("apiVersion", "apps/v1"), ("kind", "Deployment")):
         if not isinstance(doc[key], str) or not doc[key].strip():
-            return f"{key} is {_described(doc[key])}, expected text such as {example}"
+            return f"{key} is {described(doc[key])}, expected text such as {example}"
     meta = doc["metadata"]
     if not isinstance(meta, dict):
-        return f"metadata is {_described(meta)}, expected a mapping with a name"
+        return f"metadata is {described(meta)}, expected a mapping with a name"
     name = meta.get("name")
     if name is None:
         return f"{doc['kind']} has no metadata.name"
     if not isinstance(name, str) or not name.strip():
-        return f"metadata.name is {_described(name)}, expected text"
+        return f"metadata.name is {described(name)}, expected text"
     if meta.get("namespace") is not None and not isinstance(meta["namespace"], str):
-        return f"metadata.namespace is {_described(meta['namespace'])}, expected text"
+        return f"metadata.namespace is {described(meta['namespace'])}, expected text"
     for field in ("labels", "annotations"):
         if meta.get(field) is not None and not isinstance(meta[field], dict):
-            return f"metadata.{field} is {_described(meta[field])}, expected a mapping of keys to text values"
+            return f"metadata.{field} is {described(meta[field])}, expected a mapping of keys to text values"
     return None
 
 
 def _objects(doc: object) -> tuple[list[Fields], str | None]:
     """The objects one document holds (a List's items, or itself), or why it holds none that can be read."""
     if not isinstance(doc, dict):
-        return [], f"{_described(doc)}, not a Kubernetes object (a mapping with apiVersion, kind and metadata)"
+        return [], f"{described(doc)}, not a Kubernetes object (a mapping with apiVersion, kind and metadata)"
     problem = _shape(doc)
     if problem:
         return [], problem
@@ -380,7 +387,7 @@ def _objects(doc: object) -> tuple[list[Fields], str | None]:
     if isinstance(kind, str) and kind.endswith("List") and isinstance(items, list):
         objects = []
         for index, item in enumerate(items):
-            problem = f"{_described(item)}, not an object" if not isinstance(item, dict) else _identity(item)
+            problem = f"{described(item)}, not an object" if not isinstance(item, dict) else _identity(item)
             if problem:
                 return [], f"items[{index}]: {problem}"
             objects.append(item)

@@ -19,7 +19,7 @@ import traceback
 from dataclasses import dataclass
 from pathlib import Path
 
-from gitops.config import ConfigError, LoadedEnvironment, Problem, load_environments
+from gitops.config import ConfigError, LoadedEnvironment, Problem, environment_names, load_environments
 from gitops.config.loader import SCHEMA_FILE
 from gitops.config.schema import schema_text
 from gitops.errors import GeneratorError, GitopsError
@@ -62,6 +62,7 @@ class RenderingFailed(GeneratorError):
 def jobs_for(config_dir: Path, loaded: list[LoadedEnvironment]) -> list[Job]:
     """Each environment with its encrypted Secrets; a plaintext Secret anywhere under config/ is a ConfigError."""
     problems = secrets.scan_for_plaintext(config_dir)
+    problems += secrets.unknown_directories(config_dir, environment_names(config_dir))
     jobs = []
     for env in loaded:
         found, env_problems = secrets.load_encrypted(config_dir, env)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
 
-from tests.config.runs import assert_rejected, edit_config, synth_in
+from tests.config.runs import assert_rejected, edit_config, synth_here, synth_in
 
 DIGEST = "sha256:" + "0123456789abcdef" * 4
 
@@ -257,3 +258,53 @@ def test_an_ingress_class_that_cannot_name_an_object_is_refused(tmp_path, config
             "  fix: use at most 63 lowercase letters, digits and '-', starting with a letter, e.g. api.\n"
         ),
     )
+
+
+def test_a_config_nested_ten_thousand_levels_is_refused_at_its_line_at_once(tmp_path, config_copy, dist):
+    line = _append(config_copy, "settings:\n  DEEP: " + "[" * 10_000 + "]" * 10_000 + "\n")
+    started = time.perf_counter()
+    assert_rejected(
+        tmp_path,
+        dist,
+        (
+            f"config/prod.yaml:{line + 1}: (file): lists and mappings are nested more than 32 levels deep here, the "
+            "most a config file may nest.\n  fix: flatten the structure; nothing read here nests that deep.\n"
+        ),
+    )
+    assert time.perf_counter() - started < 5, "once 51-136 s, pointing at line 1"
+
+
+def test_sixty_thousand_levels_end_in_a_message_not_a_crash(tmp_path, config_copy):
+    """The C parser's composer recursed once per level and overflowed the C stack: SIGSEGV, no message at all."""
+    _append(config_copy, "a: " + "[" * 60_000 + "]" * 60_000 + "\n")
+    done = synth_in(tmp_path)
+    assert (done.returncode, done.stdout) == (2, "")
+    assert "(file): lists and mappings are nested more than 32 levels deep here" in done.stderr
+
+
+def test_a_fifty_megabyte_config_is_refused_before_it_is_read(tmp_path, config_copy, dist):
+    with (config_copy / "prod.yaml").open("a") as handle:
+        handle.write("bigUnknown:\n" + "  KEY: value-of-a-setting-nobody-asked-for\n" * (50 * 2**20 // 42))
+    started = time.perf_counter()
+    assert_rejected(
+        tmp_path,
+        dist,
+        (
+            "config/prod.yaml:0: (file): the file is larger than 128 KiB, the most a config file may hold.\n"
+            "  fix: config holds a few KB of intent; remove what made it this large (a pasted file, a generated "
+            "block).\n"
+        ),
+    )
+    assert time.perf_counter() - started < 2, "once no answer within 150 s"
+
+
+def test_a_config_at_its_bounds_is_judged_within_seconds(tmp_path, config_copy, dist):
+    """The largest config the bounds let through, its every setting merged over base's: still seconds."""
+    path = config_copy / "prod.yaml"
+    settings = "".join(f"  SETTING_{i}: value-{i}\n" for i in range(2_400))
+    path.write_text(path.read_text().replace("settings:\n", "settings:\n" + settings, 1) + "unknownKey: 1\n")
+    assert path.stat().st_size < 128 * 2**10
+    started = time.perf_counter()
+    code, _, err = synth_here(tmp_path)
+    assert code == 2 and "unknown key 'unknownKey'" in err
+    assert time.perf_counter() - started < 10

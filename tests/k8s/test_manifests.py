@@ -130,7 +130,7 @@ def test_every_unreadable_file_and_document_is_reported_at_once(tmp_path: Path):
             "a: &a [1, 2, 3, 4, 5, 6, 7, 8, 9]\n"
             + "".join(f"{c}: &{c} [{', '.join([f'*{p}'] * 9)}]\n" for p, c in zip("abcdefgh", "bcdefghi", strict=True)),
             "x.yaml:1: the document holds more than 250,000 values (an alias counting as what it repeats), the most a "
-            "manifest file may hold: split it into smaller documents",
+            "manifest file may hold: split it into files of one object each, as dist/ holds them",
         ),
         (
             "a: &a [*a]\n",
@@ -152,7 +152,8 @@ def test_a_file_over_the_size_bound_is_refused_without_reading_it_whole(tmp_path
     with pytest.raises(ManifestError) as caught:
         load([big])
     assert str(caught.value) == (
-        f"{big}: the file is larger than 4 MiB, the most a manifest file may hold: split it into files of at most 4 MiB"
+        f"{big}: the file is larger than 4 MiB, the most a manifest file may hold: split it into files of one object "
+        "each, as dist/ holds them"
     )
 
 
