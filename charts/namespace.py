@@ -13,16 +13,14 @@ from constructs import Construct
 from charts.context import StackContext
 from charts.plus import kplus
 from gitops.annotations import PRUNE_PROTECTION
-
-PSS_LEVEL = "restricted"
-PSS_MODES = ("enforce", "audit", "warn")
+from gitops.k8s import podsecurity
 
 
 def pod_security_labels(kubernetes_version: str) -> dict[str, str]:
     labels = {}
-    for mode in PSS_MODES:
-        labels[f"pod-security.kubernetes.io/{mode}"] = PSS_LEVEL
-        labels[f"pod-security.kubernetes.io/{mode}-version"] = f"v{kubernetes_version}"
+    for mode in podsecurity.MODES:
+        labels[podsecurity.label(mode)] = podsecurity.RESTRICTED
+        labels[podsecurity.version_label(mode)] = f"v{kubernetes_version}"
     return labels
 
 

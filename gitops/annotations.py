@@ -19,6 +19,9 @@ FLUX, ARGO_CD = "Flux", "Argo CD"
 DOMAIN = "gitops.myhoneydue.com"
 # Pod templates carry a digest of the settings they read, so a changed setting rolls the pods.
 SETTINGS_HASH = f"{DOMAIN}/settings-hash"
+# A workload's declared slowest start, first boot included (config startupSeconds), on the Deployment: diff
+# judges a shrinking probe window against it (rules/scaling.py, startup-window-shrinks).
+STARTUP_SECONDS = f"{DOMAIN}/startup-seconds"
 # `main.py check` skips rule R on an object annotated waive.gitops.myhoneydue.com/R: <reason>.
 WAIVER_PREFIX = f"waive.{DOMAIN}/"
 
@@ -33,14 +36,24 @@ def waiver(rule: str) -> str:
     return f"{WAIVER_PREFIX}{rule}"
 
 
+def _metadata(obj: dict[str, Any], field: str) -> dict[str, Any]:
+    # This module sits below gitops/k8s and cannot use its accessors (workloads.mapping and dig).
+    meta = obj.get("metadata")
+    found = meta.get(field) if isinstance(meta, dict) else None
+    return found if isinstance(found, dict) else {}
+
+
+def argo_sync_options(obj: dict[str, Any]) -> set[str]:
+    """The sync options an object's Argo CD annotation sets, split at commas as Argo CD splits them."""
+    text = str(_metadata(obj, "annotations").get(ARGO_SYNC_OPTIONS) or "")
+    return {part.strip() for part in text.split(",") if part.strip()}
+
+
 def prune_protected_by(obj: dict[str, Any]) -> tuple[str, ...]:
     """The engines that will not prune this object when it leaves git (Flux accepts a label or an annotation)."""
-    meta = obj.get("metadata") or {}
-    labels, annotations = meta.get("labels") or {}, meta.get("annotations") or {}
     engines = []
-    if "disabled" in (labels.get(FLUX_PRUNE), annotations.get(FLUX_PRUNE)):
+    if "disabled" in (_metadata(obj, "labels").get(FLUX_PRUNE), _metadata(obj, "annotations").get(FLUX_PRUNE)):
         engines.append(FLUX)
-    options = [part.strip() for part in str(annotations.get(ARGO_SYNC_OPTIONS) or "").split(",")]
-    if "Prune=false" in options:
+    if "Prune=false" in argo_sync_options(obj):
         engines.append(ARGO_CD)
     return tuple(engines)

@@ -2,13 +2,18 @@
 
 Everything here answers a question about Kubernetes objects the way Kubernetes
 would, with the Kubernetes source each answer comes from cited in the module;
-charts/, `main.py check`, `main.py diff`, capacity and the inventory use these
-modules rather than keeping answers of their own:
+charts/, `main.py check`, `main.py diff`, the rehearsal, capacity and the inventory
+use these modules rather than keeping answers of their own:
 
-- manifests: reading YAML back; declared: the declarations ConfigMap
+- manifests: reading YAML back; declared: the declarations ConfigMap; rest: resource names, scope and API paths
+- listkeys: how the items of a list are told apart (the OpenAPI's list-map and patch-merge keys)
 - workloads: pod templates, containers, replica counts, the kinds that run pods
-- selectors: label selectors; placement: node pinning and well-known node labels; labels: recommended keys
+- selectors: label selectors; placement: node pinning, spread and well-known node labels; labels: recommended keys
+- status: a live object's conditions, readiness and availability (the rehearsal reads the cluster with it)
 - budgets: PodDisruptionBudget validation and allowed evictions; intstr: counts or percentages
-- probes: probe defaults and windows; quantities: resource quantities; capacity: requests against nodes
-- sops: what SOPS ciphertext looks like
+- probes: probe defaults and windows; rollout: what replacing a workload's pods does
+- quantities: resource quantities; capacity: requests against nodes; storage: node-bound volumes, who owns their files
+- references: the Secrets, ConfigMaps and keys a pod needs before it starts; images: image references
+- helmcharts: the values a k3s HelmChartConfig passes to its chart
+- podsecurity: Pod Security admission's labels, levels and restricted profile
 """

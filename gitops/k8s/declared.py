@@ -16,7 +16,7 @@ from gitops.errors import InputError
 from gitops.k8s import labels
 from gitops.k8s.manifests import Fields, Resource
 from gitops.k8s.quantities import cpu_millis, memory_bytes
-from gitops.k8s.workloads import mapping
+from gitops.k8s.workloads import dig, mapping, sequence
 
 COMPONENT = "declarations"
 SECRETS_KEY = "secrets.json"
@@ -28,15 +28,20 @@ class DeclarationError(InputError):
 
 
 @dataclass(frozen=True)
-class Node:
+class DeclaredNode:
+    """A node as the declarations ConfigMap lists it (config's cluster.nodes, rendered)."""
+
     name: str
     cpu_millis: int
     memory_bytes: int
 
 
 @dataclass(frozen=True)
-class Cluster:
-    nodes: list[Node]
+class DeclaredCluster:
+    """config's cluster section (gitops/config/model.py's Cluster) as dist/ declares it, read back:
+    the node inventory, the reserve on each node, and the facts check's rules ask about."""
+
+    nodes: list[DeclaredNode]
     reserved_cpu_millis: int
     reserved_memory_bytes: int
     architecture: str | None = None
@@ -50,7 +55,7 @@ class Declared:
 
     secrets: dict[tuple[str, str], set[str]] = field(default_factory=dict)
     secret_types: dict[tuple[str, str], str] = field(default_factory=dict)
-    cluster: Cluster | None = None
+    cluster: DeclaredCluster | None = None
     sources: list[Resource] = field(default_factory=list)
 
     def has_secret(self, namespace: str, name: str) -> bool:
@@ -66,11 +71,12 @@ def is_declarations(resource: Resource) -> bool:
 
 def _load_json(resource: Resource, key: str) -> Fields | None:
     """The JSON object under data.<key>; None when the key is absent or holds nothing."""
-    text = mapping(resource.obj.get("data")).get(key)
+    text = dig(resource.obj, "data", key)
     if text is None:
         return None
     if not isinstance(text, str):
-        raise DeclarationError(f"{resource.path}: {resource} data.{key} is not text")
+        what = f"a ConfigMap value must be a string, not {type(text).__name__}"
+        raise DeclarationError(f"{resource.path}: {resource} data.{key} is not JSON: {what}")
     try:
         document = json.loads(text)
     except (json.JSONDecodeError, RecursionError) as err:
@@ -91,12 +97,11 @@ def read(resources: list[Resource]) -> Declared:
         secrets = _load_json(resource, SECRETS_KEY)
         if secrets:
             namespace = secrets.get("namespace") or resource.namespace
-            listed = secrets.get("secrets") or {}
-            if not isinstance(namespace, str) or not isinstance(listed, dict):
-                raise DeclarationError(f"{resource.path}: {resource} data.{SECRETS_KEY} is malformed")
-            for name, secret in listed.items():
-                keys, kind = mapping(secret).get("keys") or [], mapping(secret).get("type", "Opaque")
-                if not isinstance(keys, list) or not all(isinstance(k, str) for k in keys) or not isinstance(kind, str):
+            if not isinstance(namespace, str):
+                raise DeclarationError(f"{resource.path}: {resource} data.{SECRETS_KEY} namespace is not text")
+            for name, secret in mapping(secrets.get("secrets")).items():
+                keys, kind = sequence(dig(secret, "keys")), mapping(secret).get("type", "Opaque")
+                if not all(isinstance(k, str) for k in keys) or not isinstance(kind, str):
                     raise DeclarationError(f"{resource.path}: {resource} data.{SECRETS_KEY} secret {name} is malformed")
                 declared.secrets[(namespace, name)] = set(keys)
                 declared.secret_types[(namespace, name)] = kind
@@ -106,23 +111,24 @@ def read(resources: list[Resource]) -> Declared:
     return declared
 
 
-def _cluster(resource: Resource, cluster: Fields) -> Cluster:
-    def text(value: object) -> str | None:
-        if value is None or isinstance(value, str):
-            return value
-        raise TypeError(f"{value!r} is not text")
+def _text(value: object) -> str | None:
+    if value is None or isinstance(value, str):
+        return value
+    raise TypeError(f"{value!r} is not text")
 
+
+def _cluster(resource: Resource, cluster: Fields) -> DeclaredCluster:
     try:
         reserve = mapping(cluster.get("systemReserved"))
         nodes = cluster["nodes"]
         if not isinstance(nodes, list):
             raise TypeError("nodes is not a list")
-        return Cluster(
-            nodes=[Node(str(text(n["name"])), cpu_millis(n["cpu"]), memory_bytes(n["memory"])) for n in nodes],
+        return DeclaredCluster(
+            nodes=[DeclaredNode(str(_text(n["name"])), cpu_millis(n["cpu"]), memory_bytes(n["memory"])) for n in nodes],
             reserved_cpu_millis=cpu_millis(reserve.get("cpu", 0)),
             reserved_memory_bytes=memory_bytes(reserve.get("memory", 0)),
-            architecture=text(cluster.get("architecture")),
-            kubernetes_version=text(cluster.get("kubernetesVersion")),
+            architecture=_text(cluster.get("architecture")),
+            kubernetes_version=_text(cluster.get("kubernetesVersion")),
             production=cluster.get("production") is True,
         )
     except (KeyError, TypeError, ValueError, IndexError) as err:

@@ -16,11 +16,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from gitops.k8s.manifests import Fields
-from gitops.k8s.placement import HOSTNAME_LABEL, pinned_nodes
+from gitops.k8s.placement import pinned_node, spread_skew
 from gitops.k8s.quantities import format_cpu, format_memory
 from gitops.k8s.requests import Demand, Requests
-from gitops.k8s.workloads import as_int, mapping, pod_spec, sequence
+from gitops.k8s.workloads import pod_spec
 
 
 def _less(room: Requests, used: Requests) -> Requests:
@@ -42,15 +41,6 @@ class Shortfall:
     message: str
 
 
-def spread_skew(spec: Fields | None) -> int | None:
-    """maxSkew of a hard topology spread over hostnames, if the pod spec has one."""
-    for constraint in sequence(mapping(spec).get("topologySpreadConstraints")):
-        constraint = mapping(constraint)
-        if constraint.get("topologyKey") == HOSTNAME_LABEL and constraint.get("whenUnsatisfiable") == "DoNotSchedule":
-            return as_int(constraint.get("maxSkew")) or 1
-    return None
-
-
 def shortfalls(demands: Iterable[Demand], nodes: dict[str, Requests]) -> list[Shortfall]:
     """What the constraints force onto each node of nodes (name -> allocatable) that it cannot hold,
     and the spread pods that no node has room for."""
@@ -59,12 +49,12 @@ def shortfalls(demands: Iterable[Demand], nodes: dict[str, Requests]) -> list[Sh
     extra: list[tuple[Demand, int]] = []
     for workload in demands:
         spec = pod_spec(workload.resource.obj) if workload.resource.kind != "HelmChartConfig" else None
-        pinned = pinned_nodes(spec) if spec is not None else None
+        pinned = pinned_node(spec) if spec is not None else None
         if workload.per_node:
             share = dict.fromkeys(nodes, 1)
-        elif pinned is not None and len(pinned) == 1:
+        elif pinned is not None:
             # Pinned to a node that is not in the set (lost): down with it, not a question of room.
-            share = {name: workload.pods for name in pinned if name in nodes}
+            share = {pinned: workload.pods} if pinned in nodes else {}
         elif spread_skew(spec) == 1 and nodes:
             base, remainder = divmod(workload.pods, len(nodes))
             share = dict.fromkeys(nodes, base) if base else {}

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from gitops.k8s.manifests import Fields, Resource, load_documents
+from gitops.k8s.helmcharts import chart_values, per_node
+from gitops.k8s.manifests import Fields, Resource
 from gitops.k8s.quantities import QuantityError, cpu_millis, memory_bytes
 from gitops.k8s.workloads import PER_NODE, REPLICATED, mapping, pod_spec, replicas, sequence
 
@@ -61,14 +62,8 @@ def pod_requests(spec: Fields | None) -> Requests:
 
 def _helm_daemonset(resource: Resource) -> Requests | None:
     """Requests of a chart-managed DaemonSet configured by a k3s HelmChartConfig (e.g. Traefik)."""
-    text = mapping(resource.obj.get("spec")).get("valuesContent")
-    if not isinstance(text, str):
-        return None
-    try:
-        (values,) = load_documents(text) or [None]
-    except ValueError:
-        return None
-    if not isinstance(values, dict) or mapping(values.get("deployment")).get("kind") != "DaemonSet":
+    values = chart_values(resource)
+    if values is None or not per_node(values):
         return None
     return container_requests({"resources": mapping(values.get("resources"))})
 

@@ -14,6 +14,10 @@
   []string in the API: a value that is not a string (an unquoted 1 or true)
   does not decode, so the API server rejects the object and it selects or is
   selected by nothing. Requirement.Matches compares strings exactly.
+- The API's labelSelector query parameter takes a selector as Selector.String()
+  writes it: the requirements sorted by key (internalSelector.Add), each as
+  key=value (matchLabels), key in (a,b), key notin (a,b), key or !key, with
+  the values sorted (Requirement.String).
 """
 
 from __future__ import annotations
@@ -38,38 +42,75 @@ def _strings(pairs: object) -> dict[str, str] | None:
     return pairs
 
 
-def _requirement_matches(expression: object, labels: dict[str, str]) -> bool | None:
-    """Whether one matchExpression holds for labels; None for one NewRequirement refuses."""
+# How Requirement.String writes each operator; "=" is a matchLabels pair (selection.Equals).
+_WRITTEN = {
+    "=": "{key}={values}",
+    "In": "{key} in ({values})",
+    "NotIn": "{key} notin ({values})",
+    "Exists": "{key}",
+    "DoesNotExist": "!{key}",
+}
+Requirement = tuple[str, str, list[str]]  # key, operator, values
+
+
+def _requirement(expression: object) -> Requirement | None:
+    """One matchExpression as a requirement; None for one NewRequirement refuses."""
     expression = mapping(expression)
-    key, operator, values = expression.get("key"), expression.get("operator"), expression.get("values") or []
+    key, operator, values = expression.get("key"), expression.get("operator"), expression.get("values")
+    values = [] if values is None else values
     if not isinstance(key, str) or not isinstance(values, list) or not all(isinstance(v, str) for v in values):
         return None
     if (operator in _VALUED and not values) or (operator in _UNVALUED and values):
         return None
-    if operator == "In":
+    if operator not in _VALUED + _UNVALUED:
+        return None
+    return key, str(operator), values
+
+
+def _requirements(selector: object) -> list[Requirement] | None:
+    """LabelSelectorAsSelector: each matchLabels pair, then each matchExpression; None for a selector it refuses."""
+    if not isinstance(selector, dict):
+        return None
+    match_labels = _strings(selector.get("matchLabels"))
+    expressions = selector.get("matchExpressions")
+    expressions = [] if expressions is None else expressions
+    if match_labels is None or not isinstance(expressions, list):
+        return None
+    found: list[Requirement] = [(k, "=", [v]) for k, v in match_labels.items()]
+    for expression in expressions:
+        requirement = _requirement(expression)
+        if requirement is None:
+            return None
+        found.append(requirement)
+    return found
+
+
+def _matches(requirement: Requirement, labels: dict[str, str]) -> bool:
+    key, operator, values = requirement
+    if operator in ("=", "In"):
         return key in labels and labels[key] in values
     if operator == "NotIn":
         return key not in labels or labels[key] not in values
     if operator == "Exists":
         return key in labels
-    if operator == "DoesNotExist":
-        return key not in labels
-    return None
+    return key not in labels  # DoesNotExist
 
 
 def selects(selector: object, labels: object) -> bool:
     """Whether a metav1.LabelSelector selects a pod with these labels."""
-    pod = _strings(labels)
-    if not isinstance(selector, dict) or pod is None:
+    pod, requirements = _strings(labels), _requirements(selector)
+    if pod is None or requirements is None:
         return False
-    match_labels = _strings(selector.get("matchLabels"))
-    expressions = selector.get("matchExpressions") or []
-    if match_labels is None or not isinstance(expressions, list):
-        return False
-    results = [_requirement_matches(e, pod) for e in expressions]
-    if None in results:
-        return False
-    return all(pod.get(k) == v for k, v in match_labels.items()) and all(results)
+    return all(_matches(r, pod) for r in requirements)
+
+
+def query(selector: object) -> str | None:
+    """A metav1.LabelSelector as the labelSelector query parameter takes it; None when it selects nothing."""
+    requirements = _requirements(selector)
+    if requirements is None:
+        return None
+    ordered = sorted(requirements, key=lambda r: r[0])
+    return ",".join(_WRITTEN[op].format(key=key, values=",".join(sorted(values))) for key, op, values in ordered)
 
 
 def service_selects(selector: object, labels: object) -> bool:

@@ -110,6 +110,16 @@ def containers(spec: Fields | None) -> dict[tuple[str, str], Fields]:
     return found
 
 
+def claims(spec: dict[str, Any] | None) -> dict[str, str]:
+    """Volume name -> claim name, for the persistentVolumeClaim volumes of a pod spec."""
+    found: dict[str, str] = {}
+    for volume in sequence(mapping(spec).get("volumes")):
+        name, claim = mapping(volume).get("name"), dig(volume, "persistentVolumeClaim", "claimName")
+        if isinstance(name, str) and isinstance(claim, str):
+            found[name] = claim
+    return found
+
+
 def strategy_type(obj: Fields) -> str:
     """How a workload replaces its pods (the API's default is RollingUpdate); "" for kinds without one."""
     spec = mapping(obj.get("spec"))
@@ -120,6 +130,13 @@ def strategy_type(obj: Fields) -> str:
     else:
         return ""
     return str(written) if written else "RollingUpdate"
+
+
+def singleton(obj: dict[str, Any]) -> bool:
+    """One replica replaced with Recreate: its pods never overlap, since the Deployment controller scales
+    the old ReplicaSet to 0 and waits for its pods to go before it starts the new one
+    (pkg/controller/deployment/recreate.go)."""
+    return obj.get("kind") == "Deployment" and replicas(obj) == 1 and strategy_type(obj) == "Recreate"
 
 
 @dataclass(frozen=True)
@@ -144,6 +161,23 @@ class Container:
     def long_running(self) -> bool:
         """Regular containers, and init containers that keep running beside them (sidecars)."""
         return not self.init or self.spec.get("restartPolicy") == "Always"
+
+
+def pod_containers(spec: dict[str, Any], field: str, *, init: bool = True) -> Iterator[Container]:
+    """The containers of a pod spec found at field (e.g. spec.template.spec), init containers first."""
+    keys = CONTAINER_LISTS if init else ("containers",)
+    for key in keys:
+        for index, item in enumerate(sequence(spec.get(key))):
+            if isinstance(item, dict):
+                label = item.get("name") or index
+                yield Container(item, f"{field}.{key}[{label}]", key == "initContainers")
+
+
+def pod_volumes(spec: dict[str, Any], field: str) -> Iterator[tuple[dict[str, Any], str]]:
+    """(volume, its field) for the volumes of a pod spec found at field."""
+    for index, volume in enumerate(sequence(spec.get("volumes"))):
+        if isinstance(volume, dict):
+            yield volume, f"{field}.volumes[{volume.get('name') or index}]"
 
 
 @dataclass(frozen=True)
@@ -173,20 +207,13 @@ class PodTemplate:
         return self.kind in LONG_RUNNING
 
     def containers(self, *, init: bool = True) -> Iterator[Container]:
-        keys = CONTAINER_LISTS if init else ("containers",)
-        for key in keys:
-            for index, spec in enumerate(sequence(self.spec.get(key))):
-                if isinstance(spec, dict):
-                    label = spec.get("name") or index
-                    yield Container(spec, f"{self.field}.{key}[{label}]", key == "initContainers")
+        return pod_containers(self.spec, self.field, init=init)
 
     def running_containers(self) -> Iterator[Container]:
         return (c for c in self.containers() if c.long_running)
 
     def volumes(self) -> Iterator[tuple[Fields, str]]:
-        for index, volume in enumerate(sequence(self.spec.get("volumes"))):
-            if isinstance(volume, dict):
-                yield volume, f"{self.field}.volumes[{volume.get('name') or index}]"
+        return pod_volumes(self.spec, self.field)
 
     def __str__(self) -> str:
         return str(self.resource)

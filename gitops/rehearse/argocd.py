@@ -17,12 +17,16 @@ import json
 import time
 from pathlib import Path
 
-from gitops.k8s import crds, manifests
+from gitops.k8s import crds, manifests, rest, status
+from gitops.k8s.workloads import dig
 from gitops.layout import DIST, engine_dir
-from gitops.rehearse import argosync, cluster, delivery, flux, repo
+from gitops.rehearse import argosync, cluster, delivery, flux, poll, repo
+from gitops.rehearse.bootstrap import SecretPlan
+from gitops.rehearse.engine import Stalled, never_stalled
 from gitops.rehearse.environment import Environment
 from gitops.rehearse.kube import Api, Kubectl
 from gitops.rehearse.procs import ComponentError
+from gitops.rehearse.session import Session
 
 WAVE_TIMEOUT = 300.0
 
@@ -32,7 +36,7 @@ def applications(checkout: Path, env: str) -> list[dict]:
 
 
 def source_path(app: dict) -> str:
-    return ((app["spec"].get("source") or {}).get("path") or ".").removeprefix("./").rstrip("/")
+    return str(dig(app, "spec", "source", "path") or ".").removeprefix("./").rstrip("/")
 
 
 def apply_args(app: dict) -> list[str]:
@@ -40,7 +44,7 @@ def apply_args(app: dict) -> list[str]:
     args = ["apply"]
     if "ServerSideApply=true" in argosync.options(app):
         args += ["--server-side", "--force-conflicts", "--field-manager=argocd-controller"]
-    return args + ["-f", "-"]
+    return [*args, "-f", "-"]
 
 
 def delete_args(obj: dict) -> list[str]:
@@ -61,9 +65,25 @@ def _stream(objects: list[dict]) -> bytes:
 
 
 class ArgoStandIn:
-    label = "Argo CD stand-in"
+    """An Engine (engine.py) that applies with kubectl what Argo CD would sync; no Argo CD runs."""
 
-    def __init__(self, session, kubectl: Kubectl, api: Api, served: Path, env: Environment, plans) -> None:
+    label = "Argo CD stand-in"
+    notes = (
+        "Argo CD is not run: its Applications are applied to the real CRDs, and each "
+        "unit's directory is applied server-side in sync-wave and kind order, pruned as its "
+        "options say (a stand-in)",
+    )
+
+    def __init__(
+        self,
+        session: Session,
+        kubectl: Kubectl,
+        api: Api,
+        served: Path,
+        env: Environment,
+        plans: list[SecretPlan],
+        stalled: Stalled = never_stalled,
+    ) -> None:
         self.session, self.kubectl, self.api, self.served, self.env, self.plans = (
             session,
             kubectl,
@@ -72,10 +92,10 @@ class ArgoStandIn:
             env,
             plans,
         )
+        self.stalled = stalled
         self.synced: dict[str, list[dict]] = {}  # Application name -> what its last sync applied
         self.kept: list[str] = []  # objects left in the cluster by Prune=false, as "Kind ns/name"
         self.substitutions: list[str] = []  # nothing is substituted: there is no URL to point elsewhere
-        self.stalled = lambda: None
 
     def serve(self, plain: str) -> str:
         return plain  # the stand-in applies from the commit itself: no URL to substitute
@@ -122,12 +142,13 @@ class ArgoStandIn:
     def _sync_app(self, app: dict, checkout: Path, result: delivery.Delivered, wait: bool) -> bool:
         name = app["metadata"]["name"]
         ref = f"Application {app['metadata']['namespace']}/{name}"
-        destination = (app["spec"].get("destination") or {}).get("namespace")
+        named = dig(app, "spec", "destination", "namespace")
+        destination = named if isinstance(named, str) and named else None
         if destination and "CreateNamespace=true" in argosync.options(app):
             self.kubectl.run("create", "namespace", destination)
         target = [r.obj for r in manifests.load([checkout / source_path(app)])]
         for obj in target:
-            if destination and not (obj.get("metadata") or {}).get("namespace") and _namespaced(obj):
+            if destination and not dig(obj, "metadata", "namespace") and rest.namespaced(str(obj.get("kind"))):
                 obj.setdefault("metadata", {})["namespace"] = destination
         plan = argosync.plan(app, target, self.synced.get(name, []))
         self.kept += [
@@ -145,40 +166,22 @@ class ArgoStandIn:
                 if code != 0:
                     result.problems.append((ref, f"sync failed (wave {wave}): {out}", []))
                     return False
-            if wait and not self._healthy(destination):
+            healthy = self._healthy(destination) if wait else None
+            if healthy is not None and not healthy.held:
+                why = healthy.stopped or self.stalled()
                 result.problems.append(
-                    (
-                        ref,
-                        f"wave {wave} not healthy within {WAVE_TIMEOUT:.0f} s"
-                        + (f": {self.stalled()}" if self.stalled() else ""),
-                        [],
-                    )
+                    (ref, f"wave {wave} not healthy within {WAVE_TIMEOUT:.0f} s" + (f": {why}" if why else ""), [])
                 )
                 return False
         self.synced[name] = target
         return True
 
-    def _healthy(self, destination: str | None) -> bool:
+    def _healthy(self, destination: str | None) -> poll.Waited:
+        """Wait until every Deployment of the Application's namespaces is Available, as its health check does."""
         namespaces = sorted({ns for ns in (destination, self.env.namespace) if ns})
-        deadline = time.monotonic() + WAVE_TIMEOUT
-        while time.monotonic() < deadline:
+
+        def available() -> bool:
             deployments = [d for ns in namespaces for d in self.api.items(cluster.DEPLOYMENTS.format(ns=ns))]
-            if all(cluster.available(d) for d in deployments):
-                return True
-            if self.stalled():
-                return False
-            time.sleep(0.5)
-        return False
+            return all(status.deployment_available(d) for d in deployments)
 
-
-def _namespaced(obj: dict) -> bool:
-    return obj.get("kind") not in {
-        "Namespace",
-        "ClusterRole",
-        "ClusterRoleBinding",
-        "CustomResourceDefinition",
-        "StorageClass",
-        "PersistentVolume",
-        "IngressClass",
-        "PriorityClass",
-    }
+        return poll.until(available, WAVE_TIMEOUT, stop=self.stalled)

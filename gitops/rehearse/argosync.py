@@ -16,8 +16,10 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
+from gitops.annotations import argo_sync_options
+from gitops.k8s.workloads import dig, mapping, sequence
+
 WAVE = "argocd.argoproj.io/sync-wave"
-SYNC_OPTIONS = "argocd.argoproj.io/sync-options"
 
 # gitops-engine pkg/sync/sync_tasks.go, kindOrder.
 KIND_ORDER = (
@@ -68,13 +70,13 @@ def kind_rank(kind: str) -> int:
 def key(obj: dict) -> tuple[str, str, str, str]:
     """(group, kind, namespace, name): how Argo CD tells objects apart."""
     group = obj.get("apiVersion", "").rpartition("/")[0]
-    meta = obj.get("metadata") or {}
+    meta = mapping(obj.get("metadata"))
     return group, obj.get("kind", ""), meta.get("namespace", ""), meta.get("name", "")
 
 
 def wave(obj: dict) -> int:
     try:
-        return int(((obj.get("metadata") or {}).get("annotations") or {}).get(WAVE, "0"))
+        return int(str(dig(obj, "metadata", "annotations", WAVE) or "0"))
     except ValueError:
         return 0
 
@@ -82,9 +84,8 @@ def wave(obj: dict) -> int:
 def options(obj: dict) -> set[str]:
     """An object's sync options (annotation, comma-separated), or an Application's syncPolicy.syncOptions."""
     if obj.get("kind") == "Application" and "spec" in obj:
-        return set(((obj["spec"].get("syncPolicy") or {}).get("syncOptions")) or [])
-    text = ((obj.get("metadata") or {}).get("annotations") or {}).get(SYNC_OPTIONS, "")
-    return {part.strip() for part in text.split(",") if part.strip()}
+        return set(sequence(dig(obj, "spec", "syncPolicy", "syncOptions")))
+    return argo_sync_options(obj)
 
 
 @dataclass(frozen=True)
@@ -95,7 +96,7 @@ class Task:
 
     @property
     def sort_key(self) -> tuple:
-        return self.wave, kind_rank(self.obj.get("kind", "")), (self.obj.get("metadata") or {}).get("name", "")
+        return self.wave, kind_rank(self.obj.get("kind", "")), str(dig(self.obj, "metadata", "name") or "")
 
 
 @dataclass
@@ -109,11 +110,11 @@ def plan(app: dict, target: list[dict], previous: list[dict]) -> Plan:
     wanted = {key(o) for o in target}
     applying = _namespaces_first([Task(wave(o), o) for o in target])
     gone = [o for o in previous if key(o) not in wanted]
-    policy = ((app.get("spec") or {}).get("syncPolicy") or {}).get("automated") or {}
+    policy = mapping(dig(app, "spec", "syncPolicy", "automated"))
     kept = [o for o in gone if not policy.get("prune") or "Prune=false" in options(o)]
     pruning = [o for o in gone if o not in kept]
     prune_waves = sorted({wave(o) for o in pruning})
-    mirrored = dict(zip(prune_waves, reversed(prune_waves)))
+    mirrored = dict(zip(prune_waves, reversed(prune_waves), strict=True))
     last = max([t.wave for t in applying] + list(prune_waves) + [0]) + 1
     prune_last = "PruneLast=true" in options(app)
     prunes = [
@@ -130,8 +131,8 @@ def _namespaces_first(tasks: list[Task]) -> list[Task]:
     """A Namespace syncs in the first wave of the objects inside it (sync_tasks.go, adjustDeps)."""
     first: dict[str, int] = {}
     for task in tasks:
-        namespace = (task.obj.get("metadata") or {}).get("namespace")
-        if namespace and task.obj.get("kind") != "Namespace":
+        namespace = dig(task.obj, "metadata", "namespace")
+        if isinstance(namespace, str) and namespace and task.obj.get("kind") != "Namespace":
             first[namespace] = min(first.get(namespace, task.wave), task.wave)
     return [
         Task(min(t.wave, first.get(t.obj["metadata"]["name"], t.wave)), t.obj)

@@ -1,66 +1,41 @@
-"""Read the rehearsal cluster's state: workloads, pods, claims, events."""
+"""Read the rehearsal cluster's state: the pods of a workload, events, and pods no node takes.
+
+What the state means (Ready, Available, unschedulable, which pods a selector picks) is Kubernetes'
+rule and lives in gitops/k8s (status.py, selectors.py); this module only asks the API server.
+"""
 
 from __future__ import annotations
 
-from datetime import UTC
+from datetime import UTC, datetime
+from urllib.parse import quote
 
+from gitops.k8s import selectors, status
+from gitops.k8s.workloads import dig, mapping, sequence
 from gitops.rehearse.kube import Api
 
 DEPLOYMENTS = "/apis/apps/v1/namespaces/{ns}/deployments"
 PODS = "/api/v1/namespaces/{ns}/pods"
 
 
-def condition(obj: dict, kind: str) -> dict:
-    for item in (obj.get("status") or {}).get("conditions") or []:
-        if item.get("type") == kind:
-            return item
-    return {}
-
-
-def available(deployment: dict) -> bool:
-    spec, status = deployment.get("spec") or {}, deployment.get("status") or {}
-    want = spec.get("replicas", 1)
-    return (
-        condition(deployment, "Available").get("status") == "True"
-        and status.get("observedGeneration", 0) >= deployment["metadata"].get("generation", 0)
-        and status.get("updatedReplicas", 0) == want
-        and status.get("readyReplicas", 0) == want
-        and status.get("replicas", 0) == want
-    )
-
-
-def selector_query(deployment: dict) -> str:
-    labels = ((deployment.get("spec") or {}).get("selector") or {}).get("matchLabels") or {}
-    return ",".join(f"{k}={v}" for k, v in sorted(labels.items()))
-
-
-def selects(deployment: dict, pod: dict) -> bool:
-    """Whether the Deployment's matchLabels select the pod (the project's selectors are matchLabels only)."""
-    labels = pod["metadata"].get("labels") or {}
-    wanted = ((deployment.get("spec") or {}).get("selector") or {}).get("matchLabels") or {}
-    return bool(wanted) and all(labels.get(k) == v for k, v in wanted.items())
-
-
 def pods_of(api: Api, deployment: dict) -> list[dict]:
-    from urllib.parse import quote
-
-    ns = deployment["metadata"]["namespace"]
-    return api.items(PODS.format(ns=ns) + "?labelSelector=" + quote(selector_query(deployment)))
-
-
-def pod_ready(pod: dict) -> bool:
-    return (not pod["metadata"].get("deletionTimestamp")) and condition(pod, "Ready").get("status") == "True"
+    """The pods the Deployment's selector picks, terminating ones included."""
+    query = selectors.query(dig(deployment, "spec", "selector"))
+    if query is None:
+        return []
+    return api.items(PODS.format(ns=deployment["metadata"]["namespace"]) + "?labelSelector=" + quote(query))
 
 
-def alive(pod: dict) -> bool:
-    """A pod whose containers may be running: scheduled and not yet gone (terminating counts)."""
-    phase = (pod.get("status") or {}).get("phase")
-    return bool((pod.get("spec") or {}).get("nodeName")) and phase not in ("Succeeded", "Failed")
+def selected(deployment: dict, pod: dict) -> bool:
+    """Whether the Deployment's selector picks the pod."""
+    return selectors.selects(dig(deployment, "spec", "selector"), dig(pod, "metadata", "labels"))
+
+
+def owned(deployments: list[dict], pod: dict) -> dict | None:
+    """The Deployment whose selector picks the pod, if one does."""
+    return next((d for d in deployments if selected(d, pod)), None)
 
 
 def events_for(api: Api, namespace: str, kind: str, name: str, limit: int = 6) -> list[str]:
-    from urllib.parse import quote
-
     selector = quote(f"involvedObject.kind={kind},involvedObject.name={name}")
     items = api.items(f"/api/v1/namespaces/{namespace}/events?fieldSelector={selector}")
     items.sort(key=lambda e: e.get("lastTimestamp") or e.get("eventTime") or "")
@@ -73,49 +48,12 @@ def workload_events(api: Api, deployment: dict) -> list[str]:
     ns, name = deployment["metadata"]["namespace"], deployment["metadata"]["name"]
     found = events_for(api, ns, "Deployment", name, 3)
     for rs in api.items(f"/apis/apps/v1/namespaces/{ns}/replicasets"):
-        owners = rs["metadata"].get("ownerReferences") or []
+        owners = [mapping(o) for o in sequence(dig(rs, "metadata", "ownerReferences"))]
         if any(o.get("kind") == "Deployment" and o.get("name") == name for o in owners):
             found += events_for(api, ns, "ReplicaSet", rs["metadata"]["name"], 3)
     for pod in pods_of(api, deployment):
         found += events_for(api, ns, "Pod", pod["metadata"]["name"], 2)
     return found[-8:]
-
-
-def required_hostname(pod_spec: dict) -> str | None:
-    """The one node a pod template is pinned to by required node affinity or nodeSelector."""
-    selector = (pod_spec.get("nodeSelector") or {}).get("kubernetes.io/hostname")
-    if selector:
-        return selector
-    affinity = ((pod_spec.get("affinity") or {}).get("nodeAffinity") or {}).get(
-        "requiredDuringSchedulingIgnoredDuringExecution"
-    ) or {}
-    for term in affinity.get("nodeSelectorTerms") or []:
-        for expression in term.get("matchExpressions") or []:
-            values = expression.get("values") or []
-            if (
-                expression.get("key") == "kubernetes.io/hostname"
-                and expression.get("operator") == "In"
-                and len(values) == 1
-            ):
-                return values[0]
-    return None
-
-
-def hostname_spread(pod_spec: dict) -> dict | None:
-    """The hard topology spread over nodes, if the template has one."""
-    for constraint in pod_spec.get("topologySpreadConstraints") or []:
-        if (
-            constraint.get("topologyKey") == "kubernetes.io/hostname"
-            and constraint.get("whenUnsatisfiable") == "DoNotSchedule"
-        ):
-            return constraint
-    return None
-
-
-def claims(pod_spec: dict) -> list[str]:
-    return [
-        v["persistentVolumeClaim"]["claimName"] for v in pod_spec.get("volumes") or [] if v.get("persistentVolumeClaim")
-    ]
 
 
 # How long a pod may stay unschedulable before waiting longer is pointless: the scheduler retries an
@@ -124,32 +62,19 @@ def claims(pod_spec: dict) -> list[str]:
 UNSCHEDULABLE_SECONDS = 20.0
 
 
-def _age(stamp: str | None) -> float:
-    from datetime import datetime
-
-    if not stamp:
+def _age(stamp: object) -> float:
+    if not isinstance(stamp, str) or not stamp:
         return 0.0
     when = datetime.strptime(stamp, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
     return (datetime.now(UTC) - when).total_seconds()
-
-
-def unschedulable(pod: dict) -> str | None:
-    """The scheduler's message for a pod it could not place, or None."""
-    scheduled = condition(pod, "PodScheduled")
-    if (
-        pod["metadata"].get("deletionTimestamp")
-        or scheduled.get("status") != "False"
-        or scheduled.get("reason") != "Unschedulable"
-    ):
-        return None
-    return " ".join((scheduled.get("message") or "").split())
 
 
 def stuck(api: Api, namespaces: list[str], older_than: float = UNSCHEDULABLE_SECONDS) -> str | None:
     """The first pod no node has taken for older_than seconds, with the scheduler's reason."""
     for ns in namespaces:
         for pod in api.items(PODS.format(ns=ns)):
-            message = unschedulable(pod)
-            if message is not None and _age(condition(pod, "PodScheduled").get("lastTransitionTime")) >= older_than:
+            message = status.unschedulable(pod)
+            since = status.condition(pod, "PodScheduled").get("lastTransitionTime")
+            if message is not None and _age(since) >= older_than:
                 return f"pod {ns}/{pod['metadata']['name']} unschedulable for {older_than:.0f} s: {message}"
     return None

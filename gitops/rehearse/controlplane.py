@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from gitops.rehearse import pki as pkimod
+from gitops.rehearse import poll
 from gitops.rehearse.kube import Api
 from gitops.rehearse.ports import LOOPBACK
 from gitops.rehearse.procs import ComponentError, Process
@@ -42,21 +43,26 @@ class ControlPlane:
     processes: dict[str, Process]
 
 
-def _https_ok(url: str, deadline: float, process: Process) -> None:
+def _running(*processes: Process) -> None:
+    for process in processes:
+        if not process.running():
+            raise ComponentError(process.name, f"exited with code {process.popen.returncode}", process.tail())
+
+
+def _https_ok(url: str, started: float, process: Process) -> None:
     context = ssl.create_default_context()
     context.check_hostname = False
     context.verify_mode = ssl.CERT_NONE  # the component's own self-signed serving cert, loopback only
-    while time.monotonic() < deadline:
-        if not process.running():
-            raise ComponentError(process.name, f"exited with code {process.popen.returncode}", process.tail())
+
+    def healthy() -> bool:
         try:
             with urllib.request.urlopen(url, context=context, timeout=2) as response:
-                if response.status == 200:
-                    return
+                return response.status == 200
         except (urllib.error.URLError, OSError):
-            pass
-        time.sleep(0.2)
-    raise ComponentError(process.name, f"{url} not healthy within {READY_TIMEOUT_SECONDS:.0f} s", process.tail())
+            return False
+
+    if not poll.until(healthy, READY_TIMEOUT_SECONDS, 0.2, alive=lambda: _running(process), started=started).held:
+        raise ComponentError(process.name, f"{url} not healthy within {READY_TIMEOUT_SECONDS:.0f} s", process.tail())
 
 
 def start(session: Session, tools: Tools) -> ControlPlane:
@@ -109,15 +115,12 @@ def start(session: Session, tools: Tools) -> ControlPlane:
     )
     kubeconfig = pkimod.kubeconfig(pki, server, root / "kubeconfig")
     api = Api(server, pki.admin_token, pki.ca_cert)
-    deadline = begin + READY_TIMEOUT_SECONDS
-    while not api.wait_ready(min(deadline, time.monotonic() + 1)):
-        for process in (etcd, apiserver):
-            if not process.running():
-                raise ComponentError(process.name, f"exited with code {process.popen.returncode}", process.tail())
-        if time.monotonic() >= deadline:
-            raise ComponentError(
-                "kube-apiserver", f"/readyz not ready within {READY_TIMEOUT_SECONDS:.0f} s", apiserver.tail()
-            )
+    if not poll.until(
+        api.ready, READY_TIMEOUT_SECONDS, 0.1, alive=lambda: _running(etcd, apiserver), started=begin
+    ).held:
+        raise ComponentError(
+            "kube-apiserver", f"/readyz not ready within {READY_TIMEOUT_SECONDS:.0f} s", apiserver.tail()
+        )
     auth = [
         f"--kubeconfig={kubeconfig}",
         f"--authentication-kubeconfig={kubeconfig}",
@@ -150,8 +153,8 @@ def start(session: Session, tools: Tools) -> ControlPlane:
             "--v=1",
         ],
     )
-    _https_ok(f"https://{LOOPBACK}:{kcm_port}/healthz", deadline, kcm)
-    _https_ok(f"https://{LOOPBACK}:{scheduler_port}/healthz", deadline, scheduler)
+    _https_ok(f"https://{LOOPBACK}:{kcm_port}/healthz", begin, kcm)
+    _https_ok(f"https://{LOOPBACK}:{scheduler_port}/healthz", begin, scheduler)
     return ControlPlane(
         api, kubeconfig, pki, time.monotonic() - begin, {p.name: p for p in (etcd, apiserver, kcm, scheduler)}
     )

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from gitops.k8s import manifests
+from gitops.k8s.workloads import dig
 from gitops.layout import CLUSTERS, DIST, engine_dir
 from gitops.rehearse import bootstrap, flux, repo
 from gitops.rehearse.kube import Api, Kubectl
@@ -48,7 +49,7 @@ def create_bootstrap_secrets(kubectl: Kubectl, plans: list[bootstrap.SecretPlan]
     for plan in plans:
         code, out, _ = kubectl.run(*plan.argv)
         if code != 0:
-            raise ComponentError("bootstrap", f"kubectl create secret {plan.name}: {out}")
+            raise ComponentError("bootstrap", f"kubectl create {plan.kind.lower()} {plan.name}: {out}")
 
 
 def unit_paths(checkout: Path, env: str) -> list[str]:
@@ -56,8 +57,7 @@ def unit_paths(checkout: Path, env: str) -> list[str]:
 
     found = []
     for resource in manifests.load([checkout / DIST / engine_dir(env)]):
-        spec = resource.obj.get("spec") or {}
-        path = spec.get("path") or (spec.get("source") or {}).get("path")
+        path = dig(resource.obj, "spec", "path") or dig(resource.obj, "spec", "source", "path")
         if isinstance(path, str):
             path = path.removeprefix("./").rstrip("/")
             if not path.startswith(f"{DIST}/{CLUSTERS}/"):
@@ -68,7 +68,7 @@ def unit_paths(checkout: Path, env: str) -> list[str]:
 def apply_cluster_dir(kubectl: Kubectl, checkout: Path, env: str) -> tuple[list[str], str | None]:
     """README step 4: kubectl apply -f dist/clusters/<env>/; returns (the API's warnings, what it refused).
     A refusal is the commit's fault, not the rehearsal's: it is reported as a broken promise."""
-    code, out, warnings = kubectl.run("apply", "-f", str(checkout / "dist" / "clusters" / env))
+    code, out, warnings = kubectl.run("apply", "-f", str(checkout / DIST / engine_dir(env)))
     refused = None
     if code != 0:
         refused = " ".join(

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True)
-class Finding:
+class BrokenPromise:
     """A promise broken: which object, what happened, the events that show it, and the fix."""
 
     drill: str
@@ -27,11 +27,11 @@ class DrillResult:
     name: str
     seconds: float = 0.0
     summary: str = ""
-    findings: list[Finding] = field(default_factory=list)
+    findings: list[BrokenPromise] = field(default_factory=list)
     facts: list[Fact] = field(default_factory=list)
 
     def fail(self, obj: str, what: str, fix: str, events: list[str] | tuple[str, ...] = ()) -> None:
-        self.findings.append(Finding(self.name, obj, what, fix, tuple(events)))
+        self.findings.append(BrokenPromise(self.name, obj, what, fix, tuple(events)))
 
     def fact(self, text: str) -> None:
         self.facts.append(Fact(self.name, text))
@@ -49,7 +49,8 @@ class Failure:
 @dataclass
 class EnvReport:
     env: str
-    engine: str
+    engine: str  # config's delivery.engine: flux or argocd
+    engine_label: str = ""  # how the engine that delivered calls itself (engine.Engine.label)
     commit: str = ""
     base: str | None = None
     nodes: str = ""
@@ -64,7 +65,7 @@ class EnvReport:
     failure: Failure | None = None
 
     @property
-    def findings(self) -> list[Finding]:
+    def findings(self) -> list[BrokenPromise]:
         return [f for d in self.drills for f in d.findings]
 
     @property

@@ -12,7 +12,9 @@ import os
 import time
 from dataclasses import dataclass, field
 
-from gitops.k8s import crds
+from gitops.k8s import crds, status
+from gitops.k8s.workloads import dig, mapping, sequence
+from gitops.rehearse import poll
 from gitops.rehearse.kube import Api, Kubectl
 from gitops.rehearse.ports import LOOPBACK
 from gitops.rehearse.procs import ComponentError
@@ -38,16 +40,18 @@ def install_crds(kubectl: Kubectl, api: Api, sets: tuple[crds.CrdSet, ...], time
         if code != 0:
             raise ComponentError("crds", f"{label} was not accepted: {out}")
         names += [line.split("/", 1)[1] for line in out.splitlines() if "/" in line]
-    deadline = time.monotonic() + timeout
     waiting = list(names)
-    while waiting:
-        crd = api.find(f"/apis/apiextensions.k8s.io/v1/customresourcedefinitions/{waiting[0]}")
-        if crd and condition(crd, "Established").get("status") == "True":
+
+    def established() -> bool:
+        while waiting:
+            crd = api.find(f"/apis/apiextensions.k8s.io/v1/customresourcedefinitions/{waiting[0]}")
+            if not (crd and status.is_true(crd, "Established")):
+                return False
             waiting.pop(0)
-            continue
-        if time.monotonic() > deadline:
-            raise ComponentError("crds", f"{waiting[0]} not Established within {timeout:.0f} s")
-        time.sleep(0.1)
+        return True
+
+    if not poll.until(established, timeout, 0.1).held:
+        raise ComponentError("crds", f"{waiting[0]} not Established within {timeout:.0f} s")
     return names
 
 
@@ -81,13 +85,6 @@ def start_controllers(session: Session, tools: Tools, kubeconfig: str, namespace
         ],
         env=env,
     )
-
-
-def condition(obj: dict, kind: str = "Ready") -> dict:
-    for item in (obj.get("status") or {}).get("conditions") or []:
-        if item.get("type") == kind:
-            return item
-    return {}
 
 
 @dataclass
@@ -137,31 +134,29 @@ def wait_ready(
     """Poll until every Kustomization is Ready at revision (a commit id prefix), or timeout, or
     stalled() names a reason the health checks cannot pass (say, a pod no node can take)."""
     state = FluxWait()
-    deadline = started + timeout
-    while True:
-        session.supervisor.check_alive()
+
+    def settled() -> bool:
         items = api.items(KUSTOMIZATIONS.format(ns=namespace))
         for item in items:
             name = item["metadata"]["name"]
             unit = state.units.setdefault(
-                name, UnitState(name, [d["name"] for d in (item.get("spec") or {}).get("dependsOn") or []])
+                name, UnitState(name, [str(mapping(d).get("name")) for d in sequence(dig(item, "spec", "dependsOn"))])
             )
-            ready = condition(item)
+            ready = status.condition(item, "Ready")
             unit.message, unit.reason = ready.get("message", ""), ready.get("reason", "")
-            unit.revision = (item.get("status") or {}).get("lastAppliedRevision")
-            at_revision = bool(unit.revision) and revision in unit.revision
+            applied = dig(item, "status", "lastAppliedRevision")
+            unit.revision = applied if isinstance(applied, str) and applied else None
+            at_revision = unit.revision is not None and revision in unit.revision
             if ready.get("status") == "True" and at_revision and unit.ready_after is None:
                 unit.ready_after = time.monotonic() - started
-            attempted = (item.get("status") or {}).get("lastAttemptedRevision") or ""
+            attempted = str(dig(item, "status", "lastAttemptedRevision") or "")
             unit.failed = ready.get("status") == "False" and unit.reason not in WAITING and revision in attempted
         failed = {u.name for u in state.units.values() if u.failed}
         blocked = {u.name for u in state.units.values() if failed & set(u.depends_on)}
-        if items and all(u.ready_after is not None or u.name in failed | blocked for u in state.units.values()):
-            return state
-        if time.monotonic() > deadline:
-            state.timed_out = True
-            return state
-        state.stalled = stalled()
-        if state.stalled:
-            return state
-        time.sleep(0.5)
+        return bool(items) and all(
+            u.ready_after is not None or u.name in failed | blocked for u in state.units.values()
+        )
+
+    waited = poll.until(settled, timeout, stop=stalled, alive=session.supervisor.check_alive, started=started)
+    state.timed_out, state.stalled = waited.timed_out, waited.stopped
+    return state

@@ -12,42 +12,66 @@ import time
 from pathlib import Path
 
 from gitops.k8s import crds, manifests
+from gitops.k8s.workloads import dig
 from gitops.layout import DIST, engine_dir
 from gitops.rehearse import delivery, flux, repo
+from gitops.rehearse.bootstrap import SecretPlan
+from gitops.rehearse.controlplane import ControlPlane
+from gitops.rehearse.engine import Stalled, never_stalled
 from gitops.rehearse.environment import Environment
 from gitops.rehearse.gitserver import GitServer
+from gitops.rehearse.kube import Kubectl
 from gitops.rehearse.procs import ComponentError
+from gitops.rehearse.session import Session
 from gitops.rehearse.sops import SopsPlan, create_decryption_secrets, decryption_secrets
+from gitops.rehearse.tools import Tools
 
 NAMESPACE = "flux-system"
 
 
 class FluxEngine:
+    """An Engine (engine.py): the real source- and kustomize-controller, fetching from the loopback server."""
+
     label = "Flux"
+    notes: tuple[str, ...] = ()  # nothing stands in: the real controllers run
+    kept: tuple[str, ...] = ()  # Flux has no Prune=false: what leaves git is pruned unless prune-protected
 
     def __init__(
-        self, session, tools, plane, kubectl, served: Path, env: Environment, plans, sops_plan: SopsPlan
+        self,
+        session: Session,
+        tools: Tools,
+        plane: ControlPlane,
+        kubectl: Kubectl,
+        served: Path,
+        env: Environment,
+        plans: list[SecretPlan],
+        sops_plan: SopsPlan,
+        stalled: Stalled = never_stalled,
     ) -> None:
         self.session, self.tools, self.plane, self.kubectl = session, tools, plane, kubectl
         self.served, self.env, self.plans, self.sops_plan = served, env, plans, sops_plan
+        self.stalled = stalled
         self.server = GitServer(session.root, session.ports.take(), session.supervisor.pgid)
         self.substitutions: list[str] = []
         self.branch = "main"
         self.source: str | None = None  # the GitRepository's name
         self._served: dict[str, str] = {}
-        self.stalled = lambda: None  # set by the rehearsal: why waiting longer is pointless, or None
 
     def serve(self, plain: str) -> str:
         """The served commit for plain: the URL substitution on top of it."""
         if plain not in self._served:
             checkout = repo.checkout(self.served, plain, self.session.root / "checkouts" / f"plain-{plain[:12]}")
             path, obj = delivery.gitrepository(checkout, self.env.name)
-            spec = obj.get("spec") or {}
-            self.branch = (spec.get("ref") or {}).get("branch") or "main"
+            self.branch = str(dig(obj, "spec", "ref", "branch") or "main")
             self.source = obj["metadata"]["name"]
             left_out = [p for p in self.sops_plan.left_out() if repo.files(self.served, plain, p)]
             head, sub = repo.substitute(
-                self.served, plain, path, spec["url"], self.server.url(repo.REPOSITORY), remove=left_out
+                self.served,
+                plain,
+                path,
+                str(dig(obj, "spec", "url")),
+                self.server.url(repo.REPOSITORY),
+                remove=left_out,
             )
             self._served[plain] = head
             self.substitutions.append(
@@ -105,10 +129,11 @@ class FluxEngine:
         else:
             result = self._wait(head, checkout, started)
         result.warnings = warnings
-        result.substitutions = list(self.substitutions) + [
+        result.substitutions = [
+            *self.substitutions,
             f"Secret {NAMESPACE}/{secret}: username/password of the loopback git server"
             if secret
-            else "no repository Secret (config names none)"
+            else "no repository Secret (config names none)",
         ]
         if not self.server.requests and not refused:
             result.problems.append(("GitRepository", "source-controller never fetched from the loopback server", []))
@@ -116,6 +141,8 @@ class FluxEngine:
 
     def sync(self, served: str) -> delivery.Delivered:
         """Move the served branch to served and have Flux fetch and apply it."""
+        if self.source is None:
+            raise ComponentError("flux", "sync before the first delivery: no GitRepository is served yet")
         repo.point_branch(self.served, self.branch, served)
         started = time.monotonic()
         flux.request_reconcile(self.plane.api, NAMESPACE, flux.GITREPOSITORIES, self.source)

@@ -4,14 +4,15 @@ and kubectl for what kubectl does best (apply, drain), its warnings kept.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import ssl
-import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from gitops.k8s.workloads import sequence
 from gitops.rehearse.procs import Supervisor
 
 MERGE = "application/merge-patch+json"
@@ -50,10 +51,8 @@ class Api:
                 text = response.read()
         except urllib.error.HTTPError as err:
             detail = err.read().decode(errors="replace")
-            try:
+            with contextlib.suppress(json.JSONDecodeError, AttributeError):  # not a Status object: the text as sent
                 detail = json.loads(detail).get("message", detail)
-            except (json.JSONDecodeError, AttributeError):
-                pass
             raise ApiError(err.code, detail) from None
         return json.loads(text) if text else {}
 
@@ -69,19 +68,14 @@ class Api:
             raise
 
     def items(self, path: str) -> list[dict]:
-        return self.get(path).get("items") or []
+        """The objects of a collection, each with the kind and apiVersion that a list leaves out of its items,
+        so that they read as manifests do (gitops/k8s looks at an object's kind)."""
+        listed = self.get(path)
+        kind, version = str(listed.get("kind", "")).removesuffix("List"), listed.get("apiVersion")
+        return [{"kind": kind, "apiVersion": version, **item} for item in sequence(listed.get("items"))]
 
     def create(self, path: str, obj: dict) -> dict:
         return self.request("POST", path, obj)
-
-    def ensure(self, path: str, obj: dict) -> dict:
-        """Create obj under the collection path; an existing object of that name is left as it is."""
-        try:
-            return self.create(path, obj)
-        except ApiError as err:
-            if err.status != 409:
-                raise
-            return self.get(f"{path}/{obj['metadata']['name']}")
 
     def merge_patch(self, path: str, patch: dict) -> dict:
         return self.request("PATCH", path, patch, MERGE)
@@ -93,18 +87,15 @@ class Api:
             if err.status != 404:
                 raise
 
-    def wait_ready(self, deadline: float) -> bool:
-        while time.monotonic() < deadline:
-            try:
-                req = urllib.request.Request(self.server + "/readyz")
-                req.add_header("Authorization", f"Bearer {self.token}")
-                with urllib.request.urlopen(req, context=self._context, timeout=2) as response:
-                    if response.status == 200:
-                        return True
-            except (urllib.error.URLError, OSError):
-                pass
-            time.sleep(0.1)
-        return False
+    def ready(self) -> bool:
+        """Whether the API server answers /readyz with 200 (one look: poll.until waits)."""
+        try:
+            req = urllib.request.Request(self.server + "/readyz")
+            req.add_header("Authorization", f"Bearer {self.token}")
+            with urllib.request.urlopen(req, context=self._context, timeout=2) as response:
+                return response.status == 200
+        except (urllib.error.URLError, OSError):
+            return False
 
 
 def _warnings(headers: list[str]) -> list[str]:

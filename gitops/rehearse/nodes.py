@@ -8,11 +8,13 @@ flips every node NotReady for a moment and leaves pods Ready=False (REFERENCE.md
 
 from __future__ import annotations
 
-import os
 import subprocess
 from pathlib import Path
 
-from gitops.k8s.declared import Cluster
+from gitops.k8s import status
+from gitops.k8s.declared import DeclaredCluster
+from gitops.k8s.placement import ARCH_LABEL, HOSTNAME_LABEL, OS_LABEL
+from gitops.k8s.workloads import mapping
 from gitops.rehearse.kube import Api
 from gitops.rehearse.ports import LOOPBACK
 from gitops.rehearse.procs import ComponentError, Process
@@ -46,7 +48,7 @@ def _millis(value: int) -> str:
     return f"{value}m"
 
 
-def node_object(node: Cluster, index: int) -> dict:
+def node_object(node: DeclaredCluster, index: int) -> dict:
     """The Node for cluster.nodes[index]: capacity as configured, allocatable minus the reserve."""
     spec = node.nodes[index]
     arch = node.architecture or "amd64"
@@ -58,9 +60,9 @@ def node_object(node: Cluster, index: int) -> dict:
         "metadata": {
             "name": spec.name,
             "labels": {
-                "kubernetes.io/hostname": spec.name,
-                "kubernetes.io/arch": arch,
-                "kubernetes.io/os": "linux",
+                HOSTNAME_LABEL: spec.name,
+                ARCH_LABEL: arch,
+                OS_LABEL: "linux",
                 "beta.kubernetes.io/arch": arch,
                 "beta.kubernetes.io/os": "linux",
                 "type": "kwok",
@@ -79,7 +81,7 @@ def node_object(node: Cluster, index: int) -> dict:
 def upstream_stage_files() -> list[Path]:
     """kwok's upstream pod stages, from the module cache (make rehearse-tools fetched the module)."""
     cache = subprocess.run(["go", "env", "GOMODCACHE"], capture_output=True, text=True).stdout.strip()
-    directory = Path(cache or os.path.expanduser("~/go/pkg/mod")) / STAGE_DIR
+    directory = (Path(cache) if cache else Path("~/go/pkg/mod").expanduser()) / STAGE_DIR
     return sorted(p for p in directory.glob("*.yaml") if p.name != "kustomization.yaml")
 
 
@@ -87,7 +89,7 @@ def tuned_stage(stage: dict) -> dict:
     """The stage with the rehearsal's delays; what it matches and what it writes are upstream's."""
     delay, jitter = STAGE_DELAYS.get(stage["metadata"]["name"], OTHER_STAGE_DELAY)
     spec = dict(stage["spec"])
-    timing = {k: v for k, v in (spec.get("delay") or {}).items() if k != "jitterDurationFrom"}
+    timing = {k: v for k, v in mapping(spec.get("delay")).items() if k != "jitterDurationFrom"}
     spec["delay"] = {**timing, "durationMilliseconds": delay, "jitterDurationMilliseconds": jitter}
     return {**stage, "spec": spec}
 
@@ -127,7 +129,7 @@ def start_kwok(session: Session, tools: Tools, kubeconfig: Path) -> Process:
     return session.supervisor.start("kwok", argv)
 
 
-def create_nodes(api: Api, cluster: Cluster) -> list[str]:
+def create_nodes(api: Api, cluster: DeclaredCluster) -> list[str]:
     names = []
     for index in range(len(cluster.nodes)):
         api.create("/api/v1/nodes", node_object(cluster, index))
@@ -136,9 +138,4 @@ def create_nodes(api: Api, cluster: Cluster) -> list[str]:
 
 
 def ready_nodes(api: Api) -> set[str]:
-    ready = set()
-    for node in api.items("/api/v1/nodes"):
-        conditions = {c["type"]: c["status"] for c in (node.get("status") or {}).get("conditions") or []}
-        if conditions.get("Ready") == "True":
-            ready.add(node["metadata"]["name"])
-    return ready
+    return {node["metadata"]["name"] for node in api.items("/api/v1/nodes") if status.node_ready(node)}

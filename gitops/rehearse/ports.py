@@ -28,10 +28,3 @@ class Ports:
     @property
     def given(self) -> frozenset[int]:
         return frozenset(self._given)
-
-
-def is_listening(port: int) -> bool:
-    """Whether something accepts connections on 127.0.0.1:port."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.settimeout(0.5)
-        return sock.connect_ex((LOOPBACK, port)) == 0

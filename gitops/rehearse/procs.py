@@ -7,6 +7,7 @@ then kills what is left. Logs go to one file per component, for the report's log
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -145,14 +146,10 @@ class Supervisor:
 
 
 def _signal_group(group: int, sig: int) -> None:
-    try:
+    with contextlib.suppress(ProcessLookupError, PermissionError):  # the group is gone already
         os.killpg(group, sig)
-    except (ProcessLookupError, PermissionError):
-        pass
 
 
 def _wait(popen: subprocess.Popen, deadline: float) -> None:
-    try:
+    with contextlib.suppress(subprocess.TimeoutExpired):  # the caller kills what is still running
         popen.wait(timeout=max(0.0, deadline - time.monotonic()))
-    except subprocess.TimeoutExpired:
-        pass

@@ -12,12 +12,14 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from gitops.k8s import manifests
-from gitops.layout import DIST, engine_dir
+from gitops.k8s import manifests, prerequisites
+from gitops.layout import DIST, environment_dirs
 from gitops.rehearse import bootstrap, cluster, repo, sops
 from gitops.rehearse import stage as stages
 from gitops.rehearse.argocd import ArgoStandIn
+from gitops.rehearse.delivery import Delivered
 from gitops.rehearse.drills import converge, drain, lose_node, prune, rollout
+from gitops.rehearse.engine import Engine
 from gitops.rehearse.environment import Environment
 from gitops.rehearse.findings import DrillResult, EnvReport, Failure
 from gitops.rehearse.fluxengine import FluxEngine
@@ -64,21 +66,37 @@ def _dry_run(kubectl: Kubectl, checkout: Path, paths: list[str]) -> tuple[list[s
 
 
 def _usable_base(served: Path, base: str, env: str, report: EnvReport) -> bool:
-    if repo.files(served, base, f"{DIST}/{engine_dir(env)}") and repo.files(served, base, f"dist/{env}"):
+    if all(repo.files(served, base, f"{DIST}/{d}") for d in environment_dirs(env)):
         return True
     report.notes.append(f"base {base[:12]} has no dist/{env}/ to converge: rehearsed the head alone")
     return False
 
 
-def _engine(session: Session, tools: Tools, stage: stages.Stage, env: Environment, plan: sops.SopsPlan):
-    skip = plan.placeholders()
-    plans = [p for p in bootstrap.secret_plans(stage.declared, stage.resources) if (p.namespace, p.name) not in skip]
+def before_merge(stage: stages.Stage, plan: sops.SopsPlan) -> list[prerequisites.Needed]:
+    """What `main.py diff` would tell the operator to create, for what the engine delivers here: a SOPS file left
+    out of the served commit (no --age-key) is the bootstrap's to create, with placeholders."""
+    left_out = set(plan.left_out())
+    delivered = [r for r in stage.resources if str(r.path.relative_to(stage.plain)) not in left_out]
+    return prerequisites.needed(delivered, stage.declared)
+
+
+def _engine(
+    session: Session,
+    tools: Tools,
+    stage: stages.Stage,
+    env: Environment,
+    plan: sops.SopsPlan,
+    needed: list[prerequisites.Needed],
+) -> Engine:
+    """The environment's engine, told to stop waiting once a pod stays unschedulable."""
+    plans = bootstrap.secret_plans(needed, stage.resources)
+
+    def stalled() -> str | None:
+        return cluster.stuck(stage.api, stage.namespaces)
+
     if env.engine == "flux":
-        engine = FluxEngine(session, tools, stage.plane, stage.kubectl, stage.served, env, plans, plan)
-    else:
-        engine = ArgoStandIn(session, stage.kubectl, stage.api, stage.served, env, plans)
-    engine.stalled = lambda: cluster.stuck(stage.api, stage.namespaces)
-    return engine
+        return FluxEngine(session, tools, stage.plane, stage.kubectl, stage.served, env, plans, plan, stalled)
+    return ArgoStandIn(session, stage.kubectl, stage.api, stage.served, env, plans, stalled)
 
 
 def rehearse(env: Environment, tools: Tools, options: Options, report: EnvReport) -> None:
@@ -87,9 +105,10 @@ def rehearse(env: Environment, tools: Tools, options: Options, report: EnvReport
     with Session() as session:
         stage = stages.build(session, tools, options, env)
         report.control_plane_seconds = stage.plane.started_seconds
-        report.nodes = stages.describe_nodes(stage.declared.cluster)
+        report.nodes = stages.describe_nodes(stage.cluster)
         plan = sops.plan(stage.resources, stage.plain, options.age_key)
-        engine = _engine(session, tools, stage, env, plan)
+        needed = before_merge(stage, plan)
+        engine = _engine(session, tools, stage, env, plan, needed)
         base = options.base if options.base and _usable_base(stage.served, options.base, env.name, report) else None
         drills = report.drills  # filled as each drill finishes, so a run that stops keeps what it found
         if base:
@@ -106,14 +125,9 @@ def rehearse(env: Environment, tools: Tools, options: Options, report: EnvReport
         else:
             delivered = engine.deliver(options.head)
         report.delivery_seconds, report.units = delivered.seconds, delivered.units
-        report.substitutions = delivered.substitutions
-        if env.engine != "flux":
-            report.notes.append(
-                "Argo CD is not run: its Applications are applied to the real CRDs, and each "
-                "unit's directory is applied server-side in sync-wave and kind order, pruned as its "
-                "options say (a stand-in)"
-            )
-        drills.insert(0, _converge(stage, delivered))
+        report.substitutions, report.engine_label = delivered.substitutions, engine.label
+        report.notes += engine.notes
+        drills.insert(0, _converge(stage, delivered, needed))
         if not drills[0].findings:
             drills += _disturb(stage, engine, options, env, delivered, base)
         drills.sort(key=lambda d: ORDER.index(d.name))
@@ -122,19 +136,27 @@ def rehearse(env: Environment, tools: Tools, options: Options, report: EnvReport
             f"stand-in for what k3s's helm-controller would run: {s} (the chart values' requests)"
             for s in stage.stand_ins
         ]
-        if getattr(engine, "kept", None):
+        if engine.kept:
             report.notes.append("left by Prune=false: " + ", ".join(sorted(set(engine.kept))))
         if stage.provisioner.errors:
             report.notes.append("local-path stand-in: " + "; ".join(sorted(set(stage.provisioner.errors))[:3]))
     report.wall_seconds = time.monotonic() - begin
 
 
-def _converge(stage: stages.Stage, delivered) -> DrillResult:
+def _converge(stage: stages.Stage, delivered: Delivered, needed: list[prerequisites.Needed]) -> DrillResult:
     warnings, rejected = _dry_run(stage.kubectl, delivered.checkout, delivered.paths)
     expected = sorted(f"{r.namespace}/{r.name}" for r in stage.resources if r.kind == "Deployment")
     # When the delivery already failed, what is missing will not come: look, do not wait.
     timeout = converge.AVAILABLE_TIMEOUT if not delivered.problems else 5.0
-    drill = converge.run(stage.api, stage.namespaces, stage.nodes, delivered.warnings + warnings, expected, timeout)
+    drill = converge.run(
+        stage.api,
+        stage.namespaces,
+        stage.nodes,
+        delivered.warnings + warnings,
+        expected,
+        timeout,
+        converge.listed(needed),
+    )
     for rejection in rejected:
         drill.fail(
             "(apply)",
@@ -147,7 +169,7 @@ def _converge(stage: stages.Stage, delivered) -> DrillResult:
 
 
 def _disturb(
-    stage: stages.Stage, engine, options: Options, env: Environment, delivered, base: str | None
+    stage: stages.Stage, engine: Engine, options: Options, env: Environment, delivered: Delivered, base: str | None
 ) -> list[DrillResult]:
     """The drills that disturb a converged cluster, each leaving it converged again."""
     found = []
@@ -159,14 +181,16 @@ def _disturb(
     if "rollout" in wanted and not base:
         found.append(rollout.run(stage.api, stage.kubectl, stage.namespaces, stage.nodes))
     if "lose-node" in wanted:
-        found.append(lose_node.run(stage.api, stage.namespaces, stage.declared.cluster, stage.resources))
+        found.append(lose_node.run(stage.api, stage.namespaces, stage.cluster, stage.resources))
     return found
 
 
-def _prune(stage: stages.Stage, engine, env: Environment, delivered, base: str | None) -> DrillResult:
+def _prune(
+    stage: stages.Stage, engine: Engine, env: Environment, delivered: Delivered, base: str | None
+) -> DrillResult:
     if base:
         old = repo.checkout(stage.served, base, stage.served.parent / "checkouts" / f"prune-base-{base[:12]}")
-        dirs = [f"dist/{env.name}", f"{DIST}/{engine_dir(env.name)}"]
+        dirs = [f"{DIST}/{d}" for d in environment_dirs(env.name)]
         before = manifests.load([old / d for d in dirs])
         after = manifests.load([stage.plain / d for d in dirs])
         gone = prune.removed(env.engine, before, after, old, stage.plain)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import json
 
+from gitops.formats import markdown as md
 from gitops.rehearse.findings import EnvReport, exit_code
 
 FORMAT = "honeydue-gitops/rehearse/v1"
-ENGINES = {"flux": "Flux", "argocd": "Argo CD stand-in"}
 VERDICT = {0: "passed", 1: "failed", 2: "could not run"}
 
 
@@ -22,7 +22,7 @@ def headline(report: EnvReport) -> str:
         ready = all(t is not None for _, t in report.units)
         at = " at the head" if report.base else ""  # with --base, delivery is the move from the base
         parts.append(
-            f"{ENGINES.get(report.engine, report.engine)} {'Ready' if ready else 'not Ready'}{at} "
+            f"{report.engine_label or report.engine} {'Ready' if ready else 'not Ready'}{at} "
             f"in {_s(report.delivery_seconds)}"
         )
     parts += [d.summary for d in report.drills if d.summary]
@@ -72,26 +72,27 @@ def text(reports: list[EnvReport]) -> str:
 
 
 def _cell(value: str) -> str:
-    return value.replace("|", "\\|").replace("\n", " ")
+    """Plain text in a table cell or a list item: one line, nothing in it read as markup."""
+    return md.cell(md.text(" ".join(md.lines_of(value))))
 
 
 def markdown(reports: list[EnvReport]) -> str:
+    """The verdicts and findings in the open (the comment's size budget never shortens them); the rest of
+    each environment in a collapsed <details>, which it may."""
     lines = ["### Cluster rehearsal", ""]
     for r in reports:
-        lines.append(f"**{r.env}** ({_status(r)}): {headline(r)}.")
+        lines.append(f"**{md.text(r.env)}** ({_status(r)}): {md.text(headline(r))}.")
         if r.failure:
             lines += [
                 "",
-                f"Could not run: `{r.failure.component}`: {_cell(r.failure.what)}",
+                f"Could not run: {md.code(r.failure.component)}: {_cell(r.failure.what)}",
                 "",
-                "```",
-                *r.failure.log_tail.splitlines()[-10:],
-                "```",
+                *md.fence("\n".join(md.lines_of(r.failure.log_tail)[-10:])),
             ]
         findings = r.findings
         if findings:
-            lines += ["", "| Drill | Object | What happened | Fix |", "| --- | --- | --- | --- |"]
-            lines += [f"| {f.drill} | {_cell(f.object)} | {_cell(f.what)} | {_cell(f.fix)} |" for f in findings]
+            lines += ["", md.KEEP, "| Drill | Object | What happened | Fix |", "| --- | --- | --- | --- |"]
+            lines += [f"| {_cell(f.drill)} | {_cell(f.object)} | {_cell(f.what)} | {_cell(f.fix)} |" for f in findings]
         facts = [fact for d in r.drills for fact in d.facts]
         details = []
         if r.units:
@@ -100,7 +101,7 @@ def markdown(reports: list[EnvReport]) -> str:
         details += [f"- {fact.drill}: {_cell(fact.text)}" for fact in facts]
         details += [f"- note: {_cell(n)}" for n in r.notes]
         if details:
-            lines += ["", "<details>", f"<summary>{r.env}: details</summary>", "", *details, "", "</details>"]
+            lines += ["", *md.details(f"{r.env}: details", details)]
         lines.append("")
     return "\n".join(lines)
 

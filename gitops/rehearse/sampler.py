@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from dataclasses import dataclass, field
 
+from gitops.k8s import status
+from gitops.k8s.workloads import dig, replicas
 from gitops.rehearse import cluster
 from gitops.rehearse.kube import Api, ApiError
 
@@ -49,21 +52,19 @@ class Sampler:
             pods = self.api.items(cluster.PODS.format(ns=ns))
             for deployment in self.api.items(cluster.DEPLOYMENTS.format(ns=ns)):
                 key = f"{ns}/{deployment['metadata']['name']}"
-                mine = [p for p in pods if cluster.selects(deployment, p)]
-                track = self.tracks.setdefault(key, Track(key, deployment["spec"].get("replicas", 1)))
+                mine = [p for p in pods if cluster.selected(deployment, p)]
+                track = self.tracks.setdefault(key, Track(key, replicas(deployment) or 0))
                 track.observe(
-                    sum(cluster.pod_ready(p) for p in mine),
-                    sum(cluster.alive(p) for p in mine),
-                    {p["spec"].get("nodeName") for p in mine if p["spec"].get("nodeName")},
+                    sum(status.pod_ready(p) for p in mine),
+                    sum(status.pod_alive(p) for p in mine),
+                    {str(node) for p in mine if (node := dig(p, "spec", "nodeName"))},
                     now,
                 )
 
     def _loop(self) -> None:
         while not self._stop.is_set():
-            try:
+            with contextlib.suppress(ApiError, OSError):  # a missed sample; the next one follows
                 self.sample()
-            except (ApiError, OSError):
-                pass
             self._stop.wait(self.period)
 
     def __enter__(self) -> Sampler:

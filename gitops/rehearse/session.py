@@ -10,14 +10,20 @@ process group covers a SIGKILL.
 from __future__ import annotations
 
 import atexit
+import contextlib
 import shutil
 import signal
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
+from types import FrameType
+from typing import Any
 
 from gitops.rehearse.ports import Ports
 from gitops.rehearse.procs import Supervisor
+
+# What signal.signal takes and returns: a function, SIG_DFL or SIG_IGN, or None (a handler set outside Python).
+Handler = Callable[[int, FrameType | None], Any] | int | signal.Handlers | None
 
 
 class Interrupted(KeyboardInterrupt):
@@ -36,7 +42,7 @@ class Session:
         self.ports = Ports()
         self.supervisor = Supervisor(self.logs)
         self._cleanups: list[Callable[[], None]] = []
-        self._previous: dict[int, object] = {}
+        self._previous: dict[int, Handler] = {}
         self.closed = False
 
     def on_close(self, cleanup: Callable[[], None]) -> None:
@@ -44,10 +50,8 @@ class Session:
         self._cleanups.append(cleanup)
 
     def __enter__(self) -> Session:
-        try:
+        with contextlib.suppress(ValueError):  # not the main thread: the caller owns signal handling
             self._previous[signal.SIGTERM] = signal.signal(signal.SIGTERM, _raise_interrupted)
-        except ValueError:  # not the main thread: the caller owns signal handling
-            pass
         atexit.register(self.close)
         return self
 
@@ -61,10 +65,8 @@ class Session:
         ignored = _ignore_signals()
         try:
             for cleanup in reversed(self._cleanups):
-                try:
+                with contextlib.suppress(Exception):  # every cleanup must get its turn
                     cleanup()
-                except Exception:  # noqa: BLE001 - every cleanup must get its turn
-                    pass
             self.supervisor.stop()
         finally:
             shutil.rmtree(self.root, ignore_errors=True)
@@ -73,14 +75,12 @@ class Session:
             atexit.unregister(self.close)
 
 
-def _ignore_signals() -> dict[int, object]:
+def _ignore_signals() -> dict[int, Handler]:
     """Ignore Ctrl-C and SIGTERM while cleaning up; returns the handlers to put back."""
-    previous = {}
+    previous: dict[int, Handler] = {}
     for signum in (signal.SIGINT, signal.SIGTERM):
-        try:
+        with contextlib.suppress(ValueError):  # not the main thread
             previous[signum] = signal.signal(signum, signal.SIG_IGN)
-        except ValueError:  # not the main thread
-            pass
     return previous
 
 

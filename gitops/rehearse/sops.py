@@ -18,6 +18,7 @@ from pathlib import Path
 
 from gitops.formats import sops as ciphertext
 from gitops.k8s.manifests import Resource
+from gitops.k8s.workloads import dig, mapping
 from gitops.rehearse.kube import Api, Kubectl
 from gitops.rehearse.procs import ComponentError
 
@@ -54,7 +55,7 @@ def plan(resources: list[Resource], checkout: Path, key: Path | None) -> SopsPla
     found = []
     for resource in resources:
         if resource.kind == "Secret" and "sops" in resource.obj:
-            keys = sorted({*(resource.obj.get("data") or {}), *(resource.obj.get("stringData") or {})})
+            keys = sorted({*mapping(resource.obj.get("data")), *mapping(resource.obj.get("stringData"))})
             found.append(
                 Encrypted(resource.namespace, resource.name, tuple(keys), str(resource.path.relative_to(checkout)))
             )
@@ -63,11 +64,10 @@ def plan(resources: list[Resource], checkout: Path, key: Path | None) -> SopsPla
 
 def decryption_secrets(cluster_resources: list[Resource]) -> list[tuple[str, str]]:
     """(namespace, name) of every decryption Secret the Kustomizations name."""
-    found = set()
+    found: set[tuple[str, str]] = set()
     for resource in cluster_resources:
-        decryption = (resource.obj.get("spec") or {}).get("decryption") or {}
-        name = (decryption.get("secretRef") or {}).get("name")
-        if resource.kind == "Kustomization" and name:
+        name = dig(resource.obj, "spec", "decryption", "secretRef", "name")
+        if resource.kind == "Kustomization" and isinstance(name, str) and name:
             found.add((resource.namespace, name))
     return sorted(found)
 
@@ -85,7 +85,7 @@ def create_decryption_secrets(kubectl: Kubectl, sops_plan: SopsPlan, names: list
 def still_encrypted(secret: dict) -> list[str]:
     """Keys of a live Secret whose value is still SOPS ciphertext."""
     found = []
-    for key, value in (secret.get("data") or {}).items():
+    for key, value in mapping(secret.get("data")).items():
         try:
             text = base64.b64decode(value).decode()
         except (ValueError, UnicodeDecodeError):
@@ -104,7 +104,7 @@ def verify(api: Api, sops_plan: SopsPlan) -> tuple[list[str], list[str]]:
         if live is None:
             problems.append(f"Secret {ref} from {item.path} never reached the cluster")
             continue
-        missing = sorted(set(item.keys) - set(live.get("data") or {}))
+        missing = sorted(set(item.keys) - set(mapping(live.get("data"))))
         encrypted = still_encrypted(live)
         if missing or encrypted:
             problems.append(

@@ -9,17 +9,16 @@ so that the scheduler reserves on every node what `main.py check` counts (its ho
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
 from gitops.k8s import crds, declared, manifests
-from gitops.k8s.declared import Cluster, Declared
+from gitops.k8s.declared import Declared, DeclaredCluster
 from gitops.k8s.manifests import Resource
 from gitops.k8s.quantities import format_cpu, format_memory
 from gitops.k8s.requests import demands
 from gitops.layout import DIST, engine_dir
-from gitops.rehearse import controlplane, flux, nodes, repo, storage
+from gitops.rehearse import controlplane, flux, nodes, poll, repo, storage
 from gitops.rehearse.controlplane import ControlPlane
 from gitops.rehearse.environment import Environment
 from gitops.rehearse.kube import Api, Kubectl
@@ -41,6 +40,7 @@ class Stage:
     resources: list[Resource]  # dist/<env>/ of the commit under test
     cluster_resources: list[Resource]  # dist/clusters/<env>/
     declared: Declared
+    cluster: DeclaredCluster  # declared.cluster, which a stage cannot be built without
     nodes: list[str]
     provisioner: storage.Provisioner
     stand_ins: list[str]
@@ -51,20 +51,22 @@ class Stage:
 
 
 def _wait_nodes(api: Api, names: list[str], session: Session) -> None:
-    deadline = time.monotonic() + NODES_READY_TIMEOUT
-    while set(names) - nodes.ready_nodes(api):
-        session.supervisor.check_alive()
-        if time.monotonic() > deadline:
-            missing = sorted(set(names) - nodes.ready_nodes(api))
-            raise ComponentError(
-                "kwok",
-                f"nodes not Ready within {NODES_READY_TIMEOUT:.0f} s: {', '.join(missing)}",
-                session.supervisor.processes["kwok"].tail(),
-            )
-        time.sleep(0.2)
+    waited = poll.until(
+        lambda: not set(names) - nodes.ready_nodes(api),
+        NODES_READY_TIMEOUT,
+        0.2,
+        alive=session.supervisor.check_alive,
+    )
+    if not waited.held:
+        missing = sorted(set(names) - nodes.ready_nodes(api))
+        raise ComponentError(
+            "kwok",
+            f"nodes not Ready within {NODES_READY_TIMEOUT:.0f} s: {', '.join(missing)}",
+            session.supervisor.processes["kwok"].tail(),
+        )
 
 
-def describe_nodes(cluster: Cluster) -> str:
+def describe_nodes(cluster: DeclaredCluster) -> str:
     """'3 simulated 4 CPU / 8Gi nodes': the count and sizes config gives, nothing else."""
     sizes = sorted({(n.cpu_millis, n.memory_bytes) for n in cluster.nodes})
     shown = " and ".join(f"{format_cpu(c)} CPU / {format_memory(m)}" for c, m in sizes)
@@ -109,10 +111,11 @@ def build(session: Session, tools: Tools, options, env: Environment) -> Stage:
     resources = manifests.load([plain / DIST / env.name])
     cluster_resources = manifests.load([plain / DIST / engine_dir(env.name)])
     inventory = declared.read(resources)
-    if inventory.cluster is None:
+    cluster = inventory.cluster
+    if cluster is None:
         raise repo.RepoError(f"dist/{env.name}/ has no declarations ConfigMap with a node inventory")
     nodes.start_kwok(session, tools, plane.kubeconfig)
-    names = nodes.create_nodes(api, inventory.cluster)
+    names = nodes.create_nodes(api, cluster)
     api.create("/apis/storage.k8s.io/v1/storageclasses", storage.storage_class())
     provisioner = storage.Provisioner(api)
     provisioner.start()
@@ -125,5 +128,16 @@ def build(session: Session, tools: Tools, options, env: Environment) -> Stage:
         api.create(f"/apis/apps/v1/namespaces/{meta['namespace']}/daemonsets", daemonset)
         stand_ins.append(f"DaemonSet {meta['namespace']}/{meta['name']}")
     return Stage(
-        plane, api, kubectl, served, plain, resources, cluster_resources, inventory, names, provisioner, stand_ins
+        plane,
+        api,
+        kubectl,
+        served,
+        plain,
+        resources,
+        cluster_resources,
+        inventory,
+        cluster,
+        names,
+        provisioner,
+        stand_ins,
     )

@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import threading
 
+from gitops.k8s.placement import HOSTNAME_LABEL
+from gitops.k8s.status import terminating
+from gitops.k8s.workloads import dig, mapping
 from gitops.rehearse.kube import Api, ApiError
 
 CLASS_NAME = "local-path"
@@ -33,10 +36,11 @@ def storage_class() -> dict:
 
 def wants_volume(claim: dict) -> str | None:
     """The node to provision on, when this claim is ours and waits for a volume."""
-    meta, spec = claim["metadata"], claim.get("spec") or {}
-    if spec.get("storageClassName") != CLASS_NAME or spec.get("volumeName") or meta.get("deletionTimestamp"):
+    spec = mapping(claim.get("spec"))
+    if spec.get("storageClassName") != CLASS_NAME or spec.get("volumeName") or terminating(claim):
         return None
-    return (meta.get("annotations") or {}).get(SELECTED_NODE)
+    selected = dig(claim, "metadata", "annotations", SELECTED_NODE)
+    return selected if isinstance(selected, str) else None
 
 
 def volume_for(claim: dict, node: str) -> dict:
@@ -59,7 +63,7 @@ def volume_for(claim: dict, node: str) -> dict:
             "nodeAffinity": {
                 "required": {
                     "nodeSelectorTerms": [
-                        {"matchExpressions": [{"key": "kubernetes.io/hostname", "operator": "In", "values": [node]}]}
+                        {"matchExpressions": [{"key": HOSTNAME_LABEL, "operator": "In", "values": [node]}]}
                     ]
                 }
             },
@@ -75,21 +79,11 @@ def volume_for(claim: dict, node: str) -> dict:
 
 
 def released(volume: dict) -> bool:
-    meta, spec = volume["metadata"], volume.get("spec") or {}
     return (
-        (meta.get("annotations") or {}).get(PROVISIONED_BY) == PROVISIONER
-        and spec.get("persistentVolumeReclaimPolicy") == "Delete"
-        and (volume.get("status") or {}).get("phase") == "Released"
+        dig(volume, "metadata", "annotations", PROVISIONED_BY) == PROVISIONER
+        and dig(volume, "spec", "persistentVolumeReclaimPolicy") == "Delete"
+        and dig(volume, "status", "phase") == "Released"
     )
-
-
-def volume_node(volume: dict) -> str | None:
-    terms = (((volume.get("spec") or {}).get("nodeAffinity") or {}).get("required") or {}).get("nodeSelectorTerms")
-    for term in terms or []:
-        for expression in term.get("matchExpressions") or []:
-            if expression.get("key") == "kubernetes.io/hostname" and len(expression.get("values") or []) == 1:
-                return expression["values"][0]
-    return None
 
 
 class Provisioner:

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from gitops.errors import GeneratorError
 from gitops.formats import yamlio
+from gitops.k8s.workloads import dig, mapping
 from gitops.render import exchange
 
 _FIRST_KEYS = ("apiVersion", "kind", "metadata", "name", "namespace")
@@ -55,16 +56,15 @@ def file_name(obj: dict, app_namespace: str) -> str:
 
 
 def _check(obj: dict) -> None:
-    meta = obj.get("metadata") or {}
+    meta = mapping(obj.get("metadata"))
     for field in ("labels", "annotations"):
-        for key in meta.get(field) or {}:
+        for key in mapping(meta.get(field)):
             if key.startswith(_FORBIDDEN_PREFIX):
                 raise OutputError(
                     f"{obj['kind']} {meta.get('name')} carries {field[:-1]} {key}: "
                     "names and selectors must come from charts/naming.py"
                 )
-    template_labels = (((obj.get("spec") or {}).get("template") or {}).get("metadata") or {}).get("labels") or {}
-    for key in template_labels:
+    for key in mapping(dig(obj, "spec", "template", "metadata", "labels")):
         if key.startswith(_FORBIDDEN_PREFIX):
             raise OutputError(f"{obj['kind']} {meta.get('name')} pod template carries label {key}")
 

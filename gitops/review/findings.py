@@ -4,7 +4,8 @@
 run rules from a Registry. A rule yields Issues: the object, the field, what
 is wrong and how to fix it. The registry stamps each with the rule's id and
 severity, so a rule can never report under someone else's id, and the tables
-of rules are read from the same registry that runs.
+of rules are read from the same registry that runs. Each rule has a Topic, what
+it is about, under which `--list-rules` and the reference tables list it.
 
 The scale is the diff's three levels; the gate names the two it uses: an
 error (HIGH) fails `main.py check`, a warning (MEDIUM) does not.
@@ -14,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from enum import Enum, IntEnum
+from enum import IntEnum, StrEnum
 from pathlib import Path
 
 from gitops.k8s.manifests import Resource
@@ -41,6 +42,28 @@ class Severity(IntEnum):
     @classmethod
     def parse(cls, text: str) -> Severity:
         return cls[text.upper()]
+
+
+class Topic(StrEnum):
+    """What a rule is about, for listing it.
+
+    The gate sorts its rules by the promise they keep (integrity, policy, capacity, waivers); diff
+    files its risks under the part of a change they read (objects, fields, workloads, state, security,
+    traffic, disruption, capacity). One idea, two vocabularies: each Registry says which topics it
+    uses, in the order it lists them, and refuses a rule filed under any other.
+    """
+
+    INTEGRITY = "integrity"
+    POLICY = "policy"
+    CAPACITY = "capacity"
+    WAIVERS = "waivers"
+    OBJECTS = "objects"
+    FIELDS = "fields"
+    WORKLOADS = "workloads"
+    STATE = "state"
+    SECURITY = "security"
+    TRAFFIC = "traffic"
+    DISRUPTION = "disruption"
 
 
 @dataclass(frozen=True)
@@ -136,7 +159,7 @@ Check = Callable[..., Iterable[Issue]]
 @dataclass(frozen=True)
 class Rule:
     id: str
-    category: Enum
+    topic: Topic
     severity: Severity  # the default; an Issue may say otherwise
     prevents: str  # the failure in production this rule exists to stop
     fix: str  # the usual fix, or how to waive
@@ -157,15 +180,16 @@ class Rule:
 
 
 class Registry:
-    """The rules of one tool, by id, in the order they were registered."""
+    """The rules of one tool, by id, in the order they were registered, filed under the topics it uses."""
 
-    def __init__(self) -> None:
+    def __init__(self, topics: tuple[Topic, ...] = tuple(Topic)) -> None:
+        self.topics = topics
         self._rules: dict[str, Rule] = {}
 
     def rule(
         self,
         id: str,
-        category: Enum,
+        topic: Topic,
         severity: Severity,
         *,
         prevents: str,
@@ -179,9 +203,9 @@ class Registry:
         def register(check: Check) -> Check:
             if id in self._rules:
                 raise ValueError(f"rule id {id!r} registered twice")
-            self._rules[id] = Rule(
-                id, category, severity, prevents, fix, check, severity_note, waivable, needs_findings
-            )
+            if topic not in self.topics:
+                raise ValueError(f"rule {id!r} is filed under {topic}, not one of {', '.join(self.topics)}")
+            self._rules[id] = Rule(id, topic, severity, prevents, fix, check, severity_note, waivable, needs_findings)
             return check
 
         return register
@@ -197,3 +221,7 @@ class Registry:
 
     def values(self) -> list[Rule]:
         return list(self._rules.values())
+
+    def by_topic(self) -> list[Rule]:
+        """Every rule, grouped by topic in the registry's order, in registration order within one."""
+        return sorted(self._rules.values(), key=lambda r: self.topics.index(r.topic))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from gitops.k8s import capacity, declared, manifests, requests
-from gitops.k8s.declared import Cluster, Node
+from gitops.k8s.declared import DeclaredCluster, DeclaredNode
 
 GI = 2**30
 
@@ -57,7 +57,9 @@ spec:
       containers: [{name: a, resources: {requests: {cpu: 100m, memory: 128Mi}}}]
 """,
     )
-    cluster = Cluster([Node("a", 4000, 8 * GI), Node("b", 4000, 8 * GI), Node("c", 2000, 4 * GI)], 0, 0)
+    cluster = DeclaredCluster(
+        [DeclaredNode("a", 4000, 8 * GI), DeclaredNode("b", 4000, 8 * GI), DeclaredNode("c", 2000, 4 * GI)], 0, 0
+    )
     report = capacity.report(resources, cluster)
     assert report.nodes_left == 2
     assert report.supply == requests.Requests(6000, 12 * GI)
@@ -82,3 +84,19 @@ def test_replicas_the_api_server_refuses_run_no_pods_and_absent_ones_one(tmp_pat
         ("Deployment ns/word", 0),
         ("Deployment ns/absent", 1),
     ]
+
+
+def test_a_helmchartconfig_configures_its_chart_only_with_one_yaml_mapping():
+    from gitops.k8s.helmcharts import chart_values, per_node
+    from gitops.k8s.manifests import Resource
+
+    def config(text: object) -> Resource:
+        obj = {"apiVersion": "helm.cattle.io/v1", "kind": "HelmChartConfig", "metadata": {"name": "traefik"}}
+        return Resource({**obj, "spec": {"valuesContent": text}}, Path("traefik.yaml"), 0)
+
+    values = chart_values(config("deployment:\n  kind: DaemonSet\n"))
+    assert values is not None and per_node(values)
+    assert chart_values(config("a: 1\n---\nb: 2\n")) is None
+    assert chart_values(config("- a list\n")) is None
+    assert chart_values(config(None)) is None
+    assert not per_node({"deployment": {"kind": "Deployment"}})

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from gitops.k8s.selectors import format_selector, selects, service_selects
+from gitops.k8s.selectors import format_selector, query, selects, service_selects
 from tests import inmemory
 
 LABELS = {"app": "api", "tier": "web"}
@@ -62,3 +62,30 @@ def test_a_label_value_that_is_not_a_string_matches_nothing_in_check_and_diff_al
     ]
     assert inmemory.check_findings(objects, "pdb-blocks-drain") == []
     assert inmemory.diff_risks([], objects) == []
+
+
+# Selector.String() in apimachinery/pkg/labels/selector.go: requirements sorted by key, values sorted.
+@pytest.mark.parametrize(
+    "selector, text",
+    [
+        ({}, ""),
+        ({"matchLabels": {"tier": "web", "app": "api"}}, "app=api,tier=web"),
+        (
+            {
+                "matchLabels": {"tier": "web"},
+                "matchExpressions": [
+                    {"key": "zone", "operator": "NotIn", "values": ["b", "a"]},
+                    {"key": "app", "operator": "In", "values": ["web", "api"]},
+                    {"key": "canary", "operator": "DoesNotExist"},
+                    {"key": "release", "operator": "Exists"},
+                ],
+            },
+            "app in (api,web),!canary,release,tier=web,zone notin (a,b)",
+        ),
+        (None, None),
+        ({"matchExpressions": [{"key": "tier", "operator": "Gt", "values": ["1"]}]}, None),
+        ({"matchLabels": {"replicas": 1}}, None),
+    ],
+)
+def test_query_writes_a_selector_as_the_api_reads_it(selector, text):
+    assert query(selector) == text

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from gitops.annotations import ARGO_SYNC_OPTIONS
 from gitops.rehearse import argosync
 
 
@@ -12,7 +13,7 @@ def _obj(
     if wave is not None:
         annotations[argosync.WAVE] = str(wave)
     if options:
-        annotations[argosync.SYNC_OPTIONS] = options
+        annotations[ARGO_SYNC_OPTIONS] = options
     meta = {"name": name, "annotations": annotations}
     if kind != "Namespace":
         meta["namespace"] = namespace

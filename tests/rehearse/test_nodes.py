@@ -8,7 +8,7 @@ from gitops.k8s import declared, manifests
 from gitops.rehearse import nodes
 
 
-def _cluster(synthesized: Path, env: str) -> declared.Cluster:
+def _cluster(synthesized: Path, env: str) -> declared.DeclaredCluster:
     return declared.read(manifests.load([synthesized / env])).cluster
 
 
@@ -46,8 +46,8 @@ def test_staging_node_follows_its_smaller_machine(synthesized: Path):
 
 
 def test_architecture_comes_from_the_inventory():
-    cluster = declared.Cluster(
-        nodes=[declared.Node("mac-1", 8000, 16 * 2**30)],
+    cluster = declared.DeclaredCluster(
+        nodes=[declared.DeclaredNode("mac-1", 8000, 16 * 2**30)],
         reserved_cpu_millis=0,
         reserved_memory_bytes=0,
         architecture="arm64",

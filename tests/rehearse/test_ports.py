@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import socket
 
-from gitops.rehearse.ports import LOOPBACK, Ports, is_listening
+from gitops.rehearse.ports import LOOPBACK, Ports
 
 
 def test_ports_are_distinct_and_bindable_on_loopback():
@@ -15,12 +15,3 @@ def test_ports_are_distinct_and_bindable_on_loopback():
     for port in taken:
         with socket.socket() as sock:
             sock.bind((LOOPBACK, port))
-
-
-def test_is_listening_sees_a_loopback_listener_and_its_absence():
-    with socket.socket() as sock:
-        sock.bind((LOOPBACK, 0))
-        sock.listen()
-        port = sock.getsockname()[1]
-        assert is_listening(port)
-    assert not is_listening(port)

@@ -71,8 +71,14 @@ def test_the_watchdog_ends_the_group_when_the_rehearsal_dies_without_cleanup(tmp
         f"process = session.supervisor.start('etcd', [{SLEEP!r}, '300']); "
         "print(process.pid, flush=True); time.sleep(300)"
     )
+    # The killed rehearsal cannot remove its temporary directory: let it make that under tmp_path.
     rehearsal = subprocess.Popen(
-        [sys.executable, "-c", script], cwd=PROJECT, stdout=subprocess.PIPE, text=True, start_new_session=True
+        [sys.executable, "-c", script],
+        cwd=PROJECT,
+        stdout=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+        env={**os.environ, "TMPDIR": str(tmp_path)},
     )
     try:
         started = int(rehearsal.stdout.readline())

@@ -12,6 +12,7 @@ def _passed() -> EnvReport:
     report = EnvReport(
         env="prod",
         engine="flux",
+        engine_label="Flux",
         commit="0123456789abcdef",
         nodes="3 simulated node(s) (4 CPU / 8Gi, amd64)",
         control_plane_seconds=5.84,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 from pathlib import Path
 
@@ -55,7 +56,7 @@ def test_the_substitution_can_leave_files_out(served):
 
 def test_a_url_that_is_not_there_once_is_refused(served):
     bare, commit = served
-    with pytest.raises(repo.RepoError, match="expected one line 'url: https://other/r.git'"):
+    with pytest.raises(repo.RepoError, match=re.escape("expected one line 'url: https://other/r.git'")):
         repo.substitute(bare, commit, GITREPOSITORY, "https://other/r.git", "http://x/r.git")
 
 

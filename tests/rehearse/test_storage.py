@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from gitops.k8s import placement
 from gitops.rehearse import storage
 
 
@@ -57,7 +58,7 @@ def test_volume_is_pinned_to_the_selected_node_and_reserved_for_the_claim():
     assert volume["spec"]["capacity"] == {"storage": "2Gi"}
     assert volume["spec"]["persistentVolumeReclaimPolicy"] == "Delete"
     assert volume["spec"]["hostPath"]["path"] == "/var/lib/rancher/k3s/storage/pvc-1234_honeydue_redis-data"
-    assert storage.volume_node(volume) == "ubuntu-8gb-nbg1-2"
+    assert placement.volume_node(volume) == "ubuntu-8gb-nbg1-2"
 
 
 def test_only_our_released_volumes_are_deleted():

@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import time
 
+from gitops.k8s import status
+from gitops.k8s.placement import pinned_node
+from gitops.k8s.workloads import pod_spec
 from gitops.rehearse import cluster
 from gitops.rehearse.drills.converge import wait_available
 from gitops.rehearse.findings import DrillResult
@@ -23,7 +26,7 @@ def _pinned(api: Api, namespaces: list[str]) -> dict[str, str]:
     found = {}
     for ns in namespaces:
         for deployment in api.items(cluster.DEPLOYMENTS.format(ns=ns)):
-            node = cluster.required_hostname(deployment["spec"]["template"]["spec"])
+            node = pinned_node(pod_spec(deployment) or {})
             if node:
                 found[f"{ns}/{deployment['metadata']['name']}"] = node
     return found
@@ -88,7 +91,7 @@ def run(
                     f"Deployment {track.name} was fully down for {track.zero_seconds:.0f} s while "
                     f"draining {node}: {_why_down(track, node, pinned)}"
                 )
-        unsettled = [d["metadata"]["name"] for d in settled if not cluster.available(d)]
+        unsettled = [d["metadata"]["name"] for d in settled if not status.deployment_available(d)]
         if unsettled:
             result.fail(
                 f"Node {node}",

@@ -20,12 +20,14 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 
-from gitops.k8s import capacity
-from gitops.k8s.declared import Cluster
+from gitops.k8s import capacity, status
+from gitops.k8s.declared import DeclaredCluster
 from gitops.k8s.manifests import Resource
+from gitops.k8s.placement import pinned_node
 from gitops.k8s.quantities import format_cpu, format_memory
-from gitops.k8s.requests import pod_requests
-from gitops.rehearse import cluster, nodes
+from gitops.k8s.requests import Requests, pod_requests
+from gitops.k8s.workloads import dig, pod_spec, replicas
+from gitops.rehearse import cluster, nodes, poll
 from gitops.rehearse.drills.converge import wait_available
 from gitops.rehearse.findings import DrillResult
 from gitops.rehearse.kube import Api
@@ -46,15 +48,18 @@ class Loss:
 
 
 @dataclass
-class Outcome:
+class Aftermath:
+    """What followed one lost node: seconds until it was noticed, until the rest settled and until it was
+    back (None: not within the timeout), and the pods that found no room."""
+
     detected: float | None = None
     settled: float | None = None
     returned: float | None = None
-    pending: dict[str, list[tuple[str, object]]] = field(default_factory=dict)  # owner -> (message, requests)
+    pending: dict[str, list[tuple[str, Requests]]] = field(default_factory=dict)  # owner -> (message, requests)
     pinned_down: list[str] = field(default_factory=list)  # Deployments pinned to the lost node
 
 
-def losses(cluster_inventory: Cluster, resources: list[Resource], checked: str | None) -> list[Loss]:
+def losses(cluster_inventory: DeclaredCluster, resources: list[Resource], checked: str | None) -> list[Loss]:
     """check's lost node first, then every node a Deployment is pinned to, each once."""
     found = [Loss(checked, "the largest, the one check's capacity line assumes lost", True)] if checked else []
     if len(cluster_inventory.nodes) < 2:
@@ -62,7 +67,7 @@ def losses(cluster_inventory: Cluster, resources: list[Resource], checked: str |
     for resource in sorted(resources, key=lambda r: r.name):
         if resource.kind != "Deployment":
             continue
-        node = cluster.required_hostname(resource.obj["spec"]["template"]["spec"])
+        node = pinned_node(pod_spec(resource.obj) or {})
         if node and node not in {loss.node for loss in found}:
             found.append(Loss(node, f"Deployment {resource.namespace}/{resource.name} is pinned to it", False))
     return found
@@ -70,29 +75,27 @@ def losses(cluster_inventory: Cluster, resources: list[Resource], checked: str |
 
 def _owner(deployments: list[dict], pod: dict) -> str:
     meta = pod["metadata"]
-    return next(
-        (f"{meta['namespace']}/{d['metadata']['name']}" for d in deployments if cluster.selects(d, pod)),
-        f"{meta['namespace']}/{meta['name']}",
-    )
+    deployment = cluster.owned(deployments, pod)
+    return f"{meta['namespace']}/{(deployment or pod)['metadata']['name']}"
 
 
-def settled(api: Api, namespaces: list[str], lost: str) -> tuple[bool, dict[str, list[str]]]:
+def settled(api: Api, namespaces: list[str], lost: str) -> tuple[bool, dict[str, list[tuple[str, Requests]]]]:
     """Whether every Deployment has its replicas either Ready or unschedulable off the lost node;
-    returns the unschedulable pods' scheduler messages by owner."""
-    pending: dict[str, list[tuple[str, object]]] = {}
+    returns the unschedulable pods' scheduler messages and requests by owner."""
+    pending: dict[str, list[tuple[str, Requests]]] = {}
     done = True
     for ns in namespaces:
         deployments = api.items(cluster.DEPLOYMENTS.format(ns=ns))
-        pods = [p for p in api.items(cluster.PODS.format(ns=ns)) if not p["metadata"].get("deletionTimestamp")]
+        pods = [p for p in api.items(cluster.PODS.format(ns=ns)) if not status.terminating(p)]
         for deployment in deployments:
-            mine = [p for p in pods if cluster.selects(deployment, p)]
-            if len(mine) != deployment["spec"].get("replicas", 1):
+            mine = [p for p in pods if cluster.selected(deployment, p)]
+            if len(mine) != replicas(deployment):
                 done = False
         for pod in pods:
-            message = cluster.unschedulable(pod)
+            message = status.unschedulable(pod)
             if message is not None:
                 pending.setdefault(_owner(deployments, pod), []).append((message, pod_requests(pod["spec"])))
-            elif pod["spec"].get("nodeName") == lost or not cluster.pod_ready(pod):
+            elif dig(pod, "spec", "nodeName") == lost or not status.pod_ready(pod):
                 done = False
     return done, pending
 
@@ -101,39 +104,28 @@ def _set_heartbeat(api: Api, node: str, value: str) -> None:
     api.merge_patch(f"/api/v1/nodes/{node}", {"metadata": {"labels": {nodes.KWOK_LABEL: value}}})
 
 
-def _until(predicate, timeout: float) -> float | None:
-    begin = time.monotonic()
-    while time.monotonic() - begin < timeout:
-        if predicate():
-            return time.monotonic() - begin
-        time.sleep(0.5)
-    return None
-
-
-def lose(api: Api, namespaces: list[str], loss: Loss, pinned: dict[str, str]) -> tuple[Outcome, Sampler]:
-    outcome = Outcome()
-    outcome.pinned_down = sorted(name for name, node in pinned.items() if node == loss.node)
+def lose(api: Api, namespaces: list[str], loss: Loss, pinned: dict[str, str]) -> tuple[Aftermath, Sampler]:
+    aftermath = Aftermath()
+    aftermath.pinned_down = sorted(name for name, node in pinned.items() if node == loss.node)
     with Sampler(api, namespaces) as sampler:
         begin = time.monotonic()
         _set_heartbeat(api, loss.node, STOPPED)
-        outcome.detected = _until(lambda: loss.node not in nodes.ready_nodes(api), DETECT_TIMEOUT)
-        if outcome.detected is not None:
-            state = {}
+        aftermath.detected = poll.until(lambda: loss.node not in nodes.ready_nodes(api), DETECT_TIMEOUT).held_after
+        if aftermath.detected is not None:
 
             def calm() -> bool:
-                state["done"], state["pending"] = settled(api, namespaces, loss.node)
-                return state["done"]
+                done, aftermath.pending = settled(api, namespaces, loss.node)
+                return done
 
-            if _until(calm, SETTLE_TIMEOUT) is not None:
-                outcome.settled = time.monotonic() - begin
-            outcome.pending = state.get("pending", {})
+            if poll.until(calm, SETTLE_TIMEOUT).held:
+                aftermath.settled = time.monotonic() - begin
     _set_heartbeat(api, loss.node, nodes.MANAGED)
     back = time.monotonic()
-    if _until(lambda: loss.node in nodes.ready_nodes(api), RETURN_TIMEOUT) is not None:
+    if poll.until(lambda: loss.node in nodes.ready_nodes(api), RETURN_TIMEOUT).held:
         deployments = wait_available(api, namespaces, RETURN_TIMEOUT)
-        if all(cluster.available(d) for d in deployments):
-            outcome.returned = time.monotonic() - back
-    return outcome, sampler
+        if all(status.deployment_available(d) for d in deployments):
+            aftermath.returned = time.monotonic() - back
+    return aftermath, sampler
 
 
 def _moved(pending: dict, pinned_down: list[str]) -> dict:
@@ -151,22 +143,22 @@ def _count(pending: dict) -> str:
     )
 
 
-def judge(result: DrillResult, loss: Loss, outcome: Outcome, sampler: Sampler, prediction) -> None:
+def judge(result: DrillResult, loss: Loss, aftermath: Aftermath, sampler: Sampler, prediction) -> None:
     """prediction: (capacity report, capacity line) of `main.py check` for loss.checked losses."""
     ref = f"Node {loss.node}"
-    if outcome.detected is None:
+    if aftermath.detected is None:
         result.fail(
             ref,
             f"still Ready {DETECT_TIMEOUT:.0f} s after its heartbeat stopped",
             "the node lifecycle controller did not notice: read kube-controller-manager's log",
         )
         return
-    for name in outcome.pinned_down:
+    for name in aftermath.pinned_down:
         result.fact(
             f"Deployment {name} cannot leave {loss.node}: it is pinned there (its volume lives on "
             f"that node), so it is down until the node returns"
         )
-    stuck = _moved(outcome.pending, outcome.pinned_down)
+    stuck = _moved(aftermath.pending, aftermath.pinned_down)
     events = [
         f"{owner}: {message}" for owner, found in sorted(stuck.items()) for message in sorted({m for m, _ in found})
     ]
@@ -201,9 +193,9 @@ def judge(result: DrillResult, loss: Loss, outcome: Outcome, sampler: Sampler, p
         )
     elif agreed:
         result.fact(
-            f"lost {loss.node} ({loss.why}): everything else rescheduled within {outcome.settled or 0:.0f} s{seen}"
+            f"lost {loss.node} ({loss.why}): everything else rescheduled within {aftermath.settled or 0:.0f} s{seen}"
         )
-    if outcome.settled is None and not stuck:
+    if aftermath.settled is None and not stuck:
         result.fail(
             ref,
             f"pods not rescheduled within {SETTLE_TIMEOUT:.0f} s of the heartbeat stopping",
@@ -221,7 +213,7 @@ def judge(result: DrillResult, loss: Loss, outcome: Outcome, sampler: Sampler, p
                 f"all {track.replicas} replicas down while {loss.node} was lost",
                 "spread the replicas over nodes (spreadAcrossNodes)",
             )
-    if outcome.returned is None:
+    if aftermath.returned is None:
         result.fail(
             ref,
             f"not everything Available within {RETURN_TIMEOUT:.0f} s of the node returning",
@@ -229,7 +221,7 @@ def judge(result: DrillResult, loss: Loss, outcome: Outcome, sampler: Sampler, p
         )
 
 
-def capacity_line(resources: list[Resource], inventory: Cluster) -> tuple[capacity.Report, str]:
+def capacity_line(resources: list[Resource], inventory: DeclaredCluster) -> tuple[capacity.Report, str]:
     """check's capacity report and the line `main.py check` prints for it, word for word."""
     from gitops.review.check.headroom import Headroom
     from gitops.review.check.report import capacity_line as line
@@ -238,7 +230,7 @@ def capacity_line(resources: list[Resource], inventory: Cluster) -> tuple[capaci
     return report, line(Headroom(report, report.lost, None))
 
 
-def run(api: Api, namespaces: list[str], inventory: Cluster, resources: list[Resource]) -> DrillResult:
+def run(api: Api, namespaces: list[str], inventory: DeclaredCluster, resources: list[Resource]) -> DrillResult:
     result = DrillResult(NAME)
     started = time.monotonic()
     prediction = capacity_line(resources, inventory)
@@ -247,14 +239,12 @@ def run(api: Api, namespaces: list[str], inventory: Cluster, resources: list[Res
         result.summary = "one node: nothing to reschedule onto (not rehearsed)"
         return result
     pinned = {
-        f"{r.namespace}/{r.name}": cluster.required_hostname(r.obj["spec"]["template"]["spec"])
-        for r in resources
-        if r.kind == "Deployment"
+        f"{r.namespace}/{r.name}": pinned_node(pod_spec(r.obj) or {}) for r in resources if r.kind == "Deployment"
     }
     shown = []
     for loss in plan:
-        outcome, sampler = lose(api, namespaces, loss, {k: v for k, v in pinned.items() if v})
-        judge(result, loss, outcome, sampler, prediction)
+        aftermath, sampler = lose(api, namespaces, loss, {k: v for k, v in pinned.items() if v})
+        judge(result, loss, aftermath, sampler, prediction)
         shown.append(loss.node)
     result.seconds = time.monotonic() - started
     verdict = "everything else rescheduled" if not result.findings else "not everything rescheduled"

@@ -12,16 +12,18 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from urllib.parse import quote
 
-from gitops.rehearse import argosync
+from gitops.annotations import ARGO_CD, FLUX, prune_protected_by
+from gitops.k8s import rest
+from gitops.rehearse import poll
+from gitops.rehearse.delivery import Delivered
+from gitops.rehearse.engine import Engine
 from gitops.rehearse.findings import DrillResult
 from gitops.rehearse.kube import Api
 
 NAME = "prune"
-# What each engine reads as "never prune this" (Flux: kustomize-controller's prune annotation;
-# Argo CD: the Prune=false sync option). The project sets both on the namespace and PVCs.
-FLUX_PRUNE = "kustomize.toolkit.fluxcd.io/prune"
+# The engine of an environment (config's delivery.engine) by the name gitops/annotations.py gives it.
+ENGINES = {"flux": FLUX, "argocd": ARGO_CD}
 # Kinds whose absence stops no pod from running, so that the drill disturbs nothing it does not check.
 HARMLESS = ("NetworkPolicy", "PodDisruptionBudget", "Ingress")
 GONE_TIMEOUT = 60.0
@@ -42,10 +44,8 @@ class Target:
 
 
 def protected(engine: str, obj: dict) -> bool:
-    annotations = (obj.get("metadata") or {}).get("annotations") or {}
-    if engine == "flux":
-        return annotations.get(FLUX_PRUNE) == "disabled"
-    return "Prune=false" in argosync.options(obj)
+    """Whether the environment's engine leaves obj in the cluster when it leaves git."""
+    return ENGINES[engine] in prune_protected_by(obj)
 
 
 def target(engine: str, resource, checkout) -> Target:
@@ -94,17 +94,7 @@ def drill_targets(engine: str, resources: list, checkout) -> list[Target]:
 
 
 def api_path(item: Target) -> str:
-    group, _, version = item.api_version.rpartition("/")
-    plural = {
-        "NetworkPolicy": "networkpolicies",
-        "PodDisruptionBudget": "poddisruptionbudgets",
-        "Ingress": "ingresses",
-        "Namespace": "namespaces",
-        "PersistentVolumeClaim": "persistentvolumeclaims",
-    }.get(item.kind, item.kind.lower() + "s")
-    base = f"/apis/{group}/{version}" if group else f"/api/{version}"
-    scope = f"/namespaces/{quote(item.namespace)}" if item.namespace and item.kind != "Namespace" else ""
-    return f"{base}{scope}/{plural}/{quote(item.name)}"
+    return rest.path(item.api_version, item.kind, item.namespace, item.name)
 
 
 def state(api: Api, item: Target) -> str:
@@ -115,14 +105,25 @@ def state(api: Api, item: Target) -> str:
     return "terminating" if live["metadata"].get("deletionTimestamp") else "present"
 
 
+def _settled(api: Api, item: Target, started: float, timeout: float) -> str:
+    """The item's state once an unprotected one is no longer present, or once the drill's time is up."""
+    seen = [state(api, item)]
+    if item.protected or seen[0] != "present":
+        return seen[0]
+
+    def left() -> bool:
+        seen[0] = state(api, item)
+        return seen[0] != "present"
+
+    poll.until(left, timeout, started=started)
+    return seen[0]
+
+
 def judge(result: DrillResult, api: Api, items: list[Target], why: str, timeout: float = GONE_TIMEOUT) -> None:
     """After the engine applied a commit without items: protected ones present, the rest gone."""
-    deadline = time.monotonic() + timeout
+    started = time.monotonic()
     for item in items:
-        now = state(api, item)
-        while not item.protected and now == "present" and time.monotonic() < deadline:
-            time.sleep(0.5)
-            now = state(api, item)
+        now = _settled(api, item, started, timeout)
         if item.protected and now != "present":
             result.fail(
                 item.ref,
@@ -150,7 +151,7 @@ def summary(items: list[Target]) -> str:
     return ", ".join(parts)
 
 
-def _delivery_problems(result: DrillResult, delivered) -> None:
+def _delivery_problems(result: DrillResult, delivered: Delivered) -> None:
     for obj, what, events in delivered.problems:
         result.fail(obj, what, "read the controller's message and events", events)
 
@@ -165,7 +166,7 @@ def run_removed(api: Api, items: list[Target]) -> DrillResult:
     return result
 
 
-def run_drill_commit(api: Api, engine, served: str, items: list[Target]) -> DrillResult:
+def run_drill_commit(api: Api, engine: Engine, served: str, items: list[Target]) -> DrillResult:
     """Remove the items' files in a commit on top of served, apply, judge, commit the tree back, apply."""
     result = DrillResult(NAME)
     started = time.monotonic()

@@ -12,20 +12,19 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from typing import TypeVar
 
+from gitops.k8s import status
+from gitops.k8s.workloads import replicas, singleton
 from gitops.rehearse import cluster
 from gitops.rehearse.drills.converge import spread_problem, wait_available
 from gitops.rehearse.findings import DrillResult
 from gitops.rehearse.kube import Api, Kubectl
 from gitops.rehearse.sampler import Sampler, Track
 
+T = TypeVar("T")  # what the move returns (the engine's delivery)
 NAME = "rollout"
 ROLLOUT_TIMEOUT = 300
-
-
-def is_singleton(deployment: dict) -> bool:
-    spec = deployment["spec"]
-    return spec.get("replicas", 1) == 1 and (spec.get("strategy") or {}).get("type") == "Recreate"
 
 
 def judge(result: DrillResult, deployment: dict, track: Track | None) -> str | None:
@@ -34,8 +33,8 @@ def judge(result: DrillResult, deployment: dict, track: Track | None) -> str | N
     key = f"{meta['namespace']}/{meta['name']}"
     if track is None:
         return None
-    replicas = deployment["spec"].get("replicas", 1)
-    if is_singleton(deployment):
+    wanted = replicas(deployment) or 0
+    if singleton(deployment):
         if track.max_alive > 1:
             result.fail(
                 f"Deployment {key}",
@@ -43,10 +42,10 @@ def judge(result: DrillResult, deployment: dict, track: Track | None) -> str | N
                 "strategy.type: Recreate, so the old pod is gone before the new one starts",
             )
         return f"{meta['name']}: {'never 2 at once' if track.max_alive <= 1 else f'{track.max_alive} at once'}"
-    if replicas > 1 and not track.min_ready:
+    if wanted > 1 and not track.min_ready:
         result.fail(
             f"Deployment {key}",
-            f"all {replicas} replicas down during the rollout",
+            f"all {wanted} replicas down during the rollout",
             "a RollingUpdate with maxUnavailable below the replicas",
         )
     return f"{meta['name']}: never below {track.min_ready or 0} ready"
@@ -70,7 +69,7 @@ def _settle(
                 "topology spread is applied only when pods are scheduled; check maxSurge and capacity",
                 cluster.workload_events(api, deployment),
             )
-        elif not cluster.available(deployment):
+        elif not status.deployment_available(deployment):
             result.fail(
                 f"Deployment {key}",
                 "not Available once the rollout settled",
@@ -122,9 +121,7 @@ def generations(api: Api, namespaces: list[str]) -> dict[str, int]:
     }
 
 
-def run_move(
-    api: Api, namespaces: list[str], nodes: list[str], move: Callable[[], object]
-) -> tuple[DrillResult, object]:
+def run_move(api: Api, namespaces: list[str], nodes: list[str], move: Callable[[], T]) -> tuple[DrillResult, T]:
     """The base-to-head rollout: move() has the engine apply the head; returns (drill, move's result)."""
     result = DrillResult(NAME)
     started = time.monotonic()

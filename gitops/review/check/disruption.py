@@ -15,8 +15,8 @@ from gitops.k8s.manifests import Resource
 from gitops.k8s.selectors import format_selector
 from gitops.k8s.workloads import PodTemplate, dig, mapping, strategy_type
 from gitops.review.check.context import Context
-from gitops.review.check.registry import Category, rule
-from gitops.review.findings import Issue, Severity
+from gitops.review.check.registry import rule
+from gitops.review.findings import Issue, Severity, Topic
 
 
 @dataclass(frozen=True)
@@ -57,7 +57,7 @@ def _budgets(ctx: Context) -> list[Budget]:
 
 @rule(
     "pdb-selector",
-    Category.INTEGRITY,
+    Topic.INTEGRITY,
     Severity.ERROR,
     prevents="a disruption budget that protects nothing (a typo in its selector leaves the pods unprotected)",
     fix="make spec.selector match the workload's pod template labels",
@@ -78,7 +78,7 @@ def pdb_selector(ctx: Context) -> Iterator[Issue]:
 
 @rule(
     "pdb-blocks-drain",
-    Category.INTEGRITY,
+    Topic.INTEGRITY,
     Severity.ERROR,
     prevents="`kubectl drain` and k3s upgrades waiting forever on a budget that allows zero evictions",
     fix="maxUnavailable: 1 (or minAvailable below the replica count)",
@@ -94,29 +94,18 @@ def pdb_blocks_drain(ctx: Context) -> Iterator[Issue]:
             continue
         if budget.allowed_evictions() != 0:
             continue
-        key, value = setting
-        expected = pdb.expected(budget.spec, budget.count)
+        key, _ = setting
         if pdb.uncountable(budget.spec, budget.count):
-            why = (
-                "because it selects DaemonSet pods, which the disruption controller cannot count for a "
-                "percentage or maxUnavailable (no scale subresource)"
-            )
             fix = "select only the pods of Deployments or StatefulSets, or use an integer minAvailable"
         else:
-            workloads = ", ".join(f"{p}: {p.replicas} replica(s)" for p in budget.pods if p.replicas)
-            why = f"at {expected} expected pod(s) ({workloads})"
-            fix = f"set maxUnavailable: 1, or a minAvailable below {expected}"
-        yield Issue(
-            budget.resource,
-            f"spec.{key}",
-            f"{key} {value} allows 0 voluntary evictions {why}: a node drain would wait forever",
-            fix,
-        )
+            fix = f"set maxUnavailable: 1, or a minAvailable below {pdb.expected(budget.spec, budget.count)}"
+        why = pdb.zero_evictions(budget.spec, budget.count, [p.resource for p in budget.pods])
+        yield Issue(budget.resource, f"spec.{key}", f"{why}: {pdb.DRAIN_WAITS}", fix)
 
 
 @rule(
     "pdb-overlap",
-    Category.INTEGRITY,
+    Topic.INTEGRITY,
     Severity.ERROR,
     prevents="evictions refused outright: the eviction API rejects a pod covered by more than one budget, "
     "so drains fail",
@@ -138,7 +127,7 @@ def pdb_overlap(ctx: Context) -> Iterator[Issue]:
 
 @rule(
     SINGLETON_ROLLOUT_RULE,
-    Category.POLICY,
+    Topic.POLICY,
     Severity.ERROR,
     prevents="a singleton (e.g. the Asynq scheduler) running twice during a rolling update",
     fix="spec.strategy.type: Recreate, which stops the old pod before starting the new one",

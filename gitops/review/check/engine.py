@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum
 from pathlib import Path
 
-# Importing the rule modules registers their rules; within a category, this is their listed order.
+# Importing the rule modules registers their rules; within a topic, this is their listed order.
 # isort: off
 from gitops.review.check import routing, disruption, references, storage, hostports, sync, identity  # noqa: F401 - registers
 from gitops.review.check import pss, policy, headroom, waivers, labelvalues  # noqa: F401 - registers
 
 # isort: on
 from gitops.review.check.context import Context, load
-from gitops.review.check.registry import REGISTRY, Category
+from gitops.review.check.registry import REGISTRY
 from gitops.review.findings import Finding, Rule, Severity
 
 
@@ -47,9 +46,8 @@ class Outcome:
 
 
 def rules() -> list[Rule]:
-    """Every rule, grouped by category (integrity, policy, capacity, waivers)."""
-    order: list[Enum] = list(Category)
-    return sorted(REGISTRY.values(), key=lambda r: order.index(r.category))
+    """Every rule, grouped by topic (integrity, policy, capacity, waivers)."""
+    return REGISTRY.by_topic()
 
 
 def _sort_key(f: Finding) -> tuple:

@@ -17,8 +17,8 @@ from gitops.k8s.manifests import Resource
 from gitops.k8s.quantities import format_cpu, format_memory
 from gitops.k8s.workloads import mapping, pod_template
 from gitops.review.check.context import Context
-from gitops.review.check.registry import Category, rule
-from gitops.review.findings import Issue, Severity
+from gitops.review.check.registry import rule
+from gitops.review.findings import Issue, Severity, Topic
 
 
 @dataclass(frozen=True)
@@ -33,11 +33,7 @@ class Headroom:
     @property
     def after_loss(self) -> str:
         """Which nodes the numbers are for, in words."""
-        if self.report is None:
-            return ""
-        if self.lost_node is None:
-            return "on the only node (no node to lose)"
-        return f"on the {self.report.nodes_left} node(s) left after losing {self.lost_node}"
+        return "" if self.report is None else capacity.where(self.report)
 
 
 def headroom(ctx: Context) -> Headroom:
@@ -73,7 +69,7 @@ def _pod_field(resource: Resource) -> str:
 
 @rule(
     "capacity",
-    Category.CAPACITY,
+    Topic.CAPACITY,
     Severity.ERROR,
     prevents="pods left Pending when a node is lost or drained: the survivors cannot hold every request, "
     "or a single pod is larger than any remaining node",

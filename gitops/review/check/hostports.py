@@ -17,12 +17,13 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from gitops.k8s.manifests import Resource, load_documents
+from gitops.k8s.helmcharts import chart_values, per_node
+from gitops.k8s.manifests import Resource
 from gitops.k8s.placement import pinned_nodes
-from gitops.k8s.workloads import PER_NODE, as_int, dig, mapping, sequence
+from gitops.k8s.workloads import PER_NODE, as_int, mapping, sequence
 from gitops.review.check.context import Context
-from gitops.review.check.registry import Category, rule
-from gitops.review.findings import Issue, Severity
+from gitops.review.check.registry import rule
+from gitops.review.findings import Issue, Severity, Topic
 
 
 @dataclass(frozen=True)
@@ -69,18 +70,6 @@ def _pod_claims(ctx: Context) -> Iterator[Claim]:
                 )
 
 
-def chart_values(resource: Resource) -> dict | None:
-    """The values a k3s HelmChartConfig passes to its chart; None when absent or not a YAML mapping."""
-    text = dig(resource.obj, "spec", "valuesContent")
-    if not isinstance(text, str):
-        return None
-    try:
-        documents = load_documents(text)
-    except ValueError:
-        return None
-    return documents[0] if len(documents) == 1 and isinstance(documents[0], dict) else None
-
-
 def _chart_claims(ctx: Context) -> Iterator[Claim]:
     for config in ctx.of_kind("HelmChartConfig"):
         values = chart_values(config)
@@ -88,7 +77,7 @@ def _chart_claims(ctx: Context) -> Iterator[Claim]:
             continue
         host_network = values.get("hostNetwork") is True
         deployment = mapping(values.get("deployment"))
-        every = deployment.get("kind") == "DaemonSet"
+        every = per_node(values)
         for name, port in mapping(values.get("ports")).items():
             port = mapping(port)
             # On the host network the chart binds `port` on the node (it requires hostPort == port).
@@ -140,7 +129,7 @@ def _collide(a: Claim, b: Claim, node_count: int | None, pods: int) -> bool:
 
 @rule(
     "host-port-conflict",
-    Category.INTEGRITY,
+    Topic.INTEGRITY,
     Severity.ERROR,
     prevents="pods Pending forever (or a DaemonSet missing from nodes) because another workload holds the "
     "node port, e.g. a second ingress on :80 beside the host-network Traefik",

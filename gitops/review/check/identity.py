@@ -13,13 +13,13 @@ from collections.abc import Iterator
 
 from gitops.k8s.manifests import Resource
 from gitops.review.check.context import Context, shown
-from gitops.review.check.registry import Category, rule
-from gitops.review.findings import Issue, Severity
+from gitops.review.check.registry import rule
+from gitops.review.findings import Issue, Severity, Topic
 
 
 @rule(
     "duplicate-object",
-    Category.INTEGRITY,
+    Topic.INTEGRITY,
     Severity.ERROR,
     prevents="a Flux build that fails on an object defined twice, or (kubectl, Argo CD) one definition silently "
     "overwriting the other",

@@ -18,8 +18,8 @@ from collections.abc import Iterator
 from gitops.k8s import labels
 from gitops.k8s.workloads import dig, mapping
 from gitops.review.check.context import Context
-from gitops.review.check.registry import Category, rule
-from gitops.review.findings import Issue, Severity
+from gitops.review.check.registry import rule
+from gitops.review.findings import Issue, Severity, Topic
 
 FLUX_GROUP = "kustomize.toolkit.fluxcd.io"
 # Where labels live in the objects the project renders.
@@ -33,7 +33,7 @@ _LABEL_MAPS = (
 
 @rule(
     "label-value",
-    Category.INTEGRITY,
+    Topic.INTEGRITY,
     Severity.ERROR,
     prevents="an object the API server refuses whole for one label value over 63 characters or with a "
     "character a label cannot hold (kubeconform accepts any string there)",

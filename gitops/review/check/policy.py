@@ -12,8 +12,8 @@ from gitops.k8s import probes as probes_k8s
 from gitops.k8s.quantities import QuantityError, cpu_millis, memory_bytes
 from gitops.k8s.workloads import Container, as_int, mapping
 from gitops.review.check.context import Context
-from gitops.review.check.registry import Category, rule
-from gitops.review.findings import Issue, Severity
+from gitops.review.check.registry import rule
+from gitops.review.findings import Issue, Severity, Topic
 
 # --- resources -----------------------------------------------------------------------------------
 
@@ -51,7 +51,7 @@ def _quantity(values: dict, section: str, key: str, container: Container, issues
 
 @rule(
     "resources",
-    Category.POLICY,
+    Topic.POLICY,
     Severity.ERROR,
     prevents="pods the scheduler packs blindly (no requests), that can take a node's memory (no limit), "
     "or that the API server rejects (unparseable quantity, request above limit)",
@@ -101,7 +101,7 @@ SLOW_START_SECONDS = 30  # a liveness delay this long says "this container start
 
 @rule(
     PROBES_RULE,
-    Category.POLICY,
+    Topic.POLICY,
     Severity.ERROR,
     prevents="traffic sent to pods that are not ready (no readiness probe), hung pods never restarted "
     "(no liveness probe), rollouts that report success while the new pods are broken",
@@ -132,7 +132,7 @@ def _probe_port(probe: dict) -> tuple[str, object] | None:
 
 @rule(
     "probe-port",
-    Category.INTEGRITY,
+    Topic.INTEGRITY,
     Severity.ERROR,
     severity_note="error (named port missing) / warning (number not declared)",
     prevents="a probe that can never succeed because its port does not exist: liveness kills the pod in a loop, "
@@ -173,7 +173,7 @@ def probe_port(ctx: Context) -> Iterator[Issue]:
 
 @rule(
     "startup-probe",
-    Category.POLICY,
+    Topic.POLICY,
     Severity.ERROR,
     severity_note="warning (liveness delay used instead of a startup probe) / error (startup window shorter "
     "than the liveness delay)",
@@ -270,7 +270,7 @@ def image_tag_problem(image: str) -> tuple[Severity, str] | None:
 
 @rule(
     "image-tag",
-    Category.POLICY,
+    Topic.POLICY,
     Severity.ERROR,
     severity_note="error (no tag, latest) / warning (floating: fewer than three version components, or a moving "
     "name such as stable)",
@@ -297,7 +297,7 @@ def image_tag(ctx: Context) -> Iterator[Issue]:
 
 @rule(
     "image-digest",
-    Category.POLICY,
+    Topic.POLICY,
     Severity.WARNING,
     severity_note="warning, only where the declarations ConfigMap says the cluster is production "
     "(config: cluster.production)",
@@ -332,7 +332,7 @@ def image_digest(ctx: Context) -> Iterator[Issue]:
 
 @rule(
     "plaintext-secret",
-    Category.POLICY,
+    Topic.POLICY,
     Severity.ERROR,
     prevents="secret values readable by anyone with access to the repository (base64 is not encryption)",
     fix="encrypt the file with SOPS (Flux decrypts it with spec.decryption), or keep the Secret out of git and "
@@ -355,7 +355,7 @@ def plaintext_secret(ctx: Context) -> Iterator[Issue]:
 
 @rule(
     "service-account-token",
-    Category.POLICY,
+    Topic.POLICY,
     Severity.WARNING,
     prevents="an API credential mounted into pods that never call the Kubernetes API, usable by anyone who "
     "gets code execution in the container",

@@ -16,28 +16,22 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from gitops.k8s import podsecurity
+from gitops.k8s.podsecurity import (
+    HOST_NAMESPACES,
+    RESTRICTED,
+    RESTRICTED_CAPABILITIES,
+    RESTRICTED_SECCOMP,
+    RESTRICTED_VOLUMES,
+)
 from gitops.k8s.workloads import Container, PodTemplate, mapping, sequence
 from gitops.review.check.context import Context
-from gitops.review.check.registry import Category, rule
-from gitops.review.findings import Issue, Severity
-
-ENFORCE_LABEL = "pod-security.kubernetes.io/enforce"
-ALLOWED_VOLUMES = {
-    "configMap",
-    "csi",
-    "downwardAPI",
-    "emptyDir",
-    "ephemeral",
-    "persistentVolumeClaim",
-    "projected",
-    "secret",
-}
-SECCOMP_TYPES = {"RuntimeDefault", "Localhost"}
-ADDABLE_CAPABILITIES = {"NET_BIND_SERVICE"}
+from gitops.review.check.registry import rule
+from gitops.review.findings import Issue, Severity, Topic
 
 
 def restricted_namespaces(ctx: Context) -> set[str]:
-    return {n.name for n in ctx.of_kind("Namespace") if n.labels.get(ENFORCE_LABEL) == "restricted"}
+    return {n.name for n in ctx.of_kind("Namespace") if podsecurity.levels(n.labels)["enforce"] == RESTRICTED}
 
 
 class _Pod:
@@ -51,16 +45,16 @@ class _Pod:
 
     def pod_level(self) -> Iterator[Issue]:
         spec, field = self.pod.spec, self.pod.field
-        for key in ("hostNetwork", "hostPID", "hostIPC"):
+        for key in HOST_NAMESPACES:
             if spec.get(key) is True:
                 yield self.issue(f"{field}.{key}", f"{key}: true shares the node's namespaces", f"remove {key}")
         for volume, volume_field in self.pod.volumes():
             kinds = [k for k in volume if k != "name"]
             for kind in kinds:
-                if kind not in ALLOWED_VOLUMES:
+                if kind not in RESTRICTED_VOLUMES:
                     yield self.issue(
                         f"{volume_field}.{kind}",
-                        f"volume type {kind} is not allowed (allowed: {', '.join(sorted(ALLOWED_VOLUMES))})",
+                        f"volume type {kind} is not allowed (allowed: {', '.join(sorted(RESTRICTED_VOLUMES))})",
                         "use an emptyDir, a PersistentVolumeClaim or a projected volume instead",
                     )
         if self.context.get("runAsNonRoot") is False:
@@ -68,7 +62,7 @@ class _Pod:
         if self.context.get("runAsUser") == 0:
             yield self.issue(f"{field}.securityContext.runAsUser", "runAsUser is 0 (root)", "run as a non-zero user id")
         seccomp = mapping(self.context.get("seccompProfile")).get("type")
-        if seccomp is not None and not (isinstance(seccomp, str) and seccomp in SECCOMP_TYPES):
+        if seccomp is not None and seccomp not in RESTRICTED_SECCOMP:
             yield self.issue(
                 f"{field}.securityContext.seccompProfile.type",
                 f"seccompProfile.type is {seccomp}",
@@ -99,7 +93,7 @@ class _Pod:
                 "capabilities.drop does not contain ALL",
                 "set securityContext.capabilities.drop: [ALL]",
             )
-        added = sorted({str(a) for a in sequence(capabilities.get("add"))} - ADDABLE_CAPABILITIES)
+        added = sorted({str(a) for a in sequence(capabilities.get("add"))} - RESTRICTED_CAPABILITIES)
         if added:
             yield self.issue(
                 f"{field}.capabilities.add",
@@ -118,7 +112,7 @@ class _Pod:
         if sc.get("runAsUser") == 0:
             yield self.issue(f"{field}.runAsUser", "runAsUser is 0 (root)", "run as a non-zero user id")
         seccomp = mapping(sc.get("seccompProfile")).get("type")
-        if seccomp is not None and not (isinstance(seccomp, str) and seccomp in SECCOMP_TYPES):
+        if seccomp is not None and seccomp not in RESTRICTED_SECCOMP:
             yield self.issue(
                 f"{field}.seccompProfile.type",
                 f"seccompProfile.type is {seccomp}",
@@ -138,7 +132,7 @@ def _shown(value: object) -> str:
 
 @rule(
     "pss-restricted",
-    Category.POLICY,
+    Topic.POLICY,
     Severity.ERROR,
     prevents="a rollout that creates no pods because Pod Security admission rejects every one of them",
     fix="satisfy the restricted profile (non-root, no privilege escalation, drop ALL, seccomp RuntimeDefault, "

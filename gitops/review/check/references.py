@@ -16,10 +16,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from gitops.k8s.manifests import Resource
+from gitops.k8s.references import pod_references
 from gitops.k8s.workloads import PodTemplate, dig, mapping, sequence
 from gitops.review.check.context import Context
-from gitops.review.check.registry import Category, rule
-from gitops.review.findings import Issue, Severity
+from gitops.review.check.registry import rule
+from gitops.review.findings import Issue, Severity, Topic
 
 # Published into every namespace by kube-controller-manager's root CA publisher.
 BUILTIN_CONFIGMAPS = {"kube-root-ca.crt": {"ca.crt"}}
@@ -97,44 +98,20 @@ class _Resolver:
                     f"use one of those keys, or add {key} to the {kind}",
                 )
 
-    def item_keys(self, source: dict) -> list[str]:
-        return [str(mapping(i).get("key")) for i in sequence(source.get("items")) if mapping(i).get("key")]
-
     def pod(self, pod: PodTemplate) -> Iterator[Issue]:
         owner = pod.resource
         volume_names = {str(mapping(v).get("name")) for v, _ in pod.volumes()}
         volume_names |= {
             str(dig(t, "metadata", "name")) for t in sequence(dig(owner.obj, "spec", "volumeClaimTemplates"))
         }
+        for reference in pod_references(pod.spec, pod.field):
+            if reference.pull:
+                yield from self.pull_secret(owner, reference.name, reference.field)
+            else:
+                yield from self.check(
+                    owner, reference.field, reference.kind, reference.name, list(reference.keys), reference.optional
+                )
         for container in pod.containers():
-            for index, env in enumerate(sequence(container.spec.get("env"))):
-                env = mapping(env)
-                field = f"{container.field}.env[{env.get('name') or index}].valueFrom"
-                value_from = mapping(env.get("valueFrom"))
-                for key, kind in (("secretKeyRef", "Secret"), ("configMapKeyRef", "ConfigMap")):
-                    ref = mapping(value_from.get(key))
-                    if ref:
-                        yield from self.check(
-                            owner,
-                            f"{field}.{key}",
-                            kind,
-                            ref.get("name"),
-                            [str(ref.get("key"))],
-                            ref.get("optional") is True,
-                        )
-            for index, source in enumerate(sequence(container.spec.get("envFrom"))):
-                source = mapping(source)
-                for key, kind in (("secretRef", "Secret"), ("configMapRef", "ConfigMap")):
-                    ref = mapping(source.get(key))
-                    if ref:
-                        yield from self.check(
-                            owner,
-                            f"{container.field}.envFrom[{index}].{key}",
-                            kind,
-                            ref.get("name"),
-                            [],
-                            ref.get("optional") is True,
-                        )
             for index, mount in enumerate(sequence(container.spec.get("volumeMounts"))):
                 name = mapping(mount).get("name")
                 if str(name) not in volume_names:
@@ -146,9 +123,7 @@ class _Resolver:
                         "add the volume to the pod's volumes, or fix the mount's name",
                     )
         for volume, field in pod.volumes():
-            yield from self.volume(owner, volume, field)
-        for index, ref in enumerate(sequence(pod.spec.get("imagePullSecrets"))):
-            yield from self.pull_secret(owner, mapping(ref).get("name"), f"{pod.field}.imagePullSecrets[{index}]")
+            yield from self.claim(owner, volume, field)
         account = pod.spec.get("serviceAccountName") or pod.spec.get("serviceAccount")
         if account and account != "default" and self.ctx.get("ServiceAccount", owner.namespace, str(account)) is None:
             yield Issue(
@@ -159,27 +134,7 @@ class _Resolver:
                 "add the ServiceAccount to the set, or remove serviceAccountName to use default",
             )
 
-    def volume(self, owner: Resource, volume: dict, field: str) -> Iterator[Issue]:
-        secret = mapping(volume.get("secret"))
-        if secret:
-            yield from self.check(
-                owner,
-                f"{field}.secret",
-                "Secret",
-                secret.get("secretName"),
-                self.item_keys(secret),
-                secret.get("optional") is True,
-            )
-        config = mapping(volume.get("configMap"))
-        if config:
-            yield from self.check(
-                owner,
-                f"{field}.configMap",
-                "ConfigMap",
-                config.get("name"),
-                self.item_keys(config),
-                config.get("optional") is True,
-            )
+    def claim(self, owner: Resource, volume: dict, field: str) -> Iterator[Issue]:
         claim = mapping(volume.get("persistentVolumeClaim"))
         if claim:
             name = claim.get("claimName")
@@ -191,19 +146,6 @@ class _Resolver:
                     "set: the pod stays Pending",
                     "add the PersistentVolumeClaim to the set, or fix claimName",
                 )
-        for index, source in enumerate(sequence(dig(volume, "projected", "sources"))):
-            source = mapping(source)
-            for key, kind in (("secret", "Secret"), ("configMap", "ConfigMap")):
-                ref = mapping(source.get(key))
-                if ref:
-                    yield from self.check(
-                        owner,
-                        f"{field}.projected.sources[{index}].{key}",
-                        kind,
-                        ref.get("name"),
-                        self.item_keys(ref),
-                        ref.get("optional") is True,
-                    )
 
     def pull_secret(self, owner: Resource, name: object, field: str) -> Iterator[Issue]:
         issues = list(self.check(owner, field, "Secret", name, []))
@@ -223,7 +165,7 @@ class _Resolver:
 
 @rule(
     "reference-unresolved",
-    Category.INTEGRITY,
+    Topic.INTEGRITY,
     Severity.ERROR,
     prevents="pods stuck in CreateContainerConfigError, ContainerCreating or ImagePullBackOff because a "
     "Secret, ConfigMap, key, claim, volume or service account they name does not exist",

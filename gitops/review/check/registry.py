@@ -1,22 +1,12 @@
-"""The gate's rules: its categories and its registry (the shape is gitops/review/findings.py's).
+"""The gate's rules: its registry, and the topics it files them under (the shape is gitops/review/findings.py's).
 
 Importing a rule module registers its rules; `main.py check --list-rules`
-reads this registry, the same one the engine runs.
+reads this registry, the same one the engine runs, topic by topic.
 """
 
 from __future__ import annotations
 
-from enum import StrEnum
+from gitops.review.findings import Registry, Topic
 
-from gitops.review.findings import Registry
-
-
-class Category(StrEnum):
-    INTEGRITY = "integrity"
-    POLICY = "policy"
-    CAPACITY = "capacity"
-    WAIVERS = "waivers"
-
-
-REGISTRY = Registry()
+REGISTRY = Registry((Topic.INTEGRITY, Topic.POLICY, Topic.CAPACITY, Topic.WAIVERS))
 rule = REGISTRY.rule

@@ -14,8 +14,8 @@ from gitops.k8s.manifests import Resource
 from gitops.k8s.selectors import format_labels
 from gitops.k8s.workloads import PodTemplate, dig, mapping, sequence
 from gitops.review.check.context import Context
-from gitops.review.check.registry import Category, rule
-from gitops.review.findings import Issue, Severity
+from gitops.review.check.registry import rule
+from gitops.review.findings import Issue, Severity, Topic
 
 
 def _selector(service: Resource) -> dict:
@@ -34,7 +34,7 @@ def selected_pods(ctx: Context, service: Resource) -> list[PodTemplate]:
 
 @rule(
     "service-selector",
-    Category.INTEGRITY,
+    Topic.INTEGRITY,
     Severity.ERROR,
     prevents="a Service with no endpoints: requests through it fail with 503 although every pod is healthy",
     fix="make spec.selector a subset of the target workload's spec.template.metadata.labels",
@@ -76,7 +76,7 @@ def _has_port(pod: PodTemplate, target: object) -> bool:
 
 @rule(
     "service-target-port",
-    Category.INTEGRITY,
+    Topic.INTEGRITY,
     Severity.ERROR,
     prevents="traffic sent to a port nothing listens on (numeric), or a Service port with no endpoints (named)",
     fix="set targetPort to a containerPort number or port name of the selected containers",
@@ -113,7 +113,7 @@ def _backends(ingress: Resource) -> Iterator[tuple[dict, str]]:
 
 @rule(
     "ingress-backend",
-    Category.INTEGRITY,
+    Topic.INTEGRITY,
     Severity.ERROR,
     prevents="a route that answers 404/503 because its Service or Service port does not exist",
     fix="name an existing Service in the Ingress's namespace and one of its spec.ports (number or name)",
@@ -167,7 +167,7 @@ def _ingress_class(ingress: Resource) -> str:
 
 @rule(
     "ingress-duplicate-route",
-    Category.INTEGRITY,
+    Topic.INTEGRITY,
     Severity.ERROR,
     prevents="two backends fighting over one URL: which one serves it depends on controller internals",
     fix="keep each host+path in exactly one Ingress rule",

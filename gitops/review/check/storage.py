@@ -11,28 +11,24 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from gitops.annotations import ARGO_SYNC_OPTIONS, FLUX_PRUNE, prune_protected_by
+from gitops.k8s import storage, workloads
 from gitops.k8s.manifests import Resource
 from gitops.k8s.placement import HOSTNAME_LABEL, pinned_nodes
-from gitops.k8s.workloads import dig
 from gitops.review.check.context import Context
-from gitops.review.check.registry import Category, rule
-from gitops.review.findings import Issue, Severity
-
-NODE_LOCAL_CLASSES = {"local-path"}
+from gitops.review.check.registry import rule
+from gitops.review.findings import Issue, Severity, Topic
 
 
 def node_local_claims(ctx: Context) -> list[Resource]:
-    return [
-        c
-        for c in ctx.of_kind("PersistentVolumeClaim")
-        if isinstance(storage_class := dig(c.obj, "spec", "storageClassName"), str)
-        and storage_class in NODE_LOCAL_CLASSES
-    ]
+    """Claims whose volume lives on one node (gitops/k8s/storage.py: local-path, the k3s default, or a
+    StorageClass in the set with a node-local provisioner)."""
+    classes = ctx.of_kind("StorageClass")
+    return [c for c in ctx.of_kind("PersistentVolumeClaim") if storage.node_bound(c.obj, classes)]
 
 
 @rule(
     "local-volume-pinning",
-    Category.INTEGRITY,
+    Topic.INTEGRITY,
     Severity.ERROR,
     prevents="a pod rescheduled away from the node that holds its local volume: Pending until moved back by hand",
     fix="required node affinity on kubernetes.io/hostname with the volume's node as the only value "
@@ -43,11 +39,7 @@ def local_volume_pinning(ctx: Context) -> Iterator[Issue]:
     inventory = ctx.declared.cluster
     known_nodes = {n.name for n in inventory.nodes} if inventory else None
     for pod in ctx.pods:
-        claims = []
-        for volume, _ in pod.volumes():
-            name = dig(volume, "persistentVolumeClaim", "claimName")
-            if isinstance(name, str) and (pod.namespace, name) in local:
-                claims.append(str(name))
+        claims = [name for name in workloads.claims(pod.spec).values() if (pod.namespace, name) in local]
         if not claims:
             continue
         what = f"uses node-local volume {', '.join(claims)} (storageClassName local-path)"
@@ -80,7 +72,7 @@ def local_volume_pinning(ctx: Context) -> Iterator[Issue]:
 
 @rule(
     "local-volume-prune",
-    Category.INTEGRITY,
+    Topic.INTEGRITY,
     Severity.ERROR,
     prevents="the GitOps engine deleting a local-path PVC (renamed, moved, removed from git) and its data with it",
     fix=f"annotate the PVC {FLUX_PRUNE}: disabled (Flux) and/or {ARGO_SYNC_OPTIONS}: Prune=false (Argo CD)",

@@ -22,8 +22,8 @@ from pathlib import Path
 from gitops.k8s.manifests import SUFFIXES, Resource
 from gitops.k8s.workloads import dig, mapping, sequence
 from gitops.review.check.context import Context
-from gitops.review.check.registry import Category, rule
-from gitops.review.findings import Issue, Severity
+from gitops.review.check.registry import rule
+from gitops.review.findings import Issue, Severity, Topic
 
 FLUX_KUSTOMIZE = "kustomize.toolkit.fluxcd.io"
 FLUX_SOURCE = "source.toolkit.fluxcd.io"
@@ -202,7 +202,7 @@ def _argo(ctx: Context, resolver: PathResolver, app: Resource) -> Iterator[Issue
 
 @rule(
     "gitops-reference",
-    Category.INTEGRITY,
+    Topic.INTEGRITY,
     Severity.ERROR,
     prevents="Flux/Argo CD objects that never become Ready or sync nothing: a missing dependsOn, source or "
     "AppProject, a dependency cycle, a path that does not exist or holds no manifests",

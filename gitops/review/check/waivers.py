@@ -16,8 +16,8 @@ from dataclasses import replace
 from gitops.annotations import WAIVER_PREFIX
 from gitops.k8s.manifests import Resource
 from gitops.review.check.context import Context
-from gitops.review.check.registry import REGISTRY, Category, rule
-from gitops.review.findings import Finding, Issue, Severity
+from gitops.review.check.registry import REGISTRY, rule
+from gitops.review.findings import Finding, Issue, Severity, Topic
 
 PREFIX = WAIVER_PREFIX
 
@@ -49,7 +49,7 @@ def _annotated(ctx: Context) -> Iterator[tuple[Resource, str, str]]:
 
 @rule(
     "waiver-reason",
-    Category.WAIVERS,
+    Topic.WAIVERS,
     Severity.ERROR,
     prevents="findings waived with no record of why, which no reviewer can judge or revisit",
     fix="write the reason as the annotation's value",
@@ -68,7 +68,7 @@ def waiver_reason(ctx: Context) -> Iterator[Issue]:
 
 @rule(
     "waiver-unknown-rule",
-    Category.WAIVERS,
+    Topic.WAIVERS,
     Severity.WARNING,
     prevents="a misspelt waiver that waives nothing while looking like it does",
     fix="use a rule id from `main.py check --list-rules`, or remove the annotation",
@@ -94,7 +94,7 @@ def waiver_unknown_rule(ctx: Context) -> Iterator[Issue]:
 
 @rule(
     "waiver-unused",
-    Category.WAIVERS,
+    Topic.WAIVERS,
     Severity.WARNING,
     prevents="stale waivers that would silently excuse a future, unrelated problem of the same rule",
     fix="remove the annotation",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import Enum
 
+from gitops.k8s import capacity
 from gitops.review.findings import Finding, ObjectKey, Severity
 
 
@@ -44,12 +45,32 @@ class Named:
 
 
 @dataclass(frozen=True)
+class Keyed:
+    """A list item identified by several fields together (a container port by containerPort and protocol)."""
+
+    fields: tuple[str, ...]
+    values: tuple[object, ...]
+
+
+@dataclass(frozen=True)
 class Embedded:
     """The document parsed out of a string field (a HelmChartConfig's valuesContent)."""
 
 
-Segment = str | int | Named | Embedded
+Segment = str | int | Named | Keyed | Embedded
 FieldPath = tuple[Segment, ...]
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a change came from: a config file's line and the key edited there, or a module of charts/."""
+
+    file: str
+    line: int = 0
+    key: str = ""
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}" if self.line else self.file
 
 
 @dataclass(frozen=True)
@@ -57,6 +78,7 @@ class FieldChange:
     path: FieldPath
     old: object
     new: object
+    sources: tuple[Source, ...] = ()  # gitops/review/diff/provenance.py; empty when not known
 
 
 @dataclass(frozen=True)
@@ -66,6 +88,7 @@ class ObjectDiff:
     old: dict | None
     new: dict | None
     changes: tuple[FieldChange, ...] = ()
+    sources: tuple[Source, ...] = ()  # of an object added or removed as a whole
 
     @property
     def obj(self) -> dict:
@@ -128,16 +151,21 @@ class WorkloadSummary:
 
 @dataclass(frozen=True)
 class CapacityLine:
-    """Requests against what is left after losing one node, before and after the change."""
+    """Requests against what is left after losing one node, before and after the change (gitops/k8s/capacity.py)."""
 
     scope: str
-    nodes_left: int
-    cpu_supply: int
-    memory_supply: int
-    cpu_before: int
-    cpu_after: int
-    memory_before: int
-    memory_after: int
+    before: capacity.Report
+    after: capacity.Report
+
+
+@dataclass(frozen=True)
+class Action:
+    """Something the operator does by hand for the change to work (before merging) or to tidy up after it."""
+
+    when: str  # before | after
+    scope: str  # the environment
+    text: str  # what to do, and why, in one sentence
+    command: str = ""  # the shell command, when there is one
 
 
 @dataclass
@@ -150,6 +178,22 @@ class Report:
     workloads: list[WorkloadSummary]
     capacity: list[CapacityLine] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    actions: list[Action] = field(default_factory=list)
+
+    def action_groups(self, when: str) -> list[tuple[list[str], Action]]:
+        """The actions of one kind, each once with every environment that needs it, in the order first met."""
+        groups: dict[tuple[str, str], tuple[list[str], Action]] = {}
+        for action in self.actions:
+            if action.when != when:
+                continue
+            scopes, _ = groups.setdefault((action.text, action.command), ([], action))
+            if action.scope and action.scope not in scopes:
+                scopes.append(action.scope)
+        return list(groups.values())
+
+    # Promotions the change makes (gitops/review/diff/promotion.py's Promotion, filled by gitops/ship): a
+    # section of its own that leads the report.
+    promotions: list = field(default_factory=list)
 
     @property
     def changed_diffs(self) -> list[ObjectDiff]:

@@ -4,8 +4,16 @@ from __future__ import annotations
 
 import json
 
+from gitops.review.diff import promotion
 from gitops.review.diff.fields import render_path
-from gitops.review.diff.model import MISSING, FieldChange, ObjectDiff, Report
+from gitops.review.diff.model import MISSING, FieldChange, ObjectDiff, Report, Source
+
+
+def _sources(sources: tuple[Source, ...]) -> list[dict]:
+    """Each source as {file, line, key} (a charts/ module has file alone)."""
+    return [
+        {"file": s.file, **({"line": s.line} if s.line else {}), **({"key": s.key} if s.key else {})} for s in sources
+    ]
 
 
 def _change(change: FieldChange) -> dict:
@@ -14,11 +22,15 @@ def _change(change: FieldChange) -> dict:
         out["old"] = change.old
     if change.new is not MISSING:
         out["new"] = change.new
+    if change.sources:
+        out["sources"] = _sources(change.sources)
     return out
 
 
 def _object(d: ObjectDiff) -> dict:
     out: dict = {"object": d.key.as_dict(), "status": d.status.value}
+    if d.sources:
+        out["sources"] = _sources(d.sources)
     if d.changes:
         out["changes"] = [_change(c) for c in d.changes]
     return out
@@ -29,6 +41,16 @@ def as_data(report: Report) -> dict:
     return {
         "from": report.from_label,
         "to": report.to_label,
+        "actions": [
+            {
+                "when": when,
+                "environments": scopes,
+                "text": action.text,
+                **({"command": action.command} if action.command else {}),
+            }
+            for when in ("before", "after")
+            for scopes, action in report.action_groups(when)
+        ],
         "counts": {"added": c.added, "removed": c.removed, "changed": c.changed, "unchanged": c.unchanged},
         "risks": [
             {"level": r.severity.label, "object": r.subject.as_dict(), "field": r.field, "message": r.message}
@@ -48,14 +70,25 @@ def as_data(report: Report) -> dict:
         "capacity": [
             {
                 "environment": line.scope,
-                "nodesLeft": line.nodes_left,
-                "cpuMillis": {"supply": line.cpu_supply, "before": line.cpu_before, "after": line.cpu_after},
-                "memoryBytes": {"supply": line.memory_supply, "before": line.memory_before, "after": line.memory_after},
+                "fits": line.after.fits,
+                "nodesLeft": line.after.nodes_left,
+                "lostNode": line.after.lost,
+                "cpuMillis": {
+                    "supply": line.after.supply.cpu_millis,
+                    "before": line.before.demand.cpu_millis,
+                    "after": line.after.demand.cpu_millis,
+                },
+                "memoryBytes": {
+                    "supply": line.after.supply.memory_bytes,
+                    "before": line.before.demand.memory_bytes,
+                    "after": line.after.demand.memory_bytes,
+                },
             }
             for line in report.capacity
         ],
         "objects": [_object(d) for d in report.changed_diffs],
         "notes": report.notes,
+        "promotions": [promotion.as_data(p) for p in report.promotions],
     }
 
 

@@ -19,7 +19,7 @@ class RuleDoc:
     """One rule as the reference says it: what it is, how bad, what it prevents, what to do."""
 
     id: str  # stable id (for check rules, the suffix of the waiver annotation)
-    area: str  # the group it belongs to: a check category, or the diff rule module
+    topic: str  # what it is about (gitops/review/findings.py Topic), the table's Category or Area column
     level: str  # severity (check) or risk level (diff), as documented; both when it depends on the case
     prevents: str  # the failure in production the rule exists to stop
     fix: str  # the usual fix
@@ -32,7 +32,7 @@ def check_rules(registry: Registry | None = None) -> list[RuleDoc]:
     return [
         RuleDoc(
             id=r.id,
-            area=r.category.value,
+            topic=r.topic.value,
             level=(r.severity_note or r.severity.gate_label) + ("" if r.waivable else ", not waivable"),
             prevents=r.prevents,
             fix=r.fix,
@@ -46,15 +46,13 @@ def diff_risks(registry: Registry | None = None) -> list[RuleDoc]:
     from gitops.review.diff.rules import REGISTRY
 
     return [
-        RuleDoc(
-            id=r.id, area=r.category.value, level=r.severity_note or r.severity.label, prevents=r.prevents, fix=r.fix
-        )
+        RuleDoc(id=r.id, topic=r.topic.value, level=r.severity_note or r.severity.label, prevents=r.prevents, fix=r.fix)
         for r in (registry if registry is not None else REGISTRY)
     ]
 
 
 def rows(rules: list[RuleDoc]) -> list[list[str]]:
-    return [[f"`{r.id}`", r.area, r.level, r.prevents, r.fix] for r in rules]
+    return [[f"`{r.id}`", r.topic, r.level, r.prevents, r.fix] for r in rules]
 
 
 def check_page(registry: Registry | None = None) -> str:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from gitops.rehearse.drills.converge import spread_problem
-from gitops.rehearse.drills.rollout import is_singleton
 from gitops.rehearse.sampler import Track
 
 SPREAD = {"topologyKey": "kubernetes.io/hostname", "whenUnsatisfiable": "DoNotSchedule", "maxSkew": 1}
@@ -12,6 +11,7 @@ SPREAD = {"topologyKey": "kubernetes.io/hostname", "whenUnsatisfiable": "DoNotSc
 def _deployment(replicas: int, spread: bool = True, strategy: str = "RollingUpdate") -> dict:
     template = {"topologySpreadConstraints": [SPREAD]} if spread else {}
     return {
+        "kind": "Deployment",
         "metadata": {"name": "api", "namespace": "honeydue"},
         "spec": {"replicas": replicas, "strategy": {"type": strategy}, "template": {"spec": template}},
     }
@@ -40,12 +40,6 @@ def test_more_replicas_than_nodes_need_only_every_node():
 
 def test_no_spread_promises_nothing():
     assert spread_problem(_deployment(3, spread=False), _pods("n1", "n1", "n1"), 3) is None
-
-
-def test_a_singleton_is_one_replica_with_recreate():
-    assert is_singleton(_deployment(1, strategy="Recreate"))
-    assert not is_singleton(_deployment(1))
-    assert not is_singleton(_deployment(2, strategy="Recreate"))
 
 
 def test_track_records_minimum_ready_maximum_alive_and_time_at_zero():

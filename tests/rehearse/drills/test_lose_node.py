@@ -57,8 +57,10 @@ def _prediction(fits: bool):
     return report, CHECK_LINE
 
 
-def _outcome(pending: dict | None = None, pinned: list[str] | None = None) -> lose_node.Outcome:
-    return lose_node.Outcome(detected=11.0, settled=14.0, returned=5.0, pending=pending or {}, pinned_down=pinned or [])
+def _aftermath(pending: dict | None = None, pinned: list[str] | None = None) -> lose_node.Aftermath:
+    return lose_node.Aftermath(
+        detected=11.0, settled=14.0, returned=5.0, pending=pending or {}, pinned_down=pinned or []
+    )
 
 
 LOSS = lose_node.Loss("n1", "the largest", True)
@@ -69,14 +71,14 @@ STUCK = {
 }
 
 
-def _judge(outcome, prediction, *tracks) -> DrillResult:
+def _judge(aftermath, prediction, *tracks) -> DrillResult:
     result = DrillResult("lose-node")
-    lose_node.judge(result, LOSS, outcome, _Sampler(*tracks), prediction)
+    lose_node.judge(result, LOSS, aftermath, _Sampler(*tracks), prediction)
     return result
 
 
 def test_agreeing_with_check_is_a_fact():
-    result = _judge(_outcome(), _prediction(True), _track("honeydue/api", 3, 2, 3))
+    result = _judge(_aftermath(), _prediction(True), _track("honeydue/api", 3, 2, 3))
     assert result.findings == []
     assert [f.text for f in result.facts] == [
         f"lost n1 (the largest): everything else rescheduled within 14 s, as check's capacity line predicts "
@@ -85,7 +87,7 @@ def test_agreeing_with_check_is_a_fact():
 
 
 def test_check_says_it_fits_and_the_cluster_disagrees():
-    (finding,) = _judge(_outcome(STUCK), _prediction(True)).findings
+    (finding,) = _judge(_aftermath(STUCK), _prediction(True)).findings
     assert finding.object == "Node n1"
     assert finding.what == (
         "lost: check's capacity line says everything fits, the cluster could not reschedule "
@@ -95,14 +97,14 @@ def test_check_says_it_fits_and_the_cluster_disagrees():
 
 
 def test_check_says_it_does_not_fit_and_the_cluster_disagrees():
-    (finding,) = _judge(_outcome(), _prediction(False)).findings
+    (finding,) = _judge(_aftermath(), _prediction(False)).findings
     assert finding.what == (
         f"lost: check's capacity line says it does not fit, the cluster rescheduled every pod; check: {CHECK_LINE}"
     )
 
 
 def test_both_say_it_does_not_fit():
-    (finding,) = _judge(_outcome(STUCK), _prediction(False)).findings
+    (finding,) = _judge(_aftermath(STUCK), _prediction(False)).findings
     assert finding.what == "lost: 1 pod (1 CPU / 512Mi of requests) not rescheduled, as check's capacity line predicts"
 
 
@@ -112,7 +114,7 @@ def test_a_pinned_pod_is_a_fact_and_a_singleton_twice_alive_is_said():
             ("0/3 nodes are available: 1 node(s) had volume node affinity conflict.", requests.Requests(100, 2**28))
         ]
     }
-    result = _judge(_outcome(pinned, ["honeydue/redis"]), _prediction(True), _track("honeydue/worker", 1, 0, 2))
+    result = _judge(_aftermath(pinned, ["honeydue/redis"]), _prediction(True), _track("honeydue/worker", 1, 0, 2))
     assert result.findings == []
     assert [f.text for f in result.facts] == [
         "Deployment honeydue/redis cannot leave n1: it is pinned there (its volume lives on that node), so it is "
@@ -125,8 +127,8 @@ def test_a_pinned_pod_is_a_fact_and_a_singleton_twice_alive_is_said():
 
 
 def test_a_node_never_noticed_lost_and_replicas_all_down_fail():
-    outcome = lose_node.Outcome(detected=None)
-    (finding,) = _judge(outcome, _prediction(True)).findings
+    aftermath = lose_node.Aftermath(detected=None)
+    (finding,) = _judge(aftermath, _prediction(True)).findings
     assert finding.what == "still Ready 60 s after its heartbeat stopped"
-    (down,) = _judge(_outcome(), _prediction(True), _track("honeydue/admin", 2, 0, 2)).findings
+    (down,) = _judge(_aftermath(), _prediction(True), _track("honeydue/admin", 2, 0, 2)).findings
     assert (down.object, down.what) == ("Deployment honeydue/admin", "all 2 replicas down while n1 was lost")

@@ -5,10 +5,8 @@ from __future__ import annotations
 import pytest
 
 from gitops.review.check import engine
-from gitops.review.check.registry import Category
 from gitops.review.diff.rules import REGISTRY as DIFF_REGISTRY
-from gitops.review.diff.rules.context import Area
-from gitops.review.findings import Registry, Rule, Severity
+from gitops.review.findings import Registry, Rule, Severity, Topic
 from gitops.tools.docs import rules
 
 
@@ -22,7 +20,7 @@ def _registry(*rules: Rule) -> Registry:
     for r in rules:
         registry.rule(
             r.id,
-            r.category,
+            r.topic,
             r.severity,
             prevents=r.prevents,
             fix=r.fix,
@@ -36,7 +34,7 @@ def test_a_check_rule_in_the_registry_is_a_row_of_its_table():
     registry = _registry(
         Rule(
             "example-rule",
-            Category.POLICY,
+            Topic.POLICY,
             Severity.WARNING,
             prevents="a | b\nacross lines",
             fix="do x",
@@ -52,7 +50,7 @@ def test_a_check_rule_with_a_severity_note_documents_the_note():
     registry = _registry(
         Rule(
             "example-noted",
-            Category.CAPACITY,
+            Topic.CAPACITY,
             Severity.ERROR,
             prevents="p",
             fix="f",
@@ -70,7 +68,7 @@ def test_the_check_table_has_one_row_per_rule_in_list_rules_order():
 
 def test_a_risk_rule_in_the_registry_is_a_row_of_its_table():
     registry = _registry(
-        Rule("example-risk", Area.WORKLOADS, Severity.LOW, prevents="p", fix="f", check=lambda ctx: []),
+        Rule("example-risk", Topic.WORKLOADS, Severity.LOW, prevents="p", fix="f", check=lambda ctx: []),
     )
     rows = _table_rows(rules.diff_page(registry))
     assert rows[-1] == "| `example-risk` | workloads | low | p | f |"
@@ -80,7 +78,7 @@ def test_a_risk_rule_with_a_severity_note_documents_the_note():
     registry = _registry(
         Rule(
             "example-noted",
-            Area.WORKLOADS,
+            Topic.WORKLOADS,
             Severity.HIGH,
             prevents="p",
             fix="f",
@@ -98,9 +96,9 @@ def test_the_diff_table_has_one_row_per_rule_that_runs():
 
 def test_a_rule_id_registered_twice_is_refused():
     registry = Registry()
-    registry.rule("same", Area.WORKLOADS, Severity.LOW, prevents="p")(lambda ctx: [])
+    registry.rule("same", Topic.WORKLOADS, Severity.LOW, prevents="p")(lambda ctx: [])
     with pytest.raises(ValueError) as err:
-        registry.rule("same", Area.WORKLOADS, Severity.HIGH, prevents="q")(lambda ctx: [])
+        registry.rule("same", Topic.WORKLOADS, Severity.HIGH, prevents="q")(lambda ctx: [])
     assert str(err.value) == "rule id 'same' registered twice"
 
 
@@ -108,3 +106,17 @@ def test_every_risk_rule_says_what_it_prevents_and_what_to_do():
     for r in DIFF_REGISTRY:
         assert r.prevents and r.fix, r.id
         assert r.severity_note == "" or r.severity.label in r.severity_note, r.id
+
+
+def test_a_rule_filed_under_a_topic_its_registry_does_not_use_is_refused():
+    registry = Registry((Topic.INTEGRITY, Topic.POLICY))
+    with pytest.raises(ValueError) as err:
+        registry.rule("misfiled", Topic.TRAFFIC, Severity.LOW, prevents="p")(lambda ctx: [])
+    assert str(err.value) == "rule 'misfiled' is filed under traffic, not one of integrity, policy"
+
+
+def test_a_registry_lists_its_rules_topic_by_topic():
+    registry = Registry((Topic.INTEGRITY, Topic.POLICY))
+    for id, topic in (("b", Topic.POLICY), ("a", Topic.INTEGRITY), ("c", Topic.POLICY)):
+        registry.rule(id, topic, Severity.LOW, prevents="p")(lambda ctx: [])
+    assert [r.id for r in registry.by_topic()] == ["a", "b", "c"]

@@ -11,18 +11,18 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from gitops.k8s import capacity, workloads
-from gitops.k8s.quantities import QuantityError, cpu_millis, format_cpu, format_memory, memory_bytes
-from gitops.k8s.requests import Demand
+from gitops.k8s.quantities import format_cpu, format_memory
+from gitops.k8s.requests import Demand, container_requests
 from gitops.review.diff.fields import container_path, render_path
 from gitops.review.diff.load import key_of
 from gitops.review.diff.model import CapacityLine
-from gitops.review.diff.rules.context import Area, Context, risk, rule
-from gitops.review.findings import Issue, ObjectKey, Severity
+from gitops.review.diff.rules.context import Context, risk, rule
+from gitops.review.findings import Issue, ObjectKey, Severity, Topic
 
-# Requests attribute -> (resource name in a container's requests, formatter, parser).
+# Requests attribute -> (resource name in a container's requests, formatter).
 DIMENSIONS = {
-    "cpu_millis": ("cpu", format_cpu, cpu_millis),
-    "memory_bytes": ("memory", format_memory, memory_bytes),
+    "cpu_millis": ("cpu", format_cpu),
+    "memory_bytes": ("memory", format_memory),
 }
 
 
@@ -36,43 +36,27 @@ def reports(context: Context) -> tuple[capacity.Report, capacity.Report] | None:
 
 def capacity_line(context: Context) -> CapacityLine | None:
     found = reports(context)
-    if found is None:
-        return None
-    before, after = found
-    return CapacityLine(
-        context.scope,
-        after.nodes_left,
-        after.supply.cpu_millis,
-        after.supply.memory_bytes,
-        before.demand.cpu_millis,
-        after.demand.cpu_millis,
-        before.demand.memory_bytes,
-        after.demand.memory_bytes,
-    )
+    return None if found is None else CapacityLine(context.scope, *found)
 
 
 def _per_workload(report: capacity.Report, scope: str) -> dict[ObjectKey, Demand]:
     return {key_of(d.resource, scope): d for d in report.workloads}
 
 
-def _requested(container: dict | None, dimension: str) -> int:
-    request, _, parse = DIMENSIONS[dimension]
-    value = workloads.mapping(workloads.dig(container, "resources", "requests")).get(request, 0)
-    try:
-        return parse(value)
-    except QuantityError:
-        return 0
-
-
 def _container_growth(before: Demand, after: Demand, dimension: str) -> str:
-    """The requests field of the container whose request grew most in this dimension."""
+    """The requests field of the container whose request grew most in this dimension.
+
+    Both workloads are in their capacity reports, so every request of theirs is a quantity."""
     if after.resource.kind == "HelmChartConfig":
         return "spec.valuesContent"
     request = DIMENSIONS[dimension][0]
     old_pod = workloads.containers(workloads.pod_spec(before.resource.obj))
     best, best_growth = "", 0
     for (list_name, name), container in workloads.containers(workloads.pod_spec(after.resource.obj)).items():
-        growth = _requested(container, dimension) - _requested(old_pod.get((list_name, name)), dimension)
+        old = old_pod.get((list_name, name))
+        growth = getattr(container_requests(container), dimension) - (
+            getattr(container_requests(old), dimension) if old is not None else 0
+        )
         if growth > best_growth:
             path = (*container_path(after.resource.kind, list_name, name), "resources", "requests", request)
             best, best_growth = render_path(path), growth
@@ -104,7 +88,7 @@ def _culprit(
 
 @rule(
     "capacity-headroom",
-    Area.CAPACITY,
+    Topic.CAPACITY,
     Severity.HIGH,
     prevents="pods Pending while a node is down: the requests no longer fit on the nodes left when one "
     "is lost, or grow by more than the headroom the base had (with the node inventory either "
@@ -116,7 +100,7 @@ def requests_headroom(context: Context) -> Iterator[Issue]:
     if found is None:
         return
     before, after = found
-    for dimension, (label, fmt, _) in DIMENSIONS.items():
+    for dimension, (label, fmt) in DIMENSIONS.items():
         increase = getattr(after.demand, dimension) - getattr(before.demand, dimension)
         if increase <= 0:
             continue
@@ -131,12 +115,12 @@ def requests_headroom(context: Context) -> Iterator[Issue]:
         if room_after < 0:
             message = (
                 f"{label} requests grow by {fmt(increase)} to {fmt(getattr(after.demand, dimension))}, more "
-                f"than the {fmt(supply)} left on {after.nodes_left} node(s) when one is lost (headroom was "
-                f"{fmt(room_before)}): pods stay Pending while a node is down."
+                f"than the {fmt(supply)} allocatable {capacity.where(after)} (headroom was {fmt(room_before)}): "
+                + ("pods stay Pending while a node is down." if after.lost is not None else "pods stay Pending.")
             )
         else:
             message = (
                 f"{label} requests grow by {fmt(increase)}, more than the {fmt(room_before)} of headroom the "
-                "base had with one node lost."
+                f"base had {capacity.where(before)}."
             )
         yield risk(Severity.HIGH, key, field, message)

@@ -4,30 +4,27 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from enum import StrEnum
 from functools import cached_property
 
 from gitops.k8s import declared
-from gitops.k8s.declared import Cluster
+from gitops.k8s.declared import DeclaredCluster
 from gitops.review.diff.fields import render_path
 from gitops.review.diff.load import Side
 from gitops.review.diff.model import FieldPath, ObjectDiff, Status
-from gitops.review.findings import Issue, ObjectKey, Registry, Severity
+from gitops.review.findings import Issue, ObjectKey, Registry, Severity, Topic
 
-
-class Area(StrEnum):
-    """What a risk is about, for listing the rules."""
-
-    OBJECTS = "objects"
-    FIELDS = "fields"
-    WORKLOADS = "workloads"
-    SECURITY = "security"
-    TRAFFIC = "traffic"
-    DISRUPTION = "disruption"
-    CAPACITY = "capacity"
-
-
-REGISTRY = Registry()
+REGISTRY = Registry(
+    (
+        Topic.OBJECTS,
+        Topic.FIELDS,
+        Topic.WORKLOADS,
+        Topic.STATE,
+        Topic.SECURITY,
+        Topic.TRAFFIC,
+        Topic.DISRUPTION,
+        Topic.CAPACITY,
+    )
+)
 rule = REGISTRY.rule
 
 
@@ -45,20 +42,28 @@ class Context:
                 yield d
 
     @cached_property
-    def old_cluster(self) -> Cluster | None:
-        return self._cluster(self.old)
+    def old_declared(self) -> declared.Declared | None:
+        return self._declared(self.old)
 
     @cached_property
-    def new_cluster(self) -> Cluster | None:
-        return self._cluster(self.new)
+    def new_declared(self) -> declared.Declared | None:
+        return self._declared(self.new)
 
-    def _cluster(self, side: Side) -> Cluster | None:
-        """The node inventory a side declares (charts/declarations.py), if any."""
+    @property
+    def old_cluster(self) -> DeclaredCluster | None:
+        return None if self.old_declared is None else self.old_declared.cluster
+
+    @property
+    def new_cluster(self) -> DeclaredCluster | None:
+        return None if self.new_declared is None else self.new_declared.cluster
+
+    def _declared(self, side: Side) -> declared.Declared | None:
+        """What a side declares (charts/declarations.py): its Secrets and node inventory, if any."""
         try:
-            return declared.read(side.resources).cluster
+            return declared.read(side.resources)
         except declared.DeclarationError as err:
             where = f" ({self.scope})" if self.scope else ""
-            self.notes.append(f"{side.label}{where}: node inventory ignored: {err}")
+            self.notes.append(f"{side.label}{where}: declarations ignored: {err}")
             return None
 
     def changed(self, kinds: frozenset[str] | set[str] | None = None) -> Iterator[ObjectDiff]:

@@ -12,15 +12,16 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from gitops.k8s import budgets as pdb
-from gitops.k8s.declared import Cluster
+from gitops.k8s.declared import DeclaredCluster
 from gitops.k8s.workloads import mapping
 from gitops.review.diff.load import Side
 from gitops.review.diff.model import Status
-from gitops.review.diff.rules.context import Area, Context, risk, rule
-from gitops.review.findings import Issue, ObjectKey, Severity
+from gitops.review.diff.rules import seed
+from gitops.review.diff.rules.context import Context, risk, rule
+from gitops.review.findings import Issue, ObjectKey, Severity, Topic
 
 
-def covered(side: Side, budget: dict, cluster: Cluster | None) -> tuple[pdb.Pods, list[ObjectKey]] | None:
+def covered(side: Side, budget: dict, cluster: DeclaredCluster | None) -> tuple[pdb.Pods, list[ObjectKey]] | None:
     """The pods the budget covers on one side, and their workloads; None when a count is unknowable."""
     found = pdb.covered(budget, side.workloads(), len(cluster.nodes) if cluster is not None else None)
     if found is None:
@@ -29,25 +30,24 @@ def covered(side: Side, budget: dict, cluster: Cluster | None) -> tuple[pdb.Pods
     return pods, [side.key(owner) for owner in owners]
 
 
-def _blocks(side: Side, budget: dict | None, cluster: Cluster | None) -> tuple[int, list[ObjectKey], str] | None:
+def _blocks(side: Side, budget: dict | None, cluster: DeclaredCluster | None) -> str | None:
+    """Why the budget allows no eviction on this side (budgets.zero_evictions), or None when it allows some."""
     if budget is None:
         return None
     spec = mapping(budget.get("spec"))
-    setting = pdb.setting(spec)
-    found = covered(side, budget, cluster)
-    if found is None or setting is None or pdb.problems(spec):
+    found = pdb.covered(budget, side.resources, len(cluster.nodes) if cluster is not None else None)
+    if found is None or pdb.setting(spec) is None or pdb.problems(spec):
         return None
     pods, owners = found
     if not pods.evictable or pdb.allowed_evictions(spec, pods) != 0:
         return None
-    key, value = setting
-    return pods.evictable, owners, f"{key} {value}"
+    return pdb.zero_evictions(spec, pods, owners)
 
 
 @rule(
     "pdb-blocks-drain",
-    Area.DISRUPTION,
-    Severity.MEDIUM,
+    Topic.DISRUPTION,
+    Severity.HIGH,
     prevents="a PodDisruptionBudget that starts allowing 0 evictions at its workloads' replicas "
     "(percentages rounded up): a node drain (k3s upgrade, reboot) waits forever",
     fix="`maxUnavailable: 1`, or a `minAvailable` below the replica count",
@@ -60,21 +60,18 @@ def drain_blocking_budgets(context: Context) -> Iterator[Issue]:
         before = d.old if d.status is not Status.ADDED else None
         if before is not None and _blocks(context.old, before, context.old_cluster) is not None:
             continue
-        pods, owners, setting = now
-        field = "spec.minAvailable" if setting.startswith("minAvailable") else "spec.maxUnavailable"
-        names = ", ".join(owner.local for owner in owners)
+        key = "minAvailable" if "minAvailable" in mapping(d.after.get("spec")) else "maxUnavailable"
         yield risk(
-            Severity.MEDIUM,
+            Severity.HIGH,
             d.key,
-            field,
-            f"allows 0 evictions of the {pods} pod(s) of {names} ({setting}): a node drain "
-            "(k3s upgrade, reboot) waits forever.",
+            f"spec.{key}",
+            f"{now}: {pdb.DRAIN_WAITS}. " + seed.recalled(seed.DRAIN),
         )
 
 
 @rule(
     "pdb-refused",
-    Area.DISRUPTION,
+    Topic.DISRUPTION,
     Severity.HIGH,
     prevents="a sync that fails because the API server rejects a disruption budget (a fractional or "
     "sign-less percentage, text that is not a number, or both minAvailable and maxUnavailable)",

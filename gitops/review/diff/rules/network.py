@@ -7,8 +7,8 @@ from collections.abc import Iterator
 from gitops.k8s.workloads import dig, mapping, sequence
 from gitops.review.diff.fields import equal, get
 from gitops.review.diff.model import MISSING, Status
-from gitops.review.diff.rules.context import Area, Context, risk, rule
-from gitops.review.findings import Issue, Severity
+from gitops.review.diff.rules.context import Context, risk, rule
+from gitops.review.findings import Issue, Severity, Topic
 
 DEFAULT_BACKEND = "(default backend)"
 
@@ -19,7 +19,7 @@ def _backend(backend: object) -> str:
     service = backend.get("service")
     if isinstance(service, dict):
         port = service.get("port")
-        number = port.get("number", port.get("name", "?")) if isinstance(port, dict) else port
+        number = port.get("number", port.get("name", "?")) if isinstance(port, dict) else port or "?"
         return f"{service.get('name', '?')}:{number}"
     resource = backend.get("resource")
     if isinstance(resource, dict):
@@ -29,7 +29,7 @@ def _backend(backend: object) -> str:
 
 def routes(obj: dict | None) -> dict[str, str]:
     """'host/path' (with the pathType when not Prefix) -> backend."""
-    spec = mapping(mapping(obj).get("spec"))
+    spec = mapping(dig(obj, "spec"))
     found: dict[str, str] = {}
     if spec.get("defaultBackend"):
         found[DEFAULT_BACKEND] = _backend(spec["defaultBackend"])
@@ -48,12 +48,12 @@ def routes(obj: dict | None) -> dict[str, str]:
 
 def hosts(obj: dict | None) -> list[str]:
     rules = sequence(dig(obj, "spec", "rules"))
-    return sorted({str(rule.get("host") or "*") for rule in rules if isinstance(rule, dict)})
+    return sorted({str(entry.get("host") or "*") for entry in rules if isinstance(entry, dict)})
 
 
 @rule(
     "ingress-routes",
-    Area.TRAFFIC,
+    Topic.TRAFFIC,
     Severity.MEDIUM,
     prevents="requests for a host or path that stop being routed or go to another backend, or an "
     "Ingress moved to another ingress class; new Ingresses and routes are listed, as new "
@@ -95,7 +95,7 @@ def ingress_routes(context: Context) -> Iterator[Issue]:
 
 def _ports(obj: dict) -> dict[str, object]:
     found = {}
-    for port in sequence(get(obj, "spec", "ports")):
+    for port in sequence(dig(obj, "spec", "ports")):
         if isinstance(port, dict):
             found[str(port.get("name") or port.get("port"))] = port.get("port")
     return found
@@ -103,7 +103,7 @@ def _ports(obj: dict) -> dict[str, object]:
 
 @rule(
     "service-routing",
-    Area.TRAFFIC,
+    Topic.TRAFFIC,
     Severity.MEDIUM,
     prevents="a Service whose traffic goes elsewhere or fails: its selector changes, its type changes "
     "(as a NodePort or LoadBalancer it is exposed on every node's address), or a port is "

@@ -11,25 +11,29 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from gitops.k8s import workloads
+from gitops.k8s import podsecurity, workloads
+from gitops.k8s.workloads import dig, mapping, sequence
 from gitops.review.diff.fields import container_path
 from gitops.review.diff.model import MISSING, Named, ObjectDiff, Status
-from gitops.review.diff.rules.context import Area, Context, risk, rule
-from gitops.review.findings import Issue, ObjectKey, Severity
+from gitops.review.diff.rules.context import Context, risk, rule
+from gitops.review.findings import Issue, ObjectKey, Severity, Topic
 
-PSS_LABEL = "pod-security.kubernetes.io/"
-PSS_STRICTNESS = {"privileged": 0, "baseline": 1, "restricted": 2}
-CONFINED_SECCOMP = ("RuntimeDefault", "Localhost")
-HOST_NAMESPACES = {
-    "hostNetwork": "shares the node's network: it can bind node ports and reach every local service",
-    "hostPID": "sees and can signal every process on the node",
-    "hostIPC": "shares the node's IPC namespace with every other host process",
-}
+# What each host namespace (podsecurity.HOST_NAMESPACES) lets the pod do.
+HOST_NAMESPACES = dict(
+    zip(
+        podsecurity.HOST_NAMESPACES,
+        (
+            "shares the node's network: it can bind node ports and reach every local service",
+            "sees and can signal every process on the node",
+            "shares the node's IPC namespace with every other host process",
+        ),
+        strict=True,
+    )
+)
 
 
 def _security(item: dict | None) -> dict:
-    context = workloads.mapping(item).get("securityContext")
-    return context if isinstance(context, dict) else {}
+    return mapping(dig(item, "securityContext"))
 
 
 def _effective(container: dict | None, pod: dict | None, field: str) -> object:
@@ -95,8 +99,8 @@ def _existing_only(c: _Container) -> Iterator[Issue]:
             c.where("readOnlyRootFilesystem"),
             "the root filesystem becomes writable: whatever gets in can change the image's files.",
         )
-    old_drop = workloads.sequence(workloads.dig(_security(c.old), "capabilities", "drop"))
-    new_drop = workloads.sequence(workloads.dig(_security(c.new), "capabilities", "drop"))
+    old_drop = sequence(dig(_security(c.old), "capabilities", "drop"))
+    new_drop = sequence(dig(_security(c.new), "capabilities", "drop"))
     if "ALL" in old_drop and "ALL" not in new_drop:
         yield risk(
             Severity.MEDIUM,
@@ -104,7 +108,8 @@ def _existing_only(c: _Container) -> Iterator[Issue]:
             (*c.path, "securityContext", "capabilities", "drop"),
             "no longer drops ALL capabilities: the runtime's default set comes back.",
         )
-    if _seccomp(c.old, c.old_pod) in CONFINED_SECCOMP and _seccomp(c.new, c.new_pod) not in CONFINED_SECCOMP:
+    confined = podsecurity.RESTRICTED_SECCOMP
+    if _seccomp(c.old, c.old_pod) in confined and _seccomp(c.new, c.new_pod) not in confined:
         yield risk(
             Severity.MEDIUM,
             c.key,
@@ -131,10 +136,8 @@ def _dangerous(c: _Container) -> Iterator[Issue]:
             c.where("allowPrivilegeEscalation"),
             "allowPrivilegeEscalation is true: setuid binaries can gain privileges.",
         )
-    old_add = list(workloads.sequence(workloads.dig(_security(c.old), "capabilities", "add")))
-    added = [
-        cap for cap in workloads.sequence(workloads.dig(_security(c.new), "capabilities", "add")) if cap not in old_add
-    ]
+    old_add = set(sequence(dig(_security(c.old), "capabilities", "add")))
+    added = [cap for cap in sequence(dig(_security(c.new), "capabilities", "add")) if cap not in old_add]
     if added:
         yield risk(
             Severity.MEDIUM,
@@ -142,14 +145,8 @@ def _dangerous(c: _Container) -> Iterator[Issue]:
             (*c.path, "securityContext", "capabilities", "add"),
             f"adds capabilities {', '.join(map(str, added))}: the container can do more as whatever user it runs as.",
         )
-    old_ports = [
-        p.get("hostPort") for p in workloads.sequence(workloads.mapping(c.old).get("ports")) if isinstance(p, dict)
-    ]
-    new_ports = [
-        p.get("hostPort")
-        for p in workloads.sequence(workloads.mapping(c.new).get("ports"))
-        if isinstance(p, dict) and p.get("hostPort")
-    ]
+    old_ports = {p.get("hostPort") for p in sequence(dig(c.old, "ports")) if isinstance(p, dict)}
+    new_ports = [p.get("hostPort") for p in sequence(c.new.get("ports")) if isinstance(p, dict) and p.get("hostPort")]
     opened = [port for port in new_ports if port not in old_ports]
     if opened:
         yield risk(
@@ -163,16 +160,12 @@ def _dangerous(c: _Container) -> Iterator[Issue]:
 def _pod(key: ObjectKey, old_pod: dict | None, new_pod: dict) -> Iterator[Issue]:
     pod_path = workloads.pod_spec_path(key.kind) or ()
     for field, why in HOST_NAMESPACES.items():
-        if new_pod.get(field) is True and workloads.mapping(old_pod).get(field) is not True:
+        if new_pod.get(field) is True and dig(old_pod, field) is not True:
             yield risk(Severity.HIGH, key, (*pod_path, field), f"{field}: the pod {why}.")
-    old_paths = [
-        v.get("name")
-        for v in workloads.sequence(workloads.mapping(old_pod).get("volumes"))
-        if isinstance(v, dict) and "hostPath" in v
-    ]
-    for volume in workloads.sequence(new_pod.get("volumes")):
+    old_paths = {v.get("name") for v in sequence(dig(old_pod, "volumes")) if isinstance(v, dict) and "hostPath" in v}
+    for volume in sequence(new_pod.get("volumes")):
         if isinstance(volume, dict) and "hostPath" in volume and volume.get("name") not in old_paths:
-            where = workloads.mapping(volume.get("hostPath")).get("path", "?")
+            where = mapping(volume.get("hostPath")).get("path", "?")
             yield risk(
                 Severity.HIGH,
                 key,
@@ -195,7 +188,7 @@ def _workload(d: ObjectDiff) -> Iterator[Issue]:
 
 @rule(
     "security-weakened",
-    Area.SECURITY,
+    Topic.SECURITY,
     Severity.HIGH,
     prevents="lower isolation of a workload's pods; high: runAsNonRoot turned off or removed, "
     "runAsUser 0, privileged, hostNetwork, hostPID or hostIPC, a new hostPort or hostPath "
@@ -209,19 +202,9 @@ def pod_security(context: Context) -> Iterator[Issue]:
         yield from _workload(d)
 
 
-def _pss_levels(obj: dict | None) -> dict[str, str | None]:
-    labels = workloads.mapping(workloads.dig(obj, "metadata", "labels"))
-    return {mode: labels.get(f"{PSS_LABEL}{mode}") for mode in ("enforce", "audit", "warn")}
-
-
-def _strictness(level: object) -> int:
-    # No label means the cluster default, which is privileged unless the API server is configured otherwise.
-    return PSS_STRICTNESS.get(level if isinstance(level, str) else "privileged", 0)
-
-
 @rule(
     "pod-security-relaxed",
-    Area.SECURITY,
+    Topic.SECURITY,
     Severity.HIGH,
     prevents="a Namespace's Pod Security labels relaxed: a weaker or removed `enforce` admits pods the "
     "profile refused; a weaker `audit` or `warn` stops reporting violations",
@@ -230,13 +213,14 @@ def _strictness(level: object) -> int:
 )
 def namespace_pod_security(context: Context) -> Iterator[Issue]:
     for d in context.changed(kinds={"Namespace"}):
-        before, after = _pss_levels(d.old), _pss_levels(d.new)
-        for mode in ("enforce", "audit", "warn"):
-            if _strictness(after[mode]) >= _strictness(before[mode]):
+        before = podsecurity.levels(mapping(dig(d.old, "metadata", "labels")))
+        after = podsecurity.levels(mapping(dig(d.new, "metadata", "labels")))
+        for mode in podsecurity.MODES:
+            if podsecurity.strictness(after[mode]) >= podsecurity.strictness(before[mode]):
                 continue
             old_level = before[mode]
             new_level = after[mode] or "privileged (label removed)"
-            field = f"metadata.labels['{PSS_LABEL}{mode}']"
+            field = f"metadata.labels['{podsecurity.label(mode)}']"
             if mode == "enforce":
                 yield risk(
                     Severity.HIGH,
