@@ -33,7 +33,8 @@ from gitops.config.following import environment_only, follow
 from gitops.config.model import Environment
 from gitops.config.reading import bounded_text, refuse_tags_and_aliases
 from gitops.config.syntax import explain
-from gitops.config.values import Expect, Invalid, is_name, name_like
+from gitops.config.values import Expect, Invalid, hidden, is_name, name_like
+from gitops.config.values import shown as values_shown
 from gitops.layout import CLUSTERS, CONFIG_DIR
 
 SCHEMA_FILE = "schema.json"
@@ -523,14 +524,17 @@ def _load_own(name: str, config_dir: FsPath) -> LoadedEnvironment:
         known = ", ".join(environment_names(config_dir)) or "none"
         raise ConfigError([Problem(shown, 0, "(file)", f"no config for environment '{name}'", f"use one of: {known}")])
     if not is_name(name):
+        # shown(): a name read from a file name may hold a line break or a control character; the message shows it.
+        hidden_char = hidden(name, spaces=True)
         raise ConfigError(
             [
                 Problem(
-                    shown,
+                    values_shown(shown),
                     0,
                     "(file)",
-                    f"'{name}' cannot name an environment: it becomes a label value, a directory of dist/ and part of "
-                    "object names",
+                    f"'{values_shown(name)}' cannot name an environment"
+                    + (f" (it holds {hidden_char})" if hidden_char else "")
+                    + ": it becomes a label value, a directory of dist/ and part of object names",
                     f"rename the file to {display_path(config_dir / (name_like(name) + '.yaml'))} (lowercase letters, "
                     "digits and '-', starting with a letter)",
                 )
