@@ -36,6 +36,9 @@ def run(args: argparse.Namespace) -> int:
         # The code under charts/ or gitops/ changed: this process is replaced by one running the new code.
         print(f"{os.path.relpath(changed)} changed: starting again with the new code", flush=True)
         sys.stderr.flush()
+        from gitops.render import runtime
+
+        runtime.stop()  # exec skips every exit handler: Node.js and jsii's temporary files would outlive us
         os.execv(sys.executable, [sys.executable, *sys.orig_argv[1:]])
     from gitops.render import outdir
     from gitops.render.synth import mirror, synth

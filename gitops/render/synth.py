@@ -13,6 +13,7 @@ measured no faster on two cores, at twice the memory: BENCHMARKS.md).
 
 from __future__ import annotations
 
+import errno
 import functools
 import shutil
 import traceback
@@ -22,9 +23,9 @@ from pathlib import Path
 from gitops.config import ConfigError, LoadedEnvironment, Problem, environment_names, load_environments
 from gitops.config.loader import SCHEMA_FILE
 from gitops.config.schema import schema_text
-from gitops.errors import GeneratorError, GitopsError
+from gitops.errors import EnvironmentProblem, GeneratorError, GitopsError
 from gitops.layout import INVENTORY_FILE, environment_dirs, repository_path
-from gitops.render import inventory, outdir, output, secrets
+from gitops.render import inventory, outdir, output, runtime, secrets
 from gitops.render.lock import locked
 
 
@@ -116,15 +117,16 @@ def render(jobs: list[Job], root: Path) -> list[Rendered]:
     """Synthesize the jobs (one cdk8s App, one jsii runtime) and write them into root; a bug in charts/ or
     gitops/ is RenderingFailed."""
     encrypted_units = {job.loaded.name: {secrets.UNIT} for job in jobs if job.encrypted}
+    # Started here: starting the jsii runtime costs about a second, and config errors should be reported
+    # without paying it; what it needs from the machine is checked first (gitops/render/runtime.py).
+    runtime.start()
     try:
-        # Imported here: starting the jsii runtime costs about a second, and config
-        # errors should be reported without paying it.
         from charts.stack import synthesize
 
         rendered = synthesize([job.loaded for job in jobs], encrypted_units)
         return [write_rendered(root, job, rendered[job.loaded.name]) for job in jobs]
-    except GitopsError:
-        raise
+    except (GitopsError, OSError):
+        raise  # an OSError is the machine's (a full disk, a directory it cannot write): gitops/cli/app.py says so
     except Exception:  # noqa: BLE001 - anything else is a bug in charts/ or gitops/, shown whole
         raise RenderingFailed(traceback.format_exc().rstrip()) from None
 
@@ -165,6 +167,36 @@ def synth(
     replaced = None if whole_tree else [d for env in loaded for d in environment_dirs(env.name)]
     guarded = outdir.protected(config_dir)
     outdir.claim(out_dir, replaced, guarded)  # before the lock: a refused directory gets no lock file beside it
+    try:
+        return _write(config_dir, out_dir, loaded, jobs, replaced, guarded, write_schema)
+    except OSError as err:
+        raise _unwritable(err, out_dir) from None
+
+
+def _unwritable(err: OSError, out_dir: Path) -> EnvironmentProblem:
+    """An OSError while writing beside out_dir, as one sentence: the new tree never replaced the old one."""
+    where = out_dir.parent
+    if err.errno == errno.ENOSPC:
+        return EnvironmentProblem(
+            f"the device of {where} is full", "free some space there, or give --out another place"
+        )
+    if err.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return EnvironmentProblem(
+            f"cannot write in {where} ({err.strerror})", "give --out a directory whose parent you can write to"
+        )
+    return EnvironmentProblem(f"cannot write beside {out_dir}: {err.strerror or err}", "check that directory")
+
+
+def _write(
+    config_dir: Path,
+    out_dir: Path,
+    loaded: list[LoadedEnvironment],
+    jobs: list[Job],
+    replaced: list[str] | None,
+    guarded: list[outdir.Protected],
+    write_schema: bool,
+) -> SynthResult:
+    """Render into a staging directory beside out_dir and swap it in, holding out_dir's lock."""
     with locked(out_dir):
         outdir.claim(out_dir, replaced, guarded)  # again: another synth may have written it while we waited
         output.remove_stale_staging(out_dir)
