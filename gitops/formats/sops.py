@@ -39,7 +39,7 @@ def is_plaintext(value: object) -> bool:
 
 
 # A SOPS file holds one Secret of a few KB (gitops/render/secrets.py reads config's with the same bounds).
-BOUNDS = Bounds(bytes=128 * 2**10, depth=32, values=5_000, pure_bytes=128 * 2**10, what="a SOPS file")
+BOUNDS = Bounds(bytes=128 * 2**10, depth=32, values=20_000, pure_bytes=128 * 2**10, what="a SOPS file")
 
 
 def without_sops_metadata(text: str) -> str:

@@ -35,7 +35,7 @@ def _blocks(side: Side, budget: dict | None, cluster: DeclaredCluster | None) ->
     if budget is None:
         return None
     spec = mapping(budget.get("spec"))
-    found = pdb.covered(budget, side.resources, len(cluster.nodes) if cluster is not None else None)
+    found = pdb.covered(budget, side.workloads(), len(cluster.nodes) if cluster is not None else None)
     if found is None or pdb.setting(spec) is None or pdb.problems(spec):
         return None
     pods, owners = found
