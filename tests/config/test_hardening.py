@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
 
+from gitops.tools.bench.bounds import largest_config
 from tests.config.runs import assert_rejected, edit_config, synth_here, synth_in
 
 DIGEST = "sha256:" + "0123456789abcdef" * 4
@@ -263,8 +263,7 @@ def test_an_ingress_class_that_cannot_name_an_object_is_refused(tmp_path, config
 
 def test_a_config_nested_ten_thousand_levels_is_refused_at_its_line_at_once(tmp_path, config_copy, dist):
     line = _append(config_copy, "settings:\n  DEEP: " + "[" * 10_000 + "]" * 10_000 + "\n")
-    started = time.perf_counter()
-    assert_rejected(
+    assert_rejected(  # once after 51-136 s, pointing at line 1; `make bench` times it (gitops/tools/bench/bounds.py)
         tmp_path,
         dist,
         (
@@ -272,7 +271,6 @@ def test_a_config_nested_ten_thousand_levels_is_refused_at_its_line_at_once(tmp_
             "most a config file may nest.\n  fix: flatten the structure; nothing read here nests that deep.\n"
         ),
     )
-    assert time.perf_counter() - started < 5, "once 51-136 s, pointing at line 1"
 
 
 def test_sixty_thousand_levels_end_in_a_message_not_a_crash(tmp_path, config_copy):
@@ -286,8 +284,7 @@ def test_sixty_thousand_levels_end_in_a_message_not_a_crash(tmp_path, config_cop
 def test_a_fifty_megabyte_config_is_refused_before_it_is_read(tmp_path, config_copy, dist):
     with (config_copy / "prod.yaml").open("a") as handle:
         handle.write("bigUnknown:\n" + "  KEY: value-of-a-setting-nobody-asked-for\n" * (50 * 2**20 // 42))
-    started = time.perf_counter()
-    assert_rejected(
+    assert_rejected(  # once no answer within 150 s; `make bench` times it (gitops/tools/bench/bounds.py)
         tmp_path,
         dist,
         (
@@ -296,19 +293,20 @@ def test_a_fifty_megabyte_config_is_refused_before_it_is_read(tmp_path, config_c
             "block).\n"
         ),
     )
-    assert time.perf_counter() - started < 2, "once no answer within 150 s"
 
 
-def test_a_config_at_its_bounds_is_judged_within_seconds(tmp_path, config_copy, dist):
-    """The largest config the bounds let through, its every setting merged over base's: still seconds."""
+def test_a_config_at_its_bounds_is_read_to_its_one_problem(tmp_path, config_copy, dist):
+    """The largest config the bounds let through, 128 KiB of settings merged over base's, with one unknown key: no
+    bound is passed, and the key is found at its line (`make bench` times it: gitops/tools/bench/bounds.py)."""
     path = config_copy / "prod.yaml"
-    settings = "".join(f"  SETTING_{i}: value-{i}\n" for i in range(2_400))
-    path.write_text(path.read_text().replace("settings:\n", "settings:\n" + settings, 1) + "unknownKey: 1\n")
-    assert path.stat().st_size < 128 * 2**10
-    started = time.perf_counter()
-    code, _, err = synth_here(tmp_path)
-    assert code == 2 and "unknown key 'unknownKey'" in err
-    assert time.perf_counter() - started < 10
+    text = largest_config(path.read_text())
+    path.write_text(text)
+    assert 0.95 * 128 * 2**10 < path.stat().st_size <= 128 * 2**10
+    last_line = text.count("\n")  # where largest_config puts the unknown key
+    code, out, err = synth_here(tmp_path)
+    assert (code, out) == (2, "")
+    assert err.startswith(f"config/prod.yaml:{last_line}: unknownKey: unknown key 'unknownKey'.\n")
+    assert err.endswith("1 problem(s) in config; nothing was written.\n")
 
 
 KUBERNETES_SERVICE = (
