@@ -15,9 +15,10 @@ import signal
 import sys
 
 if __name__ == "__main__":
-    # A Ctrl-C waits, blocked, until the handler is in place; the mask and a pending signal survive
-    # optimize()'s exec, so one pressed while synth starts again under -O is not lost either.
-    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    # A Ctrl-C or SIGTERM waits, blocked, until the handler is in place; the mask and a pending signal
+    # survive optimize()'s exec, so one sent while synth starts again under -O is not lost either. SIGTERM
+    # (a cancelled CI job, `kill`) stops every command as Ctrl-C does: one line, exit 130, cleanup run.
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
     if sys.argv[1:2] == ["synth"]:
         from gitops.cli.flags import optimize
 
@@ -25,9 +26,10 @@ if __name__ == "__main__":
     from gitops.cli.interrupts import SIGINT_FLAG
 
     signal.signal(signal.SIGINT, SIGINT_FLAG)
-    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+    signal.signal(signal.SIGTERM, SIGINT_FLAG)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
 
-# Imported after the handler: a Ctrl-C from here on is remembered, not a traceback.
+# Imported after the handler: a Ctrl-C or SIGTERM from here on is remembered, not a traceback.
 import os
 
 from gitops.cli.app import main, run_and_exit

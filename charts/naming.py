@@ -9,9 +9,9 @@ hashes, no cdk8s.io/metadata.addr labels).
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
+from gitops.config.values import STORAGE_VOLUME, volume_name
 from gitops.k8s.labels import COMPONENT, INSTANCE, NAME, PART_OF, VERSION
 from gitops.k8s.labels import MANAGED_BY as MANAGED_BY_LABEL
 from gitops.layout import CLUSTERS, DIST
@@ -93,9 +93,13 @@ class Naming:
 
     @staticmethod
     def volume(mount_path: str) -> str:
-        """'/app/.next/cache' -> 'app-next-cache'; '/' -> 'root'."""
-        name = re.sub(r"[^a-z0-9]+", "-", mount_path.lower()).strip("-")
-        return name[:63].rstrip("-") or "root"
+        """'/app/.next/cache' -> 'app-next-cache' (the rule is config's, which refuses two paths of one name)."""
+        return volume_name(mount_path)
+
+    @staticmethod
+    def storage_volume() -> str:
+        """The volume of a service's storage claim."""
+        return STORAGE_VOLUME
 
     @staticmethod
     def port(service: str, speaks_http: bool) -> str:

@@ -175,7 +175,7 @@ def add_deployment(
         for path in service.writable_paths
     ]
     if service.storage is not None and claim is not None:
-        data = kplus.Volume.from_persistent_volume_claim(scope, "data", claim, name="data")
+        data = kplus.Volume.from_persistent_volume_claim(scope, "data", claim, name=naming.storage_volume())
         mounts.append(kplus.VolumeMount(path=service.storage.mount_path, volume=data))
 
     deployment.add_container(

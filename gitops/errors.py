@@ -38,3 +38,15 @@ class GeneratorError(GitopsError):
 
     def report(self, command: str, untouched: str) -> str:
         return f"{command}: synth refused its output, nothing was {untouched}: {self}"
+
+
+class EnvironmentProblem(GitopsError):
+    """What the machine does not give the command: a program, a directory it can write, free space, its working
+    directory. One sentence naming what is missing, and the fix."""
+
+    def __init__(self, problem: str, fix: str):
+        super().__init__(problem)
+        self.fix = fix
+
+    def report(self, command: str, untouched: str) -> str:
+        return f"{command}: {self}; nothing was {untouched}.\n  fix: {self.fix}."

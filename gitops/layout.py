@@ -13,6 +13,21 @@ PROJECT = Path(__file__).resolve().parents[1]
 CONFIG_DIR = PROJECT / "config"
 DIST_DIR = PROJECT / "dist"
 TOOLS_DIR = PROJECT / ".tools"
+# The repository's own directories, which hold sources, history and installed tools: `synth --out` never
+# writes into, over or around one of them (it replaces its output directory whole).
+OWN_DIRECTORIES: Final = (
+    ".ci",
+    ".git",
+    ".gitea",
+    ".tools",
+    ".venv",
+    "charts",
+    "config",
+    "docs",
+    "gitops",
+    "node_modules",
+    "tests",
+)
 
 # dist/<env>/<unit>/... for each environment; dist/clusters/<env>/ for its GitOps engine's own objects.
 DIST = "dist"

@@ -155,3 +155,52 @@ def test_check_reports_or_judges(workspace: Path, data: bytes):
         assert err.getvalue().startswith("check: ")
     assert snapshot(manifests) == before
     assert snapshot(PROJECT / "dist") == dist_before
+
+
+SOPS_LINES = (PROJECT / "tests" / "render" / "test_secrets.py").read_text().split('SOPS_SHAPED = """\\\n')[1]
+SOPS_LINES = SOPS_LINES.split('"""')[0].splitlines(keepends=True)
+
+
+@st.composite
+def mutated_secret(draw) -> bytes:
+    """A SOPS-shaped Secret manifest with a few lines replaced, fragments inserted, or lines dropped."""
+    lines = list(SOPS_LINES)
+    for _ in range(draw(st.integers(1, 4))):
+        at = draw(st.integers(0, len(lines) - 1))
+        piece = draw(st.sampled_from([*TRICKS, "[a]", "{}", "- x", "name: [x]", "metadata: []", "\xe9"]))
+        piece += draw(st.text(max_size=8))
+        action = draw(st.sampled_from(["insert", "replace", "drop"]))
+        if action == "insert":
+            lines[at] = lines[at][: len(lines[at]) // 2] + piece + lines[at][len(lines[at]) // 2 :]
+        elif action == "replace":
+            lines[at] = lines[at][: len(lines[at]) - len(lines[at].lstrip())] + piece + "\n"
+        else:
+            del lines[at]
+    return "".join(lines).encode("utf-8", errors="surrogatepass")
+
+
+@pytest.fixture(scope="module")
+def environments(workspace: Path):
+    from gitops.config import load_environments
+
+    return load_environments(CONFIG)
+
+
+@FUZZ
+@given(data=st.one_of(INPUTS, mutated_secret()), name=st.sampled_from(["database.yaml", "x.yml", "notes.txt"]))
+def test_the_secrets_directory_reports_or_loads(workspace: Path, environments, data: bytes, name: str):
+    """What the loader promises for config, the secrets directory keeps: every file a problem with a fix, or read."""
+    from gitops.render.synth import jobs_for
+
+    directory = workspace / "config" / "secrets" / "prod"
+    shutil.rmtree(directory.parent, ignore_errors=True)
+    directory.mkdir(parents=True)
+    (directory / name).write_bytes(data)
+    try:
+        jobs = jobs_for(workspace / "config", environments)
+    except ConfigError as err:
+        assert err.exit_code == EXIT_BAD_INPUT
+        assert err.problems and all(p.fix for p in err.problems)
+    else:
+        assert [job.loaded.name for job in jobs] == ["prod", "staging"]
+    shutil.rmtree(directory.parent)

@@ -15,13 +15,15 @@ Exit codes (gitops/errors.py): 0 ok, 1 a check failed, 2 bad input or usage, 130
 from __future__ import annotations
 
 import argparse
+import errno
 import importlib
 import os
 import signal
 import sys
+from pathlib import Path
 
 from gitops.cli.interrupts import SIGINT_FLAG, quiet_interrupts
-from gitops.errors import EXIT_INTERRUPTED, GitopsError
+from gitops.errors import EXIT_INTERRUPTED, EnvironmentProblem, GitopsError
 
 # Each command's module has configure(parser) and run(args) -> exit code.
 COMMANDS = {
@@ -72,12 +74,20 @@ def main(argv: list[str] | None = None) -> int:
     command = argv[:1] or ["main.py"]
     try:
         SIGINT_FLAG.arm()
+        _working_directory()
         # Inside the try: building the parser imports the command's modules, and a
         # Ctrl-C during imports or jsii's start-up is as much an interruption as one later.
         args = _parser(argv).parse_args(argv)
         command = [args.command]
         code: int = importlib.import_module(COMMANDS[args.command][0]).run(args)
         return code
+    except OSError as err:
+        if SIGINT_FLAG.received:
+            return _interrupted(command[0])
+        # What the machine refused (a full disk, a directory gone or read-only): one sentence, never a traceback.
+        problem = machine_problem(err)
+        print(problem.report(command[0], UNTOUCHED.get(command[0], "done")), file=sys.stderr)
+        return problem.exit_code
     except GitopsError as err:
         if SIGINT_FLAG.received:  # what a Ctrl-C broke (jsii's pipe, a child process) says no more than that
             return _interrupted(command[0])
@@ -95,6 +105,39 @@ def main(argv: list[str] | None = None) -> int:
         raise
 
 
+def _working_directory() -> None:
+    try:
+        Path.cwd()
+    except FileNotFoundError:
+        raise EnvironmentProblem(
+            "the working directory no longer exists (it was deleted or moved away)",
+            "cd to a directory that exists and run the command again",
+        ) from None
+
+
+def machine_problem(err: OSError) -> EnvironmentProblem:
+    """An OSError as the one sentence naming what the machine refused, and the fix."""
+    where = f" {err.filename}" if err.filename else ""
+    if err.errno == errno.ENOSPC:
+        return EnvironmentProblem(f"no space left on the device of{where or ' a file it writes'}", "free some space")
+    if err.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return EnvironmentProblem(
+            f"cannot write or read{where}: {err.strerror}",
+            "run it where that directory can be written, or fix its permissions",
+        )
+    if isinstance(err, FileNotFoundError) and not err.filename:
+        try:
+            Path.cwd()
+        except FileNotFoundError:
+            return EnvironmentProblem(
+                "the working directory was deleted while the command ran",
+                "cd to a directory that exists and run the command again",
+            )
+    return EnvironmentProblem(
+        f"{err.strerror or err}{':' + where if where else ''}", "check that path, then run it again"
+    )
+
+
 def _interrupted(command: str) -> int:
     print(f"{command}: interrupted{AFTER_INTERRUPT.get(command, '')}", file=sys.stderr)
     return EXIT_INTERRUPTED
@@ -104,16 +147,17 @@ def run_and_exit() -> None:
     """main.py's last step: run the command, then leave without a traceback whatever Ctrl-C does."""
     sys.unraisablehook = quiet_interrupts(sys.unraisablehook)
     code = main()
-    # The command has finished or stopped: a Ctrl-C now must not turn into a traceback at shutdown.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # The command has finished or stopped: a Ctrl-C or SIGTERM now must not turn into a traceback at shutdown.
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, signal.SIG_IGN)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    runtime = sys.modules.get("gitops.render.runtime")
+    if runtime is not None:
+        # jsii's own exit hook would talk to a Node.js process a Ctrl-C may have ended, print a traceback after
+        # our one line and leave its temporary directories; stop() does the same work without failing, also when
+        # the interrupt came while jsii was starting.
+        runtime.stop(quiet=SIGINT_FLAG.received)
     if SIGINT_FLAG.received:
-        # Skip interpreter shutdown: jsii's exit hook would talk to its Node.js process,
-        # which the same Ctrl-C ended, and print a traceback after our one line.
-        sys.stdout.flush()
-        sys.stderr.flush()
-        if "jsii" in sys.modules:
-            from gitops.render.runtime import stop_after_interrupt
-
-            stop_after_interrupt()
-        os._exit(code)
+        os._exit(code)  # skip interpreter shutdown: nothing of the interrupted run is left to finish
     sys.exit(code)

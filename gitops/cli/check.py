@@ -35,6 +35,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def _environment_sets(dist: Path, config_dir: Path, names: list[str] | None) -> list[tuple[str, list[Path]]]:
+    from gitops.config.values import is_name, shown
+
     if names is None:
         # The environments are synth's, from config/; listing dist/ would miss one never synthesized.
         from gitops.config import environment_names
@@ -44,6 +46,8 @@ def _environment_sets(dist: Path, config_dir: Path, names: list[str] | None) -> 
             raise UsageError(f"{config_dir}: no environment config files (*.yaml); give PATHs to check instead")
     sets = []
     for name in names:
+        if not is_name(name):
+            raise UsageError(f"--env {shown(name)!r}: not an environment name")
         if not (dist / name).is_dir():
             raise UsageError(f"{dist / name}: environment {name} is not synthesized; run `make synth`")
         # Flux/Argo CD objects of an environment live beside it and point at its directories.
@@ -62,8 +66,10 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("give --env or PATHs, not both")
     if args.paths:
         sets = [(str(p), [p]) for p in args.paths]
+        within = None  # each PATH is the tree its symlinks must stay in
     else:
         sets = _environment_sets(args.dist, args.config_dir, args.envs)
-    outcomes = [engine.check_paths(name, roots) for name, roots in sets]
+        within = args.dist
+    outcomes = [engine.check_paths(name, roots, within) for name, roots in sets]
     sys.stdout.write(report.as_json(outcomes) if args.format == "json" else report.text(outcomes))
     return EXIT_OK if all(o.ok for o in outcomes) else EXIT_FAILED

@@ -35,7 +35,7 @@ from gitops.review.findings import Severity
 from gitops.ship import detect, parity
 
 RENDERERS = {"text": render_text.render, "md": render_md.render, "json": render_json.render}
-_ENV_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+_ENV_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$", re.ASCII)
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -83,7 +83,7 @@ def _env_paths(envs: list[str] | None) -> list[str] | None:
     if not envs:
         return None
     for env in envs:
-        if not _ENV_NAME.match(env):
+        if not _ENV_NAME.fullmatch(env):
             raise UsageError(f"--env {env!r}: not an environment name")
     names = list(dict.fromkeys(envs))
     return [directory for position in (0, 1) for directory in (environment_dirs(env)[position] for env in names)]

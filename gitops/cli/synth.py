@@ -36,14 +36,25 @@ def run(args: argparse.Namespace) -> int:
         # The code under charts/ or gitops/ changed: this process is replaced by one running the new code.
         print(f"{os.path.relpath(changed)} changed: starting again with the new code", flush=True)
         sys.stderr.flush()
+        from gitops.render import runtime
+
+        runtime.stop()  # exec skips every exit handler: Node.js and jsii's temporary files would outlive us
         os.execv(sys.executable, [sys.executable, *sys.orig_argv[1:]])
+    from gitops.render import outdir
     from gitops.render.synth import mirror, synth
 
-    result = synth(args.config_dir, args.out, args.envs)
-    # Under `cdk8s synth` the CLI lists (and may validate) the files in its own
-    # output directory, which it empties first; dist/ stays ours to swap atomically.
+    # Under `cdk8s synth` the CLI lists (and may validate) the files in its own output directory, which
+    # it empties before the app starts; dist/ stays ours to swap atomically, and is copied there.
+    # CDK8S_OUTDIR may also be left over in a shell: it gets the same guard as --out, before anything is written.
     cli_outdir = os.environ.get("CDK8S_OUTDIR")
-    if cli_outdir and Path(cli_outdir).resolve() != args.out.resolve():
-        mirror(args.out, Path(cli_outdir))
+    mirrored = Path(cli_outdir).resolve() if cli_outdir else None
+    if mirrored == args.out.resolve():
+        mirrored = None
+    if mirrored is not None:
+        around = outdir.Protected(args.out, "synth's own output directory")
+        outdir.claim(mirrored, None, [*outdir.protected(args.config_dir), around])
+    result = synth(args.config_dir, args.out, args.envs)
+    if mirrored is not None:
+        mirror(args.out, mirrored)
     print(f"synthesized {', '.join(result.environments)}: {result.files} objects in {args.out}")
     return EXIT_OK

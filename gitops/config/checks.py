@@ -11,8 +11,9 @@ import typing
 from collections.abc import Iterator
 
 from gitops.config.credentials import credential_shape
-from gitops.config.errors import Path
+from gitops.config.errors import Path, dotted
 from gitops.config.model import Environment, Service
+from gitops.config.values import STORAGE_VOLUME, volume_name
 from gitops.k8s.labels import VALUE_MAX
 
 Finding = tuple[Path, str, str]
@@ -34,7 +35,83 @@ def check(env: Environment, environment: str = "") -> list[Finding]:
         *_registry(env),
         *_hosts(env),
         *_images(env, environment),
+        *_reserved(env),
+        *_mounts(env),
     ]
+
+
+# Namespaces the cluster's own components live in: Kubernetes reserves every kube- name for itself.
+RESERVED_PREFIX = "kube-"
+# Objects the cluster creates for itself that a same-named object of ours would replace: the Service of the API
+# server in namespace default (kube-apiserver's bootstrap controller keeps it), and Argo CD's built-in project.
+API_SERVICE = ("default", "kubernetes")
+ARGO_DEFAULT_PROJECT = "default"
+
+
+def _reserved(env: Environment) -> Iterator[Finding]:
+    """Namespaces and objects the cluster or the GitOps engine owns: config must not render into or over them."""
+    namespace, engine = env.namespace, env.delivery.engine
+    engine_namespace = env.delivery.flux.namespace if engine == "flux" else env.delivery.argocd.namespace
+    if namespace.startswith(RESERVED_PREFIX):
+        yield (
+            ("namespace",),
+            f"namespace '{namespace}' is reserved for the cluster's own components (every kube- name is): the "
+            "environment's default-deny network policy would cut their traffic",
+            "use a namespace of the application's own, e.g. honeydue",
+        )
+    elif namespace == engine_namespace:
+        yield (
+            ("namespace",),
+            f"namespace '{namespace}' is where {engine} itself runs: the environment's default-deny network policy "
+            f"would cut {engine}'s own traffic and stop every delivery",
+            "use a namespace of the application's own, e.g. honeydue",
+        )
+    if namespace == API_SERVICE[0] and API_SERVICE[1] in env.services:
+        yield (
+            ("services", API_SERVICE[1]),
+            "in namespace default the Service kubernetes is the API server's own: a service of that name would "
+            "replace it and cut every pod off the API",
+            "rename the service, or use a namespace of the application's own",
+        )
+    if engine == "argocd" and env.part_of == ARGO_DEFAULT_PROJECT:
+        yield (
+            ("partOf",),
+            f"partOf '{env.part_of}' names the environment's Argo CD AppProject, and Argo CD's built-in project is "
+            "called default: it would be replaced, with every Application of other teams in it",
+            "use the application's own name, e.g. honeydue",
+        )
+
+
+def _mounts(env: Environment) -> Iterator[Finding]:
+    """Two mounts of one container at one path, or two volumes of one pod with one name: the API server refuses
+    the pod (volumeMounts[].mountPath and volumes[].name must be unique)."""
+    for name, svc in env.services.items():
+        paths: dict[str, Path] = {}
+        volumes: dict[str, str] = {}
+        mounts: list[tuple[str, str, Path]] = [
+            (path, volume_name(path), ("services", name, "writablePaths", i))
+            for i, path in enumerate(svc.writable_paths)
+        ]
+        if svc.storage is not None:
+            mounts.append((svc.storage.mount_path, STORAGE_VOLUME, ("services", name, "storage", "mountPath")))
+        for path, volume, at in mounts:
+            if path in paths:
+                yield (
+                    at,
+                    f"{path} is mounted twice ({dotted(paths[path])} mounts it too)",
+                    "keep one of them: the storage volume is writable itself",
+                )
+                continue
+            paths[path] = at
+            if volume in volumes:
+                yield (
+                    at,
+                    f"{path} and {volumes[volume]} would both be the volume '{volume}' (a volume is named after its "
+                    "path)",
+                    f"keep one of them, or choose a path whose name differs from {volumes[volume]}'s",
+                )
+                continue
+            volumes[volume] = path
 
 
 def _derived_label_values(env: Environment, environment: str) -> Iterator[Finding]:

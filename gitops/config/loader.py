@@ -31,9 +31,10 @@ from gitops.config.checks import check
 from gitops.config.errors import ConfigError, Path, Problem, dotted
 from gitops.config.following import environment_only, follow
 from gitops.config.model import Environment
-from gitops.config.reading import read_text, refuse_tags_and_aliases
+from gitops.config.reading import bounded_text, refuse_tags_and_aliases
 from gitops.config.syntax import explain
-from gitops.config.values import Expect, Invalid, is_name, name_like
+from gitops.config.values import Expect, Invalid, hidden, is_name, name_like
+from gitops.config.values import shown as values_shown
 from gitops.layout import CLUSTERS, CONFIG_DIR
 
 SCHEMA_FILE = "schema.json"
@@ -185,7 +186,7 @@ def read_layers(paths: list[FsPath]) -> list[Layer]:
     for path in paths:
         shown = display_path(path)
         try:
-            layers.append(parse_layer(shown, read_text(path, shown)))
+            layers.append(parse_layer(shown, bounded_text(path, shown)))
         except ConfigError as err:
             problems += err.problems
     if problems:
@@ -206,6 +207,8 @@ def _index(node: object, path: Path, shown: str, where: Where) -> None:
 
 
 def _drop(where: Where, prefix: Path) -> None:
+    if prefix not in where:  # every parent is recorded before its children: nothing is below prefix either
+        return
     for path in [p for p in where if p[: len(prefix)] == prefix]:
         del where[path]
 
@@ -222,7 +225,10 @@ def _overlay(base: Tree, over: Tree, path: Path, where: Where, over_where: Where
         else:
             base[key] = value
             _drop(where, at)
-            where.update({p: w for p, w in over_where.items() if p[: len(at)] == at})
+            if isinstance(value, dict | list):
+                where.update({p: w for p, w in over_where.items() if p[: len(at)] == at})
+            elif at in over_where:  # a scalar has no paths below it: no need to look through the whole file
+                where[at] = over_where[at]
 
 
 def _empty_keys(node: object, path: Path) -> list[Path]:
@@ -396,7 +402,7 @@ def _quick(layers: list[FsPath], name: str) -> Environment | None:
     read: list[Layer] = []
     try:
         for layer in layers:
-            text = read_text(layer, display_path(layer))
+            text = bounded_text(layer, display_path(layer))
             # Tags and aliases are refused from the event stream, before anything is constructed.
             refuse_tags_and_aliases(text, display_path(layer), pure=False)
             document = YAML(typ="safe", pure=False).load(text)
@@ -518,14 +524,17 @@ def _load_own(name: str, config_dir: FsPath) -> LoadedEnvironment:
         known = ", ".join(environment_names(config_dir)) or "none"
         raise ConfigError([Problem(shown, 0, "(file)", f"no config for environment '{name}'", f"use one of: {known}")])
     if not is_name(name):
+        # shown(): a name read from a file name may hold a line break or a control character; the message shows it.
+        hidden_char = hidden(name, spaces=True)
         raise ConfigError(
             [
                 Problem(
-                    shown,
+                    values_shown(shown),
                     0,
                     "(file)",
-                    f"'{name}' cannot name an environment: it becomes a label value, a directory of dist/ and part of "
-                    "object names",
+                    f"'{values_shown(name)}' cannot name an environment"
+                    + (f" (it holds {hidden_char})" if hidden_char else "")
+                    + ": it becomes a label value, a directory of dist/ and part of object names",
                     f"rename the file to {display_path(config_dir / (name_like(name) + '.yaml'))} (lowercase letters, "
                     "digits and '-', starting with a letter)",
                 )

@@ -16,13 +16,15 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 from pydantic.alias_generators import to_camel
 
 from gitops.config.values import (
+    Branch,
     Cidr,
     Cpu,
     Duration,
+    EntryPoint,
     EnvName,
     Expect,
     GitUrl,
@@ -31,12 +33,21 @@ from gitops.config.values import (
     ImageVersion,
     Invalid,
     IpAddress,
+    Line,
     Memory,
+    MountPath,
     Name,
     ParsedImage,
     ParsedRepository,
+    Scheme,
     SecretKey,
+    ServerUrl,
+    StorageClassName,
+    Text,
+    UrlPath,
     VolumeSize,
+    check_line,
+    check_text,
     cpu,
     image,
     memory,
@@ -89,8 +100,8 @@ def _setting_text(value: object) -> object:
 # container writes to a host path belong to no one there.
 MIN_UID = 10000
 
-SettingText = Annotated[str, BeforeValidator(_setting_text)]
-Reason = Annotated[str, Field(min_length=1), Expect("a sentence saying why")]
+SettingText = Annotated[str, BeforeValidator(_setting_text), AfterValidator(check_text)]
+Reason = Annotated[str, Field(min_length=1), AfterValidator(check_line), Expect("a sentence saying why")]
 RemovedKey = Annotated[
     str,
     Field(pattern=r"^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$"),
@@ -153,7 +164,7 @@ class Edge(Model):
     class_name: Name = Field(
         default="traefik", description="IngressClass that serves the Ingresses (its object name, e.g. traefik)"
     )
-    entry_point: str = Field(default="web", description="Traefik entry point the Ingresses bind to")
+    entry_point: EntryPoint = Field(default="web", description="Traefik entry point the Ingresses bind to")
     public_scheme: Literal["https", "http"] = Field(
         default="https",
         description="Scheme clients use for public URLs (Cloudflare terminates TLS in front of the cluster)",
@@ -181,7 +192,7 @@ class Resources(Model):
 
 class Traefik(Model):
     http_port: Port = Field(default=80, description="Port Traefik listens on, on every node's own address")
-    trusted_proxies: list[str] = Field(
+    trusted_proxies: list[Cidr] = Field(
         default_factory=list,
         description="CIDRs whose X-Forwarded-* headers Traefik trusts (the CDN in front), for real client IPs",
     )
@@ -198,7 +209,7 @@ class ProbePolicy(Model):
 
 
 class SecretDeclaration(Model):
-    description: str = Field(default="", description="What the secret holds and who provides it")
+    description: Line = Field(default="", description="What the secret holds and who provides it")
     type: Literal["Opaque", "kubernetes.io/dockerconfigjson"] = Field(
         default="Opaque", description="Kubernetes Secret type"
     )
@@ -210,8 +221,8 @@ class ServiceUrl(Model):
     public: bool = Field(
         default=False, description="Use the service's first public host instead of its in-cluster address"
     )
-    scheme: str = Field(default="http", description="URL scheme of an in-cluster URL, e.g. redis")
-    path: str = Field(default="", description="Path appended to the URL, e.g. /0")
+    scheme: Scheme = Field(default="http", description="URL scheme of an in-cluster URL, e.g. redis")
+    path: UrlPath = Field(default="", description="Path appended to the URL, e.g. /0")
 
 
 class SecretRef(Model):
@@ -223,8 +234,8 @@ class Health(Model):
     kind: Literal["http", "tcp", "none"] = Field(
         description="How Kubernetes checks the service: an HTTP GET, a TCP connect, or not at all"
     )
-    path: str | None = Field(default=None, description="HTTP path that answers 200 when healthy (kind: http)")
-    reason: str | None = Field(default=None, description="Why the service cannot be probed (kind: none)")
+    path: UrlPath | None = Field(default=None, description="HTTP path that answers 200 when healthy (kind: http)")
+    reason: Line | None = Field(default=None, description="Why the service cannot be probed (kind: none)")
 
     @model_validator(mode="after")
     def _fields_match_kind(self) -> Health:
@@ -244,8 +255,10 @@ class Health(Model):
 
 class Storage(Model):
     size: VolumeSize = Field(description="Size of the volume in whole Gi, e.g. 2Gi")
-    mount_path: str = Field(description="Where the container sees the volume, e.g. /data")
-    storage_class: str = Field(default="local-path", description="StorageClass of the claim (k3s: local-path)")
+    mount_path: MountPath = Field(description="Where the container sees the volume, e.g. /data")
+    storage_class: StorageClassName = Field(
+        default="local-path", description="StorageClass of the claim (k3s: local-path)"
+    )
     node: Annotated[Name, ADDRESSED] = Field(
         description="Node that holds the data: a local-path volume lives on the node that first mounted it"
     )
@@ -260,7 +273,7 @@ class Service(Model):
         description="Image repository (registry host and path, no tag): every environment runs a build of it, "
         "named under that environment's images:"
     )
-    args: Annotated[list[str], SIZED] = Field(
+    args: Annotated[list[Text], SIZED] = Field(
         default_factory=list, description="Arguments passed to the image's entrypoint"
     )
     replicas: Annotated[int, SIZED] = Field(default=1, ge=1, description="Number of pods")
@@ -285,7 +298,7 @@ class Service(Model):
         default_factory=dict, description="Environment variables read from declared secrets"
     )
     resources: Annotated[Resources, SIZED] = Field(description="Requests and memory limit of one pod")
-    writable_paths: list[str] = Field(
+    writable_paths: list[MountPath] = Field(
         default_factory=lambda: ["/tmp"],
         description="Directories the app writes to; everything else is a read-only filesystem",
     )
@@ -303,7 +316,7 @@ class Service(Model):
 
 class Repository(Model):
     url: GitUrl = Field(description="This repository as the cluster fetches it (http(s):// or ssh://)")
-    branch: str = Field(default="main", min_length=1, description="Branch the cluster follows")
+    branch: Branch = Field(default="main", description="Branch the cluster follows")
     secret_ref: Name | None = Field(
         default=None,
         description="Flux: Secret in the Flux namespace with the git credentials (omit for a public repository)",
@@ -322,7 +335,7 @@ class FluxDelivery(Model):
 
 class ArgoDelivery(Model):
     namespace: Name = Field(default="argocd", description="Namespace Argo CD runs in")
-    destination_server: str = Field(
+    destination_server: ServerUrl = Field(
         default="https://kubernetes.default.svc", description="API server Argo CD deploys to (its own cluster)"
     )
 

@@ -23,11 +23,27 @@ from __future__ import annotations
 from pathlib import Path as FsPath
 
 from ruamel.yaml import YAML
+from ruamel.yaml.error import YAMLError
 from ruamel.yaml.events import AliasEvent, NodeEvent
 
+from gitops.bounds import Bounds, OutOfBounds, scan, too_large
 from gitops.config.errors import ConfigError, Problem
 
 _STANDARD = "tag:yaml.org,2002:"  # what '!!' abbreviates
+
+# What one config file (or SOPS file under config/secrets/) may hold, measured before it is parsed
+# (gitops/bounds.py). The project's largest file, config/base.yaml, is 6 KB of 319 values nested 6 deep;
+# `make bench`'s stack of 1,000 objects (330 services) is 65 KB of 7,300. A file at these bounds is refused,
+# or its problems listed, within seconds (BENCHMARKS.md) by the slower round-trip parser that finds lines.
+BOUNDS = Bounds(
+    bytes=128 * 2**10,
+    depth=32,
+    values=20_000,
+    pure_bytes=128 * 2**10,
+    what="a config file",
+    smaller="config holds a few KB of intent; remove what made it this large (a pasted file, a generated block)",
+    expand_aliases=False,  # refused outright, below, with their own message
+)
 
 
 def read_text(path: FsPath, shown: str) -> str:
@@ -92,3 +108,23 @@ def _alias(shown: str, line: int, what: str) -> Problem:
         f"YAML anchors and aliases ({what}) are not allowed in config",
         "write the value out where it is used; to share it between environments, put it in config/base.yaml",
     )
+
+
+def bounded_text(path: FsPath, shown: str, bounds: Bounds = BOUNDS) -> str:
+    """read_text(), refused with a problem when the file is larger, deeper or holds more values than bounds allow.
+
+    The size is checked before the file is read, depth and values on the parser's event stream before anything
+    is built from it: neither parser ever recurses into unbounded input, and no input costs more than the bound.
+    Text that does not parse at all is left to the caller, which reports the syntax error at its line.
+    """
+    if path.stat().st_size > bounds.bytes:
+        large = too_large(bounds)
+        raise ConfigError([Problem(shown, 0, "(file)", large.problem, large.fix)])
+    text = read_text(path, shown)
+    try:
+        scan(text, bounds)
+    except OutOfBounds as err:
+        raise ConfigError([Problem(shown, err.line, "(file)", err.problem, err.fix)]) from None
+    except YAMLError:
+        pass
+    return text

@@ -10,6 +10,7 @@ so the constructs never parse a string again.
 
 from __future__ import annotations
 
+import posixpath
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -30,14 +31,69 @@ class Invalid(ValueError):
         self.fix = fix
 
 
-_CPU = re.compile(r"^(?:(\d+)m|(\d+)(?:\.(\d{1,3}))?)$")
-_MEMORY = re.compile(r"^(\d+)(Mi|Gi)$")
-_GIBIBYTES = re.compile(r"^([1-9]\d*)Gi$")
+# Every pattern is matched against the whole value (fullmatch): a value read from a block scalar (`|`) ends in
+# "\n", which `$` lets through. ASCII only: `\d` alone also takes the digits of every other script.
+_CPU = re.compile(r"^(?:(\d+)m|(\d+)(?:\.(\d{1,3}))?)$", re.ASCII)
+_MEMORY = re.compile(r"^(\d+)(Mi|Gi)$", re.ASCII)
+_GIBIBYTES = re.compile(r"^([1-9]\d*)Gi$", re.ASCII)
 _DNS_LABEL = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
-_HOSTNAME = re.compile(rf"^(?=.{{1,253}}$){_DNS_LABEL}(?:\.{_DNS_LABEL})+$")
-_NAME = re.compile(r"^[a-z](?:[a-z0-9-]{0,61}[a-z0-9])?$")
-_ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-_SECRET_KEY = re.compile(r"^[-._a-zA-Z0-9]+$")
+_HOSTNAME = re.compile(rf"^(?=.{{1,253}}$){_DNS_LABEL}(?:\.{_DNS_LABEL})+$", re.ASCII)
+_NAME = re.compile(r"^[a-z](?:[a-z0-9-]{0,61}[a-z0-9])?$", re.ASCII)
+_ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$", re.ASCII)
+_SECRET_KEY = re.compile(r"^[-._a-zA-Z0-9]+$", re.ASCII)
+# A DNS subdomain (RFC 1123): what a StorageClass name is (IsDNS1123Subdomain, k8s.io/apimachinery).
+_SUBDOMAIN = re.compile(rf"^(?=.{{1,253}}$){_DNS_LABEL}(?:\.{_DNS_LABEL})*$", re.ASCII)
+# A Traefik entry point's name, as the router.entrypoints annotation lists them (comma-separated).
+_ENTRY_POINT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$", re.ASCII)
+# A URL scheme (RFC 3986 section 3.1).
+_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*$", re.ASCII)
+
+
+_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t", "\x00": "\\0"}
+_NAMED = {
+    "\n": "a line break",
+    "\r": "a carriage return",
+    "\t": "a tab",
+    " ": "a space",
+    "\x00": "a NUL character",
+    "\x1b": "an escape character (ESC)",
+    "\x7f": "a DEL character",
+}
+
+
+def shown(text: str) -> str:
+    """text as a message shows it: an invisible character escaped, so a trailing line break can be seen."""
+    return "".join(c if c.isprintable() else _ESCAPES.get(c, f"\\u{ord(c):04x}") for c in text)
+
+
+def hidden(text: str, *, spaces: bool = False, lines: bool = False) -> str | None:
+    """The first character text must not hold, in words ("a line break at its end"); None when there is none.
+
+    Names, hosts, paths and URLs hold only visible characters; free text may also hold spaces (spaces), and
+    settings and arguments line breaks and tabs too (lines). Control characters (NUL, ESC, DEL, C1) and the
+    invisible format characters (zero-width spaces, bidirectional overrides) are never allowed: a NUL ends an
+    argument or variable at exec, an ESC rewrites the terminal that prints it.
+    """
+    for index, char in enumerate(text):
+        if (spaces and char == " ") or (lines and char in "\n\t") or (char.isprintable() and not char.isspace()):
+            continue
+        where = " at its end" if index == len(text) - 1 and index > 0 else ""
+        return (_NAMED.get(char) or f"the invisible character U+{ord(char):04X}") + where
+    return None
+
+
+BLOCK_SCALAR_FIX = (
+    "remove it; a value written as a block scalar (| or >) ends in a line break: write the value on the key's "
+    "own line, quoted if it must be"
+)
+
+
+def visible(text: str, what: str) -> str:
+    """text, unless it holds a character a name, host, path or URL must not hold (Invalid then)."""
+    found = hidden(text)
+    if found:
+        raise Invalid(f"{what} '{shown(text)}' holds {found}", BLOCK_SCALAR_FIX)
+    return text
 
 
 class Parsed(str):
@@ -106,7 +162,7 @@ class ParsedVersion(Parsed):
 
 def _quantity_form(text: str, form: re.Pattern[str], problem: str, fix: str) -> None:
     """Config accepts fewer quantity forms than Kubernetes does; their values come from the one parser."""
-    if not form.match(text):
+    if not form.fullmatch(text):
         raise Invalid(problem, fix)
 
 
@@ -126,6 +182,7 @@ def _positive_quantity(
     """A validator: one of config's forms, more than nothing, parsed into its amount once."""
 
     def check(text: str) -> _P:
+        visible(text, f"the {kind} quantity")
         _quantity_form(text, form, f"'{text}' is not a {what}", f"write {examples}")
         value = amount(text)
         if value <= 0:
@@ -169,12 +226,14 @@ def memory(text: str) -> ParsedMemory:
 
 def _check_gibibytes(text: str) -> ParsedSize:
     """'2Gi' -> 2: volumes are sized in whole gibibytes."""
+    visible(text, "the size")
     _quantity_form(text, _GIBIBYTES, f"'{text}' is not a whole number of gibibytes", "write the size in Gi, e.g. 2Gi")
     return ParsedSize.of(text, gibibytes=quantities.memory_bytes(text) // 2**30)
 
 
 def _check_hostname(text: str) -> str:
-    if not _HOSTNAME.match(text):
+    visible(text, "the hostname")
+    if not _HOSTNAME.fullmatch(text):
         raise Invalid(
             f"'{text}' is not a valid DNS hostname",
             "use lowercase letters, digits, '-' and at least one '.', e.g. api.myhoneydue.com",
@@ -184,7 +243,7 @@ def _check_hostname(text: str) -> str:
 
 def is_name(text: str) -> bool:
     """A Kubernetes object name and label value: an RFC 1035 label, which is also a safe path segment."""
-    return bool(_NAME.match(text))
+    return bool(_NAME.fullmatch(text))
 
 
 def name_like(text: str) -> str:
@@ -194,6 +253,7 @@ def name_like(text: str) -> str:
 
 
 def _check_name(text: str) -> str:
+    visible(text, "the name")
     if not is_name(text):
         raise Invalid(
             f"'{text}' cannot name a Kubernetes object",
@@ -203,7 +263,8 @@ def _check_name(text: str) -> str:
 
 
 def _check_env_name(text: str) -> str:
-    if not _ENV_NAME.match(text):
+    visible(text, "the variable name")
+    if not _ENV_NAME.fullmatch(text):
         raise Invalid(
             f"'{text}' is not an environment variable name",
             "use letters, digits and '_', not starting with a digit, e.g. DATABASE_URL",
@@ -212,7 +273,8 @@ def _check_env_name(text: str) -> str:
 
 
 def _check_secret_key(text: str) -> str:
-    if not _SECRET_KEY.match(text):
+    visible(text, "the key")
+    if not _SECRET_KEY.fullmatch(text):
         raise Invalid(
             f"'{text}' is not a valid Secret key",
             "use letters, digits, '-', '_' and '.', e.g. DATABASE_URL",
@@ -220,17 +282,17 @@ def _check_secret_key(text: str) -> str:
     return text
 
 
-_DURATION = re.compile(r"^(?:\d+h)?(?:\d+m)?(?:\d+s)?$")
-_GIT_URL = re.compile(r"^(?:https?|ssh)://[^\s/]+/\S+$")
+_DURATION = re.compile(r"^(?:\d+h)?(?:\d+m)?(?:\d+s)?$", re.ASCII)
+_GIT_URL = re.compile(r"^(?:https?|ssh)://[^\s/]+/\S+$", re.ASCII)
 
 
 def duration_seconds(text: str) -> int:
     """'1h30m' -> 5400: the Go duration subset GitOps engines accept for intervals."""
-    match = _DURATION.match(text)
+    match = _DURATION.fullmatch(text)
     if not text or not match:
         raise Invalid(f"'{text}' is not a duration", "write hours, minutes and seconds such as 10m, 1h or 1m30s")
     total = 0
-    for amount, unit in re.findall(r"(\d+)([hms])", text):
+    for amount, unit in re.findall(r"(\d+)([hms])", text, re.ASCII):
         total += int(amount) * {"h": 3600, "m": 60, "s": 1}[unit]
     return total
 
@@ -244,19 +306,21 @@ def format_duration(seconds: int) -> str:
 
 
 def _check_duration(text: str) -> str:
+    visible(text, "the duration")
     if duration_seconds(text) <= 0:
         raise Invalid(f"'{text}' is no time at all", "use a positive duration such as 1m")
     return text
 
 
 def _check_git_url(text: str) -> str:
-    if re.match(r"^[\w.-]+@[\w.-]+:", text):
+    visible(text, "the repository URL")
+    if re.match(r"^[\w.-]+@[\w.-]+:", text, re.ASCII):
         user_host, _, path = text.partition(":")
         raise Invalid(
             f"'{text}' is an scp-style address, which Flux rejects",
             f"write it as a URL: ssh://{user_host}/{path}",
         )
-    if not _GIT_URL.match(text):
+    if not _GIT_URL.fullmatch(text):
         raise Invalid(
             f"'{text}' is not an http(s):// or ssh:// repository URL",
             "write e.g. https://gitea.treytartt.com/owner/repo.git or ssh://git@gitea.treytartt.com/owner/repo.git",
@@ -267,16 +331,25 @@ def _check_git_url(text: str) -> str:
 def _check_cidr(text: str) -> str:
     import ipaddress
 
+    visible(text, "the network")
     try:
         ipaddress.ip_network(text, strict=True)
     except ValueError:
-        raise Invalid(f"'{text}' is not a network in CIDR notation", "write e.g. 10.42.0.0/16") from None
+        try:
+            network = ipaddress.ip_network(text, strict=False)
+        except ValueError:
+            raise Invalid(f"'{text}' is not a network in CIDR notation", "write e.g. 10.42.0.0/16") from None
+        raise Invalid(
+            f"'{text}' has host bits set: a network starts at its first address",
+            f"write {network}",
+        ) from None
     return text
 
 
 def _check_ip(text: str) -> str:
     import ipaddress
 
+    visible(text, "the IP address")
     try:
         ipaddress.ip_address(text)
     except ValueError:
@@ -285,6 +358,7 @@ def _check_ip(text: str) -> str:
 
 
 def _check_image(text: str) -> ParsedImage:
+    visible(text, "the image")
     try:
         return ParsedImage.of(text, ref=images.parse_image(text))
     except images.ImageError as err:
@@ -297,6 +371,7 @@ def image(text: str) -> ParsedImage:
 
 
 def _check_repository(text: str) -> ParsedRepository:
+    visible(text, "the image repository")
     try:
         ref = images.repository(text)
     except images.ImageError as err:
@@ -312,6 +387,7 @@ def _check_repository(text: str) -> ParsedRepository:
 
 
 def _check_version(text: str) -> ParsedVersion:
+    visible(text, "the build")
     try:
         tag, digest = images.parse_version(text)
     except images.ImageError as err:
@@ -322,6 +398,123 @@ def _check_version(text: str) -> ParsedVersion:
 def version(text: str) -> ParsedVersion:
     """A version checked as config checks it, for code that writes one."""
     return _check_version(text)
+
+
+def _check_subdomain(text: str) -> str:
+    visible(text, "the StorageClass name")
+    if not _SUBDOMAIN.fullmatch(text):
+        raise Invalid(
+            f"'{text}' is not a valid StorageClass name",
+            "use lowercase letters, digits, '-' and '.', starting and ending with a letter or digit, e.g. local-path",
+        )
+    return text
+
+
+def _check_entry_point(text: str) -> str:
+    visible(text, "the entry point")
+    if not _ENTRY_POINT.fullmatch(text):
+        raise Invalid(
+            f"'{text}' cannot name a Traefik entry point",
+            "use letters, digits, '-' and '_', as the entry point is named in Traefik's configuration, e.g. web",
+        )
+    return text
+
+
+def _check_scheme(text: str) -> str:
+    visible(text, "the scheme")
+    if not _SCHEME.fullmatch(text):
+        raise Invalid(f"'{text}' is not a URL scheme", "use lowercase letters, digits, '+', '-' and '.', e.g. redis")
+    return text
+
+
+def _check_branch(text: str) -> str:
+    """A branch name git accepts (git check-ref-format --branch), short: without refs/heads/."""
+    visible(text, "the branch")
+    parts = text.split("/")
+    if text.startswith("refs/"):
+        raise Invalid(f"'{text}' is a full ref name", f"name the branch alone: {text.removeprefix('refs/heads/')}")
+    if (
+        not text
+        or text.startswith("-")
+        or text.endswith((".", ".lock"))
+        or text == "@"
+        or ".." in text
+        or "@{" in text
+        or any(c in text for c in "~^:?*[\\")
+        or any(not part or part.startswith(".") or part.endswith(".lock") for part in parts)
+    ):
+        raise Invalid(
+            f"'{text}' is not a branch name git accepts (git check-ref-format)",
+            "use letters, digits, '-', '_' and '.' in words separated by '/', e.g. main or release/2026-06",
+        )
+    return text
+
+
+def _check_mount_path(text: str) -> str:
+    """An absolute path in its plain form: the API server refuses a relative one, and two spellings of one path
+    would mount twice."""
+    visible(text, "the mount path")
+    if not text.startswith("/"):
+        raise Invalid(
+            f"mount path '{text}' is relative; a container mounts volumes at absolute paths",
+            f"write it from the root: {posixpath.normpath('/' + text)}",
+        )
+    plain = posixpath.normpath(text).replace("//", "/")
+    if plain == "/":
+        raise Invalid(f"mount path '{text}' is the container's root", "mount at a directory of its own, e.g. /data")
+    if plain != text:
+        raise Invalid(f"mount path '{text}' is not written in its plain form", f"write {plain}")
+    return text
+
+
+def _check_url_path(text: str) -> str:
+    visible(text, "the path")
+    if text and not text.startswith("/"):
+        raise Invalid(f"path '{text}' does not start with '/'", f"write /{text}")
+    return text
+
+
+def _check_server(text: str) -> str:
+    from urllib.parse import urlsplit
+
+    visible(text, "the URL")
+    parts = urlsplit(text)
+    if parts.scheme not in ("https", "http") or not parts.hostname:
+        raise Invalid(
+            f"'{text}' is not an http(s):// URL of an API server", "write e.g. https://kubernetes.default.svc"
+        )
+    return text
+
+
+def check_line(text: str) -> str:
+    """Free text on one line (descriptions, reasons): spaces, but no line break or control character."""
+    found = hidden(text, spaces=True)
+    if found:
+        raise Invalid(f"the text '{shown(text)}' holds {found}", "write it on one line, without control characters")
+    return text
+
+
+def check_text(text: str) -> str:
+    """A setting's value or an argument: line breaks and tabs, but no control character such as NUL or ESC."""
+    found = hidden(text, spaces=True, lines=True)
+    if found:
+        raise Invalid(
+            f"the value '{shown(text)}' holds {found}, which no program reads as text (a NUL ends it at exec)",
+            "remove it; escapes such as \\e in a double-quoted YAML value are control characters",
+        )
+    return text
+
+
+# Where a service's volumes go: its writable paths each get an emptyDir named after the path (volume_name),
+# its storage the claim's volume, STORAGE_VOLUME. charts/naming.py and charts/workload.py name them with these,
+# so config refuses two mounts that would share a name (a pod the API server refuses).
+STORAGE_VOLUME = "data"
+
+
+def volume_name(mount_path: str) -> str:
+    """The emptyDir volume of a writable path: the path as a DNS label ('/var/cache' -> 'var-cache')."""
+    name = re.sub(r"[^a-z0-9]+", "-", mount_path.lower()).strip("-")
+    return name[:63].rstrip("-") or "root"
 
 
 @dataclass(frozen=True)
@@ -390,6 +583,44 @@ GitUrl = Annotated[
     _string(_GIT_URL.pattern, "http(s):// or ssh:// git URL"),
     Expect("a repository URL such as https://gitea.treytartt.com/owner/repo.git"),
 ]
+StorageClassName = Annotated[
+    str,
+    AfterValidator(_check_subdomain),
+    _string(_SUBDOMAIN.pattern, "StorageClass name (RFC 1123 subdomain)"),
+    Expect("a StorageClass name such as local-path"),
+]
+EntryPoint = Annotated[
+    str,
+    AfterValidator(_check_entry_point),
+    _string(_ENTRY_POINT.pattern, "Traefik entry point name"),
+    Expect("an entry point name such as web"),
+]
+Scheme = Annotated[
+    str, AfterValidator(_check_scheme), _string(_SCHEME.pattern, "URL scheme"), Expect("a URL scheme such as redis")
+]
+Branch = Annotated[
+    str,
+    AfterValidator(_check_branch),
+    _string(None, "git branch name (git check-ref-format --branch)"),
+    Expect("a branch name such as main"),
+]
+MountPath = Annotated[
+    str,
+    AfterValidator(_check_mount_path),
+    _string("^/", "absolute path in a container, e.g. /data"),
+    Expect("an absolute path such as /data"),
+]
+UrlPath = Annotated[
+    str, AfterValidator(_check_url_path), _string(None, "URL path, e.g. /0"), Expect("a path such as /api/health/")
+]
+ServerUrl = Annotated[
+    str,
+    AfterValidator(_check_server),
+    _string(None, "http(s):// URL of a Kubernetes API server"),
+    Expect("a URL such as https://kubernetes.default.svc"),
+]
+Line = Annotated[str, AfterValidator(check_line), Expect("one line of text")]
+Text = Annotated[str, AfterValidator(check_text), Expect("text")]
 Cidr = Annotated[
     str, AfterValidator(_check_cidr), _string(None, "CIDR, e.g. 10.42.0.0/16"), Expect("a network such as 10.42.0.0/16")
 ]

@@ -16,6 +16,7 @@ import re
 
 from ruamel.yaml import YAML
 
+from gitops.bounds import Bounds, scan
 from gitops.formats import yamlio
 
 # Marks files whose top-level `sops` metadata the engine strips when it decrypts.
@@ -37,8 +38,16 @@ def is_plaintext(value: object) -> bool:
     return value not in (None, "") and not is_encrypted(value)
 
 
+# A SOPS file holds one Secret of a few KB (gitops/render/secrets.py reads config's with the same bounds).
+BOUNDS = Bounds(bytes=128 * 2**10, depth=32, values=20_000, pure_bytes=128 * 2**10, what="a SOPS file")
+
+
 def without_sops_metadata(text: str) -> str:
-    """The manifest as the cluster receives it once Flux has decrypted it (values left encrypted)."""
+    """The manifest as the cluster receives it once Flux has decrypted it (values left encrypted).
+
+    OutOfBounds or YAMLError for text that cannot be read within BOUNDS.
+    """
+    scan(text, BOUNDS)
     documents = []
     for doc in YAML(typ="rt").load_all(text):
         if isinstance(doc, dict):

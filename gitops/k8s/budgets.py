@@ -151,10 +151,24 @@ def add(a: Pods, b: Pods) -> Pods:
 COUNTED = workloads.REPLICATED | workloads.PER_NODE | {"Pod"}
 
 
-def covered(budget: Fields, candidates: Iterable[Resource], nodes: int | None) -> tuple[Pods, list[Resource]] | None:
-    """The pods a budget selects among candidates of its namespace, and their workloads; None when unknowable."""
+def workload_index(resources: Iterable[Resource]) -> selectors.LabelIndex[Resource]:
+    """The objects whose pods a budget counts, by namespace and pod label (covered()'s candidates, built once)."""
+    index: selectors.LabelIndex[Resource] = selectors.LabelIndex()
+    for resource in resources:
+        if resource.kind in COUNTED:
+            index.add(resource.namespace, workloads.pod_labels(resource.obj), resource)
+    return index
+
+
+def covered(
+    budget: Fields, candidates: Iterable[Resource] | selectors.LabelIndex[Resource], nodes: int | None
+) -> tuple[Pods, list[Resource]] | None:
+    """The pods a budget selects among candidates of its namespace (a workload_index for many budgets), and their
+    workloads; None when unknowable."""
     namespace = workloads.dig(budget, "metadata", "namespace") or ""
     selector = workloads.dig(budget, "spec", "selector")
+    if isinstance(candidates, selectors.LabelIndex):
+        candidates = candidates.candidates(str(namespace), workloads.dig(selector, "matchLabels"))
     pods, owners = Pods(), []
     for resource in candidates:
         if resource.namespace != namespace or resource.kind not in COUNTED:

@@ -79,7 +79,7 @@ def _load_json(resource: Resource, key: str) -> Fields | None:
         raise DeclarationError(f"{resource.path}: {resource} data.{key} is not JSON: {what}")
     try:
         document = json.loads(text)
-    except json.JSONDecodeError as err:
+    except (json.JSONDecodeError, RecursionError) as err:
         raise DeclarationError(f"{resource.path}: {resource} data.{key} is not JSON: {err}") from None
     if not document:
         return None
@@ -97,24 +97,39 @@ def read(resources: list[Resource]) -> Declared:
         secrets = _load_json(resource, SECRETS_KEY)
         if secrets:
             namespace = secrets.get("namespace") or resource.namespace
+            if not isinstance(namespace, str):
+                raise DeclarationError(f"{resource.path}: {resource} data.{SECRETS_KEY} namespace is not text")
             for name, secret in mapping(secrets.get("secrets")).items():
-                declared.secrets[(namespace, name)] = set(sequence(dig(secret, "keys")))
-                declared.secret_types[(namespace, name)] = mapping(secret).get("type", "Opaque")
+                keys, kind = sequence(dig(secret, "keys")), mapping(secret).get("type", "Opaque")
+                if not all(isinstance(k, str) for k in keys) or not isinstance(kind, str):
+                    raise DeclarationError(f"{resource.path}: {resource} data.{SECRETS_KEY} secret {name} is malformed")
+                declared.secrets[(namespace, name)] = set(keys)
+                declared.secret_types[(namespace, name)] = kind
         cluster = _load_json(resource, CLUSTER_KEY)
         if cluster:
-            try:
-                reserve = mapping(cluster.get("systemReserved"))
-                declared.cluster = DeclaredCluster(
-                    nodes=[
-                        DeclaredNode(n["name"], cpu_millis(n["cpu"]), memory_bytes(n["memory"]))
-                        for n in cluster["nodes"]
-                    ],
-                    reserved_cpu_millis=cpu_millis(reserve.get("cpu", 0)),
-                    reserved_memory_bytes=memory_bytes(reserve.get("memory", 0)),
-                    architecture=cluster.get("architecture"),
-                    kubernetes_version=cluster.get("kubernetesVersion"),
-                    production=cluster.get("production") is True,
-                )
-            except (KeyError, TypeError, ValueError) as err:
-                raise DeclarationError(f"{resource.path}: {resource} data.{CLUSTER_KEY} is malformed: {err}") from None
+            declared.cluster = _cluster(resource, cluster)
     return declared
+
+
+def _text(value: object) -> str | None:
+    if value is None or isinstance(value, str):
+        return value
+    raise TypeError(f"{value!r} is not text")
+
+
+def _cluster(resource: Resource, cluster: Fields) -> DeclaredCluster:
+    try:
+        reserve = mapping(cluster.get("systemReserved"))
+        nodes = cluster["nodes"]
+        if not isinstance(nodes, list):
+            raise TypeError("nodes is not a list")
+        return DeclaredCluster(
+            nodes=[DeclaredNode(str(_text(n["name"])), cpu_millis(n["cpu"]), memory_bytes(n["memory"])) for n in nodes],
+            reserved_cpu_millis=cpu_millis(reserve.get("cpu", 0)),
+            reserved_memory_bytes=memory_bytes(reserve.get("memory", 0)),
+            architecture=_text(cluster.get("architecture")),
+            kubernetes_version=_text(cluster.get("kubernetesVersion")),
+            production=cluster.get("production") is True,
+        )
+    except (KeyError, TypeError, ValueError, IndexError) as err:
+        raise DeclarationError(f"{resource.path}: {resource} data.{CLUSTER_KEY} is malformed: {err}") from None

@@ -22,9 +22,13 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+from typing import Generic, TypeVar
+
 from gitops.k8s.manifests import Fields
 from gitops.k8s.workloads import mapping, sequence
 
+T = TypeVar("T")
 _VALUED = ("In", "NotIn")
 _UNVALUED = ("Exists", "DoesNotExist")
 
@@ -115,6 +119,33 @@ def service_selects(selector: object, labels: object) -> bool:
     if not wanted or pod is None:
         return False
     return all(k in pod and pod[k] == v for k, v in wanted.items())
+
+
+class LabelIndex(Generic[T]):
+    """Items (pods, workloads) by namespace and by label, so a selector is tested against the few items that carry
+    its first label instead of every item: check and diff stay linear in the number of objects.
+
+    candidates() is a superset of what a selector selects; callers still test each candidate with selects() or
+    service_selects(), which decide.
+    """
+
+    def __init__(self) -> None:
+        self._all: dict[str, list[T]] = defaultdict(list)
+        self._labelled: dict[tuple[str, str, str], list[T]] = defaultdict(list)
+
+    def add(self, namespace: str, labels: object, item: T) -> None:
+        self._all[namespace].append(item)
+        for key, value in mapping(labels).items():
+            if isinstance(value, str):
+                self._labelled[(namespace, key, value)].append(item)
+
+    def candidates(self, namespace: str, required: object) -> list[T]:
+        """The items of namespace that carry every label of required (matchLabels, or a Service's selector),
+        narrowed by its rarest label; every item of namespace when required names none."""
+        pairs = [(k, v) for k, v in mapping(required).items() if isinstance(v, str)]
+        if not pairs:
+            return self._all.get(namespace, [])
+        return min((self._labelled.get((namespace, k, v), []) for k, v in pairs), key=len)
 
 
 def format_labels(labels: Fields) -> str:

@@ -23,7 +23,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from gitops.k8s.manifests import Fields, Resource
-from gitops.k8s.workloads import CONTAINER_LISTS, dig, mapping, sequence
+from gitops.k8s.workloads import CONTAINER_LISTS, dig, mapping, one_of, sequence
 
 LOCAL_PATH = "local-path"
 DEFAULT_CLASS = LOCAL_PATH  # k3s marks local-path as the default StorageClass
@@ -48,7 +48,7 @@ def node_bound(claim: Fields, classes: Iterable[Resource] = ()) -> bool:
     name = claim_class(claim)
     found = _class(name, classes)
     if found is not None:
-        return found.obj.get("provisioner") in NODE_LOCAL_PROVISIONERS
+        return one_of(found.obj.get("provisioner"), NODE_LOCAL_PROVISIONERS)
     return name == LOCAL_PATH
 
 

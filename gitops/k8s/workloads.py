@@ -8,7 +8,7 @@ readers must report on the rest instead of crashing.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -36,6 +36,12 @@ CONTAINER_LISTS = ("initContainers", "containers")
 
 def mapping(value: object) -> Fields:
     return value if isinstance(value, dict) else {}
+
+
+def one_of(value: object, choices: Collection[str]) -> bool:
+    """Whether value is text and one of choices: a field of hand-written YAML may hold a list or a mapping, which no
+    set can look up."""
+    return isinstance(value, str) and value in choices
 
 
 def sequence(value: object) -> list[Any]:

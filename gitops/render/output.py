@@ -8,6 +8,7 @@ every YAML file of a path they sync; the inventory is Markdown.
 
 from __future__ import annotations
 
+import glob
 import os
 import shutil
 import tempfile
@@ -85,8 +86,13 @@ def write_unit(directory: Path, objects: Iterable[dict], source: str, app_namesp
     return written
 
 
-STAGING_PREFIX = ".dist."
 OLD_TREE_PREFIX = "old-"
+NEW_TREE = "new"
+
+
+def staging_prefix(out_dir: Path) -> str:
+    """'.dist.' for dist/: staging directories are named after the output directory, then the process."""
+    return f".{out_dir.name}."
 
 
 def staging_dir(beside: Path) -> Path:
@@ -97,7 +103,7 @@ def staging_dir(beside: Path) -> Path:
     knows from the pid whether its owner is gone (remove_stale_staging).
     """
     beside.parent.mkdir(parents=True, exist_ok=True)
-    return Path(tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}{os.getpid()}.", dir=beside.parent))
+    return Path(tempfile.mkdtemp(prefix=f"{staging_prefix(beside)}{os.getpid()}.", dir=beside.parent))
 
 
 def swap_in(new: Path, target: Path, scratch: Path) -> None:
@@ -119,8 +125,8 @@ def swap_in(new: Path, target: Path, scratch: Path) -> None:
         new.rename(target)
 
 
-def _owner_alive(staging: Path) -> bool:
-    pid = staging.name.removeprefix(STAGING_PREFIX).partition(".")[0]
+def _owner_alive(staging: Path, prefix: str) -> bool:
+    pid = staging.name.removeprefix(prefix).partition(".")[0]
     if not pid.isdigit():
         return False
     try:
@@ -132,6 +138,19 @@ def _owner_alive(staging: Path) -> bool:
     return True
 
 
+def _is_staging(path: Path, prefix: str) -> bool:
+    """A directory staging_dir made: its name, and nothing in it but the new tree and old trees.
+
+    The name alone could be someone else's (`--out ~/x` puts staging beside it, in the home directory).
+    """
+    if not (path.name.startswith(prefix) and path.is_dir() and not path.is_symlink()):
+        return False
+    try:
+        return all(entry.name == NEW_TREE or entry.name.startswith(OLD_TREE_PREFIX) for entry in path.iterdir())
+    except OSError:
+        return False
+
+
 def remove_stale_staging(out_dir: Path) -> list[Path]:
     """Delete the staging directories beside out_dir whose process is gone; returns them.
 
@@ -139,11 +158,12 @@ def remove_stale_staging(out_dir: Path) -> list[Path]:
     missing and its old tree in staging: that tree is moved back first.
     """
     removed = []
-    for staging in sorted(out_dir.parent.glob(f"{STAGING_PREFIX}*")):
-        if not staging.is_dir() or _owner_alive(staging):
+    prefix = staging_prefix(out_dir)
+    for staging in sorted(out_dir.parent.glob(f"{glob.escape(prefix)}*")):
+        if not _is_staging(staging, prefix) or _owner_alive(staging, prefix):
             continue
         if not out_dir.exists():
-            for old in staging.glob(f"{OLD_TREE_PREFIX}*/{out_dir.name}"):
+            for old in staging.glob(f"{OLD_TREE_PREFIX}*/{glob.escape(out_dir.name)}"):
                 old.rename(out_dir)
                 break
         shutil.rmtree(staging, ignore_errors=True)

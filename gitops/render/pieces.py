@@ -23,6 +23,7 @@ from typing import cast
 
 from gitops.config import LoadedEnvironment
 from gitops.config.model import Environment
+from gitops.render import runtime
 from gitops.render.tracking import Access, Log, Read, TrackedDict, unchanged, wrap
 
 # Every construct names its objects (charts/naming.py), from the namespace and partOf.
@@ -53,6 +54,7 @@ def render(
     encrypted_units: AbstractSet[str] = frozenset(),
 ) -> Rendition:
     """loaded's objects by directory under dist/, rendering only the pieces whose reads differ from previous."""
+    runtime.start()
     import cdk8s
 
     from charts.context import StackContext

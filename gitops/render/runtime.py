@@ -1,43 +1,210 @@
-"""jsii's Node.js runtime: charts/ starts it on first use; this module ends it when a Ctrl-C cut its run short.
+"""jsii's Node.js runtime: started here, after checking what it needs; stopped here, whatever way the command ends.
 
-On a normal exit jsii's own exit handler stops Node.js and removes the temporary directory it
-unpacked its runtime into. After a Ctrl-C that handler cannot be trusted: the same SIGINT reached
-Node.js (it is in the terminal's process group), so the handler writes to a closed pipe, fails
-half-way and leaves the directory behind. stop_after_interrupt() does the same work without
-failing half-way. jsii offers no public way to reach its process; the one attribute read here is
-named where it is read.
+charts/ runs in Node.js through jsii, which starts it on the first import of cdk8s. What it needs from the
+machine is checked first, so a missing piece is one sentence naming it and the fix (EnvironmentProblem,
+exit 2) rather than a Python or Node.js stack:
+
+- Node.js on PATH (or where JSII_NODE points);
+- a writable temporary directory: Node.js makes its working directories (jsii-kernel-*) in TMPDIR;
+- jsii's package cache (~/.cache/aws/jsii/package-cache, or JSII_RUNTIME_PACKAGE_CACHE_ROOT), unless
+  JSII_RUNTIME_PACKAGE_CACHE=disabled.
+
+Both temporary directories (the runtime jsii unpacks on the Python side, Node.js's own) are put in one
+directory of ours, which stop() removes with everything in it. jsii's own exit handler cannot be trusted
+with that: after a Ctrl-C the same SIGINT reached Node.js (it is in the terminal's process group), so the
+handler writes to a closed pipe and fails half-way, and Node.js, killed by the signal, never removes its
+jsii-kernel-* directory. main.py calls stop() on every way out (gitops/cli/app.py run_and_exit), and the
+watch before it starts again with new code. jsii offers no public way to reach its process; the one
+attribute read here is named where it is read.
 """
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import inspect
 import os
+import shutil
+import signal
 import subprocess
 import sys
+import tempfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+from gitops.errors import EnvironmentProblem
+
+SCRATCH_PREFIX = "honeydue-jsii-"
+# The directory of ours that holds jsii's temporary files, once started, and the Node.js process jsii started:
+# recorded as soon as it exists, so that stop() ends it even when an interrupt came before jsii kept it.
+_scratch: list[str] = []
+_children: list[subprocess.Popen[bytes]] = []
 
 
-def stop_after_interrupt() -> None:
-    """Stop jsii's Node.js process, if one started, and remove its temporary directory; say nothing."""
+@contextlib.contextmanager
+def _deferred_signals() -> Iterator[None]:
+    """Run the block whole: a Ctrl-C or SIGTERM that arrives during it is delivered right after it."""
+    held = {signal.SIGINT, signal.SIGTERM}
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
+def _recording(popen: Callable[..., subprocess.Popen[bytes]]) -> Callable[..., subprocess.Popen[bytes]]:
+    def start(*args: Any, **kwargs: Any) -> subprocess.Popen[bytes]:
+        with _deferred_signals():
+            child = popen(*args, **kwargs)
+            _children.append(child)
+        return child
+
+    return start
+
+
+def _cache_root() -> Path | None:
+    """Where jsii's Node.js side keeps its package cache (its defaultCacheRoot, Linux and macOS), or None when off."""
+    if os.environ.get("JSII_RUNTIME_PACKAGE_CACHE", "enabled").lower() == "disabled":
+        return None
+    if os.environ.get("JSII_RUNTIME_PACKAGE_CACHE_ROOT"):
+        return Path(os.environ["JSII_RUNTIME_PACKAGE_CACHE_ROOT"])
+    home = os.environ.get("HOME") or str(Path("~").expanduser())
+    if not Path(home).is_absolute():
+        return None  # jsii keeps it in the temporary directory then, which is ours
+    if sys.platform == "darwin":
+        return Path(home, "Library", "Caches", "com.amazonaws.jsii", "package-cache")
+    return Path(home, ".cache", "aws", "jsii", "package-cache")
+
+
+def _writable(directory: Path) -> str | None:
+    """Why directory cannot take a file (created when missing), or None when it can."""
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        handle, probe = tempfile.mkstemp(dir=directory, prefix=".honeydue-probe-")
+        os.close(handle)
+        Path(probe).unlink()
+    except OSError as err:
+        return err.strerror or str(err)
+    return None
+
+
+def preflight() -> None:
+    """EnvironmentProblem naming what jsii needs and does not have, before it starts."""
+    node = os.environ.get("JSII_NODE", "node")
+    if shutil.which(node) is None:
+        raise EnvironmentProblem(
+            f"Node.js ({node}) is not on PATH, and charts/ runs in it through jsii",
+            "install Node.js 20 and put it on PATH, or set JSII_NODE to its path",
+        )
+    tmpdir = os.environ.get("TMPDIR")
+    if tmpdir and not Path(tmpdir).is_dir():
+        raise EnvironmentProblem(
+            f"TMPDIR={tmpdir} does not exist, and jsii keeps its working files there",
+            f"create it (mkdir -p {tmpdir}) or unset TMPDIR",
+        )
+    try:
+        tempfile.gettempdir()
+    except FileNotFoundError:
+        raise EnvironmentProblem(
+            "no writable temporary directory (TMPDIR, /tmp, /var/tmp, /usr/tmp, the working directory)",
+            "point TMPDIR at a writable directory",
+        ) from None
+    cache = _cache_root()
+    if cache is not None:
+        why = _writable(cache)
+        if why:
+            raise EnvironmentProblem(
+                f"jsii cannot use its package cache {cache} ({why})",
+                "make that directory (HOME) writable, set JSII_RUNTIME_PACKAGE_CACHE_ROOT to a writable directory, "
+                "or set JSII_RUNTIME_PACKAGE_CACHE=disabled",
+            )
+
+
+def start() -> None:
+    """Start jsii (import cdk8s) once, after preflight(), with its temporary files in a directory of ours."""
+    if "cdk8s" in sys.modules:
+        return
+    preflight()
+    with _deferred_signals():
+        scratch = tempfile.mkdtemp(prefix=SCRATCH_PREFIX)
+        _scratch.append(scratch)
+    atexit.register(_remove_scratch)  # a normal exit that skips stop() (a test process) still removes it
+    previous, cached, popen = os.environ.get("TMPDIR"), tempfile.tempdir, subprocess.Popen
+    os.environ["TMPDIR"] = scratch  # what Node.js is started with, and where jsii unpacks its runtime
+    tempfile.tempdir = scratch
+    subprocess.Popen = _recording(popen)  # type: ignore[misc,assignment]  # jsii starts Node.js with subprocess.Popen
+    try:
+        from jsii._kernel.providers.process import ProcessProvider
+
+        # jsii's finalizer stops Node.js through the same property that starts it: collected after an interrupt
+        # that came before jsii kept its process, it would start a second one that nobody stops. stop() ends it.
+        ProcessProvider.__del__ = _no_finalizer  # type: ignore[attr-defined]
+        import cdk8s  # noqa: F401 - starts jsii's Node.js process
+    finally:
+        subprocess.Popen = popen  # type: ignore[misc]
+        tempfile.tempdir = cached
+        if previous is None:
+            os.environ.pop("TMPDIR", None)
+        else:
+            os.environ["TMPDIR"] = previous
+
+
+def _no_finalizer(self: object) -> None:
+    return None
+
+
+def _node() -> object | None:
+    """jsii's handle on its Node.js process, if one started."""
     providers = sys.modules.get("jsii._kernel.providers.process")
     if providers is None:
-        return
+        return None
     # ProcessProvider._process is jsii's memoized_property: the started process sits in a list its getter
     # closes over (jsii/_utils.py), empty until the first call starts Node.js.
     started = inspect.getclosurevars(providers.ProcessProvider._process.fget).nonlocals.get("stored") or []
-    if not started:
-        return
-    node = started[0]
-    # Node.js's last words (a closed pipe, a signal) go to our stderr through jsii's relay thread.
-    quiet = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(quiet, 2)
-    os.close(quiet)
-    try:
-        node.stop()
-    except (OSError, ValueError):
-        process = node._process  # the subprocess.Popen of Node.js
-        with contextlib.suppress(OSError):
-            process.kill()
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            process.wait(timeout=5)
-        node._ctx_stack.close()  # removes the unpacked runtime's temporary directory
+    return started[0] if started else None
+
+
+def _remove_scratch() -> None:
+    while _scratch:
+        shutil.rmtree(_scratch.pop(), ignore_errors=True)
+
+
+def stop(*, quiet: bool = False) -> None:
+    """Stop jsii's Node.js process, if one started, and remove every temporary file of it; never raises.
+
+    quiet: Node.js's last words (a closed pipe, a signal) would reach our stderr through jsii's relay thread
+    after the one line an interrupted command prints; silence them.
+    """
+    node = _node()
+    if node is not None:
+        if quiet:
+            silent = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(silent, 2)
+            os.close(silent)
+        try:
+            node.stop()  # type: ignore[attr-defined]
+        except (OSError, ValueError, AssertionError, AttributeError):
+            process = getattr(node, "_process", None)  # the subprocess.Popen of Node.js
+            if process is not None:
+                with contextlib.suppress(OSError):
+                    process.kill()
+                with contextlib.suppress(subprocess.TimeoutExpired):
+                    process.wait(timeout=5)
+            with contextlib.suppress(Exception):  # removes the runtime jsii unpacked, whatever state it is in
+                node._ctx_stack.close()  # type: ignore[attr-defined]
+        with contextlib.suppress(ValueError):
+            atexit.unregister(node.stop)  # type: ignore[attr-defined]
+    while _children:  # started, but stopped above only if jsii had kept it
+        child = _children.pop()
+        if child.poll() is None:
+            with contextlib.suppress(OSError):
+                child.kill()
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                child.wait(timeout=5)
+    _remove_scratch()
+
+
+def stop_after_interrupt() -> None:
+    """stop() after a Ctrl-C or SIGTERM: say nothing more."""
+    stop(quiet=True)

@@ -13,18 +13,21 @@ on one anywhere under config/ and on one in what it is about to write.
 
 from __future__ import annotations
 
+import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap
 from ruamel.yaml.error import YAMLError
 
-from gitops.config.errors import Problem
+from gitops.config import reading
+from gitops.config.errors import ConfigError, Problem
 from gitops.config.loader import LoadedEnvironment, display_path
 from gitops.formats import sops
 from gitops.formats.sops import SOPS_SUFFIX
+from gitops.k8s.manifests import SUFFIXES, described
 from gitops.k8s.workloads import mapping
 from gitops.layout import INFRASTRUCTURE
 
@@ -63,16 +66,35 @@ def plaintext_fields(document: dict) -> list[tuple[str, str, int | None]]:
     return found
 
 
-def _documents(path: Path) -> list[tuple[int, object]]:
-    """(line, document) pairs of a YAML file; unreadable files yield nothing (their owner reports them)."""
+# A SOPS file holds one Secret of a few KB; the same bounds as config (gitops/config/reading.py), worded for it.
+BOUNDS = replace(
+    reading.BOUNDS,
+    what="a Secret file",
+    smaller="a Secret holds a few KB of keys: keep large files (certificate bundles, archives) out of git",
+)
+
+
+def _documents(path: Path, shown: str) -> list[tuple[int, object]]:
+    """(line, document) pairs of a YAML file; ConfigError when it cannot be read within BOUNDS or does not parse."""
+    text = reading.bounded_text(path, shown, BOUNDS)
     try:
-        return [
-            (getattr(getattr(doc, "lc", None), "line", 0) + 1, doc)
-            for doc in YAML(typ="rt").load_all(path.read_text())
-            if doc is not None
-        ]
-    except YAMLError:
-        return []
+        reading.refuse_tags_and_aliases(text, shown, pure=True)
+        documents = list(YAML(typ="rt").load_all(text))
+    except YAMLError as err:
+        mark = getattr(err, "problem_mark", None) or getattr(err, "context_mark", None)
+        what = " ".join(str(getattr(err, "problem", None) or err).split())
+        raise ConfigError(
+            [
+                Problem(
+                    shown,
+                    mark.line + 1 if mark else 0,
+                    "(syntax)",
+                    f"YAML cannot be read: {what}",
+                    "correct the YAML at this line; sops writes valid YAML, so the file was edited after encrypting",
+                )
+            ]
+        ) from None
+    return [(getattr(getattr(doc, "lc", None), "line", 0) + 1, doc) for doc in documents if doc is not None]
 
 
 # Parsing every YAML file is slow; only a file that mentions the kind can hold a Secret.
@@ -83,7 +105,7 @@ def plaintext_problems(doc: object, shown: str, line: int) -> list[Problem]:
     """One problem per plaintext value of a Secret document (none for any other document)."""
     if not (isinstance(doc, dict) and doc.get("kind") == "Secret"):
         return []
-    name = mapping(doc.get("metadata")).get("name", "?")
+    name = (doc.get("metadata") or {}).get("name", "?") if isinstance(doc.get("metadata"), dict) else "?"
     return [
         Problem(
             shown,
@@ -96,24 +118,93 @@ def plaintext_problems(doc: object, shown: str, line: int) -> list[Problem]:
     ]
 
 
+def _yaml_files(root: Path, within: Path | None = None) -> tuple[list[Path], list[Problem]]:
+    """Every YAML file under root, and a problem for each symlink that leaves within (default: root); synth never
+    follows one out of config/."""
+    found: list[Path] = []
+    problems: list[Problem] = []
+    within = within or root
+    top = within.resolve()
+    for directory, subdirectories, names in os.walk(root):
+        subdirectories.sort()
+        here = Path(directory)
+        for name in [*subdirectories, *sorted(names)]:
+            path = here / name
+            if path.is_symlink() and top not in path.resolve().parents:
+                problems.append(
+                    Problem(
+                        display_path(path),
+                        0,
+                        "(file)",
+                        f"a symlink to {path.resolve()}, outside {display_path(within)}",
+                        "put the file itself here: synth reads and publishes only what config/ holds",
+                    )
+                )
+            elif name in names and path.suffix in SUFFIXES and path.is_file():
+                found.append(path)
+    return found, problems
+
+
 def scan_for_plaintext(root: Path) -> list[Problem]:
-    """Every plaintext Secret value in YAML files under root."""
+    """Every plaintext Secret value in YAML files under root, and every such file that cannot be read."""
+    files, problems = _yaml_files(root)
+    for path in files:
+        shown = display_path(path)
+        try:
+            if not _MENTIONS_SECRET.search(reading.bounded_text(path, shown, BOUNDS)):
+                continue
+            for line, doc in _documents(path, shown):
+                problems += plaintext_problems(doc, shown, line)
+        except ConfigError as err:
+            problems += err.problems
+    return problems
+
+
+def unknown_directories(config_dir: Path, environments: list[str]) -> list[Problem]:
+    """Anything in config/secrets/ that is not the directory of an environment config/ defines."""
+    root = config_dir / SECRETS_DIR
+    if not root.is_dir():
+        return []
     problems = []
-    for path in sorted(p for p in root.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file()):
-        if not _MENTIONS_SECRET.search(path.read_text()):
+    for entry in sorted(root.iterdir()):
+        if entry.is_dir() and entry.name in environments:
             continue
-        for line, doc in _documents(path):
-            problems += plaintext_problems(doc, display_path(path), line)
+        what = (
+            f"no environment '{entry.name}' (config/{entry.name}.yaml) takes these Secrets"
+            if entry.is_dir()
+            else "config/secrets/ holds one directory per environment, nothing else"
+        )
+        problems.append(
+            Problem(
+                display_path(entry),
+                0,
+                "(secrets)",
+                what,
+                f"name the directory after one of {', '.join(environments) or 'no environment yet'}, or remove it",
+            )
+        )
     return problems
 
 
 def load_encrypted(config_dir: Path, loaded: LoadedEnvironment) -> tuple[list[EncryptedSecret], list[Problem]]:
     """The environment's encrypted Secrets and every problem with them."""
     directory = config_dir / SECRETS_DIR / loaded.name
-    files = sorted(p for p in directory.glob("*.y*ml") if p.is_file()) if directory.is_dir() else []
     config = loaded.config
+    if not directory.is_dir():
+        return [], []
+    files, problems = _yaml_files(directory, config_dir)
+    problems += [
+        Problem(
+            display_path(entry),
+            0,
+            "(secrets)",
+            f"config/secrets/{loaded.name}/ holds one SOPS-encrypted Secret manifest (.yaml) per file, nothing else",
+            "move it elsewhere, or encrypt it as a Secret and name it <secret>.yaml",
+        )
+        for entry in sorted(directory.iterdir())
+        if not (entry.suffix in SUFFIXES and entry.is_file()) and not entry.is_symlink()
+    ]
     secrets: list[EncryptedSecret] = []
-    problems: list[Problem] = []
     if files and config.delivery.engine != "flux":
         problems.append(
             Problem(
@@ -128,9 +219,14 @@ def load_encrypted(config_dir: Path, loaded: LoadedEnvironment) -> tuple[list[En
         return [], problems
     for path in files:
         shown = display_path(path)
-        documents = _documents(path)
+        try:
+            documents = _documents(path, shown)
+        except ConfigError as err:
+            problems += err.problems
+            continue
         line, doc = documents[0] if len(documents) == 1 else (0, None)
-        if not isinstance(doc, dict) or doc.get("kind") != "Secret":
+        meta = doc.get("metadata") if isinstance(doc, dict) else None
+        if not isinstance(doc, dict) or doc.get("kind") != "Secret" or not isinstance(meta, dict):
             problems.append(
                 Problem(
                     shown,
@@ -141,8 +237,7 @@ def load_encrypted(config_dir: Path, loaded: LoadedEnvironment) -> tuple[list[En
                 )
             )
             continue
-        meta = mapping(doc.get("metadata"))
-        name, namespace = meta.get("name", ""), meta.get("namespace", "")
+        name, namespace = meta.get("name"), meta.get("namespace") or ""
         if "sops" not in doc:
             problems.append(
                 Problem(
@@ -164,6 +259,18 @@ def load_encrypted(config_dir: Path, loaded: LoadedEnvironment) -> tuple[list[En
                     "encrypt the file with sops; never commit secret values",
                 )
             )
+        if not isinstance(name, str) or not isinstance(namespace, str):
+            field, value = ("metadata.name", name) if not isinstance(name, str) else ("metadata.namespace", namespace)
+            problems.append(
+                Problem(
+                    shown,
+                    line,
+                    field,
+                    f"{field} is {described(value)}, expected text",
+                    "write the Secret's name and namespace as text, then encrypt the file again",
+                )
+            )
+            continue
         declared = config.secrets.get(name)
         if declared is None:
             problems.append(
@@ -198,5 +305,5 @@ def load_encrypted(config_dir: Path, loaded: LoadedEnvironment) -> tuple[list[En
                     "add them to the Secret before encrypting, or remove them from the declaration",
                 )
             )
-        secrets.append(EncryptedSecret(path, name, namespace, path.read_text()))
+        secrets.append(EncryptedSecret(path, name, namespace, reading.bounded_text(path, shown, BOUNDS)))
     return secrets, problems

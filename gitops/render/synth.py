@@ -13,18 +13,19 @@ measured no faster on two cores, at twice the memory: BENCHMARKS.md).
 
 from __future__ import annotations
 
+import errno
 import functools
 import shutil
 import traceback
 from dataclasses import dataclass
 from pathlib import Path
 
-from gitops.config import ConfigError, LoadedEnvironment, Problem, load_environments
+from gitops.config import ConfigError, LoadedEnvironment, Problem, environment_names, load_environments
 from gitops.config.loader import SCHEMA_FILE
 from gitops.config.schema import schema_text
-from gitops.errors import GeneratorError, GitopsError
+from gitops.errors import EnvironmentProblem, GeneratorError, GitopsError
 from gitops.layout import INVENTORY_FILE, environment_dirs, repository_path
-from gitops.render import inventory, output, secrets
+from gitops.render import inventory, outdir, output, runtime, secrets
 from gitops.render.lock import locked
 
 
@@ -62,6 +63,7 @@ class RenderingFailed(GeneratorError):
 def jobs_for(config_dir: Path, loaded: list[LoadedEnvironment]) -> list[Job]:
     """Each environment with its encrypted Secrets; a plaintext Secret anywhere under config/ is a ConfigError."""
     problems = secrets.scan_for_plaintext(config_dir)
+    problems += secrets.unknown_directories(config_dir, environment_names(config_dir))
     jobs = []
     for env in loaded:
         found, env_problems = secrets.load_encrypted(config_dir, env)
@@ -115,15 +117,16 @@ def render(jobs: list[Job], root: Path) -> list[Rendered]:
     """Synthesize the jobs (one cdk8s App, one jsii runtime) and write them into root; a bug in charts/ or
     gitops/ is RenderingFailed."""
     encrypted_units = {job.loaded.name: {secrets.UNIT} for job in jobs if job.encrypted}
+    # Started here: starting the jsii runtime costs about a second, and config errors should be reported
+    # without paying it; what it needs from the machine is checked first (gitops/render/runtime.py).
+    runtime.start()
     try:
-        # Imported here: starting the jsii runtime costs about a second, and config
-        # errors should be reported without paying it.
         from charts.stack import synthesize
 
         rendered = synthesize([job.loaded for job in jobs], encrypted_units)
         return [write_rendered(root, job, rendered[job.loaded.name]) for job in jobs]
-    except GitopsError:
-        raise
+    except (GitopsError, OSError):
+        raise  # an OSError is the machine's (a full disk, a directory it cannot write): gitops/cli/app.py says so
     except Exception:  # noqa: BLE001 - anything else is a bug in charts/ or gitops/, shown whole
         raise RenderingFailed(traceback.format_exc().rstrip()) from None
 
@@ -160,20 +163,62 @@ def synth(
     whole_tree = names is None and environments is None
     loaded = environments if environments is not None else load_environments(config_dir, names)
     jobs = jobs_for(config_dir, loaded)
+    out_dir = out_dir.resolve()
+    replaced = None if whole_tree else [d for env in loaded for d in environment_dirs(env.name)]
+    guarded = outdir.protected(config_dir)
+    outdir.claim(out_dir, replaced, guarded)  # before the lock: a refused directory gets no lock file beside it
+    try:
+        return _write(config_dir, out_dir, loaded, jobs, replaced, guarded, write_schema)
+    except OSError as err:
+        raise _unwritable(err, out_dir) from None
+
+
+def _unwritable(err: OSError, out_dir: Path) -> EnvironmentProblem:
+    """An OSError while writing beside out_dir, as one sentence: the new tree never replaced the old one."""
+    where = out_dir.parent
+    if err.errno == errno.ENOSPC:
+        return EnvironmentProblem(
+            f"the device of {where} is full", "free some space there, or give --out another place"
+        )
+    if err.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return EnvironmentProblem(
+            f"cannot write in {where} ({err.strerror})", "give --out a directory whose parent you can write to"
+        )
+    return EnvironmentProblem(f"cannot write beside {out_dir}: {err.strerror or err}", "check that directory")
+
+
+def _write(
+    config_dir: Path,
+    out_dir: Path,
+    loaded: list[LoadedEnvironment],
+    jobs: list[Job],
+    replaced: list[str] | None,
+    guarded: list[outdir.Protected],
+    write_schema: bool,
+) -> SynthResult:
+    """Render into a staging directory beside out_dir and swap it in, holding out_dir's lock."""
     with locked(out_dir):
+        outdir.claim(out_dir, replaced, guarded)  # again: another synth may have written it while we waited
         output.remove_stale_staging(out_dir)
         staging = output.staging_dir(out_dir)
         try:
-            new = staging / "new"
+            new = staging / output.NEW_TREE
             new.mkdir()
             files = accept(render(jobs, new))
-            if whole_tree:
+            written = outdir.files_in(new)
+            if replaced is None:
+                (new / outdir.MARKER).write_text(outdir.marker_text(written))
                 output.swap_in(new, out_dir, staging)
             else:
-                for env in loaded:
-                    for directory in environment_dirs(env.name):
-                        if (new / directory).exists():
-                            output.swap_in(new / directory, out_dir / directory, staging)
+                kept = {
+                    name
+                    for name in outdir.listed(out_dir) or set()
+                    if not any(name == d or name.startswith(f"{d}/") for d in replaced)
+                }
+                for directory in replaced:
+                    if (new / directory).exists():
+                        output.swap_in(new / directory, out_dir / directory, staging)
+                output.write_text_atomically(out_dir / outdir.MARKER, outdir.marker_text(kept | set(written)))
             if write_schema:
                 output.write_text_atomically(config_dir / SCHEMA_FILE, _schema_text())
         finally:
@@ -182,6 +227,10 @@ def synth(
 
 
 def mirror(out_dir: Path, target: Path) -> None:
-    """Copy dist/ into the cdk8s CLI's output directory, which it lists after the app runs."""
-    shutil.rmtree(target, ignore_errors=True)
-    shutil.copytree(out_dir, target)
+    """Copy dist/ into the cdk8s CLI's output directory, which it lists after the app runs.
+
+    The caller has claimed target (outdir.claim): it is new, empty, or holds only what synth wrote.
+    """
+    if target.is_dir() and not target.is_symlink():
+        shutil.rmtree(target)
+    shutil.copytree(out_dir, target, dirs_exist_ok=True)

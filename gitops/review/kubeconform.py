@@ -13,7 +13,11 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from ruamel.yaml.error import YAMLError
+
+from gitops.bounds import OutOfBounds
 from gitops.formats.sops import SOPS_SUFFIX, without_sops_metadata
+from gitops.k8s.manifests import ManifestError, read_text
 from gitops.layout import TOOLS_DIR
 
 BINARY = TOOLS_DIR / "bin" / "kubeconform"
@@ -66,7 +70,10 @@ def validate(paths: list[Path], kubernetes_version: str, schemas: Path = SCHEMAS
         # decrypts; validate the object the cluster will receive instead.
         for index, path in enumerate(encrypted):
             stripped = Path(scratch) / f"{index}-{path.name.removesuffix(SOPS_SUFFIX)}.yaml"
-            stripped.write_text(without_sops_metadata(path.read_text()))
+            try:
+                stripped.write_text(without_sops_metadata(read_text(path)))
+            except (ManifestError, OutOfBounds, YAMLError) as err:
+                return Result(False, f"{path}: cannot be read as a SOPS file: {getattr(err, 'problem', None) or err}")
         cmd = command([*paths, *([Path(scratch)] if encrypted else [])], kubernetes_version, schemas)
         cmd[1:1] = ["-ignore-filename-pattern", re.escape(SOPS_SUFFIX) + "$"] if encrypted else []
         done = subprocess.run(cmd, capture_output=True, text=True)

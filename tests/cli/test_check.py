@@ -190,11 +190,12 @@ def test_list_rules_names_every_rule(capsys):
     "setup, argv, message",
     [
         (None, ["{tmp}/missing"], "check: {tmp}/missing: no such file or directory\n"),
-        ({"bad.yaml": "a: [\n"}, ["{tmp}"], "check: {tmp}/bad.yaml: not valid YAML: "),
+        ({"bad.yaml": "a: [\n"}, ["{tmp}"], "check: {tmp}/bad.yaml:2: not valid YAML: "),
         (
             {"x.yaml": "just: a mapping\n"},
             ["{tmp}"],
-            "check: {tmp}/x.yaml: document 1 is not a Kubernetes object (apiVersion, kind, metadata)\n",
+            "check: {tmp}/x.yaml:1: document 1: not a Kubernetes object: it has no apiVersion, kind or metadata "
+            "(every object has apiVersion, kind and metadata)\n",
         ),
         (
             {"notes.md": "# no yaml here\n"},
@@ -235,7 +236,7 @@ def test_unusable_input_from_the_command_line_prints_no_traceback(tmp_path: Path
     )
     assert result.returncode == 2
     assert result.stdout == ""
-    assert result.stderr.startswith(f"check: {tmp_path}/bad.yaml: not valid YAML")
+    assert result.stderr.startswith(f"check: {tmp_path}/bad.yaml:2: not valid YAML")
     assert "Traceback" not in result.stderr
 
 
@@ -262,3 +263,33 @@ def test_a_moved_copy_checks_like_the_original(synthesized: Path, tmp_path: Path
     (only,) = json.loads(out)["sets"]
     assert only["capacity"]["checked"] is True
     assert only["notes"] == []
+
+
+def test_a_pull_request_of_malformed_manifests_is_unreadable_not_a_crash(prod_copy: Path, tmp_path: Path):
+    """What a hand edit or a hostile change can put in dist/: one message per document, exit 2 ("could not read"),
+    never a traceback and never exit 1 ("check failed"), whichever command reads it; 60,000 levels of nesting
+    once killed both with SIGSEGV."""
+    write(prod_copy, "kind.yaml", "apiVersion: v1\nkind: yes\nmetadata: {name: a}\n")
+    write(prod_copy, "labels.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: b, labels: [x]}\n")
+    write(prod_copy, "list.yaml", "apiVersion: v1\nkind: List\nmetadata: {}\nitems: [3]\n")
+    write(prod_copy, "deep.yaml", "a: " + "[" * 60_000 + "]" * 60_000 + "\n")
+    expected = (
+        "cannot read 4 manifest documents or files; nothing was {done}:\n"
+        f"  {prod_copy}/deep.yaml:1: lists and mappings are nested more than 100 levels deep here, the most a "
+        "manifest file may nest: flatten the structure; nothing read here nests that deep\n"
+        f"  {prod_copy}/kind.yaml:1: document 1: kind is true (YAML 1.1 reads an unquoted y, yes, on, n, no or off "
+        "as true or false: quote it), expected text such as Deployment\n"
+        f"  {prod_copy}/labels.yaml:1: document 1: metadata.labels is a list, expected a mapping of keys to text "
+        "values\n"
+        f"  {prod_copy}/list.yaml:1: document 1: items[0]: the number 3, not an object\n"
+    )
+    (tmp_path / "empty").mkdir()
+    for argv, done in (
+        (["check", str(prod_copy)], "checked"),
+        (["diff", "--from", str(tmp_path / "empty"), "--to", str(prod_copy)], "compared"),
+    ):
+        result = subprocess.run(
+            [sys.executable, "main.py", *argv], cwd=PROJECT, capture_output=True, text=True, timeout=60
+        )
+        assert (result.returncode, result.stdout) == (2, ""), result.stderr
+        assert result.stderr == f"{argv[0]}: " + expected.format(done=done)

@@ -178,7 +178,7 @@ def test_usage_and_input_errors_exit_two(synthesized: Path, tmp_path: Path, caps
     (tmp_path / "bad.yaml").write_text("kind: [\n")
     code, out, err = run(capsys, "--from", prod, "--to", str(tmp_path / "bad.yaml"))
     assert (code, out) == (2, "")
-    assert err.startswith(f"diff: {tmp_path / 'bad.yaml'}: not valid YAML: ")
+    assert err.startswith(f"diff: {tmp_path / 'bad.yaml'}:2: not valid YAML: ")
     with pytest.raises(SystemExit) as exited:
         main.main(["diff", "--format", "xml"])
     assert exited.value.code == 2

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -137,3 +139,126 @@ def test_a_ctrl_c_inside_an_import_arrives_once_the_import_is_done(tmp_path: Pat
             time.sleep(5)
     finally:
         signal.signal(signal.SIGINT, previous)
+
+
+def _alive_in_session(session: int) -> list[str]:
+    """The processes left in a session that are still running (a zombie is dead, waiting for init to reap it)."""
+    listed = subprocess.run(["pgrep", "-s", str(session)], capture_output=True, text=True).stdout.split()
+    alive = []
+    for pid in listed:
+        with contextlib.suppress(OSError):
+            status = Path(f"/proc/{pid}/status").read_text()
+            if "\nState:\tZ" not in status:
+                alive.append(status.splitlines()[0])
+    return alive
+
+
+@pytest.mark.parametrize("how", ["SIGINT to the process group", "SIGTERM to main.py alone"])
+def test_an_interrupted_synth_leaves_no_process_and_no_temporary_directory(tmp_path: Path, how):
+    """Ctrl-C reaches jsii's Node.js too and kills it before it cleans up; SIGTERM from a CI runner or `kill`
+    reaches main.py alone. Either way: one line, exit 130, dist/ whole, nothing left running or on disk."""
+    out, scratch = tmp_path / "dist", tmp_path / "tmp"
+    outcomes = []
+    for delay in (0.3, 0.6, 0.9, 1.2):
+        scratch.mkdir()
+        run = subprocess.Popen(
+            [sys.executable, str(PROJECT / "main.py"), "synth", "--out", str(out)],
+            cwd=tmp_path,
+            env={**os.environ, "TMPDIR": str(scratch)},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            start_new_session=True,
+        )
+        try:
+            run.wait(timeout=delay)
+        except subprocess.TimeoutExpired:
+            if how.startswith("SIGINT"):
+                os.killpg(run.pid, signal.SIGINT)
+            else:
+                run.send_signal(signal.SIGTERM)
+        stdout, stderr = run.communicate(timeout=120)
+        outcomes.append(run.returncode)
+        if run.returncode == 130:
+            assert (stdout, stderr) == ("", "synth: interrupted; dist/ is as it was or fully new\n")
+        else:
+            assert run.returncode == 0, stderr
+        assert tree(out) in ({}, tree(PROJECT / "dist"))  # what synth of the project's config writes
+        for _ in range(50):  # Node.js may take a moment to go once its pipe is closed
+            if not _alive_in_session(run.pid):
+                break
+            time.sleep(0.1)
+        assert _alive_in_session(run.pid) == [], f"left running after {delay} s"
+        assert list(scratch.iterdir()) == [], f"left in TMPDIR after {delay} s"
+        scratch.rmdir()
+    assert 130 in outcomes
+
+
+def _until_started(run: subprocess.Popen, seconds: float) -> None:
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        run.wait(timeout=seconds)
+
+
+@pytest.mark.parametrize("argv", [["check", "dist"], ["validate"], ["diff", "--from", "dist", "--to", "dist"]])
+def test_sigterm_stops_every_command_with_one_line(tmp_path: Path, argv: list[str]):
+    """Sent as the command starts (imports, reading): remembered and acted on, one line, exit 130."""
+    for delay in (0.05, 0.15, 0.3):
+        run = subprocess.Popen(
+            [sys.executable, str(PROJECT / "main.py"), *argv],
+            cwd=PROJECT,
+            env={**os.environ, "TMPDIR": str(tmp_path)},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        _until_started(run, delay)
+        run.send_signal(signal.SIGTERM)
+        _, stderr = run.communicate(timeout=120)
+        assert run.returncode in (0, 1, 130), stderr
+        if run.returncode == 130:
+            assert stderr == f"{argv[0]}: interrupted\n"
+            break
+    else:
+        pytest.fail(f"{argv[0]} finished before every SIGTERM")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_sigterm_stops_the_watch_with_one_line_and_nothing_left(tmp_path: Path):
+    from gitops.cli.watch import WAITING
+    from tests import sandbox
+
+    work = sandbox.project(tmp_path)
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    watching = sandbox.Running(work, ["synth", "--watch"], {**sandbox.ENV, "TMPDIR": str(scratch)})
+    watching.until(WAITING, 120)
+    assert list(scratch.iterdir()), "jsii's and the review's temporary directories while it runs"
+    watching.process.send_signal(signal.SIGTERM)
+    _, stderr = watching.process.communicate(timeout=60)
+    assert (watching.process.returncode, stderr) == (130, "synth: interrupted; dist/ is as it was or fully new\n")
+    assert list(scratch.iterdir()) == []
+
+
+def test_sigterm_stops_the_comment_while_the_forge_does_not_answer(tmp_path: Path):
+    """A forge that accepts the connection and never answers: the job is cancelled, the command stops at once."""
+    import socket
+
+    body = tmp_path / "diff.md"
+    body.write_text("no changes\n")
+    with socket.socket() as server:
+        server.bind(("127.0.0.1", 0))
+        server.listen()
+        run = subprocess.Popen(
+            [sys.executable, str(PROJECT / "main.py"), "comment", "--api-url", f"http://127.0.0.1:{server.getsockname()[1]}",
+             "--repo", "o/r", "--pr", "1", "--body-file", str(body)],
+            env={**os.environ, "GITEA_TOKEN": "t", "TMPDIR": str(tmp_path)},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )  # fmt: skip
+        server.settimeout(60)
+        connection, _ = server.accept()  # it is waiting for the answer now
+        with connection:
+            run.send_signal(signal.SIGTERM)
+            _, stderr = run.communicate(timeout=60)
+    assert (run.returncode, stderr) == (130, "comment: interrupted\n")

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.config.runs import assert_rejected, edit_config, synth_in
+from gitops.tools.bench.bounds import largest_config
+from tests.config.runs import assert_rejected, edit_config, synth_here, synth_in
 
 DIGEST = "sha256:" + "0123456789abcdef" * 4
 
@@ -257,4 +258,270 @@ def test_an_ingress_class_that_cannot_name_an_object_is_refused(tmp_path, config
             f"config/base.yaml:{line}: edge.className: 'Traefik' cannot name a Kubernetes object.\n"
             "  fix: use at most 63 lowercase letters, digits and '-', starting with a letter, e.g. api.\n"
         ),
+    )
+
+
+def test_a_config_nested_ten_thousand_levels_is_refused_at_its_line_at_once(tmp_path, config_copy, dist):
+    line = _append(config_copy, "settings:\n  DEEP: " + "[" * 10_000 + "]" * 10_000 + "\n")
+    assert_rejected(  # once after 51-136 s, pointing at line 1; `make bench` times it (gitops/tools/bench/bounds.py)
+        tmp_path,
+        dist,
+        (
+            f"config/prod.yaml:{line + 1}: (file): lists and mappings are nested more than 32 levels deep here, the "
+            "most a config file may nest.\n  fix: flatten the structure; nothing read here nests that deep.\n"
+        ),
+    )
+
+
+def test_sixty_thousand_levels_end_in_a_message_not_a_crash(tmp_path, config_copy):
+    """The C parser's composer recursed once per level and overflowed the C stack: SIGSEGV, no message at all."""
+    _append(config_copy, "a: " + "[" * 60_000 + "]" * 60_000 + "\n")
+    done = synth_in(tmp_path)
+    assert (done.returncode, done.stdout) == (2, "")
+    assert "(file): lists and mappings are nested more than 32 levels deep here" in done.stderr
+
+
+def test_a_fifty_megabyte_config_is_refused_before_it_is_read(tmp_path, config_copy, dist):
+    with (config_copy / "prod.yaml").open("a") as handle:
+        handle.write("bigUnknown:\n" + "  KEY: value-of-a-setting-nobody-asked-for\n" * (50 * 2**20 // 42))
+    assert_rejected(  # once no answer within 150 s; `make bench` times it (gitops/tools/bench/bounds.py)
+        tmp_path,
+        dist,
+        (
+            "config/prod.yaml:0: (file): the file is larger than 128 KiB, the most a config file may hold.\n"
+            "  fix: config holds a few KB of intent; remove what made it this large (a pasted file, a generated "
+            "block).\n"
+        ),
+    )
+
+
+def test_a_config_at_its_bounds_is_read_to_its_one_problem(tmp_path, config_copy, dist):
+    """The largest config the bounds let through, 128 KiB of settings merged over base's, with one unknown key: no
+    bound is passed, and the key is found at its line (`make bench` times it: gitops/tools/bench/bounds.py)."""
+    path = config_copy / "prod.yaml"
+    text = largest_config(path.read_text())
+    path.write_text(text)
+    assert 0.95 * 128 * 2**10 < path.stat().st_size <= 128 * 2**10
+    last_line = text.count("\n")  # where largest_config puts the unknown key
+    code, out, err = synth_here(tmp_path)
+    assert (code, out) == (2, "")
+    assert err.startswith(f"config/prod.yaml:{last_line}: unknownKey: unknown key 'unknownKey'.\n")
+    assert err.endswith("1 problem(s) in config; nothing was written.\n")
+
+
+KUBERNETES_SERVICE = (
+    "  kubernetes:\n    component: backend\n    image: gitea.treytartt.com/treytartt/honeydue-api\n"
+    "    health: {kind: none, reason: a test}\n    resources: {cpu: 10m, memory: 32Mi, memoryLimit: 64Mi}\n"
+)
+NAMESPACE_FIX = "  fix: use a namespace of the application's own, e.g. honeydue.\n"
+BLOCK_FIX = (
+    "  fix: remove it; a value written as a block scalar (| or >) ends in a line break: write the value on the key's "
+    "own line, quoted if it must be.\n"
+)
+STORAGE = "      node: ubuntu-8gb-nbg1-2    # hetzner1\n"
+
+
+# (file, old, new, the text whose line the problem names, message after "<file>:<line>: ")
+VALUES_THE_CLUSTER_REFUSES = {
+    "kube-system": (
+        "prod.yaml",
+        "cluster:\n",
+        "namespace: kube-system\ncluster:\n",
+        "namespace: kube-system",
+        "namespace: namespace 'kube-system' is reserved for the cluster's own components (every kube- name is): the "
+        "environment's default-deny network policy would cut their traffic.\n" + NAMESPACE_FIX,
+    ),
+    "kube-anything": (
+        "prod.yaml",
+        "cluster:\n",
+        "namespace: kube-apps\ncluster:\n",
+        "namespace: kube-apps",
+        "namespace: namespace 'kube-apps' is reserved for the cluster's own components (every kube- name is): the "
+        "environment's default-deny network policy would cut their traffic.\n" + NAMESPACE_FIX,
+    ),
+    "the engine's namespace": (
+        "prod.yaml",
+        "cluster:\n",
+        "namespace: flux-system\ncluster:\n",
+        "namespace: flux-system",
+        "namespace: namespace 'flux-system' is where flux itself runs: the environment's default-deny network policy "
+        "would cut flux's own traffic and stop every delivery.\n" + NAMESPACE_FIX,
+    ),
+    "the API server's Service": (
+        "prod.yaml",
+        "  worker:\n",
+        KUBERNETES_SERVICE + "  worker:\n",
+        "  kubernetes:\n    component",
+        "services.kubernetes: in namespace default the Service kubernetes is the API server's own: a service of that "
+        "name would replace it and cut every pod off the API.\n"
+        "  fix: rename the service, or use a namespace of the application's own.\n",
+    ),
+    "a trusted proxy that is no network": (
+        "base.yaml",
+        "    - 173.245.48.0/20\n",
+        "    - cloudflare\n",
+        "    - cloudflare",
+        "traefik.trustedProxies[0]: 'cloudflare' is not a network in CIDR notation.\n  fix: write e.g. 10.42.0.0/16.\n",
+    ),
+    "a trusted proxy with host bits": (
+        "base.yaml",
+        "    - 173.245.48.0/20\n",
+        "    - 173.245.48.1/20\n",
+        "    - 173.245.48.1/20",
+        "traefik.trustedProxies[0]: '173.245.48.1/20' has host bits set: a network starts at its first address.\n"
+        "  fix: write 173.245.48.0/20.\n",
+    ),
+    "a relative mount path": (
+        "prod.yaml",
+        STORAGE,
+        STORAGE + "      mountPath: data\n",
+        "      mountPath: data",
+        "services.redis.storage.mountPath: mount path 'data' is relative; a container mounts volumes at absolute "
+        "paths.\n  fix: write it from the root: /data.\n",
+    ),
+    "a mount path in two spellings": (
+        "prod.yaml",
+        STORAGE,
+        STORAGE + "      mountPath: /data/\n",
+        "      mountPath: /data/",
+        "services.redis.storage.mountPath: mount path '/data/' is not written in its plain form.\n"
+        "  fix: write /data.\n",
+    ),
+    "a mount path a writable path mounts too": (
+        "prod.yaml",
+        STORAGE,
+        STORAGE + "      mountPath: /tmp\n",
+        "      mountPath: /tmp",
+        "services.redis.storage.mountPath: /tmp is mounted twice (services.redis.writablePaths[0] mounts it too).\n"
+        "  fix: keep one of them: the storage volume is writable itself.\n",
+    ),
+    "two writable paths of one volume name": (
+        "prod.yaml",
+        "  worker:\n",
+        "  worker:\n    writablePaths: [/var/cache, /var-cache]\n",
+        "    writablePaths: [/var/cache",
+        "services.worker.writablePaths[1]: /var-cache and /var/cache would both be the volume 'var-cache' (a volume "
+        "is named after its path).\n  fix: keep one of them, or choose a path whose name differs from /var/cache's.\n",
+    ),
+    "a storage class that is no name": (
+        "prod.yaml",
+        STORAGE,
+        STORAGE + "      storageClass: Local_Path\n",
+        "      storageClass:",
+        "services.redis.storage.storageClass: 'Local_Path' is not a valid StorageClass name.\n"
+        "  fix: use lowercase letters, digits, '-' and '.', starting and ending with a letter or digit, e.g. "
+        "local-path.\n",
+    ),
+    "a branch with a space": (
+        "prod.yaml",
+        "    secretRef: honeydue-gitops-auth",
+        "    branch: release candidate\n    secretRef: honeydue-gitops-auth",
+        "    branch:",
+        "delivery.repository.branch: the branch 'release candidate' holds a space.\n" + BLOCK_FIX,
+    ),
+    "a branch git refuses": (
+        "prod.yaml",
+        "    secretRef: honeydue-gitops-auth",
+        "    branch: release..2\n    secretRef: honeydue-gitops-auth",
+        "    branch:",
+        "delivery.repository.branch: 'release..2' is not a branch name git accepts (git check-ref-format).\n"
+        "  fix: use letters, digits, '-', '_' and '.' in words separated by '/', e.g. main or release/2026-06.\n",
+    ),
+    "a setting with NUL": (
+        "prod.yaml",
+        "  B2_BUCKET: honeyDueProd\n",
+        '  B2_BUCKET: "honey\\0Prod"\n',
+        "  B2_BUCKET:",
+        "settings.B2_BUCKET: the value 'honey\\0Prod' holds a NUL character, which no program reads as text (a NUL "
+        "ends it at exec).\n  fix: remove it; escapes such as \\e in a double-quoted YAML value are control "
+        "characters.\n",
+    ),
+    "a setting with ESC": (
+        "prod.yaml",
+        "  B2_BUCKET: honeyDueProd\n",
+        '  B2_BUCKET: "honey\\e[2JProd"\n',
+        "  B2_BUCKET:",
+        "settings.B2_BUCKET: the value 'honey\\u001b[2JProd' holds an escape character (ESC), which no program reads "
+        "as text (a NUL ends it at exec).\n  fix: remove it; escapes such as \\e in a double-quoted YAML value are "
+        "control characters.\n",
+    ),
+    "a host written as a block scalar": (
+        "prod.yaml",
+        "      - api.myhoneydue.com\n",
+        "      - |\n        api.myhoneydue.com\n",
+        "      - |",
+        "services.api.hosts[0]: the hostname 'api.myhoneydue.com\\n' holds a line break at its end.\n" + BLOCK_FIX,
+    ),
+    "a status hostname written as a block scalar": (
+        "prod.yaml",
+        "  statusHostname: myhoneydue.com\n",
+        "  statusHostname: >\n    myhoneydue.com\n",
+        "  statusHostname:",
+        "edge.statusHostname: the hostname 'myhoneydue.com\\n' holds a line break at its end.\n" + BLOCK_FIX,
+    ),
+    "a repository URL with a line break": (
+        "prod.yaml",
+        "    secretRef: honeydue-gitops-auth",
+        '    url: "https://gitea.treytartt.com/treytartt/honeydue-gitops.git\\n"\n    secretRef: honeydue-gitops-auth',
+        "    url:",
+        "delivery.repository.url: the repository URL 'https://gitea.treytartt.com/treytartt/honeydue-gitops.git\\n' "
+        "holds a line break at its end.\n" + BLOCK_FIX,
+    ),
+    "a digit of another script": (
+        "prod.yaml",
+        "cpu: 250m, memory: 512Mi",
+        'cpu: "\u0662\u0665\u0660m", memory: 512Mi',
+        'cpu: "\u0662',
+        "services.api.resources.cpu: '\u0662\u0665\u0660m' is not a CPU quantity.\n"
+        "  fix: write millicores such as 250m, or whole cores such as 1.\n",
+    ),
+    "a description on two lines": (
+        "base.yaml",
+        "    description: Neon Postgres connection string\n",
+        '    description: "Neon Postgres\\nconnection string"\n',
+        '    description: "Neon',
+        "secrets.honeydue-database.description: the text 'Neon Postgres\\nconnection string' holds a line break.\n"
+        "  fix: write it on one line, without control characters.\n",
+    ),
+    "an entry point with a space": (
+        "base.yaml",
+        "  entryPoint: web\n",
+        "  entryPoint: web secure\n",
+        "  entryPoint:",
+        "edge.entryPoint: the entry point 'web secure' holds a space.\n" + BLOCK_FIX,
+    ),
+}
+
+
+@pytest.mark.parametrize("case", VALUES_THE_CLUSTER_REFUSES, ids=list(VALUES_THE_CLUSTER_REFUSES))
+def test_values_the_cluster_would_refuse_are_refused_in_config(tmp_path, config_copy, dist, case):
+    file, old, new, at, message = VALUES_THE_CLUSTER_REFUSES[case]
+    edit_config(config_copy, old, new, file=file)
+    if case == "the API server's Service":
+        edit_config(config_copy, "cluster:\n", "namespace: default\ncluster:\n")
+        edit_config(config_copy, "images:\n", "images:\n  kubernetes: 6f303dbbaa\n")
+    text = (config_copy / file).read_text()
+    line = text[: text.index(at)].count("\n") + 1
+    assert_rejected(tmp_path, dist, f"config/{file}:{line}: {message}")
+
+
+def test_argo_cds_own_project_is_not_replaced(tmp_path, config_copy, dist):
+    line = edit_config(config_copy, "delivery:\n", "partOf: default\ndelivery:\n", file="staging.yaml")
+    assert_rejected(
+        tmp_path,
+        dist,
+        f"config/staging.yaml:{line}: partOf: partOf 'default' names the environment's Argo CD AppProject, and Argo "
+        "CD's built-in project is called default: it would be replaced, with every Application of other teams in it.\n"
+        "  fix: use the application's own name, e.g. honeydue.\n",
+    )
+
+
+def test_an_environment_file_whose_name_ends_in_a_line_break(tmp_path, config_copy, dist):
+    (config_copy / "qa\n.yaml").write_text((config_copy / "staging.yaml").read_text())
+    assert_rejected(
+        tmp_path,
+        dist,
+        "config/qa\\n.yaml:0: (file): 'qa\\n' cannot name an environment (it holds a line break at its end): it "
+        "becomes a label value, a directory of dist/ and part of object names.\n"
+        "  fix: rename the file to config/qa.yaml (lowercase letters, digits and '-', starting with a letter).\n",
     )

@@ -115,7 +115,7 @@ def test_adding_an_environment_is_one_new_file(tmp_path: Path, config_copy: Path
     (config_copy / "qa.yaml").write_text(QA)
     out = tmp_path / "dist"
     synth(config_copy, out)
-    assert sorted(p.name for p in out.iterdir()) == ["clusters", "prod", "qa", "staging"]
+    assert sorted(p.name for p in out.iterdir()) == [".synthesized", "clusters", "prod", "qa", "staging"]
     assert (out / "qa" / "apps" / "deployment-api.yaml").exists()
     assert (out / "clusters" / "qa" / "kustomization-flux-system-honeydue-apps.yaml").exists()
 

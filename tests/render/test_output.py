@@ -181,22 +181,28 @@ def test_objects_removed_from_config_disappear(tmp_path: Path, config_copy: Path
 
 def test_environments_removed_from_config_disappear(tmp_path: Path, config_copy: Path):
     out = tmp_path / "dist"
-    (out / "retired" / "apps").mkdir(parents=True)
-    (out / "retired" / "apps" / "deployment-old.yaml").write_text("kind: Deployment\n")
+    shutil.copy(config_copy / "staging.yaml", config_copy / "retired.yaml")
     synth(config_copy, out)
-    assert sorted(p.name for p in out.iterdir()) == ["clusters", "prod", "staging"]
+    assert (out / "retired" / "apps" / "deployment-api.yaml").exists()
+    (config_copy / "retired.yaml").unlink()
+    synth(config_copy, out)
+    assert sorted(p.name for p in out.iterdir()) == [".synthesized", "clusters", "prod", "staging"]
     assert sorted(p.name for p in (out / "clusters").iterdir()) == ["prod", "staging"]
+    assert "retired/" not in (out / ".synthesized").read_text()
 
 
 def test_one_environment_can_be_synthesized_alone(tmp_path: Path, config_copy: Path):
     out = tmp_path / "dist"
-    (out / "other").mkdir(parents=True)
-    (out / "other" / "keep.yaml").write_text("kind: ConfigMap\n")
+    synth(config_copy, out, ["staging"])
+    (out / "notes.md").write_text("the operator's own file, outside what a prod synth replaces\n")
     synth(config_copy, out, ["prod"])
-    assert (out / "other" / "keep.yaml").exists()
+    assert (out / "notes.md").exists()
     assert (out / "prod" / "apps" / "deployment-api.yaml").exists()
+    assert (out / "staging" / "apps" / "deployment-api.yaml").exists()
     assert (out / "clusters" / "prod" / "gitrepository-flux-system-honeydue-gitops.yaml").exists()
-    assert not (out / "staging").exists()
+    listed = (out / ".synthesized").read_text()
+    assert "prod/apps/deployment-api.yaml\n" in listed and "staging/apps/deployment-api.yaml\n" in listed
+    assert "notes.md" not in listed
 
 
 def test_synth_refreshes_the_config_schema(tmp_path: Path, config_copy: Path):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -190,3 +191,82 @@ def test_a_generated_plaintext_secret_never_reaches_dist(tmp_path: Path, config_
     with pytest.raises(OutputError, match=re.escape("prod/apps/:0: Secret oops stringData.k: holds a plaintext value")):
         synth(config_copy, tmp_path / "dist")
     assert not (tmp_path / "dist").exists()
+
+
+DEEP = "a: " + "[" * 5000 + "]" * 5000 + "\n"
+
+
+@pytest.mark.parametrize(
+    "name, data, message",
+    [
+        (
+            "database.yaml",
+            SOPS_SHAPED.replace("name: honeydue-database", "name: caf\xe9").encode("latin-1"),
+            "config/secrets/prod/database.yaml:4: (file): the file is not UTF-8 text (byte 0xe9 at column 14).\n"
+            "  fix: save it as UTF-8; YAML config is UTF-8 text.",
+        ),
+        (
+            "database.yaml",
+            SOPS_SHAPED.replace("metadata:\n    name: honeydue-database\n    namespace: honeydue\n", "metadata: [a]\n"),
+            "config/secrets/prod/database.yaml:1: (file): expected exactly one Secret manifest with readable kind and "
+            "metadata.\n  fix: keep one Secret per file, encrypted with sops --encrypted-regex '^(data|stringData)$'.",
+        ),
+        (
+            "database.yaml",
+            SOPS_SHAPED.replace("name: honeydue-database", "name: [honeydue-database]"),
+            "config/secrets/prod/database.yaml:1: metadata.name: metadata.name is a list, expected "
+            "text.\n  fix: write the Secret's name and namespace as text, then encrypt the file again.",
+        ),
+        (
+            "deep.yaml",
+            DEEP,
+            "config/secrets/prod/deep.yaml:1: (file): lists and mappings are nested more than 32 levels deep here, the "
+            "most a Secret file may nest.\n  fix: flatten the structure; nothing read here nests that deep.",
+        ),
+        (
+            "notes.txt",
+            "remember to rotate\n",
+            "config/secrets/prod/notes.txt:0: (secrets): config/secrets/prod/ holds one SOPS-encrypted Secret manifest "
+            "(.yaml) per file, nothing else.\n  fix: move it elsewhere, or encrypt it as a Secret and name it "
+            "<secret>.yaml.",
+        ),
+    ],
+)
+def test_every_malformed_file_in_the_secrets_directory_is_a_problem(tmp_path, config_copy, name, data, message):
+    path = config_copy / "secrets" / "prod" / name
+    path.parent.mkdir(parents=True)
+    path.write_bytes(data if isinstance(data, bytes) else data.encode())
+    done = subprocess.run(
+        [sys.executable, str(PROJECT / "main.py"), "synth", "--config-dir", "config", "--out", "dist"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+    )
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr == f"{message}\n1 problem(s) in config; nothing was written.\n"
+    assert not (tmp_path / "dist").exists()
+
+
+def test_a_secrets_directory_of_no_environment_is_an_error(tmp_path: Path, config_copy: Path):
+    _put(config_copy, "qa", "database.yaml", SOPS_SHAPED)
+    (config_copy / "secrets" / "README.md").write_text("how to encrypt\n")
+    problems = [p.replace(str(config_copy.parent) + "/", "") for p in _problems(config_copy, tmp_path / "dist")]
+    assert problems == [
+        "config/secrets/README.md:0: (secrets): config/secrets/ holds one directory per environment, nothing else.\n"
+        "  fix: name the directory after one of prod, staging, or remove it.",
+        "config/secrets/qa:0: (secrets): no environment 'qa' (config/qa.yaml) takes these Secrets.\n"
+        "  fix: name the directory after one of prod, staging, or remove it.",
+    ]
+
+
+def test_a_secret_file_that_points_out_of_config_is_refused(tmp_path: Path, config_copy: Path):
+    outside = tmp_path / "elsewhere.yaml"
+    outside.write_text(SOPS_SHAPED)
+    link = config_copy / "secrets" / "prod" / "database.yaml"
+    link.parent.mkdir(parents=True)
+    link.symlink_to(outside)
+    problems = [p.replace(str(config_copy.parent) + "/", "") for p in _problems(config_copy, tmp_path / "dist")]
+    assert problems == [
+        "config/secrets/prod/database.yaml:0: (file): a symlink to elsewhere.yaml, outside config.\n"
+        "  fix: put the file itself here: synth reads and publishes only what config/ holds."
+    ]

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from gitops.annotations import SINGLETON_ROLLOUT_RULE
 from gitops.k8s import budgets as pdb
 from gitops.k8s.manifests import Resource
-from gitops.k8s.selectors import format_selector, selects
+from gitops.k8s.selectors import format_selector
 from gitops.k8s.workloads import PodTemplate, dig, mapping, strategy_type
 from gitops.review.check.context import Context
 from gitops.review.check.registry import rule
@@ -40,12 +40,16 @@ REFUSED_FIX = 'set one of maxUnavailable or minAvailable, to a whole number or a
 
 
 def budgets(ctx: Context) -> list[Budget]:
+    return ctx.memo(budgets, lambda: _budgets(ctx))
+
+
+def _budgets(ctx: Context) -> list[Budget]:
     cluster = ctx.declared.cluster
     nodes = len(cluster.nodes) if cluster is not None else None
     found = []
     for budget in ctx.of_kind("PodDisruptionBudget"):
         selector = dig(budget.obj, "spec", "selector")
-        pods = [p for p in ctx.pods_in(budget.namespace) if selects(selector, p.labels)]
+        pods = ctx.selected_by(budget.namespace, selector)
         counted = pdb.covered(budget.obj, [p.resource for p in pods], nodes)
         found.append(Budget(budget, pods, None if counted is None else counted[0]))
     return found

@@ -77,6 +77,7 @@ def check(ctx: Context) -> Outcome:
     return Outcome(ctx.name, ctx.roots, findings, view, _notes(ctx))
 
 
-def check_paths(name: str, roots: list[Path]) -> Outcome:
-    """Load and check one set; raises ManifestError or DeclarationError on unreadable input."""
-    return check(load(name, roots))
+def check_paths(name: str, roots: list[Path], within: Path | None = None) -> Outcome:
+    """Load and check one set (within: the directory its symlinks must stay in, when not each root);
+    raises ManifestError or DeclarationError on unreadable input."""
+    return check(load(name, roots, within))

@@ -142,7 +142,7 @@ def _probe_port(probe: dict) -> tuple[str, object] | None:
 def probe_port(ctx: Context) -> Iterator[Issue]:
     for pod in ctx.pods:
         for container in pod.containers():
-            names = {p.get("name") for p in container.ports if p.get("name")}
+            names = {p["name"] for p in container.ports if isinstance(p.get("name"), str) and p["name"]}
             numbers = {as_int(p.get("containerPort")) for p in container.ports}
             for probe_name in ("startupProbe", *PROBES):
                 probe = container.spec.get(probe_name)
@@ -152,7 +152,7 @@ def probe_port(ctx: Context) -> Iterator[Issue]:
                 handler, port = found
                 field = f"{container.field}.{probe_name}.{handler}.port"
                 number = as_int(port)
-                if number is None and port not in names:
+                if number is None and not (isinstance(port, str) and port in names):
                     yield Issue(
                         pod.resource,
                         field,

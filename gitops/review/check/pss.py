@@ -24,7 +24,7 @@ from gitops.k8s.podsecurity import (
     RESTRICTED_SECCOMP,
     RESTRICTED_VOLUMES,
 )
-from gitops.k8s.workloads import Container, PodTemplate, mapping, sequence
+from gitops.k8s.workloads import Container, PodTemplate, mapping, one_of, sequence
 from gitops.review.check.context import Context
 from gitops.review.check.registry import rule
 from gitops.review.findings import Issue, Severity, Topic
@@ -62,7 +62,7 @@ class _Pod:
         if self.context.get("runAsUser") == 0:
             yield self.issue(f"{field}.securityContext.runAsUser", "runAsUser is 0 (root)", "run as a non-zero user id")
         seccomp = mapping(self.context.get("seccompProfile")).get("type")
-        if seccomp is not None and seccomp not in RESTRICTED_SECCOMP:
+        if seccomp is not None and not one_of(seccomp, RESTRICTED_SECCOMP):
             yield self.issue(
                 f"{field}.securityContext.seccompProfile.type",
                 f"seccompProfile.type is {seccomp}",
@@ -112,7 +112,7 @@ class _Pod:
         if sc.get("runAsUser") == 0:
             yield self.issue(f"{field}.runAsUser", "runAsUser is 0 (root)", "run as a non-zero user id")
         seccomp = mapping(sc.get("seccompProfile")).get("type")
-        if seccomp is not None and seccomp not in RESTRICTED_SECCOMP:
+        if seccomp is not None and not one_of(seccomp, RESTRICTED_SECCOMP):
             yield self.issue(
                 f"{field}.seccompProfile.type",
                 f"seccompProfile.type is {seccomp}",

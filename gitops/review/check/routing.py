@@ -11,7 +11,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 
 from gitops.k8s.manifests import Resource
-from gitops.k8s.selectors import format_labels, service_selects
+from gitops.k8s.selectors import format_labels
 from gitops.k8s.workloads import PodTemplate, dig, mapping, sequence
 from gitops.review.check.context import Context
 from gitops.review.check.registry import rule
@@ -29,7 +29,7 @@ def _selector(service: Resource) -> dict:
 
 def selected_pods(ctx: Context, service: Resource) -> list[PodTemplate]:
     selector = _selector(service)
-    return [p for p in ctx.pods_in(service.namespace) if service_selects(selector, p.labels)]
+    return ctx.served_by(service.namespace, selector)
 
 
 @rule(

@@ -7,11 +7,14 @@ base side holds.
 
 from __future__ import annotations
 
+import os
 import subprocess
 from pathlib import Path
 
+from gitops.bounds import size as shown_size
+from gitops.bounds import too_large as too_large_problem
 from gitops.errors import InputError
-from gitops.k8s.manifests import SUFFIXES
+from gitops.k8s.manifests import LIMITS, SUFFIXES, TOTAL_BYTES, ManifestError, Unreadable
 
 DEFAULT_BRANCHES = ("main", "origin/main")
 SYMLINK, SUBMODULE = b"120000", b"160000"
@@ -60,16 +63,34 @@ def default_base(root: Path) -> tuple[str, str]:
 
 
 def extract(root: Path, commit: str, paths: list[str], dest: Path) -> int:
-    """Write the YAML files under paths (repository-relative) at commit into dest; returns how many."""
-    listing = _git(root, "ls-tree", "-r", "-z", "--full-tree", commit, "--", *paths)
+    """Write the YAML files under paths (repository-relative) at commit into dest; returns how many.
+
+    Sizes are read from the tree first: a file over manifests.LIMITS, or more than TOTAL_BYTES in all, is refused
+    before any blob is read (ManifestError), as reading them from disk would be.
+    """
+    listing = _git(root, "ls-tree", "-r", "-z", "-l", "--full-tree", commit, "--", *paths)
     wanted: list[tuple[str, str]] = []
+    too_large: list[Unreadable] = []
+    total = 0
     for entry in filter(None, listing.split(b"\0")):
         meta, _, name = entry.partition(b"\t")
-        mode, kind, oid = meta.split()
-        path = name.decode()
+        mode, kind, oid, size = meta.split()
+        path = os.fsdecode(name)  # a path git holds may be any bytes
         if kind != b"blob" or mode in (SYMLINK, SUBMODULE) or not path.endswith(SUFFIXES):
             continue
+        if int(size) > LIMITS.bytes:
+            problem = too_large_problem(LIMITS)
+            too_large.append(Unreadable(Path(path), f"{problem.problem}: {problem.fix} (at {commit[:10]})"))
+            continue
+        total += int(size)
         wanted.append((oid.decode(), path))
+    if too_large:
+        raise ManifestError(too_large)
+    if total > TOTAL_BYTES:
+        raise ManifestError(
+            f"{', '.join(paths)} at {commit[:10]}: {shown_size(total)} of YAML in all, more than the "
+            f"{shown_size(TOTAL_BYTES)} the review reads at once"
+        )
     if not wanted:
         return 0
     blobs = _git(root, "cat-file", "--batch", stdin="".join(f"{oid}\n" for oid, _ in wanted).encode())
@@ -77,9 +98,9 @@ def extract(root: Path, commit: str, paths: list[str], dest: Path) -> int:
     base = dest.resolve()
     for _, path in wanted:
         header_end = blobs.index(b"\n", position)
-        size = int(blobs[position:header_end].split()[2])
-        content = blobs[header_end + 1 : header_end + 1 + size]
-        position = header_end + 1 + size + 1
+        size_read = int(blobs[position:header_end].split()[2])
+        content = blobs[header_end + 1 : header_end + 1 + size_read]
+        position = header_end + 1 + size_read + 1
         target = (dest / path).resolve()
         if base not in target.parents:
             raise GitError(f"{path}: refusing to write outside {dest}")

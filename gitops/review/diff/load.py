@@ -16,11 +16,10 @@ import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ruamel.yaml.error import YAMLError
-
-from gitops.errors import InputError
 from gitops.k8s import manifests
-from gitops.k8s.manifests import ManifestError, Resource, load_documents
+from gitops.k8s.budgets import workload_index
+from gitops.k8s.manifests import ManifestError, Resource, Unreadable, load_documents
+from gitops.k8s.selectors import LabelIndex
 from gitops.layout import CLUSTERS, INVENTORY_FILE
 from gitops.review.findings import ObjectKey
 
@@ -29,8 +28,9 @@ SECRET_FIELDS: tuple[str, ...] = ("data", "stringData")
 SOPS_METADATA = "sops"  # a SOPS file's top-level metadata (gitops/formats/sops.py)
 
 
-class DiffInputError(InputError):
-    """Input that cannot be compared: missing paths, unreadable YAML, one object defined twice."""
+class DiffInputError(ManifestError):
+    """Input that cannot be compared: missing paths, unreadable YAML (every file and document at once), one object
+    defined twice."""
 
 
 @dataclass
@@ -40,6 +40,20 @@ class Side:
     skipped: list[Path] = field(default_factory=list)
     # Each object's directory below the root it was loaded from (dist/'s <env>/<unit>): where it is delivered.
     directories: dict[ObjectKey, str] = field(default_factory=dict)
+    _workloads: LabelIndex[Resource] | None = field(default=None, init=False, repr=False, compare=False)
+    _keys: dict[int, ObjectKey] | None = field(default=None, init=False, repr=False, compare=False)
+
+    def workloads(self) -> LabelIndex[Resource]:
+        """The side's workloads by namespace and pod label, built once: budgets look their pods up in it."""
+        if self._workloads is None:
+            self._workloads = workload_index(self.objects.values())
+        return self._workloads
+
+    def key(self, resource: Resource) -> ObjectKey:
+        """The key the side holds resource under."""
+        if self._keys is None:
+            self._keys = {id(r): key for key, r in self.objects.items()}
+        return self._keys.get(id(resource)) or key_of(resource)
 
     @property
     def resources(self) -> list[Resource]:
@@ -73,18 +87,14 @@ def environment_of(path: Path, dist_root: Path) -> str:
 
 
 def key_of(resource: Resource, scope: str = "") -> ObjectKey:
-    parts = (resource.kind, resource.namespace, resource.name, resource.api_version)
-    for label, value in zip(("kind", "metadata.namespace", "metadata.name", "apiVersion"), parts, strict=True):
-        if not isinstance(value, str):
-            # YAML 1.1 reads unquoted y/n/yes/no/on/off as booleans, as the API server's clients do.
-            raise DiffInputError(f"{resource.path}: {label} {value!r} is not a string (quote it)")
-    return ObjectKey(*parts, scope)
+    # manifests.parse admits only objects whose kind, namespace, name and apiVersion are text.
+    return ObjectKey(resource.kind, resource.namespace, resource.name, resource.api_version, scope)
 
 
 def _is_kustomize_build_file(text: str) -> bool:
     try:
         documents = load_documents(text)
-    except (ValueError, YAMLError):
+    except ValueError:
         return False
     return bool(documents) and all(
         isinstance(doc, dict) and str(doc.get("apiVersion", "")).startswith(KUSTOMIZE_API) for doc in documents
@@ -100,7 +110,7 @@ class Loader:
     """
 
     def __init__(self) -> None:
-        self._parsed: dict[str, list[dict] | None] = {}
+        self._parsed: dict[str, tuple[list[dict] | None, int]] = {}
         self._key = secrets.token_bytes(32)
 
     def _digest(self, value: object) -> str:
@@ -119,32 +129,42 @@ class Loader:
                 redacted[name] = {key: self._digest(value) for key, value in obj[name].items()}
         return redacted
 
-    def _objects(self, path: Path) -> list[dict] | None:
-        try:
-            text = path.read_text()
-        except (OSError, UnicodeDecodeError) as err:
-            raise DiffInputError(f"{path}: cannot read: {err}") from None
+    def _objects(self, path: Path, budget: manifests.Budget) -> list[dict] | None:
+        text = manifests.read_text(path)
         if text not in self._parsed:
+            before = budget.values
             try:
-                self._parsed[text] = [self._redact(r.obj) for r in manifests.parse(text, path)]
+                found = manifests.read_file(path, budget, text)
             except ManifestError:
                 if not _is_kustomize_build_file(text):
                     raise
-                self._parsed[text] = None
-        return self._parsed[text]
+                self._parsed[text] = (None, 0)
+                return None
+            self._parsed[text] = ([self._redact(r.obj) for r in found], before - budget.values)
+            return self._parsed[text][0]
+        objects, values = self._parsed[text]
+        budget.spend(path, values, len(objects or ()))
+        return objects
 
     def load(self, label: str, paths: list[Path], dist_root: Path | None = None, side: Side | None = None) -> Side:
-        """The objects under paths (added to side, if given); with dist_root, keyed by their environment."""
+        """The objects under paths (added to side, if given); with dist_root, keyed by their environment.
+
+        DiffInputError lists every file and document that cannot be read."""
         side = side if side is not None else Side(label)
         try:
-            files = manifests.files_under(paths)
+            files = manifests.files_under(paths, dist_root)
         except ManifestError as err:
-            raise DiffInputError(str(err)) from None
+            raise DiffInputError(err.problems or str(err)) from None
+        budget = manifests.Budget()
+        problems: list[Unreadable] = []
         for path in files:
             try:
-                objects = self._objects(path)
+                objects = self._objects(path, budget)
             except ManifestError as err:
-                raise DiffInputError(str(err)) from None
+                if not err.problems:
+                    raise DiffInputError(str(err)) from None
+                problems += err.problems
+                continue
             if objects is None:
                 side.skipped.append(path)
                 continue
@@ -158,6 +178,8 @@ class Loader:
                     raise DiffInputError(f"{path}: {key} ({key.api_version}) is already defined in {first}")
                 side.objects[key] = resource
                 side.directories[key] = directory
+        if problems:
+            raise DiffInputError(problems)
         return side
 
 

@@ -53,7 +53,7 @@ def _label(workload: str, list_name: str, name: str) -> str:
 def _container_items(workload: str, list_name: str, name: str, old: dict | None, new: dict | None) -> list[SummaryItem]:
     label = _label(workload, list_name, name)
     if old is None:
-        image = (new or {}).get("image", "?")
+        image = workloads.mapping(new).get("image", "?")
         return [SummaryItem("lifecycle", name, list_name, None, image, f"{label}added, image {_short(str(image))}")]
     if new is None:
         return [SummaryItem("lifecycle", name, list_name, old.get("image"), None, f"{label}removed")]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 
-from gitops.tools.bench import ci, devloop, gitea, rehearsal, shipping, sources
+from gitops.tools.bench import bounds, ci, devloop, gitea, rehearsal, shipping, sources
 from gitops.tools.bench.measure import Result
 from gitops.tools.bench.workloads import SIZES
 
@@ -140,6 +140,7 @@ def _targets(data: dict, marginal: dict[tuple[str, int], float]) -> list[tuple[s
         ]
     rows += sources.targets(results)
     rows += shipping.targets(results)
+    rows += bounds.targets(results)
     if data.get("rehearsal"):
         rows += rehearsal.targets(data["rehearsal"])
     else:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from gitops.cli.flags import DEBUG_ENV
 from gitops.layout import PROJECT
-from gitops.tools.bench import ci, devloop, gitea, rehearsal, shipping, sources
+from gitops.tools.bench import bounds, ci, devloop, gitea, rehearsal, shipping, sources
 from gitops.tools.bench.measure import Result, measure, run_once
 from gitops.tools.bench.references import FLOOR_CODE
 from gitops.tools.bench.workloads import (
@@ -163,6 +163,7 @@ def run(
         data["phases-seed"] = _phases(python, work / "config", root / "phases-seed", env)
         results.update(sources.measure(project, root / "sources", python, env, runs, measure_together))
         results.update(shipping.measure(project, root / "shipping", python, env, runs, measure_together))
+        results.update(bounds.measure(project, root / "bounds", python, env, max(3, runs // 2), measure_together))
 
         for size in SIZES:
             services = services_for(size)

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from gitops.k8s.manifests import ManifestError
+from gitops.review.diff import gitref
 from gitops.review.diff.gitref import GitError, default_base, extract, resolve
 
 GIT_ENV = {
@@ -82,3 +84,58 @@ def test_the_default_base_is_the_merge_base_with_main_then_origin_main(repo: Pat
 def test_a_directory_that_is_no_repository_says_so(tmp_path: Path):
     with pytest.raises(GitError, match=r"^git rev-parse failed in .*: fatal: not a git repository"):
         resolve(tmp_path, "HEAD")
+
+
+def test_a_committed_file_over_the_bound_is_refused_before_its_blob_is_read(
+    repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    (repo / "dist" / "prod" / "big.yaml").write_bytes(b"#" * (4 * 2**20 + 1))
+    commit = commit_all(repo, "a pull request")
+    commands = _recorded(monkeypatch)
+    with pytest.raises(ManifestError) as caught:
+        extract(repo, commit, ["dist"], tmp_path / "out")
+    assert str(caught.value) == (
+        "dist/prod/big.yaml: the file is larger than 4 MiB, the most a manifest file may hold: split it into files of "
+        f"one object each, as dist/ holds them (at {commit[:10]})"
+    )
+    assert [command[0] for command in commands] == ["ls-tree"]
+    assert not (tmp_path / "out").exists()
+
+
+def test_more_yaml_in_all_than_the_review_reads_is_refused_before_any_blob_is_read(
+    repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    (repo / "dist" / "staging").mkdir()
+    (repo / "dist" / "staging" / "cm.yaml").write_text("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: s}\n")
+    commit = commit_all(repo, "two environments")
+    monkeypatch.setattr(gitref, "TOTAL_BYTES", 100)  # the two files hold 104 bytes
+    commands = _recorded(monkeypatch)
+    with pytest.raises(ManifestError) as caught:
+        extract(repo, commit, ["dist/prod", "dist/staging"], tmp_path / "out")
+    assert str(caught.value) == (
+        f"dist/prod, dist/staging at {commit[:10]}: 104 bytes of YAML in all, more than the 100 bytes the review "
+        "reads at once"
+    )
+    assert [command[0] for command in commands] == ["ls-tree"]
+
+
+def test_a_path_that_is_not_utf8_is_written_as_git_holds_it(repo: Path, tmp_path: Path):
+    name = os.fsdecode(b"caf\xe9.yaml")  # Latin-1, as another system may have committed it
+    (repo / "dist" / "prod" / name).write_text("a: 1\n")
+    commit = commit_all(repo, "a path that is not UTF-8")
+    out = tmp_path / "out"
+    assert extract(repo, commit, ["dist"], out) == 2
+    assert (out / "dist" / "prod" / name).read_text() == "a: 1\n"
+
+
+def _recorded(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, ...]]:
+    """The git commands extract runs from now on (each still run)."""
+    commands: list[tuple[str, ...]] = []
+    real = gitref._git
+
+    def recording(root: Path, *args: str, **kwargs):
+        commands.append(args)
+        return real(root, *args, **kwargs)
+
+    monkeypatch.setattr(gitref, "_git", recording)
+    return commands

@@ -30,7 +30,11 @@ def test_an_object_moved_to_another_file_is_unchanged(tmp_path: Path):
 
 def test_a_name_yaml_reads_as_a_boolean_is_an_input_error(tmp_path: Path):
     (tmp_path / "cm.yaml").write_text(CM % "y")
-    with pytest.raises(DiffInputError, match=r"cm.yaml: metadata.name True is not a string \(quote it\)"):
+    with pytest.raises(
+        DiffInputError,
+        match=r"cm.yaml:1: document 1: metadata.name is true \(YAML 1.1 reads an "
+        r"unquoted y, yes, on, n, no or off as true or false: quote it\), expected text",
+    ):
         Loader().load("side", [tmp_path])
 
 
@@ -63,7 +67,9 @@ def test_kustomize_build_files_are_skipped_not_rejected(tmp_path: Path):
 
 def test_yaml_that_is_not_kubernetes_is_an_input_error(tmp_path: Path):
     (tmp_path / "values.yaml").write_text("replicas: 2\n")
-    with pytest.raises(DiffInputError, match=r"values.yaml: document 1 is not a Kubernetes object"):
+    with pytest.raises(
+        DiffInputError, match=r"values.yaml:1: document 1: not a Kubernetes object: it has no apiVersion"
+    ):
         Loader().load("side", [tmp_path])
     with pytest.raises(DiffInputError, match=r"nowhere: no such file or directory"):
         Loader().load("side", [tmp_path / "nowhere"])

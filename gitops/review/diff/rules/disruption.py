@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from gitops.k8s import budgets as pdb
 from gitops.k8s.declared import DeclaredCluster
 from gitops.k8s.workloads import mapping
-from gitops.review.diff.load import Side, key_of
+from gitops.review.diff.load import Side
 from gitops.review.diff.model import Status
 from gitops.review.diff.rules import seed
 from gitops.review.diff.rules.context import Context, risk, rule
@@ -23,12 +23,11 @@ from gitops.review.findings import Issue, ObjectKey, Severity, Topic
 
 def covered(side: Side, budget: dict, cluster: DeclaredCluster | None) -> tuple[pdb.Pods, list[ObjectKey]] | None:
     """The pods the budget covers on one side, and their workloads; None when a count is unknowable."""
-    found = pdb.covered(budget, side.resources, len(cluster.nodes) if cluster is not None else None)
+    found = pdb.covered(budget, side.workloads(), len(cluster.nodes) if cluster is not None else None)
     if found is None:
         return None
     pods, owners = found
-    keys = {id(resource): key for key, resource in side.objects.items()}
-    return pods, [keys.get(id(owner)) or key_of(owner) for owner in owners]
+    return pods, [side.key(owner) for owner in owners]
 
 
 def _blocks(side: Side, budget: dict | None, cluster: DeclaredCluster | None) -> str | None:
@@ -36,7 +35,7 @@ def _blocks(side: Side, budget: dict | None, cluster: DeclaredCluster | None) ->
     if budget is None:
         return None
     spec = mapping(budget.get("spec"))
-    found = pdb.covered(budget, side.resources, len(cluster.nodes) if cluster is not None else None)
+    found = pdb.covered(budget, side.workloads(), len(cluster.nodes) if cluster is not None else None)
     if found is None or pdb.setting(spec) is None or pdb.problems(spec):
         return None
     pods, owners = found

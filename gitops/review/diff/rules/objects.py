@@ -67,7 +67,7 @@ def _claim_message(obj: dict, protected: tuple[str, ...], replaced_by: list[Obje
             f"so {', '.join(unprotected)} would prune the claim and delete its data."
         )
     storage_class = workloads.dig(obj, "spec", "storageClassName")
-    if storage_class in DELETING_CLASSES:
+    if storage_class is None or workloads.one_of(storage_class, {c for c in DELETING_CLASSES if c is not None}):
         return f"{removed}: the engine prunes the claim, and local-path deletes its volume and the data on it."
     return (
         f"{removed}: the engine prunes the claim, and unless its StorageClass retains volumes "
@@ -133,7 +133,7 @@ def _selected_by(context: Context, workload: ObjectDiff) -> list[ObjectDiff]:
         d
         for d in context.present_after(kinds={"Service"})
         if d.key.namespace == workload.key.namespace
-        and selectors.service_selects(((d.new or {}).get("spec") or {}).get("selector"), labels)
+        and selectors.service_selects(workloads.dig(d.new, "spec", "selector"), labels)
     ]
 
 
@@ -158,7 +158,11 @@ def _pods_of(obj: dict) -> str:
 
 def _workload_message(context: Context, removed: ObjectDiff) -> str:
     images = sorted(
-        {str(c.get("image")) for c in (workloads.pod_spec(removed.before) or {}).get("containers") or [] if c}
+        {
+            str(c.get("image"))
+            for c in workloads.sequence(workloads.mapping(workloads.pod_spec(removed.before)).get("containers"))
+            if isinstance(c, dict)
+        }
     )
     stops = [f"the engine deletes it and {_pods_of(removed.before)}: nothing runs {', '.join(images) or 'it'}"]
     for service in _selected_by(context, removed):
@@ -240,20 +244,20 @@ def removed_hosts(context: Context) -> Iterator[Issue]:
 def removed_volumes(context: Context) -> Iterator[Issue]:
     for changed in context.changed(kinds=workloads.WORKLOADS):
         before, after = workloads.pod_spec(changed.old) or {}, workloads.pod_spec(changed.new) or {}
-        kept = {v.get("name") for v in after.get("volumes") or [] if isinstance(v, dict)}
-        for volume in before.get("volumes") or []:
+        kept = [v.get("name") for v in workloads.sequence(after.get("volumes")) if isinstance(v, dict)]
+        for volume in workloads.sequence(before.get("volumes")):
             if not isinstance(volume, dict) or volume.get("name") in kept:
                 continue
             name = volume.get("name")
             mounts = sorted(
                 {
                     str(m.get("mountPath"))
-                    for c in before.get("containers") or []
-                    for m in (c or {}).get("volumeMounts") or []
+                    for c in workloads.sequence(before.get("containers"))
+                    for m in workloads.sequence(workloads.mapping(c).get("volumeMounts"))
                     if isinstance(m, dict) and m.get("name") == name
                 }
             )
-            claim = (volume.get("persistentVolumeClaim") or {}).get("claimName")
+            claim = workloads.dig(volume, "persistentVolumeClaim", "claimName")
             what = f"claim {claim}'s data" if claim else "its files"
             at = f" at {', '.join(mounts)}" if mounts else ""
             path: FieldPath = (*(workloads.pod_spec_path(changed.key.kind) or ()), "volumes", Named("name", name))

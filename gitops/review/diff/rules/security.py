@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from gitops.k8s import podsecurity, workloads
-from gitops.k8s.workloads import dig, mapping, sequence
+from gitops.k8s.workloads import dig, mapping, one_of, sequence
 from gitops.review.diff.fields import container_path
 from gitops.review.diff.model import MISSING, Named, ObjectDiff, Status
 from gitops.review.diff.rules.context import Context, risk, rule
@@ -109,7 +109,7 @@ def _existing_only(c: _Container) -> Iterator[Issue]:
             "no longer drops ALL capabilities: the runtime's default set comes back.",
         )
     confined = podsecurity.RESTRICTED_SECCOMP
-    if _seccomp(c.old, c.old_pod) in confined and _seccomp(c.new, c.new_pod) not in confined:
+    if one_of(_seccomp(c.old, c.old_pod), confined) and not one_of(_seccomp(c.new, c.new_pod), confined):
         yield risk(
             Severity.MEDIUM,
             c.key,
@@ -136,7 +136,7 @@ def _dangerous(c: _Container) -> Iterator[Issue]:
             c.where("allowPrivilegeEscalation"),
             "allowPrivilegeEscalation is true: setuid binaries can gain privileges.",
         )
-    old_add = set(sequence(dig(_security(c.old), "capabilities", "add")))
+    old_add = sequence(dig(_security(c.old), "capabilities", "add"))
     added = [cap for cap in sequence(dig(_security(c.new), "capabilities", "add")) if cap not in old_add]
     if added:
         yield risk(
@@ -145,7 +145,7 @@ def _dangerous(c: _Container) -> Iterator[Issue]:
             (*c.path, "securityContext", "capabilities", "add"),
             f"adds capabilities {', '.join(map(str, added))}: the container can do more as whatever user it runs as.",
         )
-    old_ports = {p.get("hostPort") for p in sequence(dig(c.old, "ports")) if isinstance(p, dict)}
+    old_ports = [p.get("hostPort") for p in sequence(dig(c.old, "ports")) if isinstance(p, dict)]
     new_ports = [p.get("hostPort") for p in sequence(c.new.get("ports")) if isinstance(p, dict) and p.get("hostPort")]
     opened = [port for port in new_ports if port not in old_ports]
     if opened:
