@@ -5,7 +5,9 @@ directory held before is gone afterwards. It therefore writes only where that lo
 
 - a directory that does not exist yet, or is empty;
 - a directory synth wrote before, recognised by its marker file (`.synthesized`), which lists every file
-  synth wrote there; a file that is not listed (a note the user saved in dist/) makes synth refuse;
+  synth wrote there; a file that is not listed (a note the user saved in dist/) makes synth refuse,
+  unless git tracks it: a merge brings the other branch's files with a marker that may list only one
+  side's, and what git holds is not lost;
 - never the repository itself, one of its own directories (config/, .git, gitops/, ...), the config
   directory synth reads, or a directory that holds one of those.
 
@@ -16,6 +18,7 @@ it is byte-stable (sorted paths, no timestamps), so the committed dist/ carries 
 from __future__ import annotations
 
 import os
+import subprocess
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -94,6 +97,17 @@ def files_in(root: Path, under: Sequence[str] = ("",)) -> list[str]:
     return sorted(name for name in found if name != MARKER)
 
 
+def _tracked(out: Path) -> set[str]:
+    """The files under out that git tracks (committed or staged), out-relative; none outside a repository."""
+    try:
+        done = subprocess.run(["git", "-C", str(out), "ls-files", "-z"], capture_output=True, timeout=60)
+    except (OSError, subprocess.TimeoutExpired):
+        return set()
+    if done.returncode != 0:
+        return set()
+    return {name for name in done.stdout.decode("utf-8", "surrogateescape").split("\0") if name}
+
+
 def _where(out: Path, guarded: Sequence[Protected]) -> tuple[str, str] | None:
     """Why out is off limits (a protected directory, inside one, or around one), with the fix; None if it is not."""
     resolved = out.resolve()
@@ -137,11 +151,14 @@ def claim(out: Path, replaced: Sequence[str] | None, guarded: Sequence[Protected
         )
     strangers = [name for name in files_in(out, replaced or ("",)) if name not in own]
     if strangers:
+        tracked = _tracked(out)
+        strangers = [name for name in strangers if name not in tracked]
+    if strangers:
         names = ", ".join(strangers[:_SHOWN_STRANGERS])
         more = len(strangers) - _SHOWN_STRANGERS
         names += f" and {more} more" if more > 0 else ""
         raise OutputDirError(
             place,
-            f"it holds {len(strangers)} file(s) synth did not write ({names})",
+            f"it holds {len(strangers)} file(s) synth did not write and git does not track ({names})",
             f"move them out of {place} (synth lists its own files in {place}/{MARKER}), then run synth again",
         )

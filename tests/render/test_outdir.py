@@ -109,11 +109,33 @@ def test_a_file_of_the_users_in_a_directory_synth_wrote_is_refused_and_kept(work
     done = _synth(work, "--out", str(out))
     assert (done.returncode, done.stdout) == (2, "")
     assert done.stderr == (
-        f"synth: cannot write to {out}: it holds 2 file(s) synth did not write (README.md, prod/notes.txt), "
+        f"synth: cannot write to {out}: it holds 2 file(s) synth did not write and git does not track "
+        "(README.md, prod/notes.txt), "
         f"{WHOLE}"
         f"  fix: move them out of {out} (synth lists its own files in {out}/.synthesized), then run synth again.\n"
     )
     assert tree(out) == before
+
+
+def test_a_merge_brings_files_the_marker_does_not_list_and_git_holds_them_so_synth_replaces_them(
+    work: Path, tmp_path: Path
+):
+    out = tmp_path / "repo" / "dist"
+    assert _synth(work, "--out", str(out)).returncode == 0
+    (out / "prod" / "from-the-other-branch.yaml").write_text("kind: ConfigMap\n")
+    git = ["git", "-C", str(tmp_path / "repo"), "-c", "user.name=t", "-c", "user.email=t@example.invalid"]
+    subprocess.run([*git, "init", "-q"], check=True)
+    subprocess.run([*git, "add", "-A"], check=True)
+    subprocess.run([*git, "commit", "-qm", "merged"], check=True)
+    (out / "prod" / "notes.txt").write_text(KEEP)
+    refused = _synth(work, "--out", str(out))
+    assert refused.returncode == 2 and "1 file(s) synth did not write and git does not track (prod/notes.txt)" in (
+        refused.stderr
+    )
+    (out / "prod" / "notes.txt").unlink()
+    done = _synth(work, "--out", str(out))
+    assert done.returncode == 0, done.stderr
+    assert not (out / "prod" / "from-the-other-branch.yaml").exists()
 
 
 def test_a_file_is_not_an_output_directory(work: Path, tmp_path: Path):
@@ -164,7 +186,7 @@ def test_only_the_directories_a_run_replaces_must_be_synths(tmp_path: Path):
     (out / "staging").mkdir()
     (out / "staging" / "mine.txt").write_text(KEEP)
     outdir.claim(out, ["prod", "clusters/prod"], [])
-    with pytest.raises(outdir.OutputDirError, match=r"holds 1 file\(s\) synth did not write \(staging/mine.txt\)"):
+    with pytest.raises(outdir.OutputDirError, match=r"synth did not write and git does not track \(staging/mine.txt\)"):
         outdir.claim(out, None, [])
 
 
