@@ -20,6 +20,10 @@ written from Kubernetes' own code:
   (intstr.GetScaledValueFromIntOrPercent(..., roundUp=true)), for both
   fields. disruptionsAllowed = currentHealthy - desiredHealthy, and 0 when
   that or the expected count is not positive (updatePdbStatus).
+- Eviction (pkg/registry/core/pod/storage/eviction.go): a pod that more than one budget selects
+  cannot be evicted at all; the API answers 500 (InternalError), before any budget is read and
+  whatever dryRun says, and `kubectl drain` does not retry it (it retries only 429): the drain
+  fails. Observed on the rehearsal's control plane with a hand-written api-pdb beside ours.
 """
 
 from __future__ import annotations
@@ -167,3 +171,23 @@ def covered(budget: Fields, candidates: Iterable[Resource], nodes: int | None) -
         pods = add(pods, part)
         owners.append(resource)
     return pods, owners
+
+
+# The eviction subresource's answer for a pod two budgets select (eviction.go), and its HTTP status.
+MULTIPLE_BUDGETS = "This pod has more than one PodDisruptionBudget, which the eviction subresource does not support."
+MULTIPLE_BUDGETS_STATUS = 500
+
+
+def selecting(labels: Fields, namespace: str, budgets: Iterable[Fields]) -> list[Fields]:
+    """The budgets of the namespace that select a pod with these labels (as the eviction API lists them)."""
+    return [
+        b
+        for b in budgets
+        if (workloads.dig(b, "metadata", "namespace") or "") == namespace
+        and selectors.selects(workloads.dig(b, "spec", "selector"), labels)
+    ]
+
+
+def evictable_alone(labels: Fields, namespace: str, budgets: Iterable[Fields]) -> bool:
+    """Whether the eviction API can evict such a pod at all: at most one budget may select it."""
+    return len(selecting(labels, namespace, budgets)) <= 1

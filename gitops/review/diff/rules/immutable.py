@@ -1,38 +1,17 @@
-"""Fields the API server will not update: the apply is rejected, or the object must be recreated."""
+"""Fields the API server will not update: the apply is rejected, or the object must be recreated.
+
+Which fields those are is Kubernetes' rule, gitops/k8s/immutable.py; this rule says what a change to one means."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
+from gitops.k8s.immutable import EXPOSED_TYPES, PVC_IMMUTABLE, SELECTOR_KINDS, STATEFULSET_UPDATABLE
 from gitops.k8s.quantities import QuantityError, format_memory, memory_bytes
 from gitops.review.diff.fields import equal, get
 from gitops.review.diff.model import MISSING, ObjectDiff
 from gitops.review.diff.rules.context import Context, risk, rule
 from gitops.review.findings import Issue, Severity, Topic
-
-SELECTOR_KINDS = frozenset({"Deployment", "StatefulSet", "DaemonSet", "ReplicaSet"})
-# The StatefulSet spec fields an update may touch (apps/v1 validation); any other change is refused.
-STATEFULSET_UPDATABLE = frozenset(
-    {
-        "replicas",
-        "ordinals",
-        "template",
-        "updateStrategy",
-        "revisionHistoryLimit",
-        "persistentVolumeClaimRetentionPolicy",
-        "minReadySeconds",
-    }
-)
-PVC_IMMUTABLE = (
-    "storageClassName",
-    "accessModes",
-    "volumeMode",
-    "volumeName",
-    "selector",
-    "dataSource",
-    "dataSourceRef",
-)
-EXPOSED_TYPES = ("NodePort", "LoadBalancer")
 
 
 def _spec(obj: dict) -> dict:
