@@ -6,6 +6,7 @@
   python main.py diff ...                  risk-flagged review of a change (gitops/cli/diff.py)
   python main.py rehearse ...              a real control plane, Flux and drills (gitops/cli/rehearse.py)
   python main.py comment ...               the review as one pull-request comment (gitops/cli/comment.py)
+  python main.py adopt --live PATH ...     the cutover plan from hand-written manifests (gitops/cli/adopt.py)
 
 Exit codes (gitops/errors.py): 0 ok, 1 a check failed, 2 bad input or usage, 130 interrupted.
 """
@@ -29,6 +30,7 @@ COMMANDS = {
     "diff": ("gitops.cli.diff", "summarize what a change does to the cluster, with risk flags"),
     "rehearse": ("gitops.cli.rehearse", "deliver the commit to a throwaway Kubernetes cluster and drill it"),
     "comment": ("gitops.cli.comment", "post the review on the pull request, or edit the one posted before"),
+    "adopt": ("gitops.cli.adopt", "plan the takeover of a running cluster from its hand-written manifests or export"),
 }
 # What each command leaves alone when it stops on an error ("nothing was <this>").
 UNTOUCHED = {
@@ -38,6 +40,7 @@ UNTOUCHED = {
     "diff": "compared",
     "rehearse": "rehearsed",
     "comment": "posted",
+    "adopt": "planned",
 }
 # What each command can promise after a Ctrl-C, after "<command>: interrupted".
 AFTER_INTERRUPT = {
