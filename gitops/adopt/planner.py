@@ -10,7 +10,8 @@ is for), unless an export says otherwise.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
 
 from gitops.adopt import steps as stepmod
 from gitops.adopt.model import (
@@ -44,6 +45,11 @@ class Context:
     ours: Ours
     config_file: str  # config/<env>.yaml, where keepLive lines go
     plan: Plan
+    blocked: set[str] = field(default_factory=set)  # units a refusal keeps from being applied
+
+    def is_blocked(self, resource: Resource) -> bool:
+        unit = self.ours.unit(resource)
+        return unit is not None and unit.name in self.blocked
 
     # The live workloads of the namespace and their pods' labels (the old pods during the takeover).
     def live_workloads(self) -> list[LiveObject]:
@@ -285,8 +291,22 @@ def _service_gap(ctx: Context, obj: LiveObject, ours: Resource) -> Item | None:
             "ours would select none of them until new pods are Ready"
         )
         item.config.append(_keep_line(ctx, workload.name, why, selector=live_deployment_selector))
-    ctx.plan.predictions.append(Prediction("endpoints", str(ours), 0, "the selector switch leaves no endpoint"))
+    if not ctx.is_blocked(ours):
+        ctx.plan.predictions.append(Prediction("endpoints", str(ours), 0, "the selector switch leaves no endpoint"))
+    else:
+        item.details.append("(not while its unit is refused: nothing of it is applied)")
     return item
+
+
+def _endpoints(ctx: Context, obj: LiveObject, ours: Resource) -> Prediction:
+    """Old and new pods both selected: the Service keeps endpoints while its workload rolls, unless the workload
+    stops its old pods first (Recreate), when it has none until the new pod is Ready."""
+    served = [w for w, labels in _live_pods(ctx) if selectors.service_selects(dig(obj.obj, "spec", "selector"), labels)]
+    for workload in served:
+        theirs = ctx.ours.find(workload.kind, workload.namespace, workload.name)
+        if theirs is not None and rolling.fewest_ready(theirs.obj) == 0:
+            return Prediction("endpoints", str(ours), 0, f"{workload.name} stops its old pod before the new one starts")
+    return Prediction("endpoints", str(ours), 1, "old and new pods both selected")
 
 
 def _budgets(ctx: Context, obj: LiveObject) -> Item:
@@ -656,7 +676,10 @@ def _data(ctx: Context, refused: set[str]) -> list[Item]:
                             f"the live claim {live_claim_name} is {size}; local-path cannot resize a bound claim",
                         )
                     )
-                ctx.plan.predictions.append(Prediction("claim", subject, "new", "another name is another volume"))
+                if ours_claim is not None and not ctx.is_blocked(ours_claim):
+                    ctx.plan.predictions.append(
+                        Prediction("claim", subject, "new", "another name is another volume", until=claim_name)
+                    )
                 found.append(item)
                 continue
             pinned = pinned_node(pod_spec(workload.obj) or {})
@@ -679,7 +702,7 @@ def _data(ctx: Context, refused: set[str]) -> list[Item]:
                     )
                 )
             found.append(item)
-            if not (refused & {str(workload), subject}):
+            if not (refused & {str(workload), subject}) and not ctx.is_blocked(workload):
                 ctx.plan.predictions.append(Prediction("claim", subject, "kept", "the same claim keeps its volume"))
             owner = _owner_change(live_workload, workload)
             if owner:
@@ -750,16 +773,30 @@ def plan(live_set: LiveSet, ours: Ours, config_file: str, paths: list[str]) -> P
                 refused_units.add(unit.name)
             continue
         adopted.append((obj, theirs))
+    blocked = set(refused_units)
+    for unit in list(ours.units.values()):
+        if unit.name in refused_units:
+            blocked |= {u.name for u in ours.later_units(unit)}
+    ctx.blocked = blocked
     for obj, theirs in adopted:
         items.append(_adopted(ctx, obj, theirs))
+        applied = not ctx.is_blocked(theirs)
         if theirs.kind == "Service":
             gap = _service_gap(ctx, obj, theirs)
             if gap is not None:
                 items.append(gap)
-            elif not refused_units:
-                result.predictions.append(Prediction("endpoints", str(theirs), 1, "old and new pods both selected"))
-        if theirs.kind == "Deployment" and not refused_units:
+            elif applied:
+                result.predictions.append(_endpoints(ctx, obj, theirs))
+        if theirs.kind == "Deployment" and applied:
             _deployment_rollout(ctx, obj, theirs)
+    for obj in ctx.live_workloads():
+        theirs = ctx.ours_for(obj)
+        if obj.kind == "Deployment" and theirs is not None and ctx.is_blocked(theirs):
+            count = replicas(obj.obj) or 0
+            result.predictions.append(
+                Prediction("fewest-ready", str(obj), count, "its unit is refused: nothing of it changes")
+            )
+    for obj, theirs in adopted:
         if theirs.kind == "Namespace":
             security = _pod_security(ctx, obj, refused_units)
             if security is not None:
@@ -871,3 +908,16 @@ def _merge_config(items: list[Item]) -> list[Item]:
 
 def ours_pods_apps(ours: Ours) -> list[Resource]:
     return [r for r in ours.workloads() if (u := ours.unit(r)) is not None and u.directory.endswith(APPS)]
+
+
+def plan_for(live_path: Path, dist: Path, env: str, config_file: str) -> Plan:
+    """The plan for env (dist/<env>/ under dist) from the live objects under live_path; InputError on bad input."""
+    from gitops.adopt import ours as ours_mod
+    from gitops.adopt import source
+    from gitops.errors import UsageError
+
+    ours = ours_mod.load(dist, env)
+    if ours.engine != "flux":
+        raise UsageError(f"--env {env} is delivered by {ours.engine or 'no engine'}; adopt plans Flux's takeover")
+    found = source.read(live_path, ours.namespace, ours.keys)
+    return plan(found, ours, config_file, [str(live_path)])

@@ -221,7 +221,7 @@ def read(path: Path, namespace: str, ours: set[tuple[str, str, str, str]]) -> Li
                 continue
             line = node.start_mark.line + 1
             is_list = isinstance(doc, dict) and str(doc.get("kind", "")).endswith("List")
-            if is_list and not isinstance(doc.get("items"), list):
+            if is_list and isinstance(doc, dict) and not isinstance(doc.get("items"), list):
                 raise LiveInputError(f"{file}:{line}: document {index + 1} is a {doc['kind']} without items")
             problem = None if is_list else _object_problem(doc)
             if problem:

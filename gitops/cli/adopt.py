@@ -35,17 +35,12 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def make_plan(live: Path, env: str, dist: Path, config_dir: Path):
     """The plan for env from the live objects under live; raises InputError on anything it cannot read."""
-    from gitops.adopt import ours as ours_mod
-    from gitops.adopt import planner, source
+    from gitops.adopt.planner import plan_for
 
     config_file = config_dir / f"{env}.yaml"
     if not config_file.is_file():
         raise UsageError(f"--env {env}: no {config_file}")
-    ours = ours_mod.load(dist, env)
-    if ours.engine != "flux":
-        raise UsageError(f"--env {env} is delivered by {ours.engine or 'no engine'}; adopt plans Flux's takeover")
-    found = source.read(live, ours.namespace, ours.keys)
-    return planner.plan(found, ours, repository_path(config_file), [str(live)])
+    return plan_for(live, dist, env, repository_path(config_file))
 
 
 def run(args: argparse.Namespace) -> int:

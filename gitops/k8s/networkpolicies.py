@@ -84,3 +84,12 @@ def admitted(
             if not peers or any(_peer_admits(mapping(p), _namespace(policy), client) for p in peers):
                 return True
     return False
+
+
+def reachable(labels: Fields, namespace: str, port: int | str | None, policies: Iterable[Fields]) -> bool:
+    """Whether anyone may reach the pod's port: it is not isolated, or a rule of a policy selecting it covers
+    the port (from whatever peers it names)."""
+    chosen = isolating(labels, namespace, policies)
+    return not chosen or any(
+        _covers_port(mapping(rule), port) for policy in chosen for rule in sequence(dig(policy, "spec", "ingress"))
+    )
