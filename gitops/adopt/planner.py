@@ -46,6 +46,7 @@ class Context:
     config_file: str  # config/<env>.yaml, where keepLive lines go
     plan: Plan
     blocked: set[str] = field(default_factory=set)  # units a refusal keeps from being applied
+    unadmitted: set[str] = field(default_factory=set)  # workloads whose running pods our policies stop admitting
 
     def is_blocked(self, resource: Resource) -> bool:
         unit = self.ours.unit(resource)
@@ -164,6 +165,16 @@ def _unit_consequence(ctx: Context, unit: Unit | None) -> str:
     )
 
 
+FORCE_ANNOTATION = "kustomize.toolkit.fluxcd.io/force"
+
+
+def forced(ctx: Context, ours: Resource, refusals: list[immutable.Refusal]) -> bool:
+    """Whether Flux deletes and recreates the object over these refusals: force on its unit or on the object."""
+    unit = ctx.ours.unit(ours)
+    on = (unit is not None and unit.force) or ours.annotations.get(FORCE_ANNOTATION) == "enabled"
+    return on and all(r.forced_recreate for r in refusals)
+
+
 def _refused(ctx: Context, obj: LiveObject, ours: Resource, refusals: list[immutable.Refusal]) -> Item:
     unit = ctx.ours.unit(ours)
     fields = ", ".join(f"{r.field} ({r.message})" for r in refusals)
@@ -175,6 +186,21 @@ def _refused(ctx: Context, obj: LiveObject, ours: Resource, refusals: list[immut
         blocking=True,
         rule="gitops/k8s/immutable.py (observed: Flux 1.9.6 and kube-apiserver 1.34)",
     )
+    if forced(ctx, ours, refusals):
+        retry = unit.retry_seconds if unit else 0
+        pods = replicas(ours.obj) or 1
+        who = f"all {pods} replicas" if pods > 1 else "its pod"
+        item.what = f"replaced (force): {fields}"
+        item.details.append(
+            f"Force is on: Flux deletes it, fails that attempt (the deleted object's managedFields cleanup), and "
+            f"creates it at the next one, {retry} s later: {who} at 0 Ready for at least {retry} s plus start-up "
+            "(observed: api 0/3 for 242 s with retryInterval 2m)."
+        )
+        if ours.kind == "Deployment":
+            ctx.plan.predictions.append(Prediction("recreated", str(ours), retry, "force deletes and recreates it"))
+        for refusal in refusals:
+            item.config += _refusal_lines(ctx, obj, ours, refusal)
+        return item
     item.details.append(_unit_consequence(ctx, unit) + ".")
     count = replicas(ours.obj)
     if any(r.forced_recreate for r in refusals):
@@ -557,6 +583,8 @@ def _network(ctx: Context, refused_units: set[str]) -> list[Item]:
         if not lost or not isolated:
             continue
         count = replicas(workload.obj) or 1
+        if not ctx.is_blocked(theirs):
+            ctx.unadmitted.add(workload.name)
         names = ", ".join(str(dig(p, "metadata", "name")) for p in lost)
         item = Item(
             CONFLICTING,
@@ -765,6 +793,9 @@ def plan(live_set: LiveSet, ours: Ours, config_file: str, paths: list[str]) -> P
         if theirs is None:
             continue
         refusals = immutable.refusals(obj.obj, theirs.obj)
+        if refusals and forced(ctx, theirs, refusals):
+            items.append(_refused(ctx, obj, theirs, refusals))
+            continue
         if refusals:
             items.append(_refused(ctx, obj, theirs, refusals))
             refused.add(str(theirs))
@@ -850,6 +881,12 @@ def plan(live_set: LiveSet, ours: Ours, config_file: str, paths: list[str]) -> P
             unit = ours.unit(resource)
             items.append(Item(CREATED, str(resource), f"created by {unit.name if unit else 'the first sync'}", rule=""))
     items += _network(ctx, refused_units)
+    for prediction in list(result.predictions):
+        if prediction.kind == "endpoints" and prediction.value:
+            name = prediction.subject.rpartition("/")[2]
+            lost = name in ctx.unadmitted
+            why = "our policies admit only the new pods" if lost else "our policies admit old and new pods"
+            result.predictions.append(Prediction("reachable", prediction.subject, 0 if lost else 1, why))
     result.items = _merge_config(items)
     if refused_units:
         first = next(

@@ -50,6 +50,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
         help="rehearse the cutover from a running cluster instead: PATH's objects (hand-written manifests or an "
         "export) applied first, then `main.py adopt`'s plan step by step (Flux environments)",
     )
+    parser.add_argument("--skip-step", action="append", dest="skip_steps", default=[], help=argparse.SUPPRESS)
     parser.add_argument("--head", default="HEAD", help=argparse.SUPPRESS)
     parser.add_argument("--repo", type=Path, default=PROJECT, help=argparse.SUPPRESS)
     parser.add_argument("--tools", type=Path, default=TOOLS_DIR / "cluster", help=argparse.SUPPRESS)
@@ -72,7 +73,14 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"--age-key {args.age_key}: no such file")
     located = tools.locate(args.tools)
     versions = located.versions()
-    options = Options(repo=args.repo, head=head, base=base, drills=tuple(args.drills or DRILLS), age_key=args.age_key)
+    options = Options(
+        repo=args.repo,
+        head=head,
+        base=base,
+        drills=tuple(args.drills or DRILLS),
+        age_key=args.age_key,
+        skip_steps=tuple(args.skip_steps),
+    )
     reports = []
     for env in environments:
         report = EnvReport(env=env.name, engine=env.engine, commit=head, base=base, versions=versions)

@@ -39,6 +39,7 @@ class Options:
     base: str | None
     drills: tuple[str, ...]
     age_key: Path | None = None
+    skip_steps: tuple[str, ...] = ()  # steps of an adopt plan left out (tests show what each one prevents)
 
 
 def _dry_run(kubectl: Kubectl, checkout: Path, paths: list[str]) -> tuple[list[str], list[str]]:
@@ -228,10 +229,13 @@ def rehearse_adopt(env: Environment, tools: Tools, options: Options, report: Env
         seen.sampler = sampler
         with sampler:
             for step in plan.steps:
-                if step.phase == "before":
+                if step.phase == "before" and step.id not in options.skip_steps:
                     for command in step.commands:
                         adopt.run_command(command, stage.kubectl, stage.provisioner, drill, step)
             seen.delivered = engine.deliver(options.head)
+            recreated = [p.value for p in plan.predictions if p.kind == "recreated" and isinstance(p.value, int)]
+            if recreated:  # force: the first attempt fails after deleting; the next one, retryInterval later, creates
+                seen.delivered = adopt.wait_units(stage.api, seen.delivered, 3 * max(recreated) + 120)
             if not refused:
                 converge.wait_available(stage.api, [plan.namespace], converge.AVAILABLE_TIMEOUT)
             adopt.check_evictions(stage.api, plan, seen)
@@ -242,13 +246,13 @@ def rehearse_adopt(env: Environment, tools: Tools, options: Options, report: Env
             seen.volumes_after = adopt.volumes(stage.api, plan.namespace)
             if not refused:
                 for step in plan.steps:
-                    if step.phase == "after":
+                    if step.phase == "after" and step.id not in options.skip_steps:
                         for command in step.commands:
                             adopt.run_command(command, stage.kubectl, stage.provisioner, drill, step)
                 converge.wait_available(stage.api, [plan.namespace], converge.AVAILABLE_TIMEOUT)
-        for prediction in plan.predictions:  # after sampling: it stops pods on purpose
-            if prediction.kind == "not-replaced":
-                seen.not_replaced[prediction.subject] = adopt.not_replaced(stage.api, prediction.subject)
+        stop = [p.subject for p in plan.predictions if p.kind == "not-replaced"]
+        if stop:  # after sampling: it stops pods on purpose
+            seen.not_replaced = adopt.not_replaced(stage.api, stop)
         delivered = seen.delivered
         report.delivery_seconds, report.units = delivered.seconds, delivered.units
         report.substitutions, report.engine_label = delivered.substitutions, engine.label
@@ -258,7 +262,13 @@ def rehearse_adopt(env: Environment, tools: Tools, options: Options, report: Env
             fix = f"config: {lines}" if lines else "the plan's config lines for the items above take it away too"
             drill.fail(item.object, f"blocking, as the plan says: {item.what}", fix)
         drill.seconds = time.monotonic() - started
-        steps_run = [s.id for s in plan.steps if s.phase != "sync" or s.id == planned.FIRST_SYNC]
+        steps_run = [
+            s.id
+            for s in plan.steps
+            if (s.phase != "sync" or s.id == planned.FIRST_SYNC) and s.id not in options.skip_steps
+        ]
+        if options.skip_steps:
+            report.notes.append(f"left out on purpose: the plan's steps {', '.join(options.skip_steps)}")
         drill.summary = (
             f"took over from {live_path} following the plan's steps ({', '.join(steps_run)})"
             if not refused
