@@ -321,7 +321,8 @@ redis-tools: $(REDIS_STAMP)
 # The end-to-end tests (tests/e2e/, which `make test` does not collect: its files are not named
 # test_*.py). The first is the main run: every environment, each on its own throwaway cluster, its
 # report printed; then configs only a real cluster refuses, and SOPS decrypted by the real Flux.
-REHEARSE_E2E := tests/e2e/rehearse_project.py tests/e2e/rehearse_broken_configs.py tests/e2e/rehearse_sops.py
+REHEARSE_E2E := tests/e2e/rehearse_project.py tests/e2e/rehearse_broken_configs.py tests/e2e/rehearse_sops.py \
+                tests/e2e/rehearse_adopt.py
 rehearse: setup rehearse-tools
 	$(PY) -m pytest -q -p no:cacheprovider $(REHEARSE_E2E)
 # ---- end of the cluster rehearsal tools ----

@@ -361,7 +361,11 @@ def _budgets(ctx: Context, obj: LiveObject) -> Item:
         item.details.append(
             "until it is deleted (step 'budgets', right after honeydue-apps is Ready) no node can be drained"
         )
+        if any(ctx.is_blocked(r) for r in doubled):
+            item.details.append("(not while its unit is refused: ours is not applied)")
         for r in doubled:
+            if ctx.is_blocked(r):
+                continue
             ctx.plan.predictions.append(
                 Prediction(
                     "eviction-refused",
@@ -729,13 +733,14 @@ def _data(ctx: Context, refused: set[str]) -> list[Item]:
                         f"the live volume of {live_claim_name} is on {node}",
                     )
                 )
-            found.append(item)
-            if not (refused & {str(workload), subject}) and not ctx.is_blocked(workload):
-                ctx.plan.predictions.append(Prediction("claim", subject, "kept", "the same claim keeps its volume"))
             owner = _owner_change(live_workload, workload)
             if owner:
                 item.details.append(owner)
                 item.steps.append(stepmod.CHOWN)
+            if item.details or item.blocking:  # an unchanged claim on its volume needs saying no more
+                found.append(item)
+            if not (refused & {str(workload), subject}) and not ctx.is_blocked(workload):
+                ctx.plan.predictions.append(Prediction("claim", subject, "kept", "the same claim keeps its volume"))
     return found
 
 
@@ -809,8 +814,12 @@ def plan(live_set: LiveSet, ours: Ours, config_file: str, paths: list[str]) -> P
         if unit.name in refused_units:
             blocked |= {u.name for u in ours.later_units(unit)}
     ctx.blocked = blocked
+    changing: list[tuple[LiveObject, Resource]] = []
     for obj, theirs in adopted:
-        items.append(_adopted(ctx, obj, theirs))
+        item = _adopted(ctx, obj, theirs)
+        if item.details:  # an object that stays as it is needs no item and no step: Flux just takes it over
+            items.append(item)
+            changing.append((obj, theirs))
         applied = not ctx.is_blocked(theirs)
         if theirs.kind == "Service":
             gap = _service_gap(ctx, obj, theirs)
@@ -840,6 +849,8 @@ def plan(live_set: LiveSet, ours: Ours, config_file: str, paths: list[str]) -> P
             key = (reference.kind, str(reference.name))
             if key in present or key in named or ctx.ours.find(reference.kind, workload.namespace, key[1]):
                 continue
+            if _readers(ctx, *key)[1]:
+                continue  # ours reads it too: one of the Secrets the bootstrap names, which exists already
             named.add(key)
             live_readers, ours_readers = _readers(ctx, *key)
             effect = f"read by {', '.join(live_readers)} (not in the input; named only)"
@@ -905,7 +916,7 @@ def plan(live_set: LiveSet, ours: Ours, config_file: str, paths: list[str]) -> P
         result.predictions.append(Prediction("orphans", ours.namespace, orphans, "Flux prunes only its inventory"))
         writers = sorted(i.object for i in result.items if i.section == CONFLICTING and "two managers" in i.what)
         result.predictions.append(Prediction("managers", ours.namespace, writers, "kubectl's entries handed to Flux"))
-    stepmod.build(result, ctx.live, ours, adopted, data)
+    stepmod.build(result, ctx.live, ours, changing, data)
     if not live_set.exported:
         result.notes.append(
             "read from hand-written manifests: assumed applied with `kubectl apply` as written; an export "

@@ -31,7 +31,8 @@ from gitops.k8s.workloads import dig, mapping
 
 MAX_BYTES = 16 * 2**20  # about 4,500 exported objects with their managed fields
 MAX_OBJECTS = 5000
-_STANDARD_TAG = "tag:yaml.org,2002:"
+# The types kubectl's YAML holds; any other tag (!!python/..., !!binary, a !local one) is refused.
+_PLAIN_TAGS = frozenset(f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null", "map", "seq", "timestamp"))
 
 
 class LiveInputError(InputError):
@@ -140,7 +141,7 @@ def _plain(node: Node, path: Path, seen: set[int]) -> None:
             "(kubectl never writes them, and an alias can expand without bound)"
         )
     seen.add(id(node))
-    if node.tag and not str(node.tag).startswith(_STANDARD_TAG) and str(node.tag) != "!":
+    if node.tag and str(node.tag) not in _PLAIN_TAGS:
         raise LiveInputError(f"{path}:{node.start_mark.line + 1}: YAML tag {node.tag} is not allowed here")
     if isinstance(node, MappingNode):
         for key, value in node.value:

@@ -167,6 +167,9 @@ def _secrets(ours: Ours, live_set: LiveSet) -> Step:
     inventory = declared.read(ours.resources)
     commands = []
     existing = {(o.namespace, o.name) for o in live_set.objects if o.kind == "Secret"}
+    existing |= {
+        (o.namespace, ref.split("/")[-1]) for o in live_set.objects for ref in _secret_sources(o)
+    }  # the running pods read them: they exist
     for (namespace, name), keys in sorted(inventory.secrets.items()):
         if (namespace, name) in existing:
             continue
@@ -184,6 +187,8 @@ def _secrets(ours: Ours, live_set: LiveSet) -> Step:
         if readers
         else ""
     )
+    if not commands:
+        hint = " Every one of them exists already: the running pods read them."
     return Step(
         SECRETS,
         "Create the Secrets ours reads (dist/<env>/INVENTORY.md)",
@@ -295,12 +300,7 @@ def build(
             ],
             phase="sync",
             expect=_expect(plan),
-            rollback=(
-                "flux suspend kustomization --all -n flux-system (stops every apply; nothing is deleted), then "
-                "kubectl apply -f the hand-written files (the kept selectors make that a rolling update back) and "
-                f"kubectl label namespace {namespace} pod-security.kubernetes.io/enforce- (the old pods violate it). "
-                "Never delete a Kustomization with prune: true: that deletes everything it applied."
-            ),
+            rollback=_sync_rollback(plan, namespace),
         ),
         _after(
             plan,
@@ -339,6 +339,20 @@ def build(
     ]
     plan.steps = [s for s in steps if s is not None]
     del data
+
+
+def _sync_rollback(plan: Plan, namespace: str) -> str:
+    text = "flux suspend kustomization --all -n flux-system (stops every apply; nothing is deleted)"
+    if any(line.path[-1] == "keepLive" for line in plan.config_lines) or any(
+        i.section == "adopted" and i.object.startswith("Deployment") for i in plan.items
+    ):
+        text += ", then kubectl apply -f the hand-written files (with the live selectors kept, a rolling update back)"
+    if any(i.object == f"Namespace {namespace}" and "Pod Security" in i.what for i in plan.items):
+        text += (
+            f", and kubectl label namespace {namespace} pod-security.kubernetes.io/enforce- (the old pods violate "
+            "it: without that, none of them is replaced once stopped)"
+        )
+    return text + ". Never delete a Kustomization with prune: true: that deletes everything it applied."
 
 
 def _expect(plan: Plan) -> str:
