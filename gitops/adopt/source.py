@@ -32,7 +32,9 @@ from gitops.k8s.workloads import dig, mapping
 MAX_BYTES = 16 * 2**20  # about 4,500 exported objects with their managed fields
 MAX_OBJECTS = 5000
 # The types kubectl's YAML holds; any other tag (!!python/..., !!binary, a !local one) is refused.
-_PLAIN_TAGS = frozenset(f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null", "map", "seq", "timestamp"))
+_PLAIN_TAGS = frozenset(
+    f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null", "map", "seq", "timestamp")
+)
 
 
 class LiveInputError(InputError):

@@ -7,9 +7,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-from ruamel.yaml import YAML
 
-from gitops.adopt import planner, render
+from gitops.adopt import configlines, planner, render
 from gitops.adopt import steps as planned
 from gitops.adopt.model import CONFLICTING, DATA, ORPHANED, REPLACED
 from gitops.formats.yamlio import dumps
@@ -29,22 +28,6 @@ def blocking(plan) -> list[str]:
     return sorted(f"{i.section} {i.object}" for i in plan.blocking)
 
 
-def apply_lines(config: Path, lines: list) -> None:
-    yaml = YAML()
-    for line in lines:
-        path = config.parent / line.file
-        doc = yaml.load(path.read_text())
-        node = doc
-        for key in line.path[:-1]:
-            node = node.setdefault(key, {})
-        value = line.value
-        if line.path[-1] == "keepLive":
-            value = {**value, "reason": line.why}
-        node[line.path[-1]] = value
-        with path.open("w") as out:
-            yaml.dump(doc, out)
-
-
 @pytest.fixture(scope="module")
 def recommended(synthesized, tmp_path_factory) -> Path:
     """dist/ synthesized from config/ with the config lines the fixture's plan recommends."""
@@ -53,7 +36,8 @@ def recommended(synthesized, tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("recommended")
     config = root / "config"
     shutil.copytree(CONFIG, config)
-    apply_lines(config, plan_of(MANIFESTS, synthesized).config_lines)
+    lines = plan_of(MANIFESTS, synthesized).config_lines
+    configlines.apply(root, [{"file": c.file, "path": c.path, "value": c.value, "why": c.why} for c in lines])
     out = root / "dist"
     synth(config, out, write_schema=False)
     return out

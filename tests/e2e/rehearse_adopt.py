@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 from ruamel.yaml import YAML
 
+from gitops.adopt import configlines
 from gitops.layout import PROJECT
 from tests.e2e import kit
 
@@ -36,23 +37,6 @@ def plan(repo: Path) -> tuple[int, dict]:
     return done.returncode, json.loads(done.stdout)
 
 
-def apply_config_lines(repo: Path, lines: ConfigLines) -> None:
-    """Merge the plan's config lines into config/<env>.yaml, comments kept (what the operator pastes)."""
-    yaml = YAML()
-    for line in lines:
-        path = repo / line["file"]
-        doc = yaml.load(path.read_text())
-        node = doc
-        for key in line["path"][:-1]:
-            node = node.setdefault(key, {})
-        value = line["value"]
-        if line["path"][-1] == "keepLive":
-            value = {**value, "reason": line["why"]}
-        node[line["path"][-1]] = value
-        with path.open("w") as out:
-            yaml.dump(doc, out)
-
-
 def prepare(
     tmp_path: Path,
     keep: Callable[[ConfigLines], ConfigLines] | None = None,
@@ -66,7 +50,7 @@ def prepare(
     lines = keep(recommended["configLines"]) if keep is not None else []
 
     def before_synth(clone: Path) -> None:
-        apply_config_lines(clone, lines)
+        configlines.apply(clone, lines)
 
     if lines or config_edits:
         kit.commit(repo, config_edits or [], synth=True, before_synth=before_synth)

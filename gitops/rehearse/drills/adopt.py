@@ -20,13 +20,14 @@ from __future__ import annotations
 
 import json
 import os
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from gitops.adopt import steps as planned
 from gitops.adopt.model import Command, Plan, Step
 from gitops.adopt.source import LiveSet
-from gitops.k8s import budgets, networkpolicies, ownership, rest, status
+from gitops.k8s import budgets, networkpolicies, ownership, rest, selectors, status
 from gitops.k8s.placement import volume_node
 from gitops.k8s.workloads import claims, dig, mapping, pod_spec, sequence
 from gitops.rehearse import cluster, poll, storage
@@ -67,11 +68,29 @@ class TakeoverSampler(Sampler):
     def __init__(self, api: Api, namespaces: list[str], period: float = 0.25) -> None:
         super().__init__(api, namespaces, period)
         self.services: dict[str, ServiceTrack] = {}
+        self.selectors: dict[str, dict] = {}  # namespace/name -> the Deployment's selector when last seen
 
     def sample(self) -> None:
         super().sample()
+        now = time.monotonic()
         for ns in self.namespaces:
+            listed = set()
+            for deployment in self.api.items(cluster.DEPLOYMENTS.format(ns=ns)):
+                key = f"{ns}/{deployment['metadata']['name']}"
+                listed.add(key)
+                self.selectors[key] = mapping(dig(deployment, "spec", "selector"))
             pods = {p["metadata"]["name"]: p for p in self.api.items(cluster.PODS.format(ns=ns))}
+            # A Deployment that is gone (deleted to be created again) still counts: by the pods its selector picked.
+            for key, track in self.tracks.items():
+                if key.startswith(f"{ns}/") and key not in listed:
+                    mine = [
+                        p
+                        for p in pods.values()
+                        if selectors.selects(self.selectors.get(key), p["metadata"].get("labels"))
+                    ]
+                    track.observe(
+                        sum(status.pod_ready(p) for p in mine), sum(status.pod_alive(p) for p in mine), set(), now
+                    )
             policies = self.api.items(f"/apis/networking.k8s.io/v1/namespaces/{ns}/networkpolicies")
             slices = self.api.items(f"/apis/discovery.k8s.io/v1/namespaces/{ns}/endpointslices")
             for service in self.api.items(f"/api/v1/namespaces/{ns}/services"):
@@ -531,8 +550,6 @@ def _units(delivered: Delivered | None) -> list[tuple[str, float | None, str]]:
 def wait_units(api: Api, delivered: Delivered, timeout: float) -> Delivered:
     """Wait until every Kustomization is Ready (after a failed first attempt, at a later one); the units' times
     are then measured from the first delivery's start."""
-    import time
-
     from gitops.rehearse import flux
 
     begin = time.monotonic() - delivered.seconds

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 
-from gitops.tools.bench import devloop, rehearsal
+from gitops.tools.bench import adopt, devloop, rehearsal
 from gitops.tools.bench.measure import Result
 from gitops.tools.bench.workloads import SIZES
 
@@ -142,6 +142,8 @@ def _targets(data: dict, marginal: dict[tuple[str, int], float]) -> list[tuple[s
         rows += rehearsal.targets(data["rehearsal"])
     else:
         rows.append(("the cluster rehearsal", "not measured (--no-rehearsal)", None))
+    if data.get("adopt"):
+        rows += adopt.targets(data["adopt"])
     return rows
 
 
@@ -202,6 +204,8 @@ def report(data: dict) -> str:
         lines += [*[_row(clone[key]) for key in ("first", "again", "direct")]]
     if data.get("rehearsal"):
         lines += [_row(r) for r in rehearsal.rows(data["rehearsal"])]
+    if data.get("adopt"):
+        lines += [_row(r) for r in adopt.rows(data["adopt"])]
     lines += [
         "",
         "## Scaling and references",
@@ -236,6 +240,8 @@ def report(data: dict) -> str:
     ]
     if data.get("rehearsal"):
         lines += ["", *rehearsal.lines(data["rehearsal"])]
+    if data.get("adopt"):
+        lines += ["", *adopt.lines(data["adopt"])]
     pairs = data.get("pairs")
     if pairs:
         lines += [
