@@ -172,9 +172,9 @@ pytest: $(TEST_TOOLS)
 	$(PY) -m pytest -q $(PYTEST_WORKERS)
 
 # Speed and memory of synth and the gate, against bare cdk8s and plain YAML writing, and what the
-# rehearsal costs (BENCHMARKS.md). COLD_BUILD=1 also builds every cluster binary on empty Go caches
-# (about 17 minutes on 2 cores), as a fresh CI machine does.
-bench: $(TEST_TOOLS) rehearse-tools
+# rehearsal and the Gitea end-to-end suite cost (BENCHMARKS.md). COLD_BUILD=1 also builds every cluster
+# binary and Gitea on empty Go caches (about 17 + 5 minutes on 2 cores), as a fresh CI machine does.
+bench: $(TEST_TOOLS) rehearse-tools gitea-tools
 	$(PY) -m gitops.tools.bench --baseline $(BENCH_BASELINE) $(if $(COLD_BUILD),--cold-build) --write BENCHMARKS.md
 
 # ---- Cluster rehearsal tools (make rehearse only; make synth and make test never build these) ----
@@ -320,7 +320,8 @@ redis-tools: $(REDIS_STAMP)
 
 # The end-to-end tests (tests/e2e/, which `make test` does not collect: its files are not named
 # test_*.py). The first is the main run: every environment, each on its own throwaway cluster, its
-# report printed; then configs only a real cluster refuses, and SOPS decrypted by the real Flux.
+# report printed; then configs only a real cluster refuses, SOPS decrypted by the real Flux, and the cutover
+# from the reconstructed live cluster (tests/fixtures/live/) as `main.py adopt` plans it.
 REHEARSE_E2E := tests/e2e/rehearse_project.py tests/e2e/rehearse_broken_configs.py tests/e2e/rehearse_sops.py \
                 tests/e2e/rehearse_adopt.py
 rehearse: setup rehearse-tools
@@ -355,8 +356,16 @@ $(GITEA_STAMP): | $(GITEA_SOURCE)/go.mod
 	  -ldflags='-s -w $(GITEA_LDFLAGS)' -o $(abspath $(@D))/gitea code.gitea.io/gitea
 	@touch $@
 
-.PHONY: gitea-tools
+.PHONY: gitea-tools e2e-gitea
 gitea-tools: $(GITEA_STAMP) $(GITEA_SOURCE)/go.mod
+
+# The pull-request comment on a real Gitea (tests/e2e/gitea_review.py): Gitea on 127.0.0.1, this
+# repository pushed, a pull request, the workflow's own steps run on it (the real `make test` among
+# them), and what Gitea then holds and renders checked. E2E_GITEA_REHEARSE=real runs the workflow's
+# rehearsal steps too (they need `make rehearse-tools`) instead of a recorded report.
+GITEA_E2E := tests/e2e/gitea_review.py
+e2e-gitea: setup gitea-tools
+	GITEA=$(abspath $(GITEA_BIN))/gitea $(PY) -m pytest -q -p no:cacheprovider $(GITEA_E2E)
 # ---- end of Gitea ----
 
 # The value of a make variable, for tools that need the Makefile's own answer (the benchmark's

@@ -7,10 +7,12 @@ what order) and dist/clusters/<env>/ for the engine's own objects.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from collections.abc import Set as AbstractSet
+from dataclasses import dataclass
 
 import cdk8s
+from constructs import Construct
 
 from charts.app_service import AppService
 from charts.argocd import ArgoDelivery, rendered_kinds
@@ -25,17 +27,42 @@ from gitops.config import LoadedEnvironment
 from gitops.layout import INFRASTRUCTURE, UNITS, Unit
 
 
+@dataclass(frozen=True)
+class Piece:
+    """One top-level construct of a unit: it reads config through ctx and adds its objects to scope."""
+
+    id: str
+    unit: Unit
+    build: Callable[[Construct, StackContext], object]
+
+
+def _service(name: str) -> Callable[[Construct, StackContext], object]:
+    return lambda scope, ctx: AppService(scope, name, ctx=ctx, name=name, service=ctx.config.services[name])
+
+
+def pieces(ctx: StackContext) -> list[Piece]:
+    """The environment's top-level constructs, in rendering order; each depends on config alone, never on
+    another's objects, so each can be rendered apart (gitops/render/pieces.py renders only those whose config
+    changed)."""
+    return [
+        Piece("namespace", INFRASTRUCTURE, lambda scope, c: AppNamespace(scope, "namespace", ctx=c)),
+        Piece("settings", INFRASTRUCTURE, lambda scope, c: SettingsMap(scope, "settings", ctx=c)),
+        Piece("declarations", INFRASTRUCTURE, lambda scope, c: Declarations(scope, "declarations", ctx=c)),
+        Piece("network-policies", INFRASTRUCTURE, lambda scope, c: NetworkPolicies(scope, "network-policies", ctx=c)),
+        Piece("traefik", INFRASTRUCTURE, lambda scope, c: TraefikConfig(scope, "traefik", ctx=c)),
+        *(Piece(f"service-{name}", service.unit, _service(name)) for name, service in ctx.config.services.items()),
+    ]
+
+
+def unit_chart(app: cdk8s.App, ctx: StackContext, unit: str, suffix: str = "") -> cdk8s.Chart:
+    return cdk8s.Chart(app, f"{ctx.environment}-{unit}{suffix}", disable_resource_name_hashes=True)
+
+
 def build_units(app: cdk8s.App, ctx: StackContext) -> dict[Unit, cdk8s.Chart]:
     """The environment's delivery units as charts, by unit name."""
-    units = {unit: cdk8s.Chart(app, f"{ctx.environment}-{unit}", disable_resource_name_hashes=True) for unit in UNITS}
-    infrastructure = units[INFRASTRUCTURE]
-    AppNamespace(infrastructure, "namespace", ctx=ctx)
-    SettingsMap(infrastructure, "settings", ctx=ctx)
-    Declarations(infrastructure, "declarations", ctx=ctx)
-    NetworkPolicies(infrastructure, "network-policies", ctx=ctx)
-    TraefikConfig(infrastructure, "traefik", ctx=ctx)
-    for name, service in ctx.config.services.items():
-        AppService(units[service.unit], name, ctx=ctx, name=name, service=service)
+    units = {unit: unit_chart(app, ctx, unit) for unit in UNITS}
+    for piece in pieces(ctx):
+        piece.build(units[piece.unit], ctx)
     return units
 
 

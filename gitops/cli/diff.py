@@ -6,8 +6,9 @@
 With --base (or by default), the old side is dist/ as committed at REF (by
 default the merge-base of HEAD with main, else origin/main) and the new side
 is a fresh synth of the working tree's config into a temporary directory;
-neither dist/ nor config/schema.json is touched. --from/--to compare any two
-directories or files of manifests.
+neither dist/ nor config/schema.json is touched. Each change then names its
+source, the config line or charts/ module behind it (provenance.py; --no-sources
+skips it). --from/--to compare any two directories or files of manifests.
 
 Exit codes: 0 compared, 1 a risk at or above --fail-on, 2 bad usage or input.
 """
@@ -21,9 +22,10 @@ import tempfile
 from pathlib import Path
 
 from gitops.cli.options import add_config_dir, add_env
+from gitops.config import environment_names
 from gitops.errors import EXIT_FAILED, EXIT_OK, UsageError
 from gitops.layout import CLUSTERS, DIST, PROJECT, environment_dirs
-from gitops.review.diff import render_json, render_md, render_text, report
+from gitops.review.diff import provenance, render_json, render_md, render_text, report
 from gitops.review.diff.gitref import default_base, extract, resolve
 from gitops.review.diff.load import DiffInputError, Loader, is_dist_root
 from gitops.review.diff.model import Report
@@ -63,6 +65,12 @@ def configure(parser: argparse.ArgumentParser) -> None:
         metavar="LEVEL",
         help="exit 1 when a risk of LEVEL (high|medium) or higher is found",
     )
+    parser.add_argument(
+        "--no-sources",
+        dest="sources",
+        action="store_false",
+        help="do not name the config line (or charts/ module) behind each change; with --base only",
+    )
     add_config_dir(parser)
     parser.add_argument("--repo", type=Path, default=PROJECT, help=argparse.SUPPRESS)
 
@@ -98,10 +106,13 @@ def _directories(args: argparse.Namespace, loader: Loader) -> Report:
         raise DiffInputError(f"no {', '.join(args.envs)} under {args.from_path} or {args.to_path}")
     # Two dist/ trees hold several environments, i.e. several clusters: keep their objects apart.
     by_environment = env_paths is not None or is_dist_root(args.from_path) or is_dist_root(args.to_path)
-    return report.build(
+    result = report.build(
         loader.load(str(args.from_path), old, args.from_path if by_environment else None),
         loader.load(str(args.to_path), new, args.to_path if by_environment else None),
     )
+    if args.sources and result.counts.any_change:
+        result.notes.append(provenance.NO_CONFIG_NOTE)
+    return result
 
 
 def _new_side(
@@ -146,6 +157,9 @@ def _git_base(args: argparse.Namespace, loader: Loader) -> Report:
         loader.load(new_side.label, working, root / DIST, new_side)
     result = report.build(old_side, new_side)
     result.notes = notes + new_notes + result.notes
+    if args.sources and result.counts.any_change:
+        names = list(dict.fromkeys(args.envs)) if args.envs else environment_names(args.config_dir)
+        provenance.attribute(result, root, commit, args.config_dir, names)
     return result
 
 

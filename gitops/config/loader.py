@@ -1,14 +1,18 @@
 """Reads config/<env>.yaml over config/base.yaml into an Environment, turning every failure into Problems.
 
 An environment file holds only what differs from the shared base: mappings
-merge key by key, any other value (lists included) replaces the base's, and
-`key: null` removes the key. ruamel.yaml keeps the line of every key, and the
-merge remembers which file each value came from, so a validation error raised
-deep in the models points at the file and line the operator has to change.
+merge key by key, and any other value (lists included) replaces the base's.
+An entry of the base leaves an environment only by name, with a reason, under
+the file's top-level `remove:`; a key with no value is a problem, never a
+removal. ruamel.yaml keeps the line of every key, and the merge remembers which
+file each value came from, so a validation error raised deep in the models
+points at the file and line the operator has to change. Every problem is
+reported at once: a wrong type does not stop the cross-checks (`validate`).
 """
 
 from __future__ import annotations
 
+import copy
 import difflib
 import types
 import typing
@@ -20,19 +24,24 @@ from pydantic_core import ErrorDetails
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import YAMLError
+from ruamel.yaml.nodes import MappingNode, SequenceNode
 from ruamel.yaml.reader import ReaderError
 
 from gitops.config.checks import check
 from gitops.config.errors import ConfigError, Path, Problem, dotted
 from gitops.config.model import Environment
 from gitops.config.reading import read_text, refuse_tags_and_aliases
+from gitops.config.syntax import explain
 from gitops.config.values import Expect, Invalid, is_name, name_like
 from gitops.layout import CLUSTERS, CONFIG_DIR
 
 SCHEMA_FILE = "schema.json"
 BASE_FILE = "base.yaml"
+# An environment file's top-level key naming the entries of the base it takes out, each with its reason.
+REMOVE_KEY = "remove"
 
 Where = dict[Path, tuple[str, int]]
+_INT_TAG = "tag:yaml.org,2002:int"
 # A config mapping as plain Python values: text keys, and the integer keys YAML may read.
 Tree = dict[str | int, object]
 
@@ -59,25 +68,40 @@ def environment_names(config_dir: FsPath) -> list[str]:
 
 
 def _syntax(shown: str, err: Exception, text: str) -> ConfigError:
-    """A parser error as a problem at its line."""
-    mark = getattr(err, "problem_mark", None) or getattr(err, "context_mark", None)
+    """A parser error as one problem, in plain words, at the line to change (gitops/config/syntax.py)."""
     if isinstance(err, RecursionError):
-        line, what = 1, "lists and mappings are nested too deeply"
-    elif isinstance(err, ReaderError):
+        return ConfigError(
+            [
+                Problem(
+                    shown,
+                    1,
+                    "(syntax)",
+                    "YAML cannot be read: lists and mappings are nested too deeply",
+                    "correct the YAML at this line",
+                )
+            ]
+        )
+    if isinstance(err, ReaderError):
         character = err.character if isinstance(err.character, int) else ord(err.character)
         line = text[: err.position].count("\n") + 1
         what = f"it holds the control character U+{character:04X}, which YAML does not allow"
-    else:
-        line = mark.line + 1 if mark else 0
-        what = str(getattr(err, "problem", None) or getattr(err, "context", None) or err)
-    return ConfigError(
-        [Problem(shown, line, "(syntax)", f"YAML cannot be read: {what}", "correct the YAML at this line")]
+        return ConfigError(
+            [Problem(shown, line, "(syntax)", f"YAML cannot be read: {what}", "correct the YAML at this line")]
+        )
+    problem_mark = getattr(err, "problem_mark", None)
+    context_mark = getattr(err, "context_mark", None)
+    mistake = explain(
+        text,
+        str(getattr(err, "problem", None) or ""),
+        str(getattr(err, "context", None) or ""),
+        problem_mark.line + 1 if problem_mark else 0,
+        context_mark.line + 1 if context_mark else 0,
     )
+    return ConfigError([Problem(shown, mistake.line, "(syntax)", f"YAML cannot be read: {mistake.what}", mistake.fix)])
 
 
-def _read(path: FsPath) -> CommentedMap:
-    shown = display_path(path)
-    text = read_text(path, shown)
+def _parse(shown: str, text: str) -> CommentedMap:
+    """One file's text as ruamel's round-trip tree (with line numbers); ConfigError when it is not config."""
     try:
         refuse_tags_and_aliases(text, shown, pure=True)
         document = YAML(typ="rt").load(text)
@@ -98,6 +122,71 @@ def _read(path: FsPath) -> CommentedMap:
             ]
         )
     return document
+
+
+@dataclass(frozen=True)
+class Layer:
+    """One config file as data: where it is shown, its values, and the line of every key and list item."""
+
+    shown: str
+    tree: Tree
+    where: Where
+
+
+def parse_layer(shown: str, text: str) -> Layer:
+    """A config file's text as a Layer; ConfigError when it does not parse as config."""
+    document = _parse(shown, text)
+    where: Where = {}
+    _index(document, (), shown, where)
+    return Layer(shown, _plain(document), where)
+
+
+def _node_lines(node: object, path: Path, shown: str, where: Where) -> None:
+    """The line of every key and list item under a composed YAML node (the C parser's, for speed)."""
+    if isinstance(node, MappingNode):
+        for key_node, value_node in node.value:
+            key: str | int = key_node.value
+            if key_node.tag == _INT_TAG and key_node.value.lstrip("-").isdigit():
+                key = int(key_node.value)
+            if isinstance(key_node.value, str):
+                where[(*path, key)] = (shown, key_node.start_mark.line + 1)
+                _node_lines(value_node, (*path, key), shown, where)
+    elif isinstance(node, SequenceNode):
+        for index, item in enumerate(node.value):
+            where[(*path, index)] = (shown, item.start_mark.line + 1)
+            _node_lines(item, (*path, index), shown, where)
+
+
+def parse_layer_fast(shown: str, text: str) -> Layer:
+    """parse_layer, by the C parser when the text is valid config (several times faster); the same Layer."""
+    try:
+        refuse_tags_and_aliases(text, shown, pure=False)
+        yaml = YAML(typ="safe", pure=False)
+        document = yaml.load(text)
+        node = YAML(typ="safe", pure=False).compose(text)
+    except (YAMLError, RecursionError, ConfigError):
+        return parse_layer(shown, text)
+    if document is None:
+        return Layer(shown, {}, {})
+    if not isinstance(document, dict):
+        return parse_layer(shown, text)
+    where: Where = {}
+    _node_lines(node, (), shown, where)
+    return Layer(shown, typing.cast(Tree, _plain(document)), where)
+
+
+def read_layers(paths: list[FsPath]) -> list[Layer]:
+    """The files as layers; every file's syntax problem at once (one per file: nothing after it is trusted)."""
+    layers, problems = [], []
+    for path in paths:
+        shown = display_path(path)
+        try:
+            layers.append(parse_layer(shown, read_text(path, shown)))
+        except ConfigError as err:
+            problems += err.problems
+    if problems:
+        raise ConfigError(problems)
+    return layers
 
 
 def _index(node: object, path: Path, shown: str, where: Where) -> None:
@@ -121,10 +210,7 @@ def _overlay(base: Tree, over: Tree, path: Path, where: Where, over_where: Where
     for key, value in over.items():
         at = (*path, key)
         below = base.get(key)
-        if value is None:
-            base.pop(key, None)
-            _drop(where, at)
-        elif isinstance(value, dict) and isinstance(below, dict):
+        if isinstance(value, dict) and isinstance(below, dict):
             # A merged mapping keeps the line where the base starts it; its keys keep their own.
             if at in over_where:
                 where.setdefault(at, over_where[at])
@@ -133,6 +219,159 @@ def _overlay(base: Tree, over: Tree, path: Path, where: Where, over_where: Where
             base[key] = value
             _drop(where, at)
             where.update({p: w for p, w in over_where.items() if p[: len(at)] == at})
+
+
+def _empty_keys(node: object, path: Path) -> list[Path]:
+    """Every mapping key written with no value (or null) under node."""
+    found: list[Path] = []
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if value is None:
+                found.append((*path, key))
+            else:
+                found += _empty_keys(value, (*path, key))
+    elif isinstance(node, list):
+        for index, item in enumerate(node):
+            found += _empty_keys(item, (*path, index))
+    return found
+
+
+def _without(tree: Tree, paths: list[Path]) -> Tree:
+    """tree without the keys at paths (a copy of the mappings on the way to them)."""
+    out = dict(tree)
+    for path in paths:
+        node: dict[str | int, object] = out
+        for part in path[:-1]:
+            child = node.get(part)
+            if not isinstance(child, dict):
+                break
+            node[part] = node = dict(child)
+        else:
+            node.pop(path[-1], None)
+    return out
+
+
+def removal_path(key: str) -> Path:
+    """'services.worker' -> ('services', 'worker'): a removal names its entry by dotted keys."""
+    return tuple(key.split("."))
+
+
+def _get(tree: object, path: Path) -> object:
+    node = tree
+    for part in path:
+        if not isinstance(node, dict) or part not in node:
+            return None
+        node = node[part]
+    return node
+
+
+def _empty_problem(layer: Layer, path: Path, is_base: bool) -> Problem:
+    shown_key = dotted(path)
+    if is_base:
+        fix = f"write its value after '{path[-1]}:' or on indented lines under it, or delete the line"
+    else:
+        fix = (
+            f"write its value, or, to take {shown_key} out of this environment, delete the line and say so with a "
+            f"reason: remove: {{{shown_key}: <why>}}"
+        )
+    return Problem(
+        *_locate(layer.where, path, layer.shown),
+        shown_key,
+        f"'{path[-1]}:' has no value; an empty key is a mistake, not a removal",
+        fix,
+    )
+
+
+def _removals(base: Tree, layer: Layer) -> tuple[list[Path], list[Problem]]:
+    """The entries an environment file removes (its top-level remove:), checked against what it merges over."""
+    spec = layer.tree.get(REMOVE_KEY)
+    if spec is None or not isinstance(spec, dict):
+        return [], []  # absent, or not a mapping: the model reports the wrong type
+    paths, problems = [], []
+    for key, reason in spec.items():
+        at = _locate(layer.where, (REMOVE_KEY, key), layer.shown)
+        if not isinstance(key, str) or not isinstance(reason, str) or not reason.strip():
+            continue  # the model reports a key or reason that is not text
+        path = removal_path(key)
+        if _get(base, path) is None:
+            parent = _get(base, path[:-1])
+            known = sorted(str(k) for k in parent) if isinstance(parent, dict) else []
+            close = difflib.get_close_matches(str(path[-1]), known, n=1)
+            problems.append(
+                Problem(
+                    *at,
+                    f"{REMOVE_KEY}.{key}",
+                    f"{key} is not defined in config/{BASE_FILE}, so there is nothing to remove",
+                    f"name an entry of {BASE_FILE}" + (f": {dotted((*path[:-1], close[0]))}" if close else ""),
+                )
+            )
+        elif _get(layer.tree, path) is not None:
+            problems.append(
+                Problem(
+                    *_locate(layer.where, path, layer.shown),
+                    key,
+                    f"{key} is both removed (under {REMOVE_KEY}:) and set in this file",
+                    f"keep one: delete these lines, or delete {key} from {REMOVE_KEY}:",
+                )
+            )
+        else:
+            paths.append(path)
+    return paths, problems
+
+
+@dataclass
+class Merged:
+    """The layers as one tree, the line of every value, the layering's problems and its empty keys."""
+
+    data: Tree
+    where: Where
+    problems: list[Problem]
+    empty: list[Path]
+
+
+def merge(layers: list[Layer]) -> Merged:
+    """The layers laid over the first (the base), with the line of every value and every layering problem.
+
+    Mappings merge key by key; any other value (lists included) replaces the base's. A key with
+    no value is a problem, never a removal: an environment file removes an entry by naming it,
+    with the reason, under its top-level remove:.
+    """
+    data: Tree = {}
+    where: Where = {}
+    problems: list[Problem] = []
+    empties: list[Path] = []
+    for position, original in enumerate(layers):
+        # Layers are reused (a diff's provenance merges one edit at a time): never change one in place.
+        layer = Layer(original.shown, copy.deepcopy(original.tree), original.where)
+        is_base = position == 0 and len(layers) > 1
+        empty = _empty_keys(layer.tree, ())
+        problems += [_empty_problem(layer, path, is_base) for path in empty]
+        empties += empty
+        tree = _without(layer.tree, [*empty, (REMOVE_KEY,)])
+        if is_base and REMOVE_KEY in layer.tree:
+            problems.append(
+                Problem(
+                    *_locate(layer.where, (REMOVE_KEY,), layer.shown),
+                    REMOVE_KEY,
+                    f"{REMOVE_KEY}: takes entries out of config/{BASE_FILE} for one environment; the base itself "
+                    "has nothing under it to remove",
+                    "delete the entries from the base instead",
+                )
+            )
+        removed, removal_problems = ([], []) if is_base else _removals(data, layer)
+        problems += removal_problems
+        for path in removed:
+            parent = _get(data, path[:-1])
+            if isinstance(parent, dict):
+                parent.pop(path[-1], None)
+                _drop(where, path)
+        layer_where = {p: w for p, w in layer.where.items() if p[:1] != (REMOVE_KEY,) or not is_base}
+        _overlay(data, tree, (), where, layer_where)
+        if not is_base and REMOVE_KEY in layer.tree and isinstance(layer.tree[REMOVE_KEY], (dict, list, str, int)):
+            data[REMOVE_KEY] = layer.tree[REMOVE_KEY]
+            _drop(where, (REMOVE_KEY,))
+            where.update({p: w for p, w in layer.where.items() if p[:1] == (REMOVE_KEY,)})
+    return Merged(data, where, problems, empties)
 
 
 def _locate(where: Where, path: Path, fallback: str) -> tuple[str, int]:
@@ -148,7 +387,7 @@ def _quick(layers: list[FsPath], name: str) -> Environment | None:
     Line numbers only matter for reporting problems, and keeping them costs
     ruamel's pure-Python round-trip parser, several times slower.
     """
-    data: Tree = {}
+    read: list[Layer] = []
     try:
         for layer in layers:
             text = read_text(layer, display_path(layer))
@@ -156,14 +395,95 @@ def _quick(layers: list[FsPath], name: str) -> Environment | None:
             refuse_tags_and_aliases(text, display_path(layer), pure=False)
             document = YAML(typ="safe", pure=False).load(text)
             if document is None:
-                continue
+                document = {}
             if not isinstance(document, dict):
                 return None
-            _overlay(data, document, (), {}, {})
-        config = Environment.model_validate(data)
+            read.append(Layer(display_path(layer), document, {}))
+        merged = merge(read)
+        if merged.problems:
+            return None
+        config = Environment.model_validate(merged.data)
     except (YAMLError, ValidationError, RecursionError, TypeError):
         return None
     return None if check(config, name) else config
+
+
+def validate(name: str, layers: list[Layer], shown: str) -> Environment:
+    """The layers merged, validated and cross-checked; ConfigError with every problem found, at once.
+
+    A value of the wrong type does not hide the rest: it is set aside (dropped
+    where the key has a default, else with the nearest entry holding it), the
+    remainder is validated again and cross-checked, and every problem is
+    reported together. The cross-checks of an entry (a service, a secret) with a
+    value set aside, and those that name such an entry, are not reported: they
+    would follow from the first problem, not add one.
+    """
+    merged = merge(layers)
+    data, where, problems = merged.data, merged.where, merged.problems
+    try:
+        config: Environment | None = Environment.model_validate(data)
+        set_aside: list[Path] = []
+    except ValidationError as err:
+        # A required key under an empty one is missing because of it: that problem is already reported.
+        problems += [
+            _from_pydantic(e, where, shown)
+            for e in err.errors()
+            if not (e["type"] == "missing" and any(_under(_loc(e), empty) for empty in merged.empty))
+        ]
+        config, set_aside = _set_aside(data, err)
+    if config is not None:
+        set_aside += merged.empty  # an empty key is as good as set aside: its consequences are not news either
+        names = {str(path[-1]) for path in set_aside} | {
+            str(value["name"]) for path in set_aside if isinstance(value := _get(data, path), dict) and "name" in value
+        }
+        for path, problem, fix in check(config, name):
+            if any(_related(path, aside) for aside in set_aside) or any(f"'{n}'" in problem for n in names):
+                continue
+            problems.append(Problem(*_locate(where, path, shown), dotted(path), problem, fix))
+    if problems:
+        raise ConfigError(problems)
+    assert config is not None
+    return config
+
+
+def _loc(error: ErrorDetails) -> Path:
+    return tuple(p for p in error["loc"] if p != "[key]")
+
+
+def _under(path: Path, prefix: Path) -> bool:
+    return path[: len(prefix)] == prefix
+
+
+# Sections whose keys are entries of their own (a service, a secret): a problem in one sets the whole entry's
+# cross-checks aside, since they read its other fields (a port set aside makes its health check look portless).
+ENTRY_SECTIONS = frozenset({"services", "secrets", "serviceUrls", "settings", "notSecret", "remove"})
+
+
+def _related(finding: Path, aside: Path) -> bool:
+    """Whether a cross-check at finding may follow from the value set aside at aside."""
+    if finding[:1] == aside[:1] and finding[:1] and str(finding[0]) in ENTRY_SECTIONS:
+        return finding[:2] == aside[:2] or len(aside) < 2
+    shorter = min(len(finding), len(aside))
+    return finding[:shorter] == aside[:shorter]
+
+
+def _set_aside(data: Tree, err: ValidationError, rounds: int = 8) -> tuple[Environment | None, list[Path]]:
+    """data validated with the entries behind err's problems taken out, and those entries' paths."""
+    aside: list[Path] = []
+    for _ in range(rounds):
+        for error in err.errors():
+            loc = _loc(error)
+            if error["type"] == "missing" and any(loc[: len(a)] == a for a in aside):
+                loc = loc[:-1]  # a required key set aside: set its holder aside too
+            if not loc:
+                return None, aside
+            aside.append(loc)
+        data = _without(data, aside)
+        try:
+            return Environment.model_validate(data), aside
+        except ValidationError as again:
+            err = again
+    return None, aside
 
 
 def load(name: str, config_dir: FsPath) -> LoadedEnvironment:
@@ -188,28 +508,11 @@ def load(name: str, config_dir: FsPath) -> LoadedEnvironment:
             ]
         )
     base = config_dir / BASE_FILE
-    layers = ([base] if base.is_file() else []) + [source]
-    quick = _quick(layers, name)
+    paths = ([base] if base.is_file() else []) + [source]
+    quick = _quick(paths, name)
     if quick is not None:
         return LoadedEnvironment(name=name, source=source, config=quick)
-
-    data: Tree = {}
-    where: Where = {}
-    for layer in layers:
-        document = _read(layer)
-        layer_where: Where = {}
-        _index(document, (), display_path(layer), layer_where)
-        _overlay(data, _plain(document), (), where, layer_where)
-    try:
-        config = Environment.model_validate(data)
-    except ValidationError as err:
-        raise ConfigError([_from_pydantic(e, where, shown) for e in err.errors()]) from None
-    problems = [
-        Problem(*_locate(where, path, shown), dotted(path), problem, fix) for path, problem, fix in check(config, name)
-    ]
-    if problems:
-        raise ConfigError(problems)
-    return LoadedEnvironment(name=name, source=source, config=config)
+    return LoadedEnvironment(name=name, source=source, config=validate(name, read_layers(paths), shown))
 
 
 def load_environments(config_dir: FsPath = CONFIG_DIR, names: list[str] | None = None) -> list[LoadedEnvironment]:

@@ -70,6 +70,11 @@ MIN_UID = 10000
 
 SettingText = Annotated[str, BeforeValidator(_setting_text)]
 Reason = Annotated[str, Field(min_length=1), Expect("a sentence saying why")]
+RemovedKey = Annotated[
+    str,
+    Field(pattern=r"^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$"),
+    Expect("a dotted key of config/base.yaml such as services.worker or settings.B2_BUCKET"),
+]
 Port = Annotated[int, Field(ge=1, le=65535), Expect("a port number such as 8000")]
 
 
@@ -353,3 +358,9 @@ class Environment(Model):
         default_factory=dict, description="Settings whose value is the URL of a service, derived from it"
     )
     services: dict[Name, Service] = Field(min_length=1, description="The workloads of the application")
+    remove: dict[RemovedKey, Reason] = Field(
+        default_factory=dict,
+        description="Environment files only: entries of config/base.yaml this environment does without, each by its "
+        "dotted key with the reason (services.worker: the queue moved to the new scheduler). An empty key is an "
+        "error, never a removal",
+    )

@@ -5,7 +5,10 @@ Gitea REST API v1: GET and POST /repos/{owner}/{repo}/issues/{index}/comments
 /repos/{owner}/{repo}/issues/comments/{id}. The comment this tool owns is the
 one whose body starts with the report's marker line. Several --body-file
 reports (the diff, then the rehearsal) make one body, in the order given, so
-a pull request has one comment with everything in it.
+a pull request has one comment with everything in it: the marker first, then
+any failed CI step (gitops/forge/steps.py), then the reports, the whole fitted to
+the size budget (gitops/formats/markdown_budget.py), which shortens detail and
+never a risk flag.
 
 The command is `main.py comment` (gitops/cli/comment.py).
 """
@@ -20,6 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from gitops.errors import EXIT_FAILED, GitopsError
+from gitops.formats import markdown_budget
 from gitops.review.diff.render_md import MARKER
 
 
@@ -103,6 +107,16 @@ def upsert(forge: Forge, index: int, body: str, author: str | None = None) -> tu
     return "updated", _id(forge.edit(_id(existing), body))
 
 
-def compose(bodies: list[str]) -> str:
-    """One comment of several Markdown reports, the first (the diff, with the marker) first."""
-    return "\n\n".join(body.rstrip("\n") for body in bodies if body.strip()) + "\n"
+def compose(
+    bodies: list[str], limit: int = markdown_budget.DEFAULT_LIMIT, whole: str = "the job log of this run"
+) -> str:
+    """One comment of several Markdown parts in the order given, under the marker line (the reports'
+    own marker lines are dropped), fitted to `limit` characters; `whole` says where the whole report is."""
+    parts = []
+    for body in bodies:
+        lines = body.rstrip("\n").split("\n")
+        kept = [line for line in lines if line.strip() != MARKER]
+        if "".join(kept).strip():
+            parts.append("\n".join(kept).strip("\n"))
+    text = MARKER + "\n" + "\n\n".join(parts)
+    return markdown_budget.fit(text, limit, whole).text.rstrip("\n") + "\n"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from gitops.formats import markdown as md
 from gitops.rehearse.findings import EnvReport, exit_code
 
 FORMAT = "honeydue-gitops/rehearse/v1"
@@ -71,26 +72,27 @@ def text(reports: list[EnvReport]) -> str:
 
 
 def _cell(value: str) -> str:
-    return value.replace("|", "\\|").replace("\n", " ")
+    """Plain text in a table cell or a list item: one line, nothing in it read as markup."""
+    return md.cell(md.text(" ".join(md.lines_of(value))))
 
 
 def markdown(reports: list[EnvReport]) -> str:
+    """The verdicts and findings in the open (the comment's size budget never shortens them); the rest of
+    each environment in a collapsed <details>, which it may."""
     lines = ["### Cluster rehearsal", ""]
     for r in reports:
-        lines.append(f"**{r.env}** ({_status(r)}): {headline(r)}.")
+        lines.append(f"**{md.text(r.env)}** ({_status(r)}): {md.text(headline(r))}.")
         if r.failure:
             lines += [
                 "",
-                f"Could not run: `{r.failure.component}`: {_cell(r.failure.what)}",
+                f"Could not run: {md.code(r.failure.component)}: {_cell(r.failure.what)}",
                 "",
-                "```",
-                *r.failure.log_tail.splitlines()[-10:],
-                "```",
+                *md.fence("\n".join(md.lines_of(r.failure.log_tail)[-10:])),
             ]
         findings = r.findings
         if findings:
-            lines += ["", "| Drill | Object | What happened | Fix |", "| --- | --- | --- | --- |"]
-            lines += [f"| {f.drill} | {_cell(f.object)} | {_cell(f.what)} | {_cell(f.fix)} |" for f in findings]
+            lines += ["", md.KEEP, "| Drill | Object | What happened | Fix |", "| --- | --- | --- | --- |"]
+            lines += [f"| {_cell(f.drill)} | {_cell(f.object)} | {_cell(f.what)} | {_cell(f.fix)} |" for f in findings]
         facts = [fact for d in r.drills for fact in d.facts]
         details = []
         if r.units:
@@ -99,7 +101,7 @@ def markdown(reports: list[EnvReport]) -> str:
         details += [f"- {fact.drill}: {_cell(fact.text)}" for fact in facts]
         details += [f"- note: {_cell(n)}" for n in r.notes]
         if details:
-            lines += ["", "<details>", f"<summary>{r.env}: details</summary>", "", *details, "", "</details>"]
+            lines += ["", *md.details(f"{r.env}: details", details)]
         lines.append("")
     return "\n".join(lines)
 

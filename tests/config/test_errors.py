@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.config.runs import FOOTER, assert_rejected, edit_config, snapshot, synth_in
+from tests.config.runs import FOOTER, assert_rejected, edit_config, synth_here, synth_in
 
 
 def test_unknown_key(tmp_path, config_copy, dist):
@@ -181,14 +181,16 @@ def test_missing_required_key(tmp_path, config_copy, dist):
 
 
 def test_yaml_syntax_error(tmp_path, config_copy, dist):
-    edit_config(config_copy, "    replicas: 3\n", "    replicas: [3\n")
-    before = snapshot(dist)
-    done = synth_in(tmp_path)
-    assert done.returncode == 2
-    assert snapshot(dist) == before
-    assert done.stderr.startswith("config/prod.yaml:")
-    assert ": (syntax): YAML cannot be read: " in done.stderr
-    assert "  fix: correct the YAML at this line.\n" in done.stderr
+    line = edit_config(config_copy, "    replicas: 3\n", "    replicas: [3\n")
+    assert_rejected(
+        tmp_path,
+        dist,
+        (
+            f"config/prod.yaml:{line}: (syntax): YAML cannot be read: the list opened with '[' on this line "
+            "('replicas: [3') is never closed.\n"
+            "  fix: close it with ']' at the end of its last item.\n"
+        ),
+    )
 
 
 def test_duplicate_key(tmp_path, config_copy, dist):
@@ -197,11 +199,181 @@ def test_duplicate_key(tmp_path, config_copy, dist):
         tmp_path,
         dist,
         (
-            f"config/prod.yaml:{line + 1}: (syntax): YAML cannot be read: "
-            'found duplicate key "replicas" with value "4" (original value: "3").\n'
-            "  fix: correct the YAML at this line.\n"
+            f"config/prod.yaml:{line + 1}: (syntax): YAML cannot be read: key replicas appears twice in the same "
+            f"mapping (first on line {line}); YAML keeps one and the other is lost.\n"
+            "  fix: keep one replicas: line and delete the other.\n"
         ),
     )
+
+
+def test_an_over_indented_line_is_named_with_the_line_to_change(tmp_path, config_copy, dist):
+    line = edit_config(config_copy, "    replicas: 3\n", "    replicas: 3\n      hosts: [x.myhoneydue.com]\n")
+    assert_rejected(
+        tmp_path,
+        dist,
+        (
+            f"config/prod.yaml:{line + 1}: (syntax): YAML cannot be read: the line is indented deeper (6 spaces) "
+            f"than line {line} ('replicas: 3'), which already has a value, so it cannot hold keys.\n"
+            f"  fix: indent it by 4 spaces, like line {line} (keys under replicas go on lines of their own after "
+            "'replicas:' with no value).\n"
+        ),
+    )
+
+
+def test_a_line_between_two_indentation_levels(tmp_path, config_copy, dist):
+    line = edit_config(config_copy, "    hosts: [admin.myhoneydue.com]\n", "   hosts: [admin.myhoneydue.com]\n")
+    assert_rejected(
+        tmp_path,
+        dist,
+        (
+            f"config/prod.yaml:{line}: (syntax): YAML cannot be read: the line is indented by 3 spaces: less than "
+            "the keys above it (4) and more than their parent (2), so it belongs to neither.\n"
+            "  fix: indent it by 4 spaces to keep it with the keys above, or by 2 to end their block.\n"
+        ),
+    )
+
+
+def test_a_tab_is_named_at_its_line(tmp_path, config_copy, dist):
+    line = edit_config(config_copy, "    replicas: 2\n", "\treplicas: 2\n")
+    assert_rejected(
+        tmp_path,
+        dist,
+        (
+            f"config/prod.yaml:{line}: (syntax): YAML cannot be read: the line is indented with a tab; YAML indents "
+            "with spaces only.\n"
+            "  fix: replace the tab with spaces, as many as the lines around it use.\n"
+        ),
+    )
+
+
+def test_a_missing_space_after_a_colon_points_at_that_line_not_the_next(tmp_path, config_copy, dist):
+    line = edit_config(config_copy, "    replicas: 2\n", "    replicas:2\n")
+    assert_rejected(
+        tmp_path,
+        dist,
+        (
+            f"config/prod.yaml:{line}: (syntax): YAML cannot be read: 'replicas:2' has no space after the colon, "
+            "so YAML reads it as text rather than key replicas.\n"
+            "  fix: write it as replicas: 2.\n"
+        ),
+    )
+
+
+def test_syntax_errors_in_two_files_are_reported_together_and_nothing_else(tmp_path, config_copy, dist):
+    edit_config(config_copy, "    replicas: 3\n", "    replicas: [3\n")
+    edit_config(config_copy, "    port: 8000\n", "\tport: 8000\n", file="base.yaml")
+    code, _, err = synth_here(tmp_path)
+    assert code == 2
+    assert err.count("(syntax)") == 2  # base.yaml's (once, not per environment) and prod.yaml's
+    assert "config/base.yaml:" in err and "config/prod.yaml:" in err
+    assert err.endswith("2 problem(s) in config; nothing was written.\n")
+
+
+def test_a_key_with_no_value_is_refused_not_a_removal(tmp_path, config_copy, dist):
+    line = edit_config(
+        config_copy, "  worker:\n    resources: {cpu: 200m, memory: 256Mi, memoryLimit: 512Mi}\n", "  worker:\n"
+    )
+    assert_rejected(
+        tmp_path,
+        dist,
+        (
+            f"config/prod.yaml:{line}: services.worker: 'worker:' has no value; an empty key is a mistake, not a "
+            "removal.\n"
+            "  fix: write its value, or, to take services.worker out of this environment, delete the line and say "
+            "so with a reason: remove: {services.worker: <why>}.\n"
+        ),
+    )
+
+
+def test_null_is_no_removal_either(tmp_path, config_copy, dist):
+    line = edit_config(config_copy, "  B2_BUCKET: honeyDueProd\n", "  B2_BUCKET: null\n")
+    assert_rejected(
+        tmp_path,
+        dist,
+        (
+            f"config/prod.yaml:{line}: settings.B2_BUCKET: 'B2_BUCKET:' has no value; an empty key is a mistake, "
+            "not a removal.\n"
+            "  fix: write its value, or, to take settings.B2_BUCKET out of this environment, delete the line and say "
+            "so with a reason: remove: {settings.B2_BUCKET: <why>}.\n"
+        ),
+    )
+
+
+def test_an_empty_key_in_the_base_asks_for_a_value(tmp_path, config_copy, dist):
+    line = edit_config(config_copy, "    startupSeconds: 120\n", "    startupSeconds:\n", file="base.yaml")
+    assert_rejected(
+        tmp_path,
+        dist,
+        (
+            f"config/base.yaml:{line}: services.admin.startupSeconds: 'startupSeconds:' has no value; an empty key "
+            "is a mistake, not a removal.\n"
+            "  fix: write its value after 'startupSeconds:' or on indented lines under it, or delete the line.\n"
+        ),
+    )
+
+
+def test_removing_an_entry_the_base_does_not_have(tmp_path, config_copy, dist):
+    path = config_copy / "prod.yaml"
+    path.write_text(path.read_text() + "remove:\n  services.wroker: the jobs service took over\n")
+    line = path.read_text().count("\n")
+    assert_rejected(
+        tmp_path,
+        dist,
+        (
+            f"config/prod.yaml:{line}: remove.services.wroker: services.wroker is not defined in config/base.yaml, "
+            "so there is nothing to remove.\n"
+            "  fix: name an entry of base.yaml: services.worker.\n"
+        ),
+    )
+
+
+def test_removing_and_setting_the_same_entry(tmp_path, config_copy, dist):
+    path = config_copy / "prod.yaml"
+    path.write_text(path.read_text() + "remove:\n  services.worker: the jobs service took over\n")
+    line = path.read_text()[: path.read_text().index("  worker:")].count("\n") + 1
+    assert_rejected(
+        tmp_path,
+        dist,
+        (
+            f"config/prod.yaml:{line}: services.worker: services.worker is both removed (under remove:) and "
+            "set in this file.\n"
+            "  fix: keep one: delete these lines, or delete services.worker from remove:.\n"
+        ),
+    )
+
+
+def test_a_removal_needs_a_reason(tmp_path, config_copy, dist):
+    edit_config(config_copy, "  worker:\n    resources: {cpu: 200m, memory: 256Mi, memoryLimit: 512Mi}\n", "")
+    path = config_copy / "prod.yaml"
+    path.write_text(path.read_text() + 'remove:\n  services.worker: ""\n')
+    code, _, err = synth_here(tmp_path)
+    assert code == 2
+    assert f"config/prod.yaml:{path.read_text().count(chr(10))}: remove.services.worker: " in err
+
+
+def test_a_type_error_does_not_hide_a_cross_reference_error_elsewhere(tmp_path, config_copy, dist):
+    typed = edit_config(config_copy, "    replicas: 3\n", '    replicas: "3"\n')
+    crossed = edit_config(config_copy, "    node: ubuntu-8gb-nbg1-2", "    node: ubuntu-8gb-nbg1-9")
+    code, _, err = synth_here(tmp_path)
+    assert code == 2
+    assert err == (
+        f'config/prod.yaml:{typed}: services.api.replicas: got "3" in quotes, which is text, expected a whole number '
+        "such as 3.\n"
+        "  fix: remove the quotes: replicas: 3.\n"
+        f"config/prod.yaml:{crossed}: services.redis.storage.node: node 'ubuntu-8gb-nbg1-9' is not one of "
+        "cluster.nodes.\n"
+        "  fix: use one of: ubuntu-8gb-nbg1-1, ubuntu-8gb-nbg1-2, ubuntu-8gb-nbg1-3.\n"
+        "2 problem(s) in config; nothing was written.\n"
+    )
+
+
+def test_a_value_set_aside_brings_no_consequences_of_its_own(tmp_path, config_copy, dist):
+    # Without its port, api's http health check and its hosts would look wrong too: they are not reported.
+    line = edit_config(config_copy, "    port: 8000\n", "    port: eight-thousand\n", file="base.yaml")
+    code, _, err = synth_here(tmp_path)
+    assert code == 2
+    assert err.count("\n  fix: ") == 1
+    assert err.startswith(f"config/base.yaml:{line}: services.api.port: ")
 
 
 def test_every_problem_is_reported_in_one_run(tmp_path, config_copy, dist):

@@ -59,9 +59,9 @@ def test_environment_files_repeat_nothing_the_base_already_says(name: str):
     assert repeated == []
 
 
-def test_mappings_merge_lists_replace_and_null_removes(config_copy: Path):
+def test_mappings_merge_lists_replace_and_remove_takes_a_named_entry_out(config_copy: Path):
     staging = config_copy / "staging.yaml"
-    staging.write_text(staging.read_text() + "serviceUrls:\n  ADMIN_PUBLIC_URL: null\n")
+    staging.write_text(staging.read_text() + "remove:\n  serviceUrls.ADMIN_PUBLIC_URL: staging's admin is not public\n")
     staging.write_text(
         staging.read_text().replace(
             "    hosts: [admin-staging.myhoneydue.com]\n",
@@ -77,7 +77,8 @@ def test_mappings_merge_lists_replace_and_null_removes(config_copy: Path):
         )
     )
     config = load("staging", config_copy).config
-    assert "ADMIN_PUBLIC_URL" not in config.service_urls  # null removed the base's key
+    assert "ADMIN_PUBLIC_URL" not in config.service_urls  # removed, by name and with its reason
+    assert config.remove == {"serviceUrls.ADMIN_PUBLIC_URL": "staging's admin is not public"}
     assert config.services["admin"].settings == ["API_PUBLIC_URL"]  # the list replaced the base's list
     assert config.services["admin"].port == 3000  # the rest of the mapping merged from base
     assert config.settings["SMTP_HOST"] == "smtp.fastmail.com"

@@ -99,12 +99,26 @@ def _main(argv: list[str]) -> int:
     return cli.main(["comment", *argv])
 
 
-def _post(tmp_path: Path, api: str, body: str, monkeypatch, capsys) -> tuple[int, str, str]:
+def _post(
+    tmp_path: Path, api: str, body: str, monkeypatch, capsys, budget: str = "65536", *extra: str
+) -> tuple[int, str, str]:
     (tmp_path / "diff.md").write_text(body)
     monkeypatch.setenv("GITEA_TOKEN", TOKEN)
     monkeypatch.setenv("no_proxy", "127.0.0.1")  # the stand-in is local, whatever proxy CI uses
     code = _main(
-        ["--api-url", api, "--repo", "treytartt/honeydue-gitops", "--pr", "7", "--body-file", str(tmp_path / "diff.md")]
+        [
+            "--api-url",
+            api,
+            "--repo",
+            "treytartt/honeydue-gitops",
+            "--pr",
+            "7",
+            "--body-file",
+            str(tmp_path / "diff.md"),
+            "--budget",
+            budget,
+            *extra,
+        ]
     )
     out = capsys.readouterr()
     return code, out.out, out.err
@@ -116,18 +130,18 @@ def test_the_first_push_creates_later_pushes_edit_the_same_comment(gitea, tmp_pa
     first = f"{MARKER}\n### Cluster changes\nv1\n"
     assert _post(tmp_path, api, first, monkeypatch, capsys) == (
         0,
-        "comment 102 created on treytartt/honeydue-gitops#7\n",
+        f"comment 102 created on treytartt/honeydue-gitops#7 ({len(first)} characters)\n",
         "",
     )
     second = f"{MARKER}\n### Cluster changes\nv2\n"
     assert _post(tmp_path, api, second, monkeypatch, capsys) == (
         0,
-        "comment 102 updated on treytartt/honeydue-gitops#7\n",
+        f"comment 102 updated on treytartt/honeydue-gitops#7 ({len(second)} characters)\n",
         "",
     )
     assert _post(tmp_path, api, second, monkeypatch, capsys) == (
         0,
-        "comment 102 unchanged on treytartt/honeydue-gitops#7\n",
+        f"comment 102 unchanged on treytartt/honeydue-gitops#7 ({len(second)} characters)\n",
         "",
     )
     assert [c["body"] for c in fake.comments.values()] == ["LGTM", second]
@@ -154,8 +168,8 @@ def test_a_refusal_exits_one_and_bad_input_exits_two(gitea, tmp_path, monkeypatc
         f"comment: POST {api}/repos/treytartt/honeydue-gitops/issues/7/comments: HTTP 403 "
         '{"message": "token does not have write access"}\n'
     )
-    code, out, err = _post(tmp_path, api, "no marker\n", monkeypatch, capsys)
-    assert (code, err) == (2, "comment: the body does not start with the marker line; render it with --format md\n")
+    code, out, err = _post(tmp_path, api, "a report\n", monkeypatch, capsys, budget="100")
+    assert (code, err) == (2, "comment: --budget 100 is too small for a comment (at least 4096)\n")
     monkeypatch.delenv("GITEA_TOKEN")
     assert _main(["--api-url", api, "--repo", "r/x", "--pr", "1", "--body-file", "x"]) == 2
     assert capsys.readouterr().err == "comment: GITEA_TOKEN is not set\n"
@@ -188,7 +202,53 @@ def test_several_reports_make_one_comment_in_the_order_given(gitea, tmp_path, mo
     assert body == f"{MARKER}\n### Cluster changes\nv1\n\n### Cluster rehearsal\n\n**prod** (passed): rehearsed.\n"
 
 
-def test_a_report_that_does_not_start_the_comment_with_the_marker_is_refused():
-    assert comment.compose(["", "x\n"]) == "x\n"
+def test_the_marker_starts_the_comment_whatever_the_order_of_the_reports():
+    assert comment.compose(["", "x\n"]) == f"{MARKER}\nx\n"
+    assert comment.compose(["### Cluster rehearsal\n", f"{MARKER}\n### Cluster changes\n"]) == (
+        f"{MARKER}\n### Cluster rehearsal\n\n### Cluster changes\n"
+    )
     with pytest.raises(ValueError, match="does not start with the marker line"):
-        comment.upsert(None, 1, comment.compose(["### Cluster rehearsal\n"]))
+        comment.upsert(None, 1, "### Cluster rehearsal\n")
+
+
+def test_a_failed_step_opens_the_comment_with_what_failed_and_where_to_look(gitea, tmp_path, monkeypatch, capsys):
+    fake, api = gitea
+    log = tmp_path / "gate.log"
+    log.write_text(
+        ".venv/bin/python main.py synth\n\x1b[31mFAILED tests/x.py::test_y - AssertionError\x1b[0m\n"
+        "============ 1 failed, 9 passed in 3.21s ============\n"
+        "make: *** [Makefile:3: test] Error 1\n"
+    )
+    (tmp_path / "Makefile").write_text("test:\n\tmake synth\n\t$(PY) -m pytest -q\n")
+    monkeypatch.chdir(tmp_path)
+    code, _, err = _post(
+        tmp_path,
+        api,
+        f"{MARKER}\n### Cluster changes\nv1\n",
+        monkeypatch,
+        capsys,
+        "65536",
+        *("--step", "make test", "2", str(log), "--step", "main.py rehearse", "", str(tmp_path / "none.log")),
+        *("--run-url", "http://127.0.0.1/o/r/actions/runs/4"),
+    )
+    assert (code, err) == (0, "")
+    (body,) = [c["body"] for c in fake.comments.values()]
+    assert body.split("\n")[:16] == [
+        MARKER,
+        "### Failed: `make test` exited 2",
+        "",
+        "What failed:",
+        "",
+        "- `FAILED tests/x.py::test_y - AssertionError`",
+        "- `1 failed, 9 passed in 3.21s`",
+        "- `make: *** [Makefile:3: test] Error 1`: the command at `Makefile:3` is `$(PY) -m pytest -q`",
+        "",
+        "Where to look: the step `make test` in [this run's log](http://127.0.0.1/o/r/actions/runs/4).",
+        "",
+        "The last 4 line(s) of its log:",
+        "",
+        "```",
+        ".venv/bin/python main.py synth",
+        "FAILED tests/x.py::test_y - AssertionError",
+    ]
+    assert body.endswith("```\n\n### Cluster changes\nv1\n")

@@ -170,7 +170,7 @@ def test_objects_removed_from_config_disappear(tmp_path: Path, config_copy: Path
     prod = config_copy / "prod.yaml"
     worker = "  worker:\n    resources: {cpu: 200m, memory: 256Mi, memoryLimit: 512Mi}\n"
     assert worker in prod.read_text()
-    prod.write_text(prod.read_text().replace(worker, "  worker: null\n"))
+    prod.write_text(prod.read_text().replace(worker, "") + "remove:\n  services.worker: replaced by a jobs service\n")
     synth(config_copy, out)
     assert not (out / "prod" / "apps" / "deployment-worker.yaml").exists()
     assert not (out / "prod" / "apps" / "poddisruptionbudget-worker.yaml").exists()

@@ -25,7 +25,8 @@ from gitops.layout import CLUSTERS, INVENTORY_FILE
 from gitops.review.findings import ObjectKey
 
 KUSTOMIZE_API = "kustomize.config.k8s.io/"
-SECRET_FIELDS = ("data", "stringData")
+SECRET_FIELDS: tuple[str, ...] = ("data", "stringData")
+SOPS_METADATA = "sops"  # a SOPS file's top-level metadata (gitops/formats/sops.py)
 
 
 class DiffInputError(InputError):
@@ -86,8 +87,8 @@ def _is_kustomize_build_file(text: str) -> bool:
 class Loader:
     """Parses each distinct file text once: the two sides of a diff share most files byte for byte.
 
-    Secret values never reach a report (which may be posted on a pull request): each is
-    replaced by a keyed digest, equal on both sides exactly when the value is, under a key
+    Secret values and SOPS metadata never reach a report (which may be posted on a pull request):
+    each is replaced by a keyed digest, equal on both sides exactly when the value is, under a key
     that lives only as long as this loader, so a digest cannot be matched across runs.
     """
 
@@ -95,16 +96,20 @@ class Loader:
         self._parsed: dict[str, list[dict] | None] = {}
         self._key = secrets.token_bytes(32)
 
+    def _digest(self, value: object) -> str:
+        return f"(redacted {hmac.new(self._key, str(value).encode(), 'sha256').hexdigest()[:10]})"
+
     def _redact(self, obj: dict) -> dict:
-        if obj.get("kind") != "Secret" or not any(isinstance(obj.get(f), dict) for f in SECRET_FIELDS):
+        """A Secret's values, and a SOPS file's metadata (its MAC and the data keys wrapped for each
+        recipient are ciphertext too), as digests: a report names the keys that changed, never a value."""
+        fields = SECRET_FIELDS if obj.get("kind") == "Secret" else ()
+        fields += (SOPS_METADATA,) if isinstance(obj.get(SOPS_METADATA), dict) else ()
+        if not any(isinstance(obj.get(f), dict) for f in fields):
             return obj
         redacted = dict(obj)
-        for name in SECRET_FIELDS:
+        for name in fields:
             if isinstance(obj.get(name), dict):
-                redacted[name] = {
-                    key: f"(redacted {hmac.new(self._key, str(value).encode(), 'sha256').hexdigest()[:10]})"
-                    for key, value in obj[name].items()
-                }
+                redacted[name] = {key: self._digest(value) for key, value in obj[name].items()}
         return redacted
 
     def _objects(self, path: Path) -> list[dict] | None:

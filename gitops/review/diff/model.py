@@ -53,10 +53,23 @@ FieldPath = tuple[Segment, ...]
 
 
 @dataclass(frozen=True)
+class Source:
+    """Where a change came from: a config file's line and the key edited there, or a module of charts/."""
+
+    file: str
+    line: int = 0
+    key: str = ""
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}" if self.line else self.file
+
+
+@dataclass(frozen=True)
 class FieldChange:
     path: FieldPath
     old: object
     new: object
+    sources: tuple[Source, ...] = ()  # gitops/review/diff/provenance.py; empty when not known
 
 
 @dataclass(frozen=True)
@@ -66,6 +79,7 @@ class ObjectDiff:
     old: dict | None
     new: dict | None
     changes: tuple[FieldChange, ...] = ()
+    sources: tuple[Source, ...] = ()  # of an object added or removed as a whole
 
     @property
     def obj(self) -> dict:

@@ -5,10 +5,11 @@ from __future__ import annotations
 import copy
 import difflib
 import json
+import textwrap
 
 from gitops.formats import yamlio
 from gitops.k8s.quantities import format_cpu, format_memory
-from gitops.review.diff.model import MISSING, CapacityLine, Report
+from gitops.review.diff.model import MISSING, CapacityLine, Report, Source
 from gitops.review.findings import Severity
 
 INLINE_WIDTH = 80
@@ -42,8 +43,9 @@ def block(value: object) -> str:
     """A multi-line rendering: YAML for data, the text itself for strings."""
     if isinstance(value, str):
         return value.rstrip("\n")
-    # yamlio marks multi-line strings in place; the report's objects must stay as parsed.
-    return yamlio.dumps(copy.deepcopy(value)).rstrip("\n")
+    # yamlio marks multi-line strings in place; the report's objects must stay as parsed. The project's
+    # style indents a sequence under its key, so a list on its own starts two spaces in: shown at the margin.
+    return textwrap.dedent(yamlio.dumps(copy.deepcopy(value))).rstrip("\n")
 
 
 def text_diff(old: str, new: str) -> list[str]:
@@ -79,3 +81,8 @@ def capacity_text(line: CapacityLine) -> str:
         f"cpu {pair(line.cpu_before, line.cpu_after, _cpu)} of {_cpu(line.cpu_supply)}, "
         f"memory {pair(line.memory_before, line.memory_after, _memory)} of {_memory(line.memory_supply)}"
     )
+
+
+def sources_text(sources: tuple[Source, ...]) -> str:
+    """' (config/prod.yaml:36)', ' (config/base.yaml:97, charts/workload.py)', or '' when none is known."""
+    return f" ({', '.join(str(source) for source in sources)})" if sources else ""

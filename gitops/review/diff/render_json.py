@@ -5,7 +5,14 @@ from __future__ import annotations
 import json
 
 from gitops.review.diff.fields import render_path
-from gitops.review.diff.model import MISSING, FieldChange, ObjectDiff, Report
+from gitops.review.diff.model import MISSING, FieldChange, ObjectDiff, Report, Source
+
+
+def _sources(sources: tuple[Source, ...]) -> list[dict]:
+    """Each source as {file, line, key} (a charts/ module has file alone)."""
+    return [
+        {"file": s.file, **({"line": s.line} if s.line else {}), **({"key": s.key} if s.key else {})} for s in sources
+    ]
 
 
 def _change(change: FieldChange) -> dict:
@@ -14,11 +21,15 @@ def _change(change: FieldChange) -> dict:
         out["old"] = change.old
     if change.new is not MISSING:
         out["new"] = change.new
+    if change.sources:
+        out["sources"] = _sources(change.sources)
     return out
 
 
 def _object(d: ObjectDiff) -> dict:
     out: dict = {"object": d.key.as_dict(), "status": d.status.value}
+    if d.sources:
+        out["sources"] = _sources(d.sources)
     if d.changes:
         out["changes"] = [_change(c) for c in d.changes]
     return out

@@ -3,37 +3,32 @@
 The first line is a marker comment, invisible when rendered, by which CI finds
 its own earlier comment and edits it instead of adding one per push. Then the
 title, the counts, the workload summary and the risks, highest first; the
-field-level detail of each object sits in a collapsed <details> section.
+field-level detail of each object sits in a collapsed <details> section, which
+is what the comment's size budget shortens first (gitops/formats/markdown_budget.py):
+everything outside one is never shortened. Every piece of text from the manifests
+goes through gitops/formats/markdown.py, so that no value can end its code block,
+table row or section.
 """
 
 from __future__ import annotations
 
-import html
-
+from gitops.formats import markdown as md
 from gitops.review.diff import present
 from gitops.review.diff.fields import render_path
-from gitops.review.diff.model import FieldChange, ObjectDiff, Report, Status
+from gitops.review.diff.model import FieldChange, ObjectDiff, Report, Source, Status
 
 MARKER = "<!-- honeydue-gitops:diff -->"
 TITLE = "Cluster changes"
 VERBS = {Status.ADDED: "added", Status.REMOVED: "removed", Status.CHANGED: "changed"}
-MARKS = {Status.ADDED: "+", Status.REMOVED: "−", Status.CHANGED: "~"}
+MARKS = {Status.ADDED: "+", Status.REMOVED: "−", Status.CHANGED: "~"}  # a minus sign, as wide as +
 
 
-def cell(text: str) -> str:
-    """Table-cell safe: a pipe would end the cell, a newline the row."""
-    return text.replace("|", "\\|").replace("\r", "").replace("\n", "<br>")
+cell = md.cell
+code = md.code
 
 
-def code(text: str) -> str:
-    fence = "``" if "`" in text else "`"
-    pad = " " if fence == "``" else ""
-    return f"{fence}{pad}{text}{pad}{fence}"
-
-
-def fenced(body: str, language: str = "") -> list[str]:
-    fence = "````" if "```" in body else "```"
-    return [f"{fence}{language}", body, fence]
+def _text_cell(text: str) -> str:
+    return md.cell(md.text(text))
 
 
 def _summary_tables(report: Report) -> list[str]:
@@ -42,38 +37,48 @@ def _summary_tables(report: Report) -> list[str]:
     lines = [
         "| Added | Removed | Changed | Unchanged | Risks |",
         "| ---: | ---: | ---: | ---: | --- |",
-        f"| {c.added} | {c.removed} | {c.changed} | {c.unchanged} | {cell(risks)} |",
+        f"| {c.added} | {c.removed} | {c.changed} | {c.unchanged} | {_text_cell(risks)} |",
     ]
     if report.workloads:
         lines += ["", "| Workload | Change |", "| --- | --- |"]
-        lines += [f"| {cell(str(w.key))} | {'<br>'.join(cell(i.text) for i in w.items)} |" for w in report.workloads]
+        lines += [
+            f"| {_text_cell(str(w.key))} | {'<br>'.join(_text_cell(i.text) for i in w.items)} |"
+            for w in report.workloads
+        ]
     for line in report.capacity:
         text = present.capacity_text(line)
-        lines += ["", f"{text[:1].upper()}{text[1:]}."]
+        lines += ["", md.text(f"{text[:1].upper()}{text[1:]}.")]
     return lines
 
 
 def _risk_table(report: Report) -> list[str]:
     if not report.risks:
         return ["#### Risks", "", "None found."]
-    lines = ["#### Risks, highest first", "", "| Level | Object | Field | Why |", "| --- | --- | --- | --- |"]
+    # Every risk flag stays in the comment, whatever its size budget leaves out.
+    lines = ["#### Risks, highest first", "", md.KEEP, "| Level | Object | Field | Why |", "| --- | --- | --- | --- |"]
     for r in report.risks:
         field = cell(code(r.field)) if r.field else "(object)"
-        lines.append(f"| **{r.severity.label}** | {cell(str(r.subject))} | {field} | {cell(r.message)} |")
+        lines.append(f"| **{r.severity.label}** | {_text_cell(str(r.subject))} | {field} | {_text_cell(r.message)} |")
     return lines
+
+
+def sources(found: tuple[Source, ...]) -> str:
+    """' (`config/prod.yaml:36`)': the config line or charts/ module behind a change."""
+    return f" ({', '.join(code(str(source)) for source in found)})" if found else ""
 
 
 def _change_lines(change: FieldChange) -> list[str]:
     path = code(render_path(change.path))
     old, new = change.old, change.new
+    origin = sources(change.sources)
     if isinstance(old, str) and isinstance(new, str) and (present.is_block(old) or present.is_block(new)):
-        return [f"- {path}:", ""] + ["  " + line for line in fenced("\n".join(present.text_diff(old, new)), "diff")]
+        return [f"- {path}:{origin}", "", *md.indent(md.fence("\n".join(present.text_diff(old, new)), "diff"), 2)]
     if not present.is_block(old) and not present.is_block(new):
-        return [f"- {path}: {code(present.inline(old))} {present.ARROW} {code(present.inline(new))}"]
-    lines = [f"- {path}:"]
+        return [f"- {path}: {code(present.inline(old))} {present.ARROW} {code(present.inline(new))}{origin}"]
+    lines = [f"- {path}:{origin}"]
     for label, value in (("before", old), ("after", new)):
         if present.is_block(value):
-            lines += [f"  - {label}:", ""] + ["    " + line for line in fenced(present.block(value), "yaml")]
+            lines += [f"  - {label}:", "", *md.indent(md.fence(present.block(value), "yaml"), 4)]
         else:
             lines.append(f"  - {label}: {code(present.inline(value))}")
     return lines
@@ -81,14 +86,16 @@ def _change_lines(change: FieldChange) -> list[str]:
 
 def _details(d: ObjectDiff) -> list[str]:
     what = f"{len(d.changes)} field(s)" if d.status is Status.CHANGED else "whole object"
-    summary = html.escape(f"{MARKS[d.status]} {VERBS[d.status]}: {d.key} ({d.key.api_version}), {what}")
-    lines = ["<details>", f"<summary>{summary}</summary>", ""]
+    summary = f"{MARKS[d.status]} {VERBS[d.status]}: {d.key} ({d.key.api_version}), {what}"
+    body: list[str] = []
     if d.status is Status.CHANGED:
         for change in d.changes:
-            lines += _change_lines(change)
+            body += _change_lines(change)
     else:
-        lines += fenced(present.block(d.obj), "yaml")
-    return [*lines, "", "</details>"]
+        if d.sources:
+            body += [f"{VERBS[d.status].capitalize()} by {', '.join(code(str(s)) for s in d.sources)}.", ""]
+        body += md.fence(present.block(d.obj), "yaml")
+    return md.details(summary, body)
 
 
 def render(report: Report) -> str:
@@ -102,5 +109,5 @@ def render(report: Report) -> str:
         for d in report.changed_diffs:
             lines += [*_details(d), ""]
     if report.notes:
-        lines += [""] + [f"> {cell(note)}" for note in report.notes]
+        lines += [""] + [f"> {_text_cell(note)}" for note in report.notes]
     return "\n".join(lines).rstrip("\n") + "\n"

@@ -13,11 +13,12 @@ INDENT = "      "
 def _change_lines(change: FieldChange) -> list[str]:
     path = render_path(change.path)
     old, new = change.old, change.new
+    sources = present.sources_text(change.sources)
     if isinstance(old, str) and isinstance(new, str) and (present.is_block(old) or present.is_block(new)):
-        return [f"{INDENT}{path}:"] + [f"{INDENT}    {line}" for line in present.text_diff(old, new)]
+        return [f"{INDENT}{path}:{sources}"] + [f"{INDENT}    {line}" for line in present.text_diff(old, new)]
     if not present.is_block(old) and not present.is_block(new):
-        return [f"{INDENT}{path}: {present.inline(old)} {present.ARROW} {present.inline(new)}"]
-    lines = [f"{INDENT}{path}:"]
+        return [f"{INDENT}{path}: {present.inline(old)} {present.ARROW} {present.inline(new)}{sources}"]
+    lines = [f"{INDENT}{path}:{sources}"]
     for label, value in (("before", old), ("after", new)):
         if present.is_block(value):
             lines.append(f"{INDENT}  {label}:")
@@ -28,7 +29,7 @@ def _change_lines(change: FieldChange) -> list[str]:
 
 
 def _object_lines(d: ObjectDiff) -> list[str]:
-    lines = [f"  {MARKS[d.status]} {d.key} ({d.key.api_version})"]
+    lines = [f"  {MARKS[d.status]} {d.key} ({d.key.api_version}){present.sources_text(d.sources)}"]
     for change in d.changes:
         lines += _change_lines(change)
     return lines

@@ -10,10 +10,11 @@ measured against.
   references  the jsii floor, bare cdk8s, the writer alone, and the phases of one synth
   devloop     a fresh clone's first `make synth`, and watch round trips
   rehearsal   the cluster rehearsal: its binaries' cold and cached build, a rehearsal of prod
+  gitea       the Gitea end-to-end suite: Gitea's cold and cached build, one `make e2e-gitea`
   run         one whole run, on this machine
   report      BENCHMARKS.md
 
-  python -m gitops.tools.bench [--runs N] [--baseline REV] [--no-clone] [--no-rehearsal]
+  python -m gitops.tools.bench [--runs N] [--baseline REV] [--no-clone] [--no-rehearsal] [--no-gitea]
                              [--rehearsal-runs N] [--cold-build] [--write BENCHMARKS.md]
   python -m gitops.tools.bench bare|writer OBJECTS.json OUT_DIR   (the references themselves)
   python -m gitops.tools.bench phases CONFIG_DIR OUT_DIR          (one synth, part by part, as JSON)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 
-from gitops.tools.bench import adopt, devloop, rehearsal
+from gitops.tools.bench import adopt, devloop, gitea, rehearsal, sources
 from gitops.tools.bench.measure import Result
 from gitops.tools.bench.workloads import SIZES
 
@@ -138,10 +138,15 @@ def _targets(data: dict, marginal: dict[tuple[str, int], float]) -> list[tuple[s
                 after.peak_mb <= before.peak_mb,
             ),
         ]
+    rows += sources.targets(results)
     if data.get("rehearsal"):
         rows += rehearsal.targets(data["rehearsal"])
     else:
         rows.append(("the cluster rehearsal", "not measured (--no-rehearsal)", None))
+    if data.get("gitea"):
+        rows += gitea.targets(data["gitea"])
+    else:
+        rows.append(("the Gitea end-to-end suite", "not measured (--no-gitea)", None))
     if data.get("adopt"):
         rows += adopt.targets(data["adopt"])
     return rows
@@ -204,6 +209,8 @@ def report(data: dict) -> str:
         lines += [*[_row(clone[key]) for key in ("first", "again", "direct")]]
     if data.get("rehearsal"):
         lines += [_row(r) for r in rehearsal.rows(data["rehearsal"])]
+    if data.get("gitea"):
+        lines += [_row(r) for r in gitea.rows(data["gitea"])]
     if data.get("adopt"):
         lines += [_row(r) for r in adopt.rows(data["adopt"])]
     lines += [
@@ -240,6 +247,8 @@ def report(data: dict) -> str:
     ]
     if data.get("rehearsal"):
         lines += ["", *rehearsal.lines(data["rehearsal"])]
+    if data.get("gitea"):
+        lines += ["", *gitea.lines(data["gitea"])]
     if data.get("adopt"):
         lines += ["", *adopt.lines(data["adopt"])]
     pairs = data.get("pairs")

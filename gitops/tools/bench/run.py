@@ -11,7 +11,7 @@ from pathlib import Path
 
 from gitops.cli.flags import DEBUG_ENV
 from gitops.layout import PROJECT
-from gitops.tools.bench import adopt, devloop, rehearsal
+from gitops.tools.bench import adopt, devloop, gitea, rehearsal, sources
 from gitops.tools.bench.measure import Result, measure, run_once
 from gitops.tools.bench.references import FLOOR_CODE
 from gitops.tools.bench.workloads import (
@@ -102,6 +102,7 @@ def run(
     rehearse: bool = True,
     cold_build: bool = False,
     rehearsal_runs: int = 3,
+    e2e_gitea: bool = True,
 ) -> dict:
     env = {**os.environ, "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": "20"}
     python = str(PROJECT / ".venv" / "bin" / "python")
@@ -159,6 +160,7 @@ def run(
         print("synth --watch with a scripted edit:", flush=True)
         results.update(devloop.watch_round_trips(work, env, edits, chart_edits=3))
         data["phases-seed"] = _phases(python, work / "config", root / "phases-seed", env)
+        results.update(sources.measure(project, root / "sources", python, env, runs, measure_together))
 
         for size in SIZES:
             services = services_for(size)
@@ -236,6 +238,9 @@ def run(
         if rehearse:
             print("the cluster rehearsal:", flush=True)
             data["rehearsal"] = rehearsal.measure_all(project, root, env, rehearsal_runs, cold=cold_build)
+        if e2e_gitea:
+            print("the Gitea end-to-end suite:", flush=True)
+            data["gitea"] = gitea.measure_all(project, root, env, rehearsal_runs, cold=cold_build)
         print("the cutover (main.py adopt, rehearse --adopt):", flush=True)
         data["adopt"] = adopt.measure_all(project, root, env, max(3, runs // 2), rehearsal_runs, cluster=rehearse)
         pairs: dict[str, dict[str, Result]] = {}

@@ -4,8 +4,11 @@ Editing the copies is tests/dist_copies.py's."""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
+from gitops.formats.yamlio import dumps
+from gitops.render.synth import synth
 from gitops.review.diff import report
 from gitops.review.diff.load import Loader
 from gitops.review.diff.model import Report
@@ -54,3 +57,92 @@ def realistic_change(synthesized: Path, tmp_path: Path) -> tuple[Path, Path, str
     edit(after, "Deployment", "worker", lambda obj: obj["spec"].update(replicas=2))
     remove(after, "PersistentVolumeClaim", "redis-data")
     return before, after, old_tag
+
+
+Edit = tuple[str, str, str]  # (file under config/, text that is there once, its replacement)
+
+# A change as a pull request makes it, in config/: a new api image everywhere, staging's api scaled to two
+# replicas (which adds its topologySpreadConstraints, a list shown as a YAML block), and the admin
+# panel reading REDIS_URL (which inserts a peer in front of the others in redis-ingress: a multi-line
+# value inside a list). make e2e-gitea opens its pull request with the same edits.
+CONFIG_CHANGE: list[Edit] = [
+    (
+        "base.yaml",
+        "image: gitea.treytartt.com/treytartt/honeydue-api:6f303dbbaa",
+        f"image: gitea.treytartt.com/treytartt/honeydue-api:{NEW_API_TAG}",
+    ),
+    (
+        "base.yaml",
+        "    settings: [API_PUBLIC_URL, ADMIN_PUBLIC_URL]\n",
+        "    settings: [API_PUBLIC_URL, ADMIN_PUBLIC_URL, REDIS_URL]\n",
+    ),
+    ("staging.yaml", "  api:\n    hosts:", "  api:\n    replicas: 2\n    hosts:"),
+]
+
+
+def apply(root: Path, edits: list[Edit]) -> None:
+    """Each edit once (its text must be there exactly once) to the files under root."""
+    for file, old, new in edits:
+        path = root / file
+        text = path.read_text()
+        assert text.count(old) == 1, f"{file} no longer holds {old!r} once"
+        path.write_text(text.replace(old, new))
+
+
+def config_change(config: Path, tmp_path: Path) -> Path:
+    """dist/ synthesized from a copy of config/ with CONFIG_CHANGE applied."""
+    edited = tmp_path / "config-changed"
+    shutil.copytree(config, edited)
+    apply(edited, CONFIG_CHANGE)
+    out = tmp_path / "dist-changed"
+    synth(edited, out, write_schema=False)
+    return out
+
+
+def _deployment(index: int, replicas: int, tag: str, note: str) -> dict:
+    name = f"svc-{index:03d}"
+    labels = {"app.kubernetes.io/name": name, "app.kubernetes.io/part-of": "bench"}
+    container = {
+        "name": name,
+        "image": f"gitea.treytartt.com/treytartt/{name}:{tag}",
+        "env": [{"name": f"SETTING_{n}", "value": f"{note}-{n}"} for n in range(6)],
+        "resources": {"requests": {"cpu": "10m", "memory": "16Mi"}},
+    }
+    return {
+        "apiVersion": "apps/v1",
+        "kind": "Deployment",
+        "metadata": {"name": name, "namespace": "bench", "labels": labels, "annotations": {"note": note}},
+        "spec": {
+            "replicas": replicas,
+            "selector": {"matchLabels": labels},
+            "template": {"metadata": {"labels": labels}, "spec": {"containers": [container]}},
+        },
+    }
+
+
+def _config_map(index: int) -> dict:
+    lines = "\n".join(f"line {n} of a generated file | with `markup` <b>" for n in range(30))
+    return {
+        "apiVersion": "v1",
+        "kind": "ConfigMap",
+        "metadata": {"name": f"files-{index:03d}", "namespace": "bench"},
+        "data": {"file.txt": lines + "\n"},
+    }
+
+
+def synthetic_change(tmp_path: Path, changed: int = 200, added: int = 50, removed: int = 50) -> tuple[Path, Path]:
+    """A change of changed + added + removed objects: every Deployment scaled to 0 (a high risk each) with a
+    new image, new settings and a note of several lines; ConfigMaps of 30 lines added and removed (each
+    removal a risk)."""
+    before, after = tmp_path / "before", tmp_path / "after"
+    for side in (before, after):
+        side.mkdir(parents=True)
+    long_note = "\n".join(f"the rollout note, line {n}" for n in range(12))
+    for index in range(changed):
+        (before / f"deployment-{index}.yaml").write_text(dumps(_deployment(index, 2, "6f303dbbaa", "old")))
+        (after / f"deployment-{index}.yaml").write_text(dumps(_deployment(index, 0, "1a2b3c4d5e", long_note)))
+    for index in range(removed):
+        (before / f"configmap-{index}.yaml").write_text(dumps(_config_map(index)))
+    for index in range(removed, removed + added):
+        (after / f"configmap-{index}.yaml").write_text(dumps(_config_map(index)))
+    return before, after

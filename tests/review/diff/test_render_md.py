@@ -35,7 +35,8 @@ def test_the_realistic_change_reads_without_opening_the_yaml(synthesized: Path, 
     ]
     assert lines[: len(summary)] == summary
     risks = lines.index("#### Risks, highest first")
-    assert lines[risks + 2 : risks + 6] == [
+    assert lines[risks + 2 : risks + 7] == [
+        "<!-- keep: never shortened -->",
         "| Level | Object | Field | Why |",
         "| --- | --- | --- | --- |",
         "| **high** | Deployment honeydue/worker | `spec.replicas` | the base runs it as a singleton (1 replica, "
@@ -99,10 +100,10 @@ def test_table_cells_escape_pipes_and_newlines(synthesized: Path, tmp_path: Path
 
     dist_copies.edit(before, "Ingress", "admin", pipe_host)
     dist_copies.remove(after, "Ingress", "admin")
-    (row,) = [line for line in _lines(before, after) if line.startswith("| **medium** |")]
+    (row,) = [line for line in _lines(before, after) if line.startswith("| **high** | Ingress")]
     assert row == (
-        "| **medium** | Ingress honeydue/admin | (object) | removed from git: the engine prunes it, and "
-        "requests for a\\|b.example are no longer routed. |"
+        "| **high** | Ingress honeydue/admin | (object) | removed from git: the engine prunes it, and "
+        "requests for a\\|b.example are no longer routed (404). |"
     )
 
 

@@ -29,6 +29,7 @@ def test_every_action_is_an_official_setup_action_pinned_to_a_full_version():
         "actions/setup-node",
         "actions/setup-go",
         "actions/cache",
+        "actions/upload-artifact",
     ]
     for ref in uses:
         assert re.fullmatch(r"[\w-]+/[\w-]+@v\d+\.\d+\.\d+", ref), ref
@@ -38,28 +39,48 @@ def test_every_action_is_an_official_setup_action_pinned_to_a_full_version():
     assert versions["actions/setup-node"]["node-version"] == "20"
 
 
-def test_the_gate_runs_before_the_diff_and_the_comment_is_upserted():
-    runs = [step.get("run", "") for step in _steps()]
-    gate = runs.index("make test")
-    (diff,) = [i for i, run in enumerate(runs) if "main.py diff --base" in run]
-    (post,) = [i for i, run in enumerate(runs) if "main.py comment" in run]
+def _index(steps: list[dict], text: str) -> int:
+    (found,) = [i for i, step in enumerate(steps) if text in step.get("run", "")]
+    return found
+
+
+def test_the_gate_runs_before_the_diff_and_the_comment_is_upserted_whatever_failed():
+    steps = _steps()
+    gate, diff, post = (
+        _index(steps, "make test 2>&1"),
+        _index(steps, "main.py diff --base"),
+        _index(steps, "main.py comment"),
+    )
     assert gate < diff < post
-    assert "--format md" in runs[diff]
-    assert _steps()[post]["env"]["GITEA_TOKEN"] == "${{ secrets.GITEA_TOKEN }}"
+    assert steps[gate]["id"] == "gate" and "PIPESTATUS[0]" in steps[gate]["run"]
+    assert "--format md" in steps[diff]["run"]
+    assert steps[post]["env"]["GITEA_TOKEN"] == "${{ secrets.GITEA_TOKEN }}"
+    assert steps[post]["if"].startswith("always() && ")
+    assert '--step "make test" "$GATE_CODE" .tools/gate.log' in steps[post]["run"]
 
 
 def test_the_rehearsal_is_built_cached_run_against_the_merge_base_and_joins_the_one_comment():
     steps = _steps()
-    runs = [step.get("run", "") for step in steps]
     (cache,) = [i for i, step in enumerate(steps) if step.get("uses", "").startswith("actions/cache@")]
-    build = runs.index("make rehearse-tools")
-    (rehearse,) = [i for i, run in enumerate(runs) if "main.py rehearse --base" in run]
-    (post,) = [i for i, run in enumerate(runs) if "main.py comment" in run]
-    assert runs.index("make test") < cache < build < rehearse < post < len(steps) - 1
+    build, rehearse = _index(steps, "make rehearse-tools 2>&1"), _index(steps, "main.py rehearse --base")
+    post = _index(steps, "main.py comment")
+    assert _index(steps, "make test 2>&1") < cache < build < rehearse < post < len(steps) - 1
     assert steps[cache]["with"]["path"] == ".tools/cluster"
-    assert "--format md > .tools/rehearse.md" in runs[rehearse]
-    assert "--body-file .tools/diff.md --body-file .tools/rehearse.md" in runs[post]
-    assert steps[-1]["if"] == "steps.rehearse.outputs.code != '0'" and "exit 1" in steps[-1]["run"]
+    assert [steps[i]["if"] for i in (cache, build, rehearse)] == [
+        "steps.gate.outputs.code == '0'",
+        "steps.gate.outputs.code == '0'",
+        "steps.tools.outputs.code == '0'",
+    ]
+    assert "--format md > .tools/rehearse.md" in steps[rehearse]["run"]
+    assert "for report in .tools/diff.md .tools/rehearse.md" in steps[post]["run"]
+    assert steps[-1]["if"] == "always()" and 'exit "$failed"' in steps[-1]["run"]
+
+
+def test_the_whole_report_is_kept_as_an_artifact():
+    (upload,) = [step for step in _steps() if step.get("uses", "").startswith("actions/upload-artifact@")]
+    assert upload["if"] == "always()"
+    assert upload["with"]["name"] == "review-report"
+    assert ".tools/diff.md" in upload["with"]["path"] and ".tools/gate.log" in upload["with"]["path"]
 
 
 def test_actionlint_passes_on_the_workflow():

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from gitops.annotations import ARGO_CD, FLUX, prune_protected_by
-from gitops.k8s import workloads
+from gitops.k8s import selectors, workloads
 from gitops.review.diff.model import FieldPath, Named, ObjectDiff, Status
 from gitops.review.diff.rules import network
 from gitops.review.diff.rules.context import Context, risk, rule
@@ -125,6 +125,145 @@ def _generic(removed: ObjectDiff, protected: tuple[str, ...]) -> Issue:
     return risk(Severity.MEDIUM, removed.key, "", "removed from git: the engine prunes it from the cluster.")
 
 
+def _selected_by(context: Context, workload: ObjectDiff) -> list[ObjectDiff]:
+    """Services on the new side that select the workload's pods."""
+    labels = workloads.pod_labels(workload.before)
+    return [
+        d
+        for d in context.present_after(kinds={"Service"})
+        if d.key.namespace == workload.key.namespace
+        and selectors.service_selects(((d.new or {}).get("spec") or {}).get("selector"), labels)
+    ]
+
+
+def _routed_to(context: Context, namespace: str, service: str) -> list[str]:
+    """Hosts that Ingresses on the new side route to a Service."""
+    found: list[str] = []
+    for d in context.present_after(kinds={"Ingress"}):
+        if d.key.namespace != namespace:
+            continue
+        for route, backend in network.routes(d.new).items():
+            if backend.split(":", 1)[0] == service and route.split("/", 1)[0] not in found:
+                found.append(route.split("/", 1)[0])
+    return found
+
+
+def _pods_of(obj: dict) -> str:
+    count = workloads.replicas(obj)
+    if obj.get("kind") == "DaemonSet":
+        return "its pod on every node"
+    return f"its {count} pod(s)" if count is not None else "its pods"
+
+
+def _workload_message(context: Context, removed: ObjectDiff) -> str:
+    images = sorted(
+        {str(c.get("image")) for c in (workloads.pod_spec(removed.before) or {}).get("containers") or [] if c}
+    )
+    stops = [f"the engine deletes it and {_pods_of(removed.before)}: nothing runs {', '.join(images) or 'it'}"]
+    for service in _selected_by(context, removed):
+        hosts = _routed_to(context, service.key.namespace, service.key.name)
+        where = f", and requests for {', '.join(hosts)} fail" if hosts else ""
+        stops.append(f"Service {service.key.name} has no endpoints left: connections to it fail{where}")
+    return "removed from git: " + "; ".join(stops) + "."
+
+
+def _service_message(context: Context, removed: ObjectDiff) -> str:
+    hosts = _routed_to(context, removed.key.namespace, removed.key.name)
+    routed = f"; Ingresses still route {', '.join(hosts)} to it, and those requests fail" if hosts else ""
+    return (
+        f"removed from git: the engine deletes it, the name {removed.key.name} stops resolving in the cluster and "
+        f"every client that connects to it fails{routed}."
+    )
+
+
+def _ingress_message(context: Context, removed: ObjectDiff) -> str:
+    still = {h for d in context.present_after(kinds={"Ingress"}) for h in network.hosts(d.new)}
+    gone = [h for h in network.hosts(removed.before) if h not in still]
+    if not gone:
+        return "removed from git: the engine prunes it; its hosts are still routed by other Ingresses."
+    return f"removed from git: the engine prunes it, and requests for {', '.join(gone)} are no longer routed (404)."
+
+
+STOPS = {"Service": _service_message, "Ingress": _ingress_message}
+
+
+@rule(
+    "removed-serving-object",
+    Topic.OBJECTS,
+    Severity.HIGH,
+    prevents="a workload, Service or Ingress leaving git without anyone saying what stops working: the engine "
+    "deletes it, so its pods stop, its name stops resolving, its hosts stop being routed",
+    fix="confirm the removal is meant (an environment file says it under remove:, with the reason) and that "
+    "nothing still needs what it served; keep it until its clients have moved",
+)
+def removed_serving_objects(context: Context) -> Iterator[Issue]:
+    for removed in context.with_status(Status.REMOVED):
+        kind = removed.key.kind
+        if (kind not in workloads.WORKLOADS and kind not in STOPS) or _moved(context, removed) is not None:
+            continue
+        if prune_protected_by(removed.before):
+            continue  # removed-object says what prune protection leaves behind
+        message = _workload_message(context, removed) if kind in workloads.WORKLOADS else STOPS[kind](context, removed)
+        yield risk(Severity.HIGH, removed.key, "", message)
+
+
+@rule(
+    "removed-host",
+    Topic.TRAFFIC,
+    Severity.HIGH,
+    prevents="a public host that no Ingress routes any more: requests for it get 404 from the ingress controller",
+    fix="keep the host on an Ingress until DNS and its clients have moved; an environment drops one by saying so "
+    "in its config",
+)
+def removed_hosts(context: Context) -> Iterator[Issue]:
+    still = {h for d in context.present_after(kinds={"Ingress"}) for h in network.hosts(d.new)}
+    for changed in context.changed(kinds={"Ingress"}):
+        gone = [h for h in network.hosts(changed.old) if h not in network.hosts(changed.new) and h not in still]
+        if gone:
+            yield risk(
+                Severity.HIGH,
+                changed.key,
+                "spec.rules",
+                f"host {', '.join(gone)} is no longer routed by any Ingress: its requests get 404.",
+            )
+
+
+@rule(
+    "removed-volume",
+    Topic.WORKLOADS,
+    Severity.HIGH,
+    prevents="a volume taken out of a workload's pods: what it held (a claim's data, a config or secret file, a "
+    "writable scratch directory on a read-only root filesystem) is gone from its mount path at the next rollout",
+    fix="keep the volume while the container still reads or writes its mount path",
+)
+def removed_volumes(context: Context) -> Iterator[Issue]:
+    for changed in context.changed(kinds=workloads.WORKLOADS):
+        before, after = workloads.pod_spec(changed.old) or {}, workloads.pod_spec(changed.new) or {}
+        kept = {v.get("name") for v in after.get("volumes") or [] if isinstance(v, dict)}
+        for volume in before.get("volumes") or []:
+            if not isinstance(volume, dict) or volume.get("name") in kept:
+                continue
+            name = volume.get("name")
+            mounts = sorted(
+                {
+                    str(m.get("mountPath"))
+                    for c in before.get("containers") or []
+                    for m in (c or {}).get("volumeMounts") or []
+                    if isinstance(m, dict) and m.get("name") == name
+                }
+            )
+            claim = (volume.get("persistentVolumeClaim") or {}).get("claimName")
+            what = f"claim {claim}'s data" if claim else "its files"
+            at = f" at {', '.join(mounts)}" if mounts else ""
+            path: FieldPath = (*(workloads.pod_spec_path(changed.key.kind) or ()), "volumes", Named("name", name))
+            yield risk(
+                Severity.HIGH,
+                changed.key,
+                path,
+                f"volume {name} is removed: after the rollout the pods no longer see {what}{at}.",
+            )
+
+
 @rule(
     "removed-object",
     Topic.OBJECTS,
@@ -153,7 +292,7 @@ def removed_objects(context: Context) -> Iterator[Issue]:
             )
         elif removed.key.kind == "Namespace":
             yield risk(Severity.HIGH, removed.key, "", _namespace_message(protected, _replacements(context, removed)))
-        else:
+        elif protected or (removed.key.kind not in workloads.WORKLOADS and removed.key.kind not in STOPS):
             yield _generic(removed, protected)
 
 

@@ -25,7 +25,7 @@ def _rules(obj: dict) -> list[dict]:
     return obj["spec"]["rules"]
 
 
-def test_a_host_removed_and_another_added_is_medium(synthesized: Path, tmp_path: Path):
+def test_a_host_removed_is_high_and_the_route_change_medium(synthesized: Path, tmp_path: Path):
     before, after = diffkit.before_after(synthesized, tmp_path)
 
     def rehost(obj: dict) -> None:
@@ -35,11 +35,17 @@ def test_a_host_removed_and_another_added_is_medium(synthesized: Path, tmp_path:
     dist_copies.edit(after, "Ingress", "api", rehost)
     assert diffkit.risks(diffkit.compare(before, after)) == [
         (
+            "high",
+            "Ingress honeydue/api",
+            "spec.rules",
+            "host myhoneydue.com is no longer routed by any Ingress: its requests get 404.",
+        ),
+        (
             "medium",
             "Ingress honeydue/api",
             "spec.rules",
             "stops routing myhoneydue.com/; starts routing www.myhoneydue.com/ → api:8000.",
-        )
+        ),
     ]
 
 

@@ -105,19 +105,56 @@ def test_removing_the_namespace_is_high(synthesized: Path, tmp_path: Path):
     ]
 
 
-def test_other_removed_objects_are_pruned(synthesized: Path, tmp_path: Path):
+def test_a_removed_service_and_ingress_are_high_and_say_what_stops_working(synthesized: Path, tmp_path: Path):
     before, after = diffkit.before_after(synthesized, tmp_path)
     dist_copies.remove(after, "Service", "admin")
     dist_copies.remove(after, "Ingress", "admin")
     assert diffkit.risks(diffkit.compare(before, after)) == [
         (
-            "medium",
+            "high",
             "Ingress honeydue/admin",
             "",
-            "removed from git: the engine prunes it, and requests for admin.myhoneydue.com are no longer routed.",
+            "removed from git: the engine prunes it, and requests for admin.myhoneydue.com are no longer routed (404).",
         ),
-        ("medium", "Service honeydue/admin", "", "removed from git: the engine prunes it from the cluster."),
+        (
+            "high",
+            "Service honeydue/admin",
+            "",
+            "removed from git: the engine deletes it, the name admin stops resolving in the cluster and every client "
+            "that connects to it fails.",
+        ),
     ]
+
+
+def test_a_removed_workload_is_high_and_names_the_service_and_hosts_it_served(synthesized: Path, tmp_path: Path):
+    before, after = diffkit.before_after(synthesized, tmp_path)
+    dist_copies.remove(after, "Deployment", "api")
+    assert diffkit.risks(diffkit.compare(before, after))[0] == (
+        "high",
+        "Deployment honeydue/api",
+        "",
+        "removed from git: the engine deletes it and its 3 pod(s): nothing runs "
+        "gitea.treytartt.com/treytartt/honeydue-api:6f303dbbaa; Service api has no endpoints left: connections to "
+        "it fail, and requests for api.myhoneydue.com, myhoneydue.com fail.",
+    )
+
+
+def test_a_volume_taken_out_of_a_workload_is_high(synthesized: Path, tmp_path: Path):
+    before, after = diffkit.before_after(synthesized, tmp_path)
+
+    def unmount(obj: dict) -> None:
+        pod = obj["spec"]["template"]["spec"]
+        pod["volumes"] = [v for v in pod["volumes"] if v["name"] != "data"]
+        for container in pod["containers"]:
+            container["volumeMounts"] = [m for m in container.get("volumeMounts", []) if m["name"] != "data"]
+
+    dist_copies.edit(after, "Deployment", "redis", unmount)
+    assert (
+        "high",
+        "Deployment honeydue/redis",
+        "spec.template.spec.volumes[data]",
+        "volume data is removed: after the rollout the pods no longer see claim redis-data's data at /data.",
+    ) in diffkit.risks(diffkit.compare(before, after))
 
 
 def test_dropping_prune_protection_from_a_claim_is_flagged(synthesized: Path, tmp_path: Path):
