@@ -98,9 +98,10 @@ def _size_line(ctx: Context, service: str, size: str, why: str) -> ConfigLine:
 # --- adopted objects: refusals, one-ofs, field changes ------------------------------------------------
 
 
-def _changes(live_obj: LiveObject, ours: Resource) -> list[str]:
+def _changes(live_obj: LiveObject, ours: Resource, gone: list[list[object]] | None = None) -> list[str]:
     """The fields the first sync changes, as `field: live -> ours`; fields only the API server filled in
-    are not changes, nor are what kubectl never applied and ours does not set (the server keeps them)."""
+    are not changes, nor are what kubectl never applied and ours does not set (the server keeps them).
+    gone, when given, receives the paths of the fields removed (keys, and {field: value} for a list item)."""
     from gitops.review.diff.fields import diff, render_path
     from gitops.review.diff.model import MISSING
 
@@ -138,6 +139,8 @@ def _changes(live_obj: LiveObject, ours: Resource) -> list[str]:
             if len(plain) == len(change.path) and get(applied, *plain) is MISSING:
                 continue  # filled in by the API server, or by a controller: kept
             removed.append(f"{path}: {_short(change.old)} -> removed")
+            if gone is not None and len(plain) == len(change.path):
+                gone.append([{seg.field: seg.value} if isinstance(seg, Named) else seg for seg in plain])
         elif change.old is MISSING:
             if live.defaulted(change.path, change.new):
                 continue
@@ -512,6 +515,10 @@ def _orphan_effect(ctx: Context, obj: LiveObject) -> Item:
                 "after the first sync the namespace enforces Pod Security restricted: every pod it starts from then on "
                 f"is refused ({', '.join(refused)})"
             )
+            if kind == "CronJob":
+                ctx.plan.predictions.append(
+                    Prediction("job-refused", str(obj), True, "Pod Security refuses its Jobs' pods")
+                )
         return item
     if kind == "Service":
         return _orphan(ctx, obj, "routes to pods by its own selector; deleting it removes that name")
@@ -829,6 +836,17 @@ def plan(live_set: LiveSet, ours: Ours, config_file: str, paths: list[str]) -> P
                 result.predictions.append(_endpoints(ctx, obj, theirs))
         if theirs.kind == "Deployment" and applied:
             _deployment_rollout(ctx, obj, theirs)
+        gone: list[list[object]] = []
+        _changes(obj, theirs, gone)
+        if gone and applied:
+            result.predictions.append(
+                Prediction(
+                    "removed",
+                    str(theirs),
+                    {"apiVersion": theirs.api_version, "paths": gone},
+                    "Flux owns what kubectl applied and does not set it",
+                )
+            )
     for obj in ctx.live_workloads():
         theirs = ctx.ours_for(obj)
         if obj.kind == "Deployment" and theirs is not None and ctx.is_blocked(theirs):

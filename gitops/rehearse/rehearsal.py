@@ -244,12 +244,19 @@ def rehearse_adopt(env: Environment, tools: Tools, options: Options, report: Env
             ]
             seen.writers = adopt.second_writers(stage.api)
             seen.volumes_after = adopt.volumes(stage.api, plan.namespace)
+            for prediction in plan.predictions:
+                if prediction.kind == "removed" and isinstance(prediction.value, dict):
+                    version = str(prediction.value.get("apiVersion"))
+                    seen.after[prediction.subject] = adopt.fetch(stage.api, prediction.subject, version)
             if not refused:
                 for step in plan.steps:
                     if step.phase == "after" and step.id not in options.skip_steps:
                         for command in step.commands:
                             adopt.run_command(command, stage.kubectl, stage.provisioner, drill, step)
                 converge.wait_available(stage.api, [plan.namespace], converge.AVAILABLE_TIMEOUT)
+        for prediction in plan.predictions:  # after sampling: it starts a Job
+            if prediction.kind == "job-refused":
+                seen.jobs[prediction.subject] = adopt.job_refused(stage.api, prediction.subject)
         stop = [p.subject for p in plan.predictions if p.kind == "not-replaced"]
         if stop:  # after sampling: it stops pods on purpose
             seen.not_replaced = adopt.not_replaced(stage.api, stop)

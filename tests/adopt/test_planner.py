@@ -95,6 +95,11 @@ def test_with_the_recommended_lines_the_plan_is_safe_and_says_every_step(recomme
         "Deployment honeydue/worker": 0,
         "Deployment honeydue/redis": 0,
     }
+    removed = {p.subject: p.value for p in plan.predictions if p.kind == "removed"}
+    api = removed["Deployment honeydue/api"]
+    assert isinstance(api, dict) and api["apiVersion"] == "apps/v1"
+    assert ["spec", "template", "spec", "containers", {"name": "api"}, "env", {"name": "TZ"}] in api["paths"]
+    assert ["spec", "template", "spec", "imagePullSecrets", {"name": "regcred"}] in api["paths"]
     evictions = sorted(p.subject for p in plan.predictions if p.kind == "eviction-refused")
     assert evictions == ["Deployment honeydue/admin", "Deployment honeydue/api", "Deployment honeydue/worker"]
     assert {p.subject: p.value for p in plan.predictions if p.kind == "claim"} == {
@@ -172,6 +177,7 @@ def test_kinds_the_generator_never_produces_are_orphans_with_what_removing_them_
     assert any("every pod it starts from then on is refused" in d for d in cronjob.details)
     assert "kubectl -n honeydue delete cronjob redis-backup" in " ".join(cronjob.details)
     assert "changes nothing" in orphans["ConfigMap honeydue/honeydue-maintenance"].what
+    assert [p.subject for p in plan.predictions if p.kind == "job-refused"] == ["CronJob honeydue/redis-backup"]
     assert plan.safe
 
 

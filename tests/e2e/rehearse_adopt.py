@@ -13,6 +13,7 @@ A line "the plan said ...; the cluster: ..." in a report is a bug in the plan: n
 from __future__ import annotations
 
 import json
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -67,8 +68,8 @@ def prepare(
     return repo
 
 
-def rehearse(repo: Path, *args: str) -> tuple[int, str]:
-    done = kit.rehearse(repo, "prod", "--adopt", str(MANIFESTS), *args)
+def rehearse(repo: Path, *args: str, live: Path = MANIFESTS) -> tuple[int, str]:
+    done = kit.rehearse(repo, "prod", "--adopt", str(live), *args)
     out = done.stdout + done.stderr
     assert PLAN_BUG not in out, f"the plan and the cluster disagree:\n{out}"
     return done.returncode, out
@@ -130,6 +131,8 @@ def test_with_the_recommended_config_lines_the_takeover_keeps_every_service_up_a
         "as planned: evicting a pod of Deployment honeydue/api before step 'budgets': HTTP 500: This pod has more "
         "than one PodDisruptionBudget, which the eviction subresource does not support.",
         "as planned: every object Flux applied has Flux as its one writer",
+        "as planned: Deployment honeydue/api: removed by the first sync: spec.template.spec.containers[api].env[TZ], "
+        "spec.template.spec.containers[api].envFrom, spec.template.spec.imagePullSecrets[regcred]",
         "as planned: left to no unit after the first sync: ConfigMap honeydue/honeydue-config, Ingress "
         "honeydue/honeydue-ingress, PodDisruptionBudget honeydue/admin-pdb",
         "drain",
@@ -226,3 +229,16 @@ def test_force_deletes_and_recreates_a_retry_interval_later(tmp_path):
     assert code == 1, out
     assert "as planned: api fewest Ready 0, 0 Ready for" in out
     assert "(force: deleted, then created 20 s later at the next attempt)" in out
+
+
+def test_an_orphan_cronjob_gets_no_pod_once_the_namespace_enforces_restricted(tmp_path):
+    repo = prepare(tmp_path, keep=everything)
+    live = tmp_path / "live"
+    shutil.copytree(MANIFESTS, live)
+    for name in ("redis-backup-cronjob.yaml", "maintenance-configmap.yaml"):  # the Middleware needs Traefik's CRDs
+        shutil.copy(MANIFESTS.parent / "variations" / "extra-kinds" / name, live / name)
+    code, out = rehearse(repo, "--drill", "converge", live=live)
+    assert code == 0, out
+    assert "as planned: CronJob honeydue/redis-backup: the Job it starts gets no pod:" in out
+    assert 'violates PodSecurity "restricted:v1.34"' in out
+    assert "CronJob honeydue/redis-backup" in out.split("as planned: left to no unit after the first sync:")[1]

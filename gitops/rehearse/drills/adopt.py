@@ -367,6 +367,54 @@ def not_replaced(api: Api, subjects: list[str]) -> dict[str, str | None]:
     return found
 
 
+def _walk(obj: object, path: list) -> object:
+    """The value at a path of keys and {field: value} list items; None when any part is missing."""
+    node = obj
+    for segment in path:
+        if isinstance(segment, dict):
+            [(field_name, value)] = segment.items()
+            node = next((i for i in sequence(node) if mapping(i).get(field_name) == value), None)
+        else:
+            node = mapping(node).get(segment)
+        if node is None:
+            return None
+    return node
+
+
+def _shown_path(path: list) -> str:
+    return "".join(f"[{next(iter(s.values()))}]" if isinstance(s, dict) else f".{s}" for s in path).lstrip(".")
+
+
+def fetch(api: Api, subject: str, api_version: str) -> dict | None:
+    kind, _, ref = subject.partition(" ")
+    namespace, _, name = ref.rpartition("/")
+    return api.find(rest.path(api_version, kind, namespace, name))
+
+
+def job_refused(api: Api, subject: str) -> str | None:
+    """Start a Job from the CronJob, as its schedule would: the refusal of its pod, or None if a pod started."""
+    namespace, _, name = subject.partition(" ")[2].partition("/")
+    job = f"{name[:40]}-rehearsal"
+    cronjob = api.find(f"/apis/batch/v1/namespaces/{namespace}/cronjobs/{name}")
+    if cronjob is None:
+        return "no such CronJob"
+    body = {
+        "apiVersion": "batch/v1",
+        "kind": "Job",
+        "metadata": {"name": job, "namespace": namespace},
+        "spec": dig(cronjob, "spec", "jobTemplate", "spec"),
+    }
+    api.create(f"/apis/batch/v1/namespaces/{namespace}/jobs", body)
+    found: list[str] = []
+
+    def refused() -> bool:
+        found[:] = [e for e in cluster.events_for(api, namespace, "Job", job) if "PodSecurity" in e]
+        return bool(found)
+
+    poll.until(refused, NOT_REPLACED_SECONDS * 2, 0.5)
+    return found[-1] if found else None
+
+
 @dataclass
 class Takeover:
     """What the drill saw, for the predictions."""
@@ -378,6 +426,8 @@ class Takeover:
     orphans: list[str] = field(default_factory=list)
     writers: dict[str, list[str]] = field(default_factory=dict)
     not_replaced: dict[str, str | None] = field(default_factory=dict)
+    after: dict[str, dict | None] = field(default_factory=dict)  # objects as the first sync left them
+    jobs: dict[str, str | None] = field(default_factory=dict)  # CronJob -> why its Job's pod was refused
 
 
 def check_evictions(api: Api, plan: Plan, seen: Takeover) -> None:
@@ -532,6 +582,21 @@ def compare(plan: Plan, live: Live, seen: Takeover, result: DrillResult) -> None
                 result.fact(f"as planned: {text} (force: deleted, then created {value} s later at the next attempt)")
             else:
                 wrong(p.subject, f"force deletes it and it is at 0 Ready for at least {value} s", text)
+        elif p.kind == "removed":
+            obj = seen.after.get(p.subject)
+            paths = [list(x) for x in sequence(mapping(p.value).get("paths"))]
+            still = [x for x in paths if obj is not None and _walk(obj, x) is not None]
+            shown = ", ".join(_shown_path(x) for x in paths)
+            if obj is None or still:
+                wrong(p.subject, f"the first sync removes {shown}", "still there" if obj is not None else "no object")
+            else:
+                result.fact(f"as planned: {p.subject}: removed by the first sync: {shown}")
+        elif p.kind == "job-refused":
+            why = seen.jobs.get(p.subject)
+            if why:
+                result.fact(f"as planned: {p.subject}: the Job it starts gets no pod: {why}")
+            else:
+                wrong(p.subject, "Pod Security refuses every pod it starts", "a pod of its Job was created")
         elif p.kind == "not-replaced":
             why = seen.not_replaced.get(p.subject)
             if why is None and p.subject in seen.not_replaced:
