@@ -247,19 +247,29 @@ def build(
         Step(
             BACKUP,
             "Save what runs",
-            "The rollback of every later step starts from here.",
+            "The rollback of every later step starts from here; the directory is also what `main.py adopt --live` "
+            "reads best (an export says who writes each object and where each volume is).",
             [
+                Command("mkdir before-cutover"),
                 Command(
                     f"kubectl -n {namespace} get deployments,services,configmaps,persistentvolumeclaims,"
-                    "poddisruptionbudgets,ingresses,networkpolicies -o yaml --show-managed-fields > before-cutover.yaml"
+                    "poddisruptionbudgets,ingresses,networkpolicies,cronjobs -o yaml --show-managed-fields "
+                    f"> before-cutover/{namespace}.yaml"
                 ),
                 Command(
-                    "kubectl get namespace/"
-                    + namespace
-                    + " persistentvolumes -o yaml --show-managed-fields >> before-cutover.yaml"
+                    f"kubectl get namespace/{namespace} -o yaml --show-managed-fields > before-cutover/namespace.yaml"
                 ),
+                Command("kubectl get persistentvolumes -o yaml --show-managed-fields > before-cutover/volumes.yaml"),
+                *[
+                    Command(
+                        f"kubectl -n {ns} get {kind.lower()}/{name} -o yaml --show-managed-fields "
+                        f"> before-cutover/{kind.lower()}-{name}.yaml"
+                    )
+                    for _, kind, ns, name in sorted(ours.keys)
+                    if ns and ns != namespace
+                ],
             ],
-            expect="before-cutover.yaml holds every object (it is also what `main.py adopt --live` reads best)",
+            expect="before-cutover/ holds every object the application has (Secrets left out: their values)",
             rollback="nothing changed",
         ),
         _handover(adopted),
@@ -322,7 +332,7 @@ def build(
             "Remove what nothing uses any more",
             "Flux prunes only what it applied: these stay otherwise, unmanaged. Only objects whose removal changes "
             "nothing are listed; the plan's orphaned items say what the others do.",
-            "kubectl apply -f before-cutover.yaml's objects (or the hand-written files)",
+            "kubectl apply -f the hand-written files of those objects",
         ),
         Step(
             VERIFY,
