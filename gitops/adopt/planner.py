@@ -47,6 +47,7 @@ class Context:
     plan: Plan
     blocked: set[str] = field(default_factory=set)  # units a refusal keeps from being applied
     unadmitted: set[str] = field(default_factory=set)  # workloads whose running pods our policies stop admitting
+    index: dict[tuple[str, str, str], Resource] = field(default_factory=dict)
 
     def is_blocked(self, resource: Resource) -> bool:
         unit = self.ours.unit(resource)
@@ -57,10 +58,10 @@ class Context:
         return [o for o in self.live.objects if o.kind in WORKLOAD_KINDS and o.namespace == self.ours.namespace]
 
     def ours_for(self, obj: LiveObject) -> Resource | None:
-        return self.ours.get(obj.key) or next(
-            (r for r in self.ours.resources if (r.kind, r.namespace, r.name) == (obj.kind, obj.namespace, obj.name)),
-            None,
-        )
+        """Ours with the same kind, namespace and name (the group may be written differently: apps, extensions)."""
+        if not self.index:
+            self.index.update({(r.kind, r.namespace, r.name): r for r in self.ours.resources})
+        return self.index.get((obj.kind, obj.namespace, obj.name))
 
 
 def _short(value: object, width: int = 70) -> str:
@@ -905,8 +906,9 @@ def plan(live_set: LiveSet, ours: Ours, config_file: str, paths: list[str]) -> P
                     "holds data: deleting it deletes its volume (reclaimPolicy Delete); copy what it holds first",
                 )
             )
+    taken = {id(theirs) for o in live_set.objects if (theirs := ctx.ours_for(o)) is not None}
     for resource in ours.resources:
-        if not any(ctx.ours_for(o) is resource for o in live_set.objects):
+        if id(resource) not in taken:
             unit = ours.unit(resource)
             items.append(Item(CREATED, str(resource), f"created by {unit.name if unit else 'the first sync'}", rule=""))
     items += _network(ctx, refused_units)

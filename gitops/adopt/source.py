@@ -45,6 +45,8 @@ class _Loader(CParser, SafeConstructor, VersionedResolver):  # type: ignore[misc
     """ruamel.yaml's C parser composing node by node (so every object keeps its line), read as YAML 1.1
     like Kubernetes' clients read manifests (gitops/k8s/manifests.py)."""
 
+    processing_version = (1, 1)  # fixed: the resolver's own lookup of it costs a caught exception per scalar
+
     def __init__(self, text: str) -> None:
         CParser.__init__(self, text)
         SafeConstructor.__init__(self, loader=self)
@@ -135,23 +137,26 @@ def _text(path: Path) -> str:
         raise LiveInputError(f"{path}:{line}: not UTF-8 text (byte 0x{data[err.start]:02x}); not YAML") from None
 
 
-def _plain(node: Node, path: Path, seen: set[int]) -> None:
+def _plain(node: Node, path: Path) -> None:
     """Refuse anchors and aliases (a node reached twice) and tags beyond YAML's own types."""
-    if id(node) in seen:
-        raise LiveInputError(
-            f"{path}:{node.start_mark.line + 1}: YAML anchors and aliases are not allowed here "
-            "(kubectl never writes them, and an alias can expand without bound)"
-        )
-    seen.add(id(node))
-    if node.tag and str(node.tag) not in _PLAIN_TAGS:
-        raise LiveInputError(f"{path}:{node.start_mark.line + 1}: YAML tag {node.tag} is not allowed here")
-    if isinstance(node, MappingNode):
-        for key, value in node.value:
-            _plain(key, path, seen)
-            _plain(value, path, seen)
-    elif isinstance(node, SequenceNode):
-        for item in node.value:
-            _plain(item, path, seen)
+    seen: set[int] = set()
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if id(current) in seen:
+            raise LiveInputError(
+                f"{path}:{current.start_mark.line + 1}: YAML anchors and aliases are not allowed here "
+                "(kubectl never writes them, and an alias can expand without bound)"
+            )
+        seen.add(id(current))
+        tag = current.ctag
+        if tag is not None and not (tag.handle is None and tag.suffix in _PLAIN_TAGS) and str(tag) not in _PLAIN_TAGS:
+            raise LiveInputError(f"{path}:{current.start_mark.line + 1}: YAML tag {tag} is not allowed here")
+        if isinstance(current, MappingNode):
+            for key, value in current.value:
+                stack += (key, value)
+        elif isinstance(current, SequenceNode):
+            stack += current.value
 
 
 def _documents(path: Path, text: str) -> list[tuple[object, Node]]:
@@ -162,7 +167,7 @@ def _documents(path: Path, text: str) -> list[tuple[object, Node]]:
             node = loader.get_node()
             if node is None:
                 continue
-            _plain(node, path, set())
+            _plain(node, path)
             found.append((loader.construct_document(node), node))
     except MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
