@@ -48,6 +48,7 @@ class Context:
     blocked: set[str] = field(default_factory=set)  # units a refusal keeps from being applied
     unadmitted: set[str] = field(default_factory=set)  # workloads whose running pods our policies stop admitting
     index: dict[tuple[str, str, str], Resource] = field(default_factory=dict)
+    refusing: set[str] = field(default_factory=set)  # units an unforced refusal stops
 
     def is_blocked(self, resource: Resource) -> bool:
         unit = self.ours.unit(resource)
@@ -163,10 +164,14 @@ def _unit_consequence(ctx: Context, unit: Unit | None) -> str:
         return "the apply is refused"
     later = ctx.ours.later_units(unit)
     waits = f"; {', '.join(u.name for u in later)} (dependsOn) is never applied" if later else ""
-    return (
-        f"Flux's {unit.name} fails at its dry-run and retries every {unit.retry_seconds // 60 or unit.retry_seconds}"
-        f"{'m' if unit.retry_seconds >= 60 else 's'}, applying nothing of that stage{waits}"
-    )
+    every = f"{unit.retry_seconds // 60}m" if unit.retry_seconds >= 60 else f"{unit.retry_seconds}s"
+    before = [u for u in ctx.ours.units.values() if unit in ctx.ours.later_units(u) and u.name in ctx.refusing]
+    if before:
+        return (
+            f"{unit.name} waits for {before[0].name}, which is refused, so it is never applied; once it is, its "
+            f"dry-run fails on this too and it retries every {every}{waits}"
+        )
+    return f"Flux's {unit.name} fails at its dry-run and retries every {every}, applying nothing of that stage{waits}"
 
 
 FORCE_ANNOTATION = "kustomize.toolkit.fluxcd.io/force"
@@ -798,6 +803,11 @@ def plan(live_set: LiveSet, ours: Ours, config_file: str, paths: list[str]) -> P
     refused: set[str] = set()
     refused_units: set[str] = set()
     adopted: list[tuple[LiveObject, Resource]] = []
+    for obj in live_set.objects:  # first, which units a refusal stops (their consequences name each other)
+        theirs = ctx.ours_for(obj)
+        refusals = immutable.refusals(obj.obj, theirs.obj) if theirs is not None else []
+        if theirs is not None and refusals and not forced(ctx, theirs, refusals) and (u := ours.unit(theirs)):
+            ctx.refusing.add(u.name)
     for obj in live_set.objects:
         theirs = ctx.ours_for(obj)
         writer = _second_writer(ctx, obj)
