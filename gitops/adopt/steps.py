@@ -343,7 +343,7 @@ def build(
                 for node in _nodes(ours)
             ],
             phase="after",
-            expect="every pod: evicted (server dry run)",
+            expect="every pod: evicted (server dry run); a budget that allows no eviction fails it after 60 s",
             rollback="nothing changed (dry run)",
         ),
     ]

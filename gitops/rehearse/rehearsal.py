@@ -251,6 +251,8 @@ def rehearse_adopt(env: Environment, tools: Tools, options: Options, report: Env
             if not refused:
                 for step in plan.steps:
                     if step.phase == "after" and step.id not in options.skip_steps:
+                        if step.id == planned.VERIFY:
+                            adopt.settle_budgets(stage.api, plan.namespace)
                         for command in step.commands:
                             adopt.run_command(command, stage.kubectl, stage.provisioner, drill, step)
                 converge.wait_available(stage.api, [plan.namespace], converge.AVAILABLE_TIMEOUT)

@@ -228,6 +228,25 @@ def _node_path(provisioner: storage.Provisioner, node: str, path: str) -> list[P
     return sorted(base.glob(path.lstrip("/")))
 
 
+BUDGETS_SETTLE_SECONDS = 60.0
+
+
+def settle_budgets(api: Api, namespace: str) -> None:
+    """Wait until the disruption controller has counted every budget's pods again (after a rollout), so that a
+    drain meets the budgets as they stand, not a count from before."""
+
+    def settled() -> bool:
+        for budget in api.items(f"/apis/policy/v1/namespaces/{namespace}/poddisruptionbudgets"):
+            state = mapping(budget.get("status"))
+            if state.get("observedGeneration") != dig(budget, "metadata", "generation"):
+                return False
+            if (state.get("expectedPods") or 0) > 0 and state.get("currentHealthy") != state.get("expectedPods"):
+                return False
+        return True
+
+    poll.until(settled, BUDGETS_SETTLE_SECONDS, 0.5)
+
+
 def run_command(
     command: Command, kubectl: Kubectl, provisioner: storage.Provisioner, result: DrillResult, step: Step
 ) -> None:
