@@ -81,9 +81,10 @@ class Prediction:
     """Something the plan says the cluster will do, which the rehearsal checks.
 
     kind: units-ready, unit-refused (value: message fragments, any of which), fewest-ready (value: at
-    least), endpoints (value: at least), reachable (value: at least), claim (value: "kept" or "new"),
-    eviction-refused (value: HTTP status, until step `until`), drain (value: True when every node drains),
-    orphans (value: the objects), managers (value: objects with two writers), not-replaced."""
+    least), endpoints (value: at least), reachable (value: at least), claim (value: "kept" or "new"; `until`: our
+    claim when new), drain (value: True when every node drains),
+    orphans (value: the objects), managers (value: objects with two writers), not-replaced, recreated (value: the
+    seconds at 0 Ready force costs), removed (value: apiVersion and the paths), job-refused."""
 
     kind: str
     subject: str

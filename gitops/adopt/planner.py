@@ -360,30 +360,25 @@ def _budgets(ctx: Context, obj: LiveObject) -> Item:
         item = Item(
             CONFLICTING,
             str(obj),
-            f"a second budget over the pods of {shown} once ours exists: the eviction API refuses every eviction of "
-            f"them (HTTP {budgets.MULTIPLE_BUDGETS_STATUS}) and kubectl drain gives up",
+            f"would be a second budget over the pods of {shown} once ours exists: the eviction API refuses every "
+            f"eviction of them (HTTP {budgets.MULTIPLE_BUDGETS_STATUS}) and kubectl drain gives up; delete it just "
+            "before the first sync (step 'budgets')",
             source=obj.where,
             steps=[stepmod.BUDGETS],
-            rule="gitops/k8s/budgets.py (observed: HTTP 500, drain failed on every node)",
+            rule="gitops/k8s/budgets.py (observed: HTTP 500 and every drain failed; a stale budget after the fact)",
         )
         item.details.append(f"verbatim: {budgets.MULTIPLE_BUDGETS}")
         item.details.append(
-            "until it is deleted (step 'budgets', right after honeydue-apps is Ready) no node can be drained"
+            "not after ours exists: while two budgets select a pod, the disruption controller recounts only one of "
+            "them per pod event, so deleting the old one then leaves ours stale at 0 allowed disruptions and drains "
+            "hang until a pod changes"
+        )
+        item.details.append(
+            "between its deletion and honeydue-apps applying ours, the old pods have no budget: drain nothing then "
+            "(the Namespace's Pod Security says the same)"
         )
         if any(ctx.is_blocked(r) for r in doubled):
-            item.details.append("(not while its unit is refused: ours is not applied)")
-        for r in doubled:
-            if ctx.is_blocked(r):
-                continue
-            ctx.plan.predictions.append(
-                Prediction(
-                    "eviction-refused",
-                    f"Deployment {r.namespace}/{r.name}",
-                    budgets.MULTIPLE_BUDGETS_STATUS,
-                    f"{obj.name} and ours both select its pods",
-                    until=stepmod.BUDGETS,
-                )
-            )
+            item.details.append("(while the sync is refused ours never exists: keep the old budget until it is fixed)")
         return item
     return _orphan(ctx, obj, "selects none of our pods once they replaced the old ones: deleting it changes nothing")
 

@@ -214,7 +214,7 @@ def _secret_sources(obj: LiveObject) -> list[str]:
     return found
 
 
-def _after(plan: Plan, step_id: str, title: str, why: str, rollback: str) -> Step | None:
+def _after(plan: Plan, step_id: str, title: str, why: str, rollback: str, phase: str = "after") -> Step | None:
     commands = []
     for item in plan.items:
         if step_id not in item.steps or item.section not in (CONFLICTING, ORPHANED):
@@ -232,7 +232,7 @@ def _after(plan: Plan, step_id: str, title: str, why: str, rollback: str) -> Ste
             commands.append(_kubectl("-n", namespace, "delete", resource, name))
     if not commands:
         return None
-    return Step(step_id, title, why, commands, phase="after", rollback=rollback, expect="deleted")
+    return Step(step_id, title, why, commands, phase=phase, rollback=rollback, expect="deleted")
 
 
 def _safe(item: Item) -> bool:
@@ -276,6 +276,17 @@ def build(
         _defaults(plan, adopted),
         _k3s(plan, ours, live_set),
         _chown(plan, live_set, ours),
+        _after(
+            plan,
+            BUDGETS,
+            "Delete the old budgets, just before Flux starts",
+            "Ours select the same pods: two budgets over one pod make every eviction of it fail (HTTP 500), and the "
+            "disruption controller keeps only one of them current. From here until honeydue-apps is Ready the old "
+            "pods have no budget: drain nothing meanwhile.",
+            "kubectl apply -f the old budget file; after the first sync, only with its rollback and once ours are "
+            "deleted (kubectl -n <namespace> delete pdb <ours>)",
+            phase="before",
+        ),
         Step(
             FLUX_INSTALL,
             "Install Flux",
@@ -314,13 +325,6 @@ def build(
         ),
         _after(
             plan,
-            BUDGETS,
-            "Delete the old budgets, right after honeydue-apps is Ready",
-            "Two budgets over one pod make every eviction of it fail (HTTP 500): no drain completes until they go.",
-            "kubectl apply -f the old budget file, only with the first sync's rollback (else two budgets again)",
-        ),
-        _after(
-            plan,
             INGRESS,
             "Delete the old Ingress",
             "Ours routes the same hosts and paths; one definition per host and path leaves Traefik no choice.",
@@ -339,7 +343,9 @@ def build(
             "Check that every node can be drained",
             "A drain is what a k3s upgrade or a reboot does; the eviction API answers for every budget.",
             [
-                _kubectl("drain", node, "--ignore-daemonsets", "--delete-emptydir-data", "--dry-run=server")
+                _kubectl(
+                    "drain", node, "--ignore-daemonsets", "--delete-emptydir-data", "--dry-run=server", "--timeout=60s"
+                )
                 for node in _nodes(ours)
             ],
             phase="after",

@@ -24,6 +24,11 @@ written from Kubernetes' own code:
   cannot be evicted at all; the API answers 500 (InternalError), before any budget is read and
   whatever dryRun says, and `kubectl drain` does not retry it (it retries only 429): the drain
   fails. Observed on the rehearsal's control plane with a hand-written api-pdb beside ours.
+- The disruption controller recounts, on each event of a pod, only one of the budgets that select it
+  (pkg/controller/disruption/disruption.go getPdbForPod: "matches multiple PodDisruptionBudgets.
+  Chose ... arbitrarily", event MultiplePodDisruptionBudgets): the other's status goes stale. Observed:
+  after the hand-written worker-pdb was deleted, ours stayed at currentHealthy 0, disruptionsAllowed 0
+  (InsufficientPods) with its pod Ready, and a drain of that pod's node retried until it gave up.
 """
 
 from __future__ import annotations
@@ -176,6 +181,7 @@ def covered(budget: Fields, candidates: Iterable[Resource], nodes: int | None) -
 # The eviction subresource's answer for a pod two budgets select (eviction.go), and its HTTP status.
 MULTIPLE_BUDGETS = "This pod has more than one PodDisruptionBudget, which the eviction subresource does not support."
 MULTIPLE_BUDGETS_STATUS = 500
+MULTIPLE_BUDGETS_EVENT = "MultiplePodDisruptionBudgets"  # the disruption controller's warning on such a pod
 
 
 def selecting(labels: Fields, namespace: str, budgets: Iterable[Fields]) -> list[Fields]:

@@ -238,7 +238,6 @@ def rehearse_adopt(env: Environment, tools: Tools, options: Options, report: Env
                 seen.delivered = adopt.wait_units(stage.api, seen.delivered, 3 * max(recreated) + 120)
             if not refused:
                 converge.wait_available(stage.api, [plan.namespace], converge.AVAILABLE_TIMEOUT)
-            adopt.check_evictions(stage.api, plan, seen)
             seen.orphans = [
                 o for o in adopt.unowned(stage.api, plan.namespace, kinds) if o.split("/")[-1] not in declared
             ]
@@ -253,6 +252,8 @@ def rehearse_adopt(env: Environment, tools: Tools, options: Options, report: Env
                     if step.phase == "after" and step.id not in options.skip_steps:
                         if step.id == planned.VERIFY:
                             adopt.settle_budgets(stage.api, plan.namespace)
+                            seen.stale = adopt.stale_budgets(stage.api, plan.namespace)
+                            seen.multiple = adopt.multiple_budget_events(stage.api, plan.namespace)
                         for command in step.commands:
                             adopt.run_command(command, stage.kubectl, stage.provisioner, drill, step)
                 converge.wait_available(stage.api, [plan.namespace], converge.AVAILABLE_TIMEOUT)
@@ -265,7 +266,9 @@ def rehearse_adopt(env: Environment, tools: Tools, options: Options, report: Env
         delivered = seen.delivered
         report.delivery_seconds, report.units = delivered.seconds, delivered.units
         report.substitutions, report.engine_label = delivered.substitutions, engine.label
+        seen.skipped = options.skip_steps
         adopt.compare(plan, live, seen, drill)
+        adopt.compare_budgets(seen, drill)
         for item in plan.blocking:
             lines = ", ".join(f"{c.file} {c.key}" for c in item.config)
             fix = f"config: {lines}" if lines else "the plan's config lines for the items above take it away too"

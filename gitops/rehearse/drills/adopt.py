@@ -34,7 +34,7 @@ from gitops.rehearse import cluster, poll, storage
 from gitops.rehearse.delivery import Delivered
 from gitops.rehearse.drills.converge import wait_available
 from gitops.rehearse.findings import DrillResult
-from gitops.rehearse.kube import Api, ApiError, Kubectl
+from gitops.rehearse.kube import Api, Kubectl
 from gitops.rehearse.sampler import Sampler
 
 NAME = "adopt"
@@ -247,6 +247,31 @@ def settle_budgets(api: Api, namespace: str) -> None:
     poll.until(settled, BUDGETS_SETTLE_SECONDS, 0.5)
 
 
+def stale_budgets(api: Api, namespace: str) -> list[str]:
+    """Budgets whose status counts other than the Ready pods their selector picks (a stale count)."""
+    pods = [p for p in api.items(cluster.PODS.format(ns=namespace)) if not status.terminating(p)]
+    found = []
+    for budget in api.items(f"/apis/policy/v1/namespaces/{namespace}/poddisruptionbudgets"):
+        ready = sum(
+            status.pod_ready(p)
+            for p in pods
+            if selectors.selects(dig(budget, "spec", "selector"), dig(p, "metadata", "labels"))
+        )
+        counted = dig(budget, "status", "currentHealthy")
+        if counted != ready:
+            allowed = dig(budget, "status", "disruptionsAllowed")
+            found.append(
+                f"PodDisruptionBudget {namespace}/{budget['metadata']['name']} counts {counted} healthy of the {ready} "
+                f"Ready pods it selects ({allowed} disruptions allowed)"
+            )
+    return found
+
+
+def multiple_budget_events(api: Api, namespace: str) -> int:
+    events = api.items(f"/api/v1/namespaces/{namespace}/events")
+    return sum(1 for e in events if e.get("reason") == budgets.MULTIPLE_BUDGETS_EVENT)
+
+
 def run_command(
     command: Command, kubectl: Kubectl, provisioner: storage.Provisioner, result: DrillResult, step: Step
 ) -> None:
@@ -289,21 +314,6 @@ def run_command(
         return
     if command.remove:
         result.fact(f"step {step.id}: {command.text}: not rehearsed (no k3s runs here)")
-
-
-def _evict(api: Api, namespace: str, pod: str) -> tuple[int, str]:
-    """A server dry-run eviction: the eviction API's answer without evicting."""
-    body = {
-        "apiVersion": "policy/v1",
-        "kind": "Eviction",
-        "metadata": {"name": pod, "namespace": namespace},
-        "deleteOptions": {"dryRun": ["All"]},
-    }
-    try:
-        api.create(f"/api/v1/namespaces/{namespace}/pods/{pod}/eviction?dryRun=All", body)
-    except ApiError as err:
-        return err.status, err.message
-    return 201, "evicted (server dry run)"
 
 
 def unowned(api: Api, namespace: str, kinds: set[str]) -> list[str]:
@@ -441,25 +451,14 @@ class Takeover:
     delivered: Delivered | None = None
     sampler: TakeoverSampler | None = None
     volumes_after: dict[str, tuple[str, str]] = field(default_factory=dict)
-    evictions: dict[str, tuple[int, str]] = field(default_factory=dict)
     orphans: list[str] = field(default_factory=list)
     writers: dict[str, list[str]] = field(default_factory=dict)
     not_replaced: dict[str, str | None] = field(default_factory=dict)
     after: dict[str, dict | None] = field(default_factory=dict)  # objects as the first sync left them
+    stale: list[str] | None = None  # budgets counting other than their Ready pods, before the verify step
+    multiple: int = 0  # MultiplePodDisruptionBudgets events
+    skipped: tuple[str, ...] = ()
     jobs: dict[str, str | None] = field(default_factory=dict)  # CronJob -> why its Job's pod was refused
-
-
-def check_evictions(api: Api, plan: Plan, seen: Takeover) -> None:
-    for prediction in plan.predictions:
-        if prediction.kind != "eviction-refused":
-            continue
-        _, _, ref = prediction.subject.partition(" ")
-        namespace, _, name = ref.partition("/")
-        deployment = api.find(f"/apis/apps/v1/namespaces/{namespace}/deployments/{name}")
-        pods = [p for p in cluster.pods_of(api, deployment) if status.pod_ready(p)] if deployment else []
-        seen.evictions[prediction.subject] = (
-            _evict(api, namespace, pods[0]["metadata"]["name"]) if pods else (0, "no pod")
-        )
 
 
 def compare(plan: Plan, live: Live, seen: Takeover, result: DrillResult) -> None:
@@ -558,18 +557,6 @@ def compare(plan: Plan, live: Live, seen: Takeover, result: DrillResult) -> None
                         f"{ref} stays as it is and {p.until} gets a new volume",
                         f"{ref}: {shown} -> {after}; {p.until}: {ours}",
                     )
-        elif p.kind == "eviction-refused":
-            code, message = seen.evictions.get(p.subject, (0, "not tried"))
-            if code == p.value and budgets.MULTIPLE_BUDGETS in message:
-                result.fact(
-                    f"as planned: evicting a pod of {p.subject} before step '{p.until}': HTTP {code}: {message}"
-                )
-            else:
-                wrong(
-                    p.subject,
-                    f"evictions are refused with HTTP {p.value} until step '{p.until}'",
-                    f"HTTP {code}: {message}",
-                )
         elif p.kind == "orphans":
             expected = set(p.value) if isinstance(p.value, list) else set()
             extra, missing = set(seen.orphans) - expected, expected - set(seen.orphans)
@@ -622,6 +609,23 @@ def compare(plan: Plan, live: Live, seen: Takeover, result: DrillResult) -> None
                 wrong(p.subject, "an old pod that stops is not replaced", "a replacement started")
             elif why is not None:
                 result.fact(f"as planned: {p.subject}: a stopped pod was not replaced: {why}")
+
+
+def compare_budgets(seen: Takeover, result: DrillResult) -> None:
+    """Every budget counts its pods once the old ones are gone (the plan's step 'budgets'); without the step, what
+    two budgets over one pod did."""
+    if seen.stale is None:
+        return
+    if planned.BUDGETS in seen.skipped:
+        result.fact(
+            f"left out step 'budgets': {seen.multiple} {budgets.MULTIPLE_BUDGETS_EVENT} event(s); "
+            + ("; ".join(seen.stale) or "every budget's count current")
+        )
+    elif seen.stale:
+        result.fail("budgets", "the plan said every budget counts its pods; the cluster: " + "; ".join(seen.stale),
+                    "a bug in the plan (gitops/adopt): its rule or its prediction is wrong")  # fmt: skip
+    else:
+        result.fact("as planned: every budget counts the Ready pods it selects (one budget per pod)")
 
 
 def _units(delivered: Delivered | None) -> list[tuple[str, float | None, str]]:

@@ -48,23 +48,32 @@ def test_a_refused_unit_must_say_why():
     assert verdict([prediction], takeover(delivered=delivered)).findings
 
 
-def test_evictions_and_orphans_and_second_writers():
+def test_orphans_and_second_writers():
     seen = takeover(
-        evictions={"Deployment honeydue/api": (500, "This pod has more than one PodDisruptionBudget, which the "
-                                                     "eviction subresource does not support.")},
         orphans=["ConfigMap honeydue/honeydue-config"],
         writers={"Service honeydue/api": ["kubectl-client-side-apply (Update)"]},
-    )  # fmt: skip
+    )
     result = verdict(
         [
-            Prediction("eviction-refused", "Deployment honeydue/api", 500, "", until="budgets"),
             Prediction("orphans", "honeydue", ["ConfigMap honeydue/honeydue-config"], ""),
             Prediction("managers", "honeydue", [], ""),
         ],
         seen,
     )
     assert [f.object for f in result.findings] == ["managers"]
-    assert len(result.facts) == 2
+    assert len(result.facts) == 1
+
+
+def test_a_stale_budget_is_a_plan_bug_unless_the_step_was_left_out():
+    stale = [
+        "PodDisruptionBudget honeydue/worker counts 0 healthy of the 1 Ready pods it selects (0 disruptions allowed)"
+    ]
+    result = DrillResult("adopt")
+    adopt.compare_budgets(takeover(stale=stale), result)
+    assert [f.object for f in result.findings] == ["budgets"]
+    result = DrillResult("adopt")
+    adopt.compare_budgets(takeover(stale=stale, multiple=3, skipped=("budgets",)), result)
+    assert not result.findings and result.facts[0].text.startswith("left out step 'budgets': 3 ")
 
 
 def test_a_claim_kept_with_its_data(tmp_path):
