@@ -173,9 +173,10 @@ pytest: $(TEST_TOOLS)
 
 # Speed and memory of synth and the gate, against bare cdk8s and plain YAML writing, and what the
 # rehearsal and the Gitea end-to-end suite cost (BENCHMARKS.md). COLD_BUILD=1 also builds every cluster
-# binary and Gitea on empty Go caches (about 17 + 5 minutes on 2 cores), as a fresh CI machine does.
+# binary and Gitea on empty Go caches (about 17 + 5 minutes on 2 cores), as a fresh CI machine does;
+# CI_RUN=1 also runs .ci/run on a fresh clone with every cache empty (most of an hour).
 bench: $(TEST_TOOLS) rehearse-tools gitea-tools
-	$(PY) -m gitops.tools.bench --baseline $(BENCH_BASELINE) $(if $(COLD_BUILD),--cold-build) --write BENCHMARKS.md
+	$(PY) -m gitops.tools.bench --baseline $(BENCH_BASELINE) $(if $(COLD_BUILD),--cold-build) $(if $(CI_RUN),--ci-run) --write BENCHMARKS.md
 
 # ---- Cluster rehearsal tools (make rehearse only; make synth and make test never build these) ----
 # A real Kubernetes control plane, etcd, kwok, two Flux controllers and Argo CD, built from Go modules
@@ -322,8 +323,8 @@ redis-tools: $(REDIS_STAMP)
 # test_*.py). The first is the main run: every environment, each on its own throwaway cluster, its
 # report printed; then configs only a real cluster refuses, SOPS decrypted by the real Flux, and the cutover
 # from the reconstructed live cluster (tests/fixtures/live/) as `main.py adopt` plans it.
-REHEARSE_E2E := tests/e2e/rehearse_project.py tests/e2e/rehearse_broken_configs.py tests/e2e/rehearse_sops.py \
-                tests/e2e/rehearse_adopt.py
+REHEARSE_E2E := tests/e2e/rehearse_project.py tests/e2e/rehearse_argocd.py tests/e2e/rehearse_broken_configs.py \
+                tests/e2e/rehearse_sops.py tests/e2e/rehearse_adopt.py
 rehearse: setup rehearse-tools
 	$(PY) -m pytest -q -p no:cacheprovider $(REHEARSE_E2E)
 # ---- end of the cluster rehearsal tools ----

@@ -16,9 +16,9 @@ from constructs import Construct
 from charts.context import StackContext
 from charts.custom import custom_object
 from charts.delivery import UNITS, waves
+from gitops.annotations import ARGO_SYNC_WAVE
 
 API = "argoproj.io/v1alpha1"
-SYNC_WAVE = "argocd.argoproj.io/sync-wave"
 # Deleting an Application deletes what it applied (except objects marked Delete=false), in the
 # foreground. The path-qualified spelling (argo-cd v3.2.11 ForegroundPropagationPolicyFinalizer)
 # means the same as the bare name; the bare name makes a 1.34 API server warn on every apply
@@ -65,7 +65,7 @@ class ArgoDelivery(Construct):
                 name=name,
                 namespace=argo.namespace,
                 labels=labels,
-                annotations={SYNC_WAVE: str(wave)} if wave is not None else None,
+                annotations={ARGO_SYNC_WAVE: str(wave)} if wave is not None else None,
                 finalizers=[CASCADE_FINALIZER] if finalizer else None,
             )
 

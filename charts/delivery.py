@@ -25,10 +25,10 @@ class Delivered:
     description: str
 
 
-# infrastructure: what the apps need to exist first (namespace, settings, Redis, policies).
+# infrastructure: what the apps need to exist first (namespace, Redis, policies).
 UNITS = (
-    Delivered(INFRASTRUCTURE, (), "namespace, settings, network policies, ingress controller and stateful services"),
-    Delivered(APPS, (INFRASTRUCTURE,), "the application services, their Services, Ingresses and budgets"),
+    Delivered(INFRASTRUCTURE, (), "namespace, network policies, ingress controller and stateful services"),
+    Delivered(APPS, (INFRASTRUCTURE,), "the application services, their settings, Services, Ingresses and budgets"),
 )
 
 
@@ -44,6 +44,22 @@ def waves(units: tuple[Delivered, ...] = UNITS) -> dict[str, int]:
         return memo[name]
 
     return {unit.name: depth(unit.name) for unit in units}
+
+
+def settings_unit(config: Environment) -> Unit:
+    """The unit the settings ConfigMap is delivered with: the earliest unit whose services read settings.
+
+    A container reads its settings from the ConfigMap once, when it starts, and the settings hash on
+    its pod template rolls it when they change: the ConfigMap must be applied no later than the pods
+    that read it. Within one unit both engines apply ConfigMaps before Deployments (Flux's apply sorts
+    by kind; Argo CD waits for each kind's group, gitops-engine pkg/sync/sync_context.go). Across units
+    only Flux orders every commit (dependsOn waits for the dependency at the same revision); Argo CD
+    syncs each Application on its own and its sync waves order them only when the root Application
+    syncs them, so with the ConfigMap in infrastructure the rehearsal saw the apps roll onto the old
+    settings (tests/e2e/rehearse_argocd.py)."""
+    order = waves()
+    readers = [service.unit for service in config.services.values() if service.settings]
+    return min(readers, key=lambda unit: order[unit]) if readers else INFRASTRUCTURE
 
 
 def rollout_seconds(service: Service) -> int:

@@ -18,6 +18,7 @@ from charts.app_service import AppService
 from charts.argocd import ArgoDelivery, rendered_kinds
 from charts.context import StackContext
 from charts.declarations import Declarations
+from charts.delivery import settings_unit
 from charts.flux import FluxDelivery
 from charts.namespace import AppNamespace
 from charts.netpol import NetworkPolicies
@@ -46,7 +47,8 @@ def pieces(ctx: StackContext) -> list[Piece]:
     changed)."""
     return [
         Piece("namespace", INFRASTRUCTURE, lambda scope, c: AppNamespace(scope, "namespace", ctx=c)),
-        Piece("settings", INFRASTRUCTURE, lambda scope, c: SettingsMap(scope, "settings", ctx=c)),
+        # With the earliest unit that reads them (charts/delivery.py: Argo CD orders units only on the first sync).
+        Piece("settings", settings_unit(ctx.config), lambda scope, c: SettingsMap(scope, "settings", ctx=c)),
         Piece("declarations", INFRASTRUCTURE, lambda scope, c: Declarations(scope, "declarations", ctx=c)),
         Piece("network-policies", INFRASTRUCTURE, lambda scope, c: NetworkPolicies(scope, "network-policies", ctx=c)),
         Piece("traefik", INFRASTRUCTURE, lambda scope, c: TraefikConfig(scope, "traefik", ctx=c)),

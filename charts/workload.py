@@ -21,8 +21,8 @@ from charts.context import StackContext
 from charts.plus import kplus
 from charts.probes import plan, progress_deadline_seconds
 from charts.settings import settings_hash
-from gitops.annotations import PROBES_RULE, SETTINGS_HASH, SINGLETON_ROLLOUT_RULE, waiver
-from gitops.config.model import Service
+from gitops.annotations import PROBES_RULE, SETTINGS_HASH, SINGLETON_ROLLOUT_RULE, STARTUP_SECONDS, waiver
+from gitops.config.model import Service, pinned
 from gitops.k8s.placement import ARCH_LABEL, HOSTNAME_LABEL
 from gitops.k8s.probes import ProbeTiming
 
@@ -46,6 +46,13 @@ def waivers(service: Service) -> dict[str, str]:
             "not a singleton (config: singleton false); a rollout starts the new pod before stopping the old one"
         )
     return found
+
+
+def declared(service: Service) -> dict[str, str]:
+    """What config states about the workload that its probes only imply: the slowest start they must cover."""
+    if service.health.kind == "none":
+        return {}  # no probe to cover it
+    return {STARTUP_SECONDS: str(service.startup_seconds)}
 
 
 def spreads_across_nodes(service: Service) -> bool:
@@ -125,7 +132,7 @@ def add_deployment(
 ) -> kplus.Deployment:
     """One service's Deployment, added to scope (the service's AppService)."""
     naming = ctx.naming
-    image = service.image.ref
+    image = pinned(service.image, ctx.config.images[name]).ref
     object_labels = naming.labels(name, service.component, version=image.version_label)
     pulls_privately = image.registry == ctx.config.registry.host
 
@@ -136,7 +143,7 @@ def add_deployment(
             name=naming.workload(name),
             namespace=naming.namespace,
             labels=object_labels,
-            annotations=waivers(service) or None,
+            annotations={**declared(service), **waivers(service)} or None,
         ),
         # Pod labels and annotations in one go: each add_label() would be a round trip to jsii.
         pod_metadata=cdk8s.ApiObjectMetadata(
@@ -173,7 +180,7 @@ def add_deployment(
 
     deployment.add_container(
         name=name,
-        image=service.image,
+        image=image.text,
         image_pull_policy=kplus.ImagePullPolicy.IF_NOT_PRESENT,
         args=service.args or None,
         ports=(

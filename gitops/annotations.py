@@ -12,6 +12,8 @@ from typing import Any
 # objects (local-path PVCs, namespaces) a prune deletes data.
 FLUX_PRUNE = "kustomize.toolkit.fluxcd.io/prune"
 ARGO_SYNC_OPTIONS = "argocd.argoproj.io/sync-options"
+# Argo CD applies objects (and a root Application its children) in the order of this annotation's integer.
+ARGO_SYNC_WAVE = "argocd.argoproj.io/sync-wave"
 PRUNE_PROTECTION = {FLUX_PRUNE: "disabled", ARGO_SYNC_OPTIONS: "Prune=false,Delete=false"}
 FLUX, ARGO_CD = "Flux", "Argo CD"
 
@@ -19,6 +21,9 @@ FLUX, ARGO_CD = "Flux", "Argo CD"
 DOMAIN = "gitops.myhoneydue.com"
 # Pod templates carry a digest of the settings they read, so a changed setting rolls the pods.
 SETTINGS_HASH = f"{DOMAIN}/settings-hash"
+# A workload's declared slowest start, first boot included (config startupSeconds), on the Deployment: diff
+# judges a shrinking probe window against it (rules/scaling.py, startup-window-shrinks).
+STARTUP_SECONDS = f"{DOMAIN}/startup-seconds"
 # `main.py check` skips rule R on an object annotated waive.gitops.myhoneydue.com/R: <reason>.
 WAIVER_PREFIX = f"waive.{DOMAIN}/"
 

@@ -52,3 +52,11 @@ def config_copy(tmp_path) -> Path:
     target = tmp_path / "config"
     shutil.copytree(CONFIG, target)
     return target
+
+
+@pytest.fixture
+def repo(tmp_path, synthesized):
+    """A git repository of the project's config/ and dist/ for the shipping commands (tests/ship/kit.py)."""
+    from tests.ship.kit import make_repo
+
+    return make_repo(tmp_path / "repo", synthesized)

@@ -28,7 +28,7 @@ from gitops.adopt.model import (
 )
 from gitops.adopt.ours import Ours, Unit
 from gitops.adopt.source import LiveObject, LiveSet
-from gitops.k8s import budgets, immutable, live, networkpolicies, ownership, podsecurity, references, rolling, selectors
+from gitops.k8s import budgets, immutable, live, networkpolicies, ownership, podsecurity, references, rollout, selectors
 from gitops.k8s.manifests import Fields, Resource
 from gitops.k8s.placement import pinned_node, volume_node
 from gitops.k8s.quantities import QuantityError, format_memory, memory_bytes
@@ -80,6 +80,17 @@ def _json(value: object) -> str:
 
 
 _MISSING = object()
+
+
+def _fewest(obj: Fields) -> int | None:
+    """The fewest Ready while the workload rolls (gitops/k8s/rollout.py), for kinds with a replica count."""
+    found = rollout.plan(obj, None)
+    return found.fewest_ready if found is not None else None
+
+
+def _start(obj: Fields) -> int | None:
+    """The longest a new pod may take to turn Ready: its slowest container's start window."""
+    return rollout.start_seconds(pod_spec(obj))
 
 
 def _keep_line(
@@ -221,7 +232,7 @@ def _refused(ctx: Context, obj: LiveObject, ours: Resource, refusals: list[immut
             )
         else:
             retry = unit.retry_seconds if unit else 0
-            start = rolling.start_seconds(ours.obj)
+            start = _start(ours.obj)
             window = f"at least {retry} s (the unit's retryInterval)" + (
                 f" plus up to {start} s of start-up" if start else ""
             )
@@ -305,7 +316,7 @@ def _service_gap(ctx: Context, obj: LiveObject, ours: Resource) -> Item | None:
     workload, labels = served[0]
     ours_workload = ctx.ours.find(workload.kind, workload.namespace, workload.name)
     count = replicas(workload.obj) or 1
-    start = rolling.start_seconds(ours_workload.obj) if ours_workload else None
+    start = _start(ours_workload.obj) if ours_workload else None
     item = Item(
         CONFLICTING,
         str(ours),
@@ -339,7 +350,7 @@ def _endpoints(ctx: Context, obj: LiveObject, ours: Resource) -> Prediction:
     served = [w for w, labels in _live_pods(ctx) if selectors.service_selects(dig(obj.obj, "spec", "selector"), labels)]
     for workload in served:
         theirs = ctx.ours.find(workload.kind, workload.namespace, workload.name)
-        if theirs is not None and rolling.fewest_ready(theirs.obj) == 0:
+        if theirs is not None and _fewest(theirs.obj) == 0:
             return Prediction("endpoints", str(ours), 0, f"{workload.name} stops its old pod before the new one starts")
     return Prediction("endpoints", str(ours), 1, "old and new pods both selected")
 
@@ -779,7 +790,7 @@ def _owner_change(live_workload: LiveObject | None, ours: Resource) -> str | Non
 
 
 def _deployment_rollout(ctx: Context, obj: LiveObject, ours: Resource) -> None:
-    fewest = rolling.fewest_ready(ours.obj)
+    fewest = _fewest(ours.obj)
     if fewest is None:
         return
     changes = _changes(obj, ours)

@@ -6,6 +6,8 @@
   python main.py diff ...                  risk-flagged review of a change (gitops/cli/diff.py)
   python main.py rehearse ...              a real control plane, Flux and drills (gitops/cli/rehearse.py)
   python main.py comment ...               the review as one pull-request comment (gitops/cli/comment.py)
+  python main.py set-image SERVICE REF --env ENV   an environment runs a new build (gitops/cli/set_image.py)
+  python main.py promote --from ENV --to ENV       the builds one runs, to another, with parity (gitops/cli/promote.py)
   python main.py adopt --live PATH ...     the cutover plan from hand-written manifests (gitops/cli/adopt.py)
 
 Exit codes (gitops/errors.py): 0 ok, 1 a check failed, 2 bad input or usage, 130 interrupted.
@@ -30,6 +32,8 @@ COMMANDS = {
     "diff": ("gitops.cli.diff", "summarize what a change does to the cluster, with risk flags"),
     "rehearse": ("gitops.cli.rehearse", "deliver the commit to a throwaway Kubernetes cluster and drill it"),
     "comment": ("gitops.cli.comment", "post the review on the pull request, or edit the one posted before"),
+    "set-image": ("gitops.cli.set_image", "an environment runs a new build of a service (the app's CI calls this)"),
+    "promote": ("gitops.cli.promote", "give an environment the builds another one runs, and prove parity"),
     "adopt": ("gitops.cli.adopt", "plan the takeover of a running cluster from its hand-written manifests or export"),
 }
 # What each command leaves alone when it stops on an error ("nothing was <this>").
@@ -40,12 +44,17 @@ UNTOUCHED = {
     "diff": "compared",
     "rehearse": "rehearsed",
     "comment": "posted",
+    "set-image": "changed",
+    "promote": "changed",
     "adopt": "planned",
 }
 # What each command can promise after a Ctrl-C, after "<command>: interrupted".
 AFTER_INTERRUPT = {
     "synth": "; dist/ is as it was or fully new",  # one atomic swap, gitops/render/output.py
     "rehearse": "; everything it started was stopped",  # gitops/rehearse/session.py
+    # The config edit is undone unless the synth after it finished (gitops/ship/change.py).
+    "set-image": "; config/ and dist/ are as they were, or both hold the whole change",
+    "promote": "; config/ and dist/ are as they were, or both hold the whole change",
 }
 
 

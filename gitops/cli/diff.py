@@ -8,7 +8,9 @@ default the merge-base of HEAD with main, else origin/main) and the new side
 is a fresh synth of the working tree's config into a temporary directory;
 neither dist/ nor config/schema.json is touched. Each change then names its
 source, the config line or charts/ module behind it (provenance.py; --no-sources
-skips it). --from/--to compare any two directories or files of manifests.
+skips it). A change that gives an environment the build another one ran first
+is a promotion: the report leads with its parity verdict (gitops/ship/parity.py).
+--from/--to compare any two directories or files of manifests.
 
 Exit codes: 0 compared, 1 a risk at or above --fail-on, 2 bad usage or input.
 """
@@ -30,6 +32,7 @@ from gitops.review.diff.gitref import default_base, extract, resolve
 from gitops.review.diff.load import DiffInputError, Loader, is_dist_root
 from gitops.review.diff.model import Report
 from gitops.review.findings import Severity
+from gitops.ship import detect, parity
 
 RENDERERS = {"text": render_text.render, "md": render_md.render, "json": render_json.render}
 _ENV_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
@@ -155,7 +158,9 @@ def _git_base(args: argparse.Namespace, loader: Loader) -> Report:
         old_side = loader.load(base_label, _existing(base_root / DIST, env_paths), base_root / DIST)
         new_side = loader.load("working tree, synthesized", synthesized, new_root)
         loader.load(new_side.label, working, root / DIST, new_side)
+        promotions = detect.promotions(parity.Request(root, commit, DIST, base_root / DIST, new_root), args.config_dir)
     result = report.build(old_side, new_side)
+    result.promotions = promotions
     result.notes = notes + new_notes + result.notes
     if args.sources and result.counts.any_change:
         names = list(dict.fromkeys(args.envs)) if args.envs else environment_names(args.config_dir)

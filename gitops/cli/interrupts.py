@@ -6,7 +6,9 @@ anything of the project.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextlib
+import signal
+from collections.abc import Callable, Iterator
 from typing import Any
 
 
@@ -32,6 +34,23 @@ class SigintFlag:
 
 # The process's one flag: main.py installs it as the SIGINT handler, gitops/cli/app.py arms and reads it.
 SIGINT_FLAG = SigintFlag()
+
+
+@contextlib.contextmanager
+def terminate_as_interrupt() -> Iterator[None]:
+    """SIGTERM (a cancelled CI job, a `kill`) stops the block as a Ctrl-C does: one line, exit 130, cleanup run.
+
+    Only the main thread can install a handler; elsewhere (a test's worker thread) the block runs as it is.
+    """
+    try:
+        previous = signal.signal(signal.SIGTERM, SIGINT_FLAG)
+    except ValueError:
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def quiet_interrupts(hook: Callable[[Any], None]) -> Callable[[Any], None]:

@@ -34,6 +34,7 @@ def check(env: Environment, environment: str = "") -> list[Finding]:
         *_service_urls(env),
         *_registry(env),
         *_hosts(env),
+        *_images(env, environment),
     ]
 
 
@@ -241,3 +242,37 @@ def _hosts(env: Environment) -> Iterator[Finding]:
                     "route each public host to one service",
                 )
             owner.setdefault(host, name)
+
+
+def _images(env: Environment, environment: str) -> Iterator[Finding]:
+    """Each service runs a build this environment names (or the one it follows runs), and only services have one."""
+    for name in env.images:
+        if f"services.{name}" in env.remove and name not in env.services:
+            yield (
+                ("images", name),
+                f"images names '{name}', which this environment removes (remove: services.{name})",
+                f"delete images.{name} with the service",
+            )
+        elif name not in env.services:
+            yield (
+                ("images", name),
+                f"images names '{name}', which is not a service",
+                f"use one of: {', '.join(sorted(env.services))}",
+            )
+    follows = env.shipping.follows
+    if follows is not None:
+        if follows == environment:
+            yield (
+                ("shipping", "follows"),
+                f"environment '{environment}' cannot follow itself",
+                "name another environment, or remove follows and pin every build under images:",
+            )
+        return
+    for name, svc in env.services.items():
+        if name not in env.images:
+            yield (
+                ("images",),
+                f"service '{name}' runs no build in this environment: images names none for it",
+                f"add '{name}: <tag>' under images: (a tag of {svc.image} the app's CI pushed), or run the builds "
+                "of another environment with shipping: {follows: <environment>}",
+            )

@@ -16,7 +16,7 @@ import copy
 import difflib
 import types
 import typing
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path as FsPath
 
 from pydantic import BaseModel, ValidationError
@@ -29,6 +29,7 @@ from ruamel.yaml.reader import ReaderError
 
 from gitops.config.checks import check
 from gitops.config.errors import ConfigError, Path, Problem, dotted
+from gitops.config.following import environment_only, follow
 from gitops.config.model import Environment
 from gitops.config.reading import read_text, refuse_tags_and_aliases
 from gitops.config.syntax import explain
@@ -53,6 +54,9 @@ class LoadedEnvironment:
     name: str
     source: FsPath
     config: Environment
+    # Services whose build comes from another environment (shipping.follows), with the environment whose
+    # file names it: `main.py set-image` edits that file, never this one.
+    followed: dict[str, str] = field(default_factory=dict)
 
 
 def display_path(path: FsPath) -> str:
@@ -358,6 +362,8 @@ def merge(layers: list[Layer]) -> Merged:
                     "delete the entries from the base instead",
                 )
             )
+        if is_base:
+            problems += environment_only(layer.tree, layer.where, layer.shown)
         removed, removal_problems = ([], []) if is_base else _removals(data, layer)
         problems += removal_problems
         for path in removed:
@@ -486,8 +492,26 @@ def _set_aside(data: Tree, err: ValidationError, rounds: int = 8) -> tuple[Envir
     return None, aside
 
 
-def load(name: str, config_dir: FsPath) -> LoadedEnvironment:
-    """Load and check config_dir/<name>.yaml over base.yaml; raises ConfigError with every problem found."""
+def load(name: str, config_dir: FsPath, _chain: tuple[str, ...] = ()) -> LoadedEnvironment:
+    """Load and check config_dir/<name>.yaml over base.yaml; raises ConfigError with every problem found.
+
+    An environment that follows another (shipping.follows) gets that environment's builds
+    (gitops/config/following.py).
+    """
+    loaded = _load_own(name, config_dir)
+    config, followed = follow(
+        name,
+        loaded.source,
+        display_path(loaded.source),
+        loaded.config,
+        lambda other: load(other, config_dir, (*_chain, name)),
+        _chain,
+    )
+    return LoadedEnvironment(name=name, source=loaded.source, config=config, followed=followed)
+
+
+def _load_own(name: str, config_dir: FsPath) -> LoadedEnvironment:
+    """One environment file over base.yaml, checked, before following another environment's builds."""
     source = config_dir / f"{name}.yaml"
     shown = display_path(source)
     if name == FsPath(BASE_FILE).stem or not source.is_file():

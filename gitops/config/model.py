@@ -10,6 +10,10 @@ and scheduling from it. Rules that relate one part of the file to another
 
 from __future__ import annotations
 
+import types
+import typing
+from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
@@ -23,19 +27,38 @@ from gitops.config.values import (
     Expect,
     GitUrl,
     Hostname,
-    Image,
+    ImageRepository,
+    ImageVersion,
     Invalid,
     IpAddress,
     LabelKey,
     LabelValue,
     Memory,
     Name,
+    ParsedImage,
+    ParsedRepository,
     SecretKey,
     VolumeSize,
     cpu,
+    image,
     memory,
 )
+from gitops.k8s import images
 from gitops.layout import APPS, Unit
+
+
+@dataclass(frozen=True)
+class PerEnvironment:
+    """Marks a field an environment sets for itself: its value (and what the charts derive from it) differs
+    between environments by design. Promotion parity (gitops/ship/parity.py) compares every other field of what
+    staging ran with what prod gets; per_environment_fields() lists the marked ones."""
+
+    why: str
+
+
+SIZED = PerEnvironment("sized to the environment's machines and traffic")
+ADDRESSED = PerEnvironment("names the environment's own machines, hosts, buckets or cluster")
+DELIVERED = PerEnvironment("how this environment's cluster and builds are delivered")
 
 
 class Model(BaseModel):
@@ -99,12 +122,14 @@ class Cluster(Model):
     architecture: Literal["amd64", "arm64"] = Field(
         default="amd64", description="CPU architecture of every node; pods are scheduled only there"
     )
-    nodes: list[Node] = Field(min_length=1, description="The machines of the cluster")
-    system_reserved: Reserve = Field(default_factory=Reserve, description="What each node keeps for itself")
+    nodes: Annotated[list[Node], ADDRESSED] = Field(min_length=1, description="The machines of the cluster")
+    system_reserved: Annotated[Reserve, SIZED] = Field(
+        default_factory=Reserve, description="What each node keeps for itself"
+    )
     pod_cidr: Cidr = Field(
         default="10.42.0.0/16", description="Cluster pod network (k3s --cluster-cidr); node-side pod traffic uses it"
     )
-    production: bool = Field(
+    production: Annotated[bool, ADDRESSED] = Field(
         default=False,
         description="The cluster serves real users: `main.py check` then warns about every image not pinned by digest",
     )
@@ -135,7 +160,7 @@ class Edge(Model):
         default="https",
         description="Scheme clients use for public URLs (Cloudflare terminates TLS in front of the cluster)",
     )
-    status_hostname: Hostname | None = Field(
+    status_hostname: Annotated[Hostname | None, ADDRESSED] = Field(
         default=None,
         description="Public name Traefik writes into Ingress status (Argo CD counts an Ingress healthy only then)",
     )
@@ -162,7 +187,7 @@ class Traefik(Model):
         default_factory=list,
         description="CIDRs whose X-Forwarded-* headers Traefik trusts (the CDN in front), for real client IPs",
     )
-    resources: Resources = Field(description="Requests and limit of one Traefik pod (one per node)")
+    resources: Annotated[Resources, SIZED] = Field(description="Requests and limit of one Traefik pod (one per node)")
 
 
 class ProbePolicy(Model):
@@ -223,7 +248,7 @@ class Storage(Model):
     size: VolumeSize = Field(description="Size of the volume in whole Gi, e.g. 2Gi")
     mount_path: str = Field(description="Where the container sees the volume, e.g. /data")
     storage_class: str = Field(default="local-path", description="StorageClass of the claim (k3s: local-path)")
-    node: Name = Field(
+    node: Annotated[Name, ADDRESSED] = Field(
         description="Node that holds the data: a local-path volume lives on the node that first mounted it"
     )
 
@@ -258,9 +283,14 @@ class Service(Model):
         description="Role of the service (the app.kubernetes.io/component label)"
     )
     unit: Unit = Field(default=APPS, description="Delivery unit: infrastructure is applied before apps")
-    image: Image = Field(description="Container image, pinned by a tag, a digest or both")
-    args: list[str] = Field(default_factory=list, description="Arguments passed to the image's entrypoint")
-    replicas: int = Field(default=1, ge=1, description="Number of pods")
+    image: ImageRepository = Field(
+        description="Image repository (registry host and path, no tag): every environment runs a build of it, "
+        "named under that environment's images:"
+    )
+    args: Annotated[list[str], SIZED] = Field(
+        default_factory=list, description="Arguments passed to the image's entrypoint"
+    )
+    replicas: Annotated[int, SIZED] = Field(default=1, ge=1, description="Number of pods")
     singleton: bool = Field(
         default=False, description="At most one pod may ever run, even during a rollout (e.g. a scheduler)"
     )
@@ -272,14 +302,16 @@ class Service(Model):
     spread_across_nodes: bool = Field(
         default=True, description="Keep the pods of a multi-replica service on different nodes"
     )
-    hosts: list[Hostname] = Field(default_factory=list, description="Public hostnames routed to this service")
+    hosts: Annotated[list[Hostname], ADDRESSED] = Field(
+        default_factory=list, description="Public hostnames routed to this service"
+    )
     settings: list[EnvName] = Field(
         default_factory=list, description="Keys of settings/serviceUrls the service reads as environment variables"
     )
     secret_env: dict[EnvName, SecretRef] = Field(
         default_factory=dict, description="Environment variables read from declared secrets"
     )
-    resources: Resources = Field(description="Requests and memory limit of one pod")
+    resources: Annotated[Resources, SIZED] = Field(description="Requests and memory limit of one pod")
     writable_paths: list[str] = Field(
         default_factory=lambda: ["/tmp"],
         description="Directories the app writes to; everything else is a read-only filesystem",
@@ -327,6 +359,19 @@ class ArgoDelivery(Model):
     )
 
 
+class Shipping(Model):
+    builds: Literal["pull-request", "commit"] = Field(
+        default="pull-request",
+        description="How `main.py set-image --commit` lands a new build here: on a branch of its own, for a "
+        "small pull request, or as a commit on the current branch (main)",
+    )
+    follows: Name | None = Field(
+        default=None,
+        description="Another environment whose builds this one runs: every service not under images: here "
+        "runs the build that environment runs (set-image then refuses this environment for them)",
+    )
+
+
 class Delivery(Model):
     engine: Literal["flux", "argocd"] = Field(description="GitOps engine that applies dist/ to the cluster")
     repository: Repository = Field(description="Where the engine fetches dist/ from")
@@ -338,7 +383,7 @@ class Environment(Model):
     namespace: Name = Field(default="honeydue", description="Namespace of the application")
     part_of: Name = Field(default="honeydue", description="Application name (the app.kubernetes.io/part-of label)")
     cluster: Cluster = Field(description="The cluster the environment runs on")
-    delivery: Delivery = Field(description="How the cluster gets dist/ from git")
+    delivery: Annotated[Delivery, DELIVERED] = Field(description="How the cluster gets dist/ from git")
     registry: Registry = Field(description="The private image registry")
     edge: Edge = Field(default_factory=Edge, description="How public traffic reaches the services")
     traefik: Traefik = Field(description="The k3s-bundled Traefik ingress controller")
@@ -346,7 +391,7 @@ class Environment(Model):
     secrets: dict[Name, SecretDeclaration] = Field(
         default_factory=dict, description="Secrets the environment expects to exist, by name and keys"
     )
-    settings: dict[EnvName, SettingText] = Field(
+    settings: Annotated[dict[EnvName, SettingText], ADDRESSED] = Field(
         default_factory=dict, description="Non-secret settings, published as a ConfigMap"
     )
     not_secret: dict[EnvName, Reason] = Field(
@@ -364,3 +409,43 @@ class Environment(Model):
         "dotted key with the reason (services.worker: the queue moved to the new scheduler). An empty key is an "
         "error, never a removal",
     )
+    images: Annotated[dict[Name, ImageVersion], DELIVERED] = Field(
+        default_factory=dict,
+        description="Environment files only: the build each service runs here, by service: a tag (6f303dbbaa), "
+        "a digest (sha256:<hex>) or both (6f303dbbaa@sha256:<hex>), of the repository its image names. The app's "
+        "CI sets it with `main.py set-image`; an environment that receives builds by promotion gets it from "
+        "`main.py promote`",
+    )
+    shipping: Annotated[Shipping, DELIVERED] = Field(
+        default_factory=Shipping, description="Environment files only: how builds reach this environment"
+    )
+
+    def image(self, service: str) -> ParsedImage:
+        """The reference service pulls here: its repository with this environment's build of it."""
+        return pinned(self.services[service].image, self.images[service])
+
+
+def pinned(repository: ParsedRepository, version: str) -> ParsedImage:
+    """A repository with a build of it: the reference a pod pulls. (The charts call this with the two fields
+    they read, rather than Environment.image, so that what they read is exactly those two.)"""
+    return image(images.pin(repository.ref, version).text)
+
+
+def per_environment_fields(model: type[BaseModel] | None = None, prefix: str = "") -> Iterator[tuple[str, str]]:
+    """(dotted key, why) of every field marked PerEnvironment; '*' stands for a key of a mapping
+    ('services.*.replicas'). The fields an environment file may set for itself, declared once."""
+    for field in (model or Environment).model_fields.values():
+        key = f"{prefix}{field.alias}"
+        marks = [m for m in field.metadata if isinstance(m, PerEnvironment)]
+        if marks:
+            yield key, marks[0].why
+            continue
+        annotation = field.annotation
+        while typing.get_origin(annotation) in (dict, list, types.UnionType, typing.Union):
+            args = [a for a in typing.get_args(annotation) if a is not type(None)]
+            if typing.get_origin(annotation) is dict:
+                key, annotation = f"{key}.*", args[-1]
+            else:
+                annotation = args[-1]
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            yield from per_environment_fields(annotation, f"{key}.")

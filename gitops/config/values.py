@@ -91,6 +91,19 @@ class ParsedImage(Parsed):
     ref: images.ImageRef
 
 
+class ParsedRepository(Parsed):
+    """An image repository without a build; ref holds its registry and path (no tag, no digest)."""
+
+    ref: images.ImageRef
+
+
+class ParsedVersion(Parsed):
+    """The build an environment runs: a tag, a digest or both."""
+
+    tag: str | None
+    digest: str | None
+
+
 def _quantity_form(text: str, form: re.Pattern[str], problem: str, fix: str) -> None:
     """Config accepts fewer quantity forms than Kubernetes does; their values come from the one parser."""
     if not form.match(text):
@@ -292,6 +305,39 @@ def _check_image(text: str) -> ParsedImage:
         raise Invalid(err.problem, err.fix) from None
 
 
+def image(text: str) -> ParsedImage:
+    """A whole reference as config would accept it (a repository pinned by an environment's version)."""
+    return _check_image(text)
+
+
+def _check_repository(text: str) -> ParsedRepository:
+    try:
+        ref = images.repository(text)
+    except images.ImageError as err:
+        raise Invalid(err.problem, err.fix) from None
+    if ref.tag is not None or ref.digest is not None:
+        raise Invalid(
+            f"image '{text}' pins the build '{ref.version}' in config every environment shares, so a new build "
+            "would reach every environment in one change",
+            f"write the repository alone here ({ref.name}) and the build in each config/<env>.yaml under "
+            f"images: (<service>: {ref.version})",
+        )
+    return ParsedRepository.of(text, ref=ref)
+
+
+def _check_version(text: str) -> ParsedVersion:
+    try:
+        tag, digest = images.parse_version(text)
+    except images.ImageError as err:
+        raise Invalid(f"build '{text}' {err.what}", err.fix) from None
+    return ParsedVersion.of(text, tag=tag, digest=digest)
+
+
+def version(text: str) -> ParsedVersion:
+    """A version checked as config checks it, for code that writes one."""
+    return _check_version(text)
+
+
 @dataclass(frozen=True)
 class Expect:
     """What a value type holds, in the words an error message uses ("a CPU quantity such as 250m or 2")."""
@@ -381,4 +427,16 @@ Image = Annotated[
     AfterValidator(_check_image),
     _string(None, "registry/owner/name:tag, registry/owner/name@sha256:<digest> or both; never latest"),
     Expect("an image reference such as gitea.treytartt.com/owner/name:tag"),
+]
+ImageRepository = Annotated[
+    ParsedRepository,
+    AfterValidator(_check_repository),
+    _string(None, "registry/owner/name, without a tag or digest (each environment names its build under images:)"),
+    Expect("an image repository such as gitea.treytartt.com/owner/name"),
+]
+ImageVersion = Annotated[
+    ParsedVersion,
+    AfterValidator(_check_version),
+    _string(None, "a tag, a digest (sha256:<hex>) or tag@sha256:<hex>; never latest"),
+    Expect("a build such as 6f303dbbaa, sha256:<64 hex digits> or 6f303dbbaa@sha256:<64 hex digits>"),
 ]

@@ -178,6 +178,27 @@ def covered(budget: Fields, candidates: Iterable[Resource], nodes: int | None) -
     return pods, owners
 
 
+# The consequence both tools state for a budget that allows no eviction.
+DRAIN_WAITS = "a node drain (k3s upgrade, reboot) waits forever"
+
+
+def zero_evictions(spec: Fields, pods: Pods, owners: Iterable[Resource]) -> str:
+    """Why a budget allows no voluntary eviction, in the words `main.py check` and `main.py diff` both use.
+
+    Call it on a budget allowed_evictions() puts at 0."""
+    found = setting(spec)
+    key, value = found if found is not None else ("spec", "(none)")
+    if uncountable(spec, pods):
+        return (
+            f"{key} {value} allows 0 voluntary evictions because it selects DaemonSet pods, which the disruption "
+            "controller cannot count for a percentage or maxUnavailable (no scale subresource)"
+        )
+    listed = ", ".join(
+        f"{owner}: {count} replica(s)" for owner in owners if (count := workloads.replicas(owner.obj)) is not None
+    )
+    return f"{key} {value} allows 0 voluntary evictions at {expected(spec, pods)} expected pod(s) ({listed})"
+
+
 # The eviction subresource's answer for a pod two budgets select (eviction.go), and its HTTP status.
 MULTIPLE_BUDGETS = "This pod has more than one PodDisruptionBudget, which the eviction subresource does not support."
 MULTIPLE_BUDGETS_STATUS = 500

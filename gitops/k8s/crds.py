@@ -55,6 +55,9 @@ FLUX = (
     CrdSet("github.com/fluxcd/kustomize-controller", FLUX_VERSION, "config/crd/bases/"),
 )
 ARGO_CD = (CrdSet("github.com/argoproj/argo-cd/v3", ARGO_CD_VERSION, "manifests/crds/"),)
+# Upstream's install manifest of the same release: the rehearsal takes Argo CD's settings objects from it
+# (argocd-cm, argocd-secret, ...), as `kubectl apply -f install.yaml` creates them.
+ARGO_CD_INSTALL = CrdSet("github.com/argoproj/argo-cd/v3", ARGO_CD_VERSION, "manifests/install.yaml")
 K3S = (CrdSet("github.com/k3s-io/helm-controller", HELM_CONTROLLER_VERSION, "pkg/crds/yaml/generated/"),)
 ALL = FLUX + ARGO_CD + K3S
 
@@ -97,6 +100,16 @@ def manifests(sets: tuple[CrdSet, ...]) -> list[tuple[str, bytes]]:
     if not found:
         raise CrdError(f"no CRDs in {', '.join(s.module for s in sets)}")
     return found
+
+
+def module_file(crd_set: CrdSet) -> bytes:
+    """The one file a set names (its directory is a file's path), from the module release's zip."""
+    name = f"{crd_set.module}@{crd_set.version}/{crd_set.directory}"
+    with zipfile.ZipFile(_module_zip(crd_set)) as archive:
+        try:
+            return archive.read(name)
+        except KeyError:
+            raise CrdError(f"{crd_set.module}@{crd_set.version} has no {crd_set.directory}") from None
 
 
 def definitions(sets: tuple[CrdSet, ...]) -> list[tuple[str, Fields]]:

@@ -17,7 +17,12 @@ from gitops.k8s.workloads import dig
 
 def chart_values(resource: Resource) -> dict[str, Any] | None:
     """The values a HelmChartConfig passes to its chart; None when absent or not one YAML mapping."""
-    text = dig(resource.obj, "spec", "valuesContent")
+    return values_of(resource.obj)
+
+
+def values_of(obj: dict[str, Any]) -> dict[str, Any] | None:
+    """chart_values() of a HelmChartConfig as parsed, without the file it came from."""
+    text = dig(obj, "spec", "valuesContent")
     if not isinstance(text, str):
         return None
     try:

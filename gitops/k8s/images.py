@@ -20,6 +20,10 @@ host it can recognise. Digests are checked as go-digest does for the
 algorithms registries use: sha256, sha384, sha512 with lower-case hex of their
 length.
 
+Config names a repository once (services.<name>.image, shared by every
+environment) and the build each environment runs as a version, the part after
+the name: a tag, a digest or both (parse_version, pin).
+
 Config (gitops/config/values.py), the charts (version label, registry host),
 `main.py check` (image-tag, image-digest) and `main.py diff` (image changes)
 all read images through this module.
@@ -75,6 +79,11 @@ class ImageRef:
     @property
     def name(self) -> str:
         return f"{self.registry}/{self.repository}" if self.registry else self.repository
+
+    @property
+    def version(self) -> str:
+        """The build: 'tag', 'tag@digest' or 'digest' ('' for a bare repository)."""
+        return version_text(self.tag, self.digest)
 
     @property
     def text(self) -> str:
@@ -179,6 +188,59 @@ def parse_image(text: str) -> ImageRef:
     return image
 
 
+def repository(text: str) -> ImageRef:
+    """A repository config names without a build: registry host and path, no tag, no digest."""
+    image = split(text)
+    if not image.registry:
+        raise ImageError(
+            text,
+            "does not name its registry",
+            f"write the registry host first, e.g. docker.io/library/{image.repository} or "
+            f"gitea.treytartt.com/{image.repository}",
+        )
+    return image
+
+
+def parse_version(text: str) -> tuple[str | None, str | None]:
+    """The build part of a reference, as an environment pins it: 'tag', 'tag@digest' or 'digest'.
+
+    A version is what follows a repository's name: a tag, a digest (`sha256:<hex>`, also written
+    `@sha256:<hex>`), or both. It is checked by the same grammar as a whole reference, and the
+    floating tag 'latest' is refused as it is there. Raises ImageError, whose `image` is the text.
+    """
+    tag, at, digest = text.partition("@")
+    if not at and ":" in text:
+        tag, digest = "", text  # 'sha256:<hex>': a tag never holds ':'
+    if not tag and not digest:
+        raise ImageError(text, "names no build", "write a tag such as 6f303dbbaa, a digest sha256:<hex>, or tag@digest")
+    if tag and not _TAG_RE.fullmatch(tag):
+        raise ImageError(
+            text,
+            f"has an invalid tag '{tag}'",
+            "use at most 128 letters, digits, '_', '.' and '-', not starting with '.' or '-'",
+        )
+    if tag == FLOATING_TAG:
+        raise ImageError(
+            text,
+            "uses the floating tag 'latest'",
+            "pin the tag of a released build, e.g. the git commit the image was built from",
+        )
+    if digest:
+        _check_digest(text, digest)
+    return tag or None, digest or None
+
+
+def version_text(tag: str | None, digest: str | None) -> str:
+    """A version as config writes it: 'tag', 'tag@digest' or 'digest' (no leading '@', which YAML would need quoted)."""
+    return (tag or "") + (f"@{digest}" if tag and digest else digest or "")
+
+
+def pin(repository_ref: ImageRef, version: str) -> ImageRef:
+    """A repository with the build an environment runs: the reference a pod pulls."""
+    tag, digest = parse_version(version)
+    return ImageRef(registry=repository_ref.registry, repository=repository_ref.repository, tag=tag, digest=digest)
+
+
 def registry_of(text: str) -> str:
     """The registry host of any image string, valid or not; '' when its first component is not a host."""
     return _registry_and_path(_parts(text)[0])[0]
@@ -201,3 +263,10 @@ def short_digest(version: str, hex_digits: int = 12) -> str:
     if not at or not colon or len(encoded) <= hex_digits:
         return version
     return f"{head}@{algorithm}:{encoded[:hex_digits]}…"
+
+
+def short_version(version: str, hex_digits: int = 12) -> str:
+    """A version ('tag', 'tag@digest' or 'digest') with its digest shortened, for one line of output."""
+    if "@" not in version and ":" in version:
+        return short_digest(f"@{version}", hex_digits)[1:]
+    return short_digest(version, hex_digits)

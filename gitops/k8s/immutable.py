@@ -27,6 +27,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from gitops.k8s import storage
 from gitops.k8s.manifests import Fields, Resource
 from gitops.k8s.quantities import QuantityError, memory_bytes
 from gitops.k8s.workloads import dig, mapping
@@ -99,15 +100,6 @@ def storage_request(claim: Fields) -> int | None:
         return None
 
 
-def expandable(storage_class: str | None, classes: Iterable[Resource] = ()) -> bool:
-    """Whether claims of this class may grow: only when a StorageClass in classes says allowVolumeExpansion: true.
-    k3s's local-path does not, and a class the set does not hold is not assumed to."""
-    for found in classes:
-        if found.kind == "StorageClass" and found.name == (storage_class or ""):
-            return found.obj.get("allowVolumeExpansion") is True
-    return False
-
-
 _UNSET = object()
 CLAIM_DEFAULTS = {"volumeMode": "Filesystem"}  # pkg/apis/core/v1/defaults.go SetDefaults_PersistentVolumeClaimSpec
 
@@ -126,7 +118,7 @@ def claim_refusals(live: Fields, ours: Fields, classes: Iterable[Resource] = ())
     if before is not None and after is not None and after != before:
         if after < before:
             found.append(Refusal("spec.resources.requests.storage", SHRINK, INVALID))
-        elif not expandable(new.get("storageClassName") or old.get("storageClassName"), classes):
+        elif not storage.expandable(ours if "storageClassName" in new else live, classes):
             found.append(Refusal("spec.resources.requests.storage", RESIZE, FORBIDDEN))
     return found
 

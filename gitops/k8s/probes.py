@@ -58,3 +58,15 @@ def timing(probe: object) -> ProbeTiming | None:
     if period is None or failures is None or timeout is None or delay is None:
         return None
     return ProbeTiming(period, failures, timeout, delay)
+
+
+def start_window(container: Fields) -> tuple[str, int] | None:
+    """Seconds the kubelet lets a container start before it kills and restarts it, and the probe that decides:
+    the startupProbe's window, else the livenessProbe's (which runs from the start when there is no
+    startupProbe); None when neither is there (nothing bounds the start) or the deciding probe is refused."""
+    for name in ("startupProbe", "livenessProbe"):
+        probe = container.get(name)
+        if isinstance(probe, dict):
+            found = timing(probe)
+            return None if found is None else (name, found.window_seconds)
+    return None

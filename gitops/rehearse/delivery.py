@@ -1,7 +1,7 @@
 """What both engines share when they deliver a commit, and what a delivery found.
 
 The bootstrap's Secrets, the units' paths, the GitRepository; fluxengine.py delivers Flux
-environments, argocd.py the Argo CD stand-in.
+environments, argocd.py Argo CD ones.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ class Delivered:
     seconds: float = 0.0
     substitutions: list[str] = field(default_factory=list)
     problems: list[tuple[str, str, list[str]]] = field(default_factory=list)  # (object, what, events)
+    fixes: dict[str, str] = field(default_factory=dict)  # object -> the fix the engine's verdict points at
     warnings: list[str] = field(default_factory=list)
     paths: list[str] = field(default_factory=list)  # the units' repository-relative directories
 
@@ -49,7 +50,7 @@ def create_bootstrap_secrets(kubectl: Kubectl, plans: list[bootstrap.SecretPlan]
     for plan in plans:
         code, out, _ = kubectl.run(*plan.argv)
         if code != 0:
-            raise ComponentError("bootstrap", f"kubectl create secret {plan.name}: {out}")
+            raise ComponentError("bootstrap", f"kubectl create {plan.kind.lower()} {plan.name}: {out}")
 
 
 def unit_paths(checkout: Path, env: str) -> list[str]:

@@ -1,12 +1,12 @@
 """What the rehearsal asks of a GitOps engine, whichever it is: the one interface both engines implement.
 
-fluxengine.py (the real Flux controllers) and argocd.py (a stand-in that applies what Argo CD
-would) implement Engine; rehearsal.py and the drills know an engine only through it, so an engine
-that runs the real Argo CD controller takes the stand-in's place in rehearsal._engine alone.
+fluxengine.py (the real Flux controllers) and argocd.py (the real Argo CD application-controller
+and repo-server) implement Engine; rehearsal.py and the drills know an engine only through it.
 
 Commits come in two kinds. A plain commit is one under test, as the project's repository holds
-it. A served commit is what the engine fetches for it: an engine may put a commit on top (Flux
-points its GitRepository at the loopback server) or serve the plain commit itself (the stand-in).
+it. A served commit is what the engine fetches for it: a commit on top that points the engine at
+the loopback git server (Flux's GitRepository spec.url; Argo CD's Applications' repoURL and its
+AppProject's sourceRepos), or the plain commit itself for an engine that needs no such change.
 """
 
 from __future__ import annotations
@@ -29,12 +29,12 @@ def never_stalled() -> str | None:
 class Engine(Protocol):
     @property
     def label(self) -> str:
-        """How the report names the engine ("Flux", "Argo CD stand-in")."""
+        """How the report names the engine ("Flux", "Argo CD")."""
         ...
 
     @property
     def notes(self) -> Sequence[str]:
-        """What the report must say about how the engine was rehearsed (what a stand-in leaves out)."""
+        """What the report must say about how the engine was rehearsed (how it runs, what stands in)."""
         ...
 
     @property

@@ -12,13 +12,14 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from gitops.k8s import manifests
+from gitops.k8s import manifests, prerequisites
 from gitops.layout import DIST, environment_dirs
 from gitops.rehearse import bootstrap, cluster, repo, sops
 from gitops.rehearse import stage as stages
-from gitops.rehearse.argocd import ArgoStandIn
+from gitops.rehearse.argocd import ArgoEngine
 from gitops.rehearse.delivery import Delivered
 from gitops.rehearse.drills import converge, drain, lose_node, prune, rollout
+from gitops.rehearse.drills.freshness import ConfigMapKey, changed_config_maps
 from gitops.rehearse.engine import Engine
 from gitops.rehearse.environment import Environment
 from gitops.rehearse.findings import DrillResult, EnvReport, Failure
@@ -74,17 +75,31 @@ def _usable_base(served: Path, base: str, env: str, report: EnvReport) -> bool:
     return False
 
 
-def _engine(session: Session, tools: Tools, stage: stages.Stage, env: Environment, plan: sops.SopsPlan) -> Engine:
+def before_merge(stage: stages.Stage, plan: sops.SopsPlan) -> list[prerequisites.Needed]:
+    """What `main.py diff` would tell the operator to create, for what the engine delivers here: a SOPS file left
+    out of the served commit (no --age-key) is the bootstrap's to create, with placeholders."""
+    left_out = set(plan.left_out())
+    delivered = [r for r in stage.resources if str(r.path.relative_to(stage.plain)) not in left_out]
+    return prerequisites.needed(delivered, stage.declared)
+
+
+def _engine(
+    session: Session,
+    tools: Tools,
+    stage: stages.Stage,
+    env: Environment,
+    plan: sops.SopsPlan,
+    needed: list[prerequisites.Needed],
+) -> Engine:
     """The environment's engine, told to stop waiting once a pod stays unschedulable."""
-    skip = plan.placeholders()
-    plans = [p for p in bootstrap.secret_plans(stage.declared, stage.resources) if (p.namespace, p.name) not in skip]
+    plans = bootstrap.secret_plans(needed, stage.resources)
 
     def stalled() -> str | None:
         return cluster.stuck(stage.api, stage.namespaces)
 
     if env.engine == "flux":
         return FluxEngine(session, tools, stage.plane, stage.kubectl, stage.served, env, plans, plan, stalled)
-    return ArgoStandIn(session, stage.kubectl, stage.api, stage.served, env, plans, stalled)
+    return ArgoEngine(session, tools, stage.plane, stage.kubectl, stage.served, env, plans, stalled)
 
 
 def rehearse(env: Environment, tools: Tools, options: Options, report: EnvReport) -> None:
@@ -95,7 +110,8 @@ def rehearse(env: Environment, tools: Tools, options: Options, report: EnvReport
         report.control_plane_seconds = stage.plane.started_seconds
         report.nodes = stages.describe_nodes(stage.cluster)
         plan = sops.plan(stage.resources, stage.plain, options.age_key)
-        engine = _engine(session, tools, stage, env, plan)
+        needed = before_merge(stage, plan)
+        engine = _engine(session, tools, stage, env, plan, needed)
         base = options.base if options.base and _usable_base(stage.served, options.base, env.name, report) else None
         drills = report.drills  # filled as each drill finishes, so a run that stops keeps what it found
         if base:
@@ -103,7 +119,11 @@ def rehearse(env: Environment, tools: Tools, options: Options, report: EnvReport
             if first.problems:
                 report.notes.append(f"base {base[:12]} did not converge: " + "; ".join(w for _, w, _ in first.problems))
             moved, delivered = rollout.run_move(
-                stage.api, stage.namespaces, stage.nodes, lambda: engine.sync(engine.serve(options.head))
+                stage.api,
+                stage.namespaces,
+                stage.nodes,
+                lambda: engine.sync(engine.serve(options.head)),
+                _changed_config_maps(stage, base, env),
             )
             drills.append(moved)
             delivered.substitutions = first.substitutions + [
@@ -114,7 +134,7 @@ def rehearse(env: Environment, tools: Tools, options: Options, report: EnvReport
         report.delivery_seconds, report.units = delivered.seconds, delivered.units
         report.substitutions, report.engine_label = delivered.substitutions, engine.label
         report.notes += engine.notes
-        drills.insert(0, _converge(stage, delivered))
+        drills.insert(0, _converge(stage, delivered, needed))
         if not drills[0].findings:
             drills += _disturb(stage, engine, options, env, delivered, base)
         drills.sort(key=lambda d: ORDER.index(d.name))
@@ -123,6 +143,7 @@ def rehearse(env: Environment, tools: Tools, options: Options, report: EnvReport
             f"stand-in for what k3s's helm-controller would run: {s} (the chart values' requests)"
             for s in stage.stand_ins
         ]
+        report.notes += [f"stand-in for {s}" for s in stage.ingress_status.describe()]
         if engine.kept:
             report.notes.append("left by Prune=false: " + ", ".join(sorted(set(engine.kept))))
         if stage.provisioner.errors:
@@ -130,12 +151,26 @@ def rehearse(env: Environment, tools: Tools, options: Options, report: EnvReport
     report.wall_seconds = time.monotonic() - begin
 
 
-def _converge(stage: stages.Stage, delivered: Delivered) -> DrillResult:
+def _changed_config_maps(stage: stages.Stage, base: str, env: Environment) -> dict[ConfigMapKey, dict]:
+    """The ConfigMaps of the environment whose data the change from base modifies, with the head's data."""
+    old = repo.checkout(stage.served, base, stage.served.parent / "checkouts" / f"base-{base[:12]}")
+    return changed_config_maps(manifests.load([old / DIST / env.name]), stage.resources)
+
+
+def _converge(stage: stages.Stage, delivered: Delivered, needed: list[prerequisites.Needed]) -> DrillResult:
     warnings, rejected = _dry_run(stage.kubectl, delivered.checkout, delivered.paths)
     expected = sorted(f"{r.namespace}/{r.name}" for r in stage.resources if r.kind == "Deployment")
     # When the delivery already failed, what is missing will not come: look, do not wait.
     timeout = converge.AVAILABLE_TIMEOUT if not delivered.problems else 5.0
-    drill = converge.run(stage.api, stage.namespaces, stage.nodes, delivered.warnings + warnings, expected, timeout)
+    drill = converge.run(
+        stage.api,
+        stage.namespaces,
+        stage.nodes,
+        delivered.warnings + warnings,
+        expected,
+        timeout,
+        converge.listed(needed),
+    )
     for rejection in rejected:
         drill.fail(
             "(apply)",
@@ -143,7 +178,7 @@ def _converge(stage: stages.Stage, delivered: Delivered) -> DrillResult:
             "change the object so the API server accepts it",
         )
     for obj, what, events in delivered.problems:
-        drill.fail(obj, what, "read the controller's message and events", events)
+        drill.fail(obj, what, delivered.fixes.get(obj, "read the controller's message and events"), events)
     return drill
 
 
@@ -212,7 +247,8 @@ def rehearse_adopt(env: Environment, tools: Tools, options: Options, report: Env
 
         live_set = source.read(live_path, plan.namespace, load_ours(stage.plain / DIST, env.name).keys)
         sops_plan = sops.plan(stage.resources, stage.plain, options.age_key)
-        engine = _engine(session, tools, stage, env, sops_plan)
+        needed = before_merge(stage, sops_plan)
+        engine = _engine(session, tools, stage, env, sops_plan, needed)
         drill = DrillResult(adopt.NAME)
         report.drills.append(drill)
         started = time.monotonic()
@@ -223,7 +259,7 @@ def rehearse_adopt(env: Environment, tools: Tools, options: Options, report: Env
             return
         refused = any(p.kind == "unit-refused" for p in plan.predictions)
         seen = adopt.Takeover()
-        declared = {name for (_, name) in stage.declared.secrets}
+        made = {f"{n.kind} {n.namespace}/{n.name}" for n in needed}  # the bootstrap's, not the operator's
         kinds = {o.kind for o in live_set.objects} | {"Secret"}
         sampler = adopt.TakeoverSampler(stage.api, [plan.namespace])
         seen.sampler = sampler
@@ -238,9 +274,7 @@ def rehearse_adopt(env: Environment, tools: Tools, options: Options, report: Env
                 seen.delivered = adopt.wait_units(stage.api, seen.delivered, 3 * max(recreated) + 120)
             if not refused:
                 converge.wait_available(stage.api, [plan.namespace], converge.AVAILABLE_TIMEOUT)
-            seen.orphans = [
-                o for o in adopt.unowned(stage.api, plan.namespace, kinds) if o.split("/")[-1] not in declared
-            ]
+            seen.orphans = [o for o in adopt.unowned(stage.api, plan.namespace, kinds) if o not in made]
             seen.writers = adopt.second_writers(stage.api)
             seen.volumes_after = adopt.volumes(stage.api, plan.namespace)
             for prediction in plan.predictions:

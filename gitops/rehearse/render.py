@@ -9,6 +9,13 @@ from gitops.rehearse.findings import EnvReport, exit_code
 
 FORMAT = "honeydue-gitops/rehearse/v1"
 VERDICT = {0: "passed", 1: "failed", 2: "could not run"}
+# What a delivered unit is called by its engine (config's delivery.engine): a Flux Kustomization is
+# Ready, an Argo CD Application Synced and Healthy.
+DELIVERED = {"flux": "Ready", "argocd": "Synced and Healthy"}
+
+
+def _delivered(report: EnvReport) -> str:
+    return DELIVERED.get(report.engine, "Ready")
 
 
 def _s(seconds: float | None) -> str:
@@ -21,10 +28,8 @@ def headline(report: EnvReport) -> str:
     if report.delivery_seconds is not None:
         ready = all(t is not None for _, t in report.units)
         at = " at the head" if report.base else ""  # with --base, delivery is the move from the base
-        parts.append(
-            f"{report.engine_label or report.engine} {'Ready' if ready else 'not Ready'}{at} "
-            f"in {_s(report.delivery_seconds)}"
-        )
+        word = _delivered(report) if ready else f"not {_delivered(report)}"
+        parts.append(f"{report.engine_label or report.engine} {word}{at} in {_s(report.delivery_seconds)}")
     parts += [d.summary for d in report.drills if d.summary]
     what = ", ".join(parts) if parts else "nothing rehearsed"
     return f"rehearsed on {report.nodes or 'no nodes'}: {what}"
@@ -35,7 +40,8 @@ def _status(report: EnvReport) -> str:
 
 
 def _units(report: EnvReport) -> str:
-    return ", ".join(f"{name} {'Ready in ' + _s(t) if t is not None else 'not Ready'}" for name, t in report.units)
+    word = _delivered(report)
+    return ", ".join(f"{name} {f'{word} in {_s(t)}' if t is not None else f'not {word}'}" for name, t in report.units)
 
 
 def text(reports: list[EnvReport]) -> str:

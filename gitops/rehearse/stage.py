@@ -4,7 +4,8 @@ Built from the commit under test's own dist/ (its declarations ConfigMap holds t
 inventory), before any engine delivers anything. Traefik, which k3s's helm-controller would
 install from its HelmChartConfig, is stood in for by a DaemonSet with the chart values' requests,
 so that the scheduler reserves on every node what `main.py check` counts (its host ports are
-`main.py check`'s hostports rule; the stand-in claims none).
+`main.py check`'s hostports rule; the stand-in claims none), and by a thread that writes the
+Ingress status Traefik would (edge.py), which Argo CD's health check waits for.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from gitops.k8s.manifests import Resource
 from gitops.k8s.quantities import format_cpu, format_memory
 from gitops.k8s.requests import demands
 from gitops.layout import DIST, engine_dir
-from gitops.rehearse import controlplane, flux, nodes, poll, repo, storage
+from gitops.rehearse import controlplane, edge, flux, nodes, poll, repo, storage
 from gitops.rehearse.controlplane import ControlPlane
 from gitops.rehearse.environment import Environment
 from gitops.rehearse.kube import Api, Kubectl
@@ -44,6 +45,7 @@ class Stage:
     nodes: list[str]
     provisioner: storage.Provisioner
     stand_ins: list[str]
+    ingress_status: edge.IngressStatus
 
     @property
     def namespaces(self) -> list[str]:
@@ -127,6 +129,10 @@ def build(session: Session, tools: Tools, options, env: Environment) -> Stage:
         meta = daemonset["metadata"]
         api.create(f"/apis/apps/v1/namespaces/{meta['namespace']}/daemonsets", daemonset)
         stand_ins.append(f"DaemonSet {meta['namespace']}/{meta['name']}")
+    ingress_namespaces = sorted({r.namespace for r in resources if r.kind == "Ingress" and r.namespace})
+    ingress_status = edge.IngressStatus(api, ingress_namespaces, edge.status_hostnames(resources))
+    ingress_status.start()
+    session.on_close(ingress_status.stop)
     return Stage(
         plane,
         api,
@@ -140,4 +146,5 @@ def build(session: Session, tools: Tools, options, env: Environment) -> Stage:
         names,
         provisioner,
         stand_ins,
+        ingress_status,
     )

@@ -2,12 +2,15 @@
 
 The Makefile pins the versions and builds into .tools/cluster/<component>-<version>/bin/;
 the rehearsal takes whichever single build of each component is there and asks the binary
-itself for its version, so the report states what really ran.
+itself for its version, so the report states what really ran. Redis is Debian's build, unpacked
+beside .tools/cluster/ into .tools/redis-<version>/bin/ (`make redis-tools`); where the Makefile
+cannot unpack it (not Linux) the operator's redis-server on PATH is used.
 """
 
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,12 +27,20 @@ BINARIES = {
     "kwok": "kwok",
     "source-controller": "flux",
     "kustomize-controller": "flux",
+    # One binary that acts as the component it is started as (symlinks, Makefile ARGOCD_NAMES); the
+    # repo-server also runs `argocd` itself, from the same directory, as git's askpass helper.
+    "argocd": "argocd",
+    "argocd-repo-server": "argocd",
+    "argocd-application-controller": "argocd",
 }
+REDIS = "redis-server"
 VERSION_ARGS = {
     "etcd": ["--version"],
     "kube-apiserver": ["--version"],
     "kubectl": ["version", "--client"],
     "kwok": ["--version"],
+    "argocd": ["version", "--client", "--short"],
+    REDIS: ["--version"],
 }
 
 
@@ -49,15 +60,25 @@ class Tools:
         found = {}
         for name, args in VERSION_ARGS.items():
             done = subprocess.run([self[name], *args], capture_output=True, text=True, timeout=30)
-            match = re.search(r"v?\d+\.\d+\.\d+[^\s,\"]*", done.stdout + done.stderr)
+            match = re.search(r"v?\d+\.\d+\.\d+[^\s,\"]*", (done.stdout + done.stderr).replace("v=", "v"))
             found[name] = match.group(0) if match else "unknown"
         flux = self.paths["source-controller"].parent.parent.name.removeprefix("flux-")
         found["source-controller"] = found["kustomize-controller"] = flux
+        found["argocd-repo-server"] = found["argocd-application-controller"] = found.pop("argocd")
         return found
 
 
+def _redis(root: Path) -> Path | None:
+    """Debian's redis-server unpacked beside root (Makefile REDIS_DIR), else the one on PATH."""
+    candidates = sorted(root.parent.glob(f"redis-*/bin/{REDIS}"))
+    if len(candidates) == 1:
+        return candidates[0]
+    on_path = shutil.which(REDIS) if not candidates else None
+    return Path(on_path) if on_path else None
+
+
 def locate(root: Path) -> Tools:
-    """The binaries under root (.tools/cluster), or ToolsMissing naming what to run."""
+    """The binaries under root (.tools/cluster) and Redis beside it, or ToolsMissing naming what to run."""
     paths, missing = {}, []
     for binary, prefix in BINARIES.items():
         candidates = sorted(root.glob(f"{prefix}-*/bin/{binary}"))
@@ -65,6 +86,11 @@ def locate(root: Path) -> Tools:
             missing.append(binary if not candidates else f"{binary} (several builds: {len(candidates)})")
             continue
         paths[binary] = candidates[0]
+    redis = _redis(root)
+    if redis is None:
+        missing.append(REDIS)
+    else:
+        paths[REDIS] = redis
     if missing:
         raise ToolsMissing(f"{root}: missing {', '.join(missing)}; run `make rehearse-tools`")
     return Tools(paths)

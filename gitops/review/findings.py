@@ -48,7 +48,7 @@ class Topic(StrEnum):
     """What a rule is about, for listing it.
 
     The gate sorts its rules by the promise they keep (integrity, policy, capacity, waivers); diff
-    files its risks under the part of a change they read (objects, fields, workloads, security,
+    files its risks under the part of a change they read (objects, fields, workloads, state, security,
     traffic, disruption, capacity). One idea, two vocabularies: each Registry says which topics it
     uses, in the order it lists them, and refuses a rule filed under any other.
     """
@@ -60,6 +60,7 @@ class Topic(StrEnum):
     OBJECTS = "objects"
     FIELDS = "fields"
     WORKLOADS = "workloads"
+    STATE = "state"
     SECURITY = "security"
     TRAFFIC = "traffic"
     DISRUPTION = "disruption"

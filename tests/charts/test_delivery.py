@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from charts.delivery import UNITS, Delivered, timeout_seconds, waves
+from charts.delivery import UNITS, Delivered, settings_unit, timeout_seconds, waves
 from gitops.config import load
 from tests.conftest import CONFIG
 from tests.manifests import Manifests
@@ -137,3 +137,23 @@ def test_unit_timeouts_are_derived_from_startup_budgets():
     assert timeout_seconds(staging, "apps") == 360  # api: one replica, 240 s, plus 120 s margin
     assert timeout_seconds(staging, "infrastructure") == 300
     assert [u.name for u in UNITS] == ["infrastructure", "apps"]
+
+
+def test_the_settings_travel_with_the_earliest_unit_that_reads_them(synthesized: Path):
+    staging = load("staging", CONFIG).config
+    assert settings_unit(staging) == "apps"  # api, admin and worker read them; Redis does not
+    for env in ("prod", "staging"):
+        assert (synthesized / env / "apps" / "configmap-honeydue-settings.yaml").is_file()
+    redis_reads = staging.model_copy(
+        update={
+            "services": {
+                **staging.services,
+                "redis": staging.services["redis"].model_copy(update={"settings": ["REDIS_URL"]}),
+            }
+        }
+    )
+    assert settings_unit(redis_reads) == "infrastructure"
+    nobody_reads = staging.model_copy(
+        update={"services": {n: s.model_copy(update={"settings": []}) for n, s in staging.services.items()}}
+    )
+    assert settings_unit(nobody_reads) == "infrastructure"

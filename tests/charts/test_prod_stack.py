@@ -6,7 +6,7 @@ import math
 
 from ruamel.yaml import YAML
 
-from gitops.annotations import SETTINGS_HASH, waiver
+from gitops.annotations import SETTINGS_HASH, STARTUP_SECONDS, waiver
 from gitops.k8s.quantities import cpu_millis, memory_bytes
 from tests.dist_copies import container, pod_spec
 from tests.manifests import Manifests
@@ -345,7 +345,6 @@ def test_units_split_infrastructure_from_apps(prod: Manifests):
         if prod.unit_of(o["kind"], o["metadata"]["name"]) == "infrastructure"
     } == {
         "Namespace/honeydue",
-        "ConfigMap/honeydue-settings",
         "ConfigMap/honeydue-declarations",
         "HelmChartConfig/traefik",
         "NetworkPolicy/default-deny-ingress",
@@ -359,12 +358,17 @@ def test_units_split_infrastructure_from_apps(prod: Manifests):
     }
     assert prod.unit_of("Deployment", "api") == "apps"
     assert prod.unit_of("Ingress", "api") == "apps"
+    assert prod.unit_of("ConfigMap", "honeydue-settings") == "apps"  # with the services that read it
 
 
 def test_startup_windows_follow_the_configured_budget(prod: Manifests):
     for name, budget in (("api", 240), ("admin", 120), ("redis", 60)):
-        probe = container(prod.get("Deployment", name))["startupProbe"]
+        deployment = prod.get("Deployment", name)
+        probe = container(deployment)["startupProbe"]
         assert probe["failureThreshold"] == math.ceil(budget / probe["periodSeconds"])
+        # The budget itself travels with the Deployment, for diff to judge a shrinking window against.
+        assert deployment["metadata"]["annotations"][STARTUP_SECONDS] == str(budget)
+    assert STARTUP_SECONDS not in prod.get("Deployment", "worker")["metadata"]["annotations"]  # no probe to cover it
 
 
 def test_data_bearing_objects_are_never_pruned(prod: Manifests):
@@ -388,4 +392,4 @@ def test_declarations_carry_expected_secrets_and_nodes_without_values(prod: Mani
 def test_worker_without_health_checks_carries_the_reason_as_a_waiver(prod: Manifests):
     annotations = prod.get("Deployment", "worker")["metadata"]["annotations"]
     assert annotations[waiver("probes")].startswith("the Asynq worker serves no HTTP or TCP endpoint")
-    assert "annotations" not in prod.get("Deployment", "api")["metadata"]
+    assert waiver("probes") not in prod.get("Deployment", "api")["metadata"]["annotations"]

@@ -136,9 +136,20 @@ def test_whole_dist_trees_keep_environments_apart(synthesized: Path, tmp_path: P
     assert code == 0
     assert lines[1].startswith("objects: 0 added, 0 removed, 1 changed, ")
     assert "  [staging] Deployment honeydue/api: replicas 1 → 2" in lines
-    assert [line.split(" (")[0] for line in lines if line.startswith("requests with one node lost")] == [
-        "requests with one node lost in staging"
-    ]
+    assert [line.split(":")[0] for line in lines if line.startswith("capacity")] == ["capacity in staging"]
+
+
+def test_diff_and_check_word_the_one_node_cluster_alike(synthesized: Path, tmp_path: Path, capsys):
+    """One answer: on staging's single node, both say the same figures in the same words."""
+    after = tmp_path / "after"
+    shutil.copytree(synthesized, after)
+    dist_copies.edit(after / "staging", "Deployment", "api", lambda o: o["metadata"]["labels"].update(team="core"))
+    _, out, _ = run(capsys, "--from", str(synthesized), "--to", str(after))
+    (diff_line,) = [line for line in out.splitlines() if line.startswith("capacity in staging: ")]
+    assert main.main(["check", str(after / "staging")]) == 0
+    (check_line,) = [line.strip() for line in capsys.readouterr().out.splitlines() if "capacity: " in line]
+    assert diff_line.removeprefix("capacity in staging: ") == check_line.removeprefix("capacity: ")
+    assert diff_line.startswith("capacity in staging: fits on the only node (no node to lose): CPU requests 300m of ")
 
 
 def test_usage_and_input_errors_exit_two(synthesized: Path, tmp_path: Path, capsys):

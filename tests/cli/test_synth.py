@@ -38,7 +38,7 @@ def test_synth_and_watch_write_the_same_bytes(tmp_path: Path):
     assert "      spec.replicas: 2 → 3\n" in changed
     assert code == 130
     assert stderr == (
-        'config/prod.yaml:36: services.admin.replicas: got "many", expected a whole number such as 3.\n'
+        'config/prod.yaml:44: services.admin.replicas: got "many", expected a whole number such as 3.\n'
         "  fix: write replicas as a whole number such as 3 (Number of pods).\n"
         "1 problem(s) in config; nothing was written.\n"
         "synth: interrupted; dist/ is as it was or fully new\n"

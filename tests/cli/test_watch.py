@@ -70,7 +70,7 @@ def test_config_changes_synthesize_and_config_errors_are_reported_without_a_trac
     assert "  [prod] Deployment honeydue/admin: replicas 2 → 3\n" in rounds[2]
     assert rounds[3] == ""
     assert err == (
-        'config/prod.yaml:36: services.admin.replicas: got "nine", expected a whole number such as 3.\n'
+        'config/prod.yaml:44: services.admin.replicas: got "nine", expected a whole number such as 3.\n'
         "  fix: write replicas as a whole number such as 3 (Number of pods).\n"
         "1 problem(s) in config; nothing was written.\n"
     )

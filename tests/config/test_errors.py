@@ -69,28 +69,73 @@ def test_singleton_with_more_than_one_replica(tmp_path, config_copy, dist):
 
 
 def test_latest_tag(tmp_path, config_copy, dist):
-    line = edit_config(config_copy, "honeydue-api:6f303dbbaa", "honeydue-api:latest", file="base.yaml")
+    line = edit_config(config_copy, "  api: 6f303dbbaa", "  api: latest", file="prod.yaml")
     assert_rejected(
         tmp_path,
         dist,
         (
-            f"config/base.yaml:{line}: services.api.image: "
-            "image 'gitea.treytartt.com/treytartt/honeydue-api:latest' uses the floating tag 'latest'.\n"
+            f"config/prod.yaml:{line}: images.api: build 'latest' uses the floating tag 'latest'.\n"
             "  fix: pin the tag of a released build, e.g. the git commit the image was built from.\n"
         ),
     )
 
 
-def test_missing_tag(tmp_path, config_copy, dist):
-    line = edit_config(config_copy, "honeydue-admin:6f303dbbaa", "honeydue-admin", file="base.yaml")
+def test_a_build_in_the_shared_base_is_refused(tmp_path, config_copy, dist):
+    line = edit_config(config_copy, "honeydue-admin\n", "honeydue-admin:6f303dbbaa\n", file="base.yaml")
     assert_rejected(
         tmp_path,
         dist,
         (
-            f"config/base.yaml:{line}: services.admin.image: "
-            "image 'gitea.treytartt.com/treytartt/honeydue-admin' has no tag.\n"
-            "  fix: append ':<tag>' naming a released build, e.g. ':6f303dbbaa' (never 'latest'), "
-            "or '@sha256:<digest>'.\n"
+            f"config/base.yaml:{line}: services.admin.image: image "
+            "'gitea.treytartt.com/treytartt/honeydue-admin:6f303dbbaa' pins the build '6f303dbbaa' in config every "
+            "environment shares, so a new build would reach every environment in one change.\n"
+            "  fix: write the repository alone here (gitea.treytartt.com/treytartt/honeydue-admin) and the build in "
+            "each config/<env>.yaml under images: (<service>: 6f303dbbaa).\n"
+        ),
+    )
+
+
+def test_images_in_the_shared_base_are_refused(tmp_path, config_copy, dist):
+    line = edit_config(
+        config_copy, "services:\n  api:\n", "images: {api: 6f303dbbaa}\nservices:\n  api:\n", file="base.yaml"
+    )
+    assert_rejected(
+        tmp_path,
+        dist,
+        (
+            f"config/base.yaml:{line}: images: images: belongs to each environment, not to the base every "
+            "environment shares: a build named here would reach every environment in one change.\n"
+            "  fix: move it into each config/<env>.yaml (only the repository, services.<name>.image, stays in "
+            "the base).\n"
+        ),
+    )
+
+
+def test_a_service_without_a_build(tmp_path, config_copy, dist):
+    line = edit_config(config_copy, "  admin: 6f303dbbaa\n", "", file="prod.yaml")
+    line = config_copy.joinpath("prod.yaml").read_text().splitlines().index("images:") + 1
+    assert_rejected(
+        tmp_path,
+        dist,
+        (
+            f"config/prod.yaml:{line}: images: service 'admin' runs no build in this environment: images names "
+            "none for it.\n"
+            "  fix: add 'admin: <tag>' under images: (a tag of gitea.treytartt.com/treytartt/honeydue-admin the app's "
+            "CI pushed), or run the builds of another environment with shipping: {follows: <environment>}.\n"
+        ),
+    )
+
+
+def test_a_build_of_no_service(tmp_path, config_copy, dist):
+    line = edit_config(
+        config_copy, "  admin: 6f303dbbaa\n", "  admin: 6f303dbbaa\n  admn: 6f303dbbaa\n", file="prod.yaml"
+    )
+    assert_rejected(
+        tmp_path,
+        dist,
+        (
+            f"config/prod.yaml:{line + 1}: images.admn: images names 'admn', which is not a service.\n"
+            "  fix: use one of: admin, api, redis, worker.\n"
         ),
     )
 
@@ -330,7 +375,7 @@ def test_removing_an_entry_the_base_does_not_have(tmp_path, config_copy, dist):
 def test_removing_and_setting_the_same_entry(tmp_path, config_copy, dist):
     path = config_copy / "prod.yaml"
     path.write_text(path.read_text() + "remove:\n  services.worker: the jobs service took over\n")
-    line = path.read_text()[: path.read_text().index("  worker:")].count("\n") + 1
+    line = path.read_text()[: path.read_text().index("  worker:\n")].count("\n") + 1
     assert_rejected(
         tmp_path,
         dist,
@@ -378,7 +423,7 @@ def test_a_value_set_aside_brings_no_consequences_of_its_own(tmp_path, config_co
 
 def test_every_problem_is_reported_in_one_run(tmp_path, config_copy, dist):
     edit_config(config_copy, "    replicas: 3\n", "    replicas: 0\n")
-    edit_config(config_copy, "honeydue-admin:6f303dbbaa", "honeydue-admin:latest", file="base.yaml")
+    edit_config(config_copy, "honeydue-admin\n", "honeydue-admin:latest\n", file="base.yaml")
     done = synth_in(tmp_path)
     assert done.returncode == 2
     assert done.stderr.count("\n  fix: ") == 2

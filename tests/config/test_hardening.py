@@ -148,13 +148,13 @@ def test_environment_file_names_are_validated_like_every_name(tmp_path, config_c
 
 
 def test_an_upper_case_repository_path_is_refused(tmp_path, config_copy, dist):
-    line = edit_config(config_copy, "treytartt/honeydue-api:", "Treytartt/honeydue-api:", file="base.yaml")
+    line = edit_config(config_copy, "treytartt/honeydue-api\n", "Treytartt/honeydue-api\n", file="base.yaml")
     assert_rejected(
         tmp_path,
         dist,
         (
             f"config/base.yaml:{line}: services.api.image: "
-            "image 'gitea.treytartt.com/Treytartt/honeydue-api:6f303dbbaa' "
+            "image 'gitea.treytartt.com/Treytartt/honeydue-api' "
             "has upper case in its repository path 'Treytartt/honeydue-api', which no registry serves.\n"
             "  fix: write the path in lower case: treytartt/honeydue-api.\n"
         ),
@@ -162,19 +162,20 @@ def test_an_upper_case_repository_path_is_refused(tmp_path, config_copy, dist):
 
 
 @pytest.mark.parametrize(
-    "image",
+    "build, image",
     [
-        f"gitea.treytartt.com/treytartt/honeydue-api:6f303dbbaa@{DIGEST}",
-        f"gitea.treytartt.com/treytartt/honeydue-api@{DIGEST}",
+        (f"6f303dbbaa@{DIGEST}", f"gitea.treytartt.com/treytartt/honeydue-api:6f303dbbaa@{DIGEST}"),
+        (DIGEST, f"gitea.treytartt.com/treytartt/honeydue-api@{DIGEST}"),
+        (f'"@{DIGEST}"', f"gitea.treytartt.com/treytartt/honeydue-api@{DIGEST}"),
     ],
 )
-def test_digests_are_accepted_and_rendered_unchanged(tmp_path, config_copy, image):
-    edit_config(config_copy, "gitea.treytartt.com/treytartt/honeydue-api:6f303dbbaa", image, file="base.yaml")
+def test_digests_are_accepted_and_rendered_unchanged(tmp_path, config_copy, build, image):
+    edit_config(config_copy, "  api: 6f303dbbaa", f"  api: {build}", file="prod.yaml")
     done = synth_in(tmp_path, "--env", "prod")
     assert done.returncode == 0, done.stderr
     text = (tmp_path / "dist" / "prod" / "apps" / "deployment-api.yaml").read_text()
     assert f"image: {image}\n" in text
-    assert "app.kubernetes.io/version: " + ("6f303dbbaa" if ":6f30" in image else "0123456789ab") in text
+    assert "app.kubernetes.io/version: " + ("6f303dbbaa" if "6f30" in build else "0123456789ab") in text
 
 
 @pytest.mark.parametrize(
@@ -214,7 +215,7 @@ def test_a_setting_marked_not_secret_with_a_reason_passes(tmp_path, config_copy)
     )
     done = synth_in(tmp_path, "--env", "prod")
     assert done.returncode == 0, done.stderr
-    text = (tmp_path / "dist" / "prod" / "infrastructure" / "configmap-honeydue-settings.yaml").read_text()
+    text = (tmp_path / "dist" / "prod" / "apps" / "configmap-honeydue-settings.yaml").read_text()
     assert "TOKEN_TTL_SECONDS: '3600'\n" in text
 
 

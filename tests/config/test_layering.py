@@ -34,6 +34,10 @@ services:
   redis:
     storage: {node: qa-1}
     resources: {cpu: 50m, memory: 64Mi, memoryLimit: 128Mi}
+shipping:
+  follows: staging               # QA runs what staging runs, but for Redis
+images:
+  redis: 7.2.5-alpine
 """
 
 
@@ -114,6 +118,62 @@ def test_adding_an_environment_is_one_new_file(tmp_path: Path, config_copy: Path
     assert sorted(p.name for p in out.iterdir()) == ["clusters", "prod", "qa", "staging"]
     assert (out / "qa" / "apps" / "deployment-api.yaml").exists()
     assert (out / "clusters" / "qa" / "kustomization-flux-system-honeydue-apps.yaml").exists()
+
+
+def _line(text: str, start: str) -> int:
+    return next(n for n, line in enumerate(text.splitlines(), 1) if line.startswith(start))
+
+
+def _qa(config: Path, text: str = QA) -> Path:
+    (config / "qa.yaml").write_text(text)
+    return config
+
+
+def _problems(config: Path, name: str = "qa") -> list[str]:
+    with pytest.raises(ConfigError) as caught:
+        load(name, config)
+    return [str(p) for p in caught.value.problems]
+
+
+def test_an_environment_that_follows_another_runs_its_builds_but_those_it_pins(config_copy: Path):
+    _qa(config_copy)
+    staging = (config_copy / "staging.yaml").read_text().replace("  api: 6f303dbbaa", "  api: 1a2b3c4d5e")
+    (config_copy / "staging.yaml").write_text(staging)
+    qa = load("qa", config_copy)
+    assert qa.config.image("api") == "gitea.treytartt.com/treytartt/honeydue-api:1a2b3c4d5e"
+    assert qa.config.image("redis") == "docker.io/library/redis:7.2.5-alpine"
+    assert qa.followed == {"api": "staging", "admin": "staging", "worker": "staging"}
+
+
+def test_following_a_follower_names_the_environment_whose_file_holds_the_build(config_copy: Path):
+    _qa(config_copy)
+    (config_copy / "demo.yaml").write_text(QA.replace("qa", "demo").replace("follows: staging", "follows: qa"))
+    demo = load("demo", config_copy)
+    assert demo.followed == {"api": "staging", "admin": "staging", "worker": "staging"}
+
+
+def test_following_in_a_circle_is_refused(config_copy: Path):
+    _qa(config_copy)
+    staging = config_copy / "staging.yaml"
+    staging.write_text(staging.read_text().replace("  builds: pull-request", "  follows: qa"))
+    line = _line(QA, "  follows: staging")
+    assert _problems(config_copy, "staging") == [
+        f"{config_copy}/qa.yaml:{line}: shipping.follows: environments follow each other in a circle "
+        "(staging -> qa -> staging).\n  fix: pin the builds of one of them."
+    ]
+
+
+def test_following_an_environment_that_runs_no_build_of_a_service_is_refused(config_copy: Path):
+    extra = (
+        "  mailer:\n    component: worker\n    image: gitea.treytartt.com/treytartt/honeydue-mailer\n"
+        "    health: {kind: none, reason: no endpoint}\n    resources: {cpu: 50m, memory: 64Mi, memoryLimit: 128Mi}\n"
+    )
+    _qa(config_copy, QA.replace("shipping:\n", extra + "shipping:\n"))
+    line = _line(QA.replace("shipping:\n", extra + "shipping:\n"), "  follows: staging")
+    assert _problems(config_copy) == [
+        f"{config_copy}/qa.yaml:{line}: shipping.follows: staging runs no build of mailer to follow.\n"
+        "  fix: pin it under images: in this file."
+    ]
 
 
 def test_clusters_is_not_an_environment_name(tmp_path: Path, config_copy: Path):

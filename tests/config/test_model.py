@@ -20,12 +20,13 @@ MINIMAL = {
     "services": {
         "web": {
             "component": "frontend",
-            "image": "registry.example.com/team/web:1.0.0",
+            "image": "registry.example.com/team/web",
             "health": {"kind": "tcp"},
             "port": 8080,
             "resources": {"cpu": "100m", "memory": "64Mi", "memoryLimit": "128Mi"},
         }
     },
+    "images": {"web": "1.0.0"},
 }
 
 
@@ -210,15 +211,51 @@ def test_quantities_and_images_are_parsed_once_into_values_that_are_still_the_te
     service = Service.model_validate(
         {
             "component": "backend",
-            "image": "gitea.treytartt.com/treytartt/honeydue-api:6f303dbbaa",
+            "image": "gitea.treytartt.com/treytartt/honeydue-api",
             "health": {"kind": "none", "reason": "r"},
             "resources": {"cpu": "1", "memory": "1Gi", "memoryLimit": "1Gi"},
             "storage": {"size": "2Gi", "mountPath": "/data", "node": "n1"},
         }
     )
-    assert (service.image.ref.registry, service.image.ref.tag) == ("gitea.treytartt.com", "6f303dbbaa")
+    assert (service.image.ref.registry, service.image.ref.repository) == (
+        "gitea.treytartt.com",
+        "treytartt/honeydue-api",
+    )
     assert service.storage.size.gibibytes == 2
     # Workers receive the models pickled: the meaning travels with the text.
     again = pickle.loads(pickle.dumps(service))
     assert (again.image, again.image.ref, again.storage.size.gibibytes) == (service.image, service.image.ref, 2)
-    assert service.model_dump(by_alias=True)["image"] == "gitea.treytartt.com/treytartt/honeydue-api:6f303dbbaa"
+    assert service.model_dump(by_alias=True)["image"] == "gitea.treytartt.com/treytartt/honeydue-api"
+
+
+def test_an_environment_pins_each_service_to_a_build_of_its_repository(env: Environment):
+    digest = "sha256:" + "ab" * 32
+    assert env.image("web") == "registry.example.com/team/web:1.0.0"
+    assert env.image("web").ref.version_label == "1.0.0"
+    for build, image in [
+        (f"1.0.0@{digest}", f"registry.example.com/team/web:1.0.0@{digest}"),
+        (digest, f"registry.example.com/team/web@{digest}"),
+        (f"@{digest}", f"registry.example.com/team/web@{digest}"),
+    ]:
+        pinned = Environment.model_validate({**MINIMAL, "images": {"web": build}})
+        assert (pinned.image("web"), pinned.image("web").ref.digest) == (image, digest)
+
+
+def test_the_fields_an_environment_sets_for_itself_are_declared_once_in_the_models():
+    fields = dict(model.per_environment_fields())
+    assert sorted(fields) == [
+        "cluster.nodes",
+        "cluster.production",
+        "cluster.systemReserved",
+        "delivery",
+        "edge.statusHostname",
+        "images",
+        "services.*.args",
+        "services.*.hosts",
+        "services.*.replicas",
+        "services.*.resources",
+        "services.*.storage.node",
+        "settings",
+        "shipping",
+        "traefik.resources",
+    ]

@@ -43,12 +43,11 @@ from tests.review.diff import kit as diffkit
 
 RECORDED_REHEARSAL = Path(__file__).with_name("recorded") / "rehearse.md"
 NEW_TAG = "7c1e2d3f4a"
-HOSTS = "    hosts: [api-staging.myhoneydue.com, staging.myhoneydue.com]\n"
 PULL_REQUEST_CHANGE = [
     (
         "staging.yaml",
-        HOSTS,
-        f"{HOSTS}    image: gitea.treytartt.com/treytartt/honeydue-api:{NEW_TAG}  # the new build, staging first\n",
+        "  api: 6f303dbbaa\n",
+        f"  api: {NEW_TAG}  # the new build, staging first\n",
     )
 ]
 REHEARSAL_STEPS = ("Build the rehearsal's tools", "Rehearse the change on a throwaway cluster")

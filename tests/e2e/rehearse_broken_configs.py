@@ -1,12 +1,12 @@
 """End-to-end: configs a real cluster refuses, each found by rehearsing it, with the exact report line.
 
 Run by `make rehearse` (not collected by `make test`: the file is not named test_*.py). Each case
-is a commit in a throwaway clone: config edited and dist/ synthesized (or, for what the generator
-can no longer write, dist/ edited as it used to be written), then kubeconform, `main.py check`
-and the rehearsal run on it. kubeconform accepts every case. CLUSTER_ONLY cases pass check too:
-only the cluster catches them, for the reason each says. CHECK_LEARNED cases were found the
-same way and `main.py check` now refuses them as well (its unit tests pin how); the cluster
-still must.
+(prod, delivered by Flux, unless it says staging, delivered by Argo CD) is a commit in a throwaway
+clone: config edited and dist/ synthesized (or, for what the generator can no longer write, dist/
+edited as it used to be written), then kubeconform, `main.py check` and the rehearsal run on it.
+kubeconform accepts every case. CLUSTER_ONLY cases pass check too: only the cluster catches them,
+for the reason each says. CHECK_LEARNED cases were found the same way and `main.py check` now
+refuses them as well (its unit tests pin how); the cluster still must.
 """
 
 from __future__ import annotations
@@ -101,6 +101,33 @@ CLUSTER_ONLY = {
             f"reschedule 1 pod (1 CPU / 512Mi of requests); check: {CHECK_LINE}"
         ],
         drills=("lose-node",),
+    ),
+    # An AppProject allows only the kinds it lists (charts/argocd.py derives the list from what each unit
+    # renders, so the generator cannot leave one out: dist/ is edited). Argo CD refuses the unit's whole
+    # sync and retries it; the root Application never gets to the next wave. check does not compare the
+    # project with the units, and the kubectl stand-in that rehearsed Argo CD before applied it all the same.
+    "a-kind-the-appproject-does-not-allow": Case(
+        "Argo CD refuses to sync a kind its AppProject does not list",
+        [],
+        [
+            "    FAIL Application argocd/honeydue-infrastructure: not Synced and Healthy at the served commit: "
+            "OutOfSync and Missing; sync failed, and again when Argo CD retried it: one or more synchronization "
+            "tasks are not valid",
+            "      event: PodDisruptionBudget honeydue/redis: SyncFailed: resource policy:PodDisruptionBudget is not "
+            "permitted in project honeydue",
+            "      fix: allow it in the AppProject or keep it out of the unit: charts/argocd.py derives the project's "
+            "destinations and kinds from what each unit renders",
+            "    FAIL Application argocd/honeydue-apps: never created: the root Application did not sync it",
+        ],
+        env="staging",
+        synth=False,
+        dist_edits=[
+            (
+                "dist/clusters/staging/appproject-argocd-honeydue.yaml",
+                "    - kind: PodDisruptionBudget\n      group: policy\n",
+                "",
+            )
+        ],
     ),
 }
 

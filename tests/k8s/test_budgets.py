@@ -148,11 +148,11 @@ def test_max_unavailable_over_a_deployment_and_a_daemonset_blocks_drains_in_chec
             "spec.maxUnavailable",
             "maxUnavailable 1 allows 0 voluntary evictions because it selects DaemonSet pods, which the disruption "
             "controller cannot count for a percentage or maxUnavailable (no scale subresource): "
-            "a node drain would wait forever",
+            "a node drain (k3s upgrade, reboot) waits forever",
         )
     ]
     assert [(level, field) for level, _, field, _ in inmemory.diff_risks([*_api(), agent], objects)] == [
-        ("medium", "spec.maxUnavailable")
+        ("high", "spec.maxUnavailable")
     ]
 
 

@@ -167,3 +167,40 @@ def test_a_tag_longer_than_a_label_value_makes_a_valid_version_label():
 )
 def test_registry_of_any_image_string(text, registry):
     assert images.registry_of(text) == registry
+
+
+@pytest.mark.parametrize(
+    "text, tag, digest",
+    [
+        ("6f303dbbaa", "6f303dbbaa", None),
+        (f"6f303dbbaa@{DIGEST}", "6f303dbbaa", DIGEST),
+        (DIGEST, None, DIGEST),
+        (f"@{DIGEST}", None, DIGEST),
+        ("7.4.2-alpine", "7.4.2-alpine", None),
+    ],
+)
+def test_a_version_is_a_tag_a_digest_or_both(text: str, tag: str | None, digest: str | None):
+    assert images.parse_version(text) == (tag, digest)
+    assert images.version_text(tag, digest) == text.removeprefix("@")
+
+
+@pytest.mark.parametrize(
+    "text, what",
+    [
+        ("latest", "uses the floating tag 'latest'"),
+        ("-1", "has an invalid tag '-1'"),
+        ("sha256:abc", "has an invalid digest 'sha256:abc'"),
+        ("1@sha256:" + "AB" * 32, "has an invalid digest 'sha256:" + "AB" * 32 + "'"),
+        ("", "names no build"),
+    ],
+)
+def test_a_version_is_checked_by_the_grammar_of_a_whole_reference(text: str, what: str):
+    with pytest.raises(ImageError) as caught:
+        images.parse_version(text)
+    assert caught.value.what == what
+
+
+def test_a_repository_pinned_to_a_version_is_the_reference_a_pod_pulls():
+    repository = images.repository("gitea.treytartt.com/treytartt/honeydue-api")
+    assert images.pin(repository, f"1a2b@{DIGEST}").text == f"gitea.treytartt.com/treytartt/honeydue-api:1a2b@{DIGEST}"
+    assert images.pin(repository, "1a2b").version_label == "1a2b"

@@ -90,3 +90,23 @@ def test_a_live_secret_still_holding_ciphertext_is_named():
         }
     }
     assert sops.still_encrypted(live) == ["URL"]
+
+
+def test_the_bootstrap_creates_an_encrypted_secret_exactly_when_flux_cannot_deliver_it(tmp_path: Path):
+    """The before-merge list of what the engine delivers: without a key the SOPS file is not served."""
+    from types import SimpleNamespace
+
+    from gitops.k8s.declared import Declared
+    from gitops.rehearse.rehearsal import before_merge
+
+    pod = tmp_path / "dist" / "prod" / "pod.yaml"
+    without = _plan(tmp_path, None)
+    pod.write_text(
+        "apiVersion: v1\nkind: Pod\nmetadata: {name: app, namespace: app}\nspec:\n  containers:\n"
+        "    - {name: app, image: app:1, env: [{name: U, valueFrom: {secretKeyRef: {name: db, key: URL}}}]}\n"
+    )
+    resources = manifests.load([tmp_path / "dist"])
+    stage = SimpleNamespace(resources=resources, plain=tmp_path, declared=Declared())
+    assert [(str(n), n.keys) for n in before_merge(stage, without)] == [("Secret app/db", ("URL",))]
+    with_key = sops.plan(resources, tmp_path, tmp_path / "age.key")
+    assert before_merge(stage, with_key) == []

@@ -39,3 +39,12 @@ def test_a_second_synth_waits_for_the_first(tmp_path: Path):
     _, stderr = waiting.communicate(timeout=120)
     assert (waiting.returncode, stderr) == (0, ""), stderr
     assert (out / "staging" / "apps" / "deployment-api.yaml").is_file()
+
+
+def test_the_holder_may_take_its_lock_again_and_keeps_it_until_the_outer_block_ends(tmp_path: Path):
+    # set-image holds the lock from reading config to the end of the synth, which takes it again.
+    with locked(tmp_path / "dist"):
+        with locked(tmp_path / "dist"):
+            pass
+        assert lock_path(tmp_path / "dist").read_text() == f"{os.getpid()}\n"
+    assert lock_path(tmp_path / "dist").read_text() == ""

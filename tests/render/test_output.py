@@ -24,6 +24,7 @@ def test_one_file_per_object_with_readable_names(synthesized: Path):
     files = sorted(str(p.relative_to(synthesized)) for p in synthesized.rglob("*.yaml"))
     prod = [f for f in files if f.startswith("prod/")]
     assert prod == [
+        "prod/apps/configmap-honeydue-settings.yaml",
         "prod/apps/deployment-admin.yaml",
         "prod/apps/deployment-api.yaml",
         "prod/apps/deployment-worker.yaml",
@@ -35,7 +36,6 @@ def test_one_file_per_object_with_readable_names(synthesized: Path):
         "prod/apps/service-admin.yaml",
         "prod/apps/service-api.yaml",
         "prod/infrastructure/configmap-honeydue-declarations.yaml",
-        "prod/infrastructure/configmap-honeydue-settings.yaml",
         "prod/infrastructure/deployment-redis.yaml",
         "prod/infrastructure/helmchartconfig-kube-system-traefik.yaml",
         "prod/infrastructure/namespace-honeydue.yaml",
@@ -170,7 +170,9 @@ def test_objects_removed_from_config_disappear(tmp_path: Path, config_copy: Path
     prod = config_copy / "prod.yaml"
     worker = "  worker:\n    resources: {cpu: 200m, memory: 256Mi, memoryLimit: 512Mi}\n"
     assert worker in prod.read_text()
-    prod.write_text(prod.read_text().replace(worker, "") + "remove:\n  services.worker: replaced by a jobs service\n")
+    # The service goes, and with it the build prod ran of it.
+    text = prod.read_text().replace(worker, "").replace("  worker: 6f303dbbaa\n", "")
+    prod.write_text(text + "remove:\n  services.worker: replaced by a jobs service\n")
     synth(config_copy, out)
     assert not (out / "prod" / "apps" / "deployment-worker.yaml").exists()
     assert not (out / "prod" / "apps" / "poddisruptionbudget-worker.yaml").exists()

@@ -6,6 +6,7 @@ import time
 
 from gitops.k8s import status
 from gitops.k8s.placement import pinned_node, spread_skew, volume_node
+from gitops.k8s.prerequisites import Needed
 from gitops.k8s.workloads import claims, dig, mapping, pod_spec, replicas
 from gitops.rehearse import bootstrap, cluster, poll
 from gitops.rehearse.findings import DrillResult
@@ -28,7 +29,19 @@ def wait_available(api: Api, namespaces: list[str], timeout: float) -> list[dict
     return listing
 
 
-def reference_problems(api: Api, namespaces: list[str]) -> dict[str, dict[str, list[str]]]:
+Listed = dict[str, dict[tuple[str, str], set[str]]]  # namespace -> (kind, name) -> keys: the before-merge list
+
+
+def listed(needed: list[Needed]) -> Listed:
+    found: Listed = {}
+    for item in needed:
+        found.setdefault(item.namespace, {})[(item.kind, item.name)] = set(item.keys)
+    return found
+
+
+def reference_problems(
+    api: Api, namespaces: list[str], needed: Listed | None = None
+) -> dict[str, dict[str, list[str]]]:
     """Owner ("Deployment ns/name", or the pod) -> problem -> pod names, for every pod in namespaces."""
     found: dict[str, dict[str, list[str]]] = {}
     for ns in namespaces:
@@ -38,7 +51,7 @@ def reference_problems(api: Api, namespaces: list[str]) -> dict[str, dict[str, l
             name = pod["metadata"]["name"]
             deployment = cluster.owned(deployments, pod)
             owner = f"Deployment {ns}/{deployment['metadata']['name']}" if deployment else f"Pod {ns}/{name}"
-            for problem in bootstrap.pod_reference_problems(pod, existing):
+            for problem in bootstrap.pod_reference_problems(pod, existing, (needed or {}).get(ns)):
                 found.setdefault(owner, {}).setdefault(problem, []).append(name)
     return found
 
@@ -73,8 +86,10 @@ def run(
     warnings: list[str],
     expected: list[str],
     timeout: float = AVAILABLE_TIMEOUT,
+    needed: Listed | None = None,
 ) -> DrillResult:
-    """expected: namespace/name of every Deployment the commit renders."""
+    """expected: namespace/name of every Deployment the commit renders; needed: the before-merge list the
+    bootstrap created (a pod that needs something it omits fails the drill)."""
     result = DrillResult(NAME)
     started = time.monotonic()
     for warning in sorted(set(warnings)):
@@ -142,13 +157,14 @@ def run(
                 "check topologySpreadConstraints and node capacity",
                 cluster.workload_events(api, deployment),
             )
-    for owner, problems in sorted(reference_problems(api, namespaces).items()):
+    for owner, problems in sorted(reference_problems(api, namespaces, needed).items()):
         for problem, names in sorted(problems.items()):
             result.fail(
                 owner,
                 f"{_pods(sorted(names))}: {problem}; a kubelet would not start it",
-                "declare the Secret and key under secrets: in config (the bootstrap creates "
-                "what is declared), or fix the reference",
+                "the before-merge list (gitops/k8s/prerequisites.py, what `main.py diff` tells the operator to "
+                "create) must hold everything a pod reads: declare the Secret and key under secrets: in config, "
+                "or fix the reference",
             )
     present = {f"{d['metadata']['namespace']}/{d['metadata']['name']}" for d in deployments}
     for missing in sorted(set(expected) - present):

@@ -153,7 +153,7 @@ def summary(items: list[Target]) -> str:
 
 def _delivery_problems(result: DrillResult, delivered: Delivered) -> None:
     for obj, what, events in delivered.problems:
-        result.fail(obj, what, "read the controller's message and events", events)
+        result.fail(obj, what, delivered.fixes.get(obj, "read the controller's message and events"), events)
 
 
 def run_removed(api: Api, items: list[Target]) -> DrillResult:

@@ -1,8 +1,9 @@
 """Drill 3: roll every Deployment and watch it.
 
 With --base, the rollout is the change itself: the base commit is converged, git moves to the
-head and Flux applies it (the Argo CD stand-in syncs it). Without, every Deployment is restarted
-(`kubectl rollout restart`, a new pod template as any change of it would make). Per Deployment:
+head and the engine applies it (Flux is asked to fetch; Argo CD's Applications are hard-refreshed
+and sync it). Without, every Deployment is restarted (`kubectl rollout restart`, a new pod
+template as any change of it would make). Per Deployment:
 the minimum ready replicas during the rollout; for singletons (1 replica, Recreate) the maximum
 pods alive at once, which must never exceed 1; once settled, the topology spread the template
 promises. A multi-replica Deployment at 0 ready fails; new Deployments have nothing to keep up.
@@ -18,6 +19,7 @@ from gitops.k8s import status
 from gitops.k8s.workloads import replicas, singleton
 from gitops.rehearse import cluster
 from gitops.rehearse.drills.converge import spread_problem, wait_available
+from gitops.rehearse.drills.freshness import ConfigMapKey, Freshness
 from gitops.rehearse.findings import DrillResult
 from gitops.rehearse.kube import Api, Kubectl
 from gitops.rehearse.sampler import Sampler, Track
@@ -121,17 +123,25 @@ def generations(api: Api, namespaces: list[str]) -> dict[str, int]:
     }
 
 
-def run_move(api: Api, namespaces: list[str], nodes: list[str], move: Callable[[], T]) -> tuple[DrillResult, T]:
-    """The base-to-head rollout: move() has the engine apply the head; returns (drill, move's result)."""
+def run_move(
+    api: Api,
+    namespaces: list[str],
+    nodes: list[str],
+    move: Callable[[], T],
+    changed: dict[ConfigMapKey, dict] | None = None,
+) -> tuple[DrillResult, T]:
+    """The base-to-head rollout: move() has the engine apply the head; returns (drill, move's result).
+    changed: the ConfigMaps the change modifies (freshness.py): no pod may start while one it reads is old."""
     result = DrillResult(NAME)
     started = time.monotonic()
     before = generations(api, namespaces)
-    with Sampler(api, namespaces) as sampler:
+    with Sampler(api, namespaces) as sampler, Freshness(api, namespaces, changed or {}) as fresh:
         moved = move()
         after = generations(api, namespaces)
         new = set(after) - set(before)
         unchanged = {k for k, g in after.items() if k in before and g == before[k]}
         shown = _settle(result, api, namespaces, nodes, sampler, new | unchanged)
+    _stale(result, fresh)
     result.seconds = time.monotonic() - started
     parts = [f"rolled {', '.join(shown)}" if shown else "no Deployment changed"]
     parts += [f"new: {', '.join(sorted(k.split('/')[-1] for k in new))}"] if new else []
@@ -139,3 +149,19 @@ def run_move(api: Api, namespaces: list[str], nodes: list[str], move: Callable[[
     for key in sorted(set(before) - set(after)):
         result.fact(f"Deployment {key} removed by the change")
     return result, moved
+
+
+def _stale(result: DrillResult, fresh: Freshness) -> None:
+    by_owner: dict[tuple[str, ConfigMapKey], list[str]] = {}
+    for start in fresh.stale:
+        by_owner.setdefault((start.owner, start.config_map), []).append(start.pod)
+    for (owner, (namespace, name)), pods in sorted(by_owner.items()):
+        count, they = (f"{len(pods)} pod", "it runs") if len(pods) == 1 else (f"{len(pods)} pods", "they run")
+        result.fail(
+            owner,
+            f"{count} started while ConfigMap {namespace}/{name} still held the base's data: {they} with the "
+            "old values until restarted, and the rollout that was to bring the new ones is over",
+            "deliver a ConfigMap with (or before) the workloads that read it: in the same unit, one apply puts "
+            "ConfigMaps before Deployments; across units only Flux's dependsOn orders every change, Argo CD's "
+            "sync waves order the Applications only when the root syncs them",
+        )

@@ -90,24 +90,13 @@ def pdb_blocks_drain(ctx: Context) -> Iterator[Issue]:
             continue
         if budget.allowed_evictions() != 0:
             continue
-        key, value = setting
-        expected = pdb.expected(budget.spec, budget.count)
+        key, _ = setting
         if pdb.uncountable(budget.spec, budget.count):
-            why = (
-                "because it selects DaemonSet pods, which the disruption controller cannot count for a "
-                "percentage or maxUnavailable (no scale subresource)"
-            )
             fix = "select only the pods of Deployments or StatefulSets, or use an integer minAvailable"
         else:
-            workloads = ", ".join(f"{p}: {p.replicas} replica(s)" for p in budget.pods if p.replicas)
-            why = f"at {expected} expected pod(s) ({workloads})"
-            fix = f"set maxUnavailable: 1, or a minAvailable below {expected}"
-        yield Issue(
-            budget.resource,
-            f"spec.{key}",
-            f"{key} {value} allows 0 voluntary evictions {why}: a node drain would wait forever",
-            fix,
-        )
+            fix = f"set maxUnavailable: 1, or a minAvailable below {pdb.expected(budget.spec, budget.count)}"
+        why = pdb.zero_evictions(budget.spec, budget.count, [p.resource for p in budget.pods])
+        yield Issue(budget.resource, f"spec.{key}", f"{why}: {pdb.DRAIN_WAITS}", fix)
 
 
 @rule(

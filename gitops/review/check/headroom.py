@@ -33,11 +33,7 @@ class Headroom:
     @property
     def after_loss(self) -> str:
         """Which nodes the numbers are for, in words."""
-        if self.report is None:
-            return ""
-        if self.lost_node is None:
-            return "on the only node (no node to lose)"
-        return f"on the {self.report.nodes_left} node(s) left after losing {self.lost_node}"
+        return "" if self.report is None else capacity.where(self.report)
 
 
 def headroom(ctx: Context) -> Headroom:

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import json
 
-from gitops.k8s.quantities import format_cpu, format_memory
+from gitops.k8s import capacity
 from gitops.review.check.context import shown
 from gitops.review.check.engine import Outcome
 from gitops.review.check.headroom import Headroom
@@ -41,24 +41,9 @@ def capacity_line(view: Headroom) -> str:
     report = view.report
     if report is None:
         return f"capacity: not checked: {view.reason}"
-    room = report.headroom
-    verdict = "fits" if report.fits else "DOES NOT FIT"
-    return (
-        f"capacity: {verdict} {view.after_loss}: "
-        f"CPU requests {format_cpu(report.demand.cpu_millis)} of {format_cpu(report.supply.cpu_millis)} allocatable "
-        f"(headroom {_signed(room.cpu_millis, format_cpu)}), "
-        f"memory requests {format_memory(report.demand.memory_bytes)} of {format_memory(report.supply.memory_bytes)} "
-        f"(headroom {_signed(room.memory_bytes, format_memory)})"
-        + (
-            "; the totals fit, one node does not (see the capacity finding)"
-            if report.totals_fit and not report.fits
-            else ""
-        )
-    )
-
-
-def _signed(amount: int, fmt) -> str:
-    return fmt(amount) if amount >= 0 else f"-{fmt(-amount)}"
+    one_node_short = report.totals_fit and not report.fits
+    tail = "; the totals fit, one node does not (see the capacity finding)" if one_node_short else ""
+    return f"capacity: {capacity.summary(report)}{tail}"
 
 
 def _table(findings: list[Finding], *, waived: bool) -> list[str]:

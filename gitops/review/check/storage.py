@@ -11,21 +11,19 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from gitops.annotations import ARGO_SYNC_OPTIONS, FLUX_PRUNE, prune_protected_by
-from gitops.k8s import workloads
+from gitops.k8s import storage, workloads
 from gitops.k8s.manifests import Resource
 from gitops.k8s.placement import HOSTNAME_LABEL, pinned_nodes
-from gitops.k8s.workloads import dig
 from gitops.review.check.context import Context
 from gitops.review.check.registry import rule
 from gitops.review.findings import Issue, Severity, Topic
 
-NODE_LOCAL_CLASSES = {"local-path"}
-
 
 def node_local_claims(ctx: Context) -> list[Resource]:
-    return [
-        c for c in ctx.of_kind("PersistentVolumeClaim") if dig(c.obj, "spec", "storageClassName") in NODE_LOCAL_CLASSES
-    ]
+    """Claims whose volume lives on one node (gitops/k8s/storage.py: local-path, the k3s default, or a
+    StorageClass in the set with a node-local provisioner)."""
+    classes = ctx.of_kind("StorageClass")
+    return [c for c in ctx.of_kind("PersistentVolumeClaim") if storage.node_bound(c.obj, classes)]
 
 
 @rule(

@@ -17,7 +17,7 @@ def compare(old: Side, new: Side) -> list[ObjectDiff]:
         elif after is None and before is not None:
             diffs.append(ObjectDiff(key, Status.REMOVED, before.obj, None))
         elif before is not None and after is not None:
-            changes = tuple(fields.diff(before.obj, after.obj))
+            changes = tuple(fields.objects(before.obj, after.obj))
             status = Status.CHANGED if changes else Status.UNCHANGED
             diffs.append(ObjectDiff(key, status, before.obj, after.obj, changes))
     return diffs

@@ -38,6 +38,8 @@ class Side:
     label: str
     objects: dict[ObjectKey, Resource] = field(default_factory=dict)
     skipped: list[Path] = field(default_factory=list)
+    # Each object's directory below the root it was loaded from (dist/'s <env>/<unit>): where it is delivered.
+    directories: dict[ObjectKey, str] = field(default_factory=dict)
 
     @property
     def resources(self) -> list[Resource]:
@@ -48,7 +50,12 @@ class Side:
         return {key.scope for key in self.objects}
 
     def only(self, scope: str) -> Side:
-        return Side(self.label, {k: r for k, r in self.objects.items() if k.scope == scope}, self.skipped)
+        return Side(
+            self.label,
+            {k: r for k, r in self.objects.items() if k.scope == scope},
+            self.skipped,
+            {k: d for k, d in self.directories.items() if k.scope == scope},
+        )
 
 
 def is_dist_root(path: Path) -> bool:
@@ -142,6 +149,7 @@ class Loader:
                 side.skipped.append(path)
                 continue
             scope = environment_of(path, dist_root) if dist_root is not None else ""
+            directory = _directory(path, dist_root, paths)
             for index, obj in enumerate(objects):
                 resource = Resource(obj, path, index)
                 key = key_of(resource, scope)
@@ -149,4 +157,13 @@ class Loader:
                     first = side.objects[key].path
                     raise DiffInputError(f"{path}: {key} ({key.api_version}) is already defined in {first}")
                 side.objects[key] = resource
+                side.directories[key] = directory
         return side
+
+
+def _directory(path: Path, dist_root: Path | None, roots: list[Path]) -> str:
+    """The file's directory below dist_root, or below the root of paths that holds it."""
+    for root in ([dist_root] if dist_root is not None else []) + [r for r in roots if r.is_dir()]:
+        if path.is_relative_to(root):
+            return path.parent.relative_to(root).as_posix()
+    return ""

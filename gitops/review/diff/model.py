@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import Enum
 
+from gitops.k8s import capacity
 from gitops.review.findings import Finding, ObjectKey, Severity
 
 
@@ -44,11 +45,19 @@ class Named:
 
 
 @dataclass(frozen=True)
+class Keyed:
+    """A list item identified by several fields together (a container port by containerPort and protocol)."""
+
+    fields: tuple[str, ...]
+    values: tuple[object, ...]
+
+
+@dataclass(frozen=True)
 class Embedded:
     """The document parsed out of a string field (a HelmChartConfig's valuesContent)."""
 
 
-Segment = str | int | Named | Embedded
+Segment = str | int | Named | Keyed | Embedded
 FieldPath = tuple[Segment, ...]
 
 
@@ -142,16 +151,21 @@ class WorkloadSummary:
 
 @dataclass(frozen=True)
 class CapacityLine:
-    """Requests against what is left after losing one node, before and after the change."""
+    """Requests against what is left after losing one node, before and after the change (gitops/k8s/capacity.py)."""
 
     scope: str
-    nodes_left: int
-    cpu_supply: int
-    memory_supply: int
-    cpu_before: int
-    cpu_after: int
-    memory_before: int
-    memory_after: int
+    before: capacity.Report
+    after: capacity.Report
+
+
+@dataclass(frozen=True)
+class Action:
+    """Something the operator does by hand for the change to work (before merging) or to tidy up after it."""
+
+    when: str  # before | after
+    scope: str  # the environment
+    text: str  # what to do, and why, in one sentence
+    command: str = ""  # the shell command, when there is one
 
 
 @dataclass
@@ -164,6 +178,22 @@ class Report:
     workloads: list[WorkloadSummary]
     capacity: list[CapacityLine] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    actions: list[Action] = field(default_factory=list)
+
+    def action_groups(self, when: str) -> list[tuple[list[str], Action]]:
+        """The actions of one kind, each once with every environment that needs it, in the order first met."""
+        groups: dict[tuple[str, str], tuple[list[str], Action]] = {}
+        for action in self.actions:
+            if action.when != when:
+                continue
+            scopes, _ = groups.setdefault((action.text, action.command), ([], action))
+            if action.scope and action.scope not in scopes:
+                scopes.append(action.scope)
+        return list(groups.values())
+
+    # Promotions the change makes (gitops/review/diff/promotion.py's Promotion, filled by gitops/ship): a
+    # section of its own that leads the report.
+    promotions: list = field(default_factory=list)
 
     @property
     def changed_diffs(self) -> list[ObjectDiff]:

@@ -8,7 +8,7 @@ import json
 import textwrap
 
 from gitops.formats import yamlio
-from gitops.k8s.quantities import format_cpu, format_memory
+from gitops.k8s import capacity
 from gitops.review.diff.model import MISSING, CapacityLine, Report, Source
 from gitops.review.findings import Severity
 
@@ -62,25 +62,10 @@ def risks_line(report: Report) -> str:
     return ", ".join(f"{report.risk_count(level)} {level.label}" for level in sorted(Severity, reverse=True))
 
 
-def _cpu(millis: int) -> str:
-    text = format_cpu(millis)
-    return f"{text} cores" if millis and millis % 1000 == 0 else text
-
-
-def _memory(size: int) -> str:
-    return format_memory(size) if size else "0"
-
-
 def capacity_text(line: CapacityLine) -> str:
-    def pair(before: int, after: int, fmt) -> str:
-        return fmt(after) if before == after else f"{fmt(before)} {ARROW} {fmt(after)}"
-
+    """The capacity line, in the words `main.py check` uses for the same figures (gitops/k8s/capacity.py)."""
     where = f" in {line.scope}" if line.scope else ""
-    return (
-        f"requests with one node lost{where} ({line.nodes_left} node(s) left): "
-        f"cpu {pair(line.cpu_before, line.cpu_after, _cpu)} of {_cpu(line.cpu_supply)}, "
-        f"memory {pair(line.memory_before, line.memory_after, _memory)} of {_memory(line.memory_supply)}"
-    )
+    return f"capacity{where}: {capacity.summary(line.after, line.before)}"
 
 
 def sources_text(sources: tuple[Source, ...]) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from gitops.review.diff import promotion
 from gitops.review.diff.fields import render_path
 from gitops.review.diff.model import MISSING, FieldChange, ObjectDiff, Report, Source
 
@@ -40,6 +41,16 @@ def as_data(report: Report) -> dict:
     return {
         "from": report.from_label,
         "to": report.to_label,
+        "actions": [
+            {
+                "when": when,
+                "environments": scopes,
+                "text": action.text,
+                **({"command": action.command} if action.command else {}),
+            }
+            for when in ("before", "after")
+            for scopes, action in report.action_groups(when)
+        ],
         "counts": {"added": c.added, "removed": c.removed, "changed": c.changed, "unchanged": c.unchanged},
         "risks": [
             {"level": r.severity.label, "object": r.subject.as_dict(), "field": r.field, "message": r.message}
@@ -59,14 +70,25 @@ def as_data(report: Report) -> dict:
         "capacity": [
             {
                 "environment": line.scope,
-                "nodesLeft": line.nodes_left,
-                "cpuMillis": {"supply": line.cpu_supply, "before": line.cpu_before, "after": line.cpu_after},
-                "memoryBytes": {"supply": line.memory_supply, "before": line.memory_before, "after": line.memory_after},
+                "fits": line.after.fits,
+                "nodesLeft": line.after.nodes_left,
+                "lostNode": line.after.lost,
+                "cpuMillis": {
+                    "supply": line.after.supply.cpu_millis,
+                    "before": line.before.demand.cpu_millis,
+                    "after": line.after.demand.cpu_millis,
+                },
+                "memoryBytes": {
+                    "supply": line.after.supply.memory_bytes,
+                    "before": line.before.demand.memory_bytes,
+                    "after": line.after.demand.memory_bytes,
+                },
             }
             for line in report.capacity
         ],
         "objects": [_object(d) for d in report.changed_diffs],
         "notes": report.notes,
+        "promotions": [promotion.as_data(p) for p in report.promotions],
     }
 
 

@@ -2,7 +2,8 @@
 
 The first line is a marker comment, invisible when rendered, by which CI finds
 its own earlier comment and edits it instead of adding one per push. Then the
-title, the counts, the workload summary and the risks, highest first; the
+title, what the operator must do before merging (and may do after), the counts,
+the workload summary and the risks, highest first; the
 field-level detail of each object sits in a collapsed <details> section, which
 is what the comment's size budget shortens first (gitops/formats/markdown_budget.py):
 everything outside one is never shortened. Every piece of text from the manifests
@@ -13,7 +14,7 @@ table row or section.
 from __future__ import annotations
 
 from gitops.formats import markdown as md
-from gitops.review.diff import present
+from gitops.review.diff import present, promotion
 from gitops.review.diff.fields import render_path
 from gitops.review.diff.model import FieldChange, ObjectDiff, Report, Source, Status
 
@@ -98,10 +99,35 @@ def _details(d: ObjectDiff) -> list[str]:
     return md.details(summary, body)
 
 
+def _actions(report: Report) -> list[str]:
+    """The operator's part, a section of its own at the top, outside every collapsed section and marked as kept
+    (the size budget never shortens it): a checklist of what to do before merging, per environment, and what
+    may go after."""
+    lines: list[str] = []
+    for when, heading in (("before", "#### Before merging"), ("after", "#### After merging")):
+        groups = report.action_groups(when)
+        if not groups:
+            continue
+        lines += [heading, "", md.KEEP]
+        for scopes, action in groups:
+            where = f"**{md.text(', '.join(scopes))}**: " if scopes else ""
+            command = f": {code(action.command)}" if action.command else ""
+            lines.append(f"- [ ] {where}{md.text(action.text)}{command}")
+        lines.append("")
+    return lines
+
+
 def render(report: Report) -> str:
-    lines = [MARKER, f"### {TITLE}: {code(report.from_label)} {present.ARROW} {code(report.to_label)}", ""]
+    lines = [MARKER]
+    # A promotion's comment leads with its parity verdict: a section of its own, never collapsed.
+    for p in report.promotions:
+        lines += [*promotion.markdown_lines(p), ""]
+    lines += [f"### {TITLE}: {code(report.from_label)} {present.ARROW} {code(report.to_label)}", ""]
+    lines += _actions(report)
     if not report.counts.any_change:
         lines.append(f"No changes: {report.counts.total} objects compared, all identical.")
+        if report.risks:  # an identical object can still move to another delivery unit
+            lines += ["", *_risk_table(report)]
     else:
         lines += _summary_tables(report)
         lines += ["", *_risk_table(report)]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from gitops.review.diff import present
+from gitops.review.diff import present, promotion
 from gitops.review.diff.fields import render_path
 from gitops.review.diff.model import FieldChange, ObjectDiff, Report, Status
 
@@ -35,10 +35,38 @@ def _object_lines(d: ObjectDiff) -> list[str]:
     return lines
 
 
+def _actions(report: Report) -> list[str]:
+    """The operator's part, first: what to do before merging, and what may go after."""
+    lines: list[str] = []
+    for when, heading in (("before", "before merging, do:"), ("after", "after merging, you may:")):
+        groups = report.action_groups(when)
+        if groups:
+            lines.append(heading)
+            for scopes, action in groups:
+                where = f"[{', '.join(scopes)}] " if scopes else ""
+                command = f": {action.command}" if action.command else ""
+                lines.append(f"  {where}{action.text}{command}")
+    return lines
+
+
+def _risk_lines(report: Report) -> list[str]:
+    if not report.risks:
+        return []
+    lines = ["", "risks, highest first:"]
+    for r in report.risks:
+        where = f"{r.subject} {r.field}" if r.field else str(r.subject)
+        lines.append(f"  {r.severity.label.upper():<6}  {where}: {r.message}")
+    return lines
+
+
 def render(report: Report) -> str:
-    lines = [f"{report.from_label} {present.ARROW} {report.to_label}"]
+    lines = [line for p in report.promotions for line in [*promotion.text_lines(p), ""]]
+    lines.append(f"{report.from_label} {present.ARROW} {report.to_label}")
+    lines += _actions(report)
     if not report.counts.any_change:
+        # Objects can be identical and still move (to another delivery unit): what that risks is said.
         lines.append(f"no changes ({report.counts.total} objects compared)")
+        lines += _risk_lines(report)
         lines += [f"note: {note}" for note in report.notes]
         return "\n".join(lines) + "\n"
     lines.append(f"objects: {present.counts_line(report)}")
@@ -48,11 +76,7 @@ def render(report: Report) -> str:
         lines += [f"  {w.key}: {w.text}" for w in report.workloads]
     if report.capacity:
         lines += [""] + [present.capacity_text(line) for line in report.capacity]
-    if report.risks:
-        lines += ["", "risks, highest first:"]
-        for r in report.risks:
-            where = f"{r.subject} {r.field}" if r.field else str(r.subject)
-            lines.append(f"  {r.severity.label.upper():<6}  {where}: {r.message}")
+    lines += _risk_lines(report)
     lines += ["", "changes:"]
     for d in report.changed_diffs:
         lines += _object_lines(d)

@@ -9,7 +9,7 @@ measured against.
   workloads   sandboxes and synthetic stacks
   references  the jsii floor, bare cdk8s, the writer alone, and the phases of one synth
   devloop     a fresh clone's first `make synth`, and watch round trips
-  rehearsal   the cluster rehearsal: its binaries' cold and cached build, a rehearsal of prod
+  rehearsal   the cluster rehearsal: its binaries' cold and cached build, rehearsals of prod and staging
   gitea       the Gitea end-to-end suite: Gitea's cold and cached build, one `make e2e-gitea`
   run         one whole run, on this machine
   report      BENCHMARKS.md

@@ -55,7 +55,9 @@ def main(argv: list[str]) -> int:
         action="store_false",
         help="skip the cluster rehearsal's rows (a few minutes)",
     )
-    parser.add_argument("--rehearsal-runs", type=int, default=3, help="rehearsals of prod measured (default 3)")
+    parser.add_argument(
+        "--rehearsal-runs", type=int, default=3, help="rehearsals of prod and of staging measured (default 3 each)"
+    )
     parser.add_argument(
         "--no-gitea",
         dest="e2e_gitea",
@@ -66,6 +68,11 @@ def main(argv: list[str]) -> int:
         "--cold-build",
         action="store_true",
         help="also build every cluster binary, and Gitea, on empty Go caches (about 17 + 5 minutes on 2 cores)",
+    )
+    parser.add_argument(
+        "--ci-run",
+        action="store_true",
+        help="also run .ci/run on a fresh clone with every cache empty (most of an hour on 2 cores)",
     )
     args = parser.parse_args(argv)
     if args.cold_build and not args.rehearse:
@@ -82,6 +89,7 @@ def main(argv: list[str]) -> int:
         cold_build=args.cold_build,
         rehearsal_runs=args.rehearsal_runs,
         e2e_gitea=args.e2e_gitea,
+        ci_run=args.ci_run,
     )
     data["invocation"] = " ".join(["python -m gitops.tools.bench", *argv])
     text = report(data)

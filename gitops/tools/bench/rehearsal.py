@@ -1,12 +1,13 @@
-"""What the cluster rehearsal costs: its binaries' cold and cached build, and a rehearsal of prod.
+"""What the cluster rehearsal costs: its binaries' cold and cached build, and a rehearsal of prod and staging.
 
-Prod is rehearsed with every drill, run after run.
+One environment per engine, prod (Flux) and staging (Argo CD), each with every drill, run after run,
+reported side by side.
 
 The cold build is what CI's first run on a new machine pays: every component of `make rehearse-tools`,
 one after the other in the Makefile's order, on empty Go build and module caches (module downloads
-included), into a scratch .tools/cluster. Later components reuse what earlier ones compiled (client-go,
-apimachinery), as in CI. It takes about as long as the rest of the benchmark together, so it runs only
-when asked for (`make bench COLD_BUILD=1`).
+included), into a scratch .tools/ (Redis, Debian's packages unpacked, included). Later components
+reuse what earlier ones compiled (client-go, apimachinery), as in CI. It takes about as long as the
+rest of the benchmark together, so it runs only when asked for (`make bench COLD_BUILD=1`).
 """
 
 from __future__ import annotations
@@ -27,17 +28,24 @@ COMPONENTS = (
     ("Flux source-controller", "SOURCE_STAMP"),
     ("Flux kustomize-controller", "KUSTOMIZE_CONTROLLER_STAMP"),
     ("Argo CD (application-controller, repo-server, server, CLI)", "ARGOCD_STAMP"),
+    ("Redis (Debian's packages, unpacked)", "REDIS_STAMP"),
 )
 # "Well inside CI's 90 minutes" with room for `make test` and the rehearsal on the same machine.
 COLD_BUILD_MINUTES = 30
 REHEARSAL_SECONDS = 120
 CONTROL_PLANE_SECONDS = 10
-REHEARSED_ENV = "prod"
+# One environment per engine, reported side by side: (environment, what its delivery time measures).
+REHEARSED = (("prod", "delivery (Flux Ready)"), ("staging", "delivery (Argo CD Synced and Healthy)"))
 
 
-def _stamp(project: Path, variable: str, cluster_tools: Path) -> str:
+def _locations(tools: Path) -> list[str]:
+    """make variables that put every build under a scratch tools directory (Redis beside the cluster)."""
+    return [f"TOOLS={tools}", f"CLUSTER_TOOLS={tools / 'cluster'}"]
+
+
+def _stamp(project: Path, variable: str, tools: Path) -> str:
     done = subprocess.run(
-        ["make", "-s", "--no-print-directory", f"print-{variable}", f"CLUSTER_TOOLS={cluster_tools}"],
+        ["make", "-s", "--no-print-directory", f"print-{variable}", *_locations(tools)],
         cwd=project,
         capture_output=True,
         text=True,
@@ -53,17 +61,15 @@ def _size_mb(root: Path) -> float:
 def cold_build(project: Path, root: Path, env: dict[str, str]) -> dict:
     """Each component built once on empty Go caches: a Result each, and the caches' size afterwards."""
     scratch = Path(tempfile.mkdtemp(prefix="cold-build-", dir=root))
-    cluster_tools, cache, modules = scratch / "cluster", scratch / "go-build", scratch / "go-mod"
+    tools, cache, modules = scratch / "tools", scratch / "go-build", scratch / "go-mod"
     # -modcacherw: the scratch module cache can be deleted afterwards like any directory.
     flags = " ".join(filter(None, (env.get("GOFLAGS", ""), "-modcacherw")))
     cold = {**env, "GOCACHE": str(cache), "GOMODCACHE": str(modules), "GOFLAGS": flags}
     results: dict[str, Result] = {}
     for name, variable in COMPONENTS:
-        stamp = _stamp(project, variable, cluster_tools)
+        stamp = _stamp(project, variable, tools)
         result = Result(f"cold build: {name}", f"make $({variable}), empty Go caches")
-        result.samples.append(
-            run_once(["make", "--no-print-directory", f"CLUSTER_TOOLS={cluster_tools}", stamp], project, cold)
-        )
+        result.samples.append(run_once(["make", "--no-print-directory", *_locations(tools), stamp], project, cold))
         print(f"  {result.name}: {result.median:.0f} s", flush=True)
         results[variable] = result
     total = sum(r.median for r in results.values())
@@ -71,7 +77,7 @@ def cold_build(project: Path, root: Path, env: dict[str, str]) -> dict:
     sizes = {
         "Go build cache": _size_mb(cache),
         "Go module cache": _size_mb(modules),
-        "binaries": _size_mb(cluster_tools),
+        "binaries": _size_mb(tools),
     }
     subprocess.run(["rm", "-rf", str(scratch)], check=True)
     return {"components": results, "seconds": total, "sizes": sizes}
@@ -96,35 +102,25 @@ def cached_tools(project: Path, env: dict[str, str], runs: int) -> dict:
     return {"result": result, "changed": changed}
 
 
-def rehearse(project: Path, env: dict[str, str], runs: int) -> dict:
-    """`main.py rehearse --env prod` with every drill, run after run: its wall time and peak memory (the
+def rehearse(project: Path, env: dict[str, str], runs: int, name: str, delivery: str) -> dict:
+    """`main.py rehearse --env name` with every drill, run after run: its wall time and peak memory (the
     whole cluster is its process tree), and from each run's JSON report the control plane's start-up,
     delivery and each drill."""
-    command = [
-        str(project / ".venv" / "bin" / "python"),
-        "main.py",
-        "rehearse",
-        "--env",
-        REHEARSED_ENV,
-        "--format",
-        "json",
-    ]
-    result = Result(
-        f"rehearsal of {REHEARSED_ENV}, every drill", f"python main.py rehearse --env {REHEARSED_ENV} --format json"
-    )
+    command = [str(project / ".venv" / "bin" / "python"), "main.py", "rehearse", "--env", name, "--format", "json"]
+    result = Result(f"rehearsal of {name}, every drill", f"python main.py rehearse --env {name} --format json")
     reports = []
     for _ in range(runs):
         sample = run_once(command, project, env, capture=True)
         result.samples.append(sample)
-        reports.append(next(e for e in json.loads(sample.output)["environments"] if e["env"] == REHEARSED_ENV))
-    parts: dict[str, list[float]] = {"control plane start-up": [], "delivery (Flux Ready)": []}
+        reports.append(next(e for e in json.loads(sample.output)["environments"] if e["env"] == name))
+    parts: dict[str, list[float]] = {"control plane start-up": [], delivery: []}
     for report in reports:
         parts["control plane start-up"].append(report["seconds"]["controlPlane"])
-        parts["delivery (Flux Ready)"].append(report["seconds"]["delivery"])
+        parts[delivery].append(report["seconds"]["delivery"])
         for drill in report["drills"]:
             parts.setdefault(f"drill: {drill['name']}", []).append(drill["seconds"])
     print(
-        f"  rehearsal of {REHEARSED_ENV}: median {result.median:.0f} s, control plane "
+        f"  rehearsal of {name}: median {result.median:.0f} s, control plane "
         f"{statistics.median(parts['control plane start-up']):.1f} s, peak {result.peak_mb:.0f} MB",
         flush=True,
     )
@@ -132,15 +128,20 @@ def rehearse(project: Path, env: dict[str, str], runs: int) -> dict:
 
 
 def measure_all(project: Path, root: Path, env: dict[str, str], runs: int, *, cold: bool) -> dict:
-    data = {"cached": cached_tools(project, env, runs), "rehearsal": rehearse(project, env, runs)}
+    data = {
+        "cached": cached_tools(project, env, runs),
+        "rehearsals": {name: rehearse(project, env, runs, name, delivery) for name, delivery in REHEARSED},
+    }
     if cold:
         data["cold"] = cold_build(project, root, env)
     return data
 
 
 def targets(data: dict) -> list[tuple[str, str, bool | None]]:
-    rehearsal = data["rehearsal"]
-    result, plane = rehearsal["result"], statistics.median(rehearsal["parts"]["control plane start-up"])
+    rehearsals = data["rehearsals"]
+    plane = statistics.median(
+        seconds for measured in rehearsals.values() for seconds in measured["parts"]["control plane start-up"]
+    )
     cached = data["cached"]
     cold = data.get("cold")
     rows: list[tuple[str, str, bool | None]] = []
@@ -156,46 +157,76 @@ def targets(data: dict) -> list[tuple[str, str, bool | None]]:
         rows.append(
             ("cold build of every cluster binary", "not measured in this run (`make bench COLD_BUILD=1`)", None)
         )
-    rows += [
+    rows.append(
         (
             "`make rehearse-tools` with the binaries built rebuilds nothing",
             f"{len(cached['changed'])} files rebuilt, {cached['result'].median:.1f} s",
             not cached["changed"],
-        ),
-        (
-            f"rehearsal of {REHEARSED_ENV} with every drill ≤ {REHEARSAL_SECONDS} s wall",
-            f"{result.median:.0f} s",
-            result.median <= REHEARSAL_SECONDS,
-        ),
-        (f"control plane start-up ≤ {CONTROL_PLANE_SECONDS} s", f"{plane:.1f} s", plane <= CONTROL_PLANE_SECONDS),
-    ]
+        )
+    )
+    for name, measured in rehearsals.items():
+        median = measured["result"].median
+        rows.append(
+            (
+                f"rehearsal of {name} with every drill ≤ {REHEARSAL_SECONDS} s wall",
+                f"{median:.0f} s",
+                median <= REHEARSAL_SECONDS,
+            )
+        )
+    rows.append(
+        (f"control plane start-up ≤ {CONTROL_PLANE_SECONDS} s", f"{plane:.1f} s", plane <= CONTROL_PLANE_SECONDS)
+    )
     return rows
 
 
 def rows(data: dict) -> list[Result]:
     """The rehearsal's measurements as rows of the Results table."""
     cold = data.get("cold")
-    return [data["cached"]["result"], data["rehearsal"]["result"], *(cold["components"].values() if cold else ())]
+    return [
+        data["cached"]["result"],
+        *(measured["result"] for measured in data["rehearsals"].values()),
+        *(cold["components"].values() if cold else ()),
+    ]
 
 
 def lines(data: dict) -> list[str]:
-    """BENCHMARKS.md's section on the rehearsal."""
-    rehearsal = data["rehearsal"]
+    """BENCHMARKS.md's section on the rehearsal: each environment's parts side by side."""
+    rehearsals = data["rehearsals"]
+    names = list(rehearsals)
+    runs = max(len(measured["result"].samples) for measured in rehearsals.values())
+    parts = list(dict.fromkeys(part for measured in rehearsals.values() for part in measured["parts"]))
+
+    def cell(name: str, part: str) -> str:
+        values = rehearsals[name]["parts"].get(part)
+        if not values:
+            return "— | —"
+        return f"{statistics.median(values):.1f} | {min(values):.1f}–{max(values):.1f}"
+
     out = [
         "## The cluster rehearsal",
         "",
-        f"`python main.py rehearse --env {REHEARSED_ENV}`, every drill, {len(rehearsal['result'].samples)} runs; "
-        "its memory is the whole",
-        "throwaway cluster's (etcd, the control plane, kwok, the Flux controllers and the git server are its",
-        f"process tree). The last run's headline: {rehearsal['headline']}",
+        f"`python main.py rehearse --env ENV`, every drill, {runs} runs each: "
+        + ", ".join(
+            f"{name} ({delivery.removeprefix('delivery (').rstrip(')')})"
+            for name, delivery in REHEARSED
+            if name in rehearsals
+        )
+        + ". Its memory is the whole throwaway cluster's (etcd, the control plane, kwok, the engine's",
+        "controllers and the git server are its process tree).",
         "",
-        "| Part (from each run's JSON report) | Median s | Min–max s |",
-        "| --- | ---: | ---: |",
-        *[
-            f"| {part} | {statistics.median(values):.1f} | {min(values):.1f}–{max(values):.1f} |"
-            for part, values in rehearsal["parts"].items()
-            if values
-        ],
+        *(f"The last {name} run's headline: {rehearsals[name]['headline']}" for name in names),
+        "",
+        "| Part (from each run's JSON report) | " + " | ".join(f"{n} median s | {n} min–max s" for n in names) + " |",
+        "| --- |" + " ---: | ---: |" * len(names),
+        *[f"| {part} | " + " | ".join(cell(name, part) for name in names) + " |" for part in parts],
+        "| wall (whole run) | "
+        + " | ".join(
+            f"{rehearsals[n]['result'].median:.1f} | "
+            f"{min(s.seconds for s in rehearsals[n]['result'].samples):.1f}–"
+            f"{max(s.seconds for s in rehearsals[n]['result'].samples):.1f}"
+            for n in names
+        )
+        + " |",
     ]
     cold = data.get("cold")
     if cold:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 
-from gitops.tools.bench import adopt, devloop, gitea, rehearsal, sources
+from gitops.tools.bench import adopt, ci, devloop, gitea, rehearsal, shipping, sources
 from gitops.tools.bench.measure import Result
 from gitops.tools.bench.workloads import SIZES
 
@@ -139,6 +139,7 @@ def _targets(data: dict, marginal: dict[tuple[str, int], float]) -> list[tuple[s
             ),
         ]
     rows += sources.targets(results)
+    rows += shipping.targets(results)
     if data.get("rehearsal"):
         rows += rehearsal.targets(data["rehearsal"])
     else:
@@ -147,6 +148,7 @@ def _targets(data: dict, marginal: dict[tuple[str, int], float]) -> list[tuple[s
         rows += gitea.targets(data["gitea"])
     else:
         rows.append(("the Gitea end-to-end suite", "not measured (--no-gitea)", None))
+    rows += ci.targets(data.get("ci") or {})
     if data.get("adopt"):
         rows += adopt.targets(data["adopt"])
     return rows
@@ -211,6 +213,8 @@ def report(data: dict) -> str:
         lines += [_row(r) for r in rehearsal.rows(data["rehearsal"])]
     if data.get("gitea"):
         lines += [_row(r) for r in gitea.rows(data["gitea"])]
+    if data.get("ci"):
+        lines.append(_row(data["ci"]["result"]))
     if data.get("adopt"):
         lines += [_row(r) for r in adopt.rows(data["adopt"])]
     lines += [

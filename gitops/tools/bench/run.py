@@ -11,7 +11,7 @@ from pathlib import Path
 
 from gitops.cli.flags import DEBUG_ENV
 from gitops.layout import PROJECT
-from gitops.tools.bench import adopt, devloop, gitea, rehearsal, sources
+from gitops.tools.bench import adopt, ci, devloop, gitea, rehearsal, shipping, sources
 from gitops.tools.bench.measure import Result, measure, run_once
 from gitops.tools.bench.references import FLOOR_CODE
 from gitops.tools.bench.workloads import (
@@ -103,6 +103,7 @@ def run(
     cold_build: bool = False,
     rehearsal_runs: int = 3,
     e2e_gitea: bool = True,
+    ci_run: bool = False,
 ) -> dict:
     env = {**os.environ, "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": "20"}
     python = str(PROJECT / ".venv" / "bin" / "python")
@@ -161,6 +162,7 @@ def run(
         results.update(devloop.watch_round_trips(work, env, edits, chart_edits=3))
         data["phases-seed"] = _phases(python, work / "config", root / "phases-seed", env)
         results.update(sources.measure(project, root / "sources", python, env, runs, measure_together))
+        results.update(shipping.measure(project, root / "shipping", python, env, runs, measure_together))
 
         for size in SIZES:
             services = services_for(size)
@@ -275,6 +277,10 @@ def run(
                     runs if key != f"ours-{big}" else max(3, runs // 2),
                 )
                 pairs[key] = pair
+    if ci_run:
+        print("CI on a fresh machine:", flush=True)
+        with tempfile.TemporaryDirectory(prefix="bench-ci-") as scratch:
+            data["ci"] = ci.fresh_ci(project, Path(scratch), env)
     data["load"].append(devloop.load_average())
     data.update(results=results, pairs=pairs)
     return data

@@ -21,13 +21,14 @@ SEED_SECONDS = 2.0
 LARGE_SECONDS = 20.0
 LARGE_EDITS = 50
 
-# (file, text, replacement): five edits of the seed config, two in the base (both environments), three in prod.
+# (file, text, replacement): five edits of the seed config, two in the base (both environments), two in prod and a
+# new build of the api in staging.
 SEED_EDITS = (
     ("prod.yaml", "    replicas: 3\n", "    replicas: 4\n"),
     ("base.yaml", "    startupSeconds: 120\n", "    startupSeconds: 150\n"),
     ("base.yaml", '  SMTP_PORT: "587"\n', '  SMTP_PORT: "2525"\n'),
     ("prod.yaml", "    resources: {cpu: 200m, memory: 256Mi", "    resources: {cpu: 300m, memory: 256Mi"),
-    ("base.yaml", "honeydue-api:6f303dbbaa", "honeydue-api:7a8b9c0d1e"),
+    ("staging.yaml", "  api: 6f303dbbaa\n", "  api: 7a8b9c0d1e\n"),
 )
 
 
@@ -43,7 +44,7 @@ def seed_change(config: Path) -> int:
 
 
 def synthetic_change(text: str, edits: int) -> str:
-    """synthetic_config's text with `edits` edits spread over its services: new image tags and CPU requests."""
+    """synthetic_config's text with `edits` edits spread over its services: new builds (images:) and CPU requests."""
     services = sorted(set(re.findall(r"^  (svc-\d{4}):$", text, flags=re.M)))
     if edits > 2 * len(services):
         raise ValueError(f"{edits} edits need at least {(edits + 1) // 2} services, the stack has {len(services)}")
@@ -51,14 +52,16 @@ def synthetic_change(text: str, edits: int) -> str:
     step = max(1, len(services) // max(1, (edits + 1) // 2))
     chosen = services[::step][: (edits + 1) // 2]
     made = 0
+    images = lines.index("images:\n")
     for name in chosen:
         start = lines.index(f"  {name}:\n")
+        build = next(n for n in range(images, len(lines)) if lines[n].startswith(f"  {name}: "))
+        if made < edits:
+            lines[build] = lines[build].replace(": 1.0.", ": 1.1.")
+            made += 1
         for offset in range(1, 6):
             line = lines[start + offset]
-            if made < edits and "    image: " in line:
-                lines[start + offset] = line.replace(":1.0.", ":1.1.")
-                made += 1
-            elif made < edits and "    resources: {cpu: 10m" in line:
+            if made < edits and "    resources: {cpu: 10m" in line:
                 lines[start + offset] = line.replace("cpu: 10m", "cpu: 20m")
                 made += 1
     return "".join(lines)

@@ -68,11 +68,13 @@ def synthetic_config(services: int) -> str:
         lines += [
             f"  svc-{index:04d}:",
             "    component: backend",
-            f"    image: registry.example.com/bench/svc:1.0.{index}",
+            "    image: registry.example.com/bench/svc",
             "    port: 8080",
             "    health: {kind: tcp}",
             "    resources: {cpu: 10m, memory: 32Mi, memoryLimit: 64Mi}",
         ]
+    lines.append("images:")
+    lines += [f"  svc-{index:04d}: 1.0.{index}" for index in range(services)]
     return "\n".join(lines) + "\n"
 
 

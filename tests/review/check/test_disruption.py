@@ -54,7 +54,7 @@ def test_the_worker_budget_min_available_1_blocks_drains(prod_copy: Path):
     assert finding.field == "spec.minAvailable"
     assert finding.message == (
         "minAvailable 1 allows 0 voluntary evictions at 1 expected pod(s) (Deployment honeydue/worker: 1 replica(s)): "
-        "a node drain would wait forever"
+        "a node drain (k3s upgrade, reboot) waits forever"
     )
 
 

@@ -5,6 +5,7 @@ Editing the copies is tests/dist_copies.py's."""
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 from gitops.formats.yamlio import dumps
@@ -39,6 +40,8 @@ def levels(result: Report) -> list[Severity]:
 
 
 NEW_API_TAG = "1a2b3c4d5e"
+# What the api's new image does when it rolls out (gitops/k8s/rollout.py): one pod at a time, 240 s each at worst.
+API_ROLLOUT = "rollout: 3 pods, 1 at a time (3 waves), at least 3 of 3 Ready; worst case 12 min (3 × 240 s)"
 
 
 def realistic_change(synthesized: Path, tmp_path: Path) -> tuple[Path, Path, str]:
@@ -66,11 +69,8 @@ Edit = tuple[str, str, str]  # (file under config/, text that is there once, its
 # panel reading REDIS_URL (which inserts a peer in front of the others in redis-ingress: a multi-line
 # value inside a list). make e2e-gitea opens its pull request with the same edits.
 CONFIG_CHANGE: list[Edit] = [
-    (
-        "base.yaml",
-        "image: gitea.treytartt.com/treytartt/honeydue-api:6f303dbbaa",
-        f"image: gitea.treytartt.com/treytartt/honeydue-api:{NEW_API_TAG}",
-    ),
+    ("staging.yaml", "  api: 6f303dbbaa\n", f"  api: {NEW_API_TAG}\n"),
+    ("prod.yaml", "  api: 6f303dbbaa\n", f"  api: {NEW_API_TAG}\n"),
     (
         "base.yaml",
         "    settings: [API_PUBLIC_URL, ADMIN_PUBLIC_URL]\n",
@@ -146,3 +146,67 @@ def synthetic_change(tmp_path: Path, changed: int = 200, added: int = 50, remove
     for index in range(removed, removed + added):
         (after / f"configmap-{index}.yaml").write_text(dumps(_config_map(index)))
     return before, after
+
+
+def config_edit(synthesized: Path, tmp_path: Path, change: Callable[[Path], None], env: str = "prod") -> Report:
+    """What an edit of config/ does: the project's config, changed by change(config_dir), synthesized and
+    compared with the project's own output for env."""
+    from tests.conftest import CONFIG
+
+    config = tmp_path / "config"
+    shutil.copytree(CONFIG, config)
+    change(config)
+    out = tmp_path / "changed"
+    synth(config, out, [env], write_schema=False)
+    return compare(synthesized / env, out / env)
+
+
+def replace_in(path: Path, old: str, new: str) -> None:
+    """One exact edit of a config file, the way a person makes it."""
+    text = path.read_text()
+    assert text.count(old) == 1, f"{old!r} is not in {path} exactly once"
+    path.write_text(text.replace(old, new))
+
+
+def whole_dist_change(synthesized: Path, tmp_path: Path, change: Callable[[Path], None]) -> Report:
+    """Both environments, as `main.py diff` reads dist/ trees: the project's output against changed config."""
+    from tests.conftest import CONFIG
+
+    config = tmp_path / "config"
+    shutil.copytree(CONFIG, config)
+    change(config)
+    synth(config, tmp_path / "dist", write_schema=False)
+    loader = Loader()
+    return report.build(
+        loader.load("main", [synthesized], synthesized), loader.load("pr", [tmp_path / "dist"], tmp_path / "dist")
+    )
+
+
+NOTIFIER = """
+  notifier:
+    component: worker
+    image: gitea.treytartt.com/treytartt/honeydue-notifier
+    health: {kind: none, reason: a queue consumer with no endpoint}
+    settings: [REDIS_URL]
+    secretEnv:
+      WEBHOOK_URL: {secret: honeydue-notify, key: WEBHOOK_URL}
+    resources: {cpu: 50m, memory: 64Mi, memoryLimit: 128Mi}
+"""
+NOTIFY_SECRET = """secrets:
+  honeydue-notify:
+    description: Webhook the notifier posts to
+    keys: [WEBHOOK_URL]
+"""
+
+
+def add_notifier(config: Path) -> None:
+    """A new service that reads a new Secret (the issue's second example)."""
+    base = config / "base.yaml"
+    base.write_text(base.read_text().replace("secrets:\n", NOTIFY_SECRET, 1) + NOTIFIER)
+    for env in ("prod", "staging"):
+        replace_in(config / f"{env}.yaml", "\nimages:\n", "\nimages:\n  notifier: 6f303dbbaa\n")
+
+
+def move_redis(config: Path) -> None:
+    """Redis pinned to another node (the issue's first example)."""
+    replace_in(config / "prod.yaml", "node: ubuntu-8gb-nbg1-2", "node: ubuntu-8gb-nbg1-1")

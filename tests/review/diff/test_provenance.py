@@ -82,11 +82,12 @@ def test_several_edits_behind_one_field_are_all_named(tmp_path: Path):
 
 
 def test_a_removal_names_its_line_on_every_object_it_takes_away(tmp_path: Path):
-    line = 0
+    line = build = 0
 
     def edit(config: Path) -> None:
-        nonlocal line
+        nonlocal line, build
         replace_in(config, "prod.yaml", WORKER_BLOCK, "")
+        build = replace_in(config, "prod.yaml", "  worker: 6f303dbbaa\n", "")  # the build prod ran of it goes too
         line = (
             append_to(config, "prod.yaml", "remove:\n  services.worker: the jobs service runs the scheduler now\n") + 1
         )
@@ -94,12 +95,17 @@ def test_a_removal_names_its_line_on_every_object_it_takes_away(tmp_path: Path):
     result, _, _ = change(tmp_path, edit)
     found = sources(result)
     for kind in ("Deployment", "PodDisruptionBudget"):
-        assert found[(f"[prod] {kind} honeydue/worker", "(object)")] == [f"config/prod.yaml:{line}"]
+        # The two edits only load together (neither alone is valid config): each is named.
+        assert found[(f"[prod] {kind} honeydue/worker", "(object)")] == [
+            f"config/prod.yaml:{build}",
+            f"config/prod.yaml:{line}",
+        ]
     assert next((r.severity.label, str(r.subject)) for r in result.risks) == (
         "high",
         "[prod] Deployment honeydue/worker",
     )
-    assert f"  - [prod] Deployment honeydue/worker (apps/v1) (config/prod.yaml:{line})" in render_text.render(result)
+    shown = f"(config/prod.yaml:{build}, config/prod.yaml:{line})"
+    assert f"  - [prod] Deployment honeydue/worker (apps/v1) {shown}" in render_text.render(result)
 
 
 def test_edits_that_only_load_together_are_each_named(tmp_path: Path):

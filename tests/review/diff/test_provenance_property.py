@@ -24,7 +24,7 @@ CATALOGUE = [
     ("base.yaml", "    startupSeconds: 120\n", ["    startupSeconds: 60\n", "    startupSeconds: 300\n"]),
     ("base.yaml", '  SMTP_PORT: "587"\n', ['  SMTP_PORT: "2525"\n']),
     ("prod.yaml", "    resources: {cpu: 200m, memory: 256Mi", ["    resources: {cpu: 300m, memory: 256Mi"]),
-    ("base.yaml", "honeydue-api:6f303dbbaa", ["honeydue-api:7a8b9c0d1e"]),
+    ("staging.yaml", "  api: 6f303dbbaa\n", ["  api: 7a8b9c0d1e\n"]),
     ("prod.yaml", "    hosts: [admin.myhoneydue.com]\n", ["    hosts: [admin.myhoneydue.com, panel.myhoneydue.com]\n"]),
     (
         "staging.yaml",

@@ -19,7 +19,7 @@ def test_the_realistic_change_as_json(synthesized: Path, tmp_path: Path):
         ("high", "PersistentVolumeClaim", "redis-data", ""),
     ]
     assert [(w["object"]["name"], w["summary"]) for w in data["workloads"]] == [
-        ("api", f"image honeydue-api {old_tag} → {diffkit.NEW_API_TAG}"),
+        ("api", f"image honeydue-api {old_tag} → {diffkit.NEW_API_TAG}; {diffkit.API_ROLLOUT}"),
         ("worker", "replicas 1 → 2"),
     ]
     objects = {o["object"]["name"]: o for o in data["objects"]}

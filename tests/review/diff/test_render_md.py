@@ -30,7 +30,7 @@ def test_the_realistic_change_reads_without_opening_the_yaml(synthesized: Path, 
         "",
         "| Workload | Change |",
         "| --- | --- |",
-        f"| Deployment honeydue/api | image honeydue-api {old_tag} → {diffkit.NEW_API_TAG} |",
+        f"| Deployment honeydue/api | image honeydue-api {old_tag} → {diffkit.NEW_API_TAG}<br>{diffkit.API_ROLLOUT} |",
         "| Deployment honeydue/worker | replicas 1 → 2 |",
     ]
     assert lines[: len(summary)] == summary
@@ -40,7 +40,8 @@ def test_the_realistic_change_reads_without_opening_the_yaml(synthesized: Path, 
         "| Level | Object | Field | Why |",
         "| --- | --- | --- | --- |",
         "| **high** | Deployment honeydue/worker | `spec.replicas` | the base runs it as a singleton (1 replica, "
-        "Recreate): 2 copies will now run at the same time. |",
+        "Recreate): 2 copies will now run at the same time. Seen before: the migration's two workers: Asynq's "
+        "scheduler is a singleton, and each copy enqueued every periodic job, so every job ran twice. |",
         "| **high** | PersistentVolumeClaim honeydue/redis-data | (object) | removed from git while Deployment "
         "honeydue/redis still mounts it: prune is disabled on it, so the claim and its data stay in the cluster, "
         "but unmanaged and one manual delete away from being lost. |",
@@ -111,3 +112,13 @@ def test_the_realistic_change_comment_as_a_whole(synthesized: Path, tmp_path: Pa
     """The whole comment a reviewer reads, pinned: any change to its wording or layout shows in review."""
     before, after, _ = diffkit.realistic_change(synthesized, tmp_path)
     assert render_md.render(diffkit.compare(before, after)) == snapshot
+
+
+def test_the_issues_examples_comment_as_a_whole(synthesized: Path, tmp_path: Path, snapshot):
+    """Redis moved off its volume's node and a new service reading a new Secret: once 'risks: 0'."""
+
+    def change(config: Path) -> None:
+        diffkit.move_redis(config)
+        diffkit.add_notifier(config)
+
+    assert render_md.render(diffkit.whole_dist_change(synthesized, tmp_path, change)) == snapshot

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from gitops.k8s import manifests
 from gitops.review.diff import render_text
+from tests import dist_copies
 from tests.review.diff import kit as diffkit
 
 
@@ -19,14 +20,15 @@ def test_the_realistic_change_as_text(synthesized: Path, tmp_path: Path):
         "risks: 2 high, 0 medium, 0 low",
         "",
         "workloads:",
-        f"  Deployment honeydue/api: image honeydue-api {old_tag} → {diffkit.NEW_API_TAG}",
+        f"  Deployment honeydue/api: image honeydue-api {old_tag} → {diffkit.NEW_API_TAG}; {diffkit.API_ROLLOUT}",
         "  Deployment honeydue/worker: replicas 1 → 2",
         "",
     ]
     start = lines.index("risks, highest first:")
     assert lines[start + 1 : start + 3] == [
         "  HIGH    Deployment honeydue/worker spec.replicas: the base runs it as a singleton (1 replica, Recreate): 2 "
-        "copies will now run at the same time.",
+        "copies will now run at the same time. Seen before: the migration's two workers: Asynq's scheduler is a "
+        "singleton, and each copy enqueued every periodic job, so every job ran twice.",
         "  HIGH    PersistentVolumeClaim honeydue/redis-data: removed from git while Deployment honeydue/redis still "
         "mounts it: prune is disabled on it, so the claim and its data stay in the cluster, but unmanaged and one "
         "manual delete away from being lost.",
@@ -64,3 +66,34 @@ def test_no_changes_says_so(synthesized: Path, tmp_path: Path):
 def test_the_realistic_change_as_text_as_a_whole(synthesized: Path, tmp_path: Path, snapshot):
     before, after, _ = diffkit.realistic_change(synthesized, tmp_path)
     assert render_text.render(diffkit.compare(before, after)) == snapshot
+
+
+def test_a_network_policy_peer_added_in_front_reads_as_one_insertion(synthesized: Path, tmp_path: Path):
+    before, after = diffkit.before_after(synthesized, tmp_path)
+    notifier = {
+        "podSelector": {
+            "matchLabels": {"app.kubernetes.io/instance": "honeydue-prod", "app.kubernetes.io/name": "notifier"}
+        }
+    }
+    dist_copies.edit(
+        after, "NetworkPolicy", "redis-ingress", lambda obj: obj["spec"]["ingress"][0]["from"].insert(0, notifier)
+    )
+    lines = render_text.render(diffkit.compare(before, after)).splitlines()
+    assert lines[lines.index("changes:") + 1 :] == [
+        "  ~ NetworkPolicy honeydue/redis-ingress (networking.k8s.io/v1)",
+        "      spec.ingress[0].from[0]:",
+        "        before: (absent)",
+        "        after:",
+        "          podSelector:",
+        "            matchLabels:",
+        "              app.kubernetes.io/instance: honeydue-prod",
+        "              app.kubernetes.io/name: notifier",
+    ]
+
+
+def test_the_issues_examples_as_text_as_a_whole(synthesized: Path, tmp_path: Path, snapshot):
+    def change(config: Path) -> None:
+        diffkit.move_redis(config)
+        diffkit.add_notifier(config)
+
+    assert render_text.render(diffkit.whole_dist_change(synthesized, tmp_path, change)) == snapshot

@@ -46,7 +46,7 @@ def test_a_digest_change_is_an_image_change():
 def test_the_realistic_change_summarizes_image_and_replicas(synthesized: Path, tmp_path: Path):
     before, after, old_tag = diffkit.realistic_change(synthesized, tmp_path)
     assert _summary(diffkit.compare(before, after)) == {
-        "Deployment honeydue/api": [f"image honeydue-api {old_tag} → {diffkit.NEW_API_TAG}"],
+        "Deployment honeydue/api": [f"image honeydue-api {old_tag} → {diffkit.NEW_API_TAG}", diffkit.API_ROLLOUT],
         "Deployment honeydue/worker": ["replicas 1 → 2"],
     }
 
@@ -74,6 +74,7 @@ def test_probe_and_resource_changes_are_listed_per_field(synthesized: Path, tmp_
             "livenessProbe removed",
             "limits.memory 1Gi → (none)",
             f"requests.cpu {old['resources']['requests']['cpu']} → 300m",
+            "rollout: 3 pods, 1 at a time (3 waves), at least 3 of 3 Ready; worst case 15 min (3 × 300 s)",
         ]
     }
 
@@ -92,5 +93,57 @@ def test_added_and_removed_workloads_and_containers(synthesized: Path, tmp_path:
     assert _summary(diffkit.compare(before, after)) == {
         "Deployment honeydue/admin": ["removed"],
         "Deployment honeydue/agent": ["added: 1 replica(s), image agent:2.1"],
-        "Deployment honeydue/redis": ["container exporter: added, image redis_exporter:v1.62.0"],
+        "Deployment honeydue/redis": [
+            "container exporter: added, image redis_exporter:v1.62.0",
+            "rollout: Recreate, the 1 pod stops before its replacement starts: 0 of 1 Ready until it runs "
+            "(30 s to stop, no probe bounds its start)",
+        ],
     }
+
+
+def _touch_template(obj: dict) -> None:
+    obj["spec"]["template"]["metadata"].setdefault("annotations", {})["restartedAt"] = "now"
+
+
+def _retune_traefik(obj: dict) -> None:
+    obj["spec"]["valuesContent"] += "logs:\n  general:\n    level: INFO\n"
+
+
+def test_each_workload_says_what_its_rollout_does(synthesized: Path, tmp_path: Path):
+    before, after = diffkit.before_after(synthesized, tmp_path)
+    for name in ("api", "admin", "worker", "redis"):
+        dist_copies.edit(after, "Deployment", name, _touch_template)
+    dist_copies.edit(after, "HelmChartConfig", "traefik", _retune_traefik)
+    assert _summary(diffkit.compare(before, after)) == {
+        "Deployment honeydue/admin": [
+            "rollout: 2 pods, 1 at a time (2 waves), at least 2 of 2 Ready; worst case 4 min (2 × 120 s)"
+        ],
+        "Deployment honeydue/api": [diffkit.API_ROLLOUT],
+        "Deployment honeydue/redis": [
+            "rollout: Recreate, the 1 pod stops before its replacement starts: 0 of 1 Ready for up to 1 min 30 s "
+            "(30 s to stop, 60 s to start)"
+        ],
+        "Deployment honeydue/worker": [
+            "rollout: Recreate, the 1 pod stops before its replacement starts: 0 of 1 Ready until it runs "
+            "(30 s to stop, no probe bounds its start)"
+        ],
+        "HelmChartConfig kube-system/traefik": [
+            "rollout on every node: 3 pods, 1 node at a time (3 waves), at least 2 of 3 Ready, each old pod stops "
+            "before its replacement starts; worst case 4 min 36 s (3 × 92 s: 60 s to stop, 32 s to start)"
+        ],
+    }
+
+
+def test_on_the_one_node_staging_cluster_traefik_is_down_while_it_rolls(synthesized: Path, tmp_path: Path):
+    before, after = diffkit.before_after(synthesized, tmp_path, "staging")
+    dist_copies.edit(after, "HelmChartConfig", "traefik", _retune_traefik)
+    assert _summary(diffkit.compare(before, after))["HelmChartConfig kube-system/traefik"] == [
+        "rollout on every node: 1 pod, 1 node at a time (1 wave), at least 0 of 1 Ready, each old pod stops "
+        "before its replacement starts; worst case 1 min 32 s (1 × 92 s: 60 s to stop, 32 s to start)"
+    ]
+
+
+def test_scaling_alone_rolls_nothing(synthesized: Path, tmp_path: Path):
+    before, after = diffkit.before_after(synthesized, tmp_path)
+    dist_copies.edit(after, "Deployment", "api", lambda o: o["spec"].update(replicas=4))
+    assert _summary(diffkit.compare(before, after)) == {"Deployment honeydue/api": ["replicas 3 → 4"]}

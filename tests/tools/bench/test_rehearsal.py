@@ -10,17 +10,17 @@ from pathlib import Path
 import pytest
 
 from gitops.tools.bench import rehearsal
-from gitops.tools.bench.measure import Sample
+from gitops.tools.bench.measure import Result, Sample
 from tests.conftest import PROJECT
 
 
-def _report(plane: float, drain: float) -> str:
+def _report(plane: float, drain: float, env: str = "prod") -> str:
     return json.dumps(
         {
             "environments": [
                 {
-                    "env": "prod",
-                    "headline": f"prod: drained in {drain}",
+                    "env": env,
+                    "headline": f"{env}: drained in {drain}",
                     "seconds": {"controlPlane": plane, "delivery": 9.0, "wall": 60.0},
                     "drills": [{"name": "converge", "seconds": 5.0}, {"name": "drain", "seconds": drain}],
                 }
@@ -39,7 +39,7 @@ def test_each_rehearsal_is_read_from_its_own_json_report(monkeypatch, tmp_path):
         return Sample(70.0, 2**30, output=next(outputs))
 
     monkeypatch.setattr(rehearsal, "run_once", fake)
-    found = rehearsal.rehearse(tmp_path, {}, 2)
+    found = rehearsal.rehearse(tmp_path, {}, 2, "prod", "delivery (Flux Ready)")
     assert commands == [["main.py", "rehearse", "--env", "prod", "--format", "json"]] * 2
     assert found["parts"] == {
         "control plane start-up": [3.0, 4.0],
@@ -69,10 +69,39 @@ def test_a_cached_build_that_rebuilt_a_binary_is_reported(monkeypatch, tmp_path)
     assert calls == [["make", "--no-print-directory", "rehearse-tools"]] * 3
     assert found["changed"] == ["etcd-v3.6.8/bin/etcd"]
     rows = rehearsal.targets(
-        {"cached": found, "rehearsal": {"result": found["result"], "parts": {"control plane start-up": [1.0]}}}
+        {
+            "cached": found,
+            "rehearsals": {"prod": {"result": found["result"], "parts": {"control plane start-up": [1.0]}}},
+        }
     )
     name = "`make rehearse-tools` with the binaries built rebuilds nothing"
     assert next(row for row in rows if row[0] == name) == (name, "1 files rebuilt, 0.5 s", False)
+
+
+def test_prod_and_staging_are_measured_and_reported_side_by_side(monkeypatch, tmp_path):
+    outputs = iter([_report(3.0, 20.0), _report(4.0, 2.0, "staging")])
+    envs = []
+
+    def fake(command, cwd, env, *, capture=False):
+        envs.append(command[command.index("--env") + 1])
+        return Sample(60.0 if envs[-1] == "prod" else 45.0, 2**30, output=next(outputs))
+
+    monkeypatch.setattr(rehearsal, "run_once", fake)
+    cached = Result("cached", "make rehearse-tools")
+    cached.samples.append(Sample(0.1, 0))
+    monkeypatch.setattr(rehearsal, "cached_tools", lambda *a: {"result": cached, "changed": []})
+    data = rehearsal.measure_all(tmp_path, tmp_path, {}, 1, cold=False)
+    assert envs == ["prod", "staging"]
+    assert data["rehearsals"]["staging"]["parts"]["delivery (Argo CD Synced and Healthy)"] == [9.0]
+    rows = {name: (value, ok) for name, value, ok in rehearsal.targets(data)}
+    assert rows["rehearsal of prod with every drill ≤ 120 s wall"] == ("60 s", True)
+    assert rows["rehearsal of staging with every drill ≤ 120 s wall"] == ("45 s", True)
+    assert rows["control plane start-up ≤ 10 s"] == ("3.5 s", True)
+    text = "\n".join(rehearsal.lines(data)).replace("\u2013", "..")  # the ranges' en dash
+    assert "| Part (from each run's JSON report) | prod median s | prod min..max s | staging median s |" in text
+    assert "| drill: drain | 20.0 | 20.0..20.0 | 2.0 | 2.0..2.0 |" in text
+    assert "| delivery (Argo CD Synced and Healthy) | \u2014 | \u2014 | 9.0 | 9.0..9.0 |" in text
+    assert "| wall (whole run) | 60.0 | 60.0..60.0 | 45.0 | 45.0..45.0 |" in text
 
 
 def test_the_cold_build_uses_empty_go_caches_and_a_scratch_tools_directory(monkeypatch, tmp_path):
@@ -95,11 +124,12 @@ def test_the_cold_build_uses_empty_go_caches_and_a_scratch_tools_directory(monke
         "flux-v1.9.6",
         "flux-v1.9.6",
         "argocd-v3.2.11",
+        "redis-7.0.15-1-deb12u10",
     ]
     assert all(s.startswith(str(tmp_path)) for s in stamps)  # never the project's own .tools/cluster
     caches = {(cache, modules) for _, cache, modules, _ in seen}
     assert len(caches) == 1 and all(str(tmp_path) in path for path in caches.pop())
     assert {flags for *_, flags in seen} == {"-mod=readonly -modcacherw"}
-    assert found["seconds"] == 360.0
+    assert found["seconds"] == 420.0
     assert found["sizes"]["Go build cache"] == pytest.approx(1.0)
     assert list(tmp_path.iterdir()) == []  # the scratch caches are gone

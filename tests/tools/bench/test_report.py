@@ -52,13 +52,15 @@ def _data(**changes) -> dict:
         },
         "rehearsal": {
             "cached": {"result": _result("make rehearse-tools, cached", 0.9, mb=0), "changed": []},
-            "rehearsal": {
-                "result": _result("rehearsal of prod", 71.0, mb=900),
-                "headline": "prod: held",
-                "parts": {
-                    "control plane start-up": [3.1, 3.3, 3.2],
-                    "delivery (Flux Ready)": [9.0],
-                    "drill: drain": [20.0, 22.0, 21.0],
+            "rehearsals": {
+                "prod": {
+                    "result": _result("rehearsal of prod", 71.0, mb=900),
+                    "headline": "prod: held",
+                    "parts": {
+                        "control plane start-up": [3.1, 3.3, 3.2],
+                        "delivery (Flux Ready)": [9.0],
+                        "drill: drain": [20.0, 22.0, 21.0],
+                    },
                 },
             },
         },
@@ -101,6 +103,7 @@ def test_the_rehearsal_rows_without_a_cold_build():
         "| rehearsal of prod |  | 71.00 | 71.00–71.00 | 3 | 900 | 900 | `rehearsal of prod` |",
         "| drill: drain | 21.0 | 20.0–22.0 |",
         "| delivery (Flux Ready) | 9.0 | 9.0–9.0 |",
+        "| wall (whole run) | 71.0 | 71.0–71.0 |",
     ]:
         assert row in text
 

@@ -19,7 +19,7 @@ def test_the_seed_change_makes_five_edits_of_the_projects_config(tmp_path: Path)
     changed = [
         f for f in ("base.yaml", "prod.yaml", "staging.yaml") if (config / f).read_text() != (CONFIG / f).read_text()
     ]
-    assert changed == ["base.yaml", "prod.yaml"]
+    assert changed == ["base.yaml", "prod.yaml", "staging.yaml"]
 
 
 def test_the_large_change_makes_exactly_the_edits_asked_for_on_distinct_lines():
@@ -27,7 +27,7 @@ def test_the_large_change_makes_exactly_the_edits_asked_for_on_distinct_lines():
     edited = sources.synthetic_change(text, 50)
     different = [a for a, b in zip(text.splitlines(), edited.splitlines(), strict=True) if a != b]
     assert len(different) == 50
-    assert {bool(re.search(r"image: |cpu: 10m", line)) for line in different} == {True}
+    assert {bool(re.search(r"^  svc-\d{4}: 1\.0\.|cpu: 10m", line)) for line in different} == {True}
 
 
 def _result(seconds: float) -> Result:

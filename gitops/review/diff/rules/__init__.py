@@ -10,7 +10,17 @@ reviewer can act on without opening the YAML.
 from __future__ import annotations
 
 # Importing the rule modules registers their rules.
-from gitops.review.diff.rules import capacity, disruption, immutable, network, objects, scaling, security  # noqa: F401 - registers
+from gitops.review.diff.rules import (  # noqa: F401 - registers
+    capacity,
+    disruption,
+    immutable,
+    network,
+    objects,
+    prerequisites,
+    scaling,
+    security,
+    state,
+)
 from gitops.review.diff.rules.context import REGISTRY, Context
 from gitops.review.findings import Finding
 

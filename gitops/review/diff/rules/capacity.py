@@ -36,19 +36,7 @@ def reports(context: Context) -> tuple[capacity.Report, capacity.Report] | None:
 
 def capacity_line(context: Context) -> CapacityLine | None:
     found = reports(context)
-    if found is None:
-        return None
-    before, after = found
-    return CapacityLine(
-        context.scope,
-        after.nodes_left,
-        after.supply.cpu_millis,
-        after.supply.memory_bytes,
-        before.demand.cpu_millis,
-        after.demand.cpu_millis,
-        before.demand.memory_bytes,
-        after.demand.memory_bytes,
-    )
+    return None if found is None else CapacityLine(context.scope, *found)
 
 
 def _per_workload(report: capacity.Report, scope: str) -> dict[ObjectKey, Demand]:
@@ -127,12 +115,12 @@ def requests_headroom(context: Context) -> Iterator[Issue]:
         if room_after < 0:
             message = (
                 f"{label} requests grow by {fmt(increase)} to {fmt(getattr(after.demand, dimension))}, more "
-                f"than the {fmt(supply)} left on {after.nodes_left} node(s) when one is lost (headroom was "
-                f"{fmt(room_before)}): pods stay Pending while a node is down."
+                f"than the {fmt(supply)} allocatable {capacity.where(after)} (headroom was {fmt(room_before)}): "
+                + ("pods stay Pending while a node is down." if after.lost is not None else "pods stay Pending.")
             )
         else:
             message = (
                 f"{label} requests grow by {fmt(increase)}, more than the {fmt(room_before)} of headroom the "
-                "base had with one node lost."
+                f"base had {capacity.where(before)}."
             )
         yield risk(Severity.HIGH, key, field, message)

@@ -14,7 +14,16 @@ from gitops.review.diff.model import FieldPath, ObjectDiff, Status
 from gitops.review.findings import Issue, ObjectKey, Registry, Severity, Topic
 
 REGISTRY = Registry(
-    (Topic.OBJECTS, Topic.FIELDS, Topic.WORKLOADS, Topic.SECURITY, Topic.TRAFFIC, Topic.DISRUPTION, Topic.CAPACITY)
+    (
+        Topic.OBJECTS,
+        Topic.FIELDS,
+        Topic.WORKLOADS,
+        Topic.STATE,
+        Topic.SECURITY,
+        Topic.TRAFFIC,
+        Topic.DISRUPTION,
+        Topic.CAPACITY,
+    )
 )
 rule = REGISTRY.rule
 
@@ -33,20 +42,28 @@ class Context:
                 yield d
 
     @cached_property
-    def old_cluster(self) -> DeclaredCluster | None:
-        return self._cluster(self.old)
+    def old_declared(self) -> declared.Declared | None:
+        return self._declared(self.old)
 
     @cached_property
-    def new_cluster(self) -> DeclaredCluster | None:
-        return self._cluster(self.new)
+    def new_declared(self) -> declared.Declared | None:
+        return self._declared(self.new)
 
-    def _cluster(self, side: Side) -> DeclaredCluster | None:
-        """The node inventory a side declares (charts/declarations.py), if any."""
+    @property
+    def old_cluster(self) -> DeclaredCluster | None:
+        return None if self.old_declared is None else self.old_declared.cluster
+
+    @property
+    def new_cluster(self) -> DeclaredCluster | None:
+        return None if self.new_declared is None else self.new_declared.cluster
+
+    def _declared(self, side: Side) -> declared.Declared | None:
+        """What a side declares (charts/declarations.py): its Secrets and node inventory, if any."""
         try:
-            return declared.read(side.resources).cluster
+            return declared.read(side.resources)
         except declared.DeclarationError as err:
             where = f" ({self.scope})" if self.scope else ""
-            self.notes.append(f"{side.label}{where}: node inventory ignored: {err}")
+            self.notes.append(f"{side.label}{where}: declarations ignored: {err}")
             return None
 
     def changed(self, kinds: frozenset[str] | set[str] | None = None) -> Iterator[ObjectDiff]:

@@ -16,6 +16,7 @@ from gitops.k8s.declared import DeclaredCluster
 from gitops.k8s.workloads import mapping
 from gitops.review.diff.load import Side, key_of
 from gitops.review.diff.model import Status
+from gitops.review.diff.rules import seed
 from gitops.review.diff.rules.context import Context, risk, rule
 from gitops.review.findings import Issue, ObjectKey, Severity, Topic
 
@@ -30,27 +31,24 @@ def covered(side: Side, budget: dict, cluster: DeclaredCluster | None) -> tuple[
     return pods, [keys.get(id(owner)) or key_of(owner) for owner in owners]
 
 
-def _blocks(
-    side: Side, budget: dict | None, cluster: DeclaredCluster | None
-) -> tuple[int, list[ObjectKey], str] | None:
+def _blocks(side: Side, budget: dict | None, cluster: DeclaredCluster | None) -> str | None:
+    """Why the budget allows no eviction on this side (budgets.zero_evictions), or None when it allows some."""
     if budget is None:
         return None
     spec = mapping(budget.get("spec"))
-    setting = pdb.setting(spec)
-    found = covered(side, budget, cluster)
-    if found is None or setting is None or pdb.problems(spec):
+    found = pdb.covered(budget, side.resources, len(cluster.nodes) if cluster is not None else None)
+    if found is None or pdb.setting(spec) is None or pdb.problems(spec):
         return None
     pods, owners = found
     if not pods.evictable or pdb.allowed_evictions(spec, pods) != 0:
         return None
-    key, value = setting
-    return pods.evictable, owners, f"{key} {value}"
+    return pdb.zero_evictions(spec, pods, owners)
 
 
 @rule(
     "pdb-blocks-drain",
     Topic.DISRUPTION,
-    Severity.MEDIUM,
+    Severity.HIGH,
     prevents="a PodDisruptionBudget that starts allowing 0 evictions at its workloads' replicas "
     "(percentages rounded up): a node drain (k3s upgrade, reboot) waits forever",
     fix="`maxUnavailable: 1`, or a `minAvailable` below the replica count",
@@ -63,15 +61,12 @@ def drain_blocking_budgets(context: Context) -> Iterator[Issue]:
         before = d.old if d.status is not Status.ADDED else None
         if before is not None and _blocks(context.old, before, context.old_cluster) is not None:
             continue
-        pods, owners, setting = now
-        field = "spec.minAvailable" if setting.startswith("minAvailable") else "spec.maxUnavailable"
-        names = ", ".join(owner.local for owner in owners)
+        key = "minAvailable" if "minAvailable" in mapping(d.after.get("spec")) else "maxUnavailable"
         yield risk(
-            Severity.MEDIUM,
+            Severity.HIGH,
             d.key,
-            field,
-            f"allows 0 evictions of the {pods} pod(s) of {names} ({setting}): a node drain "
-            "(k3s upgrade, reboot) waits forever.",
+            f"spec.{key}",
+            f"{now}: {pdb.DRAIN_WAITS}. " + seed.recalled(seed.DRAIN),
         )
 
 

@@ -1,13 +1,13 @@
 """Fields the API server will not update: the apply is rejected, or the object must be recreated.
 
-Which fields those are is Kubernetes' rule, gitops/k8s/immutable.py; this rule says what a change to one means."""
+Which fields those are is Kubernetes' rule, gitops/k8s/immutable.py; a bound claim's fields are rules/state.py's,
+which says what refusing them means for the data."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
-from gitops.k8s.immutable import EXPOSED_TYPES, PVC_IMMUTABLE, SELECTOR_KINDS, STATEFULSET_UPDATABLE
-from gitops.k8s.quantities import QuantityError, format_memory, memory_bytes
+from gitops.k8s.immutable import EXPOSED_TYPES, SELECTOR_KINDS, STATEFULSET_UPDATABLE
 from gitops.review.diff.fields import equal, get
 from gitops.review.diff.model import MISSING, ObjectDiff
 from gitops.review.diff.rules.context import Context, risk, rule
@@ -43,48 +43,6 @@ def _statefulset(changed: ObjectDiff) -> Iterator[Issue]:
             f"spec.{name}",
             f"a StatefulSet's spec.{name} cannot be updated: the apply is rejected until the StatefulSet "
             f"is deleted and recreated{tail}.",
-        )
-
-
-def _storage(obj: dict) -> int | None:
-    value = get(obj, "spec", "resources", "requests", "storage")
-    try:
-        return None if value is MISSING else memory_bytes(value)
-    except QuantityError:
-        return None
-
-
-def _claim(changed: ObjectDiff) -> Iterator[Issue]:
-    old, new = _spec(changed.before), _spec(changed.after)
-    for name in PVC_IMMUTABLE:
-        if not equal(old.get(name, MISSING), new.get(name, MISSING)):
-            yield risk(
-                Severity.HIGH,
-                changed.key,
-                f"spec.{name}",
-                f"spec.{name} of a bound claim cannot change: the apply is rejected, and changing it means "
-                "a new claim and copying the data over.",
-            )
-    before, after = _storage(changed.before), _storage(changed.after)
-    if before is None or after is None or before == after:
-        return
-    field = "spec.resources.requests.storage"
-    if after < before:
-        yield risk(
-            Severity.HIGH,
-            changed.key,
-            field,
-            f"a claim cannot shrink ({format_memory(before)} → {format_memory(after)}): the apply is rejected.",
-        )
-    else:
-        storage_class = new.get("storageClassName")
-        which = " (k3s local-path does not)" if storage_class in (None, "", "local-path") else ""
-        yield risk(
-            Severity.MEDIUM,
-            changed.key,
-            field,
-            f"a claim grows ({format_memory(before)} → {format_memory(after)}) only if its StorageClass "
-            f"allows volume expansion{which}; otherwise the apply is rejected.",
         )
 
 
@@ -136,13 +94,10 @@ def _job(changed: ObjectDiff) -> Iterator[Issue]:
     Severity.HIGH,
     prevents="an apply the API server rejects until the object is deleted and recreated: `spec.selector` of a "
     f"{', '.join(sorted(SELECTOR_KINDS))}; a StatefulSet spec field other than "
-    f"{', '.join(sorted(STATEFULSET_UPDATABLE))} (e.g. `volumeClaimTemplates`); a bound claim's "
-    f"{', '.join(PVC_IMMUTABLE)}, or a storage request that shrinks (medium: one that grows, which "
-    "needs a StorageClass that allows expansion; local-path does not); a Service's `clusterIP`, "
+    f"{', '.join(sorted(STATEFULSET_UPDATABLE))} (e.g. `volumeClaimTemplates`); a Service's `clusterIP`, "
     "headless to virtual IP or back, headless to NodePort or LoadBalancer; a Job's `spec.template` "
     "or `spec.selector`",
-    fix="revert the field, or plan the delete and recreate (for a claim: a new claim and a copy of the data)",
-    severity_note="high / medium (claim storage grows)",
+    fix="revert the field, or plan the delete and recreate",
 )
 def immutable_fields(context: Context) -> Iterator[Issue]:
     for changed in context.changed():
@@ -151,8 +106,6 @@ def immutable_fields(context: Context) -> Iterator[Issue]:
             yield from _selector(changed)
         if kind == "StatefulSet":
             yield from _statefulset(changed)
-        elif kind == "PersistentVolumeClaim":
-            yield from _claim(changed)
         elif kind == "Service":
             yield from _service(changed)
         elif kind == "Job":

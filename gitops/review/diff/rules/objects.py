@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 from gitops.annotations import ARGO_CD, FLUX, prune_protected_by
 from gitops.k8s import selectors, workloads
@@ -353,31 +354,46 @@ def prune_protection_dropped(context: Context) -> Iterator[Issue]:
         )
 
 
+# What a moment without the object means, by kind; anything else is simply not there.
+MISSING = {
+    "ConfigMap": "pods that start meanwhile wait in CreateContainerConfigError until it is back",
+    "Secret": "pods that start meanwhile wait in CreateContainerConfigError until it is back",
+    "Service": "its name stops resolving and its traffic fails until it is back",
+}
+
+
+def _engines(context: Context) -> tuple[str, ...]:
+    """The engines that deliver this environment, by their objects beside it; both when it has none."""
+    kinds = {key.kind for key in context.new.objects}
+    found = tuple(e for e, kind in ((FLUX, "Kustomization"), (ARGO_CD, "Application")) if kind in kinds)
+    return found or ENGINES
+
+
 @rule(
-    "claim-switch",
-    Topic.WORKLOADS,
-    Severity.HIGH,
-    prevents="a workload volume pointed at another PersistentVolumeClaim: the pods start on that "
-    "claim's data, not the data they had",
-    fix="copy the data to the new claim before the switch, or keep the old claim",
+    "moves-between-units",
+    Topic.OBJECTS,
+    Severity.MEDIUM,
+    prevents="an object moved from one delivery unit to another: the old unit stops delivering it and can prune it "
+    "before the new unit creates it (Flux's later unit waits for the earlier one; Argo CD syncs Applications in "
+    "any order), and in between it does not exist",
+    fix="merge when nothing needs it to exist for those seconds (no rollout or drain under way), or disable "
+    "pruning on it for the change that moves it",
 )
-def claim_switches(context: Context) -> Iterator[Issue]:
-    for changed in context.changed(kinds=workloads.WORKLOADS):
-        before = workloads.claims(workloads.pod_spec(changed.old))
-        after = workloads.claims(workloads.pod_spec(changed.new))
-        for volume, claim in after.items():
-            if volume in before and before[volume] != claim:
-                path: FieldPath = (
-                    *(workloads.pod_spec_path(changed.key.kind) or ()),
-                    "volumes",
-                    Named("name", volume),
-                    "persistentVolumeClaim",
-                    "claimName",
-                )
-                yield risk(
-                    Severity.HIGH,
-                    changed.key,
-                    path,
-                    f"volume {volume} switches from claim {before[volume]} to {claim}: the pods start on "
-                    "that claim's data, not the data they had.",
-                )
+def moved_between_units(context: Context) -> Iterator[Issue]:
+    for d in context.with_status(Status.CHANGED, Status.UNCHANGED):
+        old, new = context.old.directories.get(d.key), context.new.directories.get(d.key)
+        if old is None or new is None or old == new:
+            continue
+        unprotected = [e for e in _engines(context) if e not in prune_protected_by(d.after)]
+        if not unprotected:
+            continue  # the old unit leaves it in place, and the new one takes it over
+        gap = MISSING.get(d.key.kind, "nothing can use it until it is back")
+        a, b = Path(old).name, Path(new).name
+        when = {FLUX: f"Flux when {b} waits for {a}", ARGO_CD: f"Argo CD when {a} syncs first"}
+        yield risk(
+            Severity.MEDIUM,
+            d.key,
+            "",
+            f"moves from unit {a} to unit {b}: the engine can prune it from {a} before {b} creates it again "
+            f"({'; '.join(when[engine] for engine in unprotected)}), and {gap}.",
+        )

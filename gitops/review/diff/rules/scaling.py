@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from gitops.annotations import STARTUP_SECONDS
 from gitops.k8s import intstr, probes, workloads
 from gitops.review.diff.fields import container_path
+from gitops.review.diff.rules import seed
 from gitops.review.diff.rules.context import Context, risk, rule
 from gitops.review.findings import Issue, Severity, Topic
 
@@ -55,7 +57,8 @@ def singletons(context: Context) -> Iterator[Issue]:
                 Severity.HIGH,
                 changed.key,
                 "spec.replicas",
-                f"the base runs it as a singleton (1 replica, Recreate): {after} copies will now run at the same time.",
+                f"the base runs it as a singleton (1 replica, Recreate): {after} copies will now run at the same time. "
+                + seed.recalled(seed.SINGLETON),
             )
         elif after == 1 and workloads.strategy_type(changed.after) != "Recreate" and _surges(changed.after):
             yield risk(
@@ -63,43 +66,53 @@ def singletons(context: Context) -> Iterator[Issue]:
                 changed.key,
                 "spec.strategy.type",
                 "a singleton (1 replica) loses Recreate: every rollout starts the new pod before the old one "
-                "stops, so two copies overlap.",
+                "stops, so two copies overlap. " + seed.recalled(seed.SINGLETON),
             )
 
 
-def _start_budget(container: dict) -> tuple[str, int] | None:
-    """Seconds the kubelet lets a container start before killing it, and the probe that decides."""
-    for probe_name in ("startupProbe", "livenessProbe"):
-        if isinstance(container.get(probe_name), dict):
-            found = probes.timing(container[probe_name])
-            return None if found is None else (probe_name, found.window_seconds)
-    return None
+def declared_start(obj: dict | None) -> int | None:
+    """The slowest start a workload declares (the startup-seconds annotation config's startupSeconds writes)."""
+    value = workloads.mapping(workloads.dig(obj, "metadata", "annotations")).get(STARTUP_SECONDS)
+    return workloads.as_int(value)
 
 
 @rule(
     "startup-window-shrinks",
     Topic.WORKLOADS,
-    Severity.MEDIUM,
+    Severity.HIGH,
     prevents="a container killed and restarted while it is still starting: its start-up window "
     "(startupProbe, else livenessProbe: initialDelaySeconds + failureThreshold × "
-    "periodSeconds) shrinks",
+    "periodSeconds) shrinks; high when it falls below the slowest start the workload declares "
+    f"(`{STARTUP_SECONDS}`, from config `startupSeconds`, e.g. the API's 240 s)",
     fix="keep the window at or above the slowest start, first boot included (config `startupSeconds`)",
+    severity_note="high (below the declared slowest start) / medium",
 )
 def startup_budget(context: Context) -> Iterator[Issue]:
     for changed in context.changed(kinds=workloads.WORKLOADS):
         before = workloads.containers(workloads.pod_spec(changed.old))
         after = workloads.containers(workloads.pod_spec(changed.new))
+        # What the base knew is not forgotten by lowering the declaration in the same change.
+        declared = max(filter(None, (declared_start(changed.old), declared_start(changed.new))), default=None)
         for (list_name, name), container in after.items():
             if list_name != "containers" or (list_name, name) not in before:
                 continue
-            old, new = _start_budget(before[(list_name, name)]), _start_budget(container)
+            old, new = probes.start_window(before[(list_name, name)]), probes.start_window(container)
             if old is None or new is None or new[1] >= old[1]:
                 continue
             path = (*container_path(changed.key.kind, list_name, name), new[0])
+            shrinks = f"the time the container may take to start shrinks from {old[1]} s to {new[1]} s"
+            if declared is not None and new[1] < declared:
+                yield risk(
+                    Severity.HIGH,
+                    changed.key,
+                    path,
+                    f"{shrinks}, below the {declared} s it declares as its slowest start: a start that slow is "
+                    "killed and restarted before it answers, over and over. " + seed.recalled(seed.STARTUP),
+                )
+                continue
             yield risk(
                 Severity.MEDIUM,
                 changed.key,
                 path,
-                f"the time the container may take to start shrinks from {old[1]} s to {new[1]} s: a slower "
-                "start gets it killed and restarted, over and over.",
+                f"{shrinks}: a slower start gets it killed and restarted, over and over.",
             )

@@ -23,15 +23,16 @@ def test_requests_that_no_longer_fit_on_two_nodes_are_high(synthesized: Path, tm
     dist_copies.edit(after, "Deployment", "api", _api_requests("2500m"))
     result = diffkit.compare(before, after)
     (cap,) = result.capacity
-    assert (cap.nodes_left, cap.cpu_supply, cap.cpu_after - cap.cpu_before) == (2, 7000, 3 * 2250)
-    headroom = cap.cpu_supply - cap.cpu_before
+    cpu_before, cpu_after = cap.before.demand.cpu_millis, cap.after.demand.cpu_millis
+    assert (cap.after.nodes_left, cap.after.supply.cpu_millis, cpu_after - cpu_before) == (2, 7000, 3 * 2250)
+    headroom = cap.after.supply.cpu_millis - cpu_before
     assert diffkit.risks(result) == [
         (
             "high",
             "Deployment honeydue/api",
             "spec.template.spec.containers[api].resources.requests.cpu",
-            f"cpu requests grow by 6750m to {cap.cpu_after}m, more than the 7 left on 2 node(s) when one is lost "
-            f"(headroom was {headroom}m): pods stay Pending while a node is down.",
+            f"cpu requests grow by 6750m to {cpu_after}m, more than the 7 allocatable on the 2 node(s) left after "
+            f"losing ubuntu-8gb-nbg1-1 (headroom was {headroom}m): pods stay Pending while a node is down.",
         )
     ]
 
@@ -52,7 +53,7 @@ def test_an_increase_within_the_headroom_is_no_risk(synthesized: Path, tmp_path:
     result = diffkit.compare(before, after)
     assert diffkit.risks(result) == []
     (cap,) = result.capacity
-    assert cap.cpu_after - cap.cpu_before == 150
+    assert cap.after.demand.cpu_millis - cap.before.demand.cpu_millis == 150
 
 
 def test_an_increase_beyond_the_base_headroom_is_flagged_when_nodes_grew(synthesized: Path, tmp_path: Path):
@@ -68,13 +69,14 @@ def test_an_increase_beyond_the_base_headroom_is_flagged_when_nodes_grew(synthes
     dist_copies.edit(after, "Deployment", "api", _api_requests("2500m"))
     result = diffkit.compare(before, after)
     (cap,) = result.capacity
-    headroom = 7000 - cap.cpu_before
+    headroom = 7000 - cap.before.demand.cpu_millis
     assert diffkit.risks(result) == [
         (
             "high",
             "Deployment honeydue/api",
             "spec.template.spec.containers[api].resources.requests.cpu",
-            f"cpu requests grow by 6750m, more than the {headroom}m of headroom the base had with one node lost.",
+            f"cpu requests grow by 6750m, more than the {headroom}m of headroom the base had on the 2 node(s) left "
+            "after losing ubuntu-8gb-nbg1-1.",
         )
     ]
 

@@ -10,7 +10,10 @@ from tests import dist_copies
 from tests.review.diff import kit as diffkit
 
 PDB = "PodDisruptionBudget"
-BLOCKS = "a node drain (k3s upgrade, reboot) waits forever."
+BLOCKS = (
+    "a node drain (k3s upgrade, reboot) waits forever. Seen before: the migration's worker budget: minAvailable 1 "
+    "on its single replica allowed no eviction, and every node drain (k3s upgrade, reboot) hung on it."
+)
 
 
 def _min_available(value: object):
@@ -26,10 +29,11 @@ def test_a_budget_that_allows_no_eviction_of_the_worker_is_flagged(synthesized: 
     dist_copies.edit(after, PDB, "worker", _min_available(1))
     assert diffkit.risks(diffkit.compare(before, after)) == [
         (
-            "medium",
+            "high",
             f"{PDB} honeydue/worker",
             "spec.minAvailable",
-            f"allows 0 evictions of the 1 pod(s) of Deployment honeydue/worker (minAvailable 1): {BLOCKS}",
+            "minAvailable 1 allows 0 voluntary evictions at 1 expected pod(s) (Deployment honeydue/worker: 1 "
+            f"replica(s)): {BLOCKS}",
         )
     ]
 
@@ -41,10 +45,11 @@ def test_a_workload_scaled_down_under_its_budget_is_flagged_on_the_budget(synthe
     dist_copies.edit(after, "Deployment", "admin", lambda o: o["spec"].update(replicas=1))
     assert diffkit.risks(diffkit.compare(before, after)) == [
         (
-            "medium",
+            "high",
             f"{PDB} honeydue/admin",
             "spec.minAvailable",
-            f"allows 0 evictions of the 1 pod(s) of Deployment honeydue/admin (minAvailable 50%): {BLOCKS}",
+            "minAvailable 50% allows 0 voluntary evictions at 1 expected pod(s) (Deployment honeydue/admin: 1 "
+            f"replica(s)): {BLOCKS}",
         )
     ]
 

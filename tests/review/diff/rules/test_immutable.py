@@ -1,4 +1,4 @@
-"""Fields the API server refuses to update: selectors, claim specs, StatefulSet templates, clusterIP, Job templates."""
+"""Fields the API server refuses to update: selectors, StatefulSet templates, clusterIP, Job templates."""
 
 from __future__ import annotations
 
@@ -63,53 +63,6 @@ def test_statefulset_volume_claim_templates_cannot_change(tmp_path: Path):
             "(existing claims keep the old template).",
         )
     ]
-
-
-def test_claim_class_and_access_modes_are_immutable(synthesized: Path, tmp_path: Path):
-    before, after = diffkit.before_after(synthesized, tmp_path)
-
-    def change(obj: dict) -> None:
-        obj["spec"]["storageClassName"] = "longhorn"
-        obj["spec"]["accessModes"] = ["ReadWriteMany"]
-
-    dist_copies.edit(after, PVC, "redis-data", change)
-    why = (
-        "of a bound claim cannot change: the apply is rejected, and changing it means a new claim and copying "
-        "the data over."
-    )
-    assert diffkit.risks(diffkit.compare(before, after)) == [
-        ("high", f"{PVC} honeydue/redis-data", "spec.accessModes", f"spec.accessModes {why}"),
-        ("high", f"{PVC} honeydue/redis-data", "spec.storageClassName", f"spec.storageClassName {why}"),
-    ]
-
-
-def test_a_claim_cannot_shrink_and_may_not_grow(synthesized: Path, tmp_path: Path):
-    before, after = diffkit.before_after(synthesized, tmp_path)
-
-    def size(value: str):
-        return lambda obj: obj["spec"]["resources"]["requests"].update(storage=value)
-
-    dist_copies.edit(after, PVC, "redis-data", size("1Gi"))
-    assert diffkit.risks(diffkit.compare(before, after)) == [
-        (
-            "high",
-            f"{PVC} honeydue/redis-data",
-            "spec.resources.requests.storage",
-            "a claim cannot shrink (2Gi → 1Gi): the apply is rejected.",
-        )
-    ]
-    dist_copies.edit(after, PVC, "redis-data", size("4096Mi"))
-    assert diffkit.risks(diffkit.compare(before, after)) == [
-        (
-            "medium",
-            f"{PVC} honeydue/redis-data",
-            "spec.resources.requests.storage",
-            "a claim grows (2Gi → 4Gi) only if its StorageClass allows volume expansion (k3s local-path does not); "
-            "otherwise the apply is rejected.",
-        )
-    ]
-    dist_copies.edit(after, PVC, "redis-data", size("2048Mi"))
-    assert diffkit.risks(diffkit.compare(before, after)) == []
 
 
 def test_service_cluster_ip_and_headless_transitions_need_recreation(synthesized: Path, tmp_path: Path):

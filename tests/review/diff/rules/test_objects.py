@@ -71,8 +71,8 @@ def test_a_renamed_claim_is_a_replacement_and_the_workload_switches_claims(synth
             "high",
             "Deployment honeydue/redis",
             "spec.template.spec.volumes[data].persistentVolumeClaim.claimName",
-            "volume data switches from claim redis-data to redis-data-v2: the pods start on that claim's data, not the "
-            "data they had.",
+            "volume data switches from claim redis-data to redis-data-v2: the pods start on a new, empty volume, not "
+            "the data they had. Copy the data from redis-data to redis-data-v2 before merging, or keep redis-data.",
         ),
         (
             "high",
@@ -190,3 +190,31 @@ def test_prune_protection_is_read_from_both_engines_annotations():
     ) == ("Flux", "Argo CD")
     assert prune_protected_by({"metadata": {"labels": {FLUX_PRUNE: "disabled"}}}) == ("Flux",)
     assert prune_protected_by({"metadata": {}}) == ()
+
+
+def _move(root: Path, kind: str, name: str, unit: str) -> None:
+    (path,) = [p for p in root.rglob("*.yaml") if p.name == f"{kind.lower()}-{name}.yaml"]
+    path.rename(root / unit / path.name)
+
+
+def test_an_object_moved_to_another_unit_can_be_missing_in_between(synthesized: Path, tmp_path: Path):
+    before, after = diffkit.before_after(synthesized, tmp_path)
+    (path,) = list(before.rglob("configmap-honeydue-settings.yaml"))
+    _move(after, "ConfigMap", "honeydue-settings", "infrastructure" if path.parent.name == "apps" else "apps")
+    moved_to = "infrastructure" if path.parent.name == "apps" else "apps"
+    assert diffkit.risks_of(diffkit.compare(before, after), "ConfigMap", "honeydue-settings") == [
+        (
+            "medium",
+            "",
+            f"moves from unit {path.parent.name} to unit {moved_to}: the engine can prune it from "
+            f"{path.parent.name} before {moved_to} creates it again (Flux when {moved_to} waits for "
+            f"{path.parent.name}; Argo CD when {path.parent.name} syncs first), and pods that start meanwhile wait "
+            "in CreateContainerConfigError until it is back.",
+        )
+    ]
+
+
+def test_a_moved_object_that_no_engine_prunes_is_taken_over_without_a_gap(synthesized: Path, tmp_path: Path):
+    before, after = diffkit.before_after(synthesized, tmp_path)
+    _move(after, PVC, "redis-data", "apps")
+    assert diffkit.risks_of(diffkit.compare(before, after), PVC, "redis-data") == []
