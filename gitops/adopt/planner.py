@@ -945,8 +945,9 @@ def plan(live_set: LiveSet, ours: Ours, config_file: str, paths: list[str]) -> P
     else:
         result.predictions.append(Prediction("units-ready", ours.env, True, "nothing refused"))
         result.predictions.append(Prediction("drain", "every node", True, "one budget per pod once step 'budgets' ran"))
+        deleted_before = {i.object for i in result.items if stepmod.BUDGETS in i.steps}  # gone before the sync
         orphans = sorted(
-            {str(o) for o in live_set.objects if ctx.ours_for(o) is None}
+            ({str(o) for o in live_set.objects if ctx.ours_for(o) is None} - deleted_before)
             | {i.object for i in result.items if i.section == ORPHANED}
         )
         result.predictions.append(Prediction("orphans", ours.namespace, orphans, "Flux prunes only its inventory"))
