@@ -133,7 +133,7 @@ def test_with_the_recommended_config_lines_the_takeover_keeps_every_service_up_a
         "as planned: Deployment honeydue/api: removed by the first sync: spec.template.spec.containers[api].env[TZ], "
         "spec.template.spec.containers[api].envFrom, spec.template.spec.imagePullSecrets[regcred]",
         "as planned: left to no unit after the first sync: ConfigMap honeydue/honeydue-config, Ingress "
-        "honeydue/honeydue-ingress, PodDisruptionBudget honeydue/admin-pdb",
+        "honeydue/honeydue-ingress, Secret honeydue/honeydue-secrets, Secret honeydue/regcred",
         "drain",
         "drained every node",
     ):
