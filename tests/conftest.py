@@ -25,11 +25,13 @@ CONFIG = PROJECT / "config"
 
 @pytest.fixture(scope="session")
 def synthesized(tmp_path_factory) -> Path:
-    """dist/ as synthesized from the project's config, in a temporary directory."""
+    """dist/ as synthesized from the project's config with the tests' builds (tests/builds.py), in a temporary
+    directory."""
     from gitops.render.synth import synth
+    from tests.builds import pinned_config
 
     out = tmp_path_factory.mktemp("synth") / "dist"
-    synth(CONFIG, out, write_schema=False)
+    synth(pinned_config(), out, write_schema=False)
     return out
 
 
@@ -48,9 +50,11 @@ def prod_copy(synthesized: Path, tmp_path: Path) -> Path:
 
 @pytest.fixture
 def config_copy(tmp_path) -> Path:
-    """A writable copy of config/ for tests that break it on purpose."""
+    """A writable copy of config/ (with the tests' builds, tests/builds.py) for tests that break it on purpose."""
+    from tests.builds import pinned_config
+
     target = tmp_path / "config"
-    shutil.copytree(CONFIG, target)
+    shutil.copytree(pinned_config(), target)
     return target
 
 

@@ -53,12 +53,16 @@ def terminate_as_interrupt() -> Iterator[None]:
         signal.signal(signal.SIGTERM, previous)
 
 
-def quiet_interrupts(hook: Callable[[Any], None]) -> Callable[[Any], None]:
+def quiet_interrupts(hook: Callable[[Any], None], flag: SigintFlag = SIGINT_FLAG) -> Callable[[Any], None]:
     """A Ctrl-C that lands in a callback Python cannot raise from (a weakref or import-lock callback)
-    is already remembered by SIGINT_FLAG; printing it as an "Exception ignored" traceback says nothing."""
+    is already remembered by the flag; printing it as an "Exception ignored" traceback says nothing.
+    Nor does, once Ctrl-C was pressed, the finalizer of an object it cut short half-built (jsii's
+    Node.js process interrupted before it started fails in its __del__): the command's one line
+    says all there is."""
 
     def unraisable(info: Any) -> None:
-        if not (info.exc_type and issubclass(info.exc_type, KeyboardInterrupt)):
-            hook(info)
+        if flag.received or (info.exc_type and issubclass(info.exc_type, KeyboardInterrupt)):
+            return
+        hook(info)
 
     return unraisable

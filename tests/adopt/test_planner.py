@@ -13,11 +13,11 @@ from gitops.adopt import steps as planned
 from gitops.adopt.model import CONFLICTING, DATA, ORPHANED, REPLACED
 from gitops.formats.yamlio import dumps
 from gitops.k8s import manifests
+from tests.builds import pinned_config
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "live"
 MANIFESTS = FIXTURE / "manifests"
 EXPORT = FIXTURE / "export.yaml"
-CONFIG = Path(__file__).resolve().parents[2] / "config"
 
 
 def plan_of(live: Path, dist: Path):
@@ -30,12 +30,13 @@ def blocking(plan) -> list[str]:
 
 @pytest.fixture(scope="module")
 def recommended(synthesized, tmp_path_factory) -> Path:
-    """dist/ synthesized from config/ with the config lines the fixture's plan recommends."""
+    """dist/ synthesized from config/ (the tests' builds, tests/builds.py) with the config lines the fixture's plan
+    recommends."""
     from gitops.render.synth import synth
 
     root = tmp_path_factory.mktemp("recommended")
     config = root / "config"
-    shutil.copytree(CONFIG, config)
+    shutil.copytree(pinned_config(), config)
     lines = plan_of(MANIFESTS, synthesized).config_lines
     configlines.apply(root, [{"file": c.file, "path": c.path, "value": c.value, "why": c.why} for c in lines])
     out = root / "dist"

@@ -25,15 +25,16 @@ def test_output_does_not_depend_on_the_working_directory(tmp_path: Path):
     assert tree(tmp_path / "dist") == tree(PROJECT / "dist")
 
 
-def test_ctrl_c_prints_one_line_exits_130_and_leaves_dist_whole(tmp_path: Path, synthesized: Path):
+def test_ctrl_c_prints_one_line_exits_130_and_leaves_dist_whole(tmp_path: Path):
     """SIGINT to the process group, as a terminal sends it, at points from start-up to the swap."""
     out = tmp_path / "dist"
-    fresh = tree(synthesized)
+    committed = PROJECT / "dist"  # what synth of the project's config writes (tests/render/test_output.py)
+    fresh = tree(committed)
     outcomes = []
     for delay in (0.2, 0.5, 0.9):
         if out.exists():
             subprocess.run(["rm", "-rf", str(out)], check=True)
-        subprocess.run(["cp", "-R", str(synthesized), str(out)], check=True)
+        subprocess.run(["cp", "-R", str(committed), str(out)], check=True)
         (out / "prod" / "INVENTORY.md").write_text("from before\n")
         before = tree(out)
         run = subprocess.Popen(
@@ -97,3 +98,18 @@ def test_a_ctrl_c_during_main_py_imports_stops_the_command_as_it_starts(tmp_path
     assert cli.main(["synth", "--out", str(tmp_path / "dist")]) == 130
     assert capsys.readouterr().err == "synth: interrupted; dist/ is as it was or fully new\n"
     assert not (tmp_path / "dist").exists()
+
+
+def test_after_ctrl_c_no_finalizer_of_what_it_cut_short_prints_a_traceback():
+    from types import SimpleNamespace
+
+    from gitops.cli.interrupts import SigintFlag, quiet_interrupts
+
+    shown: list[type] = []
+    flag = SigintFlag()
+    hook = quiet_interrupts(lambda info: shown.append(info.exc_type), flag)
+    hook(SimpleNamespace(exc_type=KeyboardInterrupt))
+    hook(SimpleNamespace(exc_type=AttributeError))  # a real fault, before any Ctrl-C: shown
+    flag(2, None)  # Ctrl-C, not yet armed: remembered
+    hook(SimpleNamespace(exc_type=AttributeError))  # jsii's half-started Node.js process in its __del__
+    assert shown == [AttributeError]

@@ -1,7 +1,7 @@
 """A throwaway repository holding the project's config/ and dist/, for the shipping commands to edit and commit.
 
-Each test gets its own git repository with one commit (config as committed, dist/ as synth
-writes it), runs `main.py set-image` or `main.py promote` on it in this process, from its root
+Each test gets its own git repository with one commit (config/ with the tests' builds of tests/builds.py,
+dist/ as synth writes it), runs `main.py set-image` or `main.py promote` on it in this process, from its root
 (so paths read as config/staging.yaml), and commits what it wants history to hold.
 """
 
@@ -14,7 +14,7 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from tests.conftest import CONFIG
+from tests.builds import pinned_config
 
 DIGEST = "sha256:" + "0123456789abcdef" * 4
 # An environment that runs what staging runs (shipping.follows), but for Redis, which it pins.
@@ -113,7 +113,7 @@ class Repo:
 
 def make_repo(root: Path, synthesized: Path) -> Repo:
     root.mkdir(parents=True, exist_ok=True)
-    shutil.copytree(CONFIG, root / "config")
+    shutil.copytree(pinned_config(), root / "config")
     shutil.copytree(synthesized, root / "dist")
     (root / ".gitignore").write_text(".dist.lock\n")
     repo = Repo(root)

@@ -151,10 +151,10 @@ def synthetic_change(tmp_path: Path, changed: int = 200, added: int = 50, remove
 def config_edit(synthesized: Path, tmp_path: Path, change: Callable[[Path], None], env: str = "prod") -> Report:
     """What an edit of config/ does: the project's config, changed by change(config_dir), synthesized and
     compared with the project's own output for env."""
-    from tests.conftest import CONFIG
+    from tests.builds import pinned_config
 
     config = tmp_path / "config"
-    shutil.copytree(CONFIG, config)
+    shutil.copytree(pinned_config(), config)
     change(config)
     out = tmp_path / "changed"
     synth(config, out, [env], write_schema=False)
@@ -170,10 +170,10 @@ def replace_in(path: Path, old: str, new: str) -> None:
 
 def whole_dist_change(synthesized: Path, tmp_path: Path, change: Callable[[Path], None]) -> Report:
     """Both environments, as `main.py diff` reads dist/ trees: the project's output against changed config."""
-    from tests.conftest import CONFIG
+    from tests.builds import pinned_config
 
     config = tmp_path / "config"
-    shutil.copytree(CONFIG, config)
+    shutil.copytree(pinned_config(), config)
     change(config)
     synth(config, tmp_path / "dist", write_schema=False)
     loader = Loader()

@@ -11,7 +11,7 @@ from gitops.review.diff import provenance, report
 from gitops.review.diff.fields import render_path
 from gitops.review.diff.load import Loader
 from gitops.review.diff.model import Report, Status
-from tests.conftest import CONFIG
+from tests.builds import pinned_config
 
 ENVS = ["prod", "staging"]
 
@@ -36,8 +36,8 @@ def append_to(config: Path, file: str, text: str) -> int:
 def change(tmp_path: Path, edit: Callable[[Path], object], base_dist_edit: Callable[[Path], object] | None = None):
     """(report with sources, attribution) for config/ (the base) against config/ with edit made to it."""
     base, head = tmp_path / "base" / "config", tmp_path / "head" / "config"
-    shutil.copytree(CONFIG, base)
-    shutil.copytree(CONFIG, head)
+    shutil.copytree(pinned_config(), base)
+    shutil.copytree(pinned_config(), head)
     edit(head)
     base_dist, head_dist = tmp_path / "base" / "dist", tmp_path / "head" / "dist"
     synth(base, base_dist, write_schema=False)

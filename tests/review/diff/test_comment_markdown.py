@@ -11,7 +11,7 @@ from gitops.review.diff import render_md
 from gitops.review.diff.load import Loader
 from gitops.review.diff.report import build
 from tests import commonmark, dist_copies
-from tests.conftest import CONFIG
+from tests.builds import pinned_config
 from tests.review.diff import kit as diffkit
 
 
@@ -23,7 +23,7 @@ def _compare_dist(before: Path, after: Path) -> str:
 
 
 def test_the_config_change_renders_with_every_block_in_place(synthesized: Path, tmp_path: Path):
-    comment = _compare_dist(synthesized, diffkit.config_change(CONFIG, tmp_path))
+    comment = _compare_dist(synthesized, diffkit.config_change(pinned_config(), tmp_path))
     assert commonmark.problems(comment) == []
     html = commonmark.render(comment)
     # The multi-line value inside a list (the NetworkPolicy peer) and the list value (the spread

@@ -15,7 +15,7 @@ from gitops.config.loader import parse_layer
 from gitops.review.diff import fields, provenance
 from gitops.review.diff.model import MISSING, Embedded, Status
 from gitops.review.findings import ObjectKey
-from tests.conftest import CONFIG
+from tests.builds import pinned_config
 from tests.review.diff.provenance_kit import change
 
 # Config edits that are valid alone and together, touching different lines: (file, old text, new texts).
@@ -115,4 +115,4 @@ def test_every_changed_field_names_a_source_that_alone_reproduces_its_change(tmp
 
 def test_the_catalogue_is_the_projects_config():
     for file, old, _ in CATALOGUE:
-        assert old in (CONFIG / file).read_text(), (file, old)
+        assert old in (pinned_config() / file).read_text(), (file, old)

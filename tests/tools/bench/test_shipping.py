@@ -40,5 +40,7 @@ def test_each_measured_command_edits_renders_and_reviews_for_real_every_run(tmp_
     assert [key for key, _, _ in runs] == ["ship-synth"] * 2 + ["ship-set-image"] * 2 + ["ship-promote"] * 2
     outputs = [first[0] for _, first, _ in runs]
     assert all(line.startswith("synthesized prod, staging") for line in outputs[:2])
-    assert all(line.startswith("staging runs api 1a2b3c4d5e (was 6f303dbbaa): ") for line in outputs[2:4])
-    assert all(line.startswith("prod gets api 1a2b3c4d5e (was 6f303dbbaa) from staging: ") for line in outputs[4:])
+    build, staging = shipping.new_build(PROJECT), shipping.builds(PROJECT, "staging")["api"]
+    prod = shipping.builds(PROJECT, "prod")["api"]
+    assert all(line.startswith(f"staging runs api {build} (was {staging}): ") for line in outputs[2:4])
+    assert all(line.startswith(f"prod gets api {build} (was {prod}) from staging: ") for line in outputs[4:])

@@ -56,3 +56,8 @@ def test_targets_say_what_the_sources_add():
         ),
     ]
     assert sources.targets({})[0] == ("`diff` with sources, 5 edits of the seed stack", "not measured", None)
+
+
+def test_the_new_api_build_replaces_whatever_staging_runs_now():
+    text = "services:\n  api:\n    replicas: 1\nimages:\n  admin: 6f303dbbaa\n\n  api: 7a8b9c0d1e  # shipped\n"
+    assert sources.new_api_build(text) == ("  api: 7a8b9c0d1e  # shipped\n", "  api: 8b9c0d1e2f\n")
