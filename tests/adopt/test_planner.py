@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -14,10 +15,12 @@ from gitops.adopt.model import CONFLICTING, DATA, ORPHANED, REPLACED
 from gitops.formats.yamlio import dumps
 from gitops.k8s import manifests
 from tests.builds import pinned_config
+from tests.conftest import PROJECT
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "live"
 MANIFESTS = FIXTURE / "manifests"
 EXPORT = FIXTURE / "export.yaml"
+OPERATIONS = PROJECT / "docs" / "operations.md"
 
 
 def plan_of(live: Path, dist: Path):
@@ -195,8 +198,9 @@ def _export_of(obj: dict, tmp_path: Path) -> Path:
     return path
 
 
-def test_a_helmchartconfig_k3s_applies_from_its_directory_has_two_managers_and_a_step(synthesized, tmp_path):
-    obj = {
+def _k3s_helmchartconfig() -> dict:
+    """Traefik's HelmChartConfig as k3s's auto-deploy directory applies it (its objectset annotations)."""
+    return {
         "apiVersion": "helm.cattle.io/v1",
         "kind": "HelmChartConfig",
         "metadata": {
@@ -214,7 +218,10 @@ def test_a_helmchartconfig_k3s_applies_from_its_directory_has_two_managers_and_a
         },
         "spec": {"valuesContent": "deployment:\n  kind: DaemonSet\n"},
     }
-    plan = plan_of(_export_of(obj, tmp_path), synthesized)
+
+
+def test_a_helmchartconfig_k3s_applies_from_its_directory_has_two_managers_and_a_step(synthesized, tmp_path):
+    plan = plan_of(_export_of(_k3s_helmchartconfig(), tmp_path), synthesized)
     [item] = [i for i in plan.section(CONFLICTING) if i.object == "HelmChartConfig kube-system/traefik"]
     assert "two managers" in item.what and item.steps == [planned.K3S_FILE] and not item.blocking
     step = plan.step(planned.K3S_FILE)
@@ -265,3 +272,29 @@ def test_the_three_formats(synthesized):
     body = json.loads(render.as_json(plan))
     assert body["format"] == "honeydue-gitops/adopt/v1" and body["blocking"] == 8 and not body["safe"]
     assert {tuple(line["path"]) for line in body["configLines"]} >= {("services", "api", "keepLive")}
+
+
+def _chapter_steps() -> list[tuple[str, str]]:
+    """docs/operations.md's cutover steps: each numbered step's id (the first `id` in its heading) and its text."""
+    text = OPERATIONS.read_text()
+    chapter = text[text.index("## Cutover from hand-written manifests") : text.index("## Delivering with Argo CD")]
+    listed = chapter.split("each with its rollback:\n", 1)[1]
+    found = []
+    for body in re.split(r"^\d+\. ", listed, flags=re.M)[1:]:
+        named = re.search(r"\(`([a-z0-9-]+)`", body)
+        assert named, body
+        found.append((named[1], body))
+    return found
+
+
+def test_the_operations_chapter_follows_the_plans_steps_each_with_its_rollback(recommended, synthesized, tmp_path):
+    chapter = _chapter_steps()
+    ids = [step_id for step_id, _ in chapter]
+    assert [step_id for step_id, body in chapter if "*Rollback:*" not in body] == []
+    plans = [plan_of(MANIFESTS, recommended), plan_of(_export_of(_k3s_helmchartconfig(), tmp_path), synthesized)]
+    seen: set[str] = set()
+    for plan in plans:
+        order = [s.id for s in plan.steps]
+        assert [step_id for step_id in ids if step_id in order] == order
+        seen |= set(order)
+    assert seen == set(ids) and len(ids) == len(set(ids))
