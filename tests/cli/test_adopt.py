@@ -44,12 +44,26 @@ def test_a_live_set_identical_to_ours_exits_0(capsys, synthesized, tmp_path):
     assert code == 0 and out.splitlines()[1].startswith("safe: no blocking item")
 
 
+_CONFIGMAP = "- apiVersion: v1\n  kind: ConfigMap\n  metadata: {{name: c{i}, namespace: honeydue}}\n"
+_ONE = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  namespace: honeydue\n"
+
+
 @pytest.mark.parametrize(
     ("text", "tail"),
     [
         ("a: [1\n", ":2: not valid YAML: did not find expected ',' or ']'"),
         ("- 1\n", ":1: document 1 is a list, not a Kubernetes object (apiVersion, kind, metadata.name)"),
+        (
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: coredns\n  namespace: kube-system\n",
+            ":1: ConfigMap kube-system/coredns is in namespace kube-system",
+        ),
+        (_ONE + "---\n" + _ONE, ":7: ConfigMap honeydue/a is also at "),
+        (
+            "apiVersion: v1\nkind: List\nitems:\n" + "".join(_CONFIGMAP.format(i=i) for i in range(10_000)),
+            " objects: adopt plans one ",
+        ),
     ],
+    ids=["not-yaml", "not-kubernetes", "another-namespace", "duplicate", "ten-thousand"],
 )
 def test_bad_input_is_one_message_exit_2_and_nothing_written(capsys, tmp_path, text, tail):
     path = tmp_path / "live.yaml"
@@ -57,15 +71,17 @@ def test_bad_input_is_one_message_exit_2_and_nothing_written(capsys, tmp_path, t
     before = tree(tmp_path)
     code, out, err = run(capsys, "--live", str(path))
     assert (code, out) == (2, "")
-    assert err == f"adopt: {path}{tail}\n"
+    assert err.startswith(f"adopt: {path}:") and tail in err and err.count("\n") == 1, err
     assert tree(tmp_path) == before
 
 
 def test_a_secret_with_values_is_named_and_its_values_go_nowhere(capsys, tmp_path):
     secret = FIXTURE / "variations" / "secret-with-values" / "secret.yaml"
+    before = tree(secret.parent)
     code, out, err = run(capsys, "--live", str(secret))
     assert (code, out) == (2, "")
     assert "Secret honeydue/honeydue-secrets holds values" in err and "PLACEHOLDER" not in err
+    assert tree(secret.parent) == before
 
 
 def test_an_environment_argo_cd_delivers_is_refused(capsys):
