@@ -321,9 +321,10 @@ redis-tools: $(REDIS_STAMP)
 
 # The end-to-end tests (tests/e2e/, which `make test` does not collect: its files are not named
 # test_*.py). The first is the main run: every environment, each on its own throwaway cluster, its
-# report printed; then configs only a real cluster refuses, and SOPS decrypted by the real Flux.
+# report printed; then configs only a real cluster refuses, SOPS decrypted by the real Flux, and the cutover
+# from the reconstructed live cluster (tests/fixtures/live/) as `main.py adopt` plans it.
 REHEARSE_E2E := tests/e2e/rehearse_project.py tests/e2e/rehearse_argocd.py tests/e2e/rehearse_broken_configs.py \
-                tests/e2e/rehearse_sops.py
+                tests/e2e/rehearse_sops.py tests/e2e/rehearse_adopt.py
 rehearse: setup rehearse-tools
 	$(PY) -m pytest -q -p no:cacheprovider $(REHEARSE_E2E)
 # ---- end of the cluster rehearsal tools ----

@@ -31,7 +31,14 @@ class StackContext:
     @classmethod
     def of(cls, loaded: LoadedEnvironment) -> StackContext:
         config = loaded.config
-        naming = Naming(environment=loaded.name, namespace=config.namespace, part_of=config.part_of)
+        kept = {name: svc.keep_live for name, svc in config.services.items() if svc.keep_live is not None}
+        naming = Naming(
+            environment=loaded.name,
+            namespace=config.namespace,
+            part_of=config.part_of,
+            kept_selectors={name: dict(keep.selector) for name, keep in kept.items() if keep.selector},
+            kept_claims={name: keep.claim for name, keep in kept.items() if keep.claim},
+        )
         return cls(
             environment=loaded.name,
             config=config,

@@ -5,11 +5,16 @@ would fail until someone deleted the Deployment by hand. So selectors are
 built only from the service name and the application instance, never from a
 construct path, a hash or anything a refactor could move (no cdk8s name
 hashes, no cdk8s.io/metadata.addr labels).
+
+A service taking over a running Deployment may keep its live selector and claim name
+(config's keepLive): the pods then carry the live labels besides ours, and everything that
+selects the service's pods selects by the live labels, which old and new pods both carry.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 from gitops.config.values import STORAGE_VOLUME, volume_name
 from gitops.k8s.labels import COMPONENT, INSTANCE, NAME, PART_OF, VERSION
@@ -26,6 +31,9 @@ class Naming:
     environment: str
     namespace: str
     part_of: str
+    # Live identities config keeps (keepLive): service -> the live selector labels, service -> the live claim.
+    kept_selectors: Mapping[str, Mapping[str, str]] = field(default_factory=dict, hash=False)
+    kept_claims: Mapping[str, str] = field(default_factory=dict, hash=False)
 
     @property
     def instance(self) -> str:
@@ -46,7 +54,7 @@ class Naming:
         return service
 
     def claim(self, service: str) -> str:
-        return f"{service}-data"
+        return self.kept_claims.get(service) or f"{service}-data"
 
     def settings(self) -> str:
         return f"{self.part_of}-settings"
@@ -107,13 +115,19 @@ class Naming:
         return "http" if speaks_http else service[:15].rstrip("-")
 
     # Labels.
-    def selector(self, service: str) -> dict[str, str]:
-        """Immutable once deployed: never add to or change these."""
+    def own_selector(self, service: str) -> dict[str, str]:
+        """This project's selector labels of a service."""
         return {NAME: service, INSTANCE: self.instance}
+
+    def selector(self, service: str) -> dict[str, str]:
+        """Immutable once deployed: never add to or change these. The live selector when config keeps it."""
+        kept = self.kept_selectors.get(service)
+        return dict(kept) if kept else self.own_selector(service)
 
     def labels(self, service: str, component: str, version: str | None = None) -> dict[str, str]:
         labels = {
-            **self.selector(service),
+            **self.own_selector(service),
+            **self.kept_selectors.get(service, {}),
             COMPONENT: component,
             PART_OF: self.part_of,
             MANAGED_BY_LABEL: MANAGED_BY,

@@ -8,6 +8,7 @@
   python main.py comment ...               the review as one pull-request comment (gitops/cli/comment.py)
   python main.py set-image SERVICE REF --env ENV   an environment runs a new build (gitops/cli/set_image.py)
   python main.py promote --from ENV --to ENV       the builds one runs, to another, with parity (gitops/cli/promote.py)
+  python main.py adopt --live PATH ...     the cutover plan from hand-written manifests (gitops/cli/adopt.py)
 
 Exit codes (gitops/errors.py): 0 ok, 1 a check failed, 2 bad input or usage, 130 interrupted.
 """
@@ -35,6 +36,7 @@ COMMANDS = {
     "comment": ("gitops.cli.comment", "post the review on the pull request, or edit the one posted before"),
     "set-image": ("gitops.cli.set_image", "an environment runs a new build of a service (the app's CI calls this)"),
     "promote": ("gitops.cli.promote", "give an environment the builds another one runs, and prove parity"),
+    "adopt": ("gitops.cli.adopt", "plan the takeover of a running cluster from its hand-written manifests or export"),
 }
 # What each command leaves alone when it stops on an error ("nothing was <this>").
 UNTOUCHED = {
@@ -46,6 +48,7 @@ UNTOUCHED = {
     "comment": "posted",
     "set-image": "changed",
     "promote": "changed",
+    "adopt": "planned",
 }
 # What each command can promise after a Ctrl-C, after "<command>: interrupted".
 AFTER_INTERRUPT = {

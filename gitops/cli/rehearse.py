@@ -43,6 +43,14 @@ def configure(parser: argparse.ArgumentParser) -> None:
         choices=DRILLS,
         help="run only these drills (repeatable; converge always runs); default: all",
     )
+    parser.add_argument(
+        "--adopt",
+        type=Path,
+        metavar="PATH",
+        help="rehearse the cutover from a running cluster instead: PATH's objects (hand-written manifests or an "
+        "export) applied first, then `main.py adopt`'s plan step by step (Flux environments)",
+    )
+    parser.add_argument("--skip-step", action="append", dest="skip_steps", default=[], help=argparse.SUPPRESS)
     parser.add_argument("--head", default="HEAD", help=argparse.SUPPRESS)
     parser.add_argument("--repo", type=Path, default=PROJECT, help=argparse.SUPPRESS)
     parser.add_argument("--tools", type=Path, default=TOOLS_DIR / "cluster", help=argparse.SUPPRESS)
@@ -52,9 +60,11 @@ def run(args: argparse.Namespace) -> int:
     from gitops.rehearse import render, repo, tools
     from gitops.rehearse.environment import environments as load
     from gitops.rehearse.findings import EnvReport
-    from gitops.rehearse.rehearsal import Options, failure_of, rehearse
+    from gitops.rehearse.rehearsal import Options, failure_of, rehearse, rehearse_adopt
 
     environments = load(args.repo / "config", args.envs)
+    if args.adopt is not None:
+        environments = _adoptable(args, environments)
     head = repo.resolve(args.repo, args.head)
     base = repo.resolve(args.repo, args.base) if args.base else None
     if base == head:
@@ -63,12 +73,22 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"--age-key {args.age_key}: no such file")
     located = tools.locate(args.tools)
     versions = located.versions()
-    options = Options(repo=args.repo, head=head, base=base, drills=tuple(args.drills or DRILLS), age_key=args.age_key)
+    options = Options(
+        repo=args.repo,
+        head=head,
+        base=base,
+        drills=tuple(args.drills or DRILLS),
+        age_key=args.age_key,
+        skip_steps=tuple(args.skip_steps),
+    )
     reports = []
     for env in environments:
         report = EnvReport(env=env.name, engine=env.engine, commit=head, base=base, versions=versions)
         try:
-            rehearse(env, located, options, report)
+            if args.adopt is not None:
+                rehearse_adopt(env, located, options, report, args.adopt)
+            else:
+                rehearse(env, located, options, report)
         except Exception as err:  # noqa: BLE001 - any failure to run is exit 2 with the component named
             report.failure = failure_of(err)
         reports.append(report)
@@ -76,3 +96,18 @@ def run(args: argparse.Namespace) -> int:
     code = exit_code(reports)
     (sys.stdout if code != EXIT_CANNOT_RUN else sys.stderr).write(out)
     return code
+
+
+def _adoptable(args: argparse.Namespace, environments: list) -> list:
+    """The Flux environments to rehearse a cutover for; the live input read once first, so that bad input is
+    one message (exit 2) before any cluster starts."""
+    from gitops.adopt.planner import plan_for
+
+    chosen = [e for e in environments if e.engine == "flux"]
+    if not chosen:
+        raise UsageError("--adopt rehearses Flux's takeover; none of the chosen environments is delivered by Flux")
+    if args.base:
+        raise UsageError("--adopt takes over with the commit under test; --base does not apply")
+    for env in chosen:
+        plan_for(args.adopt, args.repo / "dist", env.name, f"config/{env.name}.yaml")
+    return chosen

@@ -14,7 +14,7 @@ from gitops.config.credentials import credential_shape
 from gitops.config.errors import Path, dotted
 from gitops.config.model import Environment, Service
 from gitops.config.values import STORAGE_VOLUME, volume_name
-from gitops.k8s.labels import VALUE_MAX
+from gitops.k8s.labels import NAME, RECOMMENDED_PREFIX, VALUE_MAX
 
 Finding = tuple[Path, str, str]
 
@@ -27,6 +27,7 @@ def check(env: Environment, environment: str = "") -> list[Finding]:
         *_derived_label_values(env, environment),
         *_singletons(env),
         *_storage(env),
+        *_kept_identities(env),
         *_ports(env),
         *_secret_references(env),
         *_setting_references(env),
@@ -165,6 +166,27 @@ def _storage(env: Environment) -> Iterator[Finding]:
                 f"node '{svc.storage.node}' is not one of cluster.nodes",
                 f"use one of: {', '.join(env.cluster.node_names)}",
             )
+
+
+def _kept_identities(env: Environment) -> Iterator[Finding]:
+    """keepLive: a claim needs storage to keep; a selector may not contradict the recommended labels ours set."""
+    for name, svc in env.services.items():
+        keep = svc.keep_live
+        if keep is None:
+            continue
+        if keep.claim is not None and svc.storage is None:
+            yield (
+                ("services", name, "keepLive", "claim"),
+                f"keepLive.claim keeps the claim '{keep.claim}', but the service has no storage",
+                "add storage: (with the live claim's size), or remove claim",
+            )
+        for key, value in keep.selector.items():
+            if key.startswith(RECOMMENDED_PREFIX) and not (key == NAME and value == name):
+                yield (
+                    ("services", name, "keepLive", "selector", key),
+                    f"{key} is one of the recommended labels this project sets itself on every pod",
+                    f"keep only the live labels ours does not set (e.g. app: {name})",
+                )
 
 
 def _ports(env: Environment) -> Iterator[Finding]:

@@ -33,6 +33,8 @@ from gitops.config.values import (
     ImageVersion,
     Invalid,
     IpAddress,
+    LabelKey,
+    LabelValue,
     Line,
     Memory,
     MountPath,
@@ -264,6 +266,31 @@ class Storage(Model):
     )
 
 
+class KeepLive(Model):
+    """Identities of a running object that config keeps, because changing them on the running cluster costs
+    downtime or data (`main.py adopt` names the line): the default is this project's own names."""
+
+    selector: dict[LabelKey, LabelValue] = Field(
+        default_factory=dict,
+        description="The live Deployment's spec.selector.matchLabels (immutable: a different selector makes the "
+        "engine delete and recreate the Deployment). The pods carry these labels besides ours, and the Service, "
+        "the disruption budget and the network policies select by them, so old and new pods are both served "
+        "and protected while they roll",
+    )
+    claim: Name | None = Field(
+        default=None,
+        description="The live PersistentVolumeClaim of the service's storage: another name is a new, empty volume "
+        "(set storage.size to the live claim's size: local-path cannot resize a bound claim)",
+    )
+    reason: Reason = Field(description="Why the live identity is kept (what changing it would cost)")
+
+    @model_validator(mode="after")
+    def _keeps_something(self) -> KeepLive:
+        if not self.selector and self.claim is None:
+            raise Invalid("keepLive keeps nothing", "add selector: (the live labels) or claim: (the live claim name)")
+        return self
+
+
 class Service(Model):
     component: Literal["backend", "frontend", "worker", "cache"] = Field(
         description="Role of the service (the app.kubernetes.io/component label)"
@@ -309,6 +336,11 @@ class Service(Model):
         "systems create, so a process that escapes its container owns nothing on the host",
     )
     storage: Storage | None = Field(default=None, description="A persistent volume for the service's data")
+    keep_live: KeepLive | None = Field(
+        default=None,
+        description="Live identities kept while taking over a running cluster (selector labels, claim name), "
+        "with the reason; omit to use this project's own names",
+    )
     service_account_token: bool = Field(
         default=False, description="Mount a Kubernetes API token (only for services that call the API)"
     )

@@ -19,7 +19,7 @@ from typing import Annotated, Any, Self, TypeVar
 from pydantic import AfterValidator, GetCoreSchemaHandler, WithJsonSchema
 from pydantic_core import CoreSchema
 
-from gitops.k8s import images, quantities
+from gitops.k8s import images, labels, quantities
 
 
 class Invalid(ValueError):
@@ -279,6 +279,20 @@ def _check_secret_key(text: str) -> str:
             f"'{text}' is not a valid Secret key",
             "use letters, digits, '-', '_' and '.', e.g. DATABASE_URL",
         )
+    return text
+
+
+def _check_label_key(text: str) -> str:
+    problem = labels.key_problem(text)
+    if problem:
+        raise Invalid(f"'{text}' is not a label key: {problem}", "write a key such as app or app.kubernetes.io/name")
+    return text
+
+
+def _check_label_value(text: str) -> str:
+    problem = labels.value_problem(text)
+    if problem:
+        raise Invalid(f"'{text}' is not a label value: it {problem}", "write a value such as api")
     return text
 
 
@@ -564,6 +578,18 @@ EnvName = Annotated[
     AfterValidator(_check_env_name),
     _string(_ENV_NAME.pattern, "environment variable name"),
     Expect("a variable name such as SMTP_HOST"),
+]
+LabelKey = Annotated[
+    str,
+    AfterValidator(_check_label_key),
+    _string(None, "label key, e.g. app"),
+    Expect("a label key such as app"),
+]
+LabelValue = Annotated[
+    str,
+    AfterValidator(_check_label_value),
+    _string(None, "label value, e.g. api"),
+    Expect("a label value such as api"),
 ]
 SecretKey = Annotated[
     str,

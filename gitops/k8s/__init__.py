@@ -15,5 +15,9 @@ use these modules rather than keeping answers of their own:
 - quantities: resource quantities; capacity: requests against nodes; storage: node-bound volumes, who owns their files
 - references: the Secrets, ConfigMaps and keys a pod needs before it starts; images: image references
 - helmcharts: the values a k3s HelmChartConfig passes to its chart
-- podsecurity: Pod Security admission's labels, levels and restricted profile
+- podsecurity: Pod Security admission's labels, levels and restricted profile (and its refusal's words)
+- immutable: updates the API server refuses, and what an engine's force makes of them
+- ownership: field managers, what wrote an object, Flux's hand-over of kubectl's fields, refused one-ofs
+- live: a running object's server-set fields, and the objects the cluster made itself
+- networkpolicies: which pods policies isolate and what they admit
 """

@@ -20,6 +20,15 @@ written from Kubernetes' own code:
   (intstr.GetScaledValueFromIntOrPercent(..., roundUp=true)), for both
   fields. disruptionsAllowed = currentHealthy - desiredHealthy, and 0 when
   that or the expected count is not positive (updatePdbStatus).
+- Eviction (pkg/registry/core/pod/storage/eviction.go): a pod that more than one budget selects
+  cannot be evicted at all; the API answers 500 (InternalError), before any budget is read and
+  whatever dryRun says, and `kubectl drain` does not retry it (it retries only 429): the drain
+  fails. Observed on the rehearsal's control plane with a hand-written api-pdb beside ours.
+- The disruption controller recounts, on each event of a pod, only one of the budgets that select it
+  (pkg/controller/disruption/disruption.go getPdbForPod: "matches multiple PodDisruptionBudgets.
+  Chose ... arbitrarily", event MultiplePodDisruptionBudgets): the other's status goes stale. Observed:
+  after the hand-written worker-pdb was deleted, ours stayed at currentHealthy 0, disruptionsAllowed 0
+  (InsufficientPods) with its pod Ready, and a drain of that pod's node retried until it gave up.
 """
 
 from __future__ import annotations
@@ -202,3 +211,24 @@ def zero_evictions(spec: Fields, pods: Pods, owners: Iterable[Resource]) -> str:
         f"{owner}: {count} replica(s)" for owner in owners if (count := workloads.replicas(owner.obj)) is not None
     )
     return f"{key} {value} allows 0 voluntary evictions at {expected(spec, pods)} expected pod(s) ({listed})"
+
+
+# The eviction subresource's answer for a pod two budgets select (eviction.go), and its HTTP status.
+MULTIPLE_BUDGETS = "This pod has more than one PodDisruptionBudget, which the eviction subresource does not support."
+MULTIPLE_BUDGETS_STATUS = 500
+MULTIPLE_BUDGETS_EVENT = "MultiplePodDisruptionBudgets"  # the disruption controller's warning on such a pod
+
+
+def selecting(labels: Fields, namespace: str, budgets: Iterable[Fields]) -> list[Fields]:
+    """The budgets of the namespace that select a pod with these labels (as the eviction API lists them)."""
+    return [
+        b
+        for b in budgets
+        if (workloads.dig(b, "metadata", "namespace") or "") == namespace
+        and selectors.selects(workloads.dig(b, "spec", "selector"), labels)
+    ]
+
+
+def evictable_alone(labels: Fields, namespace: str, budgets: Iterable[Fields]) -> bool:
+    """Whether the eviction API can evict such a pod at all: at most one budget may select it."""
+    return len(selecting(labels, namespace, budgets)) <= 1

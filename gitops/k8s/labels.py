@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+RECOMMENDED_PREFIX = "app.kubernetes.io/"
 NAME = "app.kubernetes.io/name"
 INSTANCE = "app.kubernetes.io/instance"
 COMPONENT = "app.kubernetes.io/component"
@@ -22,6 +23,10 @@ MANAGED_BY = "app.kubernetes.io/managed-by"
 VALUE_MAX = 63
 _VALUE = re.compile(r"(?:[A-Za-z0-9](?:[-A-Za-z0-9_.]*[A-Za-z0-9])?)?", re.ASCII)
 _INNER = re.compile(r"[^-A-Za-z0-9_.]", re.ASCII)
+# A label key: an optional DNS subdomain prefix and '/', then a name of at most 63 characters that starts and
+# ends with an alphanumeric (apimachinery IsQualifiedName).
+_KEY_NAME = re.compile(r"[A-Za-z0-9](?:[-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?", re.ASCII)
+_KEY_PREFIX = re.compile(r"[a-z0-9](?:[-a-z0-9]*[a-z0-9])?(?:\.[a-z0-9](?:[-a-z0-9]*[a-z0-9])?)*", re.ASCII)
 
 
 def value_problem(value: object) -> str | None:
@@ -34,6 +39,21 @@ def value_problem(value: object) -> str | None:
         return (
             "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', "
             "and must start and end with an alphanumeric character"
+        )
+    return None
+
+
+def key_problem(key: object) -> str | None:
+    """Why the API server refuses key as a label key (IsQualifiedName), or None."""
+    if not isinstance(key, str):
+        return "must be a string"
+    prefix, slash, name = key.rpartition("/")
+    if slash and (not prefix or len(prefix) > 253 or not _KEY_PREFIX.fullmatch(prefix)):
+        return "the prefix before '/' must be a lowercase DNS subdomain of at most 253 characters"
+    if not _KEY_NAME.fullmatch(name):
+        return (
+            "a label key's name must be at most 63 alphanumeric characters, '-', '_' or '.', starting and "
+            "ending with an alphanumeric character"
         )
     return None
 

@@ -50,3 +50,52 @@ def strictness(level: str | None) -> int:
     """How strict a level is (0 for privileged); an absent or unknown level counts as the default."""
     level = level or DEFAULT_LEVEL
     return LEVELS.index(level) if level in LEVELS else 0
+
+
+def restricted_violations(spec: dict[str, Any]) -> list[str]:
+    """The restricted checks a pod spec fails, named as the API server's refusal names them
+    (`violates PodSecurity "restricted:v1.34": allowPrivilegeEscalation != false, ...`), in that order.
+
+    The checks of policy/check_*.go that a pod template decides: host namespaces, privileged, volume
+    types (hostPath among them), host ports, allowPrivilegeEscalation, capabilities, runAsNonRoot,
+    runAsUser 0 and seccomp, on every container and init container."""
+    pod = mapping(spec.get("securityContext"))
+    containers = [
+        mapping(c) for key in ("initContainers", "containers") for c in (spec.get(key) or []) if isinstance(c, dict)
+    ]
+    own = [mapping(c.get("securityContext")) for c in containers]
+    found = []
+    if any(spec.get(key) is True for key in HOST_NAMESPACES):
+        found.append("host namespaces")
+    if any(sc.get("privileged") is True for sc in own):
+        found.append("privileged")
+    volumes = [mapping(v) for v in (spec.get("volumes") or []) if isinstance(v, dict)]
+    if any("hostPath" in v for v in volumes):
+        found.append("hostPath volumes")
+    if any(mapping(p).get("hostPort") for c in containers for p in (c.get("ports") or [])):
+        found.append("hostPort")
+    if any(sc.get("allowPrivilegeEscalation") is not False for sc in own):
+        found.append("allowPrivilegeEscalation != false")
+    for sc in own:
+        capabilities = mapping(sc.get("capabilities"))
+        added = {str(a) for a in (capabilities.get("add") or [])}
+        if "ALL" not in [str(d) for d in (capabilities.get("drop") or [])] or added - RESTRICTED_CAPABILITIES:
+            found.append("unrestricted capabilities")
+            break
+    if any(v for v in volumes if any(k not in RESTRICTED_VOLUMES for k in v if k != "name") and "hostPath" not in v):
+        found.append("restricted volume types")
+    if pod.get("runAsNonRoot") is False or any(
+        sc.get("runAsNonRoot") is False or (sc.get("runAsNonRoot") is not True and pod.get("runAsNonRoot") is not True)
+        for sc in own
+    ):
+        found.append("runAsNonRoot != true")
+    if pod.get("runAsUser") == 0 or any(sc.get("runAsUser") == 0 for sc in own):
+        found.append("runAsUser=0")
+    pod_seccomp = mapping(pod.get("seccompProfile")).get("type")
+    if (pod_seccomp is not None and pod_seccomp not in RESTRICTED_SECCOMP) or any(
+        (t := mapping(sc.get("seccompProfile")).get("type")) not in RESTRICTED_SECCOMP
+        and not (t is None and pod_seccomp in RESTRICTED_SECCOMP)
+        for sc in own
+    ):
+        found.append("seccompProfile")
+    return found

@@ -56,7 +56,11 @@ def install_crds(kubectl: Kubectl, api: Api, sets: tuple[crds.CrdSet, ...], time
 
 
 def start_controllers(session: Session, tools: Tools, kubeconfig: str, namespace: str) -> None:
-    env = {**os.environ, "KUBECONFIG": kubeconfig, "RUNTIME_NAMESPACE": namespace}
+    # Their temporary build directories (kustomize-controller builds each revision under $TMPDIR) live in the
+    # session's directory: removed with it, and out of reach of whatever else cleans the machine's /tmp.
+    scratch = session.root / "tmp"
+    scratch.mkdir(exist_ok=True)
+    env = {**os.environ, "KUBECONFIG": kubeconfig, "RUNTIME_NAMESPACE": namespace, "TMPDIR": str(scratch)}
     common = ["--watch-all-namespaces", "--enable-leader-election=false", "--log-level=info", "--log-encoding=json"]
     storage_port = session.ports.take()
     artifacts = session.root / "flux-artifacts"

@@ -30,6 +30,7 @@ from gitops.rehearse.session import Session
 from gitops.rehearse.tools import Tools
 
 ORDER = ("converge", "drain", "rollout", "prune", "lose-node")
+ADOPT_ORDER = ("adopt", "drain")
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,7 @@ class Options:
     base: str | None
     drills: tuple[str, ...]
     age_key: Path | None = None
+    skip_steps: tuple[str, ...] = ()  # steps of an adopt plan left out (tests show what each one prevents)
 
 
 def _dry_run(kubectl: Kubectl, checkout: Path, paths: list[str]) -> tuple[list[str], list[str]]:
@@ -227,3 +229,99 @@ def failure_of(err: Exception) -> Failure:
     if isinstance(err, ComponentError):
         return Failure(err.component, err.what, err.log_tail)
     return Failure("rehearsal", f"{type(err).__name__}: {err}" if not isinstance(err, repo.RepoError) else str(err))
+
+
+def rehearse_adopt(env: Environment, tools: Tools, options: Options, report: EnvReport, live_path: Path) -> None:
+    """The cutover from live_path's objects, as `main.py adopt` plans it for the commit under test; fills report."""
+    from gitops.adopt import planner, source
+    from gitops.adopt import steps as planned
+    from gitops.rehearse.drills import adopt
+
+    begin = time.monotonic()
+    with Session() as session:
+        stage = stages.build(session, tools, options, env)
+        report.control_plane_seconds = stage.plane.started_seconds
+        report.nodes = stages.describe_nodes(stage.cluster)
+        plan = planner.plan_for(live_path, stage.plain / DIST, env.name, f"config/{env.name}.yaml")
+        from gitops.adopt.ours import load as load_ours
+
+        live_set = source.read(live_path, plan.namespace, load_ours(stage.plain / DIST, env.name).keys)
+        sops_plan = sops.plan(stage.resources, stage.plain, options.age_key)
+        needed = before_merge(stage, sops_plan)
+        engine = _engine(session, tools, stage, env, sops_plan, needed)
+        drill = DrillResult(adopt.NAME)
+        report.drills.append(drill)
+        started = time.monotonic()
+        live = adopt.create_live(stage.api, stage.kubectl, stage.provisioner, plan, live_set, live_path, drill)
+        report.notes += live.notes
+        if drill.findings:
+            report.wall_seconds = time.monotonic() - begin
+            return
+        refused = any(p.kind == "unit-refused" for p in plan.predictions)
+        seen = adopt.Takeover()
+        made = {f"{n.kind} {n.namespace}/{n.name}" for n in needed}  # the bootstrap's, not the operator's
+        kinds = {o.kind for o in live_set.objects} | {"Secret"}
+        sampler = adopt.TakeoverSampler(stage.api, [plan.namespace])
+        seen.sampler = sampler
+        with sampler:
+            for step in plan.steps:
+                if step.phase == "before" and step.id not in options.skip_steps:
+                    for command in step.commands:
+                        adopt.run_command(command, stage.kubectl, stage.provisioner, drill, step)
+            seen.delivered = engine.deliver(options.head)
+            recreated = [p.value for p in plan.predictions if p.kind == "recreated" and isinstance(p.value, int)]
+            if recreated:  # force: the first attempt fails after deleting; the next one, retryInterval later, creates
+                seen.delivered = adopt.wait_units(stage.api, seen.delivered, 3 * max(recreated) + 120)
+            if not refused:
+                converge.wait_available(stage.api, [plan.namespace], converge.AVAILABLE_TIMEOUT)
+            seen.orphans = [o for o in adopt.unowned(stage.api, plan.namespace, kinds) if o not in made]
+            seen.writers = adopt.second_writers(stage.api)
+            seen.volumes_after = adopt.volumes(stage.api, plan.namespace)
+            for prediction in plan.predictions:
+                if prediction.kind == "removed" and isinstance(prediction.value, dict):
+                    version = str(prediction.value.get("apiVersion"))
+                    seen.after[prediction.subject] = adopt.fetch(stage.api, prediction.subject, version)
+            if not refused:
+                for step in plan.steps:
+                    if step.phase == "after" and step.id not in options.skip_steps:
+                        if step.id == planned.VERIFY:
+                            adopt.settle_budgets(stage.api, plan.namespace)
+                            seen.stale = adopt.stale_budgets(stage.api, plan.namespace)
+                            seen.multiple = adopt.multiple_budget_events(stage.api, plan.namespace)
+                        for command in step.commands:
+                            adopt.run_command(command, stage.kubectl, stage.provisioner, drill, step)
+                converge.wait_available(stage.api, [plan.namespace], converge.AVAILABLE_TIMEOUT)
+        for prediction in plan.predictions:  # after sampling: it starts a Job
+            if prediction.kind == "job-refused":
+                seen.jobs[prediction.subject] = adopt.job_refused(stage.api, prediction.subject)
+        stop = [p.subject for p in plan.predictions if p.kind == "not-replaced"]
+        if stop:  # after sampling: it stops pods on purpose
+            seen.not_replaced = adopt.not_replaced(stage.api, stop)
+        delivered = seen.delivered
+        report.delivery_seconds, report.units = delivered.seconds, delivered.units
+        report.substitutions, report.engine_label = delivered.substitutions, engine.label
+        seen.skipped = options.skip_steps
+        adopt.compare(plan, live, seen, drill)
+        adopt.compare_budgets(seen, drill)
+        for item in plan.blocking:
+            lines = ", ".join(f"{c.file} {c.key}" for c in item.config)
+            fix = f"config: {lines}" if lines else "the plan's config lines for the items above take it away too"
+            drill.fail(item.object, f"blocking, as the plan says: {item.what}", fix)
+        drill.seconds = time.monotonic() - started
+        steps_run = [
+            s.id
+            for s in plan.steps
+            if (s.phase != "sync" or s.id == planned.FIRST_SYNC) and s.id not in options.skip_steps
+        ]
+        if options.skip_steps:
+            report.notes.append(f"left out on purpose: the plan's steps {', '.join(options.skip_steps)}")
+        drill.summary = (
+            f"took over from {live_path} following the plan's steps ({', '.join(steps_run)})"
+            if not refused
+            else f"the first sync was refused, as the plan says ({len(plan.blocking)} blocking item(s))"
+        )
+        if not refused and "drain" in options.drills:
+            report.drills.append(drain.run(stage.api, stage.kubectl, [plan.namespace], stage.nodes))
+        if stage.provisioner.errors:
+            report.notes.append("local-path stand-in: " + "; ".join(sorted(set(stage.provisioner.errors))[:3]))
+    report.wall_seconds = time.monotonic() - begin

@@ -119,7 +119,7 @@ def build(session: Session, tools: Tools, options, env: Environment) -> Stage:
     nodes.start_kwok(session, tools, plane.kubeconfig)
     names = nodes.create_nodes(api, cluster)
     api.create("/apis/storage.k8s.io/v1/storageclasses", storage.storage_class())
-    provisioner = storage.Provisioner(api)
+    provisioner = storage.Provisioner(api, disk=session.root / "nodes")
     provisioner.start()
     session.on_close(provisioner.stop)
     flux.install_crds(kubectl, api, crds.K3S)

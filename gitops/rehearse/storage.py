@@ -3,14 +3,18 @@ rancher/local-path-provisioner (provisioner.go): once the scheduler has picked a
 first consumer (annotation volume.kubernetes.io/selected-node), a hostPath PV is created with a
 required node affinity to that node and a claimRef to the claim, so the real PV controller binds
 it and every later pod of that claim is pinned to that node. Released volumes are deleted,
-as reclaimPolicy Delete says. Nothing is written to any disk: kwok runs no containers.
+as reclaimPolicy Delete says. kwok runs no containers, so nothing writes to a volume; with a disk
+directory each volume gets its node's directory there (<disk>/<node>/<hostPath>, mode 0777 as
+local-path makes it), deleted with the volume, where a drill can put data standing in for a pod's.
 """
 
 from __future__ import annotations
 
+import shutil
 import threading
+from pathlib import Path
 
-from gitops.k8s.placement import HOSTNAME_LABEL
+from gitops.k8s.placement import HOSTNAME_LABEL, volume_node
 from gitops.k8s.status import terminating
 from gitops.k8s.workloads import dig, mapping
 from gitops.rehearse.kube import Api, ApiError
@@ -89,8 +93,8 @@ def released(volume: dict) -> bool:
 class Provisioner:
     """Polls claims and volumes in a thread until stopped."""
 
-    def __init__(self, api: Api, period: float = 0.3) -> None:
-        self.api, self.period = api, period
+    def __init__(self, api: Api, period: float = 0.3, disk: Path | None = None) -> None:
+        self.api, self.period, self.disk = api, period, disk
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._loop, name="local-path-provisioner", daemon=True)
         self.provisioned: dict[str, str] = {}  # "namespace/claim" -> node
@@ -109,14 +113,29 @@ class Provisioner:
             if node is None:
                 continue
             try:
-                self.api.create("/api/v1/persistentvolumes", volume_for(claim, node))
+                volume = volume_for(claim, node)
+                self.api.create("/api/v1/persistentvolumes", volume)
                 self.provisioned[f"{claim['metadata']['namespace']}/{claim['metadata']['name']}"] = node
+                directory = self.directory(volume)
+                if directory is not None:
+                    directory.mkdir(parents=True, exist_ok=True)
+                    directory.chmod(0o777)
             except ApiError as err:
                 if err.status != 409:
                     self.errors.append(f"provisioning {claim['metadata']['name']}: {err}")
         for volume in self.api.items("/api/v1/persistentvolumes"):
             if released(volume):
                 self.api.delete(f"/api/v1/persistentvolumes/{volume['metadata']['name']}")
+                directory = self.directory(volume)
+                if directory is not None:
+                    shutil.rmtree(directory, ignore_errors=True)
+
+    def directory(self, volume: dict) -> Path | None:
+        """Where the volume's data would be on its node, in the disk directory; None without one."""
+        path, node = dig(volume, "spec", "hostPath", "path"), volume_node(volume)
+        if self.disk is None or not isinstance(path, str) or node is None:
+            return None
+        return self.disk / node / path.lstrip("/")
 
     def _loop(self) -> None:
         while not self._stop.wait(self.period):

@@ -26,8 +26,15 @@ from gitops.config.model import Environment
 from gitops.render import runtime
 from gitops.render.tracking import Access, Log, Read, TrackedDict, unchanged, wrap
 
-# Every construct names its objects (charts/naming.py), from the namespace and partOf.
+# Every construct names its objects (charts/naming.py), from the namespace and partOf, and selects any service's
+# pods by its selector, which a service's keepLive may keep from the running cluster (naming_reads).
 NAMING_READS: tuple[Access, ...] = ((("config", "namespace"), Read.VALUE), (("config", "part_of"), Read.VALUE))
+
+
+def naming_reads(config: Environment) -> list[Access]:
+    """What charts/naming.py reads of config, for every construct: NAMING_READS and each service's keepLive."""
+    kept = [(("config", "services", name, "keep_live"), Read.VALUE) for name in config.services]
+    return [*NAMING_READS, (("config", "services"), Read.KEYS), *kept]
 
 
 @dataclass(frozen=True)
@@ -77,7 +84,7 @@ def render(
             done[key] = before
             continue
         log = Log()
-        for path, kind in NAMING_READS:
+        for path, kind in naming_reads(loaded.config):
             log.add(path, kind)
         tracked = StackContext(
             environment=ctx.environment,

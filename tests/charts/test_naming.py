@@ -48,3 +48,24 @@ def test_port_names_are_iana_service_names():
     assert NAMES.port("api", speaks_http=True) == "http"
     assert NAMES.port("redis", speaks_http=False) == "redis"
     assert len(NAMES.port("a-very-long-service-name", speaks_http=False)) <= 15
+
+
+def test_a_kept_live_selector_selects_and_our_labels_stay_beside_it():
+    kept = Naming(
+        environment="prod",
+        namespace="honeydue",
+        part_of="honeydue",
+        kept_selectors={"api": {"app": "api"}},
+        kept_claims={"redis": "redis-pvc"},
+    )
+    assert kept.selector("api") == {"app": "api"}
+    assert kept.labels("api", "backend") == {
+        "app.kubernetes.io/name": "api",
+        "app.kubernetes.io/instance": "honeydue-prod",
+        "app": "api",
+        "app.kubernetes.io/component": "backend",
+        "app.kubernetes.io/part-of": "honeydue",
+        "app.kubernetes.io/managed-by": "honeydue-gitops",
+    }
+    assert kept.selector("admin") == NAMES.selector("admin")
+    assert (kept.claim("redis"), kept.claim("other")) == ("redis-pvc", "other-data")

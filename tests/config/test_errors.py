@@ -12,7 +12,7 @@ def test_unknown_key(tmp_path, config_copy, dist):
         dist,
         (
             f"config/prod.yaml:{line}: services.api.replcas: unknown key 'replcas'.\n"
-            "  fix: rename it to 'replicas' (keys allowed here: args, component, health, hosts, image, port, "
+            "  fix: rename it to 'replicas' (keys allowed here: args, component, health, hosts, image, keepLive, port, "
             "replicas, resources, runAsUser, secretEnv, serviceAccountToken, settings, singleton, "
             "spreadAcrossNodes, startupSeconds, storage, unit, writablePaths).\n"
         ),

@@ -170,3 +170,21 @@ def test_a_budget_that_was_already_refused_is_not_news_to_the_diff():
     after = [*_api(), inmemory.budget("api", APP, maxUnavailable="12.5%", unhealthyPodEvictionPolicy="AlwaysAllow")]
     assert inmemory.diff_risks(before, after) == []
     assert [field for _, _, field, _ in inmemory.check_findings(after, "pdb-blocks-drain")] == ["spec.maxUnavailable"]
+
+
+def test_a_pod_two_budgets_select_cannot_be_evicted_at_all():
+    from gitops.k8s.budgets import MULTIPLE_BUDGETS, evictable_alone, selecting
+
+    old = {
+        "metadata": {"name": "api-pdb", "namespace": "honeydue"},
+        "spec": {"selector": {"matchLabels": {"app": "api"}}},
+    }
+    ours = {
+        "metadata": {"name": "api", "namespace": "honeydue"},
+        "spec": {"selector": {"matchLabels": {"app.kubernetes.io/name": "api"}}},
+    }
+    both = {"app": "api", "app.kubernetes.io/name": "api"}
+    assert [b["metadata"]["name"] for b in selecting(both, "honeydue", [old, ours])] == ["api-pdb", "api"]
+    assert not evictable_alone(both, "honeydue", [old, ours])
+    assert evictable_alone({"app.kubernetes.io/name": "api"}, "honeydue", [old, ours])
+    assert "more than one PodDisruptionBudget" in MULTIPLE_BUDGETS

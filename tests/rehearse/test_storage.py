@@ -68,3 +68,12 @@ def test_only_our_released_volumes_are_deleted():
     assert storage.released(volume)
     volume["metadata"]["annotations"] = {}
     assert not storage.released(volume)
+
+
+def test_a_volume_has_its_node_directory_on_the_stand_in_disk(tmp_path):
+    volume = storage.volume_for(_claim(), "ubuntu-8gb-nbg1-2")
+    provisioner = storage.Provisioner(api=None, disk=tmp_path)  # type: ignore[arg-type]
+    assert provisioner.directory(volume) == (
+        tmp_path / "ubuntu-8gb-nbg1-2" / "var/lib/rancher/k3s/storage/pvc-1234_honeydue_redis-data"
+    )
+    assert storage.Provisioner(api=None).directory(volume) is None  # type: ignore[arg-type]

@@ -42,3 +42,15 @@ def test_a_change_to_what_many_constructs_read_reruns_them_all():
     config = prod.config.model_copy(update={"namespace": "honeydue-two"})
     again = pieces.render(LoadedEnvironment(prod.name, prod.source, config), first)
     assert len(again.rendered) == len(first.rendered)
+
+
+def test_a_kept_live_selector_reruns_every_construct_that_selects_by_it_and_matches_a_whole_synth():
+    """The network policies select api's pods (and let them reach Redis) by naming.selector: keepLive is read by all."""
+    from gitops.config.model import KeepLive
+
+    prod = next(e for e in load_environments(CONFIG) if e.name == "prod")
+    first = pieces.render(prod)
+    edited = _with(prod, "api", keep_live=KeepLive.model_validate({"selector": {"app": "api"}, "reason": "live"}))
+    again = pieces.render(edited, first)
+    assert "infrastructure/network-policies" in again.rendered and "apps/service-api" in again.rendered
+    assert _canonical(dict(again.directories)) == _canonical(synthesize([edited])["prod"])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 
-from gitops.tools.bench import bounds, ci, devloop, gitea, rehearsal, shipping, sources
+from gitops.tools.bench import adopt, bounds, ci, devloop, gitea, rehearsal, shipping, sources
 from gitops.tools.bench.measure import Result
 from gitops.tools.bench.workloads import SIZES
 
@@ -150,6 +150,8 @@ def _targets(data: dict, marginal: dict[tuple[str, int], float]) -> list[tuple[s
     else:
         rows.append(("the Gitea end-to-end suite", "not measured (--no-gitea)", None))
     rows += ci.targets(data.get("ci") or {})
+    if data.get("adopt"):
+        rows += adopt.targets(data["adopt"])
     return rows
 
 
@@ -214,6 +216,8 @@ def report(data: dict) -> str:
         lines += [_row(r) for r in gitea.rows(data["gitea"])]
     if data.get("ci"):
         lines.append(_row(data["ci"]["result"]))
+    if data.get("adopt"):
+        lines += [_row(r) for r in adopt.rows(data["adopt"])]
     lines += [
         "",
         "## Scaling and references",
@@ -250,6 +254,8 @@ def report(data: dict) -> str:
         lines += ["", *rehearsal.lines(data["rehearsal"])]
     if data.get("gitea"):
         lines += ["", *gitea.lines(data["gitea"])]
+    if data.get("adopt"):
+        lines += ["", *adopt.lines(data["adopt"])]
     pairs = data.get("pairs")
     if pairs:
         lines += [

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from gitops.cli.flags import DEBUG_ENV
 from gitops.layout import PROJECT
-from gitops.tools.bench import bounds, ci, devloop, gitea, rehearsal, shipping, sources
+from gitops.tools.bench import adopt, bounds, ci, devloop, gitea, rehearsal, shipping, sources
 from gitops.tools.bench.measure import Result, measure, run_once
 from gitops.tools.bench.references import FLOOR_CODE
 from gitops.tools.bench.workloads import (
@@ -244,6 +244,8 @@ def run(
         if e2e_gitea:
             print("the Gitea end-to-end suite:", flush=True)
             data["gitea"] = gitea.measure_all(project, root, env, rehearsal_runs, cold=cold_build)
+        print("the cutover (main.py adopt, rehearse --adopt):", flush=True)
+        data["adopt"] = adopt.measure_all(project, root, env, max(3, runs // 2), rehearsal_runs, cluster=rehearse)
         pairs: dict[str, dict[str, Result]] = {}
         if baseline:
             print(f"baseline {baseline}, each measurement beside this checkout's:", flush=True)

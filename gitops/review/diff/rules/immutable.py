@@ -1,30 +1,17 @@
 """Fields the API server will not update: the apply is rejected, or the object must be recreated.
 
-A bound claim's fields are rules/state.py's, which says what refusing them means for the data."""
+Which fields those are is Kubernetes' rule, gitops/k8s/immutable.py; a bound claim's fields are rules/state.py's,
+which says what refusing them means for the data."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
+from gitops.k8s.immutable import EXPOSED_TYPES, SELECTOR_KINDS, STATEFULSET_UPDATABLE
 from gitops.review.diff.fields import equal, get
 from gitops.review.diff.model import MISSING, ObjectDiff
 from gitops.review.diff.rules.context import Context, risk, rule
 from gitops.review.findings import Issue, Severity, Topic
-
-SELECTOR_KINDS = frozenset({"Deployment", "StatefulSet", "DaemonSet", "ReplicaSet"})
-# The StatefulSet spec fields an update may touch (apps/v1 validation); any other change is refused.
-STATEFULSET_UPDATABLE = frozenset(
-    {
-        "replicas",
-        "ordinals",
-        "template",
-        "updateStrategy",
-        "revisionHistoryLimit",
-        "persistentVolumeClaimRetentionPolicy",
-        "minReadySeconds",
-    }
-)
-EXPOSED_TYPES = ("NodePort", "LoadBalancer")
 
 
 def _spec(obj: dict) -> dict:

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from gitops.k8s import placement, rollout, storage, workloads
+from gitops.k8s.immutable import PVC_IMMUTABLE
 from gitops.k8s.manifests import Resource
 from gitops.k8s.quantities import QuantityError, format_memory, memory_bytes
 from gitops.layout import UNITS
@@ -25,15 +26,7 @@ from gitops.review.diff.rules.context import Context, risk, rule
 from gitops.review.findings import Issue, ObjectKey, Severity, Topic
 
 # A bound claim's spec fields the API server refuses to change (ValidatePersistentVolumeClaimUpdate).
-CLAIM_IMMUTABLE = (
-    "storageClassName",
-    "accessModes",
-    "volumeMode",
-    "volumeName",
-    "selector",
-    "dataSource",
-    "dataSourceRef",
-)
+CLAIM_IMMUTABLE = PVC_IMMUTABLE  # a bound claim's fields that never change (gitops/k8s/immutable.py)
 PLACEMENT_FIELDS = ("nodeName", "nodeSelector", "affinity")
 
 
