@@ -7,25 +7,14 @@ merged into it. Every call runs git with plumbing output; a failing call is a Gi
 
 from __future__ import annotations
 
-import subprocess
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 from gitops.review.diff.gitref import GitError
+from gitops.review.diff.gitref import run as run  # one way to call git, shared with diff --base
 
 _FIELD, _RECORD = "\x1f", "\x1e"
-
-
-def run(root: Path, *args: str, stdin: bytes | None = None) -> bytes:
-    try:
-        done = subprocess.run(["git", "-C", str(root), *args], input=stdin, capture_output=True, check=False)
-    except FileNotFoundError:
-        raise GitError("git is not installed") from None
-    if done.returncode != 0:
-        detail = done.stderr.decode(errors="replace").strip() or f"exit {done.returncode}"
-        raise GitError(f"git {args[0]} failed in {root}: {detail}")
-    return done.stdout
 
 
 def relative(root: Path, path: Path) -> str:

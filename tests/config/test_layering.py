@@ -10,35 +10,7 @@ from ruamel.yaml import YAML
 from gitops.config import ConfigError, environment_names, load
 from gitops.render.synth import synth
 from tests.conftest import CONFIG
-
-QA = """\
-# yaml-language-server: $schema=./schema.json
-cluster:
-  nodes:
-    - {name: qa-1, cpu: "2", memory: 4Gi}
-delivery:
-  engine: flux
-traefik:
-  resources: {cpu: 50m, memory: 64Mi, memoryLimit: 128Mi}
-settings:
-  B2_BUCKET: honeyDueQa
-services:
-  api:
-    hosts: [api-qa.myhoneydue.com]
-    resources: {cpu: 50m, memory: 128Mi, memoryLimit: 256Mi}
-  admin:
-    hosts: [admin-qa.myhoneydue.com]
-    resources: {cpu: 50m, memory: 128Mi, memoryLimit: 256Mi}
-  worker:
-    resources: {cpu: 50m, memory: 128Mi, memoryLimit: 256Mi}
-  redis:
-    storage: {node: qa-1}
-    resources: {cpu: 50m, memory: 64Mi, memoryLimit: 128Mi}
-shipping:
-  follows: staging               # QA runs what staging runs, but for Redis
-images:
-  redis: 7.2.5-alpine
-"""
+from tests.ship.kit import QA
 
 
 def _leaves(node: object, path: tuple = ()) -> dict[tuple, object]:

@@ -24,7 +24,8 @@ class GitError(InputError):
     """A revision that does not resolve, or git refusing a command."""
 
 
-def _git(root: Path, *args: str, stdin: bytes | None = None) -> bytes:
+def run(root: Path, *args: str, stdin: bytes | None = None) -> bytes:
+    """git ARGS in root; its output, or a GitError with what git said."""
     try:
         done = subprocess.run(["git", "-C", str(root), *args], input=stdin, capture_output=True, check=False)
     except FileNotFoundError:
@@ -40,9 +41,9 @@ def resolve(root: Path, ref: str) -> str:
     if not ref or ref.startswith("-"):
         raise GitError(f"{ref!r} is not a git revision")
     try:
-        return _git(root, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}").decode().strip()
+        return run(root, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}").decode().strip()
     except GitError:
-        _git(root, "rev-parse", "--git-dir")  # a clearer error when root is no repository at all
+        run(root, "rev-parse", "--git-dir")  # a clearer error when root is no repository at all
         raise GitError(f"{ref!r} does not name a commit in {root}") from None
 
 
@@ -55,7 +56,7 @@ def default_base(root: Path) -> tuple[str, str]:
             continue
         head = resolve(root, "HEAD")
         try:
-            base = _git(root, "merge-base", head, tip).decode().strip()
+            base = run(root, "merge-base", head, tip).decode().strip()
         except GitError:
             raise GitError(f"HEAD and {branch} have no common ancestor: pass --base REF") from None
         return f"merge-base of HEAD and {branch}", base
@@ -68,7 +69,7 @@ def extract(root: Path, commit: str, paths: list[str], dest: Path) -> int:
     Sizes are read from the tree first: a file over manifests.LIMITS, or more than TOTAL_BYTES in all, is refused
     before any blob is read (ManifestError), as reading them from disk would be.
     """
-    listing = _git(root, "ls-tree", "-r", "-z", "-l", "--full-tree", commit, "--", *paths)
+    listing = run(root, "ls-tree", "-r", "-z", "-l", "--full-tree", commit, "--", *paths)
     wanted: list[tuple[str, str]] = []
     too_large: list[Unreadable] = []
     total = 0
@@ -93,7 +94,7 @@ def extract(root: Path, commit: str, paths: list[str], dest: Path) -> int:
         )
     if not wanted:
         return 0
-    blobs = _git(root, "cat-file", "--batch", stdin="".join(f"{oid}\n" for oid, _ in wanted).encode())
+    blobs = run(root, "cat-file", "--batch", stdin="".join(f"{oid}\n" for oid, _ in wanted).encode())
     position = 0
     base = dest.resolve()
     for _, path in wanted:

@@ -13,27 +13,11 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from gitops.tools.bench.measure import Result, run_once
+from gitops.tools.bench.measure import Result, make_value, run_once, size_mb
 
 COLD_BUILD_MINUTES = 15
 SUITE_MINUTES = 10
 STAMP = "GITEA_STAMP"
-
-
-def _print(project: Path, variable: str, overrides: list[str], env: dict[str, str]) -> str:
-    done = subprocess.run(
-        ["make", "-s", "--no-print-directory", f"print-{variable}", *overrides],
-        cwd=project,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return done.stdout.strip()
-
-
-def _size_mb(root: Path) -> float:
-    return sum(p.lstat().st_size for p in root.rglob("*") if p.is_file() and not p.is_symlink()) / 2**20
 
 
 def cold_build(project: Path, root: Path, env: dict[str, str]) -> dict:
@@ -45,11 +29,11 @@ def cold_build(project: Path, root: Path, env: dict[str, str]) -> dict:
     overrides = [f"GITEA_BIN={binary}"]
     # The stamp's name holds the module cache's path (the binary reads the source from there): asked
     # with the same empty caches as the build.
-    stamp = _print(project, STAMP, overrides, cold)
+    stamp = make_value(project, STAMP, overrides, cold)
     result = Result("cold build: Gitea (the end-to-end suite's forge)", f"make $({STAMP}), empty Go caches")
     result.samples.append(run_once(["make", "--no-print-directory", *overrides, stamp], project, cold))
     print(f"  {result.name}: {result.median:.0f} s", flush=True)
-    sizes = {"Go build cache": _size_mb(cache), "Go module cache": _size_mb(modules), "binary": _size_mb(binary)}
+    sizes = {"Go build cache": size_mb(cache), "Go module cache": size_mb(modules), "binary": size_mb(binary)}
     subprocess.run(["rm", "-rf", str(scratch)], check=True)
     return {"result": result, "sizes": sizes}
 
@@ -62,7 +46,7 @@ def cached_tools(project: Path, env: dict[str, str], runs: int) -> dict:
     """`make gitea-tools` once Gitea is built: its time, and that it rebuilt nothing."""
     command = ["make", "--no-print-directory", "gitea-tools"]
     run_once(command, project, env)  # builds it if this checkout has not yet
-    built = project / _print(project, "GITEA_BIN", [], env)
+    built = project / make_value(project, "GITEA_BIN", [], env)
     before = _files(built)
     result = Result("`make gitea-tools`, Gitea already built", "make gitea-tools")
     for _ in range(runs):

@@ -136,3 +136,21 @@ def measure(
         flush=True,
     )
     return result
+
+
+def make_value(project: Path, variable: str, overrides: list[str], env: dict[str, str] | None = None) -> str:
+    """A Makefile variable's value (`make print-VARIABLE`), with the given VAR=value overrides."""
+    done = subprocess.run(
+        ["make", "-s", "--no-print-directory", f"print-{variable}", *overrides],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return done.stdout.strip()
+
+
+def size_mb(root: Path) -> float:
+    """The bytes of every regular file under root, in MiB (symlinks not followed)."""
+    return sum(p.lstat().st_size for p in root.rglob("*") if p.is_file() and not p.is_symlink()) / 2**20

@@ -18,7 +18,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from gitops.tools.bench.measure import Result, run_once
+from gitops.tools.bench.measure import Result, make_value, run_once, size_mb
 
 # (what is built, the Makefile variable naming its stamp), in the order REHEARSE_TOOLS lists them.
 COMPONENTS = (
@@ -43,21 +43,6 @@ def _locations(tools: Path) -> list[str]:
     return [f"TOOLS={tools}", f"CLUSTER_TOOLS={tools / 'cluster'}"]
 
 
-def _stamp(project: Path, variable: str, tools: Path) -> str:
-    done = subprocess.run(
-        ["make", "-s", "--no-print-directory", f"print-{variable}", *_locations(tools)],
-        cwd=project,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return done.stdout.strip()
-
-
-def _size_mb(root: Path) -> float:
-    return sum(p.lstat().st_size for p in root.rglob("*") if p.is_file() and not p.is_symlink()) / 2**20
-
-
 def cold_build(project: Path, root: Path, env: dict[str, str]) -> dict:
     """Each component built once on empty Go caches: a Result each, and the caches' size afterwards."""
     scratch = Path(tempfile.mkdtemp(prefix="cold-build-", dir=root))
@@ -67,7 +52,7 @@ def cold_build(project: Path, root: Path, env: dict[str, str]) -> dict:
     cold = {**env, "GOCACHE": str(cache), "GOMODCACHE": str(modules), "GOFLAGS": flags}
     results: dict[str, Result] = {}
     for name, variable in COMPONENTS:
-        stamp = _stamp(project, variable, tools)
+        stamp = make_value(project, variable, _locations(tools))
         result = Result(f"cold build: {name}", f"make $({variable}), empty Go caches")
         result.samples.append(run_once(["make", "--no-print-directory", *_locations(tools), stamp], project, cold))
         print(f"  {result.name}: {result.median:.0f} s", flush=True)
@@ -75,9 +60,9 @@ def cold_build(project: Path, root: Path, env: dict[str, str]) -> dict:
     total = sum(r.median for r in results.values())
     print(f"  cold build, every component: {total / 60:.1f} min", flush=True)
     sizes = {
-        "Go build cache": _size_mb(cache),
-        "Go module cache": _size_mb(modules),
-        "binaries": _size_mb(tools),
+        "Go build cache": size_mb(cache),
+        "Go module cache": size_mb(modules),
+        "binaries": size_mb(tools),
     }
     subprocess.run(["rm", "-rf", str(scratch)], check=True)
     return {"components": results, "seconds": total, "sizes": sizes}

@@ -131,11 +131,11 @@ def test_a_path_that_is_not_utf8_is_written_as_git_holds_it(repo: Path, tmp_path
 def _recorded(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, ...]]:
     """The git commands extract runs from now on (each still run)."""
     commands: list[tuple[str, ...]] = []
-    real = gitref._git
+    real = gitref.run
 
     def recording(root: Path, *args: str, **kwargs):
         commands.append(args)
         return real(root, *args, **kwargs)
 
-    monkeypatch.setattr(gitref, "_git", recording)
+    monkeypatch.setattr(gitref, "run", recording)
     return commands

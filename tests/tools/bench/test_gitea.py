@@ -49,7 +49,7 @@ def test_a_cached_build_that_rebuilt_gitea_is_reported(monkeypatch, tmp_path):
         return Sample(0.2, 0)
 
     monkeypatch.setattr(gitea, "run_once", fake)
-    monkeypatch.setattr(gitea, "_print", lambda project, variable, overrides, env: ".tools/gitea-v1.25.5/bin")
+    monkeypatch.setattr(gitea, "make_value", lambda project, variable, overrides, env: ".tools/gitea-v1.25.5/bin")
     found = gitea.cached_tools(tmp_path, {}, 2)
     assert calls == [["make", "--no-print-directory", "gitea-tools"]] * 3
     assert found["changed"] == ["gitea"]
