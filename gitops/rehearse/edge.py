@@ -12,13 +12,13 @@ nothing is written, as Traefik with a ClusterIP Service publishes nothing.
 
 from __future__ import annotations
 
-import threading
 from urllib.parse import quote
 
 from gitops.k8s.helmcharts import chart_values
 from gitops.k8s.manifests import Resource
 from gitops.k8s.workloads import dig, sequence
 from gitops.rehearse.kube import Api, ApiError
+from gitops.rehearse.poll import Stepper
 
 ENDPOINT_FLAG = "--providers.kubernetesingress.ingressendpoint.hostname="
 INGRESSES = "/apis/networking.k8s.io/v1/namespaces/{ns}/ingresses"
@@ -44,14 +44,15 @@ def wanted_status(ingress: dict, hostnames: dict[str, str]) -> dict | None:
     return None if dig(ingress, "status", "loadBalancer") == status["loadBalancer"] else status
 
 
-class IngressStatus:
+class IngressStatus(Stepper):
     """Polls the namespaces' Ingresses in a thread until stopped, writing Traefik's status hostname."""
 
+    name = "ingress-status"
+    tolerated = (ApiError, OSError)
+
     def __init__(self, api: Api, namespaces: list[str], hostnames: dict[str, str], period: float = 0.3) -> None:
-        self.api, self.namespaces, self.hostnames, self.period = api, namespaces, hostnames, period
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._loop, name="ingress-status", daemon=True)
-        self.errors: list[str] = []
+        super().__init__(period)
+        self.api, self.namespaces, self.hostnames = api, namespaces, hostnames
 
     def describe(self) -> list[str]:
         return [
@@ -62,12 +63,7 @@ class IngressStatus:
 
     def start(self) -> None:
         if self.hostnames:
-            self._thread.start()
-
-    def stop(self) -> None:
-        self._stop.set()
-        if self._thread.is_alive():
-            self._thread.join(timeout=5)
+            super().start()
 
     def step(self) -> None:
         for namespace in self.namespaces:
@@ -81,11 +77,3 @@ class IngressStatus:
                 except ApiError as err:
                     if err.status != 404:
                         self.errors.append(f"Ingress {namespace}/{ingress['metadata']['name']}: {err}")
-
-    def _loop(self) -> None:
-        while not self._stop.wait(self.period):
-            try:
-                self.step()
-            except (ApiError, OSError) as err:
-                if not self._stop.is_set():
-                    self.errors.append(str(err))

@@ -8,6 +8,7 @@ parameter, so that tests can drive a wait without sleeping.
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -67,3 +68,37 @@ def until(
         if reason:
             return Waited(False, clock.now() - begin, reason)
         clock.sleep(interval)
+
+
+class Stepper:
+    """A stand-in controller: step() every period in a daemon thread until stop(); what goes wrong in a step
+    (the API server refusing, a connection reset) is kept in errors for the report, not raised."""
+
+    name = "stepper"
+    # What a step may meet without ending the loop: set by each stand-in to its API's errors.
+    tolerated: tuple[type[Exception], ...] = (OSError,)
+
+    def __init__(self, period: float) -> None:
+        self.period = period
+        self.errors: list[str] = []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._loop, name=self.name, daemon=True)
+
+    def step(self) -> None:
+        raise NotImplementedError
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread.is_alive():
+            self._thread.join(timeout=5)
+
+    def _loop(self) -> None:
+        while not self._stop.wait(self.period):
+            try:
+                self.step()
+            except self.tolerated as err:
+                if not self._stop.is_set():
+                    self.errors.append(str(err))

@@ -11,13 +11,13 @@ local-path makes it), deleted with the volume, where a drill can put data standi
 from __future__ import annotations
 
 import shutil
-import threading
 from pathlib import Path
 
 from gitops.k8s.placement import HOSTNAME_LABEL, volume_node
 from gitops.k8s.status import terminating
 from gitops.k8s.workloads import dig, mapping
 from gitops.rehearse.kube import Api, ApiError
+from gitops.rehearse.poll import Stepper
 
 CLASS_NAME = "local-path"
 PROVISIONER = "rancher.io/local-path"
@@ -90,22 +90,16 @@ def released(volume: dict) -> bool:
     )
 
 
-class Provisioner:
+class Provisioner(Stepper):
     """Polls claims and volumes in a thread until stopped."""
 
+    name = "local-path-provisioner"
+    tolerated = (ApiError, OSError)
+
     def __init__(self, api: Api, period: float = 0.3, disk: Path | None = None) -> None:
-        self.api, self.period, self.disk = api, period, disk
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._loop, name="local-path-provisioner", daemon=True)
+        super().__init__(period)
+        self.api, self.disk = api, disk
         self.provisioned: dict[str, str] = {}  # "namespace/claim" -> node
-        self.errors: list[str] = []
-
-    def start(self) -> None:
-        self._thread.start()
-
-    def stop(self) -> None:
-        self._stop.set()
-        self._thread.join(timeout=5)
 
     def step(self) -> None:
         for claim in self.api.items("/api/v1/persistentvolumeclaims"):
@@ -136,11 +130,3 @@ class Provisioner:
         if self.disk is None or not isinstance(path, str) or node is None:
             return None
         return self.disk / node / path.lstrip("/")
-
-    def _loop(self) -> None:
-        while not self._stop.wait(self.period):
-            try:
-                self.step()
-            except (ApiError, OSError) as err:
-                if not self._stop.is_set():
-                    self.errors.append(str(err))
