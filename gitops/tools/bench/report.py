@@ -214,7 +214,7 @@ def report(data: dict) -> str:
         lines += [_row(r) for r in rehearsal.rows(data["rehearsal"])]
     if data.get("gitea"):
         lines += [_row(r) for r in gitea.rows(data["gitea"])]
-    if data.get("ci"):
+    if data.get("ci") and data["ci"]["result"].samples:
         lines.append(_row(data["ci"]["result"]))
     if data.get("adopt"):
         lines += [_row(r) for r in adopt.rows(data["adopt"])]

@@ -92,6 +92,19 @@ def _phases(python: str, config: Path, out: Path, env: dict[str, str]) -> dict:
     return json.loads(done.stdout)
 
 
+def _baseline_config(python: str, checkout: Path, size: int, config: Path) -> str:
+    """The synthetic stack of `size` objects as the baseline checkout's own workloads.py writes it."""
+    program = (
+        "import sys\n"
+        "from gitops.tools.bench.workloads import services_for, synthetic_config\n"
+        f"sys.stdout.write(synthetic_config(services_for({size})))\n"
+    )
+    done = subprocess.run([python, "-c", program], cwd=checkout, capture_output=True, text=True, check=True)
+    config.mkdir(parents=True, exist_ok=True)
+    (config / "bench.yaml").write_text(done.stdout)
+    return str(config)
+
+
 def run(
     project: Path,
     runs: int,
@@ -268,10 +281,13 @@ def run(
                     f"ours {big}",
                 ),
             }
+            # The stack in each checkout's own config format (`images:` came after the baseline).
+            old_config = _baseline_config(python, old, big, root / f"config-{big}-baseline")
             for key, (name, command, shown) in commands.items():
+                before = [old_config if part == str(root / f"config-{big}") else part for part in command]
                 pair = measure_together(
                     [
-                        ("before", f"{name}, {baseline}", command, old, shown),
+                        ("before", f"{name}, {baseline}", before, old, shown),
                         ("after", f"{name}, this checkout", command, work, shown),
                     ],
                     env,

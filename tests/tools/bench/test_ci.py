@@ -30,3 +30,10 @@ def test_the_target_is_sixty_minutes_and_a_run_without_it_says_so():
     assert ci.targets({}) == [
         ("`.ci/run` on a fresh machine", "not measured in this run (`make bench CI_RUN=1`)", None)
     ]
+
+
+def test_a_failed_run_is_a_missed_target_with_its_time():
+    failed = {"result": Result("ci", "ci", []), "failure": "make: *** [Makefile:133: test] Error 1", "minutes": 12.34}
+    assert ci.targets(failed) == [
+        ("`.ci/run` on a fresh clone, every build cold ≤ 60 min", "failed after 12.3 min", False)
+    ]
