@@ -284,7 +284,12 @@ def run(
             # The stack in each checkout's own config format (`images:` came after the baseline).
             old_config = _baseline_config(python, old, big, root / f"config-{big}-baseline")
             for key, (name, command, shown) in commands.items():
-                before = [old_config if part == str(root / f"config-{big}") else part for part in command]
+                # Each side writes its own output: synth refuses a directory another synth wrote without a marker.
+                theirs = {
+                    str(root / f"config-{big}"): old_config,
+                    str(root / "dist-pair"): str(root / "dist-pair-baseline"),
+                }
+                before = [theirs.get(part, part) for part in command]
                 pair = measure_together(
                     [
                         ("before", f"{name}, {baseline}", before, old, shown),
