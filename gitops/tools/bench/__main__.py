@@ -9,6 +9,9 @@ from pathlib import Path
 
 from gitops.layout import PROJECT
 
+# Sections `python -m gitops.tools.bench NAME [RUNS]` measures alone, with their default number of runs.
+ALONE = {"sources": 5, "bounds": 3}
+
 
 def main(argv: list[str]) -> int:
     if argv[:1] in (["bare"], ["writer"], ["phases"]):
@@ -22,36 +25,21 @@ def main(argv: list[str]) -> int:
         else:
             getattr(references, argv[0])(Path(argv[1]), Path(argv[2]))
         return 0
-    if argv[:1] == ["sources"]:
-        # Only the rows of `main.py diff` with sources (issue 18), for whoever works on provenance.
+    if argv[:1] and argv[0] in ALONE:
+        # Only one section's rows, for whoever works on it: diff with sources, or the readers' bounds.
+        import importlib
         import os
         import tempfile
 
-        from gitops.tools.bench import sources
         from gitops.tools.bench.run import measure_together
 
-        runs = int(argv[1]) if len(argv) > 1 else 5
+        section = importlib.import_module(f"gitops.tools.bench.{argv[0]}")
+        runs = int(argv[1]) if len(argv) > 1 else ALONE[argv[0]]
         env = {**os.environ, "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": "20"}
         with tempfile.TemporaryDirectory(prefix="bench-") as scratch:
             python = str(PROJECT / ".venv" / "bin" / "python")
-            results = sources.measure(PROJECT, Path(scratch), python, env, runs, measure_together)
-        for target, measured, met in sources.targets(results):
-            print(f"| {target} | {measured} | {'yes' if met else 'no'} |")
-        return 0
-    if argv[:1] == ["bounds"]:
-        # Only the rows of the largest and deepest inputs (issue 19), for whoever works on reading.
-        import os
-        import tempfile
-
-        from gitops.tools.bench import bounds
-        from gitops.tools.bench.run import measure_together
-
-        runs = int(argv[1]) if len(argv) > 1 else 3
-        env = {**os.environ, "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": "20"}
-        with tempfile.TemporaryDirectory(prefix="bench-") as scratch:
-            python = str(PROJECT / ".venv" / "bin" / "python")
-            results = bounds.measure(PROJECT, Path(scratch), python, env, runs, measure_together)
-        for target, measured, met in bounds.targets(results):
+            results = section.measure(PROJECT, Path(scratch), python, env, runs, measure_together)
+        for target, measured, met in section.targets(results):
             print(f"| {target} | {measured} | {'yes' if met else 'no'} |")
         return 0
     parser = argparse.ArgumentParser(prog="python -m gitops.tools.bench")
