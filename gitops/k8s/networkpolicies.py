@@ -244,3 +244,26 @@ def opens_everything(rule: Fields) -> str | None:
         if network.prefixlen == 0:
             return f"no ports, to ipBlock {cidr}: every port of every address"
     return None
+
+
+ANY_PORT = "any port"
+
+
+def egress_ports(labels: Fields, namespace: str, policies: Iterable[Fields]) -> set[str] | None:
+    """The ports a pod may connect to, whatever the destination, as 'port/protocol' (ANY_PORT for a rule that
+    lists none); None when no policy isolates it for egress (it may connect anywhere)."""
+    chosen = isolating(labels, namespace, policies, EGRESS)
+    if not chosen:
+        return None
+    found: set[str] = set()
+    for policy in chosen:
+        for rule in sequence(dig(policy, "spec", "egress")):
+            ports = sequence(mapping(rule).get("ports"))
+            if not ports:
+                found.add(ANY_PORT)
+            for entry in ports:
+                entry = mapping(entry)
+                port, end = entry.get("port"), entry.get("endPort")
+                shown = ANY_PORT if port is None else f"{port}-{end}" if end is not None else str(port)
+                found.add(shown if port is None else f"{shown}/{entry.get('protocol') or 'TCP'}")
+    return found

@@ -32,7 +32,7 @@ def test_synth_and_watch_write_the_same_bytes(tmp_path: Path):
     running = sandbox.descendants(watching)
     code, stderr = watching.interrupt()
 
-    assert "no changes (52 objects compared)" in first
+    assert "no changes (62 objects compared)" in first
     assert "changed: config/prod.yaml\n" in changed
     assert "  [prod] Deployment honeydue/admin: replicas 2 → 3\n" in changed
     assert "      spec.replicas: 2 → 3\n" in changed

@@ -82,7 +82,7 @@ def test_encrypted_secrets_validate_as_the_object_flux_applies(tmp_path: Path, c
     synth(config_copy, out)
     result = kubeconform.validate([out / "prod"], "1.34.0")
     assert result.ok, result.output
-    assert "Valid: 23," in result.output  # 22 generated objects and the Secret as Flux applies it (no sops block)
+    assert "Valid: 28," in result.output  # 27 generated objects and the Secret as Flux applies it (no sops block)
 
 
 def test_plaintext_secret_in_config_is_refused(tmp_path: Path, config_copy: Path):

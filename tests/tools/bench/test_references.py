@@ -40,7 +40,7 @@ def test_the_phases_of_one_synth_cover_every_part(tmp_path: Path):
         "write YAML, inventory, SOPS files",
         "config/schema.json export",
     ]
-    assert found["objects"] == 52
+    assert found["objects"] == 62
     assert found["jsii_calls"] > 0
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["clusters", "prod", "staging"]
 
