@@ -77,7 +77,7 @@ def external_ports(config: Environment, name: str) -> dict[tuple[str, ...], set[
         for port in traffic.endpoint_ports(config, endpoint):
             found[tuple(endpoint.addresses)].add((port, endpoint.protocol))
     if traffic.reads_public_url(config, name):
-        found[()].add((traffic.DEFAULT_PORTS[config.edge.public_scheme], "TCP"))
+        found[()].add((traffic.public_port(config), "TCP"))
     return found
 
 

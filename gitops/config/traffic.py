@@ -9,12 +9,8 @@ each connection from this; config checks use it to refuse an endpoint no service
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from gitops.config.model import Endpoint, Environment, Service
-
-# Ports a URL scheme connects to when the URL names none (IANA service names: http 80, https 443).
-DEFAULT_PORTS = {"http": 80, "https": 443}
+from gitops.k8s.servicedns import SCHEME_PORTS, url_port
 
 
 def services_read(config: Environment, name: str) -> list[str]:
@@ -26,6 +22,11 @@ def services_read(config: Environment, name: str) -> list[str]:
 def clients(config: Environment, target: str) -> list[str]:
     """The services that connect to target inside the cluster."""
     return sorted(name for name in config.services if target in services_read(config, name))
+
+
+def public_port(config: Environment) -> int:
+    """The port public URLs connect to: the public scheme's."""
+    return SCHEME_PORTS[config.edge.public_scheme]
 
 
 def reads_public_url(config: Environment, name: str) -> bool:
@@ -44,18 +45,6 @@ def endpoints_read(config: Environment, name: str) -> list[str]:
     """The endpoints outside the cluster the service connects to, in config's order."""
     service = config.services[name]
     return [key for key, endpoint in config.endpoints.items() if reads_endpoint(service, endpoint)]
-
-
-def url_port(value: str) -> int | None:
-    """The port a URL connects to (its own, or its scheme's), or None when the value is no such URL."""
-    try:
-        parts = urlsplit(value)
-        port = parts.port
-    except ValueError:
-        return None
-    if not parts.scheme or not parts.hostname:
-        return None
-    return port if port is not None else DEFAULT_PORTS.get(parts.scheme)
 
 
 def endpoint_ports(config: Environment, endpoint: Endpoint) -> list[int]:

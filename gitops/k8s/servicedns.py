@@ -8,7 +8,14 @@ write <service>, <service>.<ns> or <service>.<ns>.svc. The zone is k3s's default
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 CLUSTER_DOMAIN = "cluster.local"
+
+# The port a URL connects to when it names none, by scheme: http 80 and https 443 (RFC 9110), redis and rediss
+# 6379 (IANA's provisional registration of the redis URI scheme), postgres and postgresql 5432 (libpq's
+# connection URIs).
+SCHEME_PORTS = {"http": 80, "https": 443, "redis": 6379, "rediss": 6379, "postgres": 5432, "postgresql": 5432}
 
 
 def service_host(service: str, namespace: str) -> str:
@@ -33,3 +40,22 @@ def service_of_host(host: str, namespace: str) -> tuple[str, str] | None:
     if len(labels) == 3 + len(zone) and labels[2] == "svc" and labels[3:] == zone:
         return labels[0], labels[1]
     return None
+
+
+def url_parts(value: str) -> tuple[str, str, int | None] | None:
+    """(scheme, host, port) of a URL, the port its own or its scheme's (None when neither names one); None when
+    the value is no URL with a host."""
+    try:
+        parts = urlsplit(value)
+        port = parts.port
+    except ValueError:
+        return None
+    if not parts.scheme or not parts.hostname:
+        return None
+    return parts.scheme, parts.hostname, port if port is not None else SCHEME_PORTS.get(parts.scheme)
+
+
+def url_port(value: str) -> int | None:
+    """The port a URL connects to (its own, or its scheme's), or None when the value is no such URL."""
+    parts = url_parts(value)
+    return None if parts is None else parts[2]

@@ -27,8 +27,6 @@ def test_ports_come_from_the_url_and_the_port_setting():
     assert traffic.endpoint_ports(env, env.endpoints["object-storage"]) == [443]
     assert traffic.endpoint_ports(env, env.endpoints["smtp"]) == [587]
     assert traffic.endpoint_ports(env, env.endpoints["database"]) == [5432]
-    assert traffic.url_port("redis://redis:6379/0") == 6379
-    assert traffic.url_port("smtp.fastmail.com") is None
 
 
 def test_an_endpoint_naming_an_undefined_setting(tmp_path, config_copy, dist):

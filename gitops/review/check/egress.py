@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 
 from gitops.k8s import networkpolicies, servicedns
 from gitops.k8s.manifests import Fields
@@ -20,9 +19,6 @@ from gitops.k8s.workloads import PodTemplate, as_int, dig, mapping, sequence
 from gitops.review.check.context import Context
 from gitops.review.check.registry import rule
 from gitops.review.findings import Issue, Severity, Topic
-
-# Ports a URL scheme connects to when the URL names none (IANA service names).
-SCHEME_PORTS = {"http": 80, "https": 443, "redis": 6379, "rediss": 6379, "postgres": 5432, "postgresql": 5432}
 
 
 def _policies(ctx: Context) -> list[Fields]:
@@ -155,19 +151,15 @@ def egress_service_url(ctx: Context) -> Iterator[Issue]:
     policies = _policies(ctx)
     for pod in _policed(ctx):
         for url in _env_values(ctx, pod):
-            try:
-                parts = urlsplit(url.value)
-                url_port = parts.port
-            except ValueError:
+            parsed = servicedns.url_parts(url.value)
+            if parsed is None:
                 continue
-            if not parts.scheme or not parts.hostname:
-                continue
-            named = servicedns.service_of_host(parts.hostname, pod.namespace)
+            _, host, wanted = parsed
+            named = servicedns.service_of_host(host, pod.namespace)
             service = ctx.get("Service", named[1], named[0]) if named else None
             if service is None:
                 continue
             ports = [mapping(p) for p in sequence(dig(service.obj, "spec", "ports"))]
-            wanted = url_port if url_port is not None else SCHEME_PORTS.get(parts.scheme)
             if wanted is None and len(ports) == 1:
                 wanted = as_int(ports[0].get("port"))
             entry = next((p for p in ports if as_int(p.get("port")) == wanted), None)
