@@ -261,10 +261,16 @@ class Endpoint(Model):
 
     @model_validator(mode="after")
     def _one_source(self) -> Endpoint:
-        if (self.setting is None) == (self.secret is None):
+        if self.setting is not None and self.secret is not None:
             raise Invalid(
                 "an endpoint is read from exactly one setting or one secret",
-                "write setting: <the setting that names it> or secret: <the secret that names it>, not both",
+                "keep setting: <the setting that names it> or secret: <the secret that names it>, not both",
+            )
+        if self.setting is None and self.secret is None:
+            raise Invalid(
+                "an endpoint names neither the setting nor the secret services read it from, so no service may "
+                "connect to it",
+                "add setting: <the setting that names it> or secret: <the secret that names it>",
             )
         return self
 

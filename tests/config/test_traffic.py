@@ -93,7 +93,7 @@ def test_an_endpoint_with_both_a_setting_and_a_secret(tmp_path, config_copy, dis
         (
             f"config/base.yaml:{line - 2}: endpoints.database: an endpoint is read from exactly one setting or one "
             "secret.\n"
-            "  fix: write setting: <the setting that names it> or secret: <the secret that names it>, not both.\n"
+            "  fix: keep setting: <the setting that names it> or secret: <the secret that names it>, not both.\n"
         ),
     )
 
@@ -107,5 +107,18 @@ def test_an_unknown_key_in_an_endpoint(tmp_path, config_copy, dist):
             f"config/base.yaml:{line}: endpoints.database.port: unknown key 'port'.\n"
             "  fix: rename it to 'ports' (keys allowed here: addresses, description, portSetting, ports, protocol, "
             "secret, setting).\n"
+        ),
+    )
+
+
+def test_an_endpoint_with_neither_a_setting_nor_a_secret(tmp_path, config_copy, dist):
+    line = edit_config(config_copy, "    secret: honeydue-database\n", "", file="base.yaml")
+    assert_rejected(
+        tmp_path,
+        dist,
+        (
+            f"config/base.yaml:{line - 2}: endpoints.database: an endpoint names neither the setting nor the secret "
+            "services read it from, so no service may connect to it.\n"
+            "  fix: add setting: <the setting that names it> or secret: <the secret that names it>.\n"
         ),
     )
