@@ -90,7 +90,9 @@ class Context:
 def edge_rendered(ctx: Context) -> list[Rendered]:
     """The bundled Traefik chart rendered with each of the set's HelmChartConfigs for it, once per check set
     (gitops/review/edge.py; EnvironmentProblem when Helm or the chart is not installed)."""
-    return ctx.memo("edge_rendered", lambda: [edge.render(c) for c in ctx.of_kind("HelmChartConfig") if edge.is_bundled(c)])
+    return ctx.memo(
+        "edge_rendered", lambda: [edge.render(c) for c in ctx.of_kind("HelmChartConfig") if edge.is_bundled(c)]
+    )
 
 
 # A message names this many workloads, then counts the rest.
