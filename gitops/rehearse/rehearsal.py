@@ -139,10 +139,7 @@ def rehearse(env: Environment, tools: Tools, options: Options, report: EnvReport
             drills += _disturb(stage, engine, options, env, delivered, base)
         drills.sort(key=lambda d: ORDER.index(d.name))
         _sops(stage, plan, report)
-        report.notes += [
-            f"stand-in for what k3s's helm-controller would run: {s} (the chart values' requests)"
-            for s in stage.stand_ins
-        ]
+        report.notes += stage.charts
         report.notes += [f"stand-in for {s}" for s in stage.ingress_status.describe()]
         if engine.kept:
             report.notes.append("left by Prune=false: " + ", ".join(sorted(set(engine.kept))))
