@@ -124,7 +124,7 @@ def _ports(web: CommentedMap) -> CommentedMap:
         (
             "traefik",
             _map(("hostIP", LOOPBACK)),
-            "ping for kubelet's probes (it probes the host network's loopback); the dashboard API stays off the network",
+            "ping for kubelet's probes, which reach the loopback; the dashboard API stays off the network",
         ),
         ("metrics", None, "nothing scrapes Traefik: no :9100 on every node's public address"),
     )

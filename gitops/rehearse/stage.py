@@ -14,21 +14,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from gitops.formats import yamlio
 from gitops.k8s import crds, declared, manifests
 from gitops.k8s.declared import Declared, DeclaredCluster
 from gitops.k8s.manifests import Resource
-from gitops.formats import yamlio
 from gitops.k8s.quantities import format_cpu, format_memory
 from gitops.layout import DIST, engine_dir
 from gitops.rehearse import controlplane, edge, flux, nodes, poll, repo, storage
-from gitops.review import edge as review_edge
-from gitops.review.edge import Rendered
 from gitops.rehearse.controlplane import ControlPlane
 from gitops.rehearse.environment import Environment
 from gitops.rehearse.kube import Api, Kubectl
 from gitops.rehearse.procs import ComponentError
 from gitops.rehearse.session import Session
 from gitops.rehearse.tools import Tools
+from gitops.review import edge as review_edge
+from gitops.review.edge import Rendered
 
 NODES_READY_TIMEOUT = 60.0
 

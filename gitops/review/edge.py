@@ -35,8 +35,12 @@ import sys
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
+from ruamel.yaml import YAML
+from ruamel.yaml.constructor import SafeConstructor
 from ruamel.yaml.error import YAMLError
+from ruamel.yaml.nodes import MappingNode, Node, ScalarNode
 
 from gitops.errors import EnvironmentProblem
 from gitops.k8s import helmcharts
@@ -94,11 +98,30 @@ def render(config: Resource) -> Rendered:
     if code != 0:
         return Rendered(config, refused=err.strip() or f"helm exited {code}", unknown=unknown)
     try:
-        documents = load_documents(out)
-    except ValueError as problem:
+        documents = _helm_documents(out)
+    except YAMLError as problem:
         return Rendered(config, refused=f"helm's output cannot be read: {problem}", unknown=unknown)
     objects = [d for d in documents if isinstance(d, dict)]
     return Rendered(config, [Resource(obj, config.path, index) for index, obj in enumerate(objects)], None, unknown)
+
+
+class _LastKeyWins(SafeConstructor):
+    """A mapping's repeated key keeps its last value, as Helm reads its own output (sigs.k8s.io/yaml over
+    gopkg.in/yaml.v2, which overwrites): the chart repeats prometheus.io/* pod annotations that k3s's
+    values set as well, and Helm installs it."""
+
+    def construct_mapping(self, node: MappingNode, *args: Any, **kwargs: Any) -> Any:
+        last: dict[object, tuple[Node, Node]] = {}
+        for key, value in node.value:
+            last[(key.tag, key.value) if isinstance(key, ScalarNode) else id(key)] = (key, value)
+        node.value = list(last.values())
+        return super().construct_mapping(node, *args, **kwargs)
+
+
+def _helm_documents(text: str) -> list[object]:
+    yaml = YAML(typ="safe", pure=True)
+    yaml.Constructor = _LastKeyWins
+    return [d for d in yaml.load_all(text) if d is not None]
 
 
 @functools.lru_cache(maxsize=64)

@@ -15,8 +15,8 @@ from gitops.k8s import helmcharts, podsecurity, rollout
 from gitops.k8s.helmcharts import EntryPoint
 from gitops.k8s.workloads import Container, PodTemplate, as_int, pod_template
 from gitops.review.check.context import Context, edge_rendered
-from gitops.review.edge import CHART_VERSION, Rendered
 from gitops.review.check.registry import rule
+from gitops.review.edge import CHART_VERSION, Rendered
 from gitops.review.findings import Issue, Severity, Topic
 
 # What k3s's own HelmChart values give the chart (gitops/review/k3s-traefik-values.yaml): Traefik is
@@ -75,10 +75,10 @@ def _open(pod: PodTemplate) -> list[tuple[int, str, str]]:
     """(port, protocol, field) of everything the pod listens on at the node's own addresses."""
     if pod.spec.get("hostNetwork") is not True:
         return [
-            (port, str(p.get("protocol") or "TCP"), f"{c.field}.ports[{p.get('name') or i}].hostPort")
+            (host_port, str(p.get("protocol") or "TCP"), f"{c.field}.ports[{p.get('name') or i}].hostPort")
             for c in pod.running_containers()
             for i, p in enumerate(c.ports)
-            if (port := as_int(p.get("hostPort"))) and str(p.get("hostIP") or "") not in helmcharts.LOOPBACK
+            if (host_port := as_int(p.get("hostPort"))) and str(p.get("hostIP") or "") not in helmcharts.LOOPBACK
         ]
     found = []
     for container in pod.running_containers():
@@ -87,7 +87,7 @@ def _open(pod: PodTemplate) -> list[tuple[int, str, str]]:
             if number and str(port.get("hostIP") or "") not in helmcharts.LOOPBACK:
                 name = port.get("name") or index
                 found.append((number, str(port.get("protocol") or "TCP"), f"{container.field}.ports[{name}]"))
-        for index, entry in enumerate(helmcharts.entry_points(container.spec.get("args") or [])):
+        for entry in helmcharts.entry_points(container.spec.get("args") or []):
             if not entry.loopback:
                 found.append((entry.port, entry.protocol, f"{container.field}.args (--entryPoints.{entry.name})"))
     return found
