@@ -14,7 +14,7 @@ from pathlib import Path
 
 from gitops.k8s import manifests, prerequisites
 from gitops.layout import DIST, environment_dirs
-from gitops.rehearse import bootstrap, cluster, repo, sops
+from gitops.rehearse import bootstrap, cluster, poll, repo, sops
 from gitops.rehearse import stage as stages
 from gitops.rehearse.argocd import ArgoEngine
 from gitops.rehearse.delivery import Delivered
@@ -168,6 +168,7 @@ def _converge(stage: stages.Stage, delivered: Delivered, needed: list[prerequisi
         timeout,
         converge.listed(needed),
     )
+    _edge_placed(stage, drill, timeout)
     for rejection in rejected:
         drill.fail(
             "(apply)",
@@ -177,6 +178,28 @@ def _converge(stage: stages.Stage, delivered: Delivered, needed: list[prerequisi
     for obj, what, events in delivered.problems:
         drill.fail(obj, what, delivered.fixes.get(obj, "read the controller's message and events"), events)
     return drill
+
+
+def _edge_placed(stage: stages.Stage, drill: DrillResult, timeout: float) -> None:
+    """The rendered Traefik DaemonSets: one Ready pod on every node, placed by the scheduler with the chart's
+    host ports, requests and priority class."""
+    for daemonset in stage.chart_daemonsets:
+        path = f"/apis/apps/v1/namespaces/{daemonset.namespace}/daemonsets/{daemonset.name}"
+
+        def counts() -> tuple[int, int]:
+            status = (stage.api.find(path) or {}).get("status") or {}
+            return int(status.get("numberReady") or 0), int(status.get("desiredNumberScheduled") or 0)
+
+        poll.until(lambda: counts() == (len(stage.nodes), len(stage.nodes)), timeout, 0.5)
+        ready, desired = counts()
+        if ready == desired == len(stage.nodes):
+            drill.fact(f"{daemonset}: {ready}/{len(stage.nodes)} pods Ready, one on every node")
+        else:
+            drill.fail(
+                str(daemonset),
+                f"{ready} of {len(stage.nodes)} nodes run a Ready pod of the rendered chart ({desired} scheduled)",
+                "read the pods' events: a host port, the requests or the priority class keep them off a node",
+            )
 
 
 def _disturb(

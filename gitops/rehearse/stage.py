@@ -47,6 +47,7 @@ class Stage:
     nodes: list[str]
     provisioner: storage.Provisioner
     charts: list[str]  # the report's line for each chart applied as rendered
+    chart_daemonsets: list[Resource]  # the rendered charts' DaemonSets, which must run on every node
     ingress_status: edge.IngressStatus
 
     @property
@@ -149,5 +150,6 @@ def build(session: Session, tools: Tools, options, env: Environment) -> Stage:
         names,
         provisioner,
         [describe_chart(r) for r in charts],
+        [d for r in charts for d in r.find("DaemonSet")],
         ingress_status,
     )
