@@ -8,6 +8,7 @@ the drills in one order either way.
 
 from __future__ import annotations
 
+import functools
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,7 +25,7 @@ from gitops.rehearse.engine import Engine
 from gitops.rehearse.environment import Environment
 from gitops.rehearse.findings import DrillResult, EnvReport, Failure
 from gitops.rehearse.fluxengine import FluxEngine
-from gitops.rehearse.kube import Kubectl
+from gitops.rehearse.kube import Api, Kubectl
 from gitops.rehearse.procs import ComponentError
 from gitops.rehearse.session import Session
 from gitops.rehearse.tools import Tools
@@ -183,15 +184,11 @@ def _converge(stage: stages.Stage, delivered: Delivered, needed: list[prerequisi
 def _edge_placed(stage: stages.Stage, drill: DrillResult, timeout: float) -> None:
     """The rendered Traefik DaemonSets: one Ready pod on every node, placed by the scheduler with the chart's
     host ports, requests and priority class."""
+    every = (len(stage.nodes), len(stage.nodes))
     for daemonset in stage.chart_daemonsets:
         path = f"/apis/apps/v1/namespaces/{daemonset.namespace}/daemonsets/{daemonset.name}"
-
-        def counts() -> tuple[int, int]:
-            status = (stage.api.find(path) or {}).get("status") or {}
-            return int(status.get("numberReady") or 0), int(status.get("desiredNumberScheduled") or 0)
-
-        poll.until(lambda: counts() == (len(stage.nodes), len(stage.nodes)), timeout, 0.5)
-        ready, desired = counts()
+        poll.until(functools.partial(_everywhere, stage.api, path, every), timeout, 0.5)
+        ready, desired = _ready_scheduled(stage.api, path)
         if ready == desired == len(stage.nodes):
             drill.fact(f"{daemonset}: {ready}/{len(stage.nodes)} pods Ready, one on every node")
         else:
@@ -200,6 +197,16 @@ def _edge_placed(stage: stages.Stage, drill: DrillResult, timeout: float) -> Non
                 f"{ready} of {len(stage.nodes)} nodes run a Ready pod of the rendered chart ({desired} scheduled)",
                 "read the pods' events: a host port, the requests or the priority class keep them off a node",
             )
+
+
+def _everywhere(api: Api, path: str, every: tuple[int, int]) -> bool:
+    return _ready_scheduled(api, path) == every
+
+
+def _ready_scheduled(api: Api, path: str) -> tuple[int, int]:
+    """A DaemonSet's Ready and scheduled pod counts, from its status."""
+    status = (api.find(path) or {}).get("status") or {}
+    return int(status.get("numberReady") or 0), int(status.get("desiredNumberScheduled") or 0)
 
 
 def _disturb(
