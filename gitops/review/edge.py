@@ -1,12 +1,15 @@
 """The edge as k3s runs it: the Traefik chart k3s bundles, rendered with k3s's values and then ours.
 
 k3s installs Traefik from its HelmChart kube-system/traefik; a HelmChartConfig of the same name adds
-values. helm-controller (github.com/k3s-io/helm-controller, pkg/controllers/chart/chart.go) writes the
-HelmChart's spec.valuesContent and then the HelmChartConfig's spec.valuesContent into the install job
-as separate values files (values-01_HelmChart.yaml, values-10_HelmChartConfig.yaml), and klipper-helm's
-entry script hands them to `helm upgrade --install` as `--values` in that order. Helm merges values files
-in order: a later file wins, maps merge key by key, a list replaces the list before it, and null deletes
-the key (helm.sh/helm/v3 pkg/cli/values/options.go MergeValues, pkg/chartutil/coalesce.go). This module
+values. helm-controller (github.com/k3s-io/helm-controller, pkg/controllers/chart/chart.go: valuesSecret,
+valuesSecretAddConfig) writes the HelmChart's spec.valuesContent and then the HelmChartConfig's into the
+install job's values Secret as separate files whose names sort in that order (values-01_HelmChart.yaml
+and values-10_HelmChartConfig.yaml; newer releases values-0-000-HelmChart-ValuesContent.yaml and
+values-1-000-HelmChartConfig-ValuesContent.yaml), mounted at /config; klipper-helm's entry script
+passes `--values` for each /config/*.yaml in glob order, and the HelmChart's spec.set as --set or
+--set-string (chart.go args). Helm merges values files in order: a later file wins, maps merge key by
+key, a list replaces the list before it, and null deletes the key (helm.sh/helm/v3
+pkg/cli/values/options.go MergeValues, pkg/chartutil/coalesce.go). This module
 runs exactly that: `helm template traefik <chart> --namespace kube-system -f <k3s's values> -f <ours>`,
 with the Helm release k3s's install jobs run (Makefile HELM_VERSION) and the chart's source at the
 version below.
