@@ -53,7 +53,11 @@ def values(ctx: StackContext) -> CommentedMap:
             ),
         ),
         ("hostNetwork", True, "listen on each node's own address, no ServiceLB or kube-proxy hop"),
-        ("ports", _map(("web", web))),
+        ("ports", _ports(web)),
+        (
+            "metrics",
+            _map(("prometheus", None, "no metrics entry point (ports.metrics), so nothing to publish")),
+        ),
         (
             "updateStrategy",
             _map(
@@ -104,6 +108,25 @@ def values(ctx: StackContext) -> CommentedMap:
             ),
         ),
         *status,
+    )
+
+
+# The chart opens more entry points than web; on the host network each one listens on every node address
+# unless bound to loopback. Only config's httpPort is public (docs/hardening.md, "The edge's ports").
+LOOPBACK = "127.0.0.1"
+
+
+def _ports(web: CommentedMap) -> CommentedMap:
+    """The chart's entry points: web as config asks, the others removed or on the node's loopback only."""
+    return _map(
+        ("web", web),
+        ("websecure", None, "TLS ends at the CDN, which reaches the origin over HTTP: no :8443 listener"),
+        (
+            "traefik",
+            _map(("hostIP", LOOPBACK)),
+            "ping for kubelet's probes, which reach the loopback; the dashboard API stays off the network",
+        ),
+        ("metrics", None, "nothing scrapes Traefik: no :9100 on every node's public address"),
     )
 
 
