@@ -9,10 +9,11 @@ deployment.kind: DaemonSet (traefik-helm-chart's values.yaml). capacity (request
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from gitops.k8s.manifests import Resource, load_documents
-from gitops.k8s.workloads import dig
+from gitops.k8s.workloads import as_int, dig, mapping
 
 
 def chart_values(resource: Resource) -> dict[str, Any] | None:
@@ -35,3 +36,17 @@ def values_of(obj: dict[str, Any]) -> dict[str, Any] | None:
 def per_node(values: dict[str, Any]) -> bool:
     """Whether the chart runs as a DaemonSet: one pod on every node."""
     return dig(values, "deployment", "kind") == "DaemonSet"
+
+
+def host_bound_ports(values: dict[str, Any]) -> Iterator[tuple[str, str, int, dict[str, Any]]]:
+    """(entry point, values key, port number, its values) of each Traefik port a node's address answers on.
+
+    On the host network the chart binds `port` on the node (it requires hostPort == port); otherwise only a
+    port with a `hostPort` is on the node.
+    """
+    key = "port" if values.get("hostNetwork") is True else "hostPort"
+    for name, port in mapping(values.get("ports")).items():
+        port = mapping(port)
+        number = as_int(port.get(key))
+        if number:
+            yield str(name), key, number, port

@@ -17,7 +17,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from gitops.k8s.helmcharts import chart_values, per_node
+from gitops.k8s.helmcharts import chart_values, host_bound_ports, per_node
 from gitops.k8s.manifests import Resource
 from gitops.k8s.placement import pinned_nodes
 from gitops.k8s.workloads import PER_NODE, as_int, mapping, sequence
@@ -78,13 +78,7 @@ def _chart_claims(ctx: Context) -> Iterator[Claim]:
         host_network = values.get("hostNetwork") is True
         deployment = mapping(values.get("deployment"))
         every = per_node(values)
-        for name, port in mapping(values.get("ports")).items():
-            port = mapping(port)
-            # On the host network the chart binds `port` on the node (it requires hostPort == port).
-            key = "port" if host_network else "hostPort"
-            number = as_int(port.get(key))
-            if not number:
-                continue
+        for name, key, number, port in host_bound_ports(values):
             yield Claim(
                 config,
                 f"spec.valuesContent (ports.{name}.{key})",
