@@ -198,6 +198,11 @@ class Traefik(Model):
         default_factory=list,
         description="CIDRs whose X-Forwarded-* headers Traefik trusts (the CDN in front), for real client IPs",
     )
+    open_origin: Line | None = Field(
+        default=None,
+        description="Why Traefik may answer clients other than trustedProxies (the CDN in front); unset, it "
+        "answers only them, so nobody who finds a node address bypasses the CDN",
+    )
     resources: Annotated[Resources, SIZED] = Field(description="Requests and limit of one Traefik pod (one per node)")
 
 

@@ -11,11 +11,12 @@ what Traefik's command line means (its entry points) and the keys the chart know
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from gitops.k8s.manifests import Resource, load_documents
-from gitops.k8s.workloads import dig
+from gitops.k8s.workloads import as_int, dig, mapping
 
 
 def chart_values(resource: Resource) -> dict[str, Any] | None:
@@ -151,3 +152,17 @@ def argument(args: list[Any], flag: str) -> str | None:
         if text.lower().startswith(f"--{flag.lower()}="):
             value = text.split("=", 1)[1]
     return value
+
+
+def host_bound_ports(values: dict[str, Any]) -> Iterator[tuple[str, str, int, dict[str, Any]]]:
+    """(entry point, values key, port number, its values) of each Traefik port a node's address answers on.
+
+    On the host network the chart binds `port` on the node (it requires hostPort == port); otherwise only a
+    port with a `hostPort` is on the node.
+    """
+    key = "port" if values.get("hostNetwork") is True else "hostPort"
+    for name, port in mapping(values.get("ports")).items():
+        port = mapping(port)
+        number = as_int(port.get(key))
+        if number:
+            yield str(name), key, number, port

@@ -347,6 +347,7 @@ def test_units_split_infrastructure_from_apps(prod: Manifests):
         "Namespace/honeydue",
         "ConfigMap/honeydue-declarations",
         "HelmChartConfig/traefik",
+        "Middleware/honeydue-cdn-only",
         "NetworkPolicy/default-deny-ingress",
         "NetworkPolicy/api-ingress",
         "NetworkPolicy/admin-ingress",
