@@ -32,6 +32,7 @@ WAIVER_PREFIX = f"waive.{DOMAIN}/"
 # generator writes their waivers (charts/workload.py).
 PROBES_RULE = "probes"
 SINGLETON_ROLLOUT_RULE = "singleton-rollout"
+LIVENESS_RULE = "liveness-independent"
 
 
 def waiver(rule: str) -> str:

@@ -13,7 +13,7 @@ def test_unknown_key(tmp_path, config_copy, dist):
         (
             f"config/prod.yaml:{line}: services.api.replcas: unknown key 'replcas'.\n"
             "  fix: rename it to 'replicas' (keys allowed here: args, component, health, hosts, image, keepLive, port, "
-            "replicas, resources, runAsUser, secretEnv, serviceAccountToken, settings, singleton, "
+            "replicas, resources, runAsUser, scratch, secretEnv, serviceAccountToken, settings, singleton, "
             "spreadAcrossNodes, startupSeconds, storage, unit, writablePaths).\n"
         ),
     )
@@ -202,7 +202,12 @@ def test_volume_on_a_node_the_cluster_does_not_have(tmp_path, config_copy, dist)
 
 
 def test_http_health_without_path(tmp_path, config_copy, dist):
-    line = edit_config(config_copy, "health: {kind: http, path: /}", "health: {kind: http}", file="base.yaml")
+    line = edit_config(
+        config_copy,
+        "health: {kind: http, path: /, checksDependencies: false}",
+        "health: {kind: http, checksDependencies: false}",
+        file="base.yaml",
+    )
     assert_rejected(
         tmp_path,
         dist,
