@@ -392,7 +392,7 @@ class Service(Model):
         default_factory=lambda: ["/tmp"],
         description="Directories the app writes to; everything else is a read-only filesystem",
     )
-    scratch: Scratch = Field(
+    scratch: Annotated[Scratch, SIZED] = Field(
         default_factory=Scratch,
         description="How much node disk each writable path may use; each container's ephemeral-storage request "
         "and limit are derived from it",
