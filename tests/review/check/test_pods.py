@@ -114,24 +114,25 @@ def test_a_limit_without_room_for_the_logs(prod_copy: Path):
     )
 
 
-def test_request_above_limit_and_an_unreadable_quantity(prod_copy: Path):
+def test_a_request_above_the_limit(prod_copy: Path):
     def change(c: dict, _) -> None:
-        c["resources"]["requests"]["ephemeral-storage"] = "1Gi"
+        c["resources"]["requests"]["ephemeral-storage"] = "2Gi"
         c["resources"]["limits"]["ephemeral-storage"] = "1Gi"
 
-    def unreadable(c: dict, _) -> None:
-        c["resources"]["requests"]["ephemeral-storage"] = "2Gi"
-
     edit(prod_copy, "Deployment", "api", _api(change))
-    edit(prod_copy, "Deployment", "api", _api(unreadable))
     finding = one(check(prod_copy), "ephemeral-storage", "Deployment", "api")
+    assert finding.field == f"{API}.resources.requests.ephemeral-storage"
     assert finding.message == (
         "requests.ephemeral-storage 2Gi exceeds limits.ephemeral-storage 1Gi: the API server rejects the pod"
     )
+
+
+def test_a_limit_that_is_no_quantity(prod_copy: Path):
     edit(
         prod_copy, "Deployment", "api", _api(lambda c, _: c["resources"]["limits"].update({"ephemeral-storage": "1 G"}))
     )
     finding = one(check(prod_copy), "ephemeral-storage", "Deployment", "api")
+    assert finding.field == f"{API}.resources.limits.ephemeral-storage"
     assert (
         finding.message == "limits.ephemeral-storage '1 G' is not a Kubernetes quantity: the API server rejects the pod"
     )
