@@ -33,6 +33,7 @@ WAIVER_PREFIX = f"waive.{DOMAIN}/"
 PROBES_RULE = "probes"
 SINGLETON_ROLLOUT_RULE = "singleton-rollout"
 ORIGIN_RULE = "origin-allow-list"
+LIVENESS_RULE = "liveness-independent"
 
 
 def waiver(rule: str) -> str:
