@@ -6,7 +6,8 @@
 #   make cdk8s-synth           ... and the cdk8s CLI (npm)
 #   make lint                  ... and Pipfile [dev-packages] (ruff, mypy, import-linter)
 #   make test (= make setup)   ... and Pipfile [dev-packages], the cdk8s CLI, kubeconform and
-#                              its schemas, kustomize, sops, age-keygen, actionlint
+#                              its schemas, kustomize, sops, age-keygen, actionlint, Helm and the
+#                              Traefik chart k3s bundles (check renders it)
 #   make rehearse              the cluster tools (their own block, below)
 
 PYTHON            ?= python3
@@ -16,6 +17,11 @@ KUSTOMIZE_VERSION := v5.8.1
 SOPS_VERSION      := v3.13.3
 AGE_VERSION       := v1.2.1
 ACTIONLINT_VERSION := v1.7.12
+# Helm as k3s's helm-controller runs it: the helm-install jobs run rancher/klipper-helm, whose
+# v0.9.14-build20260210 (k3s's 1.33/1.34 lines of early 2026) installs Helm v3.19.5 (klipper-helm's
+# Dockerfile, and its plugins' `go mod edit --replace helm.sh/helm/v3=helm.sh/helm/v3@v3.19.5`).
+# Helm's own Makefile sets the version the binary reports with this -X flag.
+HELM_VERSION      := v3.19.5
 
 TOOLS      := .tools
 PIPENV     := $(TOOLS)/pipenv/bin/pipenv
@@ -33,6 +39,10 @@ SOPS_STAMP    := $(TOOLS)/bin/.sops-$(SOPS_VERSION)-age-$(AGE_VERSION)
 ACTIONLINT    := $(TOOLS)/bin/actionlint
 ACTIONLINT_STAMP := $(TOOLS)/bin/.actionlint-$(ACTIONLINT_VERSION)
 SCHEMA_STAMP  := $(SCHEMAS)/.built
+HELM_STAMP    := $(TOOLS)/bin/.helm-$(HELM_VERSION)
+# The chart's version is pinned once, in gitops/review/edge.py (which renders it); a changed pin fetches again.
+TRAEFIK_CHART_VERSION := $(shell sed -n 's/^CHART_VERSION = "\(.*\)"$$/\1/p' gitops/review/edge.py)
+CHART_STAMP   := $(TOOLS)/charts/traefik-$(TRAEFIK_CHART_VERSION)/.fetched
 GO_INSTALL    := GOBIN=$(CURDIR)/$(TOOLS)/bin go install
 
 export PIPENV_VENV_IN_PROJECT := 1
@@ -54,7 +64,7 @@ BENCH_BASELINE := 8549854
 
 # Everything `make test` uses.
 TEST_TOOLS := $(DEV_STAMP) $(NODE_STAMP) $(KUBECONFORM_STAMP) $(KUSTOMIZE_STAMP) $(SOPS_STAMP) \
-              $(ACTIONLINT_STAMP) $(SCHEMA_STAMP)
+              $(ACTIONLINT_STAMP) $(SCHEMA_STAMP) $(HELM_STAMP) $(CHART_STAMP)
 
 setup: $(TEST_TOOLS)
 
@@ -97,6 +107,17 @@ $(SOPS_STAMP):
 # actionlint checks the Gitea Actions workflow (GitHub Actions syntax).
 $(ACTIONLINT_STAMP):
 	$(GO_INSTALL) github.com/rhysd/actionlint/cmd/actionlint@$(ACTIONLINT_VERSION)
+	@touch $@
+
+# check renders k3s's Traefik chart with this Helm (gitops/review/edge.py); synth never needs it.
+$(HELM_STAMP):
+	$(GO_INSTALL) -ldflags='-s -w -X helm.sh/helm/v3/internal/version.version=$(HELM_VERSION)' \
+	  helm.sh/helm/v3/cmd/helm@$(HELM_VERSION)
+	@touch $@
+
+# The Traefik chart's source, from the Go module proxy into .tools/charts/ (gitops/review/edge.py).
+$(CHART_STAMP): | $(VENV_STAMP)
+	$(PY) -m gitops.review.edge download
 	@touch $@
 
 # Built-in schemas from kubernetes-validate; Flux and Argo CD schemas from their CRDs,
@@ -162,7 +183,7 @@ freshness:
 validate: $(VENV_STAMP) $(KUBECONFORM_STAMP) $(SCHEMA_STAMP)
 	$(PY) main.py validate
 
-check: $(VENV_STAMP)
+check: $(VENV_STAMP) $(HELM_STAMP) $(CHART_STAMP)
 	$(PY) main.py check
 
 lint-workflows: $(ACTIONLINT_STAMP)

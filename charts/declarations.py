@@ -37,6 +37,11 @@ def cluster_document(ctx: StackContext) -> dict:
         "production": cluster.production,
         "nodes": [node.model_dump(by_alias=True, exclude_none=True) for node in cluster.nodes],
         "systemReserved": cluster.system_reserved.model_dump(by_alias=True),
+        # What the edge is asked to open and trust: check holds the rendered Traefik chart to it.
+        "edge": {
+            "httpPort": ctx.config.traefik.http_port,
+            "trustedProxies": [str(cidr) for cidr in ctx.config.traefik.trusted_proxies],
+        },
     }
 
 

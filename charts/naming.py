@@ -60,6 +60,10 @@ class Naming:
     def settings(self) -> str:
         return f"{self.part_of}-settings"
 
+    def origin_allow_list(self) -> str:
+        """The Traefik Middleware that admits only the CDN (it lives beside Traefik, in kube-system)."""
+        return f"{self.part_of}-cdn-only"
+
     @staticmethod
     def default_deny() -> str:
         return "default-deny-ingress"

@@ -14,7 +14,9 @@ from ruamel.yaml.comments import CommentedMap
 
 from charts.context import StackContext
 from charts.custom import custom_object
+from gitops.annotations import ORIGIN_RULE, waiver
 from gitops.formats import yamlio
+from gitops.k8s import middlewares
 
 NAME = "traefik"
 NAMESPACE = "kube-system"
@@ -42,6 +44,13 @@ def values(ctx: StackContext) -> CommentedMap:
     if traefik.trusted_proxies:
         web["forwardedHeaders"] = _map(("trustedIPs", list(traefik.trusted_proxies)))
         web.yaml_add_eol_comment("only the CDN may set X-Forwarded-For", "forwardedHeaders", column=0)
+    if _admits_only_the_cdn(ctx):
+        web["middlewares"] = [middlewares.reference(NAMESPACE, ctx.naming.origin_allow_list())]
+        web.yaml_add_eol_comment(
+            "before every router: a client that is not the CDN gets 403, even with a node's address",
+            "middlewares",
+            column=0,
+        )
     res = traefik.resources
     status = _status(ctx)
     return _map(
@@ -53,7 +62,11 @@ def values(ctx: StackContext) -> CommentedMap:
             ),
         ),
         ("hostNetwork", True, "listen on each node's own address, no ServiceLB or kube-proxy hop"),
-        ("ports", _map(("web", web))),
+        ("ports", _ports(web)),
+        (
+            "metrics",
+            _map(("prometheus", None, "no metrics entry point (ports.metrics), so nothing to publish")),
+        ),
         (
             "updateStrategy",
             _map(
@@ -107,6 +120,30 @@ def values(ctx: StackContext) -> CommentedMap:
     )
 
 
+# The chart opens more entry points than web; on the host network each one listens on every node address
+# unless bound to loopback. Only config's httpPort is public (docs/hardening.md, "The edge's ports").
+LOOPBACK = "127.0.0.1"
+
+
+def _ports(web: CommentedMap) -> CommentedMap:
+    """The chart's entry points: web as config asks, the others removed or on the node's loopback only."""
+    return _map(
+        ("web", web),
+        ("websecure", None, "TLS ends at the CDN, which reaches the origin over HTTP: no :8443 listener"),
+        (
+            "traefik",
+            _map(("hostIP", LOOPBACK)),
+            "ping for kubelet's probes, which reach the loopback; the dashboard API stays off the network",
+        ),
+        ("metrics", None, "nothing scrapes Traefik: no :9100 on every node's public address"),
+    )
+
+
+def _admits_only_the_cdn(ctx: StackContext) -> bool:
+    """Whether Traefik answers only the CDN: there is one in front (trustedProxies) and no openOrigin reason."""
+    return bool(ctx.config.traefik.trusted_proxies) and ctx.config.traefik.open_origin is None
+
+
 def _status(ctx: StackContext) -> list[tuple]:
     """Values that give Ingresses a status (Argo CD reports an Ingress without one as Progressing)."""
     hostname = ctx.config.edge.status_hostname
@@ -150,6 +187,26 @@ class TraefikConfig(Construct):
                 name=NAME,
                 namespace=NAMESPACE,
                 labels=ctx.naming.labels(NAME, "ingress-controller"),
+                annotations={waiver(ORIGIN_RULE): ctx.config.traefik.open_origin}
+                if ctx.config.traefik.open_origin
+                else None,
             ),
             spec={"valuesContent": yamlio.dumps(values(ctx))},
         )
+        traefik = ctx.config.traefik
+        if _admits_only_the_cdn(ctx):
+            # Same unit as the HelmChartConfig that names it: an entry point naming a missing
+            # middleware fails every router on it (gitops/k8s/middlewares.py).
+            custom_object(
+                self,
+                "origin-allow-list",
+                api_version=middlewares.API_VERSION,
+                kind=middlewares.KIND,
+                metadata=cdk8s.ApiObjectMetadata(
+                    name=ctx.naming.origin_allow_list(),
+                    namespace=NAMESPACE,
+                    labels=ctx.naming.labels(NAME, "ingress-controller"),
+                ),
+                # Matched against the connection's peer (no ipStrategy): X-Forwarded-For is the client's to write.
+                spec={"ipAllowList": {"sourceRange": list(traefik.trusted_proxies)}},
+            )

@@ -5,8 +5,12 @@
 - startupSeconds -> a startup probe whose window covers the slowest start.
 - replicas > 1 -> spread over nodes, so losing a node loses one replica.
 - storage.node -> pinned to the node that holds the local-path volume.
+- health -> readiness on the health path; liveness (and startup) on a check
+  that depends on no other service (charts/probes.py).
 - every container meets Pod Security "restricted" and writes only to the
-  emptyDir volumes named in writablePaths.
+  emptyDir volumes named in writablePaths, each limited to its scratch size;
+  the container's ephemeral-storage covers those sizes and its logs
+  (gitops/k8s/ephemeral.py), so nothing it writes can fill the node's disk.
 """
 
 from __future__ import annotations
@@ -19,12 +23,21 @@ from constructs import Construct
 from charts import values
 from charts.context import StackContext
 from charts.plus import kplus
-from charts.probes import plan, progress_deadline_seconds
+from charts.probes import Check, checks, plan, progress_deadline_seconds
 from charts.settings import settings_hash
-from gitops.annotations import PROBES_RULE, SETTINGS_HASH, SINGLETON_ROLLOUT_RULE, STARTUP_SECONDS, waiver
+from gitops.annotations import (
+    LIVENESS_RULE,
+    PROBES_RULE,
+    SETTINGS_HASH,
+    SINGLETON_ROLLOUT_RULE,
+    STARTUP_SECONDS,
+    waiver,
+)
 from gitops.config.model import Service, pinned
+from gitops.k8s import ephemeral
 from gitops.k8s.placement import ARCH_LABEL, HOSTNAME_LABEL
 from gitops.k8s.probes import ProbeTiming
+from gitops.k8s.quantities import format_memory
 
 
 def rollout_strategy(service: Service) -> kplus.DeploymentStrategy:
@@ -39,6 +52,12 @@ def waivers(service: Service) -> dict[str, str]:
     found = {}
     if service.health.kind == "none":
         found[waiver(PROBES_RULE)] = service.health.reason or ""
+    planned = checks(service.health)
+    if planned is not None and planned.shared:
+        found[waiver(LIVENESS_RULE)] = (
+            f"the health path {planned.readiness.path} checks the process alone (config: health.checksDependencies "
+            "false), so liveness may use it"
+        )
     if service.replicas == 1 and not service.singleton:
         # One pod that looks like a singleton but is not one: overlapping for a moment
         # during a rollout is what keeps it serving, so it keeps RollingUpdate.
@@ -77,8 +96,8 @@ def topology_spread(ctx: StackContext, name: str) -> list[dict]:
     ]
 
 
-def _probe(service: Service, timing: ProbeTiming) -> kplus.Probe:
-    return values.probe(service.health.kind, service.health.path, service.port, timing)
+def _probe(service: Service, check: Check, timing: ProbeTiming) -> kplus.Probe:
+    return values.probe(check.kind, check.path, service.port, timing)
 
 
 class _Probes(TypedDict, total=False):
@@ -88,14 +107,34 @@ class _Probes(TypedDict, total=False):
 
 
 def _probes(ctx: StackContext, service: Service) -> _Probes:
-    if service.health.kind == "none":
+    planned = checks(service.health)
+    if planned is None:
         return {}
     timings = plan(service.startup_seconds, ctx.config.probes)
     return {
-        "startup": _probe(service, timings.startup),
-        "readiness": _probe(service, timings.readiness),
-        "liveness": _probe(service, timings.liveness),
+        "startup": _probe(service, planned.liveness, timings.startup),
+        "readiness": _probe(service, planned.readiness, timings.readiness),
+        "liveness": _probe(service, planned.liveness, timings.liveness),
     }
+
+
+def ephemeral_storage(service: Service) -> str:
+    """The container's ephemeral-storage, requested and limited alike: every writable path's size and the
+    container's logs (its root filesystem is read-only). Requested in full: disk does not compress, and a pod
+    within its request is the last the kubelet evicts when the node's disk runs short."""
+    sizes = [service.scratch.size_of(path) for path in service.writable_paths]
+    return format_memory(ephemeral.container_limit(sizes))
+
+
+def _ephemeral_storage_patches(service: Service) -> list[cdk8s.JsonPatch]:
+    # cdk8s-plus renders ephemeral-storage in whole Gi only (Container's resources), so the service's one
+    # container gets its exact size by a patch. Patches apply before the Deployment is converted to Kubernetes
+    # JSON, where a quantity is still held as k8s.Quantity's fields ({value: ...}): the patch writes that form.
+    size = {"value": ephemeral_storage(service)}
+    return [
+        cdk8s.JsonPatch.add(f"/spec/template/spec/containers/0/resources/{section}/{ephemeral.RESOURCE}", size)
+        for section in ("requests", "limits")
+    ]
 
 
 def _resources(service: Service) -> kplus.ContainerResources:
@@ -171,7 +210,15 @@ def add_deployment(
     deployment.select(kplus.LabelSelector.of(labels=naming.selector(name)))
 
     mounts = [
-        kplus.VolumeMount(path=path, volume=kplus.Volume.from_empty_dir(scope, f"scratch-{path}", naming.volume(path)))
+        kplus.VolumeMount(
+            path=path,
+            volume=kplus.Volume.from_empty_dir(
+                scope,
+                f"scratch-{path}",
+                naming.volume(path),
+                size_limit=values.mebibytes(service.scratch.size_of(path) // ephemeral.MEBIBYTE),
+            ),
+        )
         for path in service.writable_paths
     ]
     if service.storage is not None and claim is not None:
@@ -205,6 +252,7 @@ def add_deployment(
         # Without this every pod gets REDIS_PORT=tcp://10.43.x.x:6379 and friends for
         # each Service in the namespace, which shadows settings of the same name.
         values.add_constant("/spec/template/spec/enableServiceLinks", False),
+        *_ephemeral_storage_patches(service),
     ]
     if spreads_across_nodes(service):
         patches.append(cdk8s.JsonPatch.add("/spec/template/spec/topologySpreadConstraints", topology_spread(ctx, name)))

@@ -29,9 +29,11 @@ WAIVER_PREFIX = f"waive.{DOMAIN}/"
 
 
 # Rules of `main.py check` that config can waive: the gate registers them under these ids and the
-# generator writes their waivers (charts/workload.py).
+# generator writes their waivers (charts/workload.py, charts/traefik.py).
 PROBES_RULE = "probes"
 SINGLETON_ROLLOUT_RULE = "singleton-rollout"
+ORIGIN_RULE = "origin-allow-list"
+LIVENESS_RULE = "liveness-independent"
 
 
 def waiver(rule: str) -> str:

@@ -40,6 +40,7 @@ def check(env: Environment, environment: str = "") -> list[Finding]:
         *_images(env, environment),
         *_reserved(env),
         *_mounts(env),
+        *_scratch(env),
     ]
 
 
@@ -115,6 +116,19 @@ def _mounts(env: Environment) -> Iterator[Finding]:
                 )
                 continue
             volumes[volume] = path
+
+
+def _scratch(env: Environment) -> Iterator[Finding]:
+    """A size for a path the service does not write to sizes nothing: most likely a path misspelt on one side."""
+    for name, svc in env.services.items():
+        for path in svc.scratch.paths:
+            if path not in svc.writable_paths:
+                yield (
+                    ("services", name, "scratch", "paths", path),
+                    f"{path} is not one of the service's writablePaths ({', '.join(svc.writable_paths) or 'none'}), "
+                    "so its size limits nothing",
+                    f"add {path} to writablePaths, or remove it here",
+                )
 
 
 def _derived_label_values(env: Environment, environment: str) -> Iterator[Finding]:

@@ -23,6 +23,7 @@ from gitops.config.values import (
     Branch,
     Cidr,
     Cpu,
+    DiskSize,
     Duration,
     EntryPoint,
     EnvName,
@@ -51,6 +52,7 @@ from gitops.config.values import (
     check_line,
     check_text,
     cpu,
+    disk,
     image,
     memory,
 )
@@ -202,6 +204,11 @@ class Traefik(Model):
         default_factory=list,
         description="CIDRs whose X-Forwarded-* headers Traefik trusts (the CDN in front), for real client IPs",
     )
+    open_origin: Line | None = Field(
+        default=None,
+        description="Why Traefik may answer clients other than trustedProxies (the CDN in front); unset, it "
+        "answers only them, so nobody who finds a node address bypasses the CDN",
+    )
     resources: Annotated[Resources, SIZED] = Field(description="Requests and limit of one Traefik pod (one per node)")
 
 
@@ -284,7 +291,22 @@ class Health(Model):
     kind: Literal["http", "tcp", "none"] = Field(
         description="How Kubernetes checks the service: an HTTP GET, a TCP connect, or not at all"
     )
-    path: UrlPath | None = Field(default=None, description="HTTP path that answers 200 when healthy (kind: http)")
+    path: UrlPath | None = Field(
+        default=None, description="HTTP path that answers 200 when the pod can take traffic (kind: http): readiness"
+    )
+    checks_dependencies: bool | None = Field(
+        default=None,
+        description="kind: http, required: whether path answers 200 only while other services (database, cache, "
+        "another service) answer too. true: path decides readiness only, and liveness checks livenessPath or "
+        "connects to the port, so an outage of a dependency takes pods out of service without restarting them; "
+        "false: path checks the process alone and serves liveness too",
+    )
+    liveness_path: UrlPath | None = Field(
+        default=None,
+        description="kind: http with checksDependencies: true: a path that answers 200 whenever the process "
+        "itself works, whatever its dependencies do; liveness (and startup) check it instead of connecting to the "
+        "port",
+    )
     reason: Line | None = Field(default=None, description="Why the service cannot be probed (kind: none)")
 
     @model_validator(mode="after")
@@ -300,7 +322,53 @@ class Health(Model):
             )
         if self.kind != "none" and self.reason is not None:
             raise Invalid(f"reason is only used by kind: none, not kind: {self.kind}", "remove reason")
+        self._liveness_matches_kind()
         return self
+
+    def _liveness_matches_kind(self) -> None:
+        if self.kind != "http":
+            for key, value in (("checksDependencies", self.checks_dependencies), ("livenessPath", self.liveness_path)):
+                if value is not None:
+                    raise Invalid(f"{key} is only used by kind: http, not kind: {self.kind}", f"remove {key}")
+            return
+        if self.checks_dependencies is None:
+            raise Invalid(
+                f"an http health check must say whether {self.path} checks other services",
+                "add checksDependencies: true if it fails while the database, cache or another service is down "
+                "(liveness then connects to the port, or checks livenessPath), false if it checks the process alone",
+            )
+        if self.liveness_path is not None and not self.checks_dependencies:
+            raise Invalid(
+                f"livenessPath is only used when path checks other services, and {self.path} does not "
+                "(checksDependencies: false), so it serves liveness itself",
+                "remove livenessPath, or set checksDependencies: true",
+            )
+        if self.liveness_path is not None and self.liveness_path == self.path:
+            raise Invalid(
+                f"livenessPath {self.liveness_path} is the readiness path, which checks other services: an outage "
+                "of one would restart every pod",
+                "name a path that checks the process alone, or remove livenessPath to connect to the port",
+            )
+
+
+class Scratch(Model):
+    """Node disk for the writable paths: each is an emptyDir of this size (its sizeLimit); the container's
+    ephemeral-storage is derived from the sizes (charts/workload.py, gitops/k8s/ephemeral.py)."""
+
+    size: DiskSize = Field(
+        default=disk("64Mi"),
+        description="Node disk each writable path may fill (its emptyDir's sizeLimit) unless paths names it: a "
+        "/tmp for a process that writes little. Above it the kubelet evicts the pod, instead of the node's disk "
+        "(etcd, images, the Redis volume) filling up",
+    )
+    paths: dict[MountPath, DiskSize] = Field(
+        default_factory=dict,
+        description="Writable paths (of writablePaths) that need another size than size, e.g. a cache: path -> size",
+    )
+
+    def size_of(self, path: str) -> int:
+        """Bytes the writable path may hold."""
+        return (self.paths.get(path) or self.size).bytes
 
 
 class Storage(Model):
@@ -376,6 +444,11 @@ class Service(Model):
     writable_paths: list[MountPath] = Field(
         default_factory=lambda: ["/tmp"],
         description="Directories the app writes to; everything else is a read-only filesystem",
+    )
+    scratch: Annotated[Scratch, SIZED] = Field(
+        default_factory=Scratch,
+        description="How much node disk each writable path may use; each container's ephemeral-storage request "
+        "and limit are derived from it",
     )
     run_as_user: int = Field(
         default=10001,

@@ -214,6 +214,18 @@ _check_memory = _positive_quantity(
 )
 
 
+_check_disk = _positive_quantity(
+    _MEMORY,
+    ParsedMemory,
+    "bytes",
+    quantities.memory_bytes,
+    "disk space",
+    "disk size in Mi or Gi",
+    "mebibytes such as 64Mi, or gibibytes such as 1Gi",
+    "1Mi",
+)
+
+
 def cpu(text: str) -> ParsedCpu:
     """A CPU quantity parsed as config parses it, for a model's default."""
     return _check_cpu(text)
@@ -222,6 +234,11 @@ def cpu(text: str) -> ParsedCpu:
 def memory(text: str) -> ParsedMemory:
     """A memory quantity parsed as config parses it, for a model's default."""
     return _check_memory(text)
+
+
+def disk(text: str) -> ParsedMemory:
+    """A disk size (node-local scratch space) parsed as config parses it, for a model's default."""
+    return _check_disk(text)
 
 
 def _check_gibibytes(text: str) -> ParsedSize:
@@ -554,6 +571,12 @@ Memory = Annotated[
     AfterValidator(_check_memory),
     _string(_MEMORY.pattern, "memory quantity, e.g. 512Mi or 2Gi"),
     Expect("a memory quantity such as 512Mi or 2Gi"),
+]
+DiskSize = Annotated[
+    ParsedMemory,
+    AfterValidator(_check_disk),
+    _string(_MEMORY.pattern, "disk size, e.g. 64Mi or 1Gi"),
+    Expect("a disk size such as 64Mi or 1Gi"),
 ]
 VolumeSize = Annotated[
     ParsedSize,

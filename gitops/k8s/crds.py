@@ -58,7 +58,12 @@ ARGO_CD = (CrdSet("github.com/argoproj/argo-cd/v3", ARGO_CD_VERSION, "manifests/
 # Upstream's install manifest of the same release: the rehearsal takes Argo CD's settings objects from it
 # (argocd-cm, argocd-secret, ...), as `kubectl apply -f install.yaml` creates them.
 ARGO_CD_INSTALL = CrdSet("github.com/argoproj/argo-cd/v3", ARGO_CD_VERSION, "manifests/install.yaml")
-K3S = (CrdSet("github.com/k3s-io/helm-controller", HELM_CONTROLLER_VERSION, "pkg/crds/yaml/generated/"),)
+# The Traefik chart release whose CRDs k3s installs beside Traefik (its traefik-crd chart): k3s 1.34 bundles
+# rancher's 37.1.1+up37.1.0; upstream v37.1.1 is the nearest release the module proxy serves (v37.1.2 is
+# refused). Only the traefik.io kinds: the directory names a file prefix, not a folder.
+TRAEFIK_CHART_VERSION = "v37.1.1+incompatible"
+TRAEFIK = (CrdSet("github.com/traefik/traefik-helm-chart", TRAEFIK_CHART_VERSION, "traefik/crds/traefik.io_"),)
+K3S = (CrdSet("github.com/k3s-io/helm-controller", HELM_CONTROLLER_VERSION, "pkg/crds/yaml/generated/"), *TRAEFIK)
 ALL = FLUX + ARGO_CD + K3S
 
 

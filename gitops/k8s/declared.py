@@ -47,6 +47,10 @@ class DeclaredCluster:
     architecture: str | None = None
     kubernetes_version: str | None = None
     production: bool = False  # the cluster serves real users (check's image-digest rule)
+    # config's traefik.httpPort and trustedProxies: the one port the edge opens on a node's address and the
+    # proxies it believes (check's edge rules); None when the ConfigMap predates them.
+    http_port: int | None = None
+    trusted_proxies: tuple[str, ...] | None = None
 
 
 @dataclass
@@ -130,6 +134,8 @@ def _cluster(resource: Resource, cluster: Fields) -> DeclaredCluster:
             architecture=_text(cluster.get("architecture")),
             kubernetes_version=_text(cluster.get("kubernetesVersion")),
             production=cluster.get("production") is True,
+            http_port=int(edge["httpPort"]) if "httpPort" in (edge := mapping(cluster.get("edge"))) else None,
+            trusted_proxies=tuple(str(c) for c in edge["trustedProxies"]) if "trustedProxies" in edge else None,
         )
     except (KeyError, TypeError, ValueError, IndexError) as err:
         raise DeclarationError(f"{resource.path}: {resource} data.{CLUSTER_KEY} is malformed: {err}") from None

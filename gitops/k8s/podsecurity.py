@@ -99,3 +99,23 @@ def restricted_violations(spec: dict[str, Any]) -> list[str]:
     ):
         found.append("seccompProfile")
     return found
+
+
+# What a proxy on the node's own address needs beyond the restricted level, as restricted_violations names
+# it: the host network (and, through it, its ports as host ports), and root, because without ambient
+# capabilities only root can use NET_BIND_SERVICE to bind a port below 1024.
+HOST_NETWORK_PROXY_NEEDS = frozenset({"host namespaces", "hostPort", "runAsNonRoot != true", "runAsUser=0"})
+
+
+def host_network_proxy_excess(spec: dict[str, Any]) -> list[str]:
+    """What a host-network proxy's pod spec asks for beyond what it needs (HOST_NETWORK_PROXY_NEEDS):
+    every other restricted check it fails, the node's PID or IPC namespace, and a writable root
+    filesystem on any container (not a Pod Security check: a proxy writes nothing there)."""
+    found = [v for v in restricted_violations(spec) if v not in HOST_NETWORK_PROXY_NEEDS]
+    found += [f"{key}: true" for key in ("hostPID", "hostIPC") if spec.get(key) is True]
+    containers = [
+        mapping(c) for key in ("initContainers", "containers") for c in (spec.get(key) or []) if isinstance(c, dict)
+    ]
+    if any(mapping(c.get("securityContext")).get("readOnlyRootFilesystem") is not True for c in containers):
+        found.append("readOnlyRootFilesystem != true")
+    return found

@@ -70,3 +70,29 @@ def start_window(container: Fields) -> tuple[str, int] | None:
             found = timing(probe)
             return None if found is None else (name, found.window_seconds)
     return None
+
+
+# What a probe checks, as against when: the handler (exactly one of these, core/v1 ProbeHandler).
+HANDLERS = ("exec", "httpGet", "tcpSocket", "grpc")
+
+
+def check_of(probe: object) -> Fields | None:
+    """The handler of a probe ({"httpGet": {...}}), without its timing; None when it is no probe or has none."""
+    if not isinstance(probe, dict):
+        return None
+    found = {key: probe[key] for key in HANDLERS if key in probe}
+    return found or None
+
+
+def same_check(first: object, second: object) -> bool:
+    """Whether two probes run the same check (timing aside): liveness that is readiness restarts the pod for
+    whatever makes it unready."""
+    check = check_of(first)
+    return check is not None and check == check_of(second)
+
+
+def self_contained(probe: object) -> bool:
+    """Whether the probe's check depends on nothing but the container: a TCP connect reaches the container's
+    own listener and runs no application code that could call another service."""
+    check = check_of(probe)
+    return check is not None and set(check) == {"tcpSocket"}

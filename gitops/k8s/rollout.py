@@ -203,3 +203,24 @@ def plan(obj: Fields, nodes: int | None) -> Rollout | None:
     if kind == "HelmChartConfig" and nodes is not None:
         return _chart_daemonset(obj, nodes)
     return None
+
+
+def surge_on_host_ports(obj: Fields, nodes: int) -> str | None:
+    """Why a DaemonSet's rolling update cannot replace pods that hold host ports, or None when it can.
+
+    A surged pod is created on the node beside the old one (update.go, SurgeCount); it needs the same
+    host port, so the scheduler never places it and the rollout stalls. Such a DaemonSet must say
+    maxSurge 0 and maxUnavailable of at least one pod (the API server refuses both 0)."""
+    if obj.get("kind") != "DaemonSet" or strategy_type(obj) == "OnDelete":
+        return None
+    rolling = mapping(dig(obj, "spec", "updateStrategy", "rollingUpdate"))
+    surge, unavailable = rolling.get("maxSurge", 0), rolling.get("maxUnavailable", 1)
+    if not (_valid(surge) and _valid(unavailable)):
+        return f"maxSurge {surge!r} / maxUnavailable {unavailable!r} is not a count or a percentage"
+    surge_pods = intstr.scaled(surge, nodes, round_up=True)
+    down = intstr.scaled(unavailable, nodes, round_up=True)
+    if surge_pods > 0:
+        return f"maxSurge {surge} starts a second pod on a node whose host ports the old pod still holds"
+    if down < 1:
+        return f"maxUnavailable {unavailable} with maxSurge 0 replaces no pod at all"
+    return None

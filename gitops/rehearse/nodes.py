@@ -44,12 +44,21 @@ OTHER_STAGE_DELAY = (300, 300)
 LEASE_SECONDS = 10
 
 
+# The kubelet reports its root filesystem as the node's ephemeral-storage, and the scheduler fits every pod's
+# ephemeral-storage request against it. Config states no disk sizes (the capacity rule leaves disk out:
+# docs/hardening.md, "Ephemeral storage"), so each simulated node has a CX33's 80 GB disk (deployment book,
+# Quick Facts), less the 10% the kubelet's default hard eviction threshold (nodefs.available) keeps free.
+DISK_BYTES = 80 * 10**9
+ALLOCATABLE_DISK_BYTES = DISK_BYTES * 9 // 10
+
+
 def _millis(value: int) -> str:
     return f"{value}m"
 
 
 def node_object(node: DeclaredCluster, index: int) -> dict:
-    """The Node for cluster.nodes[index]: capacity as configured, allocatable minus the reserve."""
+    """The Node for cluster.nodes[index]: capacity as configured, allocatable minus the reserve; a disk for
+    the pods' ephemeral-storage."""
     spec = node.nodes[index]
     arch = node.architecture or "amd64"
     allocatable_cpu = spec.cpu_millis - node.reserved_cpu_millis
@@ -71,8 +80,18 @@ def node_object(node: DeclaredCluster, index: int) -> dict:
         },
         "spec": {},
         "status": {
-            "capacity": {"cpu": _millis(spec.cpu_millis), "memory": str(spec.memory_bytes), "pods": str(MAX_PODS)},
-            "allocatable": {"cpu": _millis(allocatable_cpu), "memory": str(allocatable_memory), "pods": str(MAX_PODS)},
+            "capacity": {
+                "cpu": _millis(spec.cpu_millis),
+                "memory": str(spec.memory_bytes),
+                "ephemeral-storage": str(DISK_BYTES),
+                "pods": str(MAX_PODS),
+            },
+            "allocatable": {
+                "cpu": _millis(allocatable_cpu),
+                "memory": str(allocatable_memory),
+                "ephemeral-storage": str(ALLOCATABLE_DISK_BYTES),
+                "pods": str(MAX_PODS),
+            },
             "nodeInfo": {"architecture": arch, "operatingSystem": "linux", "kubeletVersion": "fake"},
         },
     }

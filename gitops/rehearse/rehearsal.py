@@ -8,13 +8,14 @@ the drills in one order either way.
 
 from __future__ import annotations
 
+import functools
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
 from gitops.k8s import manifests, prerequisites
 from gitops.layout import DIST, environment_dirs
-from gitops.rehearse import bootstrap, cluster, repo, sops
+from gitops.rehearse import bootstrap, cluster, poll, repo, sops
 from gitops.rehearse import stage as stages
 from gitops.rehearse.argocd import ArgoEngine
 from gitops.rehearse.delivery import Delivered
@@ -24,7 +25,7 @@ from gitops.rehearse.engine import Engine
 from gitops.rehearse.environment import Environment
 from gitops.rehearse.findings import DrillResult, EnvReport, Failure
 from gitops.rehearse.fluxengine import FluxEngine
-from gitops.rehearse.kube import Kubectl
+from gitops.rehearse.kube import Api, Kubectl
 from gitops.rehearse.procs import ComponentError
 from gitops.rehearse.session import Session
 from gitops.rehearse.tools import Tools
@@ -139,10 +140,7 @@ def rehearse(env: Environment, tools: Tools, options: Options, report: EnvReport
             drills += _disturb(stage, engine, options, env, delivered, base)
         drills.sort(key=lambda d: ORDER.index(d.name))
         _sops(stage, plan, report)
-        report.notes += [
-            f"stand-in for what k3s's helm-controller would run: {s} (the chart values' requests)"
-            for s in stage.stand_ins
-        ]
+        report.notes += stage.charts
         report.notes += [f"stand-in for {s}" for s in stage.ingress_status.describe()]
         if engine.kept:
             report.notes.append("left by Prune=false: " + ", ".join(sorted(set(engine.kept))))
@@ -171,6 +169,7 @@ def _converge(stage: stages.Stage, delivered: Delivered, needed: list[prerequisi
         timeout,
         converge.listed(needed),
     )
+    _edge_placed(stage, drill, timeout)
     for rejection in rejected:
         drill.fail(
             "(apply)",
@@ -180,6 +179,34 @@ def _converge(stage: stages.Stage, delivered: Delivered, needed: list[prerequisi
     for obj, what, events in delivered.problems:
         drill.fail(obj, what, delivered.fixes.get(obj, "read the controller's message and events"), events)
     return drill
+
+
+def _edge_placed(stage: stages.Stage, drill: DrillResult, timeout: float) -> None:
+    """The rendered Traefik DaemonSets: one Ready pod on every node, placed by the scheduler with the chart's
+    host ports, requests and priority class."""
+    every = (len(stage.nodes), len(stage.nodes))
+    for daemonset in stage.chart_daemonsets:
+        path = f"/apis/apps/v1/namespaces/{daemonset.namespace}/daemonsets/{daemonset.name}"
+        poll.until(functools.partial(_everywhere, stage.api, path, every), timeout, 0.5)
+        ready, desired = _ready_scheduled(stage.api, path)
+        if ready == desired == len(stage.nodes):
+            drill.fact(f"{daemonset}: {ready}/{len(stage.nodes)} pods Ready, one on every node")
+        else:
+            drill.fail(
+                str(daemonset),
+                f"{ready} of {len(stage.nodes)} nodes run a Ready pod of the rendered chart ({desired} scheduled)",
+                "read the pods' events: a host port, the requests or the priority class keep them off a node",
+            )
+
+
+def _everywhere(api: Api, path: str, every: tuple[int, int]) -> bool:
+    return _ready_scheduled(api, path) == every
+
+
+def _ready_scheduled(api: Api, path: str) -> tuple[int, int]:
+    """A DaemonSet's Ready and scheduled pod counts, from its status."""
+    status = (api.find(path) or {}).get("status") or {}
+    return int(status.get("numberReady") or 0), int(status.get("desiredNumberScheduled") or 0)
 
 
 def _disturb(

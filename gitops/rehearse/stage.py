@@ -1,10 +1,11 @@
 """The stage every rehearsal runs on: the control plane, the environment's nodes, storage, k3s's CRDs.
 
 Built from the commit under test's own dist/ (its declarations ConfigMap holds the node
-inventory), before any engine delivers anything. Traefik, which k3s's helm-controller would
-install from its HelmChartConfig, is stood in for by a DaemonSet with the chart values' requests,
-so that the scheduler reserves on every node what `main.py check` counts (its host ports are
-`main.py check`'s hostports rule; the stand-in claims none), and by a thread that writes the
+inventory), before any engine delivers anything. Traefik is what k3s's helm-controller would
+install from its HelmChartConfig: the chart k3s bundles, rendered with k3s's values and the
+HelmChartConfig (gitops/review/edge.py), applied as rendered (its DaemonSet, ServiceAccount, RBAC,
+Service, IngressClass), so the scheduler places the real Traefik pods with their host ports,
+requests and priority. No Traefik binary runs (kwok runs no containers): a thread writes the
 Ingress status Traefik would (edge.py), which Argo CD's health check waits for.
 """
 
@@ -13,11 +14,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from gitops.formats import yamlio
 from gitops.k8s import crds, declared, manifests
 from gitops.k8s.declared import Declared, DeclaredCluster
 from gitops.k8s.manifests import Resource
 from gitops.k8s.quantities import format_cpu, format_memory
-from gitops.k8s.requests import demands
 from gitops.layout import DIST, engine_dir
 from gitops.rehearse import controlplane, edge, flux, nodes, poll, repo, storage
 from gitops.rehearse.controlplane import ControlPlane
@@ -26,9 +27,10 @@ from gitops.rehearse.kube import Api, Kubectl
 from gitops.rehearse.procs import ComponentError
 from gitops.rehearse.session import Session
 from gitops.rehearse.tools import Tools
+from gitops.review import edge as review_edge
+from gitops.review.edge import Rendered
 
 NODES_READY_TIMEOUT = 60.0
-STAND_IN_IMAGE = "registry.k8s.io/pause:3.10"  # never pulled: kwok runs no containers
 
 
 @dataclass
@@ -44,7 +46,8 @@ class Stage:
     cluster: DeclaredCluster  # declared.cluster, which a stage cannot be built without
     nodes: list[str]
     provisioner: storage.Provisioner
-    stand_ins: list[str]
+    charts: list[str]  # the report's line for each chart applied as rendered
+    chart_daemonsets: list[Resource]  # the rendered charts' DaemonSets, which must run on every node
     ingress_status: edge.IngressStatus
 
     @property
@@ -76,32 +79,35 @@ def describe_nodes(cluster: DeclaredCluster) -> str:
     return f"{count} simulated {shown} node{'' if count == 1 else 's'} ({cluster.architecture or 'amd64'})"
 
 
-def traefik_stand_ins(resources: list[Resource]) -> list[dict]:
-    """A DaemonSet per HelmChartConfig that makes its chart a DaemonSet, with the values' requests."""
+def traefik_chart(resources: list[Resource]) -> list[Rendered]:
+    """What helm-controller would install for each HelmChartConfig of k3s's Traefik: the chart, rendered."""
     found = []
-    for demand in demands(resources):
-        if demand.resource.kind != "HelmChartConfig":
+    for config in resources:
+        if not review_edge.is_bundled(config):
             continue
-        name, namespace = demand.resource.name, demand.resource.namespace
-        labels = {"app.kubernetes.io/name": name, "rehearsal.honeydue/stand-in": "helm-chart"}
-        requests = {"cpu": f"{demand.per_pod.cpu_millis}m", "memory": str(demand.per_pod.memory_bytes)}
-        found.append(
-            {
-                "apiVersion": "apps/v1",
-                "kind": "DaemonSet",
-                "metadata": {"name": name, "namespace": namespace, "labels": labels},
-                "spec": {
-                    "selector": {"matchLabels": labels},
-                    "template": {
-                        "metadata": {"labels": labels},
-                        "spec": {
-                            "containers": [{"name": name, "image": STAND_IN_IMAGE, "resources": {"requests": requests}}]
-                        },
-                    },
-                },
-            }
-        )
+        rendered = review_edge.render(config)
+        if rendered.refused is not None:
+            raise repo.RepoError(
+                f"{config.path}: the Traefik chart {review_edge.CHART_VERSION} refuses {config}: {rendered.refused}"
+            )
+        found.append(rendered)
     return found
+
+
+def describe_chart(rendered: Rendered) -> str:
+    """The report's line for one rendered chart."""
+    objects = ", ".join(str(r) for r in rendered.resources)
+    return (
+        f"Traefik: the chart traefik {review_edge.CHART_VERSION} rendered with k3s's values and "
+        f"{rendered.config}, applied as rendered ({objects})"
+    )
+
+
+def _apply_chart(kubectl: Kubectl, rendered: Rendered) -> None:
+    text = "".join("---\n" + yamlio.dumps(r.obj) for r in rendered.resources)
+    code, out, _ = kubectl.run("apply", "--server-side", "--field-manager=helm", "-f", "-", input=text.encode())
+    if code != 0:
+        raise ComponentError("traefik", f"kubectl apply of the rendered chart: {out}")
 
 
 def build(session: Session, tools: Tools, options, env: Environment) -> Stage:
@@ -124,11 +130,9 @@ def build(session: Session, tools: Tools, options, env: Environment) -> Stage:
     session.on_close(provisioner.stop)
     flux.install_crds(kubectl, api, crds.K3S)
     _wait_nodes(api, names, session)
-    stand_ins = []
-    for daemonset in traefik_stand_ins(resources):
-        meta = daemonset["metadata"]
-        api.create(f"/apis/apps/v1/namespaces/{meta['namespace']}/daemonsets", daemonset)
-        stand_ins.append(f"DaemonSet {meta['namespace']}/{meta['name']}")
+    charts = traefik_chart(resources)
+    for rendered in charts:
+        _apply_chart(kubectl, rendered)
     ingress_namespaces = sorted({r.namespace for r in resources if r.kind == "Ingress" and r.namespace})
     ingress_status = edge.IngressStatus(api, ingress_namespaces, edge.status_hostnames(resources))
     ingress_status.start()
@@ -145,6 +149,7 @@ def build(session: Session, tools: Tools, options, env: Environment) -> Stage:
         cluster,
         names,
         provisioner,
-        stand_ins,
+        [describe_chart(r) for r in charts],
+        [d for r in charts for d in r.find("DaemonSet")],
         ingress_status,
     )

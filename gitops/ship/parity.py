@@ -90,6 +90,11 @@ RENDERED: dict[str, tuple[Rendered, ...]] = {
         rendered("PodDisruptionBudget", "spec.**"),
     ),
     "services.*.resources": (rendered(ANY, f"{_TEMPLATE}.resources.**"),),
+    # A writable path's size, and the container's ephemeral-storage derived from it.
+    "services.*.scratch": (
+        rendered(ANY, "spec.template.spec.volumes[].emptyDir.sizeLimit"),
+        rendered(ANY, f"{_TEMPLATE}.resources.**"),
+    ),
     "services.*.storage.node": (rendered(ANY, "spec.template.spec.affinity.**"),),
     # Settings and the public hosts in them: the digest of what a pod reads.
     "settings": (rendered(ANY, "spec.template.metadata.annotations", SETTINGS_HASH),),

@@ -70,9 +70,9 @@ def convert(crd: dict, source: str) -> dict[str, dict]:
     return schemas
 
 
-# The kinds dist/ holds that no package carries a schema for (k3s's HelmChartConfig is kept stricter
-# than its CRD, by hand, in gitops/tools/schemas/: see the file's $comment).
-SETS = crds.FLUX + crds.ARGO_CD
+# The kinds dist/ holds that no package carries a schema for: Flux's, Argo CD's and Traefik's (k3s's
+# HelmChartConfig is kept stricter than its CRD, by hand, in gitops/tools/schemas/: see the file's $comment).
+SETS = crds.FLUX + crds.ARGO_CD + crds.TRAEFIK
 
 
 def fingerprint() -> str:

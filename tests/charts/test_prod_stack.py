@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+import pytest
 from ruamel.yaml import YAML
 
 from gitops.annotations import SETTINGS_HASH, STARTUP_SECONDS, waiver
@@ -32,9 +33,30 @@ def test_api_runs_three_replicas_with_all_three_probes(prod: Manifests):
     api = prod.get("Deployment", "api")
     assert api["spec"]["replicas"] == 3
     c = container(api)
+    assert c["readinessProbe"]["httpGet"] == {"path": "/api/health/", "port": 8000, "scheme": "HTTP"}
+    # /api/health/ checks Postgres and Redis (config: checksDependencies): liveness, and the startup probe that
+    # holds it off, connect to the port, so an outage of either never restarts the API pods.
+    for probe in ("livenessProbe", "startupProbe"):
+        assert "httpGet" not in c[probe]
+        assert c[probe]["tcpSocket"] == {"port": 8000}
+
+
+def test_admin_liveness_shares_its_dependency_free_root_with_readiness_by_waiver(prod: Manifests):
+    admin = prod.get("Deployment", "admin")
+    c = container(admin)
     for probe in ("readinessProbe", "livenessProbe", "startupProbe"):
-        assert c[probe]["httpGet"]["path"] == "/api/health/"
-        assert c[probe]["httpGet"]["port"] == 8000
+        assert c[probe]["httpGet"]["path"] == "/"
+    assert admin["metadata"]["annotations"]["waive.gitops.myhoneydue.com/liveness-independent"] == (
+        "the health path / checks the process alone (config: health.checksDependencies false), so liveness may use it"
+    )
+
+
+def test_redis_probes_connect_and_the_worker_has_none(prod: Manifests):
+    redis = container(prod.get("Deployment", "redis"))
+    for probe in ("readinessProbe", "livenessProbe", "startupProbe"):
+        assert redis[probe]["tcpSocket"] == {"port": 6379}
+    worker = container(prod.get("Deployment", "worker"))
+    assert not {"readinessProbe", "livenessProbe", "startupProbe"} & set(worker)
 
 
 def test_api_startup_window_covers_240_seconds_of_first_boot_migrations(prod: Manifests):
@@ -303,8 +325,25 @@ def test_writable_paths_are_emptydir_mounts(prod: Manifests):
     volumes = {v["name"]: v for v in pod_spec(admin)["volumes"]}
     mounts = {m["mountPath"]: m["name"] for m in container(admin)["volumeMounts"]}
     assert set(mounts) == {"/tmp", "/app/.next/cache"}
-    for name in mounts.values():
-        assert volumes[name]["emptyDir"] == {}
+    assert {path: volumes[name]["emptyDir"] for path, name in mounts.items()} == {
+        "/tmp": {"sizeLimit": "64Mi"},
+        "/app/.next/cache": {"sizeLimit": "1024Mi"},
+    }
+
+
+@pytest.mark.parametrize(
+    "name, size",
+    [
+        ("admin", "1148Mi"),  # /tmp 64Mi + .next/cache 1Gi + logs 60Mi
+        ("api", "316Mi"),  # /tmp 256Mi (uploads) + logs 60Mi
+        ("worker", "124Mi"),  # /tmp 64Mi + logs 60Mi
+        ("redis", "124Mi"),  # /tmp 64Mi + logs 60Mi; its data is on the claim, not ephemeral
+    ],
+)
+def test_ephemeral_storage_covers_the_scratch_volumes_and_the_logs(prod: Manifests, name: str, size: str):
+    resources = container(prod.get("Deployment", name))["resources"]
+    assert resources["requests"]["ephemeral-storage"] == size
+    assert resources["limits"]["ephemeral-storage"] == size
 
 
 def test_no_pod_mounts_a_service_account_token(prod: Manifests):
@@ -347,6 +386,7 @@ def test_units_split_infrastructure_from_apps(prod: Manifests):
         "Namespace/honeydue",
         "ConfigMap/honeydue-declarations",
         "HelmChartConfig/traefik",
+        "Middleware/honeydue-cdn-only",
         "NetworkPolicy/default-deny-ingress",
         "NetworkPolicy/api-ingress",
         "NetworkPolicy/admin-ingress",

@@ -60,8 +60,9 @@ def test_an_error_fails_with_exit_1_and_a_table(broken_prod: Path, capsys):
         "come from outside this set, waive with an annotation naming where they come from"
     )
     # The four warnings: prod's images are pinned by tag, not by digest (image-digest).
-    assert f"  {broken_prod}: 1 error, 4 warnings, 2 waived -> FAILED" in lines
-    assert lines[-1] == "check: 1 set: 1 error, 4 warnings, 2 waived -> FAILED"
+    # Waived: the worker's missing probes (health: none) and the admin's liveness on its root (checksDependencies).
+    assert f"  {broken_prod}: 1 error, 4 warnings, 3 waived -> FAILED" in lines
+    assert lines[-1] == "check: 1 set: 1 error, 4 warnings, 3 waived -> FAILED"
 
 
 def test_json_for_ci(broken_prod: Path, capsys):
@@ -70,7 +71,7 @@ def test_json_for_ci(broken_prod: Path, capsys):
     document = json.loads(out)
     assert document["format"] == "honeydue-gitops/check/v1"
     assert document["ok"] is False
-    assert document["summary"] == {"sets": 1, "errors": 1, "warnings": 4, "waived": 2}
+    assert document["summary"] == {"sets": 1, "errors": 1, "warnings": 4, "waived": 3}
     (only,) = document["sets"]
     assert set(only) == {"name", "paths", "ok", "summary", "findings", "waived", "capacity", "notes"}
     assert sorted(f["object"]["name"] for f in only["findings"] if f["rule"] == "image-digest") == [
@@ -94,7 +95,11 @@ def test_json_for_ci(broken_prod: Path, capsys):
         }
     ]
     reason = "the Asynq worker serves no HTTP or TCP endpoint; a crash ends the process and restarts the pod"
+    shared = (
+        "the health path / checks the process alone (config: health.checksDependencies false), so liveness may use it"
+    )
     assert [(w["rule"], w["object"]["name"], w["field"], w["reason"]) for w in only["waived"]] == [
+        ("liveness-independent", "admin", "spec.template.spec.containers[admin].livenessProbe", shared),
         ("probes", "worker", "spec.template.spec.containers[worker].livenessProbe", reason),
         ("probes", "worker", "spec.template.spec.containers[worker].readinessProbe", reason),
     ]
@@ -111,9 +116,9 @@ def test_a_waiver_with_a_reason_passes_and_is_listed(broken_prod: Path, capsys):
     edit(broken_prod, "Service", "api", _waive("service-selector", "pods come from the legacy chart"))
     code, out, _ = run(capsys, str(broken_prod))
     assert code == 0
-    assert "  waived  service-selector  Service honeydue/api        spec.selector" in out
+    assert "  waived  service-selector      Service honeydue/api        spec.selector" in out
     assert "      reason: pods come from the legacy chart" in out
-    assert out.splitlines()[-1] == "check: 1 set: 0 errors, 4 warnings, 3 waived -> passed"
+    assert out.splitlines()[-1] == "check: 1 set: 0 errors, 4 warnings, 4 waived -> passed"
     code, out, _ = run(capsys, str(broken_prod), "--format", "json")
     waived = {(w["rule"], w["object"]["name"], w["reason"]) for w in json.loads(out)["sets"][0]["waived"]}
     assert ("service-selector", "api", "pods come from the legacy chart") in waived

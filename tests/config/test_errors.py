@@ -13,7 +13,7 @@ def test_unknown_key(tmp_path, config_copy, dist):
         (
             f"config/prod.yaml:{line}: services.api.replcas: unknown key 'replcas'.\n"
             "  fix: rename it to 'replicas' (keys allowed here: args, component, health, hosts, image, keepLive, port, "
-            "replicas, resources, runAsUser, secretEnv, serviceAccountToken, settings, singleton, "
+            "replicas, resources, runAsUser, scratch, secretEnv, serviceAccountToken, settings, singleton, "
             "spreadAcrossNodes, startupSeconds, storage, unit, writablePaths).\n"
         ),
     )
@@ -202,7 +202,12 @@ def test_volume_on_a_node_the_cluster_does_not_have(tmp_path, config_copy, dist)
 
 
 def test_http_health_without_path(tmp_path, config_copy, dist):
-    line = edit_config(config_copy, "health: {kind: http, path: /}", "health: {kind: http}", file="base.yaml")
+    line = edit_config(
+        config_copy,
+        "health: {kind: http, path: /, checksDependencies: false}",
+        "health: {kind: http, checksDependencies: false}",
+        file="base.yaml",
+    )
     assert_rejected(
         tmp_path,
         dist,
@@ -435,4 +440,100 @@ def test_unknown_environment(tmp_path, config_copy, dist):
     assert done.returncode == 2
     assert done.stderr == (
         "config/qa.yaml:0: (file): no config for environment 'qa'.\n  fix: use one of: prod, staging.\n" + FOOTER
+    )
+
+
+# --- health: readiness and liveness; scratch sizes -------------------------------------------------
+
+
+def test_an_http_health_check_must_say_whether_it_checks_dependencies(tmp_path, config_copy, dist):
+    line = edit_config(
+        config_copy,
+        "health: {kind: http, path: /, checksDependencies: false}",
+        "health: {kind: http, path: /}",
+        file="base.yaml",
+    )
+    assert_rejected(
+        tmp_path,
+        dist,
+        (
+            f"config/base.yaml:{line}: services.admin.health: an http health check must say whether / checks other "
+            "services.\n"
+            "  fix: add checksDependencies: true if it fails while the database, cache or another service is down "
+            "(liveness then connects to the port, or checks livenessPath), false if it checks the process alone.\n"
+        ),
+    )
+
+
+def test_a_liveness_path_that_is_the_readiness_path(tmp_path, config_copy, dist):
+    line = edit_config(
+        config_copy,
+        "checksDependencies: true}",
+        "checksDependencies: true, livenessPath: /api/health/}",
+        file="base.yaml",
+    )
+    assert_rejected(
+        tmp_path,
+        dist,
+        (
+            f"config/base.yaml:{line}: services.api.health: livenessPath /api/health/ is the readiness path, which "
+            "checks other services: an outage of one would restart every pod.\n"
+            "  fix: name a path that checks the process alone, or remove livenessPath to connect to the port.\n"
+        ),
+    )
+
+
+def test_a_liveness_path_where_the_health_path_serves_liveness_itself(tmp_path, config_copy, dist):
+    line = edit_config(
+        config_copy, "checksDependencies: false}", "checksDependencies: false, livenessPath: /live}", file="base.yaml"
+    )
+    assert_rejected(
+        tmp_path,
+        dist,
+        (
+            f"config/base.yaml:{line}: services.admin.health: livenessPath is only used when path checks other "
+            "services, and / does not (checksDependencies: false), so it serves liveness itself.\n"
+            "  fix: remove livenessPath, or set checksDependencies: true.\n"
+        ),
+    )
+
+
+def test_checks_dependencies_on_a_tcp_check(tmp_path, config_copy, dist):
+    line = edit_config(
+        config_copy, "health: {kind: tcp}", "health: {kind: tcp, checksDependencies: true}", file="base.yaml"
+    )
+    assert_rejected(
+        tmp_path,
+        dist,
+        (
+            f"config/base.yaml:{line}: services.redis.health: checksDependencies is only used by kind: http, not "
+            "kind: tcp.\n  fix: remove checksDependencies.\n"
+        ),
+    )
+
+
+def test_a_scratch_size_for_a_path_the_service_does_not_write(tmp_path, config_copy, dist):
+    line = edit_config(config_copy, "      paths: {/tmp: 256Mi}", "      paths: {/var/tmp: 256Mi}", file="base.yaml")
+    assert_rejected(
+        tmp_path,
+        dist,
+        (
+            f"config/base.yaml:{line}: services.api.scratch.paths./var/tmp: /var/tmp is not one of the service's "
+            "writablePaths (/tmp), so its size limits nothing.\n"
+            "  fix: add /var/tmp to writablePaths, or remove it here.\n"
+        ),
+    )
+
+
+def test_a_scratch_size_that_is_no_disk_size(tmp_path, config_copy, dist):
+    line = edit_config(
+        config_copy, "      paths: {/app/.next/cache: 1Gi}", "      paths: {/app/.next/cache: 1GB}", file="base.yaml"
+    )
+    assert_rejected(
+        tmp_path,
+        dist,
+        (
+            f"config/base.yaml:{line}: services.admin.scratch.paths./app/.next/cache: '1GB' is not a disk size in Mi "
+            "or Gi.\n  fix: write mebibytes such as 64Mi, or gibibytes such as 1Gi.\n"
+        ),
     )

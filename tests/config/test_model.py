@@ -254,6 +254,7 @@ def test_the_fields_an_environment_sets_for_itself_are_declared_once_in_the_mode
         "services.*.hosts",
         "services.*.replicas",
         "services.*.resources",
+        "services.*.scratch",
         "services.*.storage.node",
         "settings",
         "shipping",

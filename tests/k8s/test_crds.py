@@ -38,11 +38,12 @@ def test_every_pinned_module_is_named_once():
 
 
 def test_the_schemas_are_built_from_the_engines_crds_and_say_so():
-    assert crdschemas.SETS == crds.FLUX + crds.ARGO_CD
+    assert crdschemas.SETS == crds.FLUX + crds.ARGO_CD + crds.TRAEFIK
     assert crdschemas.fingerprint() == (
         f"github.com/fluxcd/source-controller@{crds.FLUX_VERSION}/config/crd/bases/\n"
         f"github.com/fluxcd/kustomize-controller@{crds.FLUX_VERSION}/config/crd/bases/\n"
-        f"github.com/argoproj/argo-cd/v3@{crds.ARGO_CD_VERSION}/manifests/crds/"
+        f"github.com/argoproj/argo-cd/v3@{crds.ARGO_CD_VERSION}/manifests/crds/\n"
+        f"github.com/traefik/traefik-helm-chart@{crds.TRAEFIK_CHART_VERSION}/traefik/crds/traefik.io_"
     )
 
 

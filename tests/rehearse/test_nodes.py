@@ -32,8 +32,18 @@ def test_one_node_per_prod_node_with_capacity_minus_the_reserve(synthesized: Pat
     assert labels["kubernetes.io/hostname"] == "ubuntu-8gb-nbg1-2"
     assert labels["kubernetes.io/arch"] == "amd64"
     assert labels["kubernetes.io/os"] == "linux"
-    assert node["status"]["capacity"] == {"cpu": "4000m", "memory": str(8 * 2**30), "pods": "110"}
-    assert node["status"]["allocatable"] == {"cpu": "3500m", "memory": str(7 * 2**30), "pods": "110"}
+    assert node["status"]["capacity"] == {
+        "cpu": "4000m",
+        "memory": str(8 * 2**30),
+        "ephemeral-storage": "80000000000",
+        "pods": "110",
+    }
+    assert node["status"]["allocatable"] == {
+        "cpu": "3500m",
+        "memory": str(7 * 2**30),
+        "ephemeral-storage": "72000000000",
+        "pods": "110",
+    }
 
 
 def test_staging_node_follows_its_smaller_machine(synthesized: Path):

@@ -5,8 +5,11 @@ from __future__ import annotations
 import base64
 from pathlib import Path
 
+import pytest
+
 from gitops.k8s import declared, manifests
 from gitops.rehearse import nodes, sops, stage
+from gitops.review import edge as review_edge
 
 CIPHERTEXT = "ENC[AES256_GCM,data:bm90IGEgcmVhbCBzZWNyZXQ=,iv:AAAA,tag:BBBB,type:str]"
 
@@ -19,15 +22,27 @@ def test_nodes_are_described_from_config(synthesized: Path):
         assert stage.describe_nodes(declared.read(manifests.load([synthesized / env])).cluster) == words
 
 
-def test_traefik_stands_in_as_a_daemonset_with_the_chart_values_requests(synthesized: Path):
-    (daemonset,) = stage.traefik_stand_ins(manifests.load([synthesized / "prod"]))
-    assert (daemonset["kind"], daemonset["metadata"]["namespace"], daemonset["metadata"]["name"]) == (
-        "DaemonSet",
-        "kube-system",
-        "traefik",
+@pytest.mark.skipif(not review_edge.HELM.exists(), reason="Helm is built by `make setup`")
+def test_traefik_is_the_chart_rendered_with_k3s_values_and_the_helmchartconfig(synthesized: Path):
+    (rendered,) = stage.traefik_chart(manifests.load([synthesized / "prod"]))
+    assert sorted(str(r) for r in rendered.resources) == [
+        "ClusterRole traefik-kube-system",
+        "ClusterRoleBinding traefik-kube-system",
+        "DaemonSet kube-system/traefik",
+        "IngressClass traefik",
+        "Service kube-system/traefik",
+        "ServiceAccount kube-system/traefik",
+    ]
+    (daemonset,) = rendered.find("DaemonSet")
+    spec = daemonset.obj["spec"]["template"]["spec"]
+    assert (spec["hostNetwork"], spec["priorityClassName"]) == (True, "system-cluster-critical")
+    (container,) = spec["containers"]
+    assert container["resources"]["requests"] == {"cpu": "100m", "memory": "128Mi"}
+    assert [(p["containerPort"], p.get("hostIP")) for p in container["ports"]] == [(8080, "127.0.0.1"), (80, None)]
+    assert stage.describe_chart(rendered).startswith(
+        "Traefik: the chart traefik 37.1.1 rendered with k3s's values and HelmChartConfig kube-system/traefik, "
+        "applied as rendered (ServiceAccount kube-system/traefik, "
     )
-    (container,) = daemonset["spec"]["template"]["spec"]["containers"]
-    assert container["resources"] == {"requests": {"cpu": "100m", "memory": str(128 * 2**20)}}
 
 
 def test_kwok_stages_keep_what_they_match_and_take_the_rehearsals_delays():

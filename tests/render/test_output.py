@@ -38,6 +38,7 @@ def test_one_file_per_object_with_readable_names(synthesized: Path):
         "prod/infrastructure/configmap-honeydue-declarations.yaml",
         "prod/infrastructure/deployment-redis.yaml",
         "prod/infrastructure/helmchartconfig-kube-system-traefik.yaml",
+        "prod/infrastructure/middleware-kube-system-honeydue-cdn-only.yaml",
         "prod/infrastructure/namespace-honeydue.yaml",
         "prod/infrastructure/networkpolicy-admin-egress.yaml",
         "prod/infrastructure/networkpolicy-admin-ingress.yaml",

@@ -56,6 +56,8 @@ def test_the_image_and_version_label_are_never_set_aside():
     assert per_environment("Deployment", ("metadata", "labels", "app.kubernetes.io/version")) is None
     assert per_environment("Deployment", (*container, "startupProbe", "failureThreshold")) is None
     assert per_environment("Deployment", (*container, "resources", "limits", "memory")) == "services.*.resources"
+    volume = ("spec", "template", "spec", "volumes", Named("name", "tmp"), "emptyDir", "sizeLimit")
+    assert per_environment("Deployment", volume) == "services.*.scratch"
     assert per_environment("Deployment", ("spec", "selector", "matchLabels", "app.kubernetes.io/instance")) == (
         "(environment name)"
     )

@@ -19,6 +19,8 @@ from gitops.k8s.declared import Declared
 from gitops.k8s.manifests import ManifestError, Resource
 from gitops.k8s.selectors import LabelIndex, selects, service_selects
 from gitops.k8s.workloads import PodTemplate, dig, pod_template
+from gitops.review import edge
+from gitops.review.edge import Rendered
 
 T = TypeVar("T")
 
@@ -83,6 +85,14 @@ class Context:
     def workload_names(self, namespace: str) -> str:
         """The workloads of a namespace, for messages about selectors that match none of them."""
         return self.memo(("workload_names", namespace), lambda: _names(self.pods_in(namespace)))
+
+
+def edge_rendered(ctx: Context) -> list[Rendered]:
+    """The bundled Traefik chart rendered with each of the set's HelmChartConfigs for it, once per check set
+    (gitops/review/edge.py; EnvironmentProblem when Helm or the chart is not installed)."""
+    return ctx.memo(
+        "edge_rendered", lambda: [edge.render(c) for c in ctx.of_kind("HelmChartConfig") if edge.is_bundled(c)]
+    )
 
 
 # A message names this many workloads, then counts the rest.

@@ -8,7 +8,7 @@ from pathlib import Path
 # Importing the rule modules registers their rules; within a topic, this is their listed order.
 # isort: off
 from gitops.review.check import routing, disruption, references, storage, hostports, sync, identity  # noqa: F401 - registers
-from gitops.review.check import pss, policy, headroom, waivers, labelvalues  # noqa: F401 - registers
+from gitops.review.check import pss, policy, pods, headroom, waivers, labelvalues, traefik, origin  # noqa: F401 - registers
 from gitops.review.check import egress  # noqa: F401 - registers
 
 # isort: on

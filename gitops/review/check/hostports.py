@@ -4,11 +4,9 @@ A pod on the host network binds its container ports on the node itself; a
 hostPort does the same through the CNI. The scheduler keeps two such pods
 off one node, so a clash shows up as a pod Pending forever (or, for a
 DaemonSet, missing from a node). Claimants are pod templates, the k3s-bundled
-Traefik as configured by a HelmChartConfig (its chart values are parsed), and
-LoadBalancer Services, for which k3s ServiceLB runs a hostPort pod per node.
-
-Only ports written in the HelmChartConfig's values are known; chart defaults
-that are not overridden there are not counted.
+Traefik as its chart renders a HelmChartConfig (gitops/review/edge.py: every
+port of the rendered pods, the chart's defaults included), and LoadBalancer
+Services, for which k3s ServiceLB runs a hostPort pod per node.
 """
 
 from __future__ import annotations
@@ -17,11 +15,10 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from gitops.k8s.helmcharts import chart_values, per_node
 from gitops.k8s.manifests import Resource
 from gitops.k8s.placement import pinned_nodes
-from gitops.k8s.workloads import PER_NODE, as_int, mapping, sequence
-from gitops.review.check.context import Context
+from gitops.k8s.workloads import PER_NODE, PodTemplate, as_int, mapping, pod_template, sequence
+from gitops.review.check.context import Context, edge_rendered
 from gitops.review.check.registry import rule
 from gitops.review.findings import Issue, Severity, Topic
 
@@ -46,8 +43,9 @@ class Claim:
         return f"{self.pods} pod(s) on any node"
 
 
-def _pod_claims(ctx: Context) -> Iterator[Claim]:
-    for pod in ctx.pods:
+def _pod_claims(pods: list[PodTemplate], owner: Resource | None = None, prefix: str = "") -> Iterator[Claim]:
+    """The ports pods claim on their node; owner and prefix name the HelmChartConfig a rendered pod comes from."""
+    for pod in pods:
         host_network = pod.spec.get("hostNetwork") is True
         pinned = pinned_nodes(pod.spec)
         nodes = frozenset(pinned) if pinned is not None else None
@@ -59,8 +57,8 @@ def _pod_claims(ctx: Context) -> Iterator[Claim]:
                     continue
                 key = "containerPort" if host_network else "hostPort"
                 yield Claim(
-                    pod.resource,
-                    f"{container.field}.ports[{port.get('name') or index}].{key}",
+                    owner or pod.resource,
+                    f"{prefix}{container.field}.ports[{port.get('name') or index}].{key}",
                     number,
                     str(port.get("protocol") or "TCP"),
                     "host network" if host_network else "hostPort",
@@ -71,30 +69,10 @@ def _pod_claims(ctx: Context) -> Iterator[Claim]:
 
 
 def _chart_claims(ctx: Context) -> Iterator[Claim]:
-    for config in ctx.of_kind("HelmChartConfig"):
-        values = chart_values(config)
-        if values is None:
-            continue
-        host_network = values.get("hostNetwork") is True
-        deployment = mapping(values.get("deployment"))
-        every = per_node(values)
-        for name, port in mapping(values.get("ports")).items():
-            port = mapping(port)
-            # On the host network the chart binds `port` on the node (it requires hostPort == port).
-            key = "port" if host_network else "hostPort"
-            number = as_int(port.get(key))
-            if not number:
-                continue
-            yield Claim(
-                config,
-                f"spec.valuesContent (ports.{name}.{key})",
-                number,
-                str(port.get("protocol") or "TCP"),
-                "host network" if host_network else "hostPort",
-                every,
-                None,
-                as_int(deployment.get("replicas")) or 1,
-            )
+    for rendered in edge_rendered(ctx):
+        pods = [p for p in (pod_template(r) for r in rendered.resources) if p is not None]
+        for pod in pods:
+            yield from _pod_claims([pod], rendered.config, f"rendered {pod.resource}: ")
 
 
 def _service_lb_claims(ctx: Context) -> Iterator[Claim]:
@@ -137,7 +115,7 @@ def _collide(a: Claim, b: Claim, node_count: int | None, pods: int) -> bool:
 )
 def host_port_conflict(ctx: Context) -> Iterator[Issue]:
     by_port: dict[tuple[int, str], list[Claim]] = defaultdict(list)
-    for claim in [*_pod_claims(ctx), *_chart_claims(ctx), *_service_lb_claims(ctx)]:
+    for claim in [*_pod_claims(ctx.pods), *_chart_claims(ctx), *_service_lb_claims(ctx)]:
         by_port[(claim.port, claim.protocol)].append(claim)
     cluster = ctx.declared.cluster
     node_count = len(cluster.nodes) if cluster else None

@@ -36,7 +36,10 @@ def test_second_host_network_daemonset_on_traefiks_port(prod_copy: Path):
         "(host network, every node)"
     )
     traefik = one(outcome, "host-port-conflict", "HelmChartConfig", "traefik")
-    assert traefik.field == "spec.valuesContent (ports.web.port)"
+    assert (
+        traefik.field
+        == "rendered DaemonSet kube-system/traefik: spec.template.spec.containers[traefik].ports[web].containerPort"
+    )
     assert traefik.message == (
         "port 80/TCP (host network, every node) is also claimed by DaemonSet kube-system/edge-proxy "
         "(host network, every node)"

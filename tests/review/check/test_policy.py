@@ -187,10 +187,10 @@ spec:
 
 
 def test_probe_on_a_port_name_the_container_does_not_have(prod_copy: Path):
-    edit(prod_copy, "Deployment", "api", _api(lambda c, _: c["livenessProbe"]["httpGet"].update({"port": "web"})))
+    edit(prod_copy, "Deployment", "api", _api(lambda c, _: c["livenessProbe"]["tcpSocket"].update({"port": "web"})))
     finding = one(check(prod_copy), "probe-port", "Deployment", "api")
     assert finding.severity is Severity.ERROR
-    assert finding.field == "spec.template.spec.containers[api].livenessProbe.httpGet.port"
+    assert finding.field == "spec.template.spec.containers[api].livenessProbe.tcpSocket.port"
     assert (
         finding.message == "livenessProbe probes port web, which container api does not name (named ports: http): "
         "the probe always fails"

@@ -31,7 +31,12 @@ CATALOGUE = [
         "  resources: {cpu: 50m, memory: 64Mi, memoryLimit: 128Mi}\n\nsettings:",
         ["  resources: {cpu: 75m, memory: 64Mi, memoryLimit: 128Mi}\n\nsettings:"],
     ),
-    ("base.yaml", "    writablePaths: [/tmp, /app/.next/cache]\n", ["    writablePaths: [/tmp]\n"]),
+    (
+        "base.yaml",
+        "    writablePaths: [/tmp, /app/.next/cache]\n",
+        ["    writablePaths: [/tmp, /app/.next/cache, /var/cache]\n"],
+    ),
+    ("base.yaml", "      paths: {/app/.next/cache: 1Gi}\n", ["      paths: {/app/.next/cache: 2Gi}\n"]),
     ("prod.yaml", "  B2_BUCKET: honeyDueProd\n", ["  B2_BUCKET: honeyDueProd2\n"]),
 ]
 

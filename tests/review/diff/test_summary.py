@@ -58,7 +58,8 @@ def test_probe_and_resource_changes_are_listed_per_field(synthesized: Path, tmp_
         api = dist_copies.container(obj, "api")
         api["startupProbe"]["failureThreshold"] = 60
         del api["livenessProbe"]
-        api["resources"] = {"requests": {"cpu": "300m", "memory": "512Mi"}}
+        scratch = api["resources"]["requests"]["ephemeral-storage"]
+        api["resources"] = {"requests": {"cpu": "300m", "memory": "512Mi", "ephemeral-storage": scratch}}
 
     dist_copies.edit(
         before,

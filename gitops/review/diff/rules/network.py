@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from gitops.k8s import networkpolicies, workloads
+from gitops.k8s import middlewares, networkpolicies, workloads
 from gitops.k8s.workloads import dig, mapping, sequence
 from gitops.review.diff.fields import equal, get
 from gitops.review.diff.model import MISSING, Status
@@ -189,4 +189,52 @@ def egress(context: Context) -> Iterator[Issue]:
                 d.key,
                 new.field,
                 f"its pods may no longer connect out on {_listed(lost)} (still allowed: {_listed(after)}).",
+            )
+
+
+def _admitted(obj: dict | None) -> list[str]:
+    if obj is None:
+        return []
+    middleware = middlewares.of([obj])
+    return (middleware[0].allowed_sources() or []) if middleware else []
+
+
+@rule(
+    "edge-allow-list",
+    Topic.TRAFFIC,
+    Severity.HIGH,
+    prevents="the CDN's edges refused at the origin (every domain on the entry point answers 403 to them), or the "
+    "origin opened to addresses that bypass the CDN",
+    fix="compare the ranges with the CDN's published list (cloudflare.com/ips-v4, /ips-v6) before merging",
+    severity_note="high (ranges no longer admitted, or the allow-list removed) / medium (ranges admitted)",
+)
+def edge_allow_list(context: Context) -> Iterator[Issue]:
+    kinds = {middlewares.KIND}
+    for diff in context.with_status(Status.CHANGED, Status.REMOVED, Status.ADDED, kinds=kinds):
+        before, after = _admitted(diff.old), _admitted(diff.new)
+        if diff.status is Status.REMOVED and before:
+            yield risk(
+                Severity.HIGH,
+                diff.key,
+                "spec.ipAllowList",
+                "is removed: an entry point that still names it builds no routers (every domain there answers "
+                "404), and one that no longer does answers anyone.",
+            )
+            continue
+        dropped = [r for r in before if r not in after]
+        added = [r for r in after if r not in before]
+        if dropped and diff.status is Status.CHANGED:
+            yield risk(
+                Severity.HIGH,
+                diff.key,
+                "spec.ipAllowList.sourceRange",
+                f"stops admitting {', '.join(dropped)}: connections from there get 403 on every domain of the "
+                "entry points that use it.",
+            )
+        if added and diff.status is Status.CHANGED:
+            yield risk(
+                Severity.MEDIUM,
+                diff.key,
+                "spec.ipAllowList.sourceRange",
+                f"starts admitting {', '.join(added)} directly.",
             )

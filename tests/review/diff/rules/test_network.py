@@ -127,6 +127,50 @@ def test_service_exposure_selector_and_ports(synthesized: Path, tmp_path: Path):
     ]
 
 
+def _ranges(change):
+    def apply(middleware: dict) -> None:
+        middleware["spec"]["ipAllowList"]["sourceRange"] = change(middleware["spec"]["ipAllowList"]["sourceRange"])
+
+    return apply
+
+
+def test_a_cdn_range_dropped_from_the_allow_list_is_high(synthesized: Path, tmp_path: Path):
+    before, after = diffkit.before_after(synthesized, tmp_path)
+    dist_copies.edit(
+        after, "Middleware", "honeydue-cdn-only", _ranges(lambda r: [x for x in r if x != "104.16.0.0/13"])
+    )
+    assert diffkit.risks_of(diffkit.compare(before, after), "Middleware", "honeydue-cdn-only") == [
+        (
+            "high",
+            "spec.ipAllowList.sourceRange",
+            "stops admitting 104.16.0.0/13: connections from there get 403 on every domain of the entry points "
+            "that use it.",
+        )
+    ]
+
+
+def test_a_range_added_to_the_allow_list_is_medium(synthesized: Path, tmp_path: Path):
+    before, after = diffkit.before_after(synthesized, tmp_path)
+    dist_copies.edit(after, "Middleware", "honeydue-cdn-only", _ranges(lambda r: [*r, "203.0.113.0/24"]))
+    assert diffkit.risks_of(diffkit.compare(before, after), "Middleware", "honeydue-cdn-only") == [
+        ("medium", "spec.ipAllowList.sourceRange", "starts admitting 203.0.113.0/24 directly.")
+    ]
+
+
+def test_the_allow_list_removed_is_high(synthesized: Path, tmp_path: Path):
+    before, after = diffkit.before_after(synthesized, tmp_path)
+    dist_copies.remove(after, "Middleware", "honeydue-cdn-only")
+    assert diffkit.risks_of(diffkit.compare(before, after), "Middleware", "honeydue-cdn-only") == [
+        (
+            "high",
+            "spec.ipAllowList",
+            "is removed: an entry point that still names it builds no routers (every domain there answers 404), "
+            "and one that no longer does answers anyone.",
+        ),
+        ("medium", "", "removed from git: the engine prunes it from the cluster."),
+    ]
+
+
 def test_pods_newly_isolated_for_egress_are_medium_with_the_ports_left(synthesized: Path, tmp_path: Path):
     before, after = diffkit.before_after(synthesized, tmp_path)
     dist_copies.remove(before, "NetworkPolicy", "default-deny-egress")
