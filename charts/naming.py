@@ -17,6 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from gitops.config.values import STORAGE_VOLUME, volume_name
+from gitops.k8s import servicedns
 from gitops.k8s.labels import COMPONENT, INSTANCE, NAME, PART_OF, VERSION
 from gitops.k8s.labels import MANAGED_BY as MANAGED_BY_LABEL
 from gitops.layout import CLUSTERS, DIST
@@ -70,6 +71,13 @@ class Naming:
     def ingress_policy(self, service: str) -> str:
         return f"{service}-ingress"
 
+    @staticmethod
+    def default_deny_egress() -> str:
+        return "default-deny-egress"
+
+    def egress_policy(self, service: str) -> str:
+        return f"{service}-egress"
+
     def declarations(self) -> str:
         return f"{self.part_of}-declarations"
 
@@ -101,7 +109,7 @@ class Naming:
         return f"{DIST}/{dist_relative}"
 
     def internal_host(self, service: str) -> str:
-        return f"{self.service(service)}.{self.namespace}.svc.cluster.local"
+        return servicedns.service_host(self.service(service), self.namespace)
 
     @staticmethod
     def volume(mount_path: str) -> str:

@@ -595,41 +595,49 @@ def _network(ctx: Context, refused_units: set[str]) -> list[Item]:
         if theirs is None:
             continue
         new_labels = pod_labels(theirs.obj)
-        lost = [
-            p
-            for p in policies
-            if sequence(dig(p, "spec", "ingress"))
-            and networkpolicies.isolating(new_labels, workload.namespace, [p])
-            and not networkpolicies.isolating(labels, workload.namespace, [p])
-        ]
-        isolated = networkpolicies.isolating(labels, workload.namespace, policies)
-        if not lost or not isolated:
-            continue
-        count = replicas(workload.obj) or 1
-        if not ctx.is_blocked(theirs):
-            ctx.unadmitted.add(workload.name)
-        names = ", ".join(str(dig(p, "metadata", "name")) for p in lost)
-        item = Item(
-            CONFLICTING,
-            f"NetworkPolicy {workload.namespace}/{names}",
-            f"admits the new pods of {workload.name}, not its running ones ({selectors.format_labels(labels)}), which "
-            f"{dig(isolated[0], 'metadata', 'name')} isolates: from the infrastructure apply until new pods replace "
-            "them, they get no traffic",
-            blocking=count > 1,
-            rule="gitops/k8s/networkpolicies.py (k3s enforces policies; the rehearsal stores them and checks which "
-            "pods they admit)",
-        )
-        live_selector = mapping(dig(workload.obj, "spec", "selector")).get("matchLabels")
-        if isinstance(live_selector, dict):
-            item.config.append(
-                _keep_line(
-                    ctx,
-                    workload.name,
-                    "our network policies must admit the running pods too, by labels they carry",
-                    selector=live_selector,
-                )
+        for direction, rules in ((networkpolicies.INGRESS, "ingress"), (networkpolicies.EGRESS, "egress")):
+            lost = [
+                p
+                for p in policies
+                if sequence(dig(p, "spec", rules))
+                and networkpolicies.isolating(new_labels, workload.namespace, [p], direction)
+                and not networkpolicies.isolating(labels, workload.namespace, [p], direction)
+            ]
+            isolated = networkpolicies.isolating(labels, workload.namespace, policies, direction)
+            if not lost or not isolated:
+                continue
+            count = replicas(workload.obj) or 1
+            if direction == networkpolicies.INGRESS and not ctx.is_blocked(theirs):
+                ctx.unadmitted.add(workload.name)
+            names = ", ".join(str(dig(p, "metadata", "name")) for p in lost)
+            if direction == networkpolicies.INGRESS:
+                what = f"admits the new pods of {workload.name}, not its running ones"
+                loss = "they get no traffic"
+                keep = "our network policies must admit the running pods too, by labels they carry"
+            else:
+                what = f"lets the new pods of {workload.name} connect out, not its running ones"
+                loss = "they can connect nowhere (no DNS, no database)"
+                keep = "our network policies must let the running pods connect out too, by labels they carry"
+            item = Item(
+                CONFLICTING,
+                f"NetworkPolicy {workload.namespace}/{names}",
+                f"{what} ({selectors.format_labels(labels)}), which {dig(isolated[0], 'metadata', 'name')} "
+                f"isolates: from the infrastructure apply until new pods replace them, {loss}",
+                blocking=count > 1,
+                rule="gitops/k8s/networkpolicies.py (k3s enforces policies; the rehearsal stores them and checks which "
+                "pods they admit)",
             )
-        found.append(item)
+            live_selector = mapping(dig(workload.obj, "spec", "selector")).get("matchLabels")
+            if isinstance(live_selector, dict):
+                item.config.append(
+                    _keep_line(
+                        ctx,
+                        workload.name,
+                        keep,
+                        selector=live_selector,
+                    )
+                )
+            found.append(item)
     # Clients: a policy admitting pods of a service from its clients' labels; old clients lack them.
     for policy in policies:
         for rule in sequence(dig(policy, "spec", "ingress")):

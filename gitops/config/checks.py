@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from gitops.config.credentials import credential_shape
 from gitops.config.errors import Path, dotted
 from gitops.config.model import Environment, Service
+from gitops.config.traffic import endpoint_ports, reads_endpoint, setting_port
 from gitops.config.values import STORAGE_VOLUME, volume_name
 from gitops.k8s.labels import NAME, RECOMMENDED_PREFIX, VALUE_MAX
 
@@ -33,6 +34,7 @@ def check(env: Environment, environment: str = "") -> list[Finding]:
         *_setting_references(env),
         *_credentials(env),
         *_service_urls(env),
+        *_endpoints(env),
         *_registry(env),
         *_hosts(env),
         *_images(env, environment),
@@ -303,6 +305,56 @@ def _service_urls(env: Environment) -> Iterator[Finding]:
                 ("serviceUrls", variable, "service"),
                 f"service '{url.service}' has no port to connect to",
                 "add port: to that service",
+            )
+
+
+def _endpoints(env: Environment) -> Iterator[Finding]:
+    """An endpoint names a setting or secret that exists, some service reads it, and a URL it names connects
+    to one of its ports."""
+    for name, endpoint in env.endpoints.items():
+        at: tuple[str, ...] = ("endpoints", name)
+        if endpoint.setting is not None and endpoint.setting not in env.settings:
+            yield (
+                (*at, "setting"),
+                f"setting '{endpoint.setting}' is not defined under settings",
+                f"define {endpoint.setting} under settings, or use one of: {', '.join(sorted(env.settings)) or 'none'}",
+            )
+            continue
+        if endpoint.secret is not None and endpoint.secret not in env.secrets:
+            yield (
+                (*at, "secret"),
+                f"secret '{endpoint.secret}' is not declared under secrets",
+                f"declare it under secrets, or use one of: {', '.join(sorted(env.secrets)) or 'none declared'}",
+            )
+            continue
+        source = f"setting {endpoint.setting}" if endpoint.setting is not None else f"secret {endpoint.secret}"
+        if not any(reads_endpoint(svc, endpoint) for svc in env.services.values()):
+            yield (
+                at,
+                f"no service reads {source}, so no service may connect to endpoint '{name}'",
+                f"remove endpoints.{name}, or have the services that connect to it read {source}",
+            )
+        if endpoint.port_setting is not None:
+            value = env.settings.get(endpoint.port_setting)
+            if value is None:
+                yield (
+                    (*at, "portSetting"),
+                    f"setting '{endpoint.port_setting}' is not defined under settings",
+                    f"define {endpoint.port_setting} under settings, or list the port under ports: instead",
+                )
+            elif setting_port(value) is None:
+                yield (
+                    ("settings", endpoint.port_setting),
+                    f"setting {endpoint.port_setting} is '{value}', which endpoint '{name}' reads as its port: a port "
+                    "is a number from 1 to 65535",
+                    f'write the port number, e.g. {endpoint.port_setting}: "587"',
+                )
+        if not endpoint_ports(env, endpoint) and endpoint.port_setting is None:
+            yield (
+                at,
+                f"endpoint '{name}' has no port: its {source} holds no URL with one, and it lists no ports",
+                "list the ports the services connect to, e.g. ports: [5432], or name the setting that holds it "
+                "with portSetting:",
             )
 
 

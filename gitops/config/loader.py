@@ -721,6 +721,8 @@ def _from_pydantic(error: ErrorDetails, where: Where, shown: str) -> Problem:
     kind = error["type"]
     got = error.get("input")
     key = str(loc[-1]) if loc else "(top level)"
+    if len(loc) > 1 and isinstance(loc[-1], int):
+        key = f"{loc[-2]}[{loc[-1]}]"  # an item of a list: named with its list, as the operator finds it
     file, line = _locate(where, loc, shown)
     ctx = error.get("ctx") or {}
 

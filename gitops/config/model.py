@@ -142,6 +142,10 @@ class Cluster(Model):
     pod_cidr: Cidr = Field(
         default="10.42.0.0/16", description="Cluster pod network (k3s --cluster-cidr); node-side pod traffic uses it"
     )
+    service_cidr: Cidr = Field(
+        default="10.43.0.0/16",
+        description="Cluster Service network (k3s --service-cidr); egress to any outside address excludes it",
+    )
     production: Annotated[bool, ADDRESSED] = Field(
         default=False,
         description="The cluster serves real users: `main.py check` then warns about every image not pinned by digest",
@@ -232,6 +236,50 @@ class ServiceUrl(Model):
     )
     scheme: Scheme = Field(default="http", description="URL scheme of an in-cluster URL, e.g. redis")
     path: UrlPath = Field(default="", description="Path appended to the URL, e.g. /0")
+
+
+class Endpoint(Model):
+    """A destination outside the cluster that services connect to. Which services connect is derived: those that
+    read its setting (under their settings) or its secret (under their secretEnv)."""
+
+    description: Reason = Field(
+        description="What the endpoint is, and why its addresses are not fixed (or where the fixed ones come from)"
+    )
+    setting: EnvName | None = Field(
+        default=None, description="The setting (under settings) that names it: a service reading it connects"
+    )
+    secret: Name | None = Field(
+        default=None, description="The secret (under secrets) that names it: a service reading any of its keys connects"
+    )
+    ports: list[Port] = Field(
+        default_factory=list,
+        description="Ports the services connect to, e.g. [5432], besides those derived: the port of the URL the "
+        "setting holds (https: 443) and the value of portSetting",
+    )
+    port_setting: EnvName | None = Field(
+        default=None, description="The setting (under settings) that holds the port the services use, e.g. SMTP_PORT"
+    )
+    protocol: Literal["TCP", "UDP"] = Field(default="TCP", description="Transport protocol of the ports")
+    addresses: list[Cidr] = Field(
+        default_factory=list,
+        description="Networks the endpoint is at; empty: any address outside the cluster (its pod and Service "
+        "networks and its nodes), for a DNS name whose addresses change",
+    )
+
+    @model_validator(mode="after")
+    def _one_source(self) -> Endpoint:
+        if self.setting is not None and self.secret is not None:
+            raise Invalid(
+                "an endpoint is read from exactly one setting or one secret",
+                "keep setting: <the setting that names it> or secret: <the secret that names it>, not both",
+            )
+        if self.setting is None and self.secret is None:
+            raise Invalid(
+                "an endpoint names neither the setting nor the secret services read it from, so no service may "
+                "connect to it",
+                "add setting: <the setting that names it> or secret: <the secret that names it>",
+            )
+        return self
 
 
 class SecretRef(Model):
@@ -487,6 +535,11 @@ class Environment(Model):
     )
     service_urls: dict[EnvName, ServiceUrl] = Field(
         default_factory=dict, description="Settings whose value is the URL of a service, derived from it"
+    )
+    endpoints: dict[Name, Endpoint] = Field(
+        default_factory=dict,
+        description="Destinations outside the cluster the services connect to (database, mail, object storage): "
+        "each service may connect to those whose setting or secret it reads, and to nothing else outside",
     )
     services: dict[Name, Service] = Field(min_length=1, description="The workloads of the application")
     remove: dict[RemovedKey, Reason] = Field(

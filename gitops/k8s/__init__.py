@@ -19,5 +19,6 @@ use these modules rather than keeping answers of their own:
 - immutable: updates the API server refuses, and what an engine's force makes of them
 - ownership: field managers, what wrote an object, Flux's hand-over of kubectl's fields, refused one-ofs
 - live: a running object's server-set fields, and the objects the cluster made itself
-- networkpolicies: which pods policies isolate and what they admit
+- networkpolicies: which pods policies isolate, what they admit and where isolated pods may connect
+- servicedns: a Service's DNS names, and which Service a host name names
 """

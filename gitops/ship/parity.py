@@ -72,7 +72,10 @@ def rendered(kind: str, dotted: str, *keys: str) -> Rendered:
 # service's objects. A field that renders nothing into them maps to (). `images` is what a promotion
 # copies: it is compared, never set aside.
 RENDERED: dict[str, tuple[Rendered, ...]] = {
-    "cluster.nodes": (rendered("NetworkPolicy", "spec.ingress[].from[].ipBlock.**"),),
+    "cluster.nodes": (
+        rendered("NetworkPolicy", "spec.ingress[].from[].ipBlock.**"),
+        rendered("NetworkPolicy", "spec.egress[].to[].ipBlock.**"),
+    ),
     "cluster.production": (),
     "cluster.systemReserved": (),
     "delivery": (),

@@ -298,3 +298,23 @@ def test_the_operations_chapter_follows_the_plans_steps_each_with_its_rollback(r
         assert [step_id for step_id in ids if step_id in order] == order
         seen |= set(order)
     assert seen == set(ids) and len(ids) == len(set(ids))
+
+
+def test_an_egress_policy_that_selects_only_the_new_pods_cuts_the_running_ones_off(recommended, tmp_path):
+    from tests.dist_copies import edit
+
+    dist = tmp_path / "dist"
+    shutil.copytree(recommended, dist)
+
+    def ours_only(policy: dict) -> None:
+        policy["spec"]["podSelector"]["matchLabels"] = {"app.kubernetes.io/name": "api"}
+
+    edit(dist / "prod", "NetworkPolicy", "api-egress", ours_only)
+    plan = plan_of(MANIFESTS, dist)
+    [item] = [i for i in plan.section(CONFLICTING) if i.object == "NetworkPolicy honeydue/api-egress"]
+    assert item.what == (
+        "lets the new pods of api connect out, not its running ones (app=api), which default-deny-egress isolates: "
+        "from the infrastructure apply until new pods replace them, they can connect nowhere (no DNS, no database)"
+    )
+    assert item.blocking
+    assert [(c.key, c.value) for c in item.config] == [("services.api.keepLive", {"selector": {"app": "api"}})]

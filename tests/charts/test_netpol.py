@@ -78,3 +78,62 @@ def test_prod_node_addresses_are_allowed_too(synthesized: Path):
 def test_policies_are_part_of_the_infrastructure_unit(env: Manifests):
     for policy in env.of_kind("NetworkPolicy"):
         assert env.unit_of("NetworkPolicy", policy["metadata"]["name"]) == "infrastructure"
+
+
+# --- egress ---------------------------------------------------------------------------------------
+
+
+def _may_connect(env: Manifests, source: str, to) -> bool:
+    from gitops.k8s import networkpolicies
+
+    return networkpolicies.egress_allowed(_pods(env)[source], "honeydue", to, env.of_kind("NetworkPolicy"))
+
+
+def _outside(port: int, address: str = "3.18.12.63", protocol: str = "TCP"):
+    from gitops.k8s.networkpolicies import Destination
+
+    return Destination(port, protocol, address=address)
+
+
+def test_egress_is_denied_by_default(env: Manifests):
+    deny = env.get("NetworkPolicy", "default-deny-egress")["spec"]
+    assert deny == {"podSelector": {}, "policyTypes": ["Egress"]}
+
+
+def test_every_pod_resolves_names_through_the_cluster_dns(env: Manifests):
+    from gitops.k8s import networkpolicies
+
+    for name in _pods(env):
+        for protocol in ("UDP", "TCP"):
+            assert _may_connect(env, name, networkpolicies.cluster_dns(protocol)), (name, protocol)
+        assert not _may_connect(env, name, _outside(53, protocol="UDP")), name
+
+
+def test_readers_of_redis_url_reach_redis_and_nothing_else_does(env: Manifests):
+    from gitops.k8s.networkpolicies import Destination
+
+    redis = Destination(6379, labels=_pods(env)["redis"], namespace="honeydue")
+    assert _may_connect(env, "api", redis)
+    assert _may_connect(env, "worker", redis)
+    assert not _may_connect(env, "admin", redis)
+
+
+def test_endpoints_are_reached_by_their_readers_on_their_ports_only(env: Manifests):
+    for name in ("api", "worker"):
+        for port in (5432, 587, 443):
+            assert _may_connect(env, name, _outside(port)), (name, port)
+        assert not _may_connect(env, name, _outside(25)), name
+    # The admin reads only public URLs: out through the CDN on 443, nothing else.
+    assert _may_connect(env, "admin", _outside(443))
+    assert not _may_connect(env, "admin", _outside(5432))
+    assert not _may_connect(env, "redis", _outside(443))
+
+
+def test_anywhere_outside_leaves_the_pod_and_service_networks_out(env: Manifests):
+    for address in ("10.42.1.17", "10.43.0.10"):
+        assert not _may_connect(env, "api", _outside(443, address)), address
+
+
+def test_prod_node_addresses_are_not_outside(synthesized: Path):
+    prod = Manifests.load(synthesized / "prod")
+    assert not _may_connect(prod, "api", _outside(443, "178.104.247.152"))

@@ -9,6 +9,7 @@ from pathlib import Path
 # isort: off
 from gitops.review.check import routing, disruption, references, storage, hostports, sync, identity  # noqa: F401 - registers
 from gitops.review.check import pss, policy, pods, headroom, waivers, labelvalues, traefik, origin  # noqa: F401 - registers
+from gitops.review.check import egress  # noqa: F401 - registers
 
 # isort: on
 from gitops.review.check.context import Context, load

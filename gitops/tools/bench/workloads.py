@@ -13,9 +13,10 @@ SIZES = (10, 100, 1000)
 # A large but realistic stack: what a speed-up must win at to be kept (the -O restart, BENCHMARKS.md).
 REALISTIC_SERVICES = 300
 # A synthetic environment has this many objects besides its services (namespace,
-# settings, declarations, default deny, Traefik config, Flux source and 3 Kustomizations).
-FIXED_OBJECTS = 9
-OBJECTS_PER_SERVICE = 3  # Deployment, Service, PodDisruptionBudget
+# settings, declarations, default deny of ingress and of egress, Traefik config, Flux source and
+# 3 Kustomizations).
+FIXED_OBJECTS = 10
+OBJECTS_PER_SERVICE = 4  # Deployment, Service, PodDisruptionBudget, egress NetworkPolicy
 
 SOURCES = ("main.py", "cdk8s.yaml", "charts", "gitops", "config")
 GIT = ["git", "-c", "user.name=bench", "-c", "user.email=bench@example.com", "-c", "commit.gpgsign=false"]

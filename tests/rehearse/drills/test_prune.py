@@ -19,12 +19,12 @@ def test_the_drill_commit_removes_namespace_pvc_and_one_harmless_object_of_their
     assert [(t.ref, t.protected) for t in targets] == [
         ("Namespace honeydue", True),
         ("PersistentVolumeClaim honeydue/redis-data", True),
-        ("NetworkPolicy honeydue/admin-ingress", False),
+        ("NetworkPolicy honeydue/admin-egress", False),
     ]
     assert [t.path for t in targets] == [
         f"dist/{env}/infrastructure/namespace-honeydue.yaml",
         f"dist/{env}/infrastructure/persistentvolumeclaim-redis-data.yaml",
-        f"dist/{env}/infrastructure/networkpolicy-admin-ingress.yaml",
+        f"dist/{env}/infrastructure/networkpolicy-admin-egress.yaml",
     ]
 
 

@@ -30,7 +30,7 @@ def test_the_config_change_renders_with_every_block_in_place(synthesized: Path, 
     # constraints) sit whole in their blocks, at the margin.
     assert '<pre><code class="language-yaml">podSelector:\n  matchLabels:\n' in html
     assert '<pre><code class="language-yaml">- labelSelector:\n    matchLabels:\n' in html
-    assert comment.count("<details>") == comment.count("</details>") == 6
+    assert comment.count("<details>") == comment.count("</details>") == 8
 
 
 def test_the_realistic_change_and_the_snapshot_render_as_written(synthesized: Path, tmp_path: Path, snapshot):

@@ -19,12 +19,12 @@ def test_synthetic_stacks_have_the_announced_size(tmp_path: Path):
     synth(config, tmp_path / "dist", write_schema=False)
     objects = manifests.load([tmp_path / "dist"])
     assert len(objects) == workloads.FIXED_OBJECTS + workloads.OBJECTS_PER_SERVICE * services
-    assert services == 7
+    assert services == 5
     assert workloads.objects_json(tmp_path / "dist", tmp_path / "objects.json") == len(objects)
 
 
 def test_sizes_map_to_service_counts():
-    assert [workloads.services_for(size) for size in workloads.SIZES] == [1, 30, 330]
+    assert [workloads.services_for(size) for size in workloads.SIZES] == [1, 22, 248]
 
 
 def test_a_committed_sandbox_is_a_repository_of_its_own(tmp_path: Path):

@@ -1,10 +1,11 @@
-"""Traffic: which hosts and paths an Ingress routes, and what a Service selects and exposes."""
+"""Traffic: which hosts and paths an Ingress routes, what a Service selects and exposes, and where a workload's
+pods may connect out."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
-from gitops.k8s import middlewares
+from gitops.k8s import middlewares, networkpolicies, workloads
 from gitops.k8s.workloads import dig, mapping, sequence
 from gitops.review.diff.fields import equal, get
 from gitops.review.diff.model import MISSING, Status
@@ -139,6 +140,55 @@ def services(context: Context) -> Iterator[Issue]:
                 changed.key,
                 "spec.ports",
                 f"no longer serves port {', '.join(gone)}: clients using it fail to connect.",
+            )
+
+
+def _port_order(port: str) -> tuple[int, str]:
+    number = port.split("/")[0].split("-")[0]
+    return (int(number), port) if number.isdigit() else (-1, port)
+
+
+def _listed(ports: set[str]) -> str:
+    return ", ".join(sorted(ports, key=_port_order)) or "nothing"
+
+
+@rule(
+    "egress",
+    Topic.TRAFFIC,
+    Severity.MEDIUM,
+    prevents="a workload whose pods lose a way out: newly isolated for egress, or a port no longer allowed; "
+    "a connection the application makes and the policies do not allow times out (destinations within a port are "
+    "not compared)",
+    fix="confirm every connection the workload makes is declared (config's endpoints and serviceUrls)",
+)
+def egress(context: Context) -> Iterator[Issue]:
+    old_policies = [r.obj for r in context.old.resources if r.kind == "NetworkPolicy"]
+    new_policies = [r.obj for r in context.new.resources if r.kind == "NetworkPolicy"]
+    if old_policies == new_policies:
+        return
+    for d in context.with_status(Status.CHANGED, Status.UNCHANGED, kinds=workloads.WORKLOADS):
+        old = workloads.pod_template(context.old.objects[d.key])
+        new = workloads.pod_template(context.new.objects[d.key])
+        if old is None or new is None or new.spec.get("hostNetwork") is True:
+            continue
+        before = networkpolicies.egress_ports(old.labels, old.namespace, old_policies)
+        after = networkpolicies.egress_ports(new.labels, new.namespace, new_policies)
+        if after is None or networkpolicies.ANY_PORT in after:
+            continue
+        if before is None:
+            yield risk(
+                Severity.MEDIUM,
+                d.key,
+                new.field,
+                f"its pods become isolated for egress: they may connect out only on {_listed(after)}, to the "
+                "destinations the policies name; any other connection times out.",
+            )
+        elif lost := (before - after if networkpolicies.ANY_PORT not in before else {networkpolicies.ANY_PORT}):
+            yield risk(
+                Severity.MEDIUM,
+                d.key,
+                new.field,
+                f"its pods may no longer connect out on {_listed(lost)} (still allowed: {_listed(after)}).",
             )
 
 

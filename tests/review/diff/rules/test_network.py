@@ -169,3 +169,37 @@ def test_the_allow_list_removed_is_high(synthesized: Path, tmp_path: Path):
         ),
         ("medium", "", "removed from git: the engine prunes it from the cluster."),
     ]
+
+
+def test_pods_newly_isolated_for_egress_are_medium_with_the_ports_left(synthesized: Path, tmp_path: Path):
+    before, after = diffkit.before_after(synthesized, tmp_path)
+    dist_copies.remove(before, "NetworkPolicy", "default-deny-egress")
+    dist_copies.remove(before, "NetworkPolicy", "redis-egress")
+    assert diffkit.risks_of(diffkit.compare(before, after), "Deployment", "redis") == [
+        (
+            "medium",
+            "spec.template.spec",
+            "its pods become isolated for egress: they may connect out only on 53/TCP, 53/UDP, to the destinations "
+            "the policies name; any other connection times out.",
+        )
+    ]
+
+
+def test_a_port_no_longer_allowed_out_is_medium(synthesized: Path, tmp_path: Path):
+    before, after = diffkit.before_after(synthesized, tmp_path)
+
+    def no_smtp(policy: dict) -> None:
+        for rule in policy["spec"]["egress"]:
+            rule["ports"] = [p for p in rule["ports"] if p["port"] != 587]
+
+    dist_copies.edit(after, "NetworkPolicy", "worker-egress", no_smtp)
+    result = diffkit.compare(before, after)
+    assert diffkit.risks_of(result, "Deployment", "worker") == [
+        (
+            "medium",
+            "spec.template.spec",
+            "its pods may no longer connect out on 587/TCP (still allowed: 53/TCP, 53/UDP, 443/TCP, 5432/TCP, "
+            "6379/TCP).",
+        )
+    ]
+    assert diffkit.risks_of(result, "Deployment", "api") == []
