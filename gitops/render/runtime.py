@@ -11,9 +11,10 @@ exit 2) rather than a Python or Node.js stack:
 
 Both temporary directories (the runtime jsii unpacks on the Python side, Node.js's own) are put in one
 directory of ours, which stop() removes with everything in it. jsii's own exit handler cannot be trusted
-with that: after a Ctrl-C the same SIGINT reached Node.js (it is in the terminal's process group), so the
-handler writes to a closed pipe and fails half-way, and Node.js, killed by the signal, never removes its
-jsii-kernel-* directory. main.py calls stop() on every way out (gitops/cli/app.py run_and_exit), and the
+with that: it runs at interpreter exit, after an interrupt may have cut the pipe to Node.js, and fails
+half-way; a Node.js killed by a signal never removes its jsii-kernel-* directory. Node.js runs in a process
+group of its own, so a Ctrl-C at the terminal reaches only Python, which stops it. main.py calls stop() on
+every way out (gitops/cli/app.py run_and_exit), and the
 watch before it starts again with new code. jsii offers no public way to reach its process; the one
 attribute read here is named where it is read.
 """
@@ -55,6 +56,11 @@ def _deferred_signals() -> Iterator[None]:
 
 def _recording(popen: Callable[..., subprocess.Popen[bytes]]) -> Callable[..., subprocess.Popen[bytes]]:
     def start(*args: Any, **kwargs: Any) -> subprocess.Popen[bytes]:
+        # A process group of its own: a Ctrl-C at the terminal (SIGINT to the foreground group) reaches only
+        # Python, which stops Node.js with its output silenced (stop(quiet=True)); Node.js killed by the same
+        # signal would have its jsii wrapper print the broken channel to our stderr first. Node.js still ends
+        # with us: jsii's runtime exits when its stdin, our pipe, closes.
+        kwargs.setdefault("process_group", 0)
         with _deferred_signals():
             child = popen(*args, **kwargs)
             _children.append(child)
