@@ -130,8 +130,12 @@ def test_with_the_recommended_config_lines_the_takeover_keeps_every_service_up_a
         "on ubuntu-8gb-nbg1-2 before, the same after, data there",
         "as planned: every budget counts the Ready pods it selects (one budget per pod)",
         "as planned: every object Flux applied has Flux as its one writer",
+        # The live api checked liveness over HTTP; ours connects to the port (liveness apart from readiness).
         "as planned: Deployment honeydue/api: removed by the first sync: spec.template.spec.containers[api].env[TZ], "
-        "spec.template.spec.containers[api].envFrom, spec.template.spec.imagePullSecrets[regcred]",
+        "spec.template.spec.containers[api].envFrom, spec.template.spec.containers[api].livenessProbe.httpGet.path, "
+        "spec.template.spec.containers[api].livenessProbe.httpGet.port, "
+        "spec.template.spec.containers[api].startupProbe.httpGet.path, "
+        "spec.template.spec.containers[api].startupProbe.httpGet.port, spec.template.spec.imagePullSecrets[regcred]",
         "as planned: left to no unit after the first sync: ConfigMap honeydue/honeydue-config, Ingress "
         "honeydue/honeydue-ingress, Secret honeydue/honeydue-secrets, Secret honeydue/regcred",
         "drain",

@@ -174,7 +174,9 @@ def create_live(
 ) -> Live:
     """The operator's cluster: the live input applied as the operator did, pods Ready, data in each volume."""
     made = Live()
-    api.create("/apis/networking.k8s.io/v1/ingressclasses", INGRESS_CLASS)  # k3s's bundled Traefik makes it
+    # k3s's bundled Traefik makes it: the stage's rendered chart has, unless the environment configures no Traefik.
+    if api.find(f"/apis/networking.k8s.io/v1/ingressclasses/{INGRESS_CLASS['metadata']['name']}") is None:
+        api.create("/apis/networking.k8s.io/v1/ingressclasses", INGRESS_CLASS)
     namespaces = [o for o in live.objects if o.kind == "Namespace"]
     code, out = _apply(kubectl, [o.applied or o.obj for o in namespaces])
     if not namespaces:
