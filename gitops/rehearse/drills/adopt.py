@@ -42,10 +42,11 @@ LIVE_TIMEOUT = 180.0
 DATA_FILE = "appendonlydir/appendonly.aof.1.incr.aof"  # where Redis 7 appends, standing in for any data
 IMAGE_USER = 999  # the redis image's own user: who wrote the data before the cutover
 NOT_REPLACED_SECONDS = 8.0
+INGRESS_CLASS_NAME = "traefik"
 INGRESS_CLASS = {
     "apiVersion": "networking.k8s.io/v1",
     "kind": "IngressClass",
-    "metadata": {"name": "traefik", "annotations": {"ingressclass.kubernetes.io/is-default-class": "true"}},
+    "metadata": {"name": INGRESS_CLASS_NAME, "annotations": {"ingressclass.kubernetes.io/is-default-class": "true"}},
     "spec": {"controller": "traefik.io/ingress-controller"},
 }
 FLUX_LABEL = "kustomize.toolkit.fluxcd.io/name"
@@ -175,7 +176,7 @@ def create_live(
     """The operator's cluster: the live input applied as the operator did, pods Ready, data in each volume."""
     made = Live()
     # k3s's bundled Traefik makes it: the stage's rendered chart has, unless the environment configures no Traefik.
-    if api.find(f"/apis/networking.k8s.io/v1/ingressclasses/{INGRESS_CLASS['metadata']['name']}") is None:
+    if api.find(f"/apis/networking.k8s.io/v1/ingressclasses/{INGRESS_CLASS_NAME}") is None:
         api.create("/apis/networking.k8s.io/v1/ingressclasses", INGRESS_CLASS)
     namespaces = [o for o in live.objects if o.kind == "Namespace"]
     code, out = _apply(kubectl, [o.applied or o.obj for o in namespaces])
