@@ -153,6 +153,12 @@ def run_and_exit() -> None:
     # The command has finished or stopped: a Ctrl-C or SIGTERM now must not turn into a traceback at shutdown.
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, signal.SIG_IGN)
+    if SIGINT_FLAG.received:
+        # An interrupted command says one line, on stderr. What else waits in stdout's buffer (Node.js's log of
+        # a call cut short, relayed there by jsii) is not the command's output: it goes nowhere.
+        silent = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(silent, 1)
+        os.close(silent)
     sys.stdout.flush()
     sys.stderr.flush()
     runtime = sys.modules.get("gitops.render.runtime")

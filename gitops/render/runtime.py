@@ -179,13 +179,18 @@ def _remove_scratch() -> None:
 def stop(*, quiet: bool = False) -> None:
     """Stop jsii's Node.js process, if one started, and remove every temporary file of it; never raises.
 
-    quiet: Node.js's last words (a closed pipe, a signal) would reach our stderr through jsii's relay thread
-    after the one line an interrupted command prints; silence them.
+    quiet: Node.js's last words (a closed pipe, a signal, its log of a call cut short) would reach our stdout
+    or stderr through jsii's relay thread after the one line an interrupted command prints; silence them.
     """
     node = _node()
     if node is not None:
         if quiet:
+            # What the command printed is out first; what Node.js logs while it stops (through jsii's relay, to
+            # our stdout or stderr) is not the command's output.
+            with contextlib.suppress(OSError, ValueError):
+                sys.stdout.flush()
             silent = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(silent, 1)
             os.dup2(silent, 2)
             os.close(silent)
         try:
