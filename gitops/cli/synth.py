@@ -40,6 +40,9 @@ def run(args: argparse.Namespace) -> int:
 
         runtime.stop()  # exec skips every exit handler: Node.js and jsii's temporary files would outlive us
         os.execv(sys.executable, [sys.executable, *sys.orig_argv[1:]])
+    from gitops.render import runtime
+
+    runtime.spawn()  # Node.js boots while the imports below and the config load run
     from gitops.render import outdir
     from gitops.render.synth import mirror, synth
 

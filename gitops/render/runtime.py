@@ -1,8 +1,10 @@
 """jsii's Node.js runtime: started here, after checking what it needs; stopped here, whatever way the command ends.
 
-charts/ runs in Node.js through jsii, which starts it on the first import of cdk8s. What it needs from the
-machine is checked first, so a missing piece is one sentence naming it and the fix (EnvironmentProblem,
-exit 2) rather than a Python or Node.js stack:
+charts/ runs in Node.js through jsii, which starts it on the first import of cdk8s and waits for it to boot.
+synth starts it earlier (spawn()), before it imports and loads the config, so that Node.js boots on another
+core meanwhile; start() then reads its hello and loads cdk8s. What it needs from the machine is checked
+first, so a missing piece is one sentence naming it and the fix (EnvironmentProblem, exit 2) rather than a
+Python or Node.js stack:
 
 - Node.js on PATH (or where JSII_NODE points);
 - a writable temporary directory: Node.js makes its working directories (jsii-kernel-*) in TMPDIR;
@@ -14,9 +16,9 @@ directory of ours, which stop() removes with everything in it. jsii's own exit h
 with that: it runs at interpreter exit, after an interrupt may have cut the pipe to Node.js, and fails
 half-way; a Node.js killed by a signal never removes its jsii-kernel-* directory. Node.js runs in a process
 group of its own, so a Ctrl-C at the terminal reaches only Python, which stops it. main.py calls stop() on
-every way out (gitops/cli/app.py run_and_exit), and the
-watch before it starts again with new code. jsii offers no public way to reach its process; the one
-attribute read here is named where it is read.
+every way out (gitops/cli/app.py run_and_exit), and the watch before it starts again with new code. jsii
+offers no public way to reach its process or to start it without waiting; each of its internals used here
+is named where it is used.
 """
 
 from __future__ import annotations
@@ -41,6 +43,8 @@ SCRATCH_PREFIX = "honeydue-jsii-"
 # recorded as soon as it exists, so that stop() ends it even when an interrupt came before jsii kept it.
 _scratch: list[str] = []
 _children: list[subprocess.Popen[bytes]] = []
+# Node.js started by spawn() whose hello start() has not read yet.
+_unanswered: list[Any] = []
 
 
 @contextlib.contextmanager
@@ -127,26 +131,15 @@ def preflight() -> None:
             )
 
 
-def start() -> None:
-    """Start jsii (import cdk8s) once, after preflight(), with its temporary files in a directory of ours."""
-    if "cdk8s" in sys.modules:
-        return
-    preflight()
-    with _deferred_signals():
-        scratch = tempfile.mkdtemp(prefix=SCRATCH_PREFIX)
-        _scratch.append(scratch)
-    atexit.register(_remove_scratch)  # a normal exit that skips stop() (a test process) still removes it
+@contextlib.contextmanager
+def _in_scratch() -> Iterator[None]:
+    """jsii's temporary files, and Node.js's (its TMPDIR), in our scratch directory; Node.js in its own group."""
     previous, cached, popen = os.environ.get("TMPDIR"), tempfile.tempdir, subprocess.Popen
-    os.environ["TMPDIR"] = scratch  # what Node.js is started with, and where jsii unpacks its runtime
-    tempfile.tempdir = scratch
+    os.environ["TMPDIR"] = _scratch[0]
+    tempfile.tempdir = _scratch[0]
     subprocess.Popen = _recording(popen)  # type: ignore[misc,assignment]  # jsii starts Node.js with subprocess.Popen
     try:
-        from jsii._kernel.providers.process import ProcessProvider
-
-        # jsii's finalizer stops Node.js through the same property that starts it: collected after an interrupt
-        # that came before jsii kept its process, it would start a second one that nobody stops. stop() ends it.
-        ProcessProvider.__del__ = _no_finalizer  # type: ignore[attr-defined]
-        import cdk8s  # noqa: F401 - starts jsii's Node.js process
+        yield
     finally:
         subprocess.Popen = popen  # type: ignore[misc]
         tempfile.tempdir = cached
@@ -156,7 +149,60 @@ def start() -> None:
             os.environ["TMPDIR"] = previous
 
 
+def spawn() -> None:
+    """Start Node.js and go on without waiting for it: it boots (about a fifth of a second, on another core)
+    while Python imports and loads the config, and start() finds it ready. Does nothing if it already runs,
+    or if preflight() finds the machine lacking: start() says so, after the config has been checked."""
+    if _node() is not None or "cdk8s" in sys.modules:
+        return
+    try:
+        preflight()
+    except EnvironmentProblem:
+        return
+    _launch()
+
+
+def _launch() -> None:
+    """Start Node.js, with its temporary files in a directory of ours; its hello is read by start()."""
+    if not _scratch:
+        with _deferred_signals():
+            _scratch.append(tempfile.mkdtemp(prefix=SCRATCH_PREFIX))
+        atexit.register(_remove_scratch)  # a normal exit that skips stop() (a test process) still removes it
+    with _in_scratch():
+        from jsii._kernel.providers import process as jsii_process
+        from jsii._runtime import kernel
+
+        # jsii's finalizer stops Node.js through the same property that starts it: collected after an interrupt
+        # that came before jsii kept its process, it would start a second one that nobody stops. stop() ends it.
+        jsii_process.ProcessProvider.__del__ = _no_finalizer  # type: ignore[attr-defined]
+        # jsii starts Node.js on first use and reads its hello at once; that read is left to start().
+        handshake = jsii_process._NodeProcess.handshake
+        jsii_process._NodeProcess.handshake = _not_yet  # type: ignore[method-assign]
+        try:
+            node = kernel.provider._process  # type: ignore[attr-defined]  # jsii's memoized property: starts Node.js once
+        finally:
+            jsii_process._NodeProcess.handshake = handshake  # type: ignore[method-assign]
+        _unanswered.append(node)
+
+
+def start() -> None:
+    """Start jsii (import cdk8s) once, with its temporary files in a directory of ours."""
+    if "cdk8s" in sys.modules:
+        return
+    if _node() is None:
+        preflight()
+        _launch()
+    with _in_scratch():
+        while _unanswered:
+            _unanswered.pop().handshake()
+        import cdk8s  # noqa: F401 - loads the assemblies into Node.js
+
+
 def _no_finalizer(self: object) -> None:
+    return None
+
+
+def _not_yet(self: object) -> None:
     return None
 
 
@@ -184,6 +230,11 @@ def stop(*, quiet: bool = False) -> None:
     """
     node = _node()
     if node is not None:
+        if node in _unanswered:
+            # Never used (the config was refused first): nothing to finish, and no reason to wait while it boots.
+            _unanswered.remove(node)
+            with contextlib.suppress(OSError, AttributeError):
+                node._process.kill()  # type: ignore[attr-defined]  # jsii's subprocess.Popen of Node.js
         if quiet:
             # What the command printed is out first; what Node.js logs while it stops (through jsii's relay, to
             # our stdout or stderr) is not the command's output.

@@ -117,8 +117,8 @@ def render(jobs: list[Job], root: Path) -> list[Rendered]:
     """Synthesize the jobs (one cdk8s App, one jsii runtime) and write them into root; a bug in charts/ or
     gitops/ is RenderingFailed."""
     encrypted_units = {job.loaded.name: {secrets.UNIT} for job in jobs if job.encrypted}
-    # Started here: starting the jsii runtime costs about a second, and config errors should be reported
-    # without paying it; what it needs from the machine is checked first (gitops/render/runtime.py).
+    # Loaded here, once the config is accepted: loading cdk8s into Node.js costs most of a second, which a
+    # refused config does not pay (`main.py synth` has only started Node.js booting; gitops/render/runtime.py).
     runtime.start()
     try:
         from charts.stack import synthesize

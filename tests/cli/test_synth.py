@@ -64,26 +64,54 @@ def _alive(pid: int) -> bool:
 
 
 def _node_that_leaves_a_mark(tmp_path: Path) -> tuple[dict[str, str], Path]:
+    """JSII_NODE that writes its process id (the Node.js it becomes) into the mark."""
     mark = tmp_path / "jsii-started"
     node = tmp_path / "node"
-    node.write_text(f'#!/bin/sh\ntouch "{mark}"\nexec node "$@"\n')
+    node.write_text(f'#!/bin/sh\necho $$ > "{mark}"\nexec node "$@"\n')
     node.chmod(node.stat().st_mode | stat.S_IEXEC)
     return {**os.environ, "JSII_NODE": str(node), "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": "20"}, mark
 
 
-def test_a_config_error_is_reported_without_starting_jsii(tmp_path: Path, config_copy: Path):
+# The command line in-process, saying whether cdk8s (its load into Node.js is most of a synth's cost) was loaded.
+LOADED_CDK8S = (
+    "import sys\n"
+    "from gitops.cli.app import main\n"
+    "from gitops.render import runtime\n"
+    "code = main(sys.argv[1:])\n"
+    "print(code, 'cdk8s' in sys.modules)\n"
+    "runtime.stop()\n"
+)
+
+
+def test_a_config_error_is_reported_before_cdk8s_loads_and_leaves_no_node_behind(tmp_path: Path, config_copy: Path):
     env, mark = _node_that_leaves_a_mark(tmp_path)
-    command = [sys.executable, str(PROJECT / "main.py"), "synth", "--config-dir", "config", "--out", "dist"]
+    arguments = ["synth", "--config-dir", "config", "--out", "dist"]
     prod = config_copy / "prod.yaml"
     prod.write_text(prod.read_text().replace("replicas: 3", "replicas: -1"))
-    done = subprocess.run(command, cwd=tmp_path, env=env, capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, str(PROJECT / "main.py"), *arguments], cwd=tmp_path, env=env, capture_output=True, text=True
+    )
     assert done.returncode == 2
     assert done.stderr.endswith("1 problem(s) in config; nothing was written.\n")
-    assert not mark.exists()
+    # Node.js was started to boot while the config loaded; refused, the config leaves it running nowhere.
+    assert not _alive(int(mark.read_text()))
+    probe = subprocess.run(
+        [sys.executable, "-c", LOADED_CDK8S, *arguments],
+        cwd=tmp_path,
+        env={**env, "PYTHONPATH": str(PROJECT)},
+        capture_output=True,
+        text=True,
+    )
+    assert probe.stdout == "2 False\n"
     prod.write_text(prod.read_text().replace("replicas: -1", "replicas: 3"))
-    done = subprocess.run(command, cwd=tmp_path, env=env, capture_output=True, text=True)
-    assert done.returncode == 0, done.stderr
-    assert mark.exists()
+    probe = subprocess.run(
+        [sys.executable, "-c", LOADED_CDK8S, *arguments],
+        cwd=tmp_path,
+        env={**env, "PYTHONPATH": str(PROJECT)},
+        capture_output=True,
+        text=True,
+    )
+    assert probe.stdout.endswith("0 True\n"), probe.stderr
 
 
 def test_watch_starts_again_when_its_own_code_changes(tmp_path: Path):
