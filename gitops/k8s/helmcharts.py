@@ -11,12 +11,11 @@ what Traefik's command line means (its entry points) and the keys the chart know
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from gitops.k8s.manifests import Resource, load_documents
-from gitops.k8s.workloads import as_int, dig, mapping
+from gitops.k8s.workloads import as_int, dig, mapping, sequence
 
 
 def chart_values(resource: Resource) -> dict[str, Any] | None:
@@ -154,15 +153,33 @@ def argument(args: list[Any], flag: str) -> str | None:
     return value
 
 
-def host_bound_ports(values: dict[str, Any]) -> Iterator[tuple[str, str, int, dict[str, Any]]]:
-    """(entry point, values key, port number, its values) of each Traefik port a node's address answers on.
+def listed(args: list[Any], flag: str) -> list[str]:
+    """The items of a list flag, --<flag>=a,b (the chart joins a values list with commas); [] if absent."""
+    return [item for item in (argument(args, flag) or "").split(",") if item]
 
-    On the host network the chart binds `port` on the node (it requires hostPort == port); otherwise only a
-    port with a `hostPort` is on the node.
-    """
-    key = "port" if values.get("hostNetwork") is True else "hostPort"
-    for name, port in mapping(values.get("ports")).items():
-        port = mapping(port)
-        number = as_int(port.get(key))
-        if number:
-            yield str(name), key, number, port
+
+def node_port(port: dict[str, Any], host_network: bool) -> int | None:
+    """The port a container port opens on the node's own addresses; None when it opens none there, or only
+    on the loopback (hostIP). On the host network the container binds its containerPort on the node itself;
+    otherwise only a hostPort is on the node."""
+    if str(port.get("hostIP") or "") in LOOPBACK:
+        return None
+    return as_int(port.get("containerPort" if host_network else "hostPort")) or None
+
+
+def node_entry_points(pod: dict[str, Any], container: dict[str, Any]) -> list[tuple[EntryPoint, int]]:
+    """The entry points of a Traefik container (its spec) that a node's own address answers, each with the
+    node's port, in a pod whose spec is pod.
+
+    On the host network Traefik binds each entry point's address in the node's own network namespace: every
+    one not bound to the loopback. Otherwise the node forwards only a hostPort, to the container port of the
+    same number and protocol, where the entry point must listen."""
+    entries = entry_points(sequence(container.get("args")))
+    if pod.get("hostNetwork") is True:
+        return [(entry, entry.port) for entry in entries if not entry.loopback]
+    forwarded = {
+        (as_int(port.get("containerPort")), str(port.get("protocol") or "TCP").upper()): number
+        for port in map(mapping, sequence(container.get("ports")))
+        if (number := node_port(port, host_network=False))
+    }
+    return [(e, forwarded[(e.port, e.protocol)]) for e in entries if (e.port, e.protocol) in forwarded]

@@ -18,7 +18,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
+from gitops.k8s import helmcharts
 from gitops.k8s.manifests import Fields
 from gitops.k8s.workloads import dig, mapping, sequence
 
@@ -68,6 +70,7 @@ def resolve(ref: str, known: Iterable[Middleware]) -> Middleware | None:
     return next((m for m in known if m.reference == ref), None)
 
 
-def entrypoint_middlewares(values: Fields, entrypoint: str) -> list[str]:
-    """The middlewares the Traefik chart's values put on an entry point (`ports.<ep>.middlewares`)."""
-    return [str(ref) for ref in sequence(dig(values, "ports", entrypoint, "middlewares"))]
+def entrypoint_middlewares(args: list[Any], entrypoint: str) -> list[str]:
+    """The references to middlewares a Traefik container's args put on an entry point
+    (`--entryPoints.<ep>.http.middlewares`, which the chart writes from `ports.<ep>.middlewares`)."""
+    return helmcharts.listed(args, f"entryPoints.{entrypoint}.http.middlewares")

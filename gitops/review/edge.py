@@ -48,7 +48,7 @@ from ruamel.yaml.nodes import MappingNode, Node, ScalarNode
 from gitops.errors import EnvironmentProblem
 from gitops.k8s import helmcharts
 from gitops.k8s.manifests import Resource, load_documents
-from gitops.k8s.workloads import dig
+from gitops.k8s.workloads import PodTemplate, dig, pod_template
 from gitops.layout import TOOLS_DIR
 
 CHART_MODULE = "github.com/traefik/traefik-helm-chart"
@@ -74,6 +74,10 @@ class Rendered:
 
     def find(self, kind: str) -> list[Resource]:
         return [r for r in self.resources if r.kind == kind]
+
+    def pods(self) -> list[PodTemplate]:
+        """The pods the chart keeps running (a Job's pods come and go)."""
+        return [p for p in map(pod_template, self.resources) if p is not None and p.long_running]
 
 
 def is_bundled(resource: Resource) -> bool:

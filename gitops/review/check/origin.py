@@ -6,6 +6,11 @@ certificate logs, scanners): unless the entry point admits only the CDN's
 ranges, anyone can reach the apps past Cloudflare's WAF, rate limits and cache.
 The allow-list is a Traefik Middleware on the entry point (gitops/k8s/middlewares.py);
 an entry point naming a Middleware that does not exist fails every router on it.
+
+Both rules read the Traefik that k3s runs: its chart rendered with k3s's values and the HelmChartConfig
+(gitops/review/edge.py), as the traefik-* rules do, so an entry point, trusted range or middleware that
+comes from the chart's defaults, k3s's values or additionalArguments is judged like one our values set.
+Findings are filed against the HelmChartConfig, at the values that set the entry point.
 """
 
 from __future__ import annotations
@@ -14,16 +19,24 @@ import ipaddress
 from collections.abc import Iterator
 
 from gitops.annotations import ORIGIN_RULE
-from gitops.k8s import middlewares
-from gitops.k8s.helmcharts import chart_values, host_bound_ports
-from gitops.k8s.workloads import dig, mapping, sequence
-from gitops.review.check.context import Context
+from gitops.k8s import helmcharts, middlewares
+from gitops.k8s.manifests import Resource
+from gitops.k8s.workloads import Container, PodTemplate, sequence
+from gitops.review.check.context import Context, edge_rendered
 from gitops.review.check.registry import rule
 from gitops.review.findings import Issue, Severity, Topic
 
 
 def _known(ctx: Context) -> list[middlewares.Middleware]:
     return middlewares.of(r.obj for r in ctx.of_kind(middlewares.KIND))
+
+
+def _traefik(ctx: Context) -> Iterator[tuple[Resource, PodTemplate, Container]]:
+    """(HelmChartConfig, rendered pod, container) of every container the rendered Traefik runs."""
+    for rendered in edge_rendered(ctx):
+        for pod in rendered.pods():
+            for container in pod.running_containers():
+                yield rendered.config, pod, container
 
 
 def _outside(ranges: list[str], allowed: list[str]) -> list[str]:
@@ -54,18 +67,16 @@ def _outside(ranges: list[str], allowed: list[str]) -> list[str]:
 )
 def entrypoint_middleware(ctx: Context) -> Iterator[Issue]:
     known = _known(ctx)
-    for config in ctx.of_kind("HelmChartConfig"):
-        values = chart_values(config)
-        if values is None:
-            continue
-        for entrypoint in mapping(values.get("ports")):
-            for ref in middlewares.entrypoint_middlewares(values, str(entrypoint)):
+    for config, _, container in _traefik(ctx):
+        args = sequence(container.spec.get("args"))
+        for entry in helmcharts.entry_points(args):
+            for ref in middlewares.entrypoint_middlewares(args, entry.name):
                 if not ref.endswith(f"@{middlewares.PROVIDER}") or middlewares.resolve(ref, known):
                     continue
                 yield Issue(
                     config,
-                    f"spec.valuesContent (ports.{entrypoint}.middlewares)",
-                    f"entry point {entrypoint} names middleware {ref}, and no Middleware here is it "
+                    f"spec.valuesContent (ports.{entry.name}.middlewares)",
+                    f"entry point {entry.name} names middleware {ref}, and no Middleware here is it "
                     f"(Middlewares here: {', '.join(m.reference for m in known) or 'none'})",
                     f"add a {middlewares.KIND} whose namespace-name is {ref.split('@')[0]}, or remove the reference",
                 )
@@ -81,18 +92,18 @@ def entrypoint_middleware(ctx: Context) -> Iterator[Issue]:
 )
 def origin_allow_list(ctx: Context) -> Iterator[Issue]:
     known = _known(ctx)
-    for config in ctx.of_kind("HelmChartConfig"):
-        values = chart_values(config)
-        if values is None:
-            continue
-        for entrypoint, key, number, port in host_bound_ports(values):
+    for config, pod, container in _traefik(ctx):
+        args = sequence(container.spec.get("args"))
+        # The values key that puts the entry point on the node's address (the chart's ports.<ep>).
+        key = "port" if pod.spec.get("hostNetwork") is True else "hostPort"
+        for entry, number in helmcharts.node_entry_points(pod.spec, container.spec):
+            entrypoint = entry.name
             field = f"spec.valuesContent (ports.{entrypoint}.middlewares)"
-            cdn = [str(r) for r in sequence(dig(port, "forwardedHeaders", "trustedIPs"))]
+            cdn = helmcharts.listed(args, f"entryPoints.{entrypoint}.forwardedHeaders.trustedIPs")
+            refs = middlewares.entrypoint_middlewares(args, entrypoint)
             lists = [
                 (m, sources)
-                for m in (
-                    middlewares.resolve(ref, known) for ref in middlewares.entrypoint_middlewares(values, entrypoint)
-                )
+                for m in (middlewares.resolve(ref, known) for ref in refs)
                 if m is not None and (sources := m.allowed_sources()) is not None
             ]
             if not cdn:

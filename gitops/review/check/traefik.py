@@ -12,24 +12,16 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from gitops.k8s import helmcharts, podsecurity, rollout
-from gitops.k8s.helmcharts import EntryPoint
-from gitops.k8s.workloads import Container, PodTemplate, as_int, pod_template
+from gitops.k8s.workloads import Container, PodTemplate
 from gitops.review.check.context import Context, edge_rendered
 from gitops.review.check.registry import rule
-from gitops.review.edge import CHART_VERSION, Rendered
+from gitops.review.edge import CHART_VERSION
 from gitops.review.findings import Issue, Severity, Topic
 
 # What k3s's own HelmChart values give the chart (gitops/review/k3s-traefik-values.yaml): Traefik is
 # evicted last and scheduled first, before the workloads it routes to.
 PRIORITY_CLASS = "system-cluster-critical"
 TRUSTED_IPS = "forwardedHeaders.trustedIPs"
-
-
-def _pods(rendered: Rendered) -> Iterator[PodTemplate]:
-    for resource in rendered.resources:
-        pod = pod_template(resource)
-        if pod is not None and pod.long_running:
-            yield pod
 
 
 def _where(pod: PodTemplate, field: str) -> str:
@@ -73,22 +65,16 @@ def chart_values(ctx: Context) -> Iterator[Issue]:
 
 def _open(pod: PodTemplate) -> list[tuple[int, str, str]]:
     """(port, protocol, field) of everything the pod listens on at the node's own addresses."""
-    if pod.spec.get("hostNetwork") is not True:
-        return [
-            (host_port, str(p.get("protocol") or "TCP"), f"{c.field}.ports[{p.get('name') or i}].hostPort")
-            for c in pod.running_containers()
-            for i, p in enumerate(c.ports)
-            if (host_port := as_int(p.get("hostPort"))) and str(p.get("hostIP") or "") not in helmcharts.LOOPBACK
-        ]
+    host_network = pod.spec.get("hostNetwork") is True
     found = []
     for container in pod.running_containers():
         for index, port in enumerate(container.ports):
-            number = as_int(port.get("containerPort"))
-            if number and str(port.get("hostIP") or "") not in helmcharts.LOOPBACK:
-                name = port.get("name") or index
-                found.append((number, str(port.get("protocol") or "TCP"), f"{container.field}.ports[{name}]"))
-        for entry in helmcharts.entry_points(container.spec.get("args") or []):
-            if not entry.loopback:
+            number = helmcharts.node_port(port, host_network)
+            if number:
+                where = f"{container.field}.ports[{port.get('name') or index}]{'' if host_network else '.hostPort'}"
+                found.append((number, str(port.get("protocol") or "TCP"), where))
+        if host_network:
+            for entry, _ in helmcharts.node_entry_points(pod.spec, container.spec):
                 found.append((entry.port, entry.protocol, f"{container.field}.args (--entryPoints.{entry.name})"))
     return found
 
@@ -108,7 +94,7 @@ def host_ports(ctx: Context) -> Iterator[Issue]:
     if wanted is None:
         return
     for rendered in edge_rendered(ctx):
-        for pod in _pods(rendered):
+        for pod in rendered.pods():
             opened = _open(pod)
             for port, protocol, field in opened:
                 if port != wanted:
@@ -140,7 +126,7 @@ def update_strategy(ctx: Context) -> Iterator[Issue]:
     cluster = ctx.declared.cluster
     nodes = len(cluster.nodes) if cluster and cluster.nodes else 1
     for rendered in edge_rendered(ctx):
-        for pod in _pods(rendered):
+        for pod in rendered.pods():
             if not _open(pod) and pod.spec.get("hostNetwork") is not True:
                 continue
             problem = rollout.surge_on_host_ports(pod.resource.obj, nodes)
@@ -162,7 +148,7 @@ def update_strategy(ctx: Context) -> Iterator[Issue]:
 )
 def priority_class(ctx: Context) -> Iterator[Issue]:
     for rendered in edge_rendered(ctx):
-        for pod in _pods(rendered):
+        for pod in rendered.pods():
             found = pod.spec.get("priorityClassName")
             if found != PRIORITY_CLASS:
                 yield Issue(
@@ -171,10 +157,6 @@ def priority_class(ctx: Context) -> Iterator[Issue]:
                     f"the rendered Traefik has priorityClassName {found!r}, not {PRIORITY_CLASS} as k3s gives it",
                     "remove priorityClassName from the HelmChartConfig so k3s's value stays",
                 )
-
-
-def _public(entries: list[EntryPoint], port: int) -> EntryPoint | None:
-    return next((e for e in entries if e.port == port and not e.loopback), None)
 
 
 @rule(
@@ -191,17 +173,18 @@ def trusted_proxies(ctx: Context) -> Iterator[Issue]:
         return
     wanted = list(cluster.trusted_proxies)
     for rendered in edge_rendered(ctx):
-        for pod in _pods(rendered):
+        for pod in rendered.pods():
             container = _traefik(pod)
             if container is None:
                 continue
-            args = container.spec.get("args") or []
-            entry = _public(helmcharts.entry_points(args), cluster.http_port)
+            entry = next(
+                (e for e, port in helmcharts.node_entry_points(pod.spec, container.spec) if port == cluster.http_port),
+                None,
+            )
             if entry is None:
                 continue  # traefik-host-ports names the missing entry point
             flag = f"entryPoints.{entry.name}.{TRUSTED_IPS}"
-            value = helmcharts.argument(args, flag)
-            found = [ip for ip in (value or "").split(",") if ip]
+            found = helmcharts.listed(container.spec.get("args") or [], flag)
             if sorted(found) != sorted(wanted):
                 missing = [ip for ip in wanted if ip not in found]
                 extra = [ip for ip in found if ip not in wanted]
@@ -233,7 +216,7 @@ def trusted_proxies(ctx: Context) -> Iterator[Issue]:
 )
 def pod_security(ctx: Context) -> Iterator[Issue]:
     for rendered in edge_rendered(ctx):
-        for pod in _pods(rendered):
+        for pod in rendered.pods():
             excess = podsecurity.host_network_proxy_excess(pod.spec)
             if excess:
                 yield Issue(

@@ -92,3 +92,48 @@ def test_without_a_cdn_in_front_the_nodes_are_the_edge(prod_copy: Path):
 
     edit(prod_copy, "HelmChartConfig", "traefik", _values(no_cdn))
     assert active(check(prod_copy), "origin-allow-list") == []
+
+
+def test_an_entry_point_the_chart_opens_by_default_is_judged_too(prod_copy: Path):
+    # Our values give websecure the CDN's trusted ranges but no port: the chart's default 8443 puts it on
+    # every node's address, which only the rendered Traefik shows.
+    def keep_websecure(values: dict) -> None:
+        values["ports"]["websecure"] = {"forwardedHeaders": values["ports"]["web"]["forwardedHeaders"]}
+
+    edit(prod_copy, "HelmChartConfig", "traefik", _values(keep_websecure))
+    finding = one(check(prod_copy), "origin-allow-list", "HelmChartConfig", "traefik")
+    assert finding.field == "spec.valuesContent (ports.websecure.middlewares)"
+    assert finding.message == (
+        "entry point websecure (port 8443 on every node's address, ports.websecure.port) has no ipAllowList "
+        "middleware: behind the CDN of its forwardedHeaders.trustedIPs, it answers anyone, not only the CDN"
+    )
+
+
+def test_middlewares_set_on_the_command_line_replace_the_values(prod_copy: Path):
+    # The last --entryPoints.web.http.middlewares wins: the allow-list of ports.web.middlewares is gone.
+    gone = "kube-system-gone@kubernetescrd"
+
+    def override(values: dict) -> None:
+        values["additionalArguments"].append(f"--entryPoints.web.http.middlewares={gone}")
+
+    edit(prod_copy, "HelmChartConfig", "traefik", _values(override))
+    outcome = check(prod_copy)
+    missing = one(outcome, "entrypoint-middleware", "HelmChartConfig", "traefik")
+    assert missing.field == WEB
+    assert missing.message == (
+        f"entry point web names middleware {gone}, and no Middleware here is it (Middlewares here: {ALLOW_LIST})"
+    )
+    assert one(outcome, "origin-allow-list", "HelmChartConfig", "traefik").message.endswith(
+        "it answers anyone, not only the CDN"
+    )
+
+
+def test_off_the_host_network_only_a_host_port_is_on_the_node(prod_copy: Path):
+    def pod_network(values: dict) -> None:
+        values["hostNetwork"] = False
+        values["ports"]["web"].pop("middlewares")
+
+    edit(prod_copy, "HelmChartConfig", "traefik", _values(pod_network))
+    assert one(check(prod_copy), "origin-allow-list", "HelmChartConfig", "traefik").message.startswith(
+        "entry point web (port 80 on every node's address, ports.web.hostPort) has no ipAllowList middleware"
+    )
