@@ -1,10 +1,12 @@
 """jsii's Node.js runtime: started here, after checking what it needs; stopped here, whatever way the command ends.
 
-charts/ runs in Node.js through jsii, which starts it on the first import of cdk8s and waits for it to boot.
-synth starts it earlier (spawn()), before it imports and loads the config, so that Node.js boots on another
-core meanwhile; start() then reads its hello and loads cdk8s. What it needs from the machine is checked
-first, so a missing piece is one sentence naming it and the fix (EnvironmentProblem, exit 2) rather than a
-Python or Node.js stack:
+charts/ runs in Node.js through jsii, which would start it on the first import of cdk8s and wait for it to
+boot, then for each assembly to load. Here Node.js is started and asked for the assemblies without waiting
+(synth does it before it imports and loads the config: spawn()), so that it works on another core while
+Python imports and loads config/ and cdk8s's Python side; the first call charts/ makes reads its answers.
+
+What it needs from the machine is checked first, so a missing piece is one sentence naming it and the fix
+(EnvironmentProblem, exit 2) rather than a Python or Node.js stack:
 
 - Node.js on PATH (or where JSII_NODE points);
 - a writable temporary directory: Node.js makes its working directories (jsii-kernel-*) in TMPDIR;
@@ -25,7 +27,9 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import importlib.util
 import inspect
+import json
 import os
 import shutil
 import signal
@@ -43,8 +47,10 @@ SCRATCH_PREFIX = "honeydue-jsii-"
 # recorded as soon as it exists, so that stop() ends it even when an interrupt came before jsii kept it.
 _scratch: list[str] = []
 _children: list[subprocess.Popen[bytes]] = []
-# Node.js started by spawn() whose hello start() has not read yet.
+# Node.js started, whose hello is not read yet (_AnswersFirst reads it).
 _unanswered: list[Any] = []
+# The Python packages of the jsii assemblies charts/ uses, dependencies first (the order their imports load them).
+ASSEMBLY_PACKAGES = ("constructs", "cdk8s", "cdk8s_plus_28")
 
 
 @contextlib.contextmanager
@@ -150,9 +156,9 @@ def _in_scratch() -> Iterator[None]:
 
 
 def spawn() -> None:
-    """Start Node.js and go on without waiting for it: it boots (about a fifth of a second, on another core)
-    while Python imports and loads the config, and start() finds it ready. Does nothing if it already runs,
-    or if preflight() finds the machine lacking: start() says so, after the config has been checked."""
+    """Start Node.js and go on without waiting for it: it boots and loads cdk8s (about a third of a second, on
+    another core) while Python imports and loads the config. Does nothing if it already runs, or if
+    preflight() finds the machine lacking: start() says so, after the config has been checked."""
     if _node() is not None or "cdk8s" in sys.modules:
         return
     try:
@@ -163,7 +169,8 @@ def spawn() -> None:
 
 
 def _launch() -> None:
-    """Start Node.js, with its temporary files in a directory of ours; its hello is read by start()."""
+    """Start Node.js with its temporary files in a directory of ours, and ask it for cdk8s; nothing waits for
+    its answers until the first call that needs them (_AnswersFirst)."""
     if not _scratch:
         with _deferred_signals():
             _scratch.append(tempfile.mkdtemp(prefix=SCRATCH_PREFIX))
@@ -175,7 +182,7 @@ def _launch() -> None:
         # jsii's finalizer stops Node.js through the same property that starts it: collected after an interrupt
         # that came before jsii kept its process, it would start a second one that nobody stops. stop() ends it.
         jsii_process.ProcessProvider.__del__ = _no_finalizer  # type: ignore[attr-defined]
-        # jsii starts Node.js on first use and reads its hello at once; that read is left to start().
+        # jsii starts Node.js on first use and reads its hello at once; that read is left for later.
         handshake = jsii_process._NodeProcess.handshake
         jsii_process._NodeProcess.handshake = _not_yet  # type: ignore[method-assign]
         try:
@@ -183,6 +190,56 @@ def _launch() -> None:
         finally:
             jsii_process._NodeProcess.handshake = handshake  # type: ignore[method-assign]
         _unanswered.append(node)
+        node.send = _AnswersFirst(node, _queue_loads(node))
+
+
+def _queue_loads(node: Any) -> list[str]:
+    """Ask Node.js to load the assemblies, without waiting: it does so as soon as it has booted. The request is
+    jsii's own LoadRequest, written as jsii writes it (one JSON line). Returns the assemblies asked for."""
+    from jsii._kernel.types import LoadRequest
+
+    requests = []
+    for package in ASSEMBLY_PACKAGES:
+        found = importlib.util.find_spec(package)  # where the package is, without importing it
+        locations = list(found.submodule_search_locations or []) if found is not None else []
+        # The tarball each generated package ships: <name>@<version>.jsii.tgz in its _jsii/.
+        tarballs = [t for where in locations for t in sorted(Path(where, "_jsii").glob("*@*.jsii.tgz"))]
+        if len(tarballs) != 1:
+            break  # not the layout expected: the imports load it, and what it needs, as usual
+        name, version = tarballs[0].name.removesuffix(".jsii.tgz").rsplit("@", 1)
+        requests.append(LoadRequest(name=name, version=version, tarball=str(tarballs[0])))
+    for request in requests:
+        node._process.stdin.write(json.dumps(node._serializer.unstructure(request)).encode() + b"\n")
+    node._process.stdin.flush()
+    return [request.name for request in requests]
+
+
+class _AnswersFirst:
+    """jsii's send to a Node.js whose answers are not read yet: the imports' LoadRequests for the assemblies
+    already asked for return at once (their Python side imports while Node.js boots); any other call first
+    reads the hello and those answers, then goes as usual."""
+
+    def __init__(self, node: Any, queued: list[str]) -> None:
+        self.node, self.queued = node, queued
+
+    def __call__(self, request: Any, response_type: Any) -> Any:
+        from jsii._kernel.types import LoadRequest
+
+        if isinstance(request, LoadRequest) and request.name in self.queued:
+            return None  # jsii's Kernel.load ignores the answer; the one to the queued request is checked later
+        self.answer()
+        return self.node.send(request, response_type)
+
+    def answer(self) -> None:
+        """Read the hello and the answers to the queued loads; from then on, send is jsii's own."""
+        del self.node.send
+        if self.node in _unanswered:
+            _unanswered.remove(self.node)
+        self.node.handshake()
+        for name in self.queued:
+            answer = self.node._next_message()
+            if "error" in answer:
+                raise RuntimeError(f"jsii could not load {name}: {answer['error']}")
 
 
 def start() -> None:
@@ -193,9 +250,14 @@ def start() -> None:
         preflight()
         _launch()
     with _in_scratch():
-        while _unanswered:
-            _unanswered.pop().handshake()
-        import cdk8s  # noqa: F401 - loads the assemblies into Node.js
+        import cdk8s  # noqa: F401 - its Python side; charts/ makes the first call, which waits for Node.js
+
+
+def ready() -> None:
+    """Wait for Node.js to boot and load what it was asked for (the first call that needs it waits anyway)."""
+    node = _node()
+    if node is not None and isinstance(getattr(node, "send", None), _AnswersFirst):
+        node.send.answer()
 
 
 def _no_finalizer(self: object) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import select
 import subprocess
 import sys
 
@@ -38,3 +39,36 @@ def test_node_runs_in_a_process_group_of_its_own():
             subprocess.run(["sleep", "0.05"])
         else:
             raise AssertionError(f"Node.js {pid} outlived the Python that started it")
+
+
+# spawn() and start() in a process whose Node.js cannot boot until the gate file exists; then the first call.
+GATED = (
+    "import sys, tempfile; from gitops.render import runtime; runtime.spawn(); runtime.start(); "
+    "print('started', flush=True); import cdk8s; cdk8s.App(outdir=tempfile.mkdtemp()); print('called', flush=True); "
+    "runtime.stop()"
+)
+
+
+def test_python_imports_cdk8s_while_node_boots(tmp_path):
+    # Node.js boots and loads cdk8s on another core while Python imports it and loads the config: neither
+    # start() nor the imports wait for it, only the first call that needs it.
+    gate = tmp_path / "gate"
+    node = tmp_path / "node"
+    node.write_text(f'#!/bin/sh\nwhile [ ! -e "{gate}" ]; do sleep 0.05; done\nexec node "$@"\n')
+    node.chmod(0o755)
+    env = {**os.environ, "JSII_NODE": str(node), "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": "20"}
+    run = subprocess.Popen(
+        [sys.executable, "-c", GATED], cwd=PROJECT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    try:
+        assert run.stdout is not None
+        ready, _, _ = select.select([run.stdout], [], [], 120)
+        assert ready, "start() waited for a Node.js that had not booted"
+        assert run.stdout.readline() == "started\n"
+        assert run.poll() is None
+        gate.touch()
+        out, err = run.communicate(timeout=120)
+    finally:
+        run.kill()
+        run.wait()
+    assert (run.returncode, out) == (0, "called\n"), err

@@ -97,18 +97,25 @@ def phases(config_dir: Path, out: Path) -> dict:
         found[label] = now - clock[0]
         clock[0] = now
 
+    from gitops.render import runtime
+
+    runtime.spawn()
+    lap("start Node.js (it boots and loads cdk8s meanwhile)")
     import gitops.render.synth as synth
     from gitops.config import load_environments
 
     lap("import config models and loader")
     jobs = synth.jobs_for(config_dir, load_environments(config_dir, None))
     lap("load and check config")
+    runtime.start()
     import cdk8s
     import jsii._kernel.providers.process as jsii_process
 
     import charts.plus
 
-    lap("start jsii, load cdk8s and cdk8s-plus (the floor)")
+    lap("import cdk8s and cdk8s-plus (their Python side)")
+    runtime.ready()
+    lap("wait for Node.js to boot and load them")
     import charts.stack  # noqa: F401 - timed for its import alone
 
     lap("import charts/")
