@@ -255,9 +255,9 @@ def start() -> None:
 
 def ready() -> None:
     """Wait for Node.js to boot and load what it was asked for (the first call that needs it waits anyway)."""
-    node = _node()
-    if node is not None and isinstance(getattr(node, "send", None), _AnswersFirst):
-        node.send.answer()
+    send = getattr(_node(), "send", None)
+    if isinstance(send, _AnswersFirst):
+        send.answer()
 
 
 def _no_finalizer(self: object) -> None:
