@@ -32,9 +32,11 @@ def test_bare_cdk8s_rebuilds_the_same_object(tmp_path: Path):
 def test_the_phases_of_one_synth_cover_every_part(tmp_path: Path):
     found = references.phases(CONFIG, tmp_path / "out")
     assert list(found["phases"]) == [
+        "start Node.js (it boots and loads cdk8s meanwhile)",
         "import config models and loader",
         "load and check config",
-        "start jsii, load cdk8s and cdk8s-plus (the floor)",
+        "import cdk8s and cdk8s-plus (their Python side)",
+        "wait for Node.js to boot and load them",
         "import charts/",
         "constructs (jsii calls, less toJson)",
         "toJson (cdk8s resolves every object)",
