@@ -78,15 +78,17 @@ def _redis(root: Path) -> Path | None:
 
 
 def locate(root: Path) -> Tools:
-    """The binaries under root (.tools/cluster) and Redis beside it, or ToolsMissing naming what to run."""
-    paths, missing = {}, []
+    """The binaries under root (.tools/cluster) and Redis beside it, or ToolsMissing naming what to run.
+
+    The paths are absolute: the processes started from them (Argo CD's among them) run in other directories."""
+    paths, missing, where = {}, [], root.absolute()
     for binary, prefix in BINARIES.items():
-        candidates = sorted(root.glob(f"{prefix}-*/bin/{binary}"))
+        candidates = sorted(where.glob(f"{prefix}-*/bin/{binary}"))
         if len(candidates) != 1:
             missing.append(binary if not candidates else f"{binary} (several builds: {len(candidates)})")
             continue
         paths[binary] = candidates[0]
-    redis = _redis(root)
+    redis = _redis(where)
     if redis is None:
         missing.append(REDIS)
     else:

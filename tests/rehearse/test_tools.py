@@ -33,3 +33,12 @@ def test_without_redis_the_message_names_it(tmp_path: Path, monkeypatch):
     monkeypatch.setenv("PATH", str(tmp_path / "nothing"))  # nor on PATH
     with pytest.raises(tools.ToolsMissing, match=re.escape("missing redis-server; run `make rehearse-tools`")):
         tools.locate(_tree(tmp_path, redis=False))
+
+
+def test_a_relative_tools_directory_gives_absolute_paths(tmp_path: Path, monkeypatch):
+    # Argo CD's processes, and others, run in directories of their own: a path relative to ours finds nothing.
+    _tree(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    located = tools.locate(Path(".tools", "cluster"))
+    assert all(path.is_absolute() for path in located.paths.values())
+    assert located.paths["argocd"] == tmp_path / ".tools" / "cluster" / "argocd-v1.0.0" / "bin" / "argocd"
