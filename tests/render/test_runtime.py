@@ -69,6 +69,7 @@ def test_python_imports_cdk8s_while_node_boots(tmp_path):
         gate.touch()
         out, err = run.communicate(timeout=120)
     finally:
+        gate.touch()  # a wrapper still waiting becomes Node.js, which ends once the killed Python's pipe closes
         run.kill()
         run.wait()
     assert (run.returncode, out) == (0, "called\n"), err
