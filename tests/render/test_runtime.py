@@ -15,11 +15,16 @@ STARTED = (
 )
 
 
-def test_node_runs_in_a_process_group_of_its_own():
+def test_node_runs_in_a_process_group_of_its_own(tmp_path):
     # A Ctrl-C at the terminal goes to the foreground process group: only Python may get it, and stop Node.js
     # with its output silenced; a Node.js killed by it too prints its broken jsii channel to our stderr.
     run = subprocess.Popen(
-        [sys.executable, "-c", STARTED], cwd=PROJECT, stdout=subprocess.PIPE, text=True, start_new_session=True
+        [sys.executable, "-c", STARTED],
+        cwd=PROJECT,
+        env={**os.environ, "TMPDIR": str(tmp_path)},  # Python killed outright leaves its jsii files behind
+        stdout=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
     )
     try:
         assert run.stdout is not None
@@ -56,7 +61,12 @@ def test_python_imports_cdk8s_while_node_boots(tmp_path):
     node = tmp_path / "node"
     node.write_text(f'#!/bin/sh\nwhile [ ! -e "{gate}" ]; do sleep 0.05; done\nexec node "$@"\n')
     node.chmod(0o755)
-    env = {**os.environ, "JSII_NODE": str(node), "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": "20"}
+    env = {
+        **os.environ,
+        "JSII_NODE": str(node),
+        "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": "20",
+        "TMPDIR": str(tmp_path),  # what a failed run leaves
+    }
     run = subprocess.Popen(
         [sys.executable, "-c", GATED], cwd=PROJECT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
     )
