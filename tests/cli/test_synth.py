@@ -83,6 +83,18 @@ LOADED_CDK8S = (
 )
 
 
+def _loaded_cdk8s(work: Path, env: dict[str, str], arguments: list[str]) -> str:
+    """The last line LOADED_CDK8S prints for `main.py <arguments>` run in work (its stderr if it printed none)."""
+    probe = subprocess.run(
+        [sys.executable, "-c", LOADED_CDK8S, *arguments],
+        cwd=work,
+        env={**env, "PYTHONPATH": str(PROJECT)},
+        capture_output=True,
+        text=True,
+    )
+    return (probe.stdout.splitlines() or [probe.stderr])[-1]
+
+
 def test_a_config_error_is_reported_before_cdk8s_loads_and_leaves_no_node_behind(tmp_path: Path, config_copy: Path):
     env, mark = _node_that_leaves_a_mark(tmp_path)
     arguments = ["synth", "--config-dir", "config", "--out", "dist"]
@@ -95,23 +107,9 @@ def test_a_config_error_is_reported_before_cdk8s_loads_and_leaves_no_node_behind
     assert done.stderr.endswith("1 problem(s) in config; nothing was written.\n")
     # Node.js was started to boot while the config loaded; refused, the config leaves it running nowhere.
     assert not _alive(int(mark.read_text()))
-    probe = subprocess.run(
-        [sys.executable, "-c", LOADED_CDK8S, *arguments],
-        cwd=tmp_path,
-        env={**env, "PYTHONPATH": str(PROJECT)},
-        capture_output=True,
-        text=True,
-    )
-    assert probe.stdout == "2 False\n"
+    assert _loaded_cdk8s(tmp_path, env, arguments) == "2 False"
     prod.write_text(prod.read_text().replace("replicas: -1", "replicas: 3"))
-    probe = subprocess.run(
-        [sys.executable, "-c", LOADED_CDK8S, *arguments],
-        cwd=tmp_path,
-        env={**env, "PYTHONPATH": str(PROJECT)},
-        capture_output=True,
-        text=True,
-    )
-    assert probe.stdout.endswith("0 True\n"), probe.stderr
+    assert _loaded_cdk8s(tmp_path, env, arguments) == "0 True"
 
 
 def test_watch_starts_again_when_its_own_code_changes(tmp_path: Path):
