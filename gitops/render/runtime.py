@@ -293,10 +293,12 @@ def stop(*, quiet: bool = False) -> None:
     node = _node()
     if node is not None:
         if node in _unanswered:
-            # Never used (the config was refused first): nothing to finish, and no reason to wait while it boots.
+            # Never used (the config was refused, or the command interrupted, first): nothing to finish, and
+            # no reason to wait while it boots and loads.
             _unanswered.remove(node)
-            with contextlib.suppress(OSError, AttributeError):
-                node._process.kill()  # type: ignore[attr-defined]  # jsii's subprocess.Popen of Node.js
+            process = getattr(node, "_process", None)  # jsii's subprocess.Popen of Node.js
+            if process is not None:
+                _kill(process)
         if quiet:
             # What the command printed is out first; what Node.js logs while it stops (through jsii's relay, to
             # our stdout or stderr) is not the command's output.
@@ -311,8 +313,7 @@ def stop(*, quiet: bool = False) -> None:
         except (OSError, ValueError, AssertionError, AttributeError):
             process = getattr(node, "_process", None)  # the subprocess.Popen of Node.js
             if process is not None:
-                with contextlib.suppress(OSError):
-                    process.kill()
+                _kill(process)
                 with contextlib.suppress(subprocess.TimeoutExpired):
                     process.wait(timeout=5)
             with contextlib.suppress(Exception):  # removes the runtime jsii unpacked, whatever state it is in
@@ -322,11 +323,20 @@ def stop(*, quiet: bool = False) -> None:
     while _children:  # started, but stopped above only if jsii had kept it
         child = _children.pop()
         if child.poll() is None:
-            with contextlib.suppress(OSError):
-                child.kill()
+            _kill(child)
             with contextlib.suppress(subprocess.TimeoutExpired):
                 child.wait(timeout=5)
     _remove_scratch()
+
+
+def _kill(process: subprocess.Popen[bytes]) -> None:
+    """SIGKILL to Node.js and the kernel process it starts (jsii's runtime runs lib/program.js in a second
+    Node.js): killed alone, the first would leave the second running, writing into the scratch directory."""
+    if process.poll() is None:  # not reaped: its pid, the id of the group of its own (_recording), is still ours
+        with contextlib.suppress(OSError):
+            os.killpg(process.pid, signal.SIGKILL)
+    with contextlib.suppress(OSError):
+        process.kill()
 
 
 def stop_after_interrupt() -> None:

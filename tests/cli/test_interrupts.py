@@ -49,9 +49,8 @@ def test_ctrl_c_prints_one_line_exits_130_and_leaves_dist_whole(tmp_path: Path):
             text=True,
             start_new_session=True,
         )
-        try:
-            run.wait(timeout=delay)
-        except subprocess.TimeoutExpired:
+        _until_started(run, delay)
+        if run.poll() is None:
             os.killpg(run.pid, signal.SIGINT)
         stdout, stderr = run.communicate(timeout=120)
         outcomes.append(run.returncode)
@@ -170,9 +169,8 @@ def test_an_interrupted_synth_leaves_no_process_and_no_temporary_directory(tmp_p
             text=True,
             start_new_session=True,
         )
-        try:
-            run.wait(timeout=delay)
-        except subprocess.TimeoutExpired:
+        _until_started(run, delay)
+        if run.poll() is None:
             if how.startswith("SIGINT"):
                 os.killpg(run.pid, signal.SIGINT)
             else:
@@ -194,7 +192,28 @@ def test_an_interrupted_synth_leaves_no_process_and_no_temporary_directory(tmp_p
     assert 130 in outcomes
 
 
+def _holding_signals(run: subprocess.Popen) -> None:
+    """Wait until main.py's first lines have run: they block SIGINT and SIGTERM, then handle them. A signal
+    before that finds the interpreter still starting, where its default action ends it and no program of
+    ours can say a word; on a loaded machine that start takes longer than the delays below. Read from
+    /proc (Linux); where there is none (macOS), the delays count from the start, as a terminal's would."""
+    status = Path(f"/proc/{run.pid}/status")
+    for _ in range(6000):
+        try:
+            fields = dict(line.split(":", 1) for line in status.read_text().splitlines() if ":" in line)
+        except OSError:
+            return
+        if fields.get("State", "").strip().startswith("Z"):
+            return
+        held = int(fields.get("SigBlk", "0"), 16) | int(fields.get("SigCgt", "0"), 16)
+        if held >> (signal.SIGTERM - 1) & 1:
+            return
+        time.sleep(0.005)
+
+
 def _until_started(run: subprocess.Popen, seconds: float) -> None:
+    """seconds after main.py's first lines (or until the command ends)."""
+    _holding_signals(run)
     with contextlib.suppress(subprocess.TimeoutExpired):
         run.wait(timeout=seconds)
 
