@@ -181,10 +181,10 @@ def _launch() -> None:
 
         # jsii's finalizer stops Node.js through the same property that starts it: collected after an interrupt
         # that came before jsii kept its process, it would start a second one that nobody stops. stop() ends it.
-        jsii_process.ProcessProvider.__del__ = _no_finalizer  # type: ignore[attr-defined]
+        jsii_process.ProcessProvider.__del__ = _nothing  # type: ignore[attr-defined]
         # jsii starts Node.js on first use and reads its hello at once; that read is left for later.
         handshake = jsii_process._NodeProcess.handshake
-        jsii_process._NodeProcess.handshake = _not_yet  # type: ignore[method-assign]
+        jsii_process._NodeProcess.handshake = _nothing  # type: ignore[method-assign]
         try:
             node = kernel.provider._process  # type: ignore[attr-defined]  # jsii's memoized property: starts Node.js once
         finally:
@@ -260,12 +260,8 @@ def ready() -> None:
         send.answer()
 
 
-def _no_finalizer(self: object) -> None:
-    return None
-
-
-def _not_yet(self: object) -> None:
-    return None
+def _nothing(self: object) -> None:
+    """Stands in for a method of jsii's that must not run (its finalizer) or not yet (its handshake)."""
 
 
 def _node() -> object | None:
@@ -287,8 +283,9 @@ def _remove_scratch() -> None:
 def stop(*, quiet: bool = False) -> None:
     """Stop jsii's Node.js process, if one started, and remove every temporary file of it; never raises.
 
-    quiet: Node.js's last words (a closed pipe, a signal, its log of a call cut short) would reach our stdout
-    or stderr through jsii's relay thread after the one line an interrupted command prints; silence them.
+    quiet: Node.js's last words (a closed pipe, a signal) would reach our stderr through jsii's relay thread
+    after the one line an interrupted command prints; silence them. (What it relays to stdout, gitops/cli/app.py
+    has already sent nowhere: an interrupted command's stdout is what it printed before.)
     """
     node = _node()
     if node is not None:
@@ -300,12 +297,7 @@ def stop(*, quiet: bool = False) -> None:
             if process is not None:
                 _kill(process)
         if quiet:
-            # What the command printed is out first; what Node.js logs while it stops (through jsii's relay, to
-            # our stdout or stderr) is not the command's output.
-            with contextlib.suppress(OSError, ValueError):
-                sys.stdout.flush()
             silent = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(silent, 1)
             os.dup2(silent, 2)
             os.close(silent)
         try:
@@ -337,8 +329,3 @@ def _kill(process: subprocess.Popen[bytes]) -> None:
             os.killpg(process.pid, signal.SIGKILL)
     with contextlib.suppress(OSError):
         process.kill()
-
-
-def stop_after_interrupt() -> None:
-    """stop() after a Ctrl-C or SIGTERM: say nothing more."""
-    stop(quiet=True)
